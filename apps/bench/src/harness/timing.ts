@@ -1,0 +1,70 @@
+/**
+ * Timing: warm up (a kernel's first calls run in V8's baseline tier, about 3.5x slower),
+ * then take samples, each batching enough calls to last `minSampleMs`, within a time budget.
+ * Reports per-call milliseconds: median, min, max over the samples.
+ */
+import type { TimingOptions } from './types.js';
+
+export interface Stats {
+  median: number;
+  min: number;
+  max: number;
+  samples: number;
+  calls: number;
+}
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+export function summarize(perCallMs: readonly number[], calls: number): Stats {
+  return {
+    median: median(perCallMs),
+    min: Math.min(...perCallMs),
+    max: Math.max(...perCallMs),
+    samples: perCallMs.length,
+    calls,
+  };
+}
+
+/** Calls `fn` (sync or async) once and returns the elapsed milliseconds. */
+async function once(fn: () => void | Promise<void>): Promise<number> {
+  const t0 = performance.now();
+  const r = fn();
+  if (r instanceof Promise) await r;
+  return performance.now() - t0;
+}
+
+/**
+ * Measures `fn`. `firstCallMs` is the time of a call already made (the correctness check),
+ * used to size the warm-up and samples of slow kernels without calling them again.
+ */
+export async function measure(fn: () => void | Promise<void>, opts: TimingOptions, firstCallMs = 0): Promise<Stats> {
+  const start = performance.now();
+  // warm-up: at least minWarmupCalls calls and warmupMs, but never more than half the budget
+  let calls = 0;
+  let last = firstCallMs;
+  const warmEnd = start + Math.min(opts.warmupMs, opts.budgetMs / 2);
+  while (calls < opts.minWarmupCalls || performance.now() < warmEnd) {
+    if (performance.now() - start > opts.budgetMs / 2 && calls >= 1) break;
+    last = await once(fn);
+    calls++;
+  }
+  // samples: batch calls so that one sample lasts at least minSampleMs
+  const perCall: number[] = [];
+  const inner = Math.max(1, Math.ceil(opts.minSampleMs / Math.max(last, 1e-3)));
+  const sampleEnd = performance.now() + opts.budgetMs;
+  while (perCall.length < opts.samples) {
+    let total = 0;
+    for (let i = 0; i < inner; i++) total += await once(fn);
+    perCall.push(total / inner);
+    calls += inner;
+    // always at least 1 sample (3 when they are cheap), then stop at the budget
+    if (performance.now() > sampleEnd && perCall.length >= Math.min(3, opts.samples)) break;
+    if (performance.now() > sampleEnd + opts.budgetMs) break;
+  }
+  return summarize(perCall, calls);
+}

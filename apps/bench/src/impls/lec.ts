@@ -1,0 +1,227 @@
+/**
+ * Our backends, through one adapter: `lec-js` (the js backend of @lec/tensor) and `lec-wasm`
+ * (the wasm backend of @lec/kernels-wasm, with 1 and N threads). Both implement the Backend
+ * interface v1 (packages/tensor/src/backend/v1.ts), so adding another lec backend is one
+ * more entry in `lecBackends` below.
+ *
+ * Forward ops go through @lec/tensor's public ops (`matmul`, `conv2d` inside `withBackend`),
+ * i.e. what a user gets, composite fallbacks included. The backward convolutions call the
+ * backend's fast paths (`conv2dBackpropInput` / `conv2dBackpropFilter`) when it has them.
+ *
+ * The packages are loaded at run time and only the small API below is relied on, so the
+ * bench builds and runs while they are being written: a missing package or export makes the
+ * impl skip every case with the reason printed.
+ */
+import { convGeometry } from '../harness/reference.js';
+import type { ConvPass, ConvProblem, GemmProblem, Impl, ImplContext, ImplFactory, Runner } from '../harness/types.js';
+
+/** The subset of the Backend interface v1 the bench touches. */
+export interface LecBackend {
+  readonly apiVersion: 1;
+  readonly name: string;
+  info(): Record<string, unknown>;
+  fromArray(data: ArrayLike<number>, dtype: 'float32'): unknown;
+  read(handle: unknown, dtype: 'float32'): ArrayLike<number>;
+  dispose(handle: unknown): void;
+  conv2dBackpropInput?(dy: unknown, w: unknown, g: Record<string, number>, dtype: 'float32'): unknown;
+  conv2dBackpropFilter?(x: unknown, dy: unknown, g: Record<string, number>, dtype: 'float32'): unknown;
+  disposeBackend?(): void;
+}
+
+interface LecTensor {
+  dataSync(): ArrayLike<number>;
+  dispose(): void;
+}
+
+/** The subset of @lec/tensor's public API the bench uses. */
+export interface LecTensorApi {
+  jsBackend(): LecBackend;
+  tensor(data: Float32Array, shape: number[]): LecTensor;
+  matmul(a: LecTensor, b: LecTensor, opts?: { transposeA?: boolean; transposeB?: boolean }): LecTensor;
+  conv2d?(x: LecTensor, w: LecTensor, opts: { strides?: number | [number, number]; padding: 'same' | 'valid'; dilations?: number | [number, number] }): LecTensor;
+  withBackend<T>(backend: LecBackend, fn: () => T): T;
+}
+
+/** Imports a package by a name TypeScript does not resolve at build time. */
+async function importOptional(name: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(name)) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`${name} cannot be loaded (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+  }
+}
+
+export async function loadLecTensor(): Promise<LecTensorApi> {
+  const mod = await importOptional('@lec/tensor');
+  const missing = ['jsBackend', 'tensor', 'matmul', 'withBackend'].filter((k) => typeof mod[k] !== 'function');
+  if (missing.length) throw new Error(`@lec/tensor does not export ${missing.join(', ')} yet`);
+  return mod as unknown as LecTensorApi;
+}
+
+/** Geometry in the Backend v1 shape (Conv2dGeometry). */
+function backendGeometry(p: ConvProblem): Record<string, number> {
+  const g = convGeometry(p);
+  return {
+    batch: p.batch,
+    inHeight: p.height,
+    inWidth: p.width,
+    inChannels: p.inChannels,
+    outHeight: g.oh,
+    outWidth: g.ow,
+    outChannels: p.outChannels,
+    filterHeight: p.kernelHeight,
+    filterWidth: p.kernelWidth,
+    strideHeight: p.stride,
+    strideWidth: p.stride,
+    dilationHeight: 1,
+    dilationWidth: 1,
+    padTop: g.padTop,
+    padLeft: g.padLeft,
+    padBottom: g.padBottom,
+    padRight: g.padRight,
+  };
+}
+
+function toF32(x: ArrayLike<number>): Float32Array {
+  return x instanceof Float32Array ? x : Float32Array.from(x);
+}
+
+export class LecImpl implements Impl {
+  readonly kind = 'lec' as const;
+  notes: string[] = [];
+  private api!: LecTensorApi;
+  private backend!: LecBackend;
+
+  constructor(
+    readonly name: string,
+    readonly threads: number,
+    private readonly makeBackend: (api: LecTensorApi) => Promise<LecBackend>,
+  ) {}
+
+  async setup(): Promise<void> {
+    this.api = await loadLecTensor();
+    this.backend = await this.makeBackend(this.api);
+    const info = this.backend.info?.() ?? {};
+    const facts = Object.entries(info).filter(([k]) => k !== 'name').map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    if (facts.length) this.notes.push(`${this.name}: ${facts.join(', ')}`);
+  }
+
+  /** A runner that times an op returning a lec Tensor. */
+  private opRunner(inputs: LecTensor[], compute: () => LecTensor): Runner {
+    let out: LecTensor | null = null;
+    const { api, backend } = this;
+    return {
+      run() {
+        const y = api.withBackend(backend, compute);
+        out?.dispose();
+        out = y;
+      },
+      read: () => {
+        if (!out) throw new Error('read before run');
+        return toF32(out.dataSync());
+      },
+      dispose() {
+        out?.dispose();
+        for (const t of inputs) t.dispose();
+      },
+    };
+  }
+
+  /** A runner that times a backend primitive on handles. */
+  private handleRunner(inputs: unknown[], compute: () => unknown): Runner {
+    let out: unknown = null;
+    const b = this.backend;
+    return {
+      run() {
+        const y = compute();
+        if (out !== null) b.dispose(out);
+        out = y;
+      },
+      read() {
+        if (out === null) throw new Error('read before run');
+        return toF32(b.read(out, 'float32'));
+      },
+      dispose() {
+        if (out !== null) b.dispose(out);
+        for (const h of inputs) b.dispose(h);
+      },
+    };
+  }
+
+  private upload(data: Float32Array, shape: number[]): LecTensor {
+    return this.api.withBackend(this.backend, () => this.api.tensor(data, shape));
+  }
+
+  gemm(p: GemmProblem, a: Float32Array, b: Float32Array): Runner {
+    const ta = this.upload(a, p.transposeA ? [p.k, p.m] : [p.m, p.k]);
+    const tb = this.upload(b, p.transposeB ? [p.n, p.k] : [p.k, p.n]);
+    const opts = { transposeA: p.transposeA, transposeB: p.transposeB };
+    return this.opRunner([ta, tb], () => this.api.matmul(ta, tb, opts));
+  }
+
+  conv2d(p: ConvProblem, pass: ConvPass, first: Float32Array, second: Float32Array): Runner | null {
+    const b = this.backend;
+    if (pass === 'forward') {
+      const conv = this.api.conv2d;
+      if (!conv) throw new Error('@lec/tensor does not export conv2d yet');
+      const x = this.upload(first, [p.batch, p.height, p.width, p.inChannels]);
+      const w = this.upload(second, [p.kernelHeight, p.kernelWidth, p.inChannels, p.outChannels]);
+      const opts = { strides: p.stride, padding: p.padding, dilations: 1 };
+      return this.opRunner([x, w], () => conv(x, w, opts));
+    }
+    const g = backendGeometry(p);
+    const h1 = b.fromArray(first, 'float32');
+    const h2 = b.fromArray(second, 'float32');
+    if (pass === 'backpropInput') {
+      if (!b.conv2dBackpropInput) {
+        b.dispose(h1);
+        b.dispose(h2);
+        throw new Error(`backend '${b.name}' has no conv2dBackpropInput fast path`);
+      }
+      return this.handleRunner([h1, h2], () => b.conv2dBackpropInput!(h1, h2, g, 'float32'));
+    }
+    if (!b.conv2dBackpropFilter) {
+      b.dispose(h1);
+      b.dispose(h2);
+      throw new Error(`backend '${b.name}' has no conv2dBackpropFilter fast path`);
+    }
+    return this.handleRunner([h1, h2], () => b.conv2dBackpropFilter!(h1, h2, g, 'float32'));
+  }
+
+  dispose(): void {
+    this.backend?.disposeBackend?.();
+  }
+}
+
+// ---- the lec backends measured ------------------------------------------------------------
+
+export const lecJs: ImplFactory = {
+  family: 'lec-js',
+  create: () => [new LecImpl('lec-js', 1, async (api) => api.jsBackend())],
+};
+
+/**
+ * LEC-WASM ADAPTER: enabled when @lec/kernels-wasm exports `wasmBackend({ threads })`
+ * (returning a Backend v1, or a promise of one); until then every case is skipped with the
+ * reason. One impl per thread count: 1 and `--threads N`.
+ */
+async function wasmBackend(threads: number): Promise<LecBackend> {
+  const mod = await importOptional('@lec/kernels-wasm');
+  const make = mod.wasmBackend;
+  if (typeof make !== 'function') throw new Error('@lec/kernels-wasm does not export wasmBackend yet');
+  const backend = (await (make as (o: { threads: number }) => LecBackend | Promise<LecBackend>)({ threads })) as LecBackend;
+  if (backend?.apiVersion !== 1) throw new Error('wasmBackend() did not return a Backend v1');
+  return backend;
+}
+
+export const lecWasm: ImplFactory = {
+  family: 'lec-wasm',
+  create: (ctx: ImplContext) => {
+    const variants = [new LecImpl('lec-wasm', 1, () => wasmBackend(1))];
+    if (ctx.threads > 1) variants.push(new LecImpl(`lec-wasm-t${ctx.threads}`, ctx.threads, () => wasmBackend(ctx.threads)));
+    return variants;
+  },
+};
+
+// lec-tfjs (@lec/backend-tfjs) goes here when that package exists: another LecImpl whose
+// makeBackend imports it.

@@ -1,0 +1,87 @@
+/**
+ * Shared adapter for tfjs-core backends (tfjs-cpu, tfjs-wasm). tfjs keeps one global
+ * engine, so each impl switches the engine to its backend in `activate()` before a case.
+ * Tensors are made once per case (untimed); a timed call runs one kernel and disposes the
+ * previous output. Backward convolutions are called as kernels (`runKernel`), which is what
+ * tfjs's own gradient functions do.
+ */
+import type * as TF from '@tensorflow/tfjs-core';
+import { convGeometry } from '../harness/reference.js';
+import type { ConvPass, ConvProblem, GemmProblem, Impl, Runner } from '../harness/types.js';
+
+export type Tfjs = typeof TF;
+
+export async function loadTfjsCore(): Promise<Tfjs> {
+  return (await import('@tensorflow/tfjs-core')) as Tfjs;
+}
+
+/** A runner around a function that returns a fresh tfjs tensor each call. */
+function tensorRunner(tf: Tfjs, inputs: TF.Tensor[], compute: () => TF.Tensor): Runner {
+  let out: TF.Tensor | null = null;
+  return {
+    run() {
+      const y = compute();
+      out?.dispose();
+      out = y;
+    },
+    read() {
+      if (!out) throw new Error('read before run');
+      return out.dataSync() as Float32Array;
+    },
+    dispose() {
+      out?.dispose();
+      for (const t of inputs) t.dispose();
+      void tf;
+    },
+  };
+}
+
+export abstract class TfjsImpl implements Impl {
+  readonly kind = 'peer' as const;
+  notes: string[] = [];
+  protected tf!: Tfjs;
+  abstract readonly name: string;
+  abstract readonly threads: number;
+  /** The tfjs backend name (`cpu`, `wasm`). */
+  protected abstract readonly backendName: string;
+  abstract setup(): Promise<void>;
+
+  async activate(): Promise<void> {
+    if (this.tf.getBackend() !== this.backendName) await this.tf.setBackend(this.backendName);
+  }
+
+  gemm(p: GemmProblem, a: Float32Array, b: Float32Array): Runner {
+    const tf = this.tf;
+    const ta = tf.tensor2d(a, p.transposeA ? [p.k, p.m] : [p.m, p.k]);
+    const tb = tf.tensor2d(b, p.transposeB ? [p.n, p.k] : [p.k, p.n]);
+    return tensorRunner(tf, [ta, tb], () => tf.matMul(ta, tb, p.transposeA, p.transposeB));
+  }
+
+  conv2d(p: ConvProblem, pass: ConvPass, first: Float32Array, second: Float32Array): Runner {
+    const tf = this.tf;
+    const g = convGeometry(p);
+    const xShape: [number, number, number, number] = [p.batch, p.height, p.width, p.inChannels];
+    const yShape: [number, number, number, number] = [p.batch, g.oh, g.ow, p.outChannels];
+    const wShape: [number, number, number, number] = [p.kernelHeight, p.kernelWidth, p.inChannels, p.outChannels];
+    const strides: [number, number] = [p.stride, p.stride];
+    if (pass === 'forward') {
+      const x = tf.tensor4d(first, xShape);
+      const w = tf.tensor4d(second, wShape);
+      return tensorRunner(tf, [x, w], () => tf.conv2d(x, w, strides, p.padding));
+    }
+    if (pass === 'backpropInput') {
+      const dy = tf.tensor4d(first, yShape);
+      const filter = tf.tensor4d(second, wShape);
+      const attrs = { strides, pad: p.padding, dataFormat: 'NHWC', dimRoundingMode: undefined, inputShape: xShape };
+      return tensorRunner(tf, [dy, filter], () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs as never) as TF.Tensor);
+    }
+    const x = tf.tensor4d(first, xShape);
+    const dy = tf.tensor4d(second, yShape);
+    const attrs = { strides, pad: p.padding, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: wShape };
+    return tensorRunner(tf, [x, dy], () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as never) as TF.Tensor);
+  }
+
+  dispose(): void {
+    /* tfjs backends stay registered for the process; their tensors are disposed per case */
+  }
+}

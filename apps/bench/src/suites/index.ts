@@ -1,0 +1,10 @@
+/**
+ * The suite registry. To add a suite: write src/suites/NAME.ts exporting a `Suite` and add
+ * it to this list (order = run order).
+ */
+import type { Suite } from '../harness/types.js';
+import { conv } from './conv.js';
+import { gemm } from './gemm.js';
+import { peak } from './peak.js';
+
+export const suites: Suite[] = [peak, gemm, conv];

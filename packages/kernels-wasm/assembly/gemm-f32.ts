@@ -1,0 +1,434 @@
+/**
+ * GEMM, f32, row-major: C[m,n] = op(A)[m,k] · op(B)[k,n] (+ C) (+ bias[n]), then an
+ * activation. op(X) is X or Xᵀ; with transA, A is stored [k,m]; with transB, B is [n,k].
+ *
+ * Structure (the BLIS loop nest):
+ *   for jc in n step NC:                 B block kc×nc packed into NR-wide panels (in L2)
+ *     for pc in k step KC:
+ *       for ic in m step MC:             A block mc×kc packed into MR-tall panels (in L2)
+ *         for jr in nc step NR:          one B micro-panel kc×NR stays in L1
+ *           for ir in mc step MR:        micro-kernel: MR×NR tile held in registers
+ * Packing reads either layout of A and B, so A·Bᵀ and Aᵀ·B run the same micro-kernel as A·B.
+ * Panels are zero-padded past m and n; edge tiles are computed into a scratch tile and the
+ * valid part copied out.
+ *
+ * Micro-kernel 6×8: 6 rows × two f32x4 columns = 12 accumulators + 2 B vectors + 1 broadcast
+ * A value = 15 registers, within the 15 SIMD registers V8 lets wasm use on x64.
+ *
+ * Pointers are byte addresses in linear memory; leading dimensions (lda, ldb, ldc) are in
+ * elements. No alignment is required.
+ */
+import { maddF32x4 } from './simd-helpers';
+
+/** Micro-tile rows. */
+export const MR: i32 = 4;
+/** Micro-tile columns (two f32x4). */
+export const NR: i32 = 8;
+/** Depth of one k block: a B micro-panel is KC·NR·4 = 8 KiB (L1). */
+export const KC: i32 = 256;
+/** Rows of one packed A block: MC·KC·4 = 96 KiB (L2). Multiple of MR. */
+export const MC: i32 = 96;
+/** Columns of one packed B block: KC·NC·4 = 2 MiB at most (L2). Multiple of NR. */
+export const NC: i32 = 512;
+
+/** Up to this many rows of A, a non-transposed B is read in place instead of packed. */
+export const DIRECT_B_MAX_M: i32 = 128;
+
+/** Activation codes shared with the host. */
+export const ACTIVATION_NONE: i32 = 0;
+export const ACTIVATION_RELU: i32 = 1;
+export const ACTIVATION_SIGMOID: i32 = 2;
+export const ACTIVATION_TANH: i32 = 3;
+
+// @ts-ignore: decorator
+@inline function min32(a: i32, b: i32): i32 {
+  return a < b ? a : b;
+}
+
+// @ts-ignore: decorator
+@inline function roundUp(x: i32, multiple: i32): i32 {
+  return ((x + multiple - 1) / multiple) * multiple;
+}
+
+/**
+ * Bytes of scratch space `gemm_f32` needs for these sizes (packed A block, packed B block
+ * and one edge tile). The host passes that many bytes at `work`.
+ */
+export function gemm_f32_workspace_bytes(m: i32, n: i32, k: i32): i32 {
+  const kc = min32(KC, k > 0 ? k : 1);
+  const mc = roundUp(min32(MC, m > 0 ? m : 1), MR);
+  const nc = roundUp(min32(NC, n > 0 ? n : 1), NR);
+  return (mc * kc + kc * nc + MR * NR) * 4 + 64;
+}
+
+/**
+ * C = op(A)·op(B) (+ C when `accumulate`) (+ bias) then `activation`, see the file header.
+ *
+ * @param a      byte pointer to A: [m,k] row-major, or [k,m] when `transA`
+ * @param lda    row stride of A in elements (≥ k, or ≥ m when `transA`)
+ * @param b      byte pointer to B: [k,n] row-major, or [n,k] when `transB`
+ * @param c      byte pointer to C: [m,n] row-major with row stride `ldc`
+ * @param bias   byte pointer to bias[n], or 0 for none
+ * @param activation one of the ACTIVATION_* codes
+ * @param accumulate when true C += product, else C = product
+ * @param work   `gemm_f32_workspace_bytes(m, n, k)` bytes of scratch
+ */
+export function gemm_f32(
+  m: i32, n: i32, k: i32,
+  a: usize, lda: i32, transA: bool,
+  b: usize, ldb: i32, transB: bool,
+  c: usize, ldc: i32,
+  bias: usize, activation: i32, accumulate: bool,
+  work: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    // Empty sum: C keeps its value (accumulate) or becomes 0, then the epilogue.
+    for (let i = 0; i < m; i++) {
+      const row = c + <usize>i * <usize>ldc * 4;
+      if (!accumulate) memory.fill(row, 0, <usize>n * 4);
+      epilogue(row, ldc, 1, n, bias, activation);
+    }
+    return;
+  }
+  const kcMax = min32(KC, k);
+  const mcMax = roundUp(min32(MC, m), MR);
+  const packedA = (work + 15) & ~<usize>15;
+  const packedB = packedA + <usize>(mcMax * kcMax) * 4;
+  const nc0 = roundUp(min32(NC, n), NR);
+  const tile = packedB + <usize>(kcMax * nc0) * 4;
+  const ldcBytes = <usize>ldc * 4;
+
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min32(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min32(KC, k - pc);
+      const addToC = accumulate || pc > 0;
+      const lastBlock = pc + kc >= k;
+      // With few rows of A, packing B costs more than it saves: read full-width panels of a
+      // row-major B in place (stride ldb) and pack only the ragged last panel.
+      const directB = !transB && m <= DIRECT_B_MAX_M;
+      if (directB) {
+        const fullPanels = nc - nc % NR;
+        if (fullPanels < nc) packB(b, ldb, transB, pc, jc + fullPanels, kc, nc - fullPanels, packedB + <usize>(fullPanels * kc) * 4);
+      } else {
+        packB(b, ldb, transB, pc, jc, kc, nc, packedB);
+      }
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min32(MC, m - ic);
+        packA(a, lda, transA, ic, pc, mc, kc, packedA);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min32(NR, nc - jr);
+          const inPlace = directB && nr == NR;
+          const bPanel = inPlace ? b + <usize>pc * <usize>ldb * 4 + <usize>(jc + jr) * 4 : packedB + <usize>(jr * kc) * 4;
+          const bStride: usize = inPlace ? <usize>ldb * 4 : NR * 4;
+          const rowBias = bias != 0 ? bias + <usize>(jc + jr) * 4 : 0;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min32(MR, mc - ir);
+            const aPanel = packedA + <usize>(ir * kc) * 4;
+            const cTile = c + <usize>(ic + ir) * ldcBytes + <usize>(jc + jr) * 4;
+            if (mr == MR && nr == NR) {
+              microKernel(kc, aPanel, bPanel, cTile, ldcBytes, addToC, bStride);
+            } else {
+              microKernel(kc, aPanel, bPanel, tile, NR * 4, false, bStride);
+              copyTile(tile, cTile, ldcBytes, mr, nr, addToC);
+            }
+            if (lastBlock && (rowBias != 0 || activation != ACTIVATION_NONE)) {
+              epilogue(cTile, ldc, mr, nr, rowBias, activation);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Packs A[ic:ic+mc, pc:pc+kc] (of op(A)) into MR-row panels: panel[p*MR + i]. */
+function packA(a: usize, lda: i32, transA: bool, ic: i32, pc: i32, mc: i32, kc: i32, dst: usize): void {
+  const ldaBytes = <usize>lda * 4;
+  for (let ip = 0; ip < mc; ip += MR) {
+    const rows = min32(MR, mc - ip);
+    const panel = dst + <usize>(ip * kc) * 4;
+    if (transA) {
+      // A stored [k,m]: the MR values of one p are contiguous.
+      let src = a + <usize>(pc) * ldaBytes + <usize>(ic + ip) * 4;
+      if (rows == MR) {
+        for (let p = 0; p < kc; p++) {
+          const out = panel + <usize>(p * MR) * 4;
+          if (ASC_FEATURE_SIMD) {
+            v128.store(out, v128.load(src));
+          } else {
+            store<u64>(out, load<u64>(src));
+            store<u64>(out, load<u64>(src, 8), 8);
+          }
+          if (MR == 6) store<u64>(out, load<u64>(src, 16), 16);
+          src += ldaBytes;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          const out = panel + <usize>(p * MR) * 4;
+          for (let i = 0; i < MR; i++) {
+            store<f32>(out + <usize>i * 4, i < rows ? load<f32>(src + <usize>i * 4) : 0);
+          }
+          src += ldaBytes;
+        }
+      }
+    } else {
+      // A stored [m,k]: each of the MR rows is contiguous along p.
+      const row0 = a + <usize>(ic + ip) * ldaBytes + <usize>pc * 4;
+      let p = 0;
+      if (ASC_FEATURE_SIMD && MR == 4 && rows == MR) {
+        for (; p + 4 <= kc; p += 4) {
+          transpose4x4Store(row0 + <usize>p * 4, ldaBytes, panel + <usize>(p * MR) * 4, MR * 4);
+        }
+      }
+      if (ASC_FEATURE_SIMD && MR == 6 && rows == MR) {
+        const r1 = row0 + ldaBytes, r2 = r1 + ldaBytes, r3 = r2 + ldaBytes, r4 = r3 + ldaBytes, r5 = r4 + ldaBytes;
+        for (; p + 4 <= kc; p += 4) {
+          const o = <usize>p * 4;
+          const v0 = v128.load(row0 + o), v1 = v128.load(r1 + o), v2 = v128.load(r2 + o), v3 = v128.load(r3 + o);
+          const v4 = v128.load(r4 + o), v5 = v128.load(r5 + o);
+          // 4×4 transpose of rows 0..3; rows 4,5 interleaved in pairs.
+          const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+          const t2 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+          const u = v128.shuffle<f32>(v4, v5, 0, 4, 1, 5), w = v128.shuffle<f32>(v4, v5, 2, 6, 3, 7);
+          const out = panel + <usize>(p * MR) * 4;
+          v128.store(out, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+          store<i64>(out, i64x2.extract_lane(u, 0), 16);
+          v128.store(out, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 24);
+          store<i64>(out, i64x2.extract_lane(u, 1), 40);
+          v128.store(out, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 48);
+          store<i64>(out, i64x2.extract_lane(w, 0), 64);
+          v128.store(out, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 72);
+          store<i64>(out, i64x2.extract_lane(w, 1), 88);
+        }
+      }
+      for (; p < kc; p++) {
+        const out = panel + <usize>(p * MR) * 4;
+        const src = row0 + <usize>p * 4;
+        for (let i = 0; i < MR; i++) {
+          store<f32>(out + <usize>i * 4, i < rows ? load<f32>(src + <usize>i * ldaBytes) : 0);
+        }
+      }
+    }
+  }
+}
+
+/** Packs B[pc:pc+kc, jc:jc+nc] (of op(B)) into NR-column panels: panel[p*NR + j]. */
+function packB(b: usize, ldb: i32, transB: bool, pc: i32, jc: i32, kc: i32, nc: i32, dst: usize): void {
+  const ldbBytes = <usize>ldb * 4;
+  for (let jp = 0; jp < nc; jp += NR) {
+    const cols = min32(NR, nc - jp);
+    const panel = dst + <usize>(jp * kc) * 4;
+    if (!transB) {
+      // B stored [k,n]: the NR values of one p are contiguous.
+      let src = b + <usize>pc * ldbBytes + <usize>(jc + jp) * 4;
+      if (cols == NR) {
+        for (let p = 0; p < kc; p++) {
+          const out = panel + <usize>(p * NR) * 4;
+          if (ASC_FEATURE_SIMD) {
+            v128.store(out, v128.load(src));
+            v128.store(out, v128.load(src, 16), 16);
+          } else {
+            memory.copy(out, src, 32);
+          }
+          src += ldbBytes;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          const out = panel + <usize>(p * NR) * 4;
+          for (let j = 0; j < NR; j++) {
+            store<f32>(out + <usize>j * 4, j < cols ? load<f32>(src + <usize>j * 4) : 0);
+          }
+          src += ldbBytes;
+        }
+      }
+    } else {
+      // B stored [n,k]: each of the NR columns is contiguous along p.
+      const col0 = b + <usize>(jc + jp) * ldbBytes + <usize>pc * 4;
+      let p = 0;
+      if (ASC_FEATURE_SIMD && cols == NR) {
+        for (; p + 4 <= kc; p += 4) {
+          const s = col0 + <usize>p * 4;
+          const out = panel + <usize>(p * NR) * 4;
+          transpose4x4Store(s, ldbBytes, out, NR * 4);
+          transpose4x4Store(s + 4 * ldbBytes, ldbBytes, out + 16, NR * 4);
+        }
+      }
+      for (; p < kc; p++) {
+        const out = panel + <usize>(p * NR) * 4;
+        const src = col0 + <usize>p * 4;
+        for (let j = 0; j < NR; j++) {
+          store<f32>(out + <usize>j * 4, j < cols ? load<f32>(src + <usize>j * ldbBytes) : 0);
+        }
+      }
+    }
+  }
+}
+
+/** Reads a 4×4 block (rows `srcStride` bytes apart) and writes its transpose. */
+// @ts-ignore: decorator
+@inline function transpose4x4Store(src: usize, srcStride: usize, dst: usize, dstStride: usize): void {
+  const v0 = v128.load(src), v1 = v128.load(src + srcStride);
+  const v2 = v128.load(src + 2 * srcStride), v3 = v128.load(src + 3 * srcStride);
+  const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + dstStride, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstStride, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstStride, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+}
+
+/** Runs the micro-kernel chosen by MR (a compile-time constant). */
+// @ts-ignore: decorator
+@inline function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize, addToC: bool, bStride: usize): void {
+  if (!ASC_FEATURE_SIMD) {
+    microKernelScalar(kc, ap, bp, c, ldcBytes, addToC, bStride);
+  } else if (MR == 6) {
+    microKernel6x8(kc, ap, bp, c, ldcBytes, addToC, bStride);
+  } else {
+    microKernel4x8(kc, ap, bp, c, ldcBytes, addToC, bStride);
+  }
+}
+
+/**
+ * The register-blocked core: a 6×8 tile of C from a packed A panel (6 values per p) and a
+ * packed B panel (8 values per p). Writes C, or adds to it when `addToC`.
+ */
+function microKernel6x8(kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize, addToC: bool, bStride: usize): void {
+  const zero = f32x4.splat(0);
+  let c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero;
+  let c30 = zero, c31 = zero, c40 = zero, c41 = zero, c50 = zero, c51 = zero;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    c00 = maddF32x4(a, b0, c00); c01 = maddF32x4(a, b1, c01);
+    a = v128.load32_splat(ap, 4);
+    c10 = maddF32x4(a, b0, c10); c11 = maddF32x4(a, b1, c11);
+    a = v128.load32_splat(ap, 8);
+    c20 = maddF32x4(a, b0, c20); c21 = maddF32x4(a, b1, c21);
+    a = v128.load32_splat(ap, 12);
+    c30 = maddF32x4(a, b0, c30); c31 = maddF32x4(a, b1, c31);
+    a = v128.load32_splat(ap, 16);
+    c40 = maddF32x4(a, b0, c40); c41 = maddF32x4(a, b1, c41);
+    a = v128.load32_splat(ap, 20);
+    c50 = maddF32x4(a, b0, c50); c51 = maddF32x4(a, b1, c51);
+    ap += 24;
+    bp += bStride;
+  }
+  storeRow(c, c00, c01, addToC); c += ldcBytes;
+  storeRow(c, c10, c11, addToC); c += ldcBytes;
+  storeRow(c, c20, c21, addToC); c += ldcBytes;
+  storeRow(c, c30, c31, addToC); c += ldcBytes;
+  storeRow(c, c40, c41, addToC); c += ldcBytes;
+  storeRow(c, c50, c51, addToC);
+}
+
+
+/** 4×8 variant of the micro-kernel: 8 accumulators, 14 registers with the broadcasts. */
+function microKernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize, addToC: bool, bStride: usize): void {
+  const zero = f32x4.splat(0);
+  let c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    c00 = maddF32x4(a, b0, c00); c01 = maddF32x4(a, b1, c01);
+    a = v128.load32_splat(ap, 4);
+    c10 = maddF32x4(a, b0, c10); c11 = maddF32x4(a, b1, c11);
+    a = v128.load32_splat(ap, 8);
+    c20 = maddF32x4(a, b0, c20); c21 = maddF32x4(a, b1, c21);
+    a = v128.load32_splat(ap, 12);
+    c30 = maddF32x4(a, b0, c30); c31 = maddF32x4(a, b1, c31);
+    ap += 16;
+    bp += bStride;
+  }
+  storeRow(c, c00, c01, addToC); c += ldcBytes;
+  storeRow(c, c10, c11, addToC); c += ldcBytes;
+  storeRow(c, c20, c21, addToC); c += ldcBytes;
+  storeRow(c, c30, c31, addToC);
+}
+
+// @ts-ignore: decorator
+@inline function storeRow(c: usize, lo: v128, hi: v128, addToC: bool): void {
+  if (addToC) {
+    lo = f32x4.add(v128.load(c), lo);
+    hi = f32x4.add(v128.load(c, 16), hi);
+  }
+  v128.store(c, lo);
+  v128.store(c, hi, 16);
+}
+
+/** Scalar build: the same tile, one row of 8 accumulators at a time. */
+function microKernelScalar(kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize, addToC: bool, bStride: usize): void {
+  for (let i = 0; i < MR; i++) {
+    let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0, s4: f32 = 0, s5: f32 = 0, s6: f32 = 0, s7: f32 = 0;
+    let pa = ap + <usize>i * 4;
+    let pb = bp;
+    for (let p = 0; p < kc; p++) {
+      const x = load<f32>(pa);
+      s0 += x * load<f32>(pb); s1 += x * load<f32>(pb, 4); s2 += x * load<f32>(pb, 8); s3 += x * load<f32>(pb, 12);
+      s4 += x * load<f32>(pb, 16); s5 += x * load<f32>(pb, 20); s6 += x * load<f32>(pb, 24); s7 += x * load<f32>(pb, 28);
+      pa += MR * 4;
+      pb += bStride;
+    }
+    const row = c + <usize>i * ldcBytes;
+    if (addToC) {
+      s0 += load<f32>(row); s1 += load<f32>(row, 4); s2 += load<f32>(row, 8); s3 += load<f32>(row, 12);
+      s4 += load<f32>(row, 16); s5 += load<f32>(row, 20); s6 += load<f32>(row, 24); s7 += load<f32>(row, 28);
+    }
+    store<f32>(row, s0); store<f32>(row, s1, 4); store<f32>(row, s2, 8); store<f32>(row, s3, 12);
+    store<f32>(row, s4, 16); store<f32>(row, s5, 20); store<f32>(row, s6, 24); store<f32>(row, s7, 28);
+  }
+}
+
+/** Copies the valid mr×nr part of a scratch tile (row stride NR) to C, or adds it. */
+function copyTile(tile: usize, c: usize, ldcBytes: usize, mr: i32, nr: i32, addToC: bool): void {
+  for (let i = 0; i < mr; i++) {
+    const src = tile + <usize>(i * NR) * 4;
+    const dst = c + <usize>i * ldcBytes;
+    for (let j = 0; j < nr; j++) {
+      const o = <usize>j * 4;
+      const v = load<f32>(src + o);
+      store<f32>(dst + o, addToC ? load<f32>(dst + o) + v : v);
+    }
+  }
+}
+
+/**
+ * Adds bias[j] (when `bias` is non-zero) and applies the activation to a rows×cols region
+ * of C. relu is max(x, 0) with wasm semantics: NaN stays NaN.
+ */
+export function epilogue(c: usize, ldc: i32, rows: i32, cols: i32, bias: usize, activation: i32): void {
+  const ldcBytes = <usize>ldc * 4;
+  for (let i = 0; i < rows; i++) {
+    const row = c + <usize>i * ldcBytes;
+    let j = 0;
+    if (ASC_FEATURE_SIMD && activation <= ACTIVATION_RELU) {
+      const zero = f32x4.splat(0);
+      for (; j + 4 <= cols; j += 4) {
+        const o = <usize>j * 4;
+        let v = v128.load(row + o);
+        if (bias != 0) v = f32x4.add(v, v128.load(bias + o));
+        if (activation == ACTIVATION_RELU) v = f32x4.max(v, zero);
+        v128.store(row + o, v);
+      }
+    }
+    for (; j < cols; j++) {
+      const o = <usize>j * 4;
+      let v = load<f32>(row + o);
+      if (bias != 0) v += load<f32>(bias + o);
+      store<f32>(row + o, activate(v, activation));
+    }
+  }
+}
+
+/** Scalar activation; codes as ACTIVATION_*. */
+// @ts-ignore: decorator
+@inline export function activate(v: f32, activation: i32): f32 {
+  if (activation == ACTIVATION_RELU) return max<f32>(v, 0);
+  if (activation == ACTIVATION_SIGMOID) return <f32>1 / (<f32>1 + Mathf.exp(-v));
+  if (activation == ACTIVATION_TANH) return Mathf.tanh(v);
+  return v;
+}

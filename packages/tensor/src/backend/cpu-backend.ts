@@ -1,0 +1,443 @@
+/**
+ * The plain-JavaScript CPU backends: `js` (float32 in Float32Array) and `f64` (the reference:
+ * every float dtype held and computed in Float64Array). Both are the same code with a
+ * different storage policy, written for clarity first. Only the required primitives are
+ * implemented; every fast path falls back to its composite, which is exactly what the
+ * conformance suite needs from a reference.
+ *
+ * Tensors are ordinary typed arrays here: no dispose is needed, the garbage collector frees
+ * them. `liveBuffers()` still counts handles made minus handles disposed so leak tests can
+ * prove an op sequence disposes what it makes (which matters on device backends).
+ */
+import { allocArray, type DType, type TypedArray } from '../dtype.js';
+import { BackendError, DTypeError, ValueError } from '../errors.js';
+import { sizeOf, stridesOf } from '../shape.js';
+import type { BackendInfo, BackendV1, BinaryOp, Handle, MatmulDims, ReduceOp, UnaryOp } from './v1.js';
+
+interface CpuHandle {
+  data: TypedArray;
+  disposed: boolean;
+}
+
+/** How a CPU backend stores each dtype. */
+type StoragePolicy = 'native' | 'float64';
+
+/** Copies `shape`-many elements from src (with strides) into dst (with strides). */
+function stridedCopy(
+  src: ArrayLike<number>,
+  srcOffset: number,
+  srcStrides: readonly number[],
+  dst: TypedArray,
+  dstOffset: number,
+  dstStrides: readonly number[],
+  shape: readonly number[],
+): void {
+  const rank = shape.length;
+  if (rank === 0) {
+    dst[dstOffset] = src[srcOffset];
+    return;
+  }
+  if (sizeOf(shape) === 0) return;
+  const last = rank - 1;
+  const n = shape[last];
+  const ss = srcStrides[last];
+  const ds = dstStrides[last];
+  const idx = new Array<number>(rank).fill(0);
+  let s = srcOffset;
+  let d = dstOffset;
+  for (;;) {
+    for (let i = 0; i < n; i++) dst[d + i * ds] = src[s + i * ss];
+    // advance the outer counter (odometer), keeping s and d in step
+    let dim = last - 1;
+    while (dim >= 0) {
+      idx[dim]++;
+      s += srcStrides[dim];
+      d += dstStrides[dim];
+      if (idx[dim] < shape[dim]) break;
+      s -= srcStrides[dim] * shape[dim];
+      d -= dstStrides[dim] * shape[dim];
+      idx[dim] = 0;
+      dim--;
+    }
+    if (dim < 0) return;
+  }
+}
+
+/** Strides of `shape` broadcast to `outShape` (0 on broadcast dimensions). */
+function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const strides = stridesOf(shape);
+  const out = new Array<number>(outShape.length).fill(0);
+  const offset = outShape.length - shape.length;
+  for (let i = 0; i < shape.length; i++) out[offset + i] = shape[i] === 1 ? 0 : strides[i];
+  return out;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function applyUnary(op: UnaryOp, x: TypedArray, out: TypedArray): void {
+  const n = x.length;
+  switch (op) {
+    case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]; return;
+    case 'abs': for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]); return;
+    case 'sign': for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v > 0 ? 1 : v < 0 ? -1 : v; } return;
+    case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]); return;
+    case 'expm1': for (let i = 0; i < n; i++) out[i] = Math.expm1(x[i]); return;
+    case 'log': for (let i = 0; i < n; i++) out[i] = Math.log(x[i]); return;
+    case 'log1p': for (let i = 0; i < n; i++) out[i] = Math.log1p(x[i]); return;
+    case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]); return;
+    case 'square': for (let i = 0; i < n; i++) out[i] = x[i] * x[i]; return;
+    case 'reciprocal': for (let i = 0; i < n; i++) out[i] = 1 / x[i]; return;
+    case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]); return;
+    case 'sigmoid':
+      // Two branches keep exp's argument non-positive: no overflow for large |x|.
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        if (v >= 0) out[i] = 1 / (1 + Math.exp(-v));
+        else { const e = Math.exp(v); out[i] = e / (1 + e); }
+      }
+      return;
+    case 'relu': for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v > 0 ? v : v === v ? 0 : v; } return;
+    case 'step': for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v > 0 ? 1 : v === v ? 0 : v; } return;
+    case 'floor': for (let i = 0; i < n; i++) out[i] = Math.floor(x[i]); return;
+    case 'ceil': for (let i = 0; i < n; i++) out[i] = Math.ceil(x[i]); return;
+    // round half to even, like numpy and PyTorch
+    case 'round':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        const r = Math.round(v);
+        out[i] = Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+      }
+      return;
+    case 'sin': for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]); return;
+    case 'cos': for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]); return;
+  }
+}
+
+/** Same-shape binary loop (a and b already broadcast to out's length). */
+function applyBinary(op: BinaryOp, a: ArrayLike<number>, b: ArrayLike<number>, out: TypedArray): void {
+  const n = out.length;
+  switch (op) {
+    case 'add': for (let i = 0; i < n; i++) out[i] = a[i] + b[i]; return;
+    case 'sub': for (let i = 0; i < n; i++) out[i] = a[i] - b[i]; return;
+    case 'mul': for (let i = 0; i < n; i++) out[i] = a[i] * b[i]; return;
+    case 'div':
+      if (out instanceof Int32Array) for (let i = 0; i < n; i++) out[i] = Math.floor(a[i] / b[i]);
+      else for (let i = 0; i < n; i++) out[i] = a[i] / b[i];
+      return;
+    case 'pow': for (let i = 0; i < n; i++) out[i] = Math.pow(a[i], b[i]); return;
+    // NaN propagates through maximum/minimum (like numpy's maximum, unlike Math.max's -0 rule)
+    case 'maximum': for (let i = 0; i < n; i++) { const x = a[i], y = b[i]; out[i] = x !== x || y !== y ? NaN : x > y ? x : y; } return;
+    case 'minimum': for (let i = 0; i < n; i++) { const x = a[i], y = b[i]; out[i] = x !== x || y !== y ? NaN : x < y ? x : y; } return;
+    case 'equal': for (let i = 0; i < n; i++) out[i] = a[i] === b[i] ? 1 : 0; return;
+    case 'notEqual': for (let i = 0; i < n; i++) out[i] = a[i] !== b[i] ? 1 : 0; return;
+    case 'less': for (let i = 0; i < n; i++) out[i] = a[i] < b[i] ? 1 : 0; return;
+    case 'lessEqual': for (let i = 0; i < n; i++) out[i] = a[i] <= b[i] ? 1 : 0; return;
+    case 'greater': for (let i = 0; i < n; i++) out[i] = a[i] > b[i] ? 1 : 0; return;
+    case 'greaterEqual': for (let i = 0; i < n; i++) out[i] = a[i] >= b[i] ? 1 : 0; return;
+  }
+}
+
+const COMPARE_OPS = new Set<BinaryOp>(['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual']);
+
+/**
+ * A CPU backend over typed arrays.
+ * @param name `js` or `f64`.
+ * @param policy `native`: each dtype in its own typed array; `float64`: floats in Float64Array.
+ */
+export class CpuBackend implements BackendV1 {
+  readonly apiVersion = 1 as const;
+  readonly dtypes: readonly DType[] = ['float32', 'float64', 'int32'];
+  private live = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly policy: StoragePolicy,
+  ) {}
+
+  info(): BackendInfo {
+    return {
+      name: this.name,
+      storage: this.policy === 'float64' ? 'every float dtype in Float64Array (reference)' : 'one typed array per dtype',
+      threads: 1,
+    };
+  }
+
+  // ---- storage ----
+  private array(dtype: DType, size: number): TypedArray {
+    if (this.policy === 'float64' && dtype !== 'int32') return new Float64Array(size);
+    return allocArray(dtype, size);
+  }
+
+  private make(data: TypedArray): CpuHandle {
+    this.live++;
+    return { data, disposed: false };
+  }
+
+  private get(h: Handle): TypedArray {
+    const handle = h as CpuHandle;
+    if (handle.disposed) throw new BackendError(this.name, 'a tensor was used after dispose()');
+    return handle.data;
+  }
+
+  fromArray(data: ArrayLike<number>, dtype: DType): Handle {
+    if (!this.dtypes.includes(dtype)) throw new DTypeError(this.name, `dtype '${dtype}' is not supported`);
+    const arr = this.array(dtype, data.length);
+    arr.set(data as ArrayLike<number>);
+    return this.make(arr);
+  }
+
+  read(h: Handle, dtype: DType): TypedArray {
+    const out = allocArray(dtype, this.get(h).length);
+    out.set(this.get(h));
+    return out;
+  }
+
+  dispose(h: Handle): void {
+    const handle = h as CpuHandle;
+    if (handle.disposed) return;
+    handle.disposed = true;
+    this.live--;
+  }
+
+  liveBuffers(): number {
+    return this.live;
+  }
+
+  view(h: Handle): Handle {
+    return this.make(this.get(h));
+  }
+
+  // ---- primitives ----
+  unary(op: UnaryOp, x: Handle, size: number, dtype: DType): Handle {
+    const out = this.array(dtype, size);
+    applyUnary(op, this.get(x), out);
+    return this.make(out);
+  }
+
+  /** Materialises `h` (of `shape`) broadcast to `outShape`, or returns it as is. */
+  private broadcast(h: Handle, shape: readonly number[], outShape: readonly number[], dtype: DType): TypedArray {
+    const data = this.get(h);
+    if (sameShape(shape, outShape)) return data;
+    const out = this.array(dtype, sizeOf(outShape));
+    stridedCopy(data, 0, broadcastStrides(shape, outShape), out, 0, stridesOf(outShape), outShape);
+    return out;
+  }
+
+  broadcastTo(x: Handle, shape: readonly number[], outShape: readonly number[], dtype: DType): Handle {
+    const data = this.broadcast(x, shape, outShape, dtype);
+    return this.make(data === this.get(x) ? data.slice() : data);
+  }
+
+  binary(op: BinaryOp, a: Handle, aShape: readonly number[], b: Handle, bShape: readonly number[], outShape: readonly number[], dtype: DType): Handle {
+    const outDtype = COMPARE_OPS.has(op) ? 'int32' : dtype;
+    const out = this.array(outDtype, sizeOf(outShape));
+    applyBinary(op, this.broadcast(a, aShape, outShape, dtype), this.broadcast(b, bShape, outShape, dtype), out);
+    return this.make(out);
+  }
+
+  where(cond: Handle, condShape: readonly number[], a: Handle, aShape: readonly number[], b: Handle, bShape: readonly number[], outShape: readonly number[], dtype: DType): Handle {
+    const c = this.broadcast(cond, condShape, outShape, 'int32');
+    const x = this.broadcast(a, aShape, outShape, dtype);
+    const y = this.broadcast(b, bShape, outShape, dtype);
+    const out = this.array(dtype, sizeOf(outShape));
+    for (let i = 0; i < out.length; i++) out[i] = c[i] !== 0 ? x[i] : y[i];
+    return this.make(out);
+  }
+
+  /** Moves `axes` to the end (materialised); returns the data and the outer/inner sizes. */
+  private axesLast(x: Handle, shape: readonly number[], axes: readonly number[], dtype: DType): { data: TypedArray; outer: number; inner: number } {
+    const keep = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+    const perm = [...keep, ...axes];
+    const inner = sizeOf(axes.map((a) => shape[a]));
+    const outer = sizeOf(keep.map((a) => shape[a]));
+    const isIdentity = perm.every((p, i) => p === i);
+    const data = isIdentity ? this.get(x) : (this.get(this.transpose(x, shape, perm, dtype, false)) as TypedArray);
+    return { data, outer, inner };
+  }
+
+  reduce(op: ReduceOp, x: Handle, shape: readonly number[], axes: readonly number[], dtype: DType): Handle {
+    const { data, outer, inner } = this.axesLast(x, shape, axes, dtype);
+    const out = this.array(dtype, outer);
+    for (let o = 0; o < outer; o++) {
+      const base = o * inner;
+      if (op === 'sum') {
+        let acc = 0;
+        for (let i = 0; i < inner; i++) acc += data[base + i];
+        out[o] = acc;
+      } else {
+        if (inner === 0) throw new ValueError(op, 'cannot reduce an empty axis (no identity for max/min)');
+        let acc = data[base];
+        for (let i = 1; i < inner; i++) {
+          const v = data[base + i];
+          if (v !== v) { acc = v; break; }
+          if (op === 'max' ? v > acc : v < acc) acc = v;
+        }
+        out[o] = acc;
+      }
+    }
+    return this.make(out);
+  }
+
+  argReduce(op: 'argmax' | 'argmin', x: Handle, shape: readonly number[], axis: number, dtype: DType): Handle {
+    const { data, outer, inner } = this.axesLast(x, shape, [axis], dtype);
+    if (inner === 0) throw new ValueError(op, `cannot take ${op} over an empty axis`);
+    const out = new Int32Array(outer);
+    for (let o = 0; o < outer; o++) {
+      const base = o * inner;
+      let best = 0;
+      let bestV = data[base];
+      if (bestV === bestV) {
+        for (let i = 1; i < inner; i++) {
+          const v = data[base + i];
+          if (v !== v) { best = i; break; }
+          if (op === 'argmax' ? v > bestV : v < bestV) { best = i; bestV = v; }
+        }
+      }
+      out[o] = best;
+    }
+    return this.make(out);
+  }
+
+  transpose(x: Handle, shape: readonly number[], perm: readonly number[], dtype: DType, _count = true): Handle {
+    const outShape = perm.map((p) => shape[p]);
+    const strides = stridesOf(shape);
+    const out = this.array(dtype, sizeOf(shape));
+    stridedCopy(this.get(x), 0, perm.map((p) => strides[p]), out, 0, stridesOf(outShape), outShape);
+    return _count ? this.make(out) : { data: out, disposed: false };
+  }
+
+  slice(x: Handle, shape: readonly number[], begin: readonly number[], size: readonly number[], dtype: DType): Handle {
+    const strides = stridesOf(shape);
+    let offset = 0;
+    for (let i = 0; i < shape.length; i++) offset += begin[i] * strides[i];
+    const out = this.array(dtype, sizeOf(size));
+    stridedCopy(this.get(x), offset, strides, out, 0, stridesOf(size), size);
+    return this.make(out);
+  }
+
+  concat(xs: readonly Handle[], shapes: readonly (readonly number[])[], axis: number, dtype: DType): Handle {
+    const outShape = [...shapes[0]];
+    outShape[axis] = shapes.reduce((s, sh) => s + sh[axis], 0);
+    const outStrides = stridesOf(outShape);
+    const out = this.array(dtype, sizeOf(outShape));
+    let offset = 0;
+    xs.forEach((h, i) => {
+      stridedCopy(this.get(h), 0, stridesOf(shapes[i]), out, offset * outStrides[axis], outStrides, shapes[i]);
+      offset += shapes[i][axis];
+    });
+    return this.make(out);
+  }
+
+  pad(x: Handle, shape: readonly number[], paddings: readonly (readonly [number, number])[], value: number, dtype: DType): Handle {
+    const outShape = shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
+    const outStrides = stridesOf(outShape);
+    const out = this.array(dtype, sizeOf(outShape));
+    if (value !== 0) out.fill(value);
+    let offset = 0;
+    for (let i = 0; i < shape.length; i++) offset += paddings[i][0] * outStrides[i];
+    stridedCopy(this.get(x), 0, stridesOf(shape), out, offset, outStrides, shape);
+    return this.make(out);
+  }
+
+  gather(x: Handle, shape: readonly number[], indices: Handle, indexCount: number, axis: number, dtype: DType): Handle {
+    const data = this.get(x);
+    const idx = this.get(indices);
+    const outer = sizeOf(shape.slice(0, axis));
+    const inner = sizeOf(shape.slice(axis + 1));
+    const dim = shape[axis];
+    const out = this.array(dtype, outer * indexCount * inner);
+    for (let i = 0; i < indexCount; i++) {
+      if (!(idx[i] >= 0 && idx[i] < dim)) throw new ValueError('gather', `argument 'indices' expected values in [0, ${dim}), got ${idx[i]} at position ${i}`);
+    }
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < indexCount; i++) {
+        const src = (o * dim + idx[i]) * inner;
+        const dst = (o * indexCount + i) * inner;
+        for (let j = 0; j < inner; j++) out[dst + j] = data[src + j];
+      }
+    }
+    return this.make(out);
+  }
+
+  scatterAdd(outShape: readonly number[], indices: Handle, indexCount: number, updates: Handle, axis: number, dtype: DType): Handle {
+    const upd = this.get(updates);
+    const idx = this.get(indices);
+    const outer = sizeOf(outShape.slice(0, axis));
+    const inner = sizeOf(outShape.slice(axis + 1));
+    const dim = outShape[axis];
+    for (let i = 0; i < indexCount; i++) {
+      if (!(idx[i] >= 0 && idx[i] < dim)) throw new ValueError('scatterAdd', `argument 'indices' expected values in [0, ${dim}), got ${idx[i]} at position ${i}`);
+    }
+    // accumulate in float64 so repeated indices do not round at every step
+    const acc = new Float64Array(sizeOf(outShape));
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < indexCount; i++) {
+        const dst = (o * dim + idx[i]) * inner;
+        const src = (o * indexCount + i) * inner;
+        for (let j = 0; j < inner; j++) acc[dst + j] += upd[src + j];
+      }
+    }
+    const out = this.array(dtype, acc.length);
+    out.set(acc);
+    return this.make(out);
+  }
+
+  matmul(a: Handle, b: Handle, dims: MatmulDims, dtype: DType): Handle {
+    const { batch, aBatch, bBatch, m, n, k, transposeA, transposeB } = dims;
+    const A = this.get(a);
+    const B = this.get(b);
+    const out = this.array(dtype, batch * m * n);
+    const row = new Float64Array(n);
+    const aRow = new Float64Array(k);
+    for (let t = 0; t < batch; t++) {
+      const aOff = (aBatch === 1 ? 0 : t) * m * k;
+      const bOff = (bBatch === 1 ? 0 : t) * k * n;
+      for (let i = 0; i < m; i++) {
+        // row i of op(A), contiguous
+        if (transposeA) for (let p = 0; p < k; p++) aRow[p] = A[aOff + p * m + i];
+        else for (let p = 0; p < k; p++) aRow[p] = A[aOff + i * k + p];
+        if (transposeB) {
+          // op(B)[p, j] = B[j, p]: a dot product per output
+          for (let j = 0; j < n; j++) {
+            let acc = 0;
+            const bj = bOff + j * k;
+            for (let p = 0; p < k; p++) acc += aRow[p] * B[bj + p];
+            row[j] = acc;
+          }
+        } else {
+          row.fill(0);
+          for (let p = 0; p < k; p++) {
+            const av = aRow[p];
+            const bp = bOff + p * n;
+            for (let j = 0; j < n; j++) row[j] += av * B[bp + j];
+          }
+        }
+        out.set(row, (t * m + i) * n);
+      }
+    }
+    return this.make(out);
+  }
+
+  cast(x: Handle, size: number, _from: DType, to: DType): Handle {
+    const src = this.get(x);
+    const out = this.array(to, size);
+    if (to === 'int32') for (let i = 0; i < size; i++) out[i] = Math.trunc(src[i]);
+    else out.set(src);
+    return this.make(out);
+  }
+}
+
+/** The `js` backend: float32 in Float32Array, plain JavaScript loops. */
+export function jsBackend(): BackendV1 {
+  return new CpuBackend('js', 'native');
+}
+
+/**
+ * The `f64` reference backend: every float tensor is held and computed in Float64Array (a
+ * float32 program run here is the same program in double precision). The oracle for tests.
+ */
+export function f64Backend(): BackendV1 {
+  return new CpuBackend('f64', 'float64');
+}

@@ -1,0 +1,250 @@
+/**
+ * Making tensors: from nested arrays or typed arrays, constant fills, ranges, and seeded
+ * random ones. All are created on the current backend (`getBackend()`) unless one is given.
+ */
+import type { BackendV1 } from './backend/v1.js';
+import { type DType, type TypedArray, dtypeOfArray } from './dtype.js';
+import { getBackend } from './engine.js';
+import { DTypeError, ShapeError, ValueError, fmtShape } from './errors.js';
+import { Rng, resolveRng } from './random.js';
+import { checkShape, sizeOf } from './shape.js';
+import { type NestedArray, Tensor } from './tensor.js';
+
+/** Options every creation function takes. */
+export interface CreateOptions {
+  dtype?: DType;
+  /** Backend to create on (default: the current one). */
+  backend?: BackendV1;
+}
+
+/** Options of the random creation functions. */
+export interface RandomOptions extends CreateOptions {
+  /** Seed for a fresh generator (reproducible). */
+  seed?: number;
+  /** A generator to draw from (advances it). */
+  rng?: Rng;
+}
+
+function inferShape(op: string, values: NestedArray): number[] {
+  const shape: number[] = [];
+  let v: NestedArray = values;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    v = v[0];
+  }
+  return shape;
+}
+
+function flatten(op: string, values: NestedArray, shape: readonly number[], out: number[], dim = 0): void {
+  if (dim === shape.length) {
+    if (typeof values !== 'number') throw new ShapeError(op, `argument 'values' is ragged: expected a number at depth ${dim}, got ${Array.isArray(values) ? 'an array' : typeof values}`);
+    out.push(values);
+    return;
+  }
+  if (!Array.isArray(values) || values.length !== shape[dim]) {
+    throw new ShapeError(op, `argument 'values' is ragged: expected ${shape[dim]} entries at depth ${dim}, got ${Array.isArray(values) ? values.length : typeof values}`);
+  }
+  for (const v of values) flatten(op, v, shape, out, dim + 1);
+}
+
+/** @internal Wraps raw data into a tensor on `backend`. */
+export function makeTensor(data: ArrayLike<number>, shape: readonly number[], dtype: DType, backend: BackendV1 = getBackend()): Tensor {
+  if (!backend.dtypes.includes(dtype)) throw new DTypeError('tensor', `backend '${backend.name}' does not support dtype '${dtype}' (it supports ${backend.dtypes.join(', ')})`);
+  return new Tensor(backend.fromArray(data, dtype), shape, dtype, backend);
+}
+
+/**
+ * A tensor from a number, nested arrays or a typed array (flat, row-major, with `shape`).
+ * The dtype defaults to float32 (int32 for an Int32Array, float64 for a Float64Array).
+ * @example
+ * ```ts
+ * tensor([[1, 2, 3], [4, 5, 6]]).shape; // [2, 3]
+ * tensor(new Float32Array([1, 2, 3, 4]), [2, 2]).shape; // [2, 2]
+ * tensor([1, 2], undefined, { dtype: 'int32' }).dtype; // 'int32'
+ * ```
+ */
+export function tensor(values: NestedArray | TypedArray | readonly number[], shape?: readonly number[], options: CreateOptions = {}): Tensor {
+  const op = 'tensor';
+  if (ArrayBuffer.isView(values)) {
+    const data = values as TypedArray;
+    const s = shape ?? [data.length];
+    checkShape(op, 'shape', s);
+    if (sizeOf(s) !== data.length) throw new ShapeError(op, `argument 'shape' ${fmtShape(s)} holds ${sizeOf(s)} elements but 'values' has ${data.length}`);
+    return makeTensor(data, s, options.dtype ?? dtypeOfArray(data), options.backend);
+  }
+  const inferred = inferShape(op, values as NestedArray);
+  const flat: number[] = [];
+  flatten(op, values as NestedArray, inferred, flat);
+  for (let i = 0; i < flat.length; i++) {
+    if (typeof flat[i] !== 'number') throw new ValueError(op, `argument 'values' expected numbers, got ${typeof flat[i]} at flat index ${i}`);
+  }
+  const s = shape ?? inferred;
+  checkShape(op, 'shape', s);
+  if (sizeOf(s) !== flat.length) throw new ShapeError(op, `argument 'shape' ${fmtShape(s)} holds ${sizeOf(s)} elements but 'values' has ${flat.length}`);
+  return makeTensor(flat, s, options.dtype ?? 'float32', options.backend);
+}
+
+/**
+ * A tensor of `shape` filled with `value`.
+ * @example
+ * ```ts
+ * full([2, 2], 7).toArray(); // [[7, 7], [7, 7]]
+ * ```
+ */
+export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
+  checkShape('full', 'shape', shape);
+  const data = new Float64Array(sizeOf(shape)).fill(value);
+  return makeTensor(data, shape, options.dtype ?? 'float32', options.backend);
+}
+
+/**
+ * Zeros of `shape`.
+ * @example
+ * ```ts
+ * zeros([3]).toArray(); // [0, 0, 0]
+ * ```
+ */
+export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
+  return full(shape, 0, options);
+}
+
+/**
+ * Ones of `shape`.
+ * @example
+ * ```ts
+ * ones([2]).toArray(); // [1, 1]
+ * ```
+ */
+export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
+  return full(shape, 1, options);
+}
+
+/**
+ * Zeros with the shape, dtype and backend of `t`.
+ * @example
+ * ```ts
+ * zerosLike(tensor([1, 2])).toArray(); // [0, 0]
+ * ```
+ */
+export function zerosLike(t: Tensor): Tensor {
+  return full(t.shape, 0, { dtype: t.dtype, backend: t.backend });
+}
+
+/**
+ * Ones with the shape, dtype and backend of `t`.
+ * @example
+ * ```ts
+ * onesLike(tensor([5, 6])).toArray(); // [1, 1]
+ * ```
+ */
+export function onesLike(t: Tensor): Tensor {
+  return full(t.shape, 1, { dtype: t.dtype, backend: t.backend });
+}
+
+/**
+ * Numbers from `start` (inclusive) to `stop` (exclusive) by `step`, like numpy's arange.
+ * @example
+ * ```ts
+ * arange(0, 5).toArray(); // [0, 1, 2, 3, 4]
+ * arange(1, 2, 0.25).size; // 4
+ * ```
+ */
+export function arange(start: number, stop: number, step = 1, options: CreateOptions = {}): Tensor {
+  if (step === 0 || !Number.isFinite(step)) throw new ValueError('arange', `argument 'step' expected a finite non-zero number, got ${step}`);
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const data = new Float64Array(n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return makeTensor(data, [n], options.dtype ?? 'float32', options.backend);
+}
+
+/**
+ * `num` evenly spaced numbers from `start` to `stop`, both included.
+ * @example
+ * ```ts
+ * linspace(0, 1, 5).toArray(); // [0, 0.25, 0.5, 0.75, 1]
+ * ```
+ */
+export function linspace(start: number, stop: number, num: number, options: CreateOptions = {}): Tensor {
+  if (!Number.isSafeInteger(num) || num < 0) throw new ValueError('linspace', `argument 'num' expected a non-negative integer, got ${num}`);
+  const data = new Float64Array(num);
+  for (let i = 0; i < num; i++) data[i] = num === 1 ? start : start + ((stop - start) * i) / (num - 1);
+  return makeTensor(data, [num], options.dtype ?? 'float32', options.backend);
+}
+
+/**
+ * The n×m identity matrix (m defaults to n).
+ * @example
+ * ```ts
+ * eye(2).toArray(); // [[1, 0], [0, 1]]
+ * ```
+ */
+export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
+  checkShape('eye', 'n', [n, m]);
+  const data = new Float64Array(n * m);
+  for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
+  return makeTensor(data, [n, m], options.dtype ?? 'float32', options.backend);
+}
+
+function floatDtype(op: string, dtype: DType | undefined): DType {
+  const d = dtype ?? 'float32';
+  if (d === 'int32') throw new DTypeError(op, `argument 'dtype' expected float32 or float64, got int32`);
+  return d;
+}
+
+/**
+ * Uniform random numbers in [low, high).
+ * @example
+ * ```ts
+ * uniform([2, 2], -1, 1, { seed: 0 }).shape; // [2, 2]
+ * ```
+ */
+export function uniform(shape: readonly number[], low = 0, high = 1, options: RandomOptions = {}): Tensor {
+  checkShape('uniform', 'shape', shape);
+  const dtype = floatDtype('uniform', options.dtype);
+  const u = resolveRng(options).uniform(sizeOf(shape), dtype === 'float32' ? 24 : 53);
+  for (let i = 0; i < u.length; i++) u[i] = low + (high - low) * u[i];
+  return makeTensor(u, shape, dtype, options.backend);
+}
+
+/**
+ * Uniform random numbers in [0, 1).
+ * @example
+ * ```ts
+ * rand([3], { seed: 1 }).size; // 3
+ * ```
+ */
+export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  return uniform(shape, 0, 1, options);
+}
+
+/**
+ * Normal random numbers with the given mean and standard deviation.
+ * @example
+ * ```ts
+ * randn([1000], { seed: 2 }).shape; // [1000]
+ * ```
+ */
+export function randn(shape: readonly number[], options: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
+  checkShape('randn', 'shape', shape);
+  const dtype = floatDtype('randn', options.dtype);
+  const z = resolveRng(options).normal(sizeOf(shape));
+  const mean = options.mean ?? 0;
+  const std = options.std ?? 1;
+  for (let i = 0; i < z.length; i++) z[i] = mean + std * z[i];
+  return makeTensor(z, shape, dtype, options.backend);
+}
+
+/**
+ * 1 with probability `p`, else 0.
+ * @example
+ * ```ts
+ * bernoulli([4], 1, { seed: 0 }).toArray(); // [1, 1, 1, 1]
+ * ```
+ */
+export function bernoulli(shape: readonly number[], p: number, options: RandomOptions = {}): Tensor {
+  checkShape('bernoulli', 'shape', shape);
+  if (!(p >= 0 && p <= 1)) throw new ValueError('bernoulli', `argument 'p' expected a probability in [0, 1], got ${p}`);
+  const u = resolveRng(options).uniform(sizeOf(shape), 24);
+  for (let i = 0; i < u.length; i++) u[i] = u[i] < p ? 1 : 0;
+  return makeTensor(u, shape, options.dtype ?? 'float32', options.backend);
+}

@@ -1,0 +1,45 @@
+import type { Conv2dGeometry } from '../backend/v1.js';
+import type { Tensor } from '../tensor.js';
+import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
+import { conv2dBackpropInput } from './conv2d-backprop-input.js';
+import { type Conv2dOptions, conv2dGeometry } from './conv-geometry.js';
+import { extractWindows } from './im2col.js';
+import { matmul } from './matmul.js';
+import { type TensorLike, asTensor, checkFloat, checkSameBackend, checkSameDtype, customOp, wrap } from './op-utils.js';
+import { reshape } from './reshape.js';
+
+/** @internal conv2d forward: the backend's fast path, or im2col + one GEMM. */
+export function conv2dForward(x: Tensor, w: Tensor, g: Conv2dGeometry): Tensor {
+  const backend = x.backend;
+  if (backend.conv2d) {
+    return wrap(backend.conv2d(x.handle, w.handle, g, x.dtype), [g.batch, g.outHeight, g.outWidth, g.outChannels], x.dtype, backend);
+  }
+  const k = g.filterHeight * g.filterWidth * g.inChannels;
+  const cols = reshape(extractWindows(x, g), [g.batch * g.outHeight * g.outWidth, k]);
+  return reshape(matmul(cols, reshape(w, [k, g.outChannels])), [g.batch, g.outHeight, g.outWidth, g.outChannels]);
+}
+
+/**
+ * conv2d(x, filter, {strides, dilations, padding}): 2-D cross-correlation (what deep
+ * learning calls convolution), out[n, y, x, co] = Σ_{i,j,ci} in[n, y·s + i·d − pt, x·s + j·d − pl, ci] ·
+ * filter[i, j, ci, co]. x is NHWC [N, H, W, Cin]; filter is [kh, kw, Cin, Cout]; the output is
+ * [N, Ho, Wo, Cout]. Gradients: conv2dBackpropInput and conv2dBackpropFilter.
+ * @example
+ * ```ts
+ * const x = reshape(arange(1, 10), [1, 3, 3, 1]);
+ * conv2d(x, ones([2, 2, 1, 1])).toArray(); // [[[[12], [16]], [[24], [28]]]]
+ * conv2d(x, ones([3, 3, 1, 1]), { padding: 'same' }).shape; // [1, 3, 3, 1]
+ * ```
+ */
+export function conv2d(x: TensorLike, filter: TensorLike, options: Conv2dOptions = {}): Tensor {
+  const t = asTensor('conv2d', 'x', x);
+  const w = asTensor('conv2d', 'filter', filter, t);
+  checkSameBackend('conv2d', { x: t, filter: w });
+  checkSameDtype('conv2d', 'x', t, 'filter', w);
+  checkFloat('conv2d', 'x', t);
+  const g = conv2dGeometry('conv2d', t.shape, w.shape, options);
+  return customOp('conv2d', [t, w], () => conv2dForward(t, w, g), (dy) => [
+    conv2dBackpropInput(dy, w, t.shape, options),
+    conv2dBackpropFilter(t, dy, w.shape, options),
+  ]);
+}

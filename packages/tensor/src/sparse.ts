@@ -1,0 +1,135 @@
+/**
+ * A sparse matrix in CSR (compressed sparse row) form, for graph propagation: row i's
+ * entries are colIdx[rowPtr[i] .. rowPtr[i+1]) with the matching values.
+ */
+import type { BackendV1 } from './backend/v1.js';
+import { makeTensor } from './creation.js';
+import { keep } from './engine.js';
+import { ShapeError, ValueError } from './errors.js';
+import type { Tensor } from './tensor.js';
+
+/** The backend copies of a CSR matrix (made once per backend and reused). */
+export interface CsrTensors {
+  rowPtr: Tensor;
+  colIdx: Tensor;
+  /** The row of every stored entry (the composite kernel scatters by it). */
+  rowIdx: Tensor;
+  values: Tensor;
+}
+
+/**
+ * An immutable CSR matrix of shape [rows, cols].
+ * @example
+ * ```ts
+ * const a = CsrMatrix.fromCoo(2, 3, [0, 1, 1], [2, 0, 2], [5, 6, 7]);
+ * a.nnz; // 3
+ * a.toDenseArray(); // [[0, 0, 5], [6, 0, 7]]
+ * ```
+ */
+export class CsrMatrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly rowPtr: Int32Array;
+  readonly colIdx: Int32Array;
+  readonly values: Float64Array;
+  #transpose: CsrMatrix | undefined;
+  #onBackend = new Map<string, CsrTensors>();
+
+  constructor(rows: number, cols: number, rowPtr: Int32Array, colIdx: Int32Array, values: ArrayLike<number>) {
+    const op = 'CsrMatrix';
+    if (!Number.isSafeInteger(rows) || rows < 0 || !Number.isSafeInteger(cols) || cols < 0) throw new ShapeError(op, `expected non-negative integer rows and cols, got ${rows} x ${cols}`);
+    if (rowPtr.length !== rows + 1) throw new ShapeError(op, `argument 'rowPtr' expected length rows + 1 = ${rows + 1}, got ${rowPtr.length}`);
+    const nnz = colIdx.length;
+    if (values.length !== nnz) throw new ShapeError(op, `arguments 'colIdx' (${nnz}) and 'values' (${values.length}) must have the same length`);
+    if (rowPtr[0] !== 0 || rowPtr[rows] !== nnz) throw new ValueError(op, `argument 'rowPtr' must start at 0 and end at nnz = ${nnz}, got ${rowPtr[0]} .. ${rowPtr[rows]}`);
+    for (let i = 0; i < rows; i++) if (rowPtr[i + 1] < rowPtr[i]) throw new ValueError(op, `argument 'rowPtr' must be non-decreasing (row ${i})`);
+    for (let p = 0; p < nnz; p++) if (!(colIdx[p] >= 0 && colIdx[p] < cols)) throw new ValueError(op, `argument 'colIdx' has ${colIdx[p]} at entry ${p}, outside [0, ${cols})`);
+    this.rows = rows;
+    this.cols = cols;
+    this.rowPtr = rowPtr;
+    this.colIdx = colIdx;
+    this.values = Float64Array.from(values);
+  }
+
+  /**
+   * Builds a CSR matrix from coordinate lists; duplicate (row, col) entries are summed.
+   */
+  static fromCoo(rows: number, cols: number, rowIdx: ArrayLike<number>, colIdx: ArrayLike<number>, values?: ArrayLike<number>): CsrMatrix {
+    const n = rowIdx.length;
+    if (colIdx.length !== n || (values && values.length !== n)) throw new ShapeError('CsrMatrix.fromCoo', `arguments 'rowIdx' (${n}), 'colIdx' (${colIdx.length}) and 'values' (${values?.length ?? n}) must have the same length`);
+    for (let p = 0; p < n; p++) {
+      if (!(rowIdx[p] >= 0 && rowIdx[p] < rows && Number.isInteger(rowIdx[p]))) throw new ValueError('CsrMatrix.fromCoo', `row index ${rowIdx[p]} at entry ${p} is outside [0, ${rows})`);
+      if (!(colIdx[p] >= 0 && colIdx[p] < cols && Number.isInteger(colIdx[p]))) throw new ValueError('CsrMatrix.fromCoo', `column index ${colIdx[p]} at entry ${p} is outside [0, ${cols})`);
+    }
+    // sort entries by (row, col) and merge duplicates
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => rowIdx[a] - rowIdx[b] || colIdx[a] - colIdx[b]);
+    const outCols: number[] = [];
+    const outVals: number[] = [];
+    const rowPtr = new Int32Array(rows + 1);
+    let lastR = -1;
+    let lastC = -1;
+    for (const p of order) {
+      const r = rowIdx[p];
+      const c = colIdx[p];
+      const v = values ? values[p] : 1;
+      if (r === lastR && c === lastC) {
+        outVals[outVals.length - 1] += v;
+        continue;
+      }
+      outCols.push(c);
+      outVals.push(v);
+      rowPtr[r + 1]++;
+      lastR = r;
+      lastC = c;
+    }
+    for (let i = 0; i < rows; i++) rowPtr[i + 1] += rowPtr[i];
+    return new CsrMatrix(rows, cols, rowPtr, Int32Array.from(outCols), outVals);
+  }
+
+  /** Number of stored entries. */
+  get nnz(): number {
+    return this.colIdx.length;
+  }
+
+  /** The transpose, computed once. */
+  transpose(): CsrMatrix {
+    if (!this.#transpose) {
+      const rowIdx = new Int32Array(this.nnz);
+      for (let r = 0; r < this.rows; r++) for (let p = this.rowPtr[r]; p < this.rowPtr[r + 1]; p++) rowIdx[p] = r;
+      this.#transpose = CsrMatrix.fromCoo(this.cols, this.rows, this.colIdx, rowIdx, this.values);
+      this.#transpose.#transpose = this;
+    }
+    return this.#transpose;
+  }
+
+  /** The matrix as nested arrays (for small matrices and tests). */
+  toDenseArray(): number[][] {
+    const out = Array.from({ length: this.rows }, () => new Array<number>(this.cols).fill(0));
+    for (let r = 0; r < this.rows; r++) for (let p = this.rowPtr[r]; p < this.rowPtr[r + 1]; p++) out[r][this.colIdx[p]] += this.values[p];
+    return out;
+  }
+
+  /** @internal The matrix's arrays as tensors on `backend` (made once per backend and dtype). */
+  tensorsOn(backend: BackendV1, dtype: 'float32' | 'float64'): CsrTensors {
+    const key = `${backend.name}:${dtype}`;
+    let cached = this.#onBackend.get(key);
+    if (!cached || cached.values.backend !== backend || cached.values.isDisposed) {
+      const rowIdx = new Int32Array(this.nnz);
+      for (let r = 0; r < this.rows; r++) for (let p = this.rowPtr[r]; p < this.rowPtr[r + 1]; p++) rowIdx[p] = r;
+      cached = {
+        rowPtr: keep(makeTensor(this.rowPtr, [this.rows + 1], 'int32', backend)),
+        colIdx: keep(makeTensor(this.colIdx, [this.nnz], 'int32', backend)),
+        rowIdx: keep(makeTensor(rowIdx, [this.nnz], 'int32', backend)),
+        values: keep(makeTensor(this.values, [this.nnz], dtype, backend)),
+      };
+      this.#onBackend.set(key, cached);
+    }
+    return cached;
+  }
+
+  /** Frees the backend copies. */
+  dispose(): void {
+    for (const t of this.#onBackend.values()) for (const v of Object.values(t)) v.dispose();
+    this.#onBackend.clear();
+  }
+}
