@@ -7,7 +7,7 @@ export type { BackendInfo, BackendV1, BinaryOp, Conv2dGeometry, FastPath, FusedA
 export { FAST_PATHS } from './backend/v1.js';
 export { CpuBackend, f64Backend, jsBackend } from './backend/cpu-backend.js';
 export { type DType, type TypedArray, DTYPES, isFloat, bytesPerElement } from './dtype.js';
-export { BackendError, DTypeError, DisposedError, LecError, ShapeError, ValueError } from './errors.js';
+export { BackendError, DTypeError, DisposedError, LecError, ShapeError, ValueError, fmtShape } from './errors.js';
 export { getBackend, isRecording, keep, setBackend, tidy, withBackend } from './engine.js';
 export { Tensor, isTensor, type NestedArray } from './tensor.js';
 export { arange, bernoulli, eye, full, linspace, ones, onesLike, rand, randn, tensor, uniform, zeros, zerosLike, type CreateOptions, type RandomOptions } from './creation.js';

@@ -14,7 +14,7 @@ import { BackendError, DTypeError, ValueError } from '../errors.js';
 import { sizeOf, stridesOf } from '../shape.js';
 import type { BackendInfo, BackendV1, BinaryOp, Handle, MatmulDims, ReduceOp, UnaryOp } from './v1.js';
 
-interface CpuHandle {
+export interface CpuHandle {
   data: TypedArray;
   disposed: boolean;
 }
@@ -165,17 +165,19 @@ export class CpuBackend implements BackendV1 {
   }
 
   // ---- storage ----
-  private array(dtype: DType, size: number): TypedArray {
+  protected array(dtype: DType, size: number): TypedArray {
     if (this.policy === 'float64' && dtype !== 'int32') return new Float64Array(size);
     return allocArray(dtype, size);
   }
 
-  private make(data: TypedArray): CpuHandle {
+  /** Wraps a typed array as a counted handle (for subclasses such as the wasm backend). */
+  protected make(data: TypedArray): CpuHandle {
     this.live++;
     return { data, disposed: false };
   }
 
-  private get(h: Handle): TypedArray {
+  /** The typed array behind a handle. */
+  protected get(h: Handle): TypedArray {
     const handle = h as CpuHandle;
     if (handle.disposed) throw new BackendError(this.name, 'a tensor was used after dispose()');
     return handle.data;
