@@ -10,3 +10,10 @@ export { logConvolve, logConvolvePmf, type LogConvolveOptions } from './probabil
 export { loadMnist } from './data/mnist.js';
 export { FASHION_CLASSES, loadFashionMnist } from './data/fashion-mnist.js';
 export type { ImageDataset, ImageSplit, LoadOptions } from './data/image-dataset.js';
+export { Conv2d, type Conv2dLayerOptions } from './layers/conv2d.js';
+export { Conv2dTranspose, type Conv2dTransposeLayerOptions } from './layers/conv2d-transpose.js';
+export { AvgPool2d, GlobalAvgPool, MaxPool2d, type PoolLayerOptions } from './layers/pooling.js';
+export { Upsample } from './layers/upsample.js';
+export type { CnnLayerOptions } from './layers/options.js';
+export { lenet5, smallCnn, type LeNetOptions } from './models.js';
+export { cnnLayers } from './registry.js';

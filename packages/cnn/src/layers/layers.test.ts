@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { type Tensor, concat, conv2d, f64Backend, jsBackend, mul, randn, slice, sum, tensor, withBackend, ones, zeros } from '@lec/tensor';
+import { gradCheck } from '@lec/backend-tests';
+import { Sequential, loadModel, saveModel, coreLayers } from '@lec/nn';
+import { paramGradCheck } from '../../test/param-grad-check.js';
+import { Conv2d } from './conv2d.js';
+import { Conv2dTranspose } from './conv2d-transpose.js';
+import { AvgPool2d, GlobalAvgPool, MaxPool2d } from './pooling.js';
+import { Upsample } from './upsample.js';
+import { cnnLayers } from '../registry.js';
+import { lenet5, smallCnn } from '../models.js';
+
+const f64 = f64Backend();
+const x64 = (shape: number[], seed: number) => randn(shape, { seed, dtype: 'float64' });
+const weighted = (t: Tensor, seed: number) => sum(mul(t, randn(t.shape as number[], { seed, dtype: 'float64' })));
+
+describe('float64 gradient checks of every layer', () => {
+  const cases: [string, () => { forward(x: Tensor): Tensor; parameters(): unknown[] }, number[]][] = [
+    ['Conv2d same, stride 2, dilation', () => new Conv2d(2, 3, 3, { padding: 'same', strides: 2, seed: 1, dtype: 'float64' }), [2, 5, 5, 2]],
+    ['Conv2d valid, dilation 2', () => new Conv2d(2, 2, 2, { dilations: 2, seed: 1, dtype: 'float64' }), [1, 5, 4, 2]],
+    ['Conv2d groups 2', () => new Conv2d(4, 2, 3, { groups: 2, padding: 'same', seed: 1, dtype: 'float64' }), [1, 4, 4, 4]],
+    ['Conv2dTranspose stride 2 same', () => new Conv2dTranspose(2, 3, 3, { strides: 2, padding: 'same', seed: 1, dtype: 'float64' }), [1, 3, 3, 2]],
+    ['Conv2dTranspose valid', () => new Conv2dTranspose(2, 1, 2, { seed: 1, dtype: 'float64' }), [2, 3, 2, 2]],
+    ['MaxPool2d', () => new MaxPool2d(2), [2, 4, 5, 3]],
+    ['MaxPool2d same stride 1', () => new MaxPool2d(3, { strides: 1, padding: 'same' }), [1, 4, 4, 2]],
+    ['AvgPool2d same', () => new AvgPool2d(3, { strides: 2, padding: 'same' }), [1, 5, 5, 2]],
+    ['GlobalAvgPool', () => new GlobalAvgPool(), [2, 3, 3, 4]],
+    ['Upsample nearest', () => new Upsample(2), [1, 2, 3, 2]],
+    ['Upsample bilinear', () => new Upsample(3, 'bilinear'), [1, 3, 2, 2]],
+  ];
+  for (const [name, make, shape] of cases) {
+    it(name, () => {
+      withBackend(f64, () => {
+        const layer = make() as Conv2d;
+        const x = x64(shape, 3);
+        expect(gradCheck((xi) => layer.forward(xi), [x]).ok).toBe(true);
+        if (layer.parameters().length > 0) {
+          const r = paramGradCheck(layer, () => weighted(layer.forward(x), 4));
+          expect(r.failures).toEqual([]);
+        }
+      });
+    });
+  }
+});
+
+describe('layer behaviour', () => {
+  it('Conv2d with groups equals separate convolutions per group', () => {
+    withBackend(f64, () => {
+      const conv = new Conv2d(4, 6, 3, { groups: 2, seed: 2, dtype: 'float64', bias: false });
+      const x = x64([1, 5, 5, 4], 1);
+      const w = conv.weight.value;
+      const a = conv2d(slice(x, [0, 0, 0, 0], [-1, -1, -1, 2]), slice(w, [0, 0, 0, 0], [3, 3, 2, 3]));
+      const b = conv2d(slice(x, [0, 0, 0, 2], [-1, -1, -1, 2]), slice(w, [0, 0, 0, 3], [3, 3, 2, 3]));
+      const expected = concat([a, b], 3).dataSync();
+      const got = conv.forward(x).dataSync();
+      got.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 12));
+    });
+  });
+
+  it('Conv2dTranspose is the adjoint of Conv2d: <conv(x), y> = <x, convT(y)>', () => {
+    withBackend(f64, () => {
+      const conv = new Conv2d(2, 3, 3, { strides: 2, padding: 'same', seed: 1, dtype: 'float64', bias: false });
+      const up = new Conv2dTranspose(3, 2, 3, { strides: 2, padding: 'same', seed: 1, dtype: 'float64', bias: false });
+      up.weight.assign(conv.weight.value);
+      const x = x64([1, 6, 6, 2], 1);
+      const y = x64([1, 3, 3, 3], 2);
+      expect(sum(mul(conv.forward(x), y)).item()).toBeCloseTo(sum(mul(x, up.forward(y))).item(), 10);
+    });
+  });
+
+  it('bilinear upsampling interpolates with half-pixel centres', () => {
+    const y = new Upsample(2, 'bilinear').forward(tensor([[[[0], [4]]]]));
+    expect(Array.from(y.dataSync())).toEqual([0, 1, 3, 4, 0, 1, 3, 4]);
+    expect(() => new Upsample(0)).toThrow(/Upsample: argument 'scale'/);
+  });
+
+  it('shape errors name the layer and the argument', () => {
+    expect(() => new Conv2d(3, 4, 3).forward(zeros([1, 5, 5, 2]))).toThrow(/Conv2d.forward: argument 'x' expected NHWC \[batch, height, width, 3\]/);
+    expect(() => new Conv2d(3, 4, 3, { groups: 2 })).toThrow(/argument 'groups'/);
+    expect(() => new MaxPool2d(2).forward(zeros([5, 5]))).toThrow(/MaxPool2d.forward/);
+  });
+
+  it('lenet5 has 61,706 parameters and gives logits [N, 10]', () => {
+    const net = lenet5({ seed: 0 });
+    expect(net.numParameters()).toBe(61706);
+    expect(net.forward(ones([3, 28, 28, 1])).shape).toEqual([3, 10]);
+    expect(smallCnn({ seed: 0 }).forward(ones([1, 28, 28, 1])).shape).toEqual([1, 10]);
+  });
+
+  it('a CNN saves and loads to identical predictions', () => {
+    withBackend(jsBackend(), () => {
+      const net = new Sequential([new Conv2d(1, 2, 3, { padding: 'same', seed: 1 }), new MaxPool2d(2), new Conv2dTranspose(2, 1, 2, { strides: 2, seed: 2 }), new Upsample(2, 'bilinear'), new AvgPool2d(2), new GlobalAvgPool()]);
+      const x = randn([2, 6, 6, 1], { seed: 3 });
+      const saved = saveModel(net);
+      const loaded = loadModel(saved, { ...coreLayers, ...cnnLayers });
+      expect(Array.from(loaded.forward(x).dataSync())).toEqual(Array.from(net.forward(x).dataSync()));
+    });
+  });
+});

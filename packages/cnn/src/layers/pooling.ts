@@ -1,0 +1,99 @@
+/**
+ * Pooling layers over NHWC images: MaxPool2d and AvgPool2d ([N, H, W, C] → [N, Ho, Wo, C],
+ * per channel) and GlobalAvgPool ([N, H, W, C] → [N, C]). No parameters.
+ */
+import { type JsonObject, type LayerFactory, Module } from '@lec/nn';
+import { type Padding, ShapeError, type Tensor, avgPool2d, maxPool2d, mean } from '@lec/tensor';
+import { fixedPair, paddingFromJson, paddingToJson } from './conv2d.js';
+import { pairOf } from './options.js';
+
+/** Options of the pooling layers. */
+export interface PoolLayerOptions {
+  /** Default: the window (non-overlapping). */
+  strides?: number | readonly [number, number];
+  /** Default 'valid'. */
+  padding?: Padding;
+}
+
+abstract class Pool2d extends Module {
+  readonly windowSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: Padding;
+
+  constructor(windowSize: number | readonly [number, number], options: PoolLayerOptions = {}) {
+    super();
+    this.windowSize = pairOf(this.constructor.name, 'windowSize', windowSize);
+    this.strides = pairOf(this.constructor.name, 'strides', options.strides ?? this.windowSize);
+    this.padding = options.padding ?? 'valid';
+  }
+
+  protected check(x: Tensor): void {
+    if (x.rank !== 4) throw new ShapeError(`${this.type}.forward`, `argument 'x' expected NHWC [batch, height, width, channels], got [${x.shape.join(', ')}]`);
+  }
+
+  override config(): JsonObject {
+    return { windowSize: [...this.windowSize], strides: [...this.strides], padding: paddingToJson(this.padding) };
+  }
+}
+
+/**
+ * The maximum of each window, per channel.
+ * @example
+ * ```ts
+ * new MaxPool2d(2).forward(zeros([1, 28, 28, 6])).shape; // [1, 14, 14, 6]
+ * ```
+ */
+export class MaxPool2d extends Pool2d {
+  readonly type = 'MaxPool2d';
+  forward(x: Tensor): Tensor {
+    this.check(x);
+    return maxPool2d(x, this.windowSize, { strides: this.strides, padding: this.padding });
+  }
+  /** Registry factory. */
+  static readonly fromConfig: LayerFactory = (c) =>
+    new MaxPool2d(fixedPair(c.intList('windowSize', { min: 1, maxLength: 2 }), 'windowSize'), {
+      strides: fixedPair(c.intList('strides', { min: 1, maxLength: 2 }), 'strides'),
+      padding: paddingFromJson(c.config.padding),
+    });
+}
+
+/**
+ * The mean of each window, per channel (padding excluded from the count).
+ * @example
+ * ```ts
+ * new AvgPool2d(2).forward(ones([1, 4, 4, 1])).toArray(); // [[[[1], [1]], [[1], [1]]]]
+ * ```
+ */
+export class AvgPool2d extends Pool2d {
+  readonly type = 'AvgPool2d';
+  forward(x: Tensor): Tensor {
+    this.check(x);
+    return avgPool2d(x, this.windowSize, { strides: this.strides, padding: this.padding });
+  }
+  /** Registry factory. */
+  static readonly fromConfig: LayerFactory = (c) =>
+    new AvgPool2d(fixedPair(c.intList('windowSize', { min: 1, maxLength: 2 }), 'windowSize'), {
+      strides: fixedPair(c.intList('strides', { min: 1, maxLength: 2 }), 'strides'),
+      padding: paddingFromJson(c.config.padding),
+    });
+}
+
+/**
+ * The mean over height and width: [N, H, W, C] → [N, C].
+ * @example
+ * ```ts
+ * new GlobalAvgPool().forward(ones([2, 7, 7, 16])).shape; // [2, 16]
+ * ```
+ */
+export class GlobalAvgPool extends Module {
+  readonly type = 'GlobalAvgPool';
+  forward(x: Tensor): Tensor {
+    if (x.rank !== 4) throw new ShapeError('GlobalAvgPool.forward', `argument 'x' expected NHWC [batch, height, width, channels], got [${x.shape.join(', ')}]`);
+    return mean(x, [1, 2]);
+  }
+  override config(): JsonObject {
+    return {};
+  }
+  /** Registry factory. */
+  static readonly fromConfig: LayerFactory = () => new GlobalAvgPool();
+}

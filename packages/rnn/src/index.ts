@@ -1,0 +1,13 @@
+/**
+ * @lec/rnn: recurrent networks. Sequences are [batch, time, features]; hidden states
+ * [batch, hidden]; weights are stored so that x·W (row-major).
+ * @packageDocumentation
+ */
+export type { RecurrentCell, State } from './cells/cell.js';
+export type { CellOptions } from './cells/init.js';
+export { RNNCell } from './cells/rnn-cell.js';
+export { LSTMCell } from './cells/lstm-cell.js';
+export { GRUCell } from './cells/gru-cell.js';
+export { GRU, LSTM, RNN, type Recurrent, type RecurrentOptions, type RunOptions, type RunResult } from './layers/recurrent.js';
+export { Bidirectional, type BidirectionalOptions } from './layers/bidirectional.js';
+export { hiddenGradientNorms, spectralNorm } from './diagnostics.js';
