@@ -1,7 +1,18 @@
 /**
  * Entry point of the kernels module: every export here becomes a wasm export. One kernel
- * family per file; the host side (src/) checks at load time that these names exist.
+ * family per file; src/kernel-exports.ts lists these names and the loader checks them.
  */
 export { heap_base } from './memory-layout';
 export { peak_mul_add_f32x4, peak_madd_f32x4 } from './peak';
 export { gemm_f32, gemm_f32_workspace_bytes } from './gemm-f32';
+export {
+  conv2d_output_size,
+  conv2d_f32_nhwc_workspace_bytes,
+  conv2d_forward_f32_nhwc,
+  conv2d_backprop_input_f32_nhwc,
+  conv2d_backprop_filter_f32_nhwc,
+  conv2d_rows,
+  conv2d_forward_rows_f32_nhwc,
+  conv2d_backprop_input_rows_f32_nhwc,
+  conv2d_backprop_filter_rows_f32_nhwc,
+} from './conv2d-f32-nhwc';

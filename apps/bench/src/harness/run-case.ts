@@ -15,8 +15,19 @@ export interface CaseSpec {
   /** Reduction length, for the tolerance. */
   k: number;
   /** The float64 reference (computed once per case, shared by all impls). */
-  expected: () => Float64Array;
+  expected: () => Reference;
   metrics?: Record<string, number | string | boolean>;
+}
+
+export interface Reference {
+  value: Float64Array;
+  /** Per element Σ|terms| of the reduction (the tolerance's scale); see check.ts. */
+  magnitude?: Float64Array;
+}
+
+/** A reference computed on the inputs and on their absolute values (for the magnitude). */
+export function referenceOf<A extends Float32Array[]>(fn: (...inputs: A) => Float64Array, ...inputs: A): () => Reference {
+  return once(() => ({ value: fn(...inputs), magnitude: fn(...(inputs.map((x) => x.map(Math.abs)) as A)) }));
 }
 
 export function skipped(spec: CaseSpec, impl: Impl, note: string): Result {
@@ -36,8 +47,8 @@ export function once<T>(fn: () => T): () => T {
   };
 }
 
-export async function runCase(ctx: SuiteContext, spec: CaseSpec, impl: Impl, prepare: () => Runner | Promise<Runner> | null | undefined): Promise<Result> {
-  const slow = impl.tooSlow?.(spec.suite, spec.caseId, ctx.quick);
+export async function runCase(ctx: SuiteContext, spec: CaseSpec, impl: Impl, prepare: () => Runner | Promise<Runner | null> | null | undefined): Promise<Result> {
+  const slow = impl.skipReason?.(spec.suite, spec.caseId, ctx.quick);
   if (slow) return skipped(spec, impl, slow);
   let runner: Runner | null | undefined;
   try {
@@ -52,7 +63,8 @@ export async function runCase(ctx: SuiteContext, spec: CaseSpec, impl: Impl, pre
     await runner.run();
     const firstMs = performance.now() - t0;
     const got = await runner.read();
-    const check = checkClose(got, spec.expected(), spec.k);
+    const ref = spec.expected();
+    const check = checkClose(got, ref.value, spec.k, ref.magnitude);
     if (!check.ok) {
       ctx.progress.log(`WRONG: ${spec.suite} ${spec.caseId} ${impl.name}: ${check.message}`);
       return { ...skipped(spec, impl, `WRONG RESULT: ${check.message}`), status: 'wrong' };

@@ -43,28 +43,32 @@ async function once(fn: () => void | Promise<void>): Promise<number> {
  * used to size the warm-up and samples of slow kernels without calling them again.
  */
 export async function measure(fn: () => void | Promise<void>, opts: TimingOptions, firstCallMs = 0): Promise<Stats> {
-  const start = performance.now();
-  // warm-up: at least minWarmupCalls calls and warmupMs, but never more than half the budget
+  // warm-up: at least minWarmupCalls calls and warmupMs, but at most half the budget; a
+  // kernel whose first (checked) call already took half the budget is warm enough
   let calls = 0;
   let last = firstCallMs;
-  const warmEnd = start + Math.min(opts.warmupMs, opts.budgetMs / 2);
-  while (calls < opts.minWarmupCalls || performance.now() < warmEnd) {
-    if (performance.now() - start > opts.budgetMs / 2 && calls >= 1) break;
-    last = await once(fn);
-    calls++;
+  const start = performance.now();
+  if (firstCallMs < opts.budgetMs / 2) {
+    for (;;) {
+      const elapsed = performance.now() - start;
+      if (calls >= 1 && elapsed > opts.budgetMs / 2) break;
+      if (calls >= opts.minWarmupCalls && elapsed >= opts.warmupMs) break;
+      last = await once(fn);
+      calls++;
+    }
   }
-  // samples: batch calls so that one sample lasts at least minSampleMs
+  // samples: batch calls so that one sample lasts at least minSampleMs; stop at the budget
+  // once there are 3 samples (or at 3x the budget with at least one)
   const perCall: number[] = [];
   const inner = Math.max(1, Math.ceil(opts.minSampleMs / Math.max(last, 1e-3)));
-  const sampleEnd = performance.now() + opts.budgetMs;
+  const t0 = performance.now();
   while (perCall.length < opts.samples) {
     let total = 0;
     for (let i = 0; i < inner; i++) total += await once(fn);
     perCall.push(total / inner);
     calls += inner;
-    // always at least 1 sample (3 when they are cheap), then stop at the budget
-    if (performance.now() > sampleEnd && perCall.length >= Math.min(3, opts.samples)) break;
-    if (performance.now() > sampleEnd + opts.budgetMs) break;
+    const elapsed = performance.now() - t0;
+    if (elapsed > opts.budgetMs && (perCall.length >= 3 || elapsed > 3 * opts.budgetMs)) break;
   }
   return summarize(perCall, calls);
 }

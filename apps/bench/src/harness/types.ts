@@ -63,9 +63,9 @@ export interface Impl {
    * The three conv passes. forward: (x NHWC, w) → y NHWC; backpropInput: (dy, w) → dx;
    * backpropFilter: (x, dy) → dw [kh,kw,cin,cout]. `inputs` are [first, second] in that order.
    */
-  conv2d?(p: ConvProblem, pass: ConvPass, first: Float32Array, second: Float32Array): Runner | Promise<Runner> | null;
-  /** A case the impl would run but that is too slow for the current mode: returns why. */
-  tooSlow?(suite: string, caseId: string, quick: boolean): string | null;
+  conv2d?(p: ConvProblem, pass: ConvPass, first: Float32Array, second: Float32Array): Runner | Promise<Runner | null> | null;
+  /** Why the impl skips a case it has the method for (too slow in --quick, unsupported pass), or null. */
+  skipReason?(suite: string, caseId: string, quick: boolean): string | null;
   dispose(): Promise<void> | void;
 }
 

@@ -64,7 +64,7 @@ const F32X4_RELAXED_MADD = 0x105;
 const V128 = 0x7b;
 
 /** The module bytes: one export `run(iters: i32) → f32`. */
-export function peakModule(variant: PeakVariant, shape: PeakKernelShape = DEFAULT_PEAK_SHAPE): Uint8Array {
+export function peakModule(variant: PeakVariant, shape: PeakKernelShape = DEFAULT_PEAK_SHAPE): Uint8Array<ArrayBuffer> {
   const A = shape.accumulators;
   const M = A + 1;
   const C = A + 2;
@@ -85,7 +85,7 @@ export function peakModule(variant: PeakVariant, shape: PeakKernelShape = DEFAUL
   code.push(...op.simd(F32X4_EXTRACT_LANE), 0x00, ...op.end);
   const locals = [0x01, ...uleb(A + 2), V128];
   const body = [...locals, ...code];
-  return Uint8Array.from([
+  return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [0x01, 0x60, 0x01, 0x7f, 0x01, 0x7d]), // type: (i32) -> f32
     ...section(3, [0x01, 0x00]), // function 0 has type 0
@@ -120,7 +120,7 @@ export function simdAvailable(): boolean {
 
 type RunFn = (iters: number) => number;
 
-function instantiate(bytes: Uint8Array): RunFn {
+function instantiate(bytes: Uint8Array<ArrayBuffer>): RunFn {
   const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes));
   return inst.exports.run as RunFn;
 }
@@ -128,7 +128,7 @@ function instantiate(bytes: Uint8Array): RunFn {
 /** Iterations that make one call last about `ms` (measured after a warm-up). */
 function calibrate(run: RunFn, ms: number): number {
   let iters = 1 << 14;
-  run(iters); // warm-up: first calls run in the baseline tier
+  for (let i = 0; i < 3; i++) run(iters); // warm-up: first calls run in the baseline tier
   for (;;) {
     const t0 = performance.now();
     run(iters);

@@ -4,9 +4,10 @@
  * interface v1 (packages/tensor/src/backend/v1.ts), so adding another lec backend is one
  * more entry in `lecBackends` below.
  *
- * Forward ops go through @lec/tensor's public ops (`matmul`, `conv2d` inside `withBackend`),
- * i.e. what a user gets, composite fallbacks included. The backward convolutions call the
- * backend's fast paths (`conv2dBackpropInput` / `conv2dBackpropFilter`) when it has them.
+ * Every case goes through @lec/tensor's public ops inside `withBackend` (`matmul`, `conv2d`,
+ * `conv2dBackpropInput`, `conv2dBackpropFilter`), i.e. what a user and autograd get: the
+ * backend's fast path when it has one, the op's composite (im2col + GEMM) otherwise. Without
+ * the backward ops it falls back to the backend's fast paths directly.
  *
  * The packages are loaded at run time and only the small API below is relied on, so the
  * bench builds and runs while they are being written: a missing package or export makes the
@@ -38,9 +39,13 @@ export interface LecTensorApi {
   jsBackend(): LecBackend;
   tensor(data: Float32Array, shape: number[]): LecTensor;
   matmul(a: LecTensor, b: LecTensor, opts?: { transposeA?: boolean; transposeB?: boolean }): LecTensor;
-  conv2d?(x: LecTensor, w: LecTensor, opts: { strides?: number | [number, number]; padding: 'same' | 'valid'; dilations?: number | [number, number] }): LecTensor;
+  conv2d?(x: LecTensor, w: LecTensor, opts: LecConvOptions): LecTensor;
+  conv2dBackpropInput?(dy: LecTensor, filter: LecTensor, inputShape: number[], opts: LecConvOptions): LecTensor;
+  conv2dBackpropFilter?(x: LecTensor, dy: LecTensor, filterShape: number[], opts: LecConvOptions): LecTensor;
   withBackend<T>(backend: LecBackend, fn: () => T): T;
 }
+
+type LecConvOptions = { strides?: number | [number, number]; padding: 'same' | 'valid'; dilations?: number | [number, number] };
 
 /** Imports a package by a name TypeScript does not resolve at build time. */
 async function importOptional(name: string): Promise<Record<string, unknown>> {
@@ -160,32 +165,43 @@ export class LecImpl implements Impl {
   }
 
   conv2d(p: ConvProblem, pass: ConvPass, first: Float32Array, second: Float32Array): Runner | null {
-    const b = this.backend;
+    const api = this.api;
+    const g = convGeometry(p);
+    const xShape = [p.batch, p.height, p.width, p.inChannels];
+    const yShape = [p.batch, g.oh, g.ow, p.outChannels];
+    const wShape = [p.kernelHeight, p.kernelWidth, p.inChannels, p.outChannels];
+    const opts: LecConvOptions = { strides: p.stride, padding: p.padding, dilations: 1 };
     if (pass === 'forward') {
-      const conv = this.api.conv2d;
+      const conv = api.conv2d;
       if (!conv) throw new Error('@lec/tensor does not export conv2d yet');
-      const x = this.upload(first, [p.batch, p.height, p.width, p.inChannels]);
-      const w = this.upload(second, [p.kernelHeight, p.kernelWidth, p.inChannels, p.outChannels]);
-      const opts = { strides: p.stride, padding: p.padding, dilations: 1 };
+      const x = this.upload(first, xShape);
+      const w = this.upload(second, wShape);
       return this.opRunner([x, w], () => conv(x, w, opts));
     }
+    if (pass === 'backpropInput' && api.conv2dBackpropInput) {
+      const op = api.conv2dBackpropInput;
+      const dy = this.upload(first, yShape);
+      const w = this.upload(second, wShape);
+      return this.opRunner([dy, w], () => op(dy, w, xShape, opts));
+    }
+    if (pass === 'backpropFilter' && api.conv2dBackpropFilter) {
+      const op = api.conv2dBackpropFilter;
+      const x = this.upload(first, xShape);
+      const dy = this.upload(second, yShape);
+      return this.opRunner([x, dy], () => op(x, dy, wShape, opts));
+    }
+    return this.fastPathRunner(p, pass, first, second);
+  }
+
+  /** Backward convolutions on the backend's fast paths (when @lec/tensor lacks the ops). */
+  private fastPathRunner(p: ConvProblem, pass: ConvPass, first: Float32Array, second: Float32Array): Runner {
+    const b = this.backend;
+    const fast = pass === 'backpropInput' ? b.conv2dBackpropInput : b.conv2dBackpropFilter;
+    if (!fast) throw new Error(`neither @lec/tensor's conv2d${pass === 'backpropInput' ? 'BackpropInput' : 'BackpropFilter'} op nor a backend fast path for it`);
     const g = backendGeometry(p);
     const h1 = b.fromArray(first, 'float32');
     const h2 = b.fromArray(second, 'float32');
-    if (pass === 'backpropInput') {
-      if (!b.conv2dBackpropInput) {
-        b.dispose(h1);
-        b.dispose(h2);
-        throw new Error(`backend '${b.name}' has no conv2dBackpropInput fast path`);
-      }
-      return this.handleRunner([h1, h2], () => b.conv2dBackpropInput!(h1, h2, g, 'float32'));
-    }
-    if (!b.conv2dBackpropFilter) {
-      b.dispose(h1);
-      b.dispose(h2);
-      throw new Error(`backend '${b.name}' has no conv2dBackpropFilter fast path`);
-    }
-    return this.handleRunner([h1, h2], () => b.conv2dBackpropFilter!(h1, h2, g, 'float32'));
+    return this.handleRunner([h1, h2], () => fast.call(b, h1, h2, g, 'float32'));
   }
 
   dispose(): void {

@@ -4,22 +4,23 @@
  */
 import type { GemmProblem, Impl, ImplFactory, Runner } from '../harness/types.js';
 
-type MlMatrix = typeof import('ml-matrix');
+type MatrixClass = typeof import('ml-matrix').Matrix;
 
 class MlMatrixImpl implements Impl {
   readonly name = 'ml-matrix';
   readonly threads = 1;
   readonly kind = 'peer' as const;
   notes: string[] = [];
-  private ml!: MlMatrix;
+  private Matrix!: MatrixClass;
 
   async setup(): Promise<void> {
-    this.ml = await import('ml-matrix');
+    const mod = (await import('ml-matrix')) as unknown as { Matrix?: MatrixClass; default?: { Matrix: MatrixClass } };
+    this.Matrix = mod.Matrix ?? mod.default!.Matrix;
     this.notes.push('ml-matrix computes in float64 (JS numbers); transposes are part of its timed call');
   }
 
   gemm(p: GemmProblem, a: Float32Array, b: Float32Array): Runner {
-    const { Matrix } = this.ml;
+    const Matrix = this.Matrix;
     const ma = Matrix.from1DArray(p.transposeA ? p.k : p.m, p.transposeA ? p.m : p.k, Array.from(a));
     const mb = Matrix.from1DArray(p.transposeB ? p.n : p.k, p.transposeB ? p.k : p.n, Array.from(b));
     let out: InstanceType<typeof Matrix> | null = null;

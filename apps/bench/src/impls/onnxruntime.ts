@@ -107,6 +107,10 @@ class OrtImpl implements Impl {
     return this.runner(session, { A: new Tensor('float32', a, aShape), B: new Tensor('float32', b, bShape) });
   }
 
+  skipReason(suite: string, caseId: string): string | null {
+    return suite === 'conv' && caseId.startsWith('backprop-filter') ? 'onnxruntime is inference-only: no filter-gradient op' : null;
+  }
+
   async conv2d(p: ConvProblem, pass: ConvPass, first: Float32Array, second: Float32Array): Promise<Runner | null> {
     if (pass === 'backpropFilter') return null;
     const { Tensor } = this.ort;

@@ -11,12 +11,15 @@ import type { ConvPass, ConvProblem, GemmProblem, Impl, Runner } from '../harnes
 
 export type Tfjs = typeof TF;
 
+/** tfjs-core in production mode: no debug checks (and no "install tfjs-node" banner). */
 export async function loadTfjsCore(): Promise<Tfjs> {
-  return (await import('@tensorflow/tfjs-core')) as Tfjs;
+  const tf = (await import('@tensorflow/tfjs-core')) as Tfjs;
+  tf.enableProdMode();
+  return tf;
 }
 
 /** A runner around a function that returns a fresh tfjs tensor each call. */
-function tensorRunner(tf: Tfjs, inputs: TF.Tensor[], compute: () => TF.Tensor): Runner {
+function tensorRunner(inputs: TF.Tensor[], compute: () => TF.Tensor): Runner {
   let out: TF.Tensor | null = null;
   return {
     run() {
@@ -31,7 +34,6 @@ function tensorRunner(tf: Tfjs, inputs: TF.Tensor[], compute: () => TF.Tensor): 
     dispose() {
       out?.dispose();
       for (const t of inputs) t.dispose();
-      void tf;
     },
   };
 }
@@ -54,7 +56,7 @@ export abstract class TfjsImpl implements Impl {
     const tf = this.tf;
     const ta = tf.tensor2d(a, p.transposeA ? [p.k, p.m] : [p.m, p.k]);
     const tb = tf.tensor2d(b, p.transposeB ? [p.n, p.k] : [p.k, p.n]);
-    return tensorRunner(tf, [ta, tb], () => tf.matMul(ta, tb, p.transposeA, p.transposeB));
+    return tensorRunner([ta, tb], () => tf.matMul(ta, tb, p.transposeA, p.transposeB));
   }
 
   conv2d(p: ConvProblem, pass: ConvPass, first: Float32Array, second: Float32Array): Runner {
@@ -67,18 +69,18 @@ export abstract class TfjsImpl implements Impl {
     if (pass === 'forward') {
       const x = tf.tensor4d(first, xShape);
       const w = tf.tensor4d(second, wShape);
-      return tensorRunner(tf, [x, w], () => tf.conv2d(x, w, strides, p.padding));
+      return tensorRunner([x, w], () => tf.conv2d(x, w, strides, p.padding));
     }
     if (pass === 'backpropInput') {
       const dy = tf.tensor4d(first, yShape);
       const filter = tf.tensor4d(second, wShape);
       const attrs = { strides, pad: p.padding, dataFormat: 'NHWC', dimRoundingMode: undefined, inputShape: xShape };
-      return tensorRunner(tf, [dy, filter], () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs as never) as TF.Tensor);
+      return tensorRunner([dy, filter], () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs as never) as TF.Tensor);
     }
     const x = tf.tensor4d(first, xShape);
     const dy = tf.tensor4d(second, yShape);
     const attrs = { strides, pad: p.padding, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: wShape };
-    return tensorRunner(tf, [x, dy], () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as never) as TF.Tensor);
+    return tensorRunner([x, dy], () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as never) as TF.Tensor);
   }
 
   dispose(): void {

@@ -60,7 +60,7 @@ class TfjsWasm extends TfjsImpl {
     const simd = await this.tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const mt = await this.tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     this.threads = wasm.getThreadsCount();
-    this.notes.push(`tfjs-wasm runs its ${simd ? 'SIMD' : 'scalar'} build${mt ? ' (threaded)' : ''} with ${this.threads} thread(s); .wasm loaded from ${dist}`);
+    this.notes.push(`tfjs-wasm runs its ${simd ? 'SIMD' : 'scalar'} build${mt ? ' (threaded)' : ''} with ${this.threads} thread(s); .wasm loaded from ${path.relative(process.cwd(), dist) || dist} (setWasmPaths with a file path)`);
     const hadFilterGrad = !!this.tf.getKernel('Conv2DBackpropFilter', 'wasm');
     registerWasmConv2DBackpropFilter(this.tf);
     if (!hadFilterGrad) this.notes.push("tfjs-wasm 4.22 has no Conv2DBackpropFilter: the bench gave it one made of its own Transpose + Conv2D kernels (registerKernel)");

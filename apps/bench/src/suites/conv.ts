@@ -6,7 +6,7 @@
  */
 import { data } from '../harness/data.js';
 import { conv2dBackpropFilterRef, conv2dBackpropInputRef, conv2dRef, convGeometry } from '../harness/reference.js';
-import { once } from '../harness/run-case.js';
+import { referenceOf } from '../harness/run-case.js';
 import type { ConvPass, ConvProblem, Suite, SuiteContext } from '../harness/types.js';
 import { runOnImpls } from './common.js';
 
@@ -51,7 +51,7 @@ export const conv: Suite = {
           caseId: `${id} ${convLabel(p)}`,
           flops,
           k,
-          expected: once(() => reference(p, first, second)),
+          expected: referenceOf((u, v) => reference(p, u, v), first, second),
           metrics: { pass: id, batch: p.batch, height: p.height, width: p.width, inChannels: p.inChannels, outChannels: p.outChannels, kernel: p.kernelHeight },
         };
         await runOnImpls(ctx, spec, (impl) => (impl.conv2d ? () => impl.conv2d!(p, pass, first, second) : undefined), 'no conv2d in this impl');

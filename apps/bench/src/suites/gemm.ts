@@ -5,7 +5,7 @@
  */
 import { data } from '../harness/data.js';
 import { gemmRef } from '../harness/reference.js';
-import { once } from '../harness/run-case.js';
+import { referenceOf } from '../harness/run-case.js';
 import type { GemmProblem, Suite, SuiteContext } from '../harness/types.js';
 import { runOnImpls } from './common.js';
 
@@ -52,7 +52,7 @@ export const gemm: Suite = {
         caseId: c.id,
         flops: 2 * c.m * c.n * c.k,
         k: c.k,
-        expected: once(() => gemmRef(c, a, b)),
+        expected: referenceOf((x, y) => gemmRef(c, x, y), a, b),
         metrics: { m: c.m, n: c.n, k: c.k, transposeA: c.transposeA, transposeB: c.transposeB, ...(c.square ? { square: c.square } : {}) },
       };
       await runOnImpls(ctx, spec, (impl) => (impl.gemm ? () => impl.gemm!(c, a, b) : undefined), 'no gemm in this impl');

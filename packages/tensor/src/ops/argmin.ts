@@ -1,6 +1,6 @@
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { type TensorLike, asTensor, wrap } from './op-utils.js';
+import { type TensorLike, asTensor, checkNonEmptyAxes, wrap } from './op-utils.js';
 
 /**
  * argmin(x, axis = -1): the int32 index of the smallest along `axis` (the first on ties; a NaN
@@ -13,6 +13,7 @@ import { type TensorLike, asTensor, wrap } from './op-utils.js';
 export function argmin(x: TensorLike, axis = -1): Tensor {
   const t = asTensor('argmin', 'x', x);
   const ax = normalizeAxis('argmin', axis, t.rank);
+  checkNonEmptyAxes('argmin', t, [ax]);
   const shape = t.shape.filter((_, i) => i !== ax);
   return wrap(t.backend.argReduce('argmin', t.handle, t.shape, ax, t.dtype), shape, 'int32', t.backend);
 }

@@ -17,7 +17,7 @@ export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
   const t = asTensor('broadcastTo', 'x', x);
   checkShape('broadcastTo', 'shape', shape);
   if (shapesEqual(t.shape, shape)) return t;
-  if (t.rank > shape.length || !shapesEqual(broadcastShapes('broadcastTo', t.shape, shape), shape)) {
+  if (t.rank > shape.length || !shapesEqual(broadcastShapes('broadcastTo', t.shape, shape, ['x', 'shape']), shape)) {
     throw new ShapeError('broadcastTo', `argument 'x' of shape ${fmtShape(t.shape)} cannot be broadcast to ${fmtShape(shape)}`);
   }
   const out = wrap(t.backend.broadcastTo(t.handle, t.shape, shape, t.dtype), shape, t.dtype, t.backend);

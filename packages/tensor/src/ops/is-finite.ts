@@ -1,3 +1,4 @@
+import { onesLike } from '../creation.js';
 import type { Tensor } from '../tensor.js';
 import { abs } from './abs.js';
 import { less } from './less.js';
@@ -12,5 +13,7 @@ import { type TensorLike, asTensor } from './op-utils.js';
  */
 export function isFinite(x: TensorLike): Tensor {
   const t = asTensor('isFinite', 'x', x);
+  // integers are always finite
+  if (t.dtype === 'int32') return onesLike(t);
   return less(abs(t), Infinity);
 }

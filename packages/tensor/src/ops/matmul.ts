@@ -40,7 +40,7 @@ export function matmul(a: TensorLike, b: TensorLike, options: MatmulOptions = {}
   const kb = y.shape[y.rank - (tb ? 1 : 2)];
   const n = y.shape[y.rank - (tb ? 2 : 1)];
   if (k !== kb) {
-    throw new ShapeError('matmul', `inner dimensions differ: op(a) is [${m}, ${k}] (a ${fmtShape(x.shape)}${ta ? ', transposed' : ''}) but op(b) is [${kb}, ${n}] (b ${fmtShape(y.shape)}${tb ? ', transposed' : ''})`);
+    throw new ShapeError('matmul', `argument 'b' expected op(b) of shape [${k}, n] (inner dimensions must agree with op(a) [${m}, ${k}] from 'a' ${fmtShape(x.shape)}${ta ? ', transposed' : ''}), got [${kb}, ${n}] from ${fmtShape(y.shape)}${tb ? ', transposed' : ''}`);
   }
   const aBatchShape = x.shape.slice(0, -2);
   const bBatchShape = y.shape.slice(0, -2);
@@ -49,7 +49,7 @@ export function matmul(a: TensorLike, b: TensorLike, options: MatmulOptions = {}
     const flat = matmul(reshape(x, [-1, k]), y, options);
     return reshape(flat, [...aBatchShape, m, n]);
   }
-  const batchShape = broadcastShapes('matmul', aBatchShape, bBatchShape);
+  const batchShape = broadcastShapes('matmul', aBatchShape, bBatchShape, ['a', 'b']);
   const batch = sizeOf(batchShape);
   const fit = (t: Tensor, own: readonly number[]) =>
     sizeOf(own) === 1 || shapesEqual(own, batchShape) ? t : broadcastTo(t, [...batchShape, ...t.shape.slice(-2)]);

@@ -6,7 +6,7 @@ import { cast } from './cast.js';
 import { div } from './div.js';
 import { equal } from './equal.js';
 import { mul } from './mul.js';
-import { type TensorLike, asTensor, wrap } from './op-utils.js';
+import { type TensorLike, asTensor, checkNonEmptyAxes, wrap } from './op-utils.js';
 import { reshape } from './reshape.js';
 import { type ReduceOptions, reducedShape, sum } from './sum.js';
 
@@ -21,6 +21,7 @@ import { type ReduceOptions, reducedShape, sum } from './sum.js';
 export function min(x: TensorLike, axis?: number | readonly number[], options: ReduceOptions = {}): Tensor {
   const t = asTensor('min', 'x', x);
   const axes = normalizeAxes('min', axis, t.rank);
+  checkNonEmptyAxes('min', t, axes);
   const shape = reducedShape(t.shape, axes, options.keepDims ?? false);
   const out = wrap(t.backend.reduce('min', t.handle, t.shape, axes, t.dtype), shape, t.dtype, t.backend);
   record('min', [t], out, (dy) => {

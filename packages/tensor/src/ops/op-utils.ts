@@ -6,7 +6,7 @@ import type { BackendV1, BinaryOp, Handle, UnaryOp } from '../backend/v1.js';
 import { makeTensor } from '../creation.js';
 import { type DType, type TypedArray, isFloat } from '../dtype.js';
 import { getBackend, record, tidy, withoutTapes } from '../engine.js';
-import { BackendError, DTypeError, ShapeError, fmtShape } from '../errors.js';
+import { BackendError, DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import { type NestedArray, Tensor, isTensor } from '../tensor.js';
 
@@ -77,6 +77,12 @@ export function checkFloat(op: string, arg: string, t: Tensor): void {
 /** @internal The tensor must be int32. */
 export function checkInt(op: string, arg: string, t: Tensor): void {
   if (t.dtype !== 'int32') throw new DTypeError(op, `argument '${arg}' expected an int32 tensor, got ${t.dtype}`);
+}
+
+/** @internal max, min, argmax and argmin have no value over an empty axis (checked before the backend runs). */
+export function checkNonEmptyAxes(op: string, t: Tensor, axes: readonly number[]): void {
+  const empty = axes.find((a) => t.shape[a] === 0);
+  if (empty !== undefined) throw new ValueError(op, `argument 'x' of shape ${fmtShape(t.shape)} is empty along axis ${empty}; ${op} of no values is undefined`);
 }
 
 /** @internal The tensor must have this rank. */

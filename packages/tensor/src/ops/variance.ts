@@ -23,7 +23,7 @@ export function variance(x: TensorLike, axis?: number | readonly number[], optio
   const axes = normalizeAxes('variance', axis, t.rank);
   const n = sizeOf(axes.map((a) => t.shape[a]));
   const correction = options.correction ?? 0;
-  if (n - correction <= 0) throw new ValueError('variance', `needs more than ${correction} elements along the reduced axes, got ${n}`);
+  if (n - correction <= 0) throw new ValueError('variance', `argument 'correction' (${correction}) must be less than the number of elements along the reduced axes, got ${n}`);
   const centred = sub(t, mean(t, axes, { keepDims: true }));
   return div(sum(square(centred), axes, { keepDims: options.keepDims }), n - correction);
 }

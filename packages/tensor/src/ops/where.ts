@@ -20,7 +20,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = asPair('where', a, b);
   const backend = checkSameBackend('where', { cond: c, a: x, b: y });
   checkSameDtype('where', 'a', x, 'b', y);
-  const outShape = broadcastShapes('where', broadcastShapes('where', c.shape, x.shape), y.shape);
+  const outShape = broadcastShapes('where', broadcastShapes('where', c.shape, x.shape, ['cond', 'a']), y.shape, ['a', 'b']);
   const out = wrap(backend.where(c.handle, c.shape, x.handle, x.shape, y.handle, y.shape, outShape, x.dtype), outShape, x.dtype, backend);
   record('where', [x, y], out, (dy) => {
     const zero = zerosLike(dy);

@@ -1,0 +1,55 @@
+/**
+ * The conformance table: every public function of @lec/tensor that computes or makes a
+ * tensor has an entry (forward cases against the f64 reference, gradient cases or the reason
+ * there are none, and error cases). Everything else @lec/tensor exports is listed in
+ * NON_OP_EXPORTS with what it is; the suite fails when an export is in neither.
+ */
+import { CONV } from './conv.js';
+import { CREATION } from './creation.js';
+import { BINARY, UNARY } from './elementwise.js';
+import { LINALG } from './linalg.js';
+import { MOVEMENT } from './movement.js';
+import { REDUCTIONS } from './reductions.js';
+import type { OpEntry } from './types.js';
+
+export const OP_TABLE: readonly OpEntry[] = [...UNARY, ...BINARY, ...REDUCTIONS, ...MOVEMENT, ...LINALG, ...CONV, ...CREATION];
+
+/** Function exports of @lec/tensor that are not ops, and why. */
+export const NON_OP_EXPORTS: Readonly<Record<string, string>> = {
+  // backends and engine state
+  CpuBackend: 'class behind jsBackend/f64Backend',
+  jsBackend: 'backend factory',
+  f64Backend: 'backend factory (the reference)',
+  getBackend: 'engine state',
+  setBackend: 'engine state',
+  withBackend: 'engine state',
+  tidy: 'memory scope (checked around every case)',
+  keep: 'memory scope',
+  isRecording: 'autograd state',
+  // autograd
+  grad: 'autograd (used by every gradient case)',
+  valueAndGrad: 'autograd (used by every gradient case)',
+  variableGrads: 'autograd (unit-tested in @lec/tensor)',
+  noGrad: 'autograd (used by gradCheck)',
+  Variable: 'parameter holder class',
+  // values and helpers
+  Tensor: 'the tensor class',
+  isTensor: 'type guard',
+  CsrMatrix: 'sparse matrix class (spmm has the entry)',
+  Rng: 'random generator class (unit-tested in @lec/tensor)',
+  setSeed: 'global generator state',
+  isFloat: 'dtype predicate',
+  bytesPerElement: 'dtype size',
+  broadcastShapes: 'shape arithmetic (checked through every broadcasting case)',
+  sizeOf: 'shape arithmetic',
+  // errors
+  LecError: 'error class',
+  ShapeError: 'error class',
+  DTypeError: 'error class',
+  BackendError: 'error class',
+  ValueError: 'error class',
+  DisposedError: 'error class',
+  fmtShape: 'formats a shape for error messages',
+};
+
+export type { CaseContext, CaseFn, ErrorCase, ForwardCase, GradCase, NotDifferentiable, OpEntry } from './types.js';

@@ -1,0 +1,90 @@
+/**
+ * The browser test page (bundled by run-browser.mjs with 'vitest' aliased to the shim):
+ * `?device=webgl|webgpu` makes the tfjs backend, registers the conformance suite and a small
+ * CNN training run on it, runs them, and POSTs the results to the server's /results.
+ */
+import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-backend-webgpu';
+import * as tf from '@tensorflow/tfjs-core';
+import * as lec from '@lec/tensor';
+import * as suite from '@lec/backend-tests';
+import { type TfjsBackend, type TfjsDevice, tfjsBackend } from '../../src/index.js';
+import { registerUnitTests } from '../unit-cases.js';
+import { registerCnnTest } from './cnn.js';
+import { type TestResult, describe, it, runRegistered } from './vitest-shim.js';
+
+const params = new URLSearchParams(location.search);
+const device = (params.get('device') ?? 'webgl') as TfjsDevice;
+const only = params.get('only'); // 'cnn' | 'unit' | 'conformance' | null (all)
+
+async function post(path: string, body: unknown): Promise<void> {
+  await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+async function main(): Promise<void> {
+  const log = (line: string) => void post('/log', { device, line });
+  let backend: TfjsBackend | null = null;
+  let initError = '';
+  try {
+    backend = await tfjsBackend({ backend: device });
+  } catch (e) {
+    initError = (e as Error).message;
+  }
+  const env: Record<string, unknown> = { userAgent: navigator.userAgent, hasWebGPU: 'gpu' in navigator };
+  if (backend) {
+    env.info = backend.info();
+    if (device === 'webgl') {
+      env.WEBGL_VERSION = tf.env().get('WEBGL_VERSION');
+      env.WEBGL_RENDER_FLOAT32_ENABLED = tf.env().get('WEBGL_RENDER_FLOAT32_ENABLED');
+      env.renderer = (() => {
+        const gl = document.createElement('canvas').getContext('webgl2');
+        const ext = gl?.getExtension('WEBGL_debug_renderer_info');
+        return ext && gl ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : 'unknown';
+      })();
+    }
+  } else {
+    env.initError = initError;
+  }
+  log(`device ${device}: ${backend ? 'ready' : `unavailable: ${initError}`}`);
+  // for debugging from run-browser.mjs --eval
+  Object.assign(globalThis, { __lec: { tf, lec, backend } });
+  if (only === 'none') return post('/results', { device, env, results: [] });
+
+  if (!backend) {
+    describe(`tfjs-${device}`, () => {
+      it('the whole suite', (ctx) => ctx.skip(`tfjs-${device} is unavailable in this Chromium: ${initError}`));
+    });
+  } else {
+    const b = backend;
+    if (!only || only === 'unit') registerUnitTests(device, () => b, GPU_UNIT_TOLERANCE);
+    if (!only || only === 'conformance') {
+      const run = (suite as { runConformance?: (o: Record<string, unknown>) => void }).runConformance;
+      if (typeof run === 'function') {
+        run({ name: b.name, makeBackend: () => b, ...(device === 'webgl' || device === 'webgpu' ? gpuOptions(device) : {}) });
+      } else {
+        describe('conformance', () => it('runConformance', (ctx) => ctx.skip('@lec/backend-tests does not export runConformance yet')));
+      }
+    }
+    if (!only || only === 'cnn') registerCnnTest(b, lec, tf, log);
+  }
+  let done = 0;
+  const results: TestResult[] = await runRegistered((r) => {
+    done++;
+    if (r.state === 'fail' || done % 200 === 0) log(`${r.state} ${r.name}${r.error ? ` :: ${r.error}` : ''}`);
+  });
+  await post('/results', { device, env, results });
+}
+
+/**
+ * The unit tests compare against the js backend at rtol 1e-4 / atol 1e-5 on CPU devices.
+ * GPU shaders evaluate exp/log/tanh/sigmoid with the hardware's (here SwiftShader's)
+ * approximations and sum in a different order, so those comparisons get rtol 1e-3, atol 1e-4.
+ */
+const GPU_UNIT_TOLERANCE = { rtol: 1e-3, atol: 1e-4 };
+
+/** Options the conformance suite takes for GPU devices (see the package README for the reasons). */
+function gpuOptions(_device: 'webgl' | 'webgpu'): Record<string, unknown> {
+  return {};
+}
+
+main().catch((e) => post('/results', { device, env: { fatal: String(e?.stack ?? e) }, results: [] }));

@@ -1,0 +1,20 @@
+// Shared bits of the gcn scripts: the data directory (--data DIR or LEC_DATA_DIR) and flags.
+export function arg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+
+export function dataDir() {
+  const dir = arg('data', process.env.LEC_DATA_DIR);
+  if (!dir) {
+    console.error('give the datasets directory: --data ../shared/datasets (or set LEC_DATA_DIR)');
+    process.exit(2);
+  }
+  return dir;
+}
+
+export const meanStd = (xs) => {
+  const m = xs.reduce((s, v) => s + v, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((s, v) => s + (v - m) ** 2, 0) / Math.max(1, xs.length - 1));
+  return [m, sd];
+};

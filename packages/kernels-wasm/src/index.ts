@@ -1,0 +1,12 @@
+export { loadKernels, type LoadKernelsOptions } from './load-kernels.js';
+export { WasmKernels, type Activation, type GemmOptions } from './wasm-kernels.js';
+export { WasmArena, WasmOutOfMemoryError, WASM_PAGE_BYTES } from './wasm-arena.js';
+export { chooseKernelFeature, kernelBinary, type KernelFeature, type FeatureChoice } from './feature-detection.js';
+export { KERNEL_EXPORT_NAMES, PEAK_FLOPS_PER_ITERATION, type KernelExports } from './kernel-exports.js';
+export {
+  conv2dOutputSize,
+  resolveConv2dShape,
+  conv2dGeometryBlock,
+  type Conv2dShape,
+  type ResolvedConv2dShape,
+} from './conv2d-shape.js';

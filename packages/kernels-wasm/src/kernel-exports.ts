@@ -1,0 +1,57 @@
+/**
+ * The raw exports of the kernels module (assembly/index.ts), typed. Pointers are byte
+ * addresses into the module's linear memory; booleans travel as 0/1.
+ * `KERNEL_EXPORT_NAMES` is checked against the instantiated module by the loader, so a
+ * renamed or missing kernel fails at load time instead of at first call.
+ */
+export interface KernelExports {
+  /** The imported linear memory, re-exported. */
+  memory: WebAssembly.Memory;
+  /** First byte after the module's static data; the arena starts above it. */
+  heap_base(): number;
+  /** 12 chains of f32x4 mul then add; 96 flops per iteration. */
+  peak_mul_add_f32x4(iterations: number): number;
+  /** 12 chains of f32x4 multiply-add (relaxed_madd in the relaxed build); 96 flops per iteration. */
+  peak_madd_f32x4(iterations: number): number;
+  gemm_f32(
+    m: number, n: number, k: number,
+    a: number, lda: number, transA: number,
+    b: number, ldb: number, transB: number,
+    c: number, ldc: number,
+    bias: number, activation: number, accumulate: number,
+    work: number,
+  ): void;
+  gemm_f32_workspace_bytes(m: number, n: number, k: number): number;
+  conv2d_output_size(input: number, filter: number, stride: number, dilation: number, padBefore: number, padAfter: number): number;
+  conv2d_f32_nhwc_workspace_bytes(geometry: number): number;
+  conv2d_forward_f32_nhwc(geometry: number, x: number, filter: number, bias: number, activation: number, y: number, work: number): void;
+  conv2d_backprop_input_f32_nhwc(geometry: number, dy: number, filter: number, dx: number, work: number): void;
+  conv2d_backprop_filter_f32_nhwc(geometry: number, x: number, dy: number, dfilter: number, work: number): void;
+  /** Output pixels N·OH·OW of a geometry block (the rows the *_rows kernels split). */
+  conv2d_rows(geometry: number): number;
+  conv2d_forward_rows_f32_nhwc(geometry: number, x: number, filter: number, bias: number, activation: number, y: number, work: number, rowBegin: number, rowEnd: number): void;
+  /** Adds the input gradient of rows [rowBegin, rowEnd) into dx (zero it first). */
+  conv2d_backprop_input_rows_f32_nhwc(geometry: number, dy: number, filter: number, dx: number, work: number, rowBegin: number, rowEnd: number): void;
+  conv2d_backprop_filter_rows_f32_nhwc(geometry: number, x: number, dy: number, dfilter: number, work: number, rowBegin: number, rowEnd: number, accumulate: number): void;
+}
+
+/** Every function the host expects the module to export. */
+export const KERNEL_EXPORT_NAMES = [
+  'heap_base',
+  'peak_mul_add_f32x4',
+  'peak_madd_f32x4',
+  'gemm_f32',
+  'gemm_f32_workspace_bytes',
+  'conv2d_output_size',
+  'conv2d_f32_nhwc_workspace_bytes',
+  'conv2d_forward_f32_nhwc',
+  'conv2d_backprop_input_f32_nhwc',
+  'conv2d_backprop_filter_f32_nhwc',
+  'conv2d_rows',
+  'conv2d_forward_rows_f32_nhwc',
+  'conv2d_backprop_input_rows_f32_nhwc',
+  'conv2d_backprop_filter_rows_f32_nhwc',
+] as const satisfies readonly (keyof KernelExports)[];
+
+/** Flops done by one iteration of either peak kernel (12 chains × 4 lanes × 2). */
+export const PEAK_FLOPS_PER_ITERATION = 96;

@@ -1,0 +1,224 @@
+/**
+ * Worker threads for the kernels: Node `worker_threads`, or browser Workers when the page is
+ * cross-origin isolated. Every worker instantiates the same compiled module over the same
+ * shared `WebAssembly.Memory`, so a kernel call on a worker reads and writes the arena the
+ * main thread filled. Jobs are posted through a small SharedArrayBuffer (one slot per worker:
+ * a state word for Atomics.wait/notify, the kernel's index and its arguments) instead of
+ * messages, so dispatch never needs the event loop: the main thread posts, runs its own share,
+ * then waits for the workers with Atomics.wait (or spins where the main thread may not wait,
+ * as in a browser's window).
+ *
+ * Workers start once (`createThreadPool` resolves when all are ready), are reused for every
+ * call, are unref'd in Node (they never keep the process alive) and stop on `terminate()`.
+ */
+import { KERNEL_EXPORT_NAMES, type KernelExports } from './kernel-exports.js';
+
+/** One kernel call: the export's name and its numeric arguments (pointers are byte addresses). */
+export interface KernelJob {
+  kernel: (typeof KERNEL_EXPORT_NAMES)[number];
+  args: readonly number[];
+}
+
+// Per-worker slot in the control buffer: 64 float64 words. Word 0 (as int32 words 0..1)
+// holds state and the kernel index; args start at word 1.
+const SLOT_WORDS = 64;
+const MAX_ARGS = SLOT_WORDS - 1;
+const STATE_IDLE = 0;
+const STATE_POSTED = 1;
+const STATE_DONE = 2;
+const STATE_EXIT = 3;
+const STATE_FAILED = 4;
+
+/**
+ * The worker's program, as source text so it runs unbundled in Node (`eval: true`) and in
+ * browsers (a Blob URL) alike.
+ */
+const WORKER_SOURCE = `
+'use strict';
+function start(data, post) {
+  const { module, memory, control, index, names } = data;
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const fns = names.map((name) => instance.exports[name]);
+  const words = new Float64Array(control, index * ${SLOT_WORDS * 8}, ${SLOT_WORDS});
+  const state = new Int32Array(control, index * ${SLOT_WORDS * 8}, 2);
+  post('ready');
+  for (;;) {
+    let s = Atomics.load(state, 0);
+    for (let spin = 0; spin < 2000 && s !== ${STATE_POSTED} && s !== ${STATE_EXIT}; spin++) s = Atomics.load(state, 0);
+    while (s !== ${STATE_POSTED} && s !== ${STATE_EXIT}) {
+      Atomics.wait(state, 0, s);
+      s = Atomics.load(state, 0);
+    }
+    if (s === ${STATE_EXIT}) return;
+    const fn = fns[state[1]];
+    const argc = words[${SLOT_WORDS - 1}];
+    const args = [];
+    for (let i = 0; i < argc; i++) args.push(words[1 + i]);
+    let result = ${STATE_DONE};
+    try { fn(...args); } catch (error) { result = ${STATE_FAILED}; }
+    Atomics.store(state, 0, result);
+    Atomics.notify(state, 0);
+  }
+}
+if (typeof process !== 'undefined' && process.versions && process.versions.node && typeof require === 'function') {
+  const { parentPort, workerData } = require('node:worker_threads');
+  start(workerData, (message) => parentPort.postMessage(message));
+} else {
+  self.onmessage = (event) => start(event.data, (message) => self.postMessage(message));
+}
+`;
+
+interface WorkerHandle {
+  terminate(): unknown;
+}
+
+interface NodeWorkerThreads {
+  Worker: new (source: string, options: { eval: true; workerData: unknown }) => WorkerHandle & {
+    unref(): void;
+    once(event: string, listener: (value: unknown) => void): void;
+  };
+}
+
+/** Why threads cannot run here, or undefined when they can. */
+export function threadSupport(): string | undefined {
+  if (typeof SharedArrayBuffer === 'undefined') return 'SharedArrayBuffer is unavailable (in a browser the page must be cross-origin isolated: COOP/COEP headers)';
+  if (typeof Atomics === 'undefined') return 'Atomics is unavailable';
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  if (nodeWorkerThreads() === undefined) {
+    if (typeof (globalThis as { Worker?: unknown }).Worker !== 'function') return 'no worker threads (neither node:worker_threads nor Worker)';
+    if (isolated !== true) return 'the page is not cross-origin isolated (needs COOP/COEP headers)';
+  }
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  } catch (error) {
+    return `the engine cannot create a shared WebAssembly.Memory (${(error as Error).message})`;
+  }
+  return undefined;
+}
+
+function nodeWorkerThreads(): NodeWorkerThreads | undefined {
+  const processObject = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown; versions?: { node?: string } } }).process;
+  if (typeof processObject?.getBuiltinModule !== 'function' || processObject.versions?.node === undefined) return undefined;
+  return processObject.getBuiltinModule('node:worker_threads') as NodeWorkerThreads | undefined;
+}
+
+/** A fixed set of worker threads running kernels over a shared memory. */
+export class ThreadPool {
+  /** Number of worker threads (the main thread is the extra one). */
+  readonly workers: number;
+  readonly #handles: WorkerHandle[];
+  readonly #state: Int32Array;
+  readonly #words: Float64Array;
+  #terminated = false;
+  #mainMayWait = true;
+
+  private constructor(handles: WorkerHandle[], control: SharedArrayBuffer) {
+    this.#handles = handles;
+    this.workers = handles.length;
+    this.#state = new Int32Array(control);
+    this.#words = new Float64Array(control);
+  }
+
+  /**
+   * Starts `workers` threads over `memory` (shared) running `module`; resolves when every
+   * worker has instantiated it.
+   */
+  static async create(module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number): Promise<ThreadPool> {
+    const control = new SharedArrayBuffer(Math.max(1, workers) * SLOT_WORDS * 8);
+    const names = [...KERNEL_EXPORT_NAMES];
+    const node = nodeWorkerThreads();
+    const handles: WorkerHandle[] = [];
+    const ready: Promise<unknown>[] = [];
+    try {
+      for (let index = 0; index < workers; index++) {
+        const data = { module, memory, control, index, names };
+        if (node !== undefined) {
+          const worker = new node.Worker(WORKER_SOURCE, { eval: true, workerData: data });
+          handles.push(worker);
+          // unref only once ready: until then the pending start must keep the process alive.
+          ready.push(new Promise((resolve, reject) => {
+            worker.once('message', resolve);
+            worker.once('error', reject);
+          }).then(() => worker.unref()));
+        } else {
+          const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+          const worker = new Worker(url);
+          handles.push(worker);
+          ready.push(new Promise((resolve, reject) => {
+            worker.onmessage = resolve;
+            worker.onerror = (event) => reject(new Error(event.message));
+          }));
+          worker.postMessage(data);
+        }
+      }
+      await Promise.all(ready);
+    } catch (error) {
+      for (const handle of handles) void handle.terminate();
+      throw error;
+    }
+    return new ThreadPool(handles, control);
+  }
+
+  /**
+   * Runs `jobs[0]` on the calling thread and `jobs[1..]` on workers 0.., and returns when all
+   * are done. At most `workers + 1` jobs.
+   * @throws Error when a worker's kernel trapped, or the pool was terminated.
+   */
+  run(exports: KernelExports, jobs: readonly KernelJob[]): void {
+    if (this.#terminated) throw new Error('kernels-wasm: the thread pool was terminated (disposeBackend was called)');
+    if (jobs.length > this.workers + 1) throw new RangeError(`kernels-wasm: ${jobs.length} jobs for ${this.workers + 1} threads`);
+    for (let w = 0; w < jobs.length - 1; w++) this.#post(w, jobs[w + 1]);
+    let mainError: unknown;
+    try {
+      const job = jobs[0];
+      (exports[job.kernel] as (...args: number[]) => void)(...job.args);
+    } catch (error) {
+      mainError = error;
+    }
+    let failed = -1;
+    for (let w = 0; w < jobs.length - 1; w++) {
+      if (this.#wait(w) === STATE_FAILED) failed = w;
+      Atomics.store(this.#state, w * SLOT_WORDS * 2, STATE_IDLE);
+    }
+    if (mainError !== undefined) throw mainError;
+    if (failed >= 0) throw new Error(`kernels-wasm: worker ${failed} failed running ${jobs[failed + 1].kernel} (the kernel trapped)`);
+  }
+
+  #post(worker: number, job: KernelJob): void {
+    if (job.args.length > MAX_ARGS - 1) throw new RangeError(`kernels-wasm: too many kernel arguments (${job.args.length})`);
+    const base = worker * SLOT_WORDS;
+    for (let i = 0; i < job.args.length; i++) this.#words[base + 1 + i] = job.args[i];
+    this.#words[base + SLOT_WORDS - 1] = job.args.length;
+    this.#state[base * 2 + 1] = KERNEL_EXPORT_NAMES.indexOf(job.kernel);
+    Atomics.store(this.#state, base * 2, STATE_POSTED);
+    Atomics.notify(this.#state, base * 2);
+  }
+
+  #wait(worker: number): number {
+    const at = worker * SLOT_WORDS * 2;
+    let s = Atomics.load(this.#state, at);
+    for (let spin = 0; spin < 4000 && s === STATE_POSTED; spin++) s = Atomics.load(this.#state, at);
+    while (s === STATE_POSTED) {
+      if (this.#mainMayWait) {
+        try {
+          Atomics.wait(this.#state, at, STATE_POSTED, 1000);
+        } catch {
+          this.#mainMayWait = false; // a browser's main thread may not block: spin instead
+        }
+      }
+      s = Atomics.load(this.#state, at);
+    }
+    return s;
+  }
+
+  /** Stops every worker. Idempotent; the pool cannot run jobs afterwards. */
+  terminate(): void {
+    if (this.#terminated) return;
+    this.#terminated = true;
+    for (let w = 0; w < this.workers; w++) {
+      Atomics.store(this.#state, w * SLOT_WORDS * 2, STATE_EXIT);
+      Atomics.notify(this.#state, w * SLOT_WORDS * 2);
+    }
+    for (const handle of this.#handles) void handle.terminate();
+  }
+}

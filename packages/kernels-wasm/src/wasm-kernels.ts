@@ -1,0 +1,402 @@
+/**
+ * Typed host functions over the kernels module: each copies its operands into the arena,
+ * runs the kernel and copies the result out into a fresh Float32Array. Inputs are never
+ * modified, and may be any Float32Array (subarrays at any offset included).
+ */
+import { conv2dGeometryBlock, resolveConv2dShape, type Conv2dShape, type ResolvedConv2dShape } from './conv2d-shape.js';
+import type { FeatureChoice, KernelFeature } from './feature-detection.js';
+import type { KernelExports } from './kernel-exports.js';
+import type { WasmArena } from './wasm-arena.js';
+import type { KernelJob, ThreadPool } from './thread-pool.js';
+
+/** How a WasmKernels instance runs on threads. */
+export interface ThreadingOptions {
+  /** The worker pool; absent on one thread. */
+  pool?: ThreadPool;
+  /** Threads in use, the calling one included. */
+  threads: number;
+  /** Why that many, in words. */
+  threadsReason: string;
+}
+
+/** Batched product shape, as in the Backend interface's `matmul`. */
+export interface MatmulShape {
+  batch: number;
+  /** 1 (shared by every product) or `batch`. */
+  aBatch: number;
+  /** 1 (shared by every product) or `batch`. */
+  bBatch: number;
+  m: number;
+  n: number;
+  k: number;
+  transposeA: boolean;
+  transposeB: boolean;
+}
+
+/**
+ * A kernel is split over threads only when each share is at least this many flops: waking a
+ * worker costs 13–66 µs, about a megaflop of work.
+ */
+export const MIN_FLOPS_PER_THREAD = 1.5e6;
+
+/** Activations fused into gemm and conv2d. relu is max(x, 0) and keeps NaN. */
+export type Activation = 'none' | 'relu' | 'sigmoid' | 'tanh';
+
+const ACTIVATION_CODES: Record<Activation, number> = { none: 0, relu: 1, sigmoid: 2, tanh: 3 };
+
+/** Options of `WasmKernels.gemm`. */
+export interface GemmOptions {
+  /** A is stored [k, m] and used transposed. */
+  transA?: boolean;
+  /** B is stored [n, k] and used transposed. */
+  transB?: boolean;
+  /** bias[n], added to every row. */
+  bias?: Float32Array;
+  activation?: Activation;
+}
+
+export class WasmKernels {
+  /** The build in use. */
+  readonly feature: KernelFeature;
+  /** Why that build was chosen. */
+  readonly reason: string;
+  /** Raw kernel exports, for callers that manage arena pointers themselves (benchmarks). */
+  readonly exports: KernelExports;
+  /** The allocator over linear memory shared by all kernels of this instance. */
+  readonly arena: WasmArena;
+  /** Threads large kernels are split over (1: no workers). */
+  readonly threads: number;
+  /** Why `threads` is what it is (e.g. why a request for more fell back to one). */
+  readonly threadsReason: string;
+  readonly #pool: ThreadPool | undefined;
+
+  constructor(choice: FeatureChoice, exports: KernelExports, arena: WasmArena, threading: ThreadingOptions = { threads: 1, threadsReason: 'one thread requested' }) {
+    this.feature = choice.feature;
+    this.reason = choice.reason;
+    this.exports = exports;
+    this.arena = arena;
+    this.#pool = threading.pool;
+    this.threads = threading.pool === undefined ? 1 : threading.threads;
+    this.threadsReason = threading.threadsReason;
+  }
+
+  /**
+   * Stops the worker threads (if any). The instance still works afterwards, on one thread.
+   * @example
+   * const kernels = await loadKernels({ threads: 2 });
+   * kernels.dispose(); // the process can exit
+   */
+  dispose(): void {
+    this.#pool?.terminate();
+    this.#disposed = true;
+  }
+  #disposed = false;
+
+  /** Into how many shares (1..threads) a kernel of `flops` work should be split. */
+  #shares(flops: number): number {
+    if (this.#pool === undefined || this.#disposed) return 1;
+    return Math.max(1, Math.min(this.threads, Math.floor(flops / MIN_FLOPS_PER_THREAD)));
+  }
+
+  /** Runs `jobs` (one per share) on the pool, or the single job inline. */
+  #run(jobs: KernelJob[]): void {
+    if (jobs.length === 1) {
+      (this.exports[jobs[0].kernel] as (...args: number[]) => void)(...jobs[0].args);
+    } else {
+      this.#pool!.run(this.exports, jobs);
+    }
+  }
+
+  /**
+   * gemm on arena pointers (see gemm_f32 in assembly/gemm-f32.ts): allocates the workspace(s)
+   * and splits large products over the threads, along n or m (whichever is larger), which
+   * leaves each element's summation order, and so the result, unchanged.
+   */
+  gemmPointers(
+    m: number, n: number, k: number,
+    a: number, lda: number, transA: boolean,
+    b: number, ldb: number, transB: boolean,
+    c: number, ldc: number,
+    bias: number, activation: number, accumulate: boolean,
+  ): void {
+    if (m === 0 || n === 0) return;
+    const e = this.exports;
+    const arena = this.arena;
+    let shares = this.#shares(2 * m * n * k);
+    const alongN = n >= m;
+    const quantum = alongN ? 8 : 4;
+    const extent = alongN ? n : m;
+    shares = Math.min(shares, Math.ceil(extent / quantum));
+    if (shares <= 1) {
+      const mark = arena.mark();
+      try {
+        const work = arena.alloc(e.gemm_f32_workspace_bytes(m, n, k));
+        e.gemm_f32(m, n, k, a, lda, +transA, b, ldb, +transB, c, ldc, bias, activation, +accumulate, work);
+      } finally {
+        arena.release(mark);
+      }
+      return;
+    }
+    const step = Math.ceil(extent / shares / quantum) * quantum;
+    const jobs: KernelJob[] = [];
+    const mark = arena.mark();
+    try {
+      for (let begin = 0; begin < extent; begin += step) {
+        const size = Math.min(step, extent - begin);
+        if (alongN) {
+          const work = arena.alloc(e.gemm_f32_workspace_bytes(m, size, k));
+          const bSub = b + (transB ? begin * ldb : begin) * 4;
+          jobs.push({ kernel: 'gemm_f32', args: [m, size, k, a, lda, +transA, bSub, ldb, +transB, c + begin * 4, ldc, bias === 0 ? 0 : bias + begin * 4, activation, +accumulate, work] });
+        } else {
+          const work = arena.alloc(e.gemm_f32_workspace_bytes(size, n, k));
+          const aSub = a + (transA ? begin : begin * lda) * 4;
+          jobs.push({ kernel: 'gemm_f32', args: [size, n, k, aSub, lda, +transA, b, ldb, +transB, c + begin * ldc * 4, ldc, bias, activation, +accumulate, work] });
+        }
+      }
+      this.#run(jobs);
+    } finally {
+      arena.release(mark);
+    }
+  }
+
+  /**
+   * `batch` products op(A_t)·op(B_t) (see `MatmulShape`), as the Backend interface's matmul:
+   * a is [aBatch, m, k] (or [aBatch, k, m] transposed), b is [bBatch, k, n] (or [bBatch, n, k]).
+   * @example
+   * kernels.matmul(Float32Array.of(1, 2), Float32Array.of(3, 4),
+   *   { batch: 1, aBatch: 1, bBatch: 1, m: 1, n: 1, k: 2, transposeA: false, transposeB: false }); // [11]
+   */
+  matmul(a: Float32Array, b: Float32Array, shape: MatmulShape): Float32Array {
+    const { batch, aBatch, bBatch, m, n, k, transposeA, transposeB } = shape;
+    for (const [name, value] of Object.entries({ batch, aBatch, bBatch, m, n, k })) {
+      if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`matmul: ${name} must be a non-negative integer, got ${value}`);
+    }
+    if ((aBatch !== 1 && aBatch !== batch) || (bBatch !== 1 && bBatch !== batch)) {
+      throw new RangeError(`matmul: aBatch and bBatch must be 1 or batch=${batch}, got ${aBatch} and ${bBatch}`);
+    }
+    expectLength('matmul', 'a', a, aBatch * m * k, `[${aBatch}, ${transposeA ? `${k}, ${m}` : `${m}, ${k}`}]`);
+    expectLength('matmul', 'b', b, bBatch * k * n, `[${bBatch}, ${transposeB ? `${n}, ${k}` : `${k}, ${n}`}]`);
+    const out = new Float32Array(batch * m * n);
+    if (out.length === 0) return out;
+    const arena = this.arena;
+    const mark = arena.mark();
+    try {
+      const pa = arena.allocF32(a.length, a);
+      const pb = arena.allocF32(b.length, b);
+      const pc = arena.allocF32(out.length);
+      for (let t = 0; t < batch; t++) {
+        const at = pa + (aBatch === 1 ? 0 : t * m * k) * 4;
+        const bt = pb + (bBatch === 1 ? 0 : t * k * n) * 4;
+        this.gemmPointers(m, n, k, at, transposeA ? m : k, transposeA, bt, transposeB ? k : n, transposeB, pc + t * m * n * 4, n, 0, 0, false);
+      }
+      out.set(arena.f32(pc, out.length));
+      return out;
+    } finally {
+      arena.release(mark);
+    }
+  }
+
+  /**
+   * C[m,n] = op(A)·op(B) (+ bias[n]) then activation; all matrices row-major. op(A) is A
+   * stored [m,k], or Aᵀ of A stored [k,m] with `transA`; op(B) is B stored [k,n], or Bᵀ of
+   * B stored [n,k] with `transB`.
+   * @example
+   * const kernels = await loadKernels();
+   * kernels.gemm(Float32Array.of(1, 2), Float32Array.of(3, 4), 1, 1, 2); // Float32Array [11]
+   */
+  gemm(a: Float32Array, b: Float32Array, m: number, n: number, k: number, options: GemmOptions = {}): Float32Array {
+    for (const [name, value] of Object.entries({ m, n, k })) {
+      if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`gemm: ${name} must be a non-negative integer, got ${value}`);
+    }
+    const transA = options.transA ?? false;
+    const transB = options.transB ?? false;
+    expectLength('gemm', 'a', a, m * k, transA ? `[k=${k}, m=${m}]` : `[m=${m}, k=${k}]`);
+    expectLength('gemm', 'b', b, k * n, transB ? `[n=${n}, k=${k}]` : `[k=${k}, n=${n}]`);
+    if (options.bias !== undefined) expectLength('gemm', 'bias', options.bias, n, `[n=${n}]`);
+    const activation = activationCode('gemm', options.activation);
+    const out = new Float32Array(m * n);
+    if (out.length === 0) return out;
+    const arena = this.arena;
+    const mark = arena.mark();
+    try {
+      const pa = arena.allocF32(a.length, a);
+      const pb = arena.allocF32(b.length, b);
+      const pbias = options.bias === undefined ? 0 : arena.allocF32(n, options.bias);
+      const pc = arena.allocF32(m * n);
+      this.gemmPointers(m, n, k, pa, transA ? m : k, transA, pb, transB ? k : n, transB, pc, n, pbias, activation, false);
+      out.set(arena.f32(pc, m * n));
+      return out;
+    } finally {
+      arena.release(mark);
+    }
+  }
+
+  /**
+   * y = conv2d(x, filter) (+ bias[outChannels]) then activation. x is NHWC
+   * [batch, inHeight, inWidth, inChannels], filter [filterHeight, filterWidth, inChannels,
+   * outChannels]; y is NHWC [batch, outHeight, outWidth, outChannels]
+   * (see `resolveConv2dShape` for the output size).
+   * @example
+   * const shape = { batch: 1, inHeight: 2, inWidth: 2, inChannels: 1, filterHeight: 2, filterWidth: 2, outChannels: 1 };
+   * kernels.conv2d(Float32Array.of(1, 2, 3, 4), Float32Array.of(1, 1, 1, 1), shape); // Float32Array [10]
+   */
+  conv2d(x: Float32Array, filter: Float32Array, shape: Conv2dShape, bias?: Float32Array, activation?: Activation): Float32Array {
+    const s = resolveConv2dShape(shape, 'conv2d');
+    expectLength('conv2d', 'x', x, inputSize(s), `NHWC [${s.batch}, ${s.inHeight}, ${s.inWidth}, ${s.inChannels}]`);
+    expectLength('conv2d', 'filter', filter, filterSize(s), `[${s.filterHeight}, ${s.filterWidth}, ${s.inChannels}, ${s.outChannels}]`);
+    if (bias !== undefined) expectLength('conv2d', 'bias', bias, s.outChannels, `[${s.outChannels}]`);
+    const code = activationCode('conv2d', activation);
+    return this.#runConv(s, outputSize(s), (geometry, work, alloc) => {
+      const px = alloc(x);
+      const pw = alloc(filter);
+      const pbias = bias === undefined ? 0 : alloc(bias);
+      const py = alloc(outputSize(s));
+      const jobs = this.#rowShares(s, 1).map(([r0, r1]) => ({
+        kernel: 'conv2d_forward_rows_f32_nhwc' as const, args: [geometry, px, pw, pbias, code, py, work(), r0, r1],
+      }));
+      this.#run(jobs);
+      return py;
+    });
+  }
+
+  /**
+   * Gradient of conv2d with respect to its input: dx [batch, inHeight, inWidth, inChannels]
+   * from dy [batch, outHeight, outWidth, outChannels] and the filter.
+   * @example
+   * const shape = { batch: 1, inHeight: 2, inWidth: 2, inChannels: 1, filterHeight: 2, filterWidth: 2, outChannels: 1 };
+   * kernels.conv2dBackpropInput(Float32Array.of(1), Float32Array.of(1, 2, 3, 4), shape); // [1, 2, 3, 4]
+   */
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, shape: Conv2dShape): Float32Array {
+    const s = resolveConv2dShape(shape, 'conv2dBackpropInput');
+    expectLength('conv2dBackpropInput', 'dy', dy, outputSize(s), `NHWC [${s.batch}, ${s.outHeight}, ${s.outWidth}, ${s.outChannels}]`);
+    expectLength('conv2dBackpropInput', 'filter', filter, filterSize(s), `[${s.filterHeight}, ${s.filterWidth}, ${s.inChannels}, ${s.outChannels}]`);
+    const size = inputSize(s);
+    return this.#runConv(s, size, (geometry, work, alloc) => {
+      const pdy = alloc(dy);
+      const pw = alloc(filter);
+      const pointwise = s.filterHeight === 1 && s.filterWidth === 1 && s.strides[0] === 1 && s.strides[1] === 1 && s.pads.every((p) => p === 0);
+      const imageRows = s.outHeight * s.outWidth;
+      const shares = this.#rowShares(s, pointwise ? 1 : imageRows);
+      // Shares that cut an image in two scatter into overlapping parts of dx: every share after
+      // the first gets its own zeroed buffer, added up afterwards.
+      const disjoint = pointwise || shares.every(([r0]) => r0 % imageRows === 0);
+      const targets: number[] = [];
+      for (let i = 0; i < shares.length; i++) {
+        if (i === 0 || !disjoint) {
+          const p = alloc(size);
+          this.arena.f32(p, size).fill(0);
+          targets.push(p);
+        } else {
+          targets.push(targets[0]);
+        }
+      }
+      this.#run(shares.map(([r0, r1], i) => ({
+        kernel: 'conv2d_backprop_input_rows_f32_nhwc' as const, args: [geometry, pdy, pw, targets[i], work(), r0, r1],
+      })));
+      if (!disjoint) this.#sumInto(targets, size);
+      return targets[0];
+    });
+  }
+
+  /**
+   * Gradient of conv2d with respect to its filter: dW [filterHeight, filterWidth,
+   * inChannels, outChannels] from x (NHWC) and dy (NHWC).
+   * @example
+   * const shape = { batch: 1, inHeight: 2, inWidth: 2, inChannels: 1, filterHeight: 2, filterWidth: 2, outChannels: 1 };
+   * kernels.conv2dBackpropFilter(Float32Array.of(1, 2, 3, 4), Float32Array.of(1), shape); // [1, 2, 3, 4]
+   */
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, shape: Conv2dShape): Float32Array {
+    const s = resolveConv2dShape(shape, 'conv2dBackpropFilter');
+    expectLength('conv2dBackpropFilter', 'x', x, inputSize(s), `NHWC [${s.batch}, ${s.inHeight}, ${s.inWidth}, ${s.inChannels}]`);
+    expectLength('conv2dBackpropFilter', 'dy', dy, outputSize(s), `NHWC [${s.batch}, ${s.outHeight}, ${s.outWidth}, ${s.outChannels}]`);
+    const size = filterSize(s);
+    return this.#runConv(s, size, (geometry, work, alloc) => {
+      const px = alloc(x);
+      const pdy = alloc(dy);
+      const shares = this.#rowShares(s, 1);
+      const targets = shares.map(() => alloc(size));
+      this.#run(shares.map(([r0, r1], i) => ({
+        kernel: 'conv2d_backprop_filter_rows_f32_nhwc' as const, args: [geometry, px, pdy, targets[i], work(), r0, r1, 0],
+      })));
+      this.#sumInto(targets, size);
+      return targets[0];
+    });
+  }
+
+  /**
+   * Splits the N·OH·OW output rows of a convolution into one range per share, each a multiple
+   * of `quantum` rows (except the last), by the flops of the forward pass.
+   */
+  #rowShares(s: ResolvedConv2dShape, quantum: number): [number, number][] {
+    const rows = s.batch * s.outHeight * s.outWidth;
+    const flops = 2 * rows * s.filterHeight * s.filterWidth * s.inChannels * s.outChannels;
+    let shares = Math.min(this.#shares(flops), Math.ceil(rows / Math.max(1, quantum)));
+    if (shares < 1) shares = 1;
+    const step = Math.ceil(rows / shares / quantum) * quantum;
+    const out: [number, number][] = [];
+    for (let r0 = 0; r0 < rows || out.length === 0; r0 += step) out.push([r0, Math.min(rows, r0 + step)]);
+    return out;
+  }
+
+  /** targets[0] += targets[1] + ... (float32 arrays of `length` in the arena). */
+  #sumInto(targets: number[], length: number): void {
+    if (targets.length < 2) return;
+    const sum = this.arena.f32(targets[0], length);
+    for (let t = 1; t < targets.length; t++) {
+      const part = this.arena.f32(targets[t], length);
+      for (let i = 0; i < length; i++) sum[i] += part[i];
+    }
+  }
+
+  /** Shared arena bookkeeping of the conv passes: geometry block, operands, workspace, copy-out. */
+  #runConv(
+    s: ResolvedConv2dShape,
+    resultLength: number,
+    body: (geometry: number, work: () => number, alloc: (source: Float32Array | number) => number) => number,
+  ): Float32Array {
+    const out = new Float32Array(resultLength);
+    if (resultLength === 0) return out;
+    const arena = this.arena;
+    const mark = arena.mark();
+    try {
+      const block = conv2dGeometryBlock(s);
+      const geometry = arena.alloc(block.byteLength);
+      arena.i32(geometry, block.length).set(block);
+      const alloc = (source: Float32Array | number) =>
+        typeof source === 'number' ? arena.allocF32(source) : arena.allocF32(source.length, source);
+      const work = () => arena.alloc(this.exports.conv2d_f32_nhwc_workspace_bytes(geometry));
+      const result = body(geometry, work, alloc);
+      out.set(arena.f32(result, resultLength));
+      return out;
+    } finally {
+      arena.release(mark);
+    }
+  }
+}
+
+function inputSize(s: ResolvedConv2dShape): number {
+  return s.batch * s.inHeight * s.inWidth * s.inChannels;
+}
+function outputSize(s: ResolvedConv2dShape): number {
+  return s.batch * s.outHeight * s.outWidth * s.outChannels;
+}
+function filterSize(s: ResolvedConv2dShape): number {
+  return s.filterHeight * s.filterWidth * s.inChannels * s.outChannels;
+}
+
+function expectLength(op: string, name: string, array: Float32Array, expected: number, shape: string): void {
+  if (!(array instanceof Float32Array)) {
+    throw new TypeError(`${op}: ${name} must be a Float32Array, got ${Object.prototype.toString.call(array)}`);
+  }
+  if (array.length !== expected) {
+    throw new RangeError(`${op}: ${name} must hold ${expected} floats for shape ${shape}, got ${array.length}`);
+  }
+}
+
+function activationCode(op: string, activation: Activation | undefined): number {
+  const code = ACTIVATION_CODES[activation ?? 'none'];
+  if (code === undefined) {
+    throw new RangeError(`${op}: activation must be one of ${Object.keys(ACTIVATION_CODES).join(', ')}, got ${String(activation)}`);
+  }
+  return code;
+}

@@ -1,0 +1,344 @@
+/**
+ * Training loop and inference helpers. `fit` batches and shuffles with the seeded generator,
+ * calls `trainStep` per batch, validates, runs callbacks (which may be async, for browsers
+ * that want to repaint, and may stop training), supports early stopping, and shows a
+ * progress bar only in a Node terminal. `evaluate` and `predict` run in evaluation mode
+ * without recording gradients.
+ */
+import { type Tensor, Rng, ShapeError, ValueError, concat, gather, keep, mul, noGrad, slice, tensor, tidy } from '@lec/tensor';
+import type { Loss } from './losses.js';
+import type { Metric } from './metrics.js';
+import type { Module } from './module.js';
+import type { Optimizer } from './optimizers/optimizer.js';
+import { type ProgressDisplay, terminalProgress } from './progress.js';
+import { trainStep } from './train-step.js';
+
+/** A dataset held in two tensors whose first axis is the sample axis. */
+export interface Dataset {
+  x: Tensor;
+  y: Tensor;
+}
+
+/** Per-epoch results: `loss`, each train metric by name, `valLoss` and `val` + Name metrics. */
+export interface EpochLogs {
+  epoch: number;
+  loss: number;
+  valLoss?: number;
+  /** Wall time of the epoch in seconds. */
+  seconds: number;
+  [metric: string]: number | undefined;
+}
+
+/** Per-batch results given to `onBatchEnd`. */
+export interface BatchLogs {
+  epoch: number;
+  batch: number;
+  loss: number;
+  size: number;
+}
+
+/** Lets a callback stop training after the current batch. */
+export interface TrainingControl {
+  stop(): void;
+  readonly stopped: boolean;
+}
+
+/** Callbacks of `fit` (each may return a promise, which is awaited). */
+export interface FitCallbacks {
+  onEpochBegin?(epoch: number, control: TrainingControl): void | Promise<void>;
+  onBatchEnd?(logs: BatchLogs, control: TrainingControl): void | Promise<void>;
+  onEpochEnd?(logs: EpochLogs, control: TrainingControl): void | Promise<void>;
+  onTrainEnd?(history: History): void | Promise<void>;
+}
+
+/** Early stopping: stop when `monitor` has not improved by `minDelta` for `patience` epochs. */
+export interface EarlyStoppingOptions {
+  /** A key of EpochLogs (default `valLoss` with validation data, else `loss`). */
+  monitor?: string;
+  /** Epochs without improvement before stopping (default 3). */
+  patience?: number;
+  /** Smallest change that counts as improvement (default 0). */
+  minDelta?: number;
+  /** `min` or `max` (default: `max` when the key contains "acc", else `min`). */
+  mode?: 'min' | 'max';
+  /** Put back the parameters of the best epoch when stopping (default false). */
+  restoreBestWeights?: boolean;
+}
+
+/** Options of `fit`. */
+export interface FitOptions {
+  loss: Loss;
+  optimizer: Optimizer;
+  /** Default 1. */
+  epochs?: number;
+  /** Default 32. */
+  batchSize?: number;
+  /** Reshuffle the samples every epoch (default true). */
+  shuffle?: boolean;
+  /** Seed of the shuffling generator (default 0). */
+  seed?: number;
+  /** A generator for shuffling (wins over seed). */
+  rng?: Rng;
+  /** Held-out data evaluated after every epoch. */
+  validation?: Dataset;
+  /** Metrics by name, e.g. `{ accuracy }`. */
+  metrics?: Record<string, Metric>;
+  earlyStopping?: EarlyStoppingOptions;
+  callbacks?: FitCallbacks;
+  /** Stops training (after the current batch) when aborted. */
+  signal?: AbortSignal;
+  clipNorm?: number;
+  clipValue?: number;
+  /**
+   * Transforms each training batch before the step (data augmentation, input noise for a
+   * denoising autoencoder). Gets fit's seeded generator; tensors it creates are freed after
+   * the step. Not applied to validation data.
+   */
+  augment?: (batch: Dataset, rng: Rng) => Dataset;
+  /** Progress bar: `'auto'` (default) shows it only in a Node TTY; `false` never. */
+  progress?: boolean | 'auto';
+}
+
+/** What `fit` returns. */
+export interface History {
+  epochs: EpochLogs[];
+  /** Why training ended. */
+  stopReason: 'completed' | 'earlyStopping' | 'stopped';
+  /** Epoch with the best monitored value (with early stopping). */
+  bestEpoch?: number;
+}
+
+function checkDataset(op: string, data: Dataset, name: string): number {
+  if (data.x.rank < 1 || data.y.rank < 1) throw new ShapeError(op, `argument '${name}' expected x and y with a leading sample axis, got x [${data.x.shape.join(', ')}] and y [${data.y.shape.join(', ')}]`);
+  const n = data.x.shape[0];
+  if (data.y.shape[0] !== n) throw new ShapeError(op, `argument '${name}': x has ${n} samples ([${data.x.shape.join(', ')}]) but y has ${data.y.shape[0]} ([${data.y.shape.join(', ')}])`);
+  return n;
+}
+
+function checkBatchSize(op: string, batchSize: number): void {
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new ValueError(op, `argument 'batchSize' expected an integer >= 1, got ${batchSize}`);
+}
+
+function rows(t: Tensor, start: number, count: number): Tensor {
+  return slice(t, [start, ...t.shape.slice(1).map(() => 0)], [count, ...t.shape.slice(1)]);
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function withMode<T>(model: Module<Tensor, Tensor>, training: boolean, fn: () => T): T {
+  const before = model.training;
+  model.train(training);
+  try {
+    return fn();
+  } finally {
+    model.train(before);
+  }
+}
+
+/**
+ * Trains `model` on `data` and returns the per-epoch history.
+ * @example
+ * ```ts
+ * const model = new Sequential([new Dense(2, 8, { seed: 0 }), new Tanh(), new Dense(8, 1, { seed: 1 })]);
+ * const history = await fit(model, { x, y }, {
+ *   loss: binaryCrossEntropyWithLogits, optimizer: new Adam({ learningRate: 0.05 }),
+ *   epochs: 200, batchSize: 4, metrics: { accuracy: (p, t) => accuracy(p, t, { threshold: 0 }) },
+ * });
+ * history.epochs.at(-1)!.accuracy; // 1
+ * ```
+ */
+export async function fit(model: Module<Tensor, Tensor>, data: Dataset, options: FitOptions): Promise<History> {
+  const op = 'fit';
+  const n = checkDataset(op, data, 'data');
+  if (options.validation) checkDataset(op, options.validation, 'validation');
+  const epochs = options.epochs ?? 1;
+  const batchSize = options.batchSize ?? 32;
+  if (!Number.isSafeInteger(epochs) || epochs < 0) throw new ValueError(op, `argument 'epochs' expected an integer >= 0, got ${epochs}`);
+  checkBatchSize(op, batchSize);
+  if (!options.loss || !options.optimizer) throw new ValueError(op, `options 'loss' and 'optimizer' are required`);
+  const rng = options.rng ?? new Rng(options.seed ?? 0);
+  const metrics = Object.entries(options.metrics ?? {});
+  const callbacks = options.callbacks ?? {};
+  let stopRequested = false;
+  const control: TrainingControl = {
+    stop: () => {
+      stopRequested = true;
+    },
+    get stopped() {
+      return stopRequested;
+    },
+  };
+  const display: ProgressDisplay | undefined = options.progress === false ? undefined : await terminalProgress();
+  const es = options.earlyStopping;
+  const monitor = es?.monitor ?? (options.validation ? 'valLoss' : 'loss');
+  const maximise = (es?.mode ?? (/acc/i.test(monitor) ? 'max' : 'min')) === 'max';
+  let best = maximise ? -Infinity : Infinity;
+  let bestEpoch: number | undefined;
+  let bestWeights: Tensor[] | undefined;
+  let wait = 0;
+  const history: History = { epochs: [], stopReason: 'completed' };
+  const batches = Math.ceil(n / batchSize);
+  const wasTraining = model.training;
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      await callbacks.onEpochBegin?.(epoch, control);
+      const t0 = performance.now();
+      const order = options.shuffle === false ? null : rng.permutation(n);
+      let lossSum = 0;
+      const metricSums = metrics.map(() => 0);
+      display?.startEpoch(epoch, epochs, batches);
+      model.train(true);
+      for (let b = 0; b < batches && !stopRequested && !options.signal?.aborted; b++) {
+        const start = b * batchSize;
+        const size = Math.min(batchSize, n - start);
+        const [xb, yb] = tidy(() => {
+          let batch: Dataset;
+          if (!order) batch = { x: rows(data.x, start, size), y: rows(data.y, start, size) };
+          else {
+            const idx = tensor(order.subarray(start, start + size), [size], { dtype: 'int32', backend: data.x.backend });
+            const idy = data.y.backend === data.x.backend ? idx : tensor(order.subarray(start, start + size), [size], { dtype: 'int32', backend: data.y.backend });
+            batch = { x: gather(data.x, idx, 0), y: gather(data.y, idy, 0) };
+          }
+          if (options.augment) batch = options.augment(batch, rng);
+          // copies when a batch aliases the dataset (so disposing it cannot free the data)
+          return [batch.x === data.x ? mul(batch.x, 1) : batch.x, batch.y === data.y ? mul(batch.y, 1) : batch.y];
+        });
+        try {
+          const r = trainStep(model, options.loss, options.optimizer, xb, yb, { clipNorm: options.clipNorm, clipValue: options.clipValue, epoch, batch: b, keepOutput: metrics.length > 0 });
+          lossSum += r.loss * size;
+          if (r.output) {
+            const out = r.output;
+            metrics.forEach(([, metric], i) => {
+              metricSums[i] += noGrad(() => metric(out, yb)) * size;
+            });
+            out.dispose();
+          }
+          display?.update(b, r.loss);
+          await callbacks.onBatchEnd?.({ epoch, batch: b, loss: r.loss, size }, control);
+        } finally {
+          xb.dispose();
+          yb.dispose();
+        }
+      }
+      const logs: EpochLogs = { epoch, loss: lossSum / n, seconds: 0 };
+      metrics.forEach(([name], i) => {
+        logs[name] = metricSums[i] / n;
+      });
+      if (options.validation) {
+        const v = evaluate(model, options.validation, { loss: options.loss, metrics: options.metrics, batchSize: Math.max(batchSize, 256) });
+        logs.valLoss = v.loss;
+        for (const [name] of metrics) logs[`val${capitalise(name)}`] = v[name];
+      }
+      logs.seconds = (performance.now() - t0) / 1000;
+      history.epochs.push(logs);
+      display?.endEpoch(
+        `epoch ${epoch + 1}/${epochs}: ${Object.entries(logs)
+          .filter(([k]) => k !== 'epoch')
+          .map(([k, v]) => `${k} ${typeof v === 'number' ? v.toFixed(4) : v}`)
+          .join(', ')}`,
+      );
+      await callbacks.onEpochEnd?.(logs, control);
+      if (stopRequested || options.signal?.aborted) {
+        history.stopReason = 'stopped';
+        break;
+      }
+      if (es) {
+        const value = logs[monitor];
+        if (typeof value !== 'number') throw new ValueError(op, `earlyStopping.monitor '${monitor}' is not in the epoch logs (keys: ${Object.keys(logs).join(', ')})`);
+        const improved = maximise ? value > best + (es.minDelta ?? 0) : value < best - (es.minDelta ?? 0);
+        if (improved) {
+          best = value;
+          bestEpoch = epoch;
+          wait = 0;
+          if (es.restoreBestWeights) {
+            for (const t of bestWeights ?? []) t.dispose();
+            bestWeights = tidy(() => model.parameters().map((p) => mul(p.value, 1))).map((t) => keep(t));
+          }
+        } else if (++wait >= (es.patience ?? 3)) {
+          history.stopReason = 'earlyStopping';
+          if (bestWeights) model.parameters().forEach((p, i) => p.assign(bestWeights![i]));
+          bestWeights = undefined;
+          break;
+        }
+      }
+    }
+  } finally {
+    display?.stop();
+    for (const t of bestWeights ?? []) t.dispose();
+    model.train(wasTraining);
+  }
+  if (bestEpoch !== undefined) history.bestEpoch = bestEpoch;
+  await callbacks.onTrainEnd?.(history);
+  return history;
+}
+
+/** Options of `evaluate`. */
+export interface EvaluateOptions {
+  loss?: Loss;
+  metrics?: Record<string, Metric>;
+  /** Default 256. */
+  batchSize?: number;
+}
+
+/**
+ * The mean loss and metrics of `model` on `data`, in evaluation mode, without gradients.
+ * @example
+ * ```ts
+ * evaluate(model, { x, y }, { loss: softmaxCrossEntropyWithLogits, metrics: { accuracy } }); // { loss: 0.08, accuracy: 0.975 }
+ * ```
+ */
+export function evaluate(model: Module<Tensor, Tensor>, data: Dataset, options: EvaluateOptions = {}): { loss: number; [metric: string]: number } {
+  const n = checkDataset('evaluate', data, 'data');
+  const batchSize = options.batchSize ?? 256;
+  checkBatchSize('evaluate', batchSize);
+  const metrics = Object.entries(options.metrics ?? {});
+  const sums = metrics.map(() => 0);
+  let lossSum = 0;
+  withMode(model, false, () =>
+    noGrad(() => {
+      for (let start = 0; start < n; start += batchSize) {
+        const size = Math.min(batchSize, n - start);
+        tidy(() => {
+          const xb = rows(data.x, start, size);
+          const yb = rows(data.y, start, size);
+          const out = model.forward(xb);
+          if (options.loss) lossSum += options.loss(out, yb).item() * size;
+          metrics.forEach(([, m], i) => {
+            sums[i] += m(out, yb) * size;
+          });
+        });
+      }
+    }),
+  );
+  const result: { loss: number; [metric: string]: number } = { loss: options.loss && n > 0 ? lossSum / n : NaN };
+  metrics.forEach(([name], i) => {
+    result[name] = n > 0 ? sums[i] / n : NaN;
+  });
+  return result;
+}
+
+/**
+ * The model's outputs for `x`, computed in batches in evaluation mode without gradients.
+ * @example
+ * ```ts
+ * predict(model, xTest).shape; // [2000, 10]
+ * ```
+ */
+export function predict(model: Module<Tensor, Tensor>, x: Tensor, options: { batchSize?: number } = {}): Tensor {
+  const batchSize = options.batchSize ?? 256;
+  checkBatchSize('predict', batchSize);
+  if (x.rank < 1) throw new ShapeError('predict', `argument 'x' expected a leading sample axis, got a scalar`);
+  const n = x.shape[0];
+  return withMode(model, false, () =>
+    noGrad(() =>
+      tidy(() => {
+        if (n <= batchSize) return model.forward(x);
+        const parts: Tensor[] = [];
+        for (let start = 0; start < n; start += batchSize) parts.push(model.forward(rows(x, start, Math.min(batchSize, n - start))));
+        return concat(parts, 0);
+      }),
+    ),
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter 2019):
+ *   m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;  m̂ = m/(1 − β1^t);  v̂ = v/(1 − β2^t);
+ *   w ← w − lr·m̂/(√v̂ + ε).
+ * Adam's weightDecay is an L2 term added to g; AdamW decays the weights directly,
+ * w ← w − lr·λ·w, decoupled from the adaptive step.
+ */
+import { type Tensor, add, div, mul, sqrt, square, sub } from '@lec/tensor';
+import type { LearningRate } from '../schedules.js';
+import { Optimizer, type UpdateResult } from './optimizer.js';
+
+/** Options of `Adam` and `AdamW`. */
+export interface AdamOptions {
+  /** Default 1e-3. */
+  learningRate?: LearningRate;
+  /** Default 0.9. */
+  beta1?: number;
+  /** Default 0.999. */
+  beta2?: number;
+  /** Default 1e-8. */
+  epsilon?: number;
+  /** Adam: L2 penalty added to the gradient (default 0). AdamW: decoupled decay (default 0.01). */
+  weightDecay?: number;
+}
+
+/**
+ * Adam: per-parameter steps scaled by running moments of the gradient.
+ * @example
+ * ```ts
+ * const opt = new Adam({ learningRate: 1e-3 });
+ * ```
+ */
+export class Adam extends Optimizer {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly weightDecay: number;
+  protected readonly decoupled: boolean = false;
+
+  constructor(options: AdamOptions = {}) {
+    super(options.learningRate ?? 1e-3);
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.epsilon = options.epsilon ?? 1e-8;
+    this.weightDecay = options.weightDecay ?? 0;
+  }
+
+  protected update(w: Tensor, grad: Tensor, slots: readonly Tensor[] | undefined, lr: number, t: number): UpdateResult {
+    const g = this.weightDecay && !this.decoupled ? add(grad, mul(w, this.weightDecay)) : grad;
+    const m = slots ? add(mul(slots[0], this.beta1), mul(g, 1 - this.beta1)) : mul(g, 1 - this.beta1);
+    const v = slots ? add(mul(slots[1], this.beta2), mul(square(g), 1 - this.beta2)) : mul(square(g), 1 - this.beta2);
+    const mHat = div(m, 1 - this.beta1 ** t);
+    const vHat = div(v, 1 - this.beta2 ** t);
+    let value = sub(w, mul(div(mHat, add(sqrt(vHat), this.epsilon)), lr));
+    if (this.weightDecay && this.decoupled) value = sub(value, mul(w, lr * this.weightDecay));
+    return { value, slots: [m, v] };
+  }
+}
+
+/**
+ * AdamW: Adam with decoupled weight decay (default 0.01).
+ * @example
+ * ```ts
+ * const opt = new AdamW({ learningRate: 1e-3, weightDecay: 0.05 });
+ * ```
+ */
+export class AdamW extends Adam {
+  protected override readonly decoupled: boolean = true;
+  constructor(options: AdamOptions = {}) {
+    super({ ...options, weightDecay: options.weightDecay ?? 0.01 });
+  }
+}

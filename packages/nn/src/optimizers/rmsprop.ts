@@ -1,0 +1,52 @@
+/**
+ * RMSProp (Tieleman & Hinton 2012, lecture 6e):
+ *   s ← ρ·s + (1 − ρ)·g²;  d = g/(√s + ε);  with momentum: b ← μ·b + d, d = b;  w ← w − lr·d.
+ */
+import { type Tensor, add, div, mul, sqrt, square, sub } from '@lec/tensor';
+import type { LearningRate } from '../schedules.js';
+import { Optimizer, type UpdateResult } from './optimizer.js';
+
+/** Options of `RMSProp`. */
+export interface RMSPropOptions {
+  /** Default 1e-3. */
+  learningRate?: LearningRate;
+  /** ρ, the decay of the squared-gradient average (default 0.9, as in the lecture). */
+  rho?: number;
+  /** Default 1e-8. */
+  epsilon?: number;
+  /** Default 0. */
+  momentum?: number;
+  /** L2 penalty added to the gradient (default 0). */
+  weightDecay?: number;
+}
+
+/**
+ * RMSProp: divides the step by a running RMS of the gradient.
+ * @example
+ * ```ts
+ * const opt = new RMSProp({ learningRate: 1e-3, rho: 0.9 });
+ * ```
+ */
+export class RMSProp extends Optimizer {
+  readonly rho: number;
+  readonly epsilon: number;
+  readonly momentum: number;
+  readonly weightDecay: number;
+
+  constructor(options: RMSPropOptions = {}) {
+    super(options.learningRate ?? 1e-3);
+    this.rho = options.rho ?? 0.9;
+    this.epsilon = options.epsilon ?? 1e-8;
+    this.momentum = options.momentum ?? 0;
+    this.weightDecay = options.weightDecay ?? 0;
+  }
+
+  protected update(w: Tensor, grad: Tensor, slots: readonly Tensor[] | undefined, lr: number): UpdateResult {
+    const g = this.weightDecay ? add(grad, mul(w, this.weightDecay)) : grad;
+    const s = slots ? add(mul(slots[0], this.rho), mul(square(g), 1 - this.rho)) : mul(square(g), 1 - this.rho);
+    let d = div(g, add(sqrt(s), this.epsilon));
+    if (this.momentum === 0) return { value: sub(w, mul(d, lr)), slots: [s] };
+    d = slots ? add(mul(slots[1], this.momentum), d) : d;
+    return { value: sub(w, mul(d, lr)), slots: [s, d] };
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Stochastic gradient descent with momentum (Polyak), Nesterov momentum (Sutskever et al.
+ * 2013, PyTorch's form) and L2 weight decay:
+ *   g ← g + λ·w;  b ← μ·b + g;  d = nesterov ? g + μ·b : b (d = g without momentum);  w ← w − lr·d.
+ */
+import { type Tensor, ValueError, add, mul, sub } from '@lec/tensor';
+import type { LearningRate } from '../schedules.js';
+import { Optimizer, type UpdateResult } from './optimizer.js';
+
+/** Options of `SGD`. */
+export interface SGDOptions {
+  /** Default 0.01. */
+  learningRate?: LearningRate;
+  /** μ (default 0: plain SGD). */
+  momentum?: number;
+  /** Nesterov momentum (needs momentum > 0). */
+  nesterov?: boolean;
+  /** L2 penalty λ added to the gradient (default 0). */
+  weightDecay?: number;
+}
+
+/**
+ * SGD with optional (Nesterov) momentum and weight decay.
+ * @example
+ * ```ts
+ * const opt = new SGD({ learningRate: 0.1, momentum: 0.9, nesterov: true });
+ * ```
+ */
+export class SGD extends Optimizer {
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  readonly weightDecay: number;
+
+  constructor(options: SGDOptions = {}) {
+    super(options.learningRate ?? 0.01);
+    this.momentum = options.momentum ?? 0;
+    this.nesterov = options.nesterov ?? false;
+    this.weightDecay = options.weightDecay ?? 0;
+    if (!(this.momentum >= 0 && this.momentum < 1)) throw new ValueError('SGD', `argument 'momentum' expected a number in [0, 1), got ${this.momentum}`);
+    if (this.nesterov && this.momentum === 0) throw new ValueError('SGD', `Nesterov momentum needs momentum > 0`);
+  }
+
+  protected update(w: Tensor, grad: Tensor, slots: readonly Tensor[] | undefined, lr: number): UpdateResult {
+    const g = this.weightDecay ? add(grad, mul(w, this.weightDecay)) : grad;
+    if (this.momentum === 0) return { value: sub(w, mul(g, lr)), slots: [] };
+    const b = slots ? add(mul(slots[0], this.momentum), g) : mul(g, 1); // a copy: the state must not alias the caller's gradient
+    const d = this.nesterov ? add(g, mul(b, this.momentum)) : b;
+    return { value: sub(w, mul(d, lr)), slots: [b] };
+  }
+}

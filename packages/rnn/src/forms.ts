@@ -1,0 +1,261 @@
+/**
+ * The forms of recurrent networks from the lecture, each a small model:
+ * - many-to-one: `SequenceClassifier` (read a sequence, classify it: row-by-row MNIST);
+ * - many-to-many, aligned: `SequenceTagger` (a label for every step);
+ * - one-to-many: `SequenceGenerator` (a sequence from one vector: captioning in miniature);
+ * - many-to-many, unaligned: `Seq2Seq` (encoder–decoder with teacher forcing and greedy decoding).
+ * Sequences are [batch, time, features]; token sequences are int32 [batch, time].
+ */
+import { Dense, Embedding, Module } from '@lec/nn';
+import { Rng, ShapeError, type Tensor, ValueError, argmax, reshape, slice, stack, tanh, tensor, zerosLike } from '@lec/tensor';
+import type { State } from './cells/cell.js';
+import { GRUCell } from './cells/gru-cell.js';
+import { LSTMCell } from './cells/lstm-cell.js';
+import { RNNCell } from './cells/rnn-cell.js';
+import { Bidirectional } from './layers/bidirectional.js';
+import { GRU, LSTM, RNN, type Recurrent } from './layers/recurrent.js';
+
+/** Which recurrence a model uses. */
+export type CellType = 'rnn' | 'lstm' | 'gru';
+
+function makeLayer(cell: CellType, input: number, hidden: number, rng: Rng, numLayers = 1): Recurrent {
+  const options = { rng, numLayers };
+  return cell === 'lstm' ? new LSTM(input, hidden, options) : cell === 'gru' ? new GRU(input, hidden, options) : new RNN(input, hidden, options);
+}
+
+function makeCell(cell: CellType, input: number, hidden: number, rng: Rng) {
+  return cell === 'lstm' ? new LSTMCell(input, hidden, { rng }) : cell === 'gru' ? new GRUCell(input, hidden, { rng }) : new RNNCell(input, hidden, { rng });
+}
+
+/** Options shared by the sequence models. */
+export interface SequenceModelOptions {
+  /** 'lstm' (default), 'gru' or 'rnn'. */
+  cell?: CellType;
+  numLayers?: number;
+  /** Read the sequence in both directions (classifier and tagger). */
+  bidirectional?: boolean;
+  seed?: number;
+}
+
+/**
+ * Many-to-one: a recurrent encoder whose last output goes through a dense classifier.
+ * x [batch, time, features] → logits [batch, classes].
+ * @example
+ * ```ts
+ * const model = new SequenceClassifier(28, 32, 10, { seed: 0 });
+ * model.forward(zeros([4, 28, 28])).shape; // [4, 10]
+ * ```
+ */
+export class SequenceClassifier extends Module {
+  readonly type = 'SequenceClassifier';
+  readonly encoder: Recurrent | Bidirectional;
+  readonly head: Dense;
+
+  constructor(inputSize: number, hiddenSize: number, classes: number, options: SequenceModelOptions = {}) {
+    super();
+    const rng = new Rng(options.seed ?? 0);
+    const cell = options.cell ?? 'lstm';
+    const layer = () => makeLayer(cell, inputSize, hiddenSize, rng, options.numLayers);
+    this.encoder = this.addModule('encoder', options.bidirectional ? new Bidirectional(layer(), layer()) : layer());
+    const width = options.bidirectional ? 2 * hiddenSize : hiddenSize;
+    this.head = this.addModule('head', new Dense(width, classes, { rng }));
+  }
+
+  /** Logits for x [batch, time, features]; `lengths` for variable-length batches. */
+  forward(x: Tensor, lengths?: ArrayLike<number>): Tensor {
+    return this.head.forward(this.encoder.run(x, { lengths }).last);
+  }
+}
+
+/**
+ * Many-to-many, aligned: a label for every step. x [batch, time, features] → logits
+ * [batch, time, classes]. With `bidirectional`, the label at t can depend on later steps.
+ * @example
+ * ```ts
+ * new SequenceTagger(1, 8, 2, { seed: 0, bidirectional: true }).forward(zeros([3, 6, 1])).shape; // [3, 6, 2]
+ * ```
+ */
+export class SequenceTagger extends Module {
+  readonly type = 'SequenceTagger';
+  readonly encoder: Recurrent | Bidirectional;
+  readonly head: Dense;
+
+  constructor(inputSize: number, hiddenSize: number, classes: number, options: SequenceModelOptions = {}) {
+    super();
+    const rng = new Rng(options.seed ?? 0);
+    const cell = options.cell ?? 'lstm';
+    const layer = () => makeLayer(cell, inputSize, hiddenSize, rng, options.numLayers);
+    this.encoder = this.addModule('encoder', options.bidirectional ? new Bidirectional(layer(), layer()) : layer());
+    this.head = this.addModule('head', new Dense(options.bidirectional ? 2 * hiddenSize : hiddenSize, classes, { rng }));
+  }
+
+  forward(x: Tensor, lengths?: ArrayLike<number>): Tensor {
+    return this.head.forward(this.encoder.run(x, { lengths }).sequence);
+  }
+}
+
+/** Special tokens of the generators. */
+export interface TokenOptions {
+  /** Start-of-sequence token fed at the first step (default 0). */
+  bos?: number;
+  /** End-of-sequence token that stops greedy decoding (default 1). */
+  eos?: number;
+}
+
+/**
+ * A decoder: an embedding of the previous token, one recurrent cell, a dense layer to token
+ * logits. Shared by SequenceGenerator and Seq2Seq.
+ */
+class TokenDecoder extends Module<Tensor, Tensor> {
+  readonly type = 'TokenDecoder';
+  readonly embedding: Embedding;
+  readonly cell: LSTMCell | GRUCell | RNNCell;
+  readonly out: Dense;
+
+  constructor(vocab: number, embed: number, hidden: number, cell: CellType, rng: Rng) {
+    super();
+    this.embedding = this.addModule('embedding', new Embedding(vocab, embed, { rng }));
+    this.cell = this.addModule('cell', makeCell(cell, embed, hidden, rng));
+    this.out = this.addModule('out', new Dense(hidden, vocab, { rng }));
+  }
+
+  /** Teacher forcing: inputs int32 [batch, time] (starting with BOS) → logits [batch, time, vocab]. */
+  teacherForce(inputs: Tensor, state: State): Tensor {
+    const [batch, steps] = inputs.shape;
+    const embedded = this.embedding.forward(inputs); // [batch, time, embed]
+    const projected = this.cell.projectInputs(embedded);
+    const width = projected.shape[2];
+    const hs: Tensor[] = [];
+    for (let t = 0; t < steps; t++) {
+      state = this.cell.step(reshape(slice(projected, [0, t, 0], [batch, 1, width]), [batch, width]), state);
+      hs.push(state[0]);
+    }
+    return this.out.forward(stack(hs, 1));
+  }
+
+  /** Greedy decoding from `state`: the most likely token at each step, until EOS or maxLength. */
+  greedy(state: State, batch: number, maxLength: number, tokens: Required<TokenOptions>): number[][] {
+    const outputs: number[][] = Array.from({ length: batch }, () => []);
+    const done = new Array<boolean>(batch).fill(false);
+    let previous = tensor(new Int32Array(batch).fill(tokens.bos), [batch]);
+    for (let t = 0; t < maxLength && !done.every(Boolean); t++) {
+      const x = this.cell.projectInputs(this.embedding.forward(previous));
+      state = this.cell.step(x, state);
+      const next = argmax(this.out.forward(state[0]), 1);
+      const ids = next.dataSync();
+      ids.forEach((id, b) => {
+        if (done[b]) return;
+        if (id === tokens.eos) done[b] = true;
+        else outputs[b].push(id);
+      });
+      previous = next;
+    }
+    return outputs;
+  }
+
+  forward(inputs: Tensor): Tensor {
+    return this.teacherForce(inputs, this.cell.initialState(inputs.shape[0]));
+  }
+}
+
+function initialState(cell: CellType, h: Tensor): State {
+  // h_0 comes from the vector; an LSTM's cell state starts at zero
+  return cell === 'lstm' ? [h, zerosLike(h)] : [h];
+}
+
+/**
+ * One-to-many: generates a token sequence from one vector (an image's features: captioning
+ * in miniature). The vector sets the decoder's initial state h_0 = tanh(W v + b); training
+ * uses teacher forcing; `generate` decodes greedily.
+ * @example
+ * ```ts
+ * const gen = new SequenceGenerator(10, 16, 12, { seed: 0 });
+ * gen.forward({ vectors: zeros([2, 10]), inputs: tensor([[0, 3], [0, 4]], undefined, { dtype: 'int32' }) }).shape; // [2, 2, 12]
+ * ```
+ */
+export class SequenceGenerator extends Module<{ vectors: Tensor; inputs: Tensor }, Tensor> {
+  readonly type = 'SequenceGenerator';
+  readonly init: Dense;
+  readonly decoder: TokenDecoder;
+  readonly cellType: CellType;
+  readonly tokens: Required<TokenOptions>;
+
+  constructor(vectorSize: number, hiddenSize: number, vocab: number, options: SequenceModelOptions & TokenOptions & { embedSize?: number } = {}) {
+    super();
+    const rng = new Rng(options.seed ?? 0);
+    this.cellType = options.cell ?? 'lstm';
+    this.tokens = { bos: options.bos ?? 0, eos: options.eos ?? 1 };
+    this.init = this.addModule('init', new Dense(vectorSize, hiddenSize, { rng }));
+    this.decoder = this.addModule('decoder', new TokenDecoder(vocab, options.embedSize ?? hiddenSize, hiddenSize, this.cellType, rng));
+  }
+
+  /** Teacher forcing: vectors [batch, vectorSize], inputs int32 [batch, time] (BOS first) → logits [batch, time, vocab]. */
+  forward({ vectors, inputs }: { vectors: Tensor; inputs: Tensor }): Tensor {
+    if (inputs.rank !== 2 || inputs.shape[0] !== vectors.shape[0]) {
+      throw new ShapeError('SequenceGenerator.forward', `argument 'inputs' expected int32 [${vectors.shape[0]}, time], got [${inputs.shape.join(', ')}]`);
+    }
+    return this.decoder.teacherForce(inputs, initialState(this.cellType, tanh(this.init.forward(vectors))));
+  }
+
+  /** Greedy decoding: one token list per vector (without BOS/EOS). */
+  generate(vectors: Tensor, maxLength: number): number[][] {
+    return this.decoder.greedy(initialState(this.cellType, tanh(this.init.forward(vectors))), vectors.shape[0], maxLength, this.tokens);
+  }
+}
+
+/**
+ * Many-to-many, unaligned: an encoder–decoder (Sutskever et al. 2014). The encoder reads the
+ * source tokens; its final state starts the decoder, which is trained with teacher forcing
+ * and decodes greedily.
+ * @example
+ * ```ts
+ * const s2s = new Seq2Seq(12, 12, 16, { seed: 0 });
+ * const src = tensor([[3, 4, 5]], undefined, { dtype: 'int32' });
+ * s2s.forward({ source: src, inputs: tensor([[0, 5, 4]], undefined, { dtype: 'int32' }) }).shape; // [1, 3, 12]
+ * ```
+ */
+export class Seq2Seq extends Module<{ source: Tensor; inputs: Tensor; sourceLengths?: ArrayLike<number> }, Tensor> {
+  readonly type = 'Seq2Seq';
+  readonly sourceEmbedding: Embedding;
+  readonly encoder: Recurrent;
+  readonly decoder: TokenDecoder;
+  readonly tokens: Required<TokenOptions>;
+
+  constructor(sourceVocab: number, targetVocab: number, hiddenSize: number, options: SequenceModelOptions & TokenOptions & { embedSize?: number } = {}) {
+    super();
+    const rng = new Rng(options.seed ?? 0);
+    const cell = options.cell ?? 'lstm';
+    const embed = options.embedSize ?? hiddenSize;
+    this.tokens = { bos: options.bos ?? 0, eos: options.eos ?? 1 };
+    this.sourceEmbedding = this.addModule('sourceEmbedding', new Embedding(sourceVocab, embed, { rng }));
+    this.encoder = this.addModule('encoder', makeLayer(cell, embed, hiddenSize, rng));
+    this.decoder = this.addModule('decoder', new TokenDecoder(targetVocab, embed, hiddenSize, cell, rng));
+  }
+
+  /** The encoder's final state for int32 source tokens [batch, time]. */
+  encode(source: Tensor, lengths?: ArrayLike<number>): State {
+    if (source.rank !== 2 || source.dtype !== 'int32') throw new ValueError('Seq2Seq.encode', `argument 'source' expected int32 tokens [batch, time], got ${source.dtype} [${source.shape.join(', ')}]`);
+    return this.encoder.run(this.sourceEmbedding.forward(source), { lengths }).states[0];
+  }
+
+  /** Teacher forcing → logits [batch, targetTime, targetVocab]. */
+  forward({ source, inputs, sourceLengths }: { source: Tensor; inputs: Tensor; sourceLengths?: ArrayLike<number> }): Tensor {
+    return this.decoder.teacherForce(inputs, this.encode(source, sourceLengths));
+  }
+
+  /** Greedy decoding of every source sequence. */
+  translate(source: Tensor, maxLength: number, sourceLengths?: ArrayLike<number>): number[][] {
+    return this.decoder.greedy(this.encode(source, sourceLengths), source.shape[0], maxLength, this.tokens);
+  }
+
+}
+
+/** @internal Concatenates BOS and a target for teacher forcing. */
+export function withBos(targets: number[][], bos: number, pad: number, length: number): Int32Array {
+  const out = new Int32Array(targets.length * length).fill(pad);
+  targets.forEach((t, b) => {
+    out[b * length] = bos;
+    for (let i = 0; i < Math.min(t.length, length - 1); i++) out[b * length + 1 + i] = t[i];
+  });
+  return out;
+}

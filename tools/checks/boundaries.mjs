@@ -1,0 +1,203 @@
+#!/usr/bin/env node
+// Package boundaries (DESIGN.md, "Layers"): a model package never imports a backend, a backend
+// never imports a model package, and @lec/tensor has no runtime dependency at all.
+//
+// Scans every workspace package's published source (src/, test files excluded) with
+// TypeScript's import pre-processor (static, type-only and dynamic imports, re-exports,
+// require) and the runtime dependency fields of its package.json. Tests and devDependencies
+// may use any package: a model's test may run it on the wasm backend.
+//
+//   node tools/checks/boundaries.mjs [--root DIR]
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { argValue, listPackages, repoRoot, toPosix } from './lib/workspace.mjs';
+
+/** The core package: no runtime dependencies, only relative imports in src/. */
+export const CORE_PACKAGE = '@lec/tensor';
+/** Model packages (layer 2 and up). A package can also declare `"lec": { "kind": "model" }`. */
+export const MODEL_PACKAGES = ['@lec/nn', '@lec/cnn', '@lec/rnn', '@lec/gcn', '@lec/autoencoder', '@lec/pca'];
+/** Backend packages of this repository. A package can also declare `"lec": { "kind": "backend" }`. */
+export const BACKEND_PACKAGES = ['@lec/kernels-wasm', '@lec/backend-tfjs'];
+/** Third-party compute engines only a backend may wrap. */
+export const EXTERNAL_BACKEND_PATTERNS = [/^@tensorflow\//, /^onnxruntime-/];
+
+/** Runtime dependency fields of package.json (devDependencies are not shipped). */
+export const RUNTIME_DEPENDENCY_FIELDS = [
+  'dependencies',
+  'peerDependencies',
+  'optionalDependencies',
+  'bundleDependencies',
+  'bundledDependencies',
+];
+
+const SOURCE_EXTENSIONS = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
+
+/** 'core' | 'model' | 'backend' | 'other', from `"lec": { "kind" }` or the lists above. */
+export function packageKind(json) {
+  const declared = json?.lec?.kind;
+  if (declared === 'model' || declared === 'backend' || declared === 'core') return declared;
+  if (json?.name === CORE_PACKAGE) return 'core';
+  if (MODEL_PACKAGES.includes(json?.name)) return 'model';
+  if (BACKEND_PACKAGES.includes(json?.name)) return 'backend';
+  return 'other';
+}
+
+/** True for files that only tests load: *.test.*, *.spec.*, anything under __tests__/. */
+export function isTestFile(path) {
+  return /\.(test|spec)\.[cm]?[jt]sx?$/.test(path) || /(^|\/)__tests__\//.test(path);
+}
+
+/** The package a bare specifier names: `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
+export function packageNameOf(specifier) {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** Every module specifier a source file imports, with its 1-based line. */
+export function scanImports(text) {
+  const info = ts.preProcessFile(text, true, true);
+  const lineOf = (pos) => text.slice(0, pos).split('\n').length;
+  return info.importedFiles.map((ref) => ({ specifier: ref.fileName, line: lineOf(ref.pos) }));
+}
+
+/**
+ * The kind a dependency or import target has, given the workspace's own kinds by name.
+ * @param {string} name a package name
+ * @param {Map<string, string>} kinds workspace package name → kind
+ */
+export function targetKind(name, kinds) {
+  if (kinds.has(name)) return kinds.get(name);
+  if (MODEL_PACKAGES.includes(name)) return 'model';
+  if (BACKEND_PACKAGES.includes(name) || EXTERNAL_BACKEND_PATTERNS.some((p) => p.test(name))) return 'backend';
+  return 'other';
+}
+
+const RULES = {
+  model: {
+    forbidden: 'backend',
+    why: 'a model package never imports a backend: take tensors on whatever backend the caller set (setBackend / withBackend)',
+  },
+  backend: {
+    forbidden: 'model',
+    why: 'a backend never imports a model package: it implements BackendV1 from @lec/tensor and nothing above it',
+  },
+};
+
+/**
+ * Checks one package. Pure: the caller reads the files.
+ * @param {{ name: string, dir: string, json: object }} pkg dir is repo-relative
+ * @param {{ path: string, text: string }[]} files repo-relative source files of the package
+ * @param {Map<string, string>} kinds workspace package name → kind
+ * @returns {{ file: string, line?: number, message: string }[]}
+ */
+export function checkPackage(pkg, files, kinds = new Map()) {
+  const kind = packageKind(pkg.json);
+  const violations = [];
+  const manifest = `${pkg.dir}/package.json`;
+  for (const field of RUNTIME_DEPENDENCY_FIELDS) {
+    const value = pkg.json[field];
+    const names = Array.isArray(value) ? value : Object.keys(value ?? {});
+    for (const dep of names) {
+      if (kind === 'core') {
+        violations.push({
+          file: manifest,
+          message: `${pkg.name} must have no runtime dependency, but "${field}" lists '${dep}' (move it to devDependencies if only tests need it)`,
+        });
+      } else if (RULES[kind] && targetKind(dep, kinds) === RULES[kind].forbidden) {
+        violations.push({
+          file: manifest,
+          message: `${kind} package ${pkg.name} depends on ${RULES[kind].forbidden} '${dep}' in "${field}": ${RULES[kind].why}`,
+        });
+      }
+    }
+  }
+  for (const { path, text } of files) {
+    if (isTestFile(path)) continue;
+    for (const { specifier, line } of scanImports(text)) {
+      const relativeImport = specifier.startsWith('.') || specifier.startsWith('/');
+      if (relativeImport) {
+        const target = resolve('/', dirname(path), specifier).slice(1);
+        if (!`${target}/`.startsWith(`${pkg.dir}/`)) {
+          violations.push({
+            file: path,
+            line,
+            message: `imports '${specifier}', a path outside ${pkg.dir}/: import the other package by its name`,
+          });
+        }
+        continue;
+      }
+      if (kind === 'core') {
+        const builtin = specifier.startsWith('node:') || isNodeBuiltin(specifier);
+        const hint = builtin
+          ? `; reach Node builtins at run time with process.getBuiltinModule('node:${specifier.replace(/^node:/, '')}') so the package still loads in browsers`
+          : '';
+        violations.push({
+          file: path,
+          line,
+          message: `${pkg.name} imports '${specifier}': its src/ may import only its own files (relative paths)${hint}`,
+        });
+        continue;
+      }
+      const rule = RULES[kind];
+      if (rule && targetKind(packageNameOf(specifier), kinds) === rule.forbidden) {
+        violations.push({ file: path, line, message: `${kind} package ${pkg.name} imports ${rule.forbidden} '${specifier}': ${rule.why}` });
+      }
+    }
+  }
+  return violations;
+}
+
+function isNodeBuiltin(name) {
+  return builtinModules.includes(name.split('/')[0]);
+}
+
+/** Source files of a package's src/ (recursively; node_modules/dist/build skipped). */
+export function readSources(root, pkg) {
+  const files = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!['node_modules', 'dist', 'build', 'coverage'].includes(entry.name)) walk(full);
+      } else if (SOURCE_EXTENSIONS.test(entry.name)) {
+        files.push({ path: toPosix(root, full), text: readFileSync(full, 'utf8') });
+      }
+    }
+  };
+  const src = join(pkg.path, 'src');
+  if (existsSync(src)) walk(src);
+  return files;
+}
+
+/** Checks every workspace package under `root`. */
+export function checkBoundaries(root) {
+  const packages = listPackages(root);
+  const kinds = new Map(packages.map((p) => [p.name, packageKind(p.json)]));
+  return packages.flatMap((pkg) => checkPackage(pkg, readSources(root, pkg), kinds));
+}
+
+/** Formats a violation as `file:line: message`. */
+export function formatViolation(v) {
+  return `${v.file}${v.line ? `:${v.line}` : ''}: ${v.message}`;
+}
+
+export function main(argv = process.argv.slice(2)) {
+  const root = resolve(argValue(argv, 'root') ?? repoRoot);
+  const violations = checkBoundaries(root);
+  if (violations.length === 0) {
+    console.log('boundaries: ok (models import no backend, backends no model, @lec/tensor has no runtime dependency)');
+    return 0;
+  }
+  console.log(
+    `boundaries: ${violations.length} violation${violations.length === 1 ? '' : 's'} of the package layering (DESIGN.md, "Layers"):`,
+  );
+  for (const v of violations) console.log(`  ${formatViolation(v)}`);
+  return 1;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exit(main());
+}
