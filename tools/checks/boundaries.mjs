@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Package boundaries (DESIGN.md, "Layers"): a model package never imports a backend, a backend
-// never imports a model package, and @lec/tensor has no runtime dependency at all.
+// never imports a model package, and @lec/tensor has no runtime dependency at all. Also: no
+// published code needs the test-only @lec/backend-tests, and no relative import leaves its
+// package.
 //
 // Scans every workspace package's published source (src/, test files excluded) with
 // TypeScript's import pre-processor (static, type-only and dynamic imports, re-exports,
@@ -23,6 +25,9 @@ export const MODEL_PACKAGES = ['@lec/nn', '@lec/cnn', '@lec/rnn', '@lec/gcn', '@
 export const BACKEND_PACKAGES = ['@lec/kernels-wasm', '@lec/backend-tfjs'];
 /** Third-party compute engines only a backend may wrap. */
 export const EXTERNAL_BACKEND_PATTERNS = [/^@tensorflow\//, /^onnxruntime-/];
+
+/** Test-only packages: published code may not depend on them (they pull in vitest). */
+export const TEST_ONLY_PACKAGES = ['@lec/backend-tests'];
 
 /** Runtime dependency fields of package.json (devDependencies are not shipped). */
 export const RUNTIME_DEPENDENCY_FIELDS = [
@@ -101,7 +106,12 @@ export function checkPackage(pkg, files, kinds = new Map()) {
     const value = pkg.json[field];
     const names = Array.isArray(value) ? value : Object.keys(value ?? {});
     for (const dep of names) {
-      if (kind === 'core') {
+      if (testOnlyForbidden(pkg, dep)) {
+        violations.push({
+          file: manifest,
+          message: `${pkg.name} lists the test-only package '${dep}' in "${field}": move it to devDependencies`,
+        });
+      } else if (kind === 'core') {
         violations.push({
           file: manifest,
           message: `${pkg.name} must have no runtime dependency, but "${field}" lists '${dep}' (move it to devDependencies if only tests need it)`,
@@ -129,6 +139,14 @@ export function checkPackage(pkg, files, kinds = new Map()) {
         }
         continue;
       }
+      if (testOnlyForbidden(pkg, packageNameOf(specifier))) {
+        violations.push({
+          file: path,
+          line,
+          message: `imports the test-only package '${specifier}' outside a test file: published code must not need it`,
+        });
+        continue;
+      }
       if (kind === 'core') {
         const builtin = specifier.startsWith('node:') || isNodeBuiltin(specifier);
         const hint = builtin
@@ -148,6 +166,10 @@ export function checkPackage(pkg, files, kinds = new Map()) {
     }
   }
   return violations;
+}
+
+function testOnlyForbidden(pkg, dependency) {
+  return TEST_ONLY_PACKAGES.includes(dependency) && pkg.json.private !== true && !TEST_ONLY_PACKAGES.includes(pkg.name);
 }
 
 function isNodeBuiltin(name) {

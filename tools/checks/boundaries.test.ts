@@ -100,6 +100,20 @@ describe('boundaries check', () => {
     ]);
   });
 
+  it('keeps the test-only @lec/backend-tests out of published code', () => {
+    const root = fixture({
+      'packages/nn/package.json': manifest('@lec/nn', { dependencies: { '@lec/backend-tests': 'workspace:*' } }),
+      'packages/nn/src/check.ts': "export { gradCheck } from '@lec/backend-tests';\n",
+      'packages/nn/src/dense.test.ts': "import { gradCheck } from '@lec/backend-tests';\nexport const g = gradCheck;\n",
+      'packages/cnn/package.json': manifest('@lec/cnn', { devDependencies: { '@lec/backend-tests': 'workspace:*' } }),
+      'apps/bench/package.json': manifest('@lec/bench', { private: true, dependencies: { '@lec/backend-tests': 'workspace:*' } }),
+    });
+    expect(messages(root)).toEqual([
+      `packages/nn/package.json: @lec/nn lists the test-only package '@lec/backend-tests' in "dependencies": move it to devDependencies`,
+      "packages/nn/src/check.ts:1: imports the test-only package '@lec/backend-tests' outside a test file: published code must not need it",
+    ]);
+  });
+
   it('classifies new packages by their "lec.kind" field', () => {
     expect(packageKind({ name: '@lec/vision', lec: { kind: 'model' } })).toBe('model');
     expect(packageKind({ name: '@lec/backend-webnn', lec: { kind: 'backend' } })).toBe('backend');

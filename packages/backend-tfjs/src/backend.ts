@@ -103,6 +103,9 @@ export class TfjsBackend implements BackendV1 {
     // gradients, so lec's composite (argmax + scatter) runs everywhere but on cpu.
     if (!tf.getKernel(tf.MaxPoolGrad, this.device) || this.device !== 'cpu') this.maxPool2dBackward = undefined;
     if (!tf.getKernel(tf.AvgPoolGrad, this.device)) this.avgPool2dBackward = undefined;
+    // tfjs-wasm 4.22's AvgPool gives -Infinity for a window holding +Infinity and -Infinity
+    // (the sum is NaN): lec's composite (a window sum) runs there instead.
+    if (this.device === 'wasm') this.avgPool2d = undefined;
     if (!tf.getKernel(tf.Conv2DBackpropInput, this.device)) this.conv2dBackpropInput = undefined;
   }
 
@@ -262,7 +265,10 @@ export class TfjsBackend implements BackendV1 {
           // int32: floor division, and x / 0 = 0 (what the reference stores for ±Infinity)
           if (dtype === 'int32') return tf.where(tf.equal(y, 0), tf.zerosLike(tf.add(x, y)), tf.floorDiv(x, y));
           return tf.div(x, y);
-        case 'pow': return tf.pow(x, y);
+        // JS semantics (the reference): x ** NaN and (±1) ** ±Infinity are NaN (C's pow gives 1)
+        case 'pow':
+          if (dtype === 'int32') return tf.pow(x, y);
+          return tf.where(tf.logicalOr(tf.isNaN(y), tf.logicalAnd(tf.equal(tf.abs(x), 1), tf.isInf(y))), tf.scalar(NaN), tf.pow(x, y));
         // NaN propagates (numpy's maximum/minimum)
         case 'maximum': return dtype === 'int32' ? tf.maximum(x, y) : tf.where(eitherNaN(), tf.scalar(NaN), tf.maximum(x, y));
         case 'minimum': return dtype === 'int32' ? tf.minimum(x, y) : tf.where(eitherNaN(), tf.scalar(NaN), tf.minimum(x, y));
@@ -444,10 +450,11 @@ export class TfjsBackend implements BackendV1 {
       } else {
         const A = this.r(a, transposeA ? [k, m] : [m, k]) as tf.Tensor2D;
         const B = this.r(b, transposeB ? [n, k] : [k, n]) as tf.Tensor2D;
-        // tfjs-wasm 4.22's _FusedMatMul indexes the bias wrongly when an operand is
-        // transposed: add the bias (and the activation) after the product there.
-        if (this.device === 'wasm' && (transposeA || transposeB) && biasT) {
-          y = tf.add(tf.matMul(A, B, transposeA, transposeB), biasT);
+        // tfjs-wasm 4.22's _FusedMatMul gets bias and activation wrong when an operand is
+        // transposed: add the bias and apply the activation after the product there.
+        if (this.device === 'wasm' && (transposeA || transposeB)) {
+          y = tf.matMul(A, B, transposeA, transposeB);
+          if (biasT) y = tf.add(y, biasT);
         } else {
           // relu and sigmoid run inside tfjs's fused kernel; tfjs has no fused tanh
           const fusedAct = activation === 'relu' || activation === 'sigmoid' ? activation : 'linear';

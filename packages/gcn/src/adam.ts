@@ -2,8 +2,8 @@
  * Adam (Kingma & Ba 2015), the optimiser of the GCN paper, with bias correction:
  *   m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g²,
  *   θ ← θ − lr·m̂ / (√v̂ + ε),  m̂ = m / (1 − β1^t),  v̂ = v / (1 − β2^t).
- * Written with tensor ops, so it runs on any backend. (A local one until @lec/nn's Adam
- * is published; same options.)
+ * Written with tensor ops, so it runs on any backend. A local stand-in with the call shape
+ * of @lec/nn's Adam (`new Adam({learningRate}).step(variables, grads)`), to be replaced by it.
  */
 import { type Tensor, type Variable, add, div, keep, mul, sqrt, square, sub, tidy, zerosLike } from '@lec/tensor';
 
@@ -17,12 +17,12 @@ export interface AdamOptions {
 }
 
 /**
- * Adam over a fixed list of variables.
+ * Adam; moment estimates are kept per Variable.
  * @example
  * ```ts
  * const w = new Variable(tensor([1]));
- * const opt = new Adam([w], { learningRate: 0.1 });
- * opt.step(variableGrads(() => sum(square(w.value)), [w]).grads);
+ * const opt = new Adam({ learningRate: 0.1 });
+ * opt.step([w], variableGrads(() => sum(square(w.value)), [w]).grads);
  * w.value.item() < 1; // true
  * ```
  */
@@ -31,19 +31,14 @@ export class Adam {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
-  readonly variables: readonly Variable[];
-  #m: Tensor[];
-  #v: Tensor[];
+  readonly #slots = new Map<Variable, { m: Tensor; v: Tensor }>();
   #t = 0;
 
-  constructor(variables: readonly Variable[], options: AdamOptions = {}) {
-    this.variables = variables;
+  constructor(options: AdamOptions = {}) {
     this.learningRate = options.learningRate ?? 0.01;
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-8;
-    this.#m = variables.map((v) => keep(zerosLike(v.value)));
-    this.#v = variables.map((v) => keep(zerosLike(v.value)));
   }
 
   /** Number of steps taken. */
@@ -51,29 +46,36 @@ export class Adam {
     return this.#t;
   }
 
-  /** Applies one update with `grads[i]` the gradient of `variables[i]`. */
-  step(grads: readonly Tensor[]): void {
+  /** Applies one update, `grads[i]` being the gradient of `variables[i]`. */
+  step(variables: readonly Variable[], grads: readonly Tensor[]): void {
     this.#t++;
     const c1 = 1 - this.beta1 ** this.#t;
     const c2 = 1 - this.beta2 ** this.#t;
-    this.variables.forEach((variable, i) => {
+    variables.forEach((variable, i) => {
+      let slot = this.#slots.get(variable);
+      if (!slot) this.#slots.set(variable, (slot = { m: keep(zerosLike(variable.value)), v: keep(zerosLike(variable.value)) }));
+      const s = slot;
       const [m, v, value] = tidy(() => {
         const g = grads[i];
-        const m = add(mul(this.#m[i], this.beta1), mul(g, 1 - this.beta1));
-        const v = add(mul(this.#v[i], this.beta2), mul(square(g), 1 - this.beta2));
+        const m = add(mul(s.m, this.beta1), mul(g, 1 - this.beta1));
+        const v = add(mul(s.v, this.beta2), mul(square(g), 1 - this.beta2));
         const update = div(mul(m, this.learningRate / c1), add(sqrt(div(v, c2)), this.epsilon));
         return [m, v, sub(variable.value, update)];
       });
-      this.#m[i].dispose();
-      this.#v[i].dispose();
-      this.#m[i] = keep(m);
-      this.#v[i] = keep(v);
+      s.m.dispose();
+      s.v.dispose();
+      s.m = keep(m);
+      s.v = keep(v);
       variable.assign(value);
     });
   }
 
   /** Frees the moment estimates. */
   dispose(): void {
-    for (const t of [...this.#m, ...this.#v]) t.dispose();
+    for (const s of this.#slots.values()) {
+      s.m.dispose();
+      s.v.dispose();
+    }
+    this.#slots.clear();
   }
 }

@@ -14,7 +14,7 @@
  * Â = D̃^−1/2 (A + I) D̃^−1/2; so L̃ := I − Â. Then K = 1 with tied weights Θ_1 = −Θ_0 = −W gives
  * Â·H·W, exactly GCNConv.
  */
-import { CsrMatrix, Rng, type Tensor, type Variable, ValueError, add, mul, spmm, sub, zeros } from '@lec/tensor';
+import { type CsrMatrix, Rng, type Tensor, type Variable, ValueError, add, mul, spmm, sub, zeros } from '@lec/tensor';
 import { csrMatrix } from './csr.js';
 import { checkRows, featureTransform, glorot, type GraphInput, type GraphLayerOptions } from './gcn-conv.js';
 import { lanczos } from './eigen.js';

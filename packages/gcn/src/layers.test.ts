@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsrMatrix, type Tensor, eye, f64Backend, jsBackend, mul, neg, randn, sum, tanh, tensor, withBackend } from '@lec/tensor';
+import { CsrMatrix, type Tensor, eye, f64Backend, jsBackend, mul, neg, noGrad, randn, sum, tanh, tensor, withBackend } from '@lec/tensor';
 import { ChebConv } from './cheb-conv.js';
 import { GCNConv } from './gcn-conv.js';
 import { GCN } from './gcn.js';
@@ -31,6 +31,15 @@ const sparseRandom = (rows: number, cols: number, seed: number) => {
 };
 /** A scalar objective with a non-trivial gradient everywhere. */
 const objective = (y: Tensor, seed = 9) => sum(mul(tanh(y), randn(y.shape as number[], { seed, dtype: 'float64' })));
+
+describe('gradCheck (the local checker)', () => {
+  it('flags a wrong gradient', () =>
+    withBackend(f64, () => {
+      const x = randn([3, 2], { seed: 1, dtype: 'float64' });
+      expect(gradCheck((a) => sum(mul(a, a)), [x]).ok).toBe(true);
+      expect(gradCheck((a) => sum(mul(a, noGrad(() => mul(a, 1)))), [x]).ok).toBe(false);
+    }));
+});
 
 describe('GCNConv', () => {
   it('computes Â·X·W (+ b), dense and sparse X, both associations', () =>

@@ -6,9 +6,8 @@
  * accuracy; early stopping as the reference `train.py`: stop after epoch e > window when
  * val_loss[e] > mean(val_loss[e − window .. e − 1]). Test accuracy uses the final weights.
  */
-import { type BackendV1, CsrMatrix, type DType, type Tensor, add, argmax, gather, getBackend, isTensor, mul, noGrad, softmaxCrossEntropy, square, sum, tensor, tidy, toBackend, variableGrads, withBackend } from '@lec/tensor';
+import { type BackendV1, CsrMatrix, type DType, type Tensor, ValueError, add, argmax, gather, getBackend, isTensor, mul, noGrad, softmaxCrossEntropy, square, sum, tensor, tidy, toBackend, variableGrads, withBackend } from '@lec/tensor';
 import { Adam } from './adam.js';
-import { ValueError } from '@lec/tensor';
 import { GCN } from './gcn.js';
 import type { Graph } from './graph.js';
 
@@ -113,7 +112,7 @@ function train(options: TrainGCNOptions, backend: BackendV1): TrainGCNResult {
   const params = model.parameters();
   const w0 = model.layers[0].weight;
   const weightDecay = options.weightDecay ?? 5e-4;
-  const optimizer = new Adam(params, { learningRate: options.learningRate ?? 0.01 });
+  const optimizer = new Adam({ learningRate: options.learningRate ?? 0.01 });
   const epochs = options.epochs ?? 200;
   const patience = options.patience ?? 10;
   const evaluate = options.evaluate ?? valIds !== null;
@@ -145,7 +144,7 @@ function train(options: TrainGCNOptions, backend: BackendV1): TrainGCNResult {
         const ce = softmaxCrossEntropy(logits, trainLabels);
         return weightDecay > 0 ? add(ce, l2()) : ce;
       }, params);
-      optimizer.step(grads);
+      optimizer.step(params, grads);
       return { trainLoss: value.item(), trainAccuracy };
     });
     const t1 = performance.now();

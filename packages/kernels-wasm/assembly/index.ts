@@ -16,3 +16,15 @@ export {
   conv2d_backprop_input_rows_f32_nhwc,
   conv2d_backprop_filter_rows_f32_nhwc,
 } from './conv2d-f32-nhwc';
+export {
+  max_pool2d_f32_nhwc,
+  max_pool2d_backward_f32_nhwc,
+  avg_pool2d_f32_nhwc,
+  avg_pool2d_backward_f32_nhwc,
+} from './pool-f32-nhwc';
+export { spmm_f32 } from './spmm-f32';
+export {
+  conv2d_direct_workspace_bytes,
+  conv2d_direct_forward_f32_nhwc,
+  conv2d_direct_backprop_filter_f32_nhwc,
+} from './conv2d-direct-f32';

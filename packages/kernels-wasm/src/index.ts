@@ -1,5 +1,7 @@
 export { loadKernels, type LoadKernelsOptions } from './load-kernels.js';
-export { WasmKernels, type Activation, type GemmOptions } from './wasm-kernels.js';
+export { WasmKernels, MIN_FLOPS_PER_THREAD, type Activation, type GemmOptions, type MatmulShape, type ThreadingOptions } from './wasm-kernels.js';
+export { wasmBackend, WasmBackend, type WasmBackendOptions } from './wasm-backend.js';
+export { ThreadPool, threadSupport, type KernelJob } from './thread-pool.js';
 export { WasmArena, WasmOutOfMemoryError, WASM_PAGE_BYTES } from './wasm-arena.js';
 export { chooseKernelFeature, kernelBinary, type KernelFeature, type FeatureChoice } from './feature-detection.js';
 export { KERNEL_EXPORT_NAMES, PEAK_FLOPS_PER_ITERATION, type KernelExports } from './kernel-exports.js';

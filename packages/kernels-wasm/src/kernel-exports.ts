@@ -33,6 +33,14 @@ export interface KernelExports {
   /** Adds the input gradient of rows [rowBegin, rowEnd) into dx (zero it first). */
   conv2d_backprop_input_rows_f32_nhwc(geometry: number, dy: number, filter: number, dx: number, work: number, rowBegin: number, rowEnd: number): void;
   conv2d_backprop_filter_rows_f32_nhwc(geometry: number, x: number, dy: number, dfilter: number, work: number, rowBegin: number, rowEnd: number, accumulate: number): void;
+  max_pool2d_f32_nhwc(geometry: number, x: number, y: number): void;
+  max_pool2d_backward_f32_nhwc(geometry: number, dy: number, x: number, dx: number): void;
+  avg_pool2d_f32_nhwc(geometry: number, x: number, y: number): void;
+  avg_pool2d_backward_f32_nhwc(geometry: number, dy: number, dx: number): void;
+  conv2d_direct_workspace_bytes(geometry: number): number;
+  conv2d_direct_forward_f32_nhwc(geometry: number, x: number, filter: number, bias: number, activation: number, y: number, work: number, imageBegin: number, imageEnd: number): void;
+  conv2d_direct_backprop_filter_f32_nhwc(geometry: number, x: number, dy: number, dfilter: number, work: number, imageBegin: number, imageEnd: number, accumulate: number): void;
+  spmm_f32(rowPtr: number, colIdx: number, values: number, rows: number, dense: number, n: number, out: number): void;
 }
 
 /** Every function the host expects the module to export. */
@@ -51,6 +59,14 @@ export const KERNEL_EXPORT_NAMES = [
   'conv2d_forward_rows_f32_nhwc',
   'conv2d_backprop_input_rows_f32_nhwc',
   'conv2d_backprop_filter_rows_f32_nhwc',
+  'max_pool2d_f32_nhwc',
+  'max_pool2d_backward_f32_nhwc',
+  'avg_pool2d_f32_nhwc',
+  'avg_pool2d_backward_f32_nhwc',
+  'spmm_f32',
+  'conv2d_direct_workspace_bytes',
+  'conv2d_direct_forward_f32_nhwc',
+  'conv2d_direct_backprop_filter_f32_nhwc',
 ] as const satisfies readonly (keyof KernelExports)[];
 
 /** Flops done by one iteration of either peak kernel (12 chains × 4 lanes × 2). */

@@ -8,6 +8,7 @@ import type { FeatureChoice, KernelFeature } from './feature-detection.js';
 import type { KernelExports } from './kernel-exports.js';
 import type { WasmArena } from './wasm-arena.js';
 import type { KernelJob, ThreadPool } from './thread-pool.js';
+import type { Pool2dGeometry } from '@lec/tensor';
 
 /** How a WasmKernels instance runs on threads. */
 export interface ThreadingOptions {
@@ -324,6 +325,128 @@ export class WasmKernels {
   }
 
   /**
+   * Max pooling, NHWC: y [batch, outHeight, outWidth, channels] from x [batch, inHeight,
+   * inWidth, channels]; padding never wins, NaN propagates.
+   * @example
+   * const g = { batch: 1, inHeight: 2, inWidth: 2, channels: 1, outHeight: 1, outWidth: 1, windowHeight: 2,
+   *   windowWidth: 2, strideHeight: 2, strideWidth: 2, padTop: 0, padLeft: 0, padBottom: 0, padRight: 0 };
+   * kernels.maxPool2d(Float32Array.of(1, 4, 2, 3), g); // [4]
+   */
+  maxPool2d(x: Float32Array, g: Pool2dGeometry): Float32Array {
+    expectLength('maxPool2d', 'x', x, poolInputSize(g), poolInputShape(g));
+    return this.#runPool(g, poolOutputSize(g), (geometry, alloc) => {
+      const px = alloc(x);
+      const py = alloc(poolOutputSize(g));
+      this.exports.max_pool2d_f32_nhwc(geometry, px, py);
+      return py;
+    });
+  }
+
+  /**
+   * Gradient of max pooling: dx (the shape of x) with each dy at the first maximum of its
+   * window.
+   * @example
+   * kernels.maxPool2dBackward(Float32Array.of(5), Float32Array.of(1, 4, 2, 4), g); // [0, 5, 0, 0]
+   */
+  maxPool2dBackward(dy: Float32Array, x: Float32Array, g: Pool2dGeometry): Float32Array {
+    expectLength('maxPool2dBackward', 'dy', dy, poolOutputSize(g), `NHWC [${g.batch}, ${g.outHeight}, ${g.outWidth}, ${g.channels}]`);
+    expectLength('maxPool2dBackward', 'x', x, poolInputSize(g), poolInputShape(g));
+    return this.#runPool(g, poolInputSize(g), (geometry, alloc) => {
+      const pdy = alloc(dy);
+      const px = alloc(x);
+      const pdx = alloc(poolInputSize(g));
+      this.exports.max_pool2d_backward_f32_nhwc(geometry, pdy, px, pdx);
+      return pdx;
+    });
+  }
+
+  /**
+   * Average pooling, NHWC, padding excluded from the count.
+   * @example
+   * kernels.avgPool2d(Float32Array.of(1, 4, 2, 3), g); // [2.5]
+   */
+  avgPool2d(x: Float32Array, g: Pool2dGeometry): Float32Array {
+    expectLength('avgPool2d', 'x', x, poolInputSize(g), poolInputShape(g));
+    return this.#runPool(g, poolOutputSize(g), (geometry, alloc) => {
+      const px = alloc(x);
+      const py = alloc(poolOutputSize(g));
+      this.exports.avg_pool2d_f32_nhwc(geometry, px, py);
+      return py;
+    });
+  }
+
+  /**
+   * Gradient of average pooling: dy / count spread over each window's real inputs.
+   * @example
+   * kernels.avgPool2dBackward(Float32Array.of(4), g); // [1, 1, 1, 1]
+   */
+  avgPool2dBackward(dy: Float32Array, g: Pool2dGeometry): Float32Array {
+    expectLength('avgPool2dBackward', 'dy', dy, poolOutputSize(g), `NHWC [${g.batch}, ${g.outHeight}, ${g.outWidth}, ${g.channels}]`);
+    return this.#runPool(g, poolInputSize(g), (geometry, alloc) => {
+      const pdy = alloc(dy);
+      const pdx = alloc(poolInputSize(g));
+      this.exports.avg_pool2d_backward_f32_nhwc(geometry, pdy, pdx);
+      return pdx;
+    });
+  }
+
+  /**
+   * Sparse × dense: CSR A [rows, cols] (rowPtr [rows+1] and colIdx [nnz] int32, values [nnz])
+   * times dense [cols, n] → [rows, n]. The structure must be valid (indices in range, rowPtr
+   * non-decreasing from 0 to nnz); it is checked.
+   * @example
+   * kernels.spmm(Int32Array.of(0, 1, 2), Int32Array.of(1, 0), Float32Array.of(2, 3), 2, 2,
+   *   Float32Array.of(1, 1, 10, 10), 2); // [20, 20, 3, 3]
+   */
+  spmm(rowPtr: Int32Array, colIdx: Int32Array, values: Float32Array, rows: number, cols: number, dense: Float32Array, n: number): Float32Array {
+    const nnz = colIdx.length;
+    if (rowPtr.length !== rows + 1 || values.length !== nnz || rowPtr[0] !== 0 || rowPtr[rows] !== nnz) {
+      throw new RangeError(`spmm: a CSR [${rows}, ${cols}] needs rowPtr of ${rows + 1} from 0 to nnz = colIdx.length = values.length; got rowPtr ${rowPtr.length} long (${rowPtr[0]} .. ${rowPtr[rows]}), colIdx ${nnz}, values ${values.length}`);
+    }
+    for (let i = 0; i < rows; i++) if (rowPtr[i + 1] < rowPtr[i]) throw new RangeError(`spmm: rowPtr must be non-decreasing (row ${i})`);
+    for (let p = 0; p < nnz; p++) if (!(colIdx[p] >= 0 && colIdx[p] < cols)) throw new RangeError(`spmm: colIdx has ${colIdx[p]} at entry ${p}, outside [0, ${cols})`);
+    expectLength('spmm', 'dense', dense, cols * n, `[${cols}, ${n}]`);
+    const out = new Float32Array(rows * n);
+    if (out.length === 0) return out;
+    const arena = this.arena;
+    const mark = arena.mark();
+    try {
+      const prp = arena.alloc(rowPtr.byteLength, 16);
+      arena.i32(prp, rowPtr.length).set(rowPtr);
+      const pci = arena.alloc(colIdx.byteLength, 16);
+      arena.i32(pci, nnz).set(colIdx);
+      const pv = arena.allocF32(nnz, values);
+      const pd = arena.allocF32(dense.length, dense);
+      const po = arena.allocF32(out.length);
+      this.exports.spmm_f32(prp, pci, pv, rows, pd, n, po);
+      out.set(arena.f32(po, out.length));
+      return out;
+    } finally {
+      arena.release(mark);
+    }
+  }
+
+  #runPool(g: Pool2dGeometry, resultLength: number, body: (geometry: number, alloc: (source: Float32Array | number) => number) => number): Float32Array {
+    const out = new Float32Array(resultLength);
+    if (resultLength === 0) return out;
+    const arena = this.arena;
+    const mark = arena.mark();
+    try {
+      const block = Int32Array.of(g.batch, g.inHeight, g.inWidth, g.channels, g.outHeight, g.outWidth, g.windowHeight, g.windowWidth,
+        g.strideHeight, g.strideWidth, g.padTop, g.padLeft, g.padBottom, g.padRight);
+      const geometry = arena.alloc(block.byteLength);
+      arena.i32(geometry, block.length).set(block);
+      const alloc = (source: Float32Array | number) =>
+        typeof source === 'number' ? arena.allocF32(source) : arena.allocF32(source.length, source);
+      const result = body(geometry, alloc);
+      out.set(arena.f32(result, resultLength));
+      return out;
+    } finally {
+      arena.release(mark);
+    }
+  }
+
+  /**
    * Splits the N·OH·OW output rows of a convolution into one range per share, each a multiple
    * of `quantum` rows (except the last), by the flops of the forward pass.
    */
@@ -372,6 +495,16 @@ export class WasmKernels {
       arena.release(mark);
     }
   }
+}
+
+function poolInputSize(g: Pool2dGeometry): number {
+  return g.batch * g.inHeight * g.inWidth * g.channels;
+}
+function poolOutputSize(g: Pool2dGeometry): number {
+  return g.batch * g.outHeight * g.outWidth * g.channels;
+}
+function poolInputShape(g: Pool2dGeometry): string {
+  return `NHWC [${g.batch}, ${g.inHeight}, ${g.inWidth}, ${g.channels}]`;
 }
 
 function inputSize(s: ResolvedConv2dShape): number {

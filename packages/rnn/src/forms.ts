@@ -7,7 +7,7 @@
  * Sequences are [batch, time, features]; token sequences are int32 [batch, time].
  */
 import { Dense, Embedding, Module } from '@lec/nn';
-import { Rng, ShapeError, type Tensor, ValueError, argmax, reshape, slice, stack, tanh, tensor, zerosLike } from '@lec/tensor';
+import { Rng, ShapeError, type Tensor, ValueError, argmax, reshape, split, stack, tanh, tensor, zerosLike } from '@lec/tensor';
 import type { State } from './cells/cell.js';
 import { GRUCell } from './cells/gru-cell.js';
 import { LSTMCell } from './cells/lstm-cell.js';
@@ -126,8 +126,9 @@ class TokenDecoder extends Module<Tensor, Tensor> {
     const projected = this.cell.projectInputs(embedded);
     const width = projected.shape[2];
     const hs: Tensor[] = [];
+    const perStep = split(projected, steps, 1);
     for (let t = 0; t < steps; t++) {
-      state = this.cell.step(reshape(slice(projected, [0, t, 0], [batch, 1, width]), [batch, width]), state);
+      state = this.cell.step(reshape(perStep[t], [batch, width]), state);
       hs.push(state[0]);
     }
     return this.out.forward(stack(hs, 1));

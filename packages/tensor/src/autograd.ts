@@ -18,9 +18,14 @@ function backward(tape: Tape, root: Tensor, seed: Tensor): Map<number, Tensor> {
   withoutTape(tape, () => {
     for (let i = tape.nodes.length - 1; i >= 0; i--) {
       const node = tape.nodes[i];
-      const g = grads.get(node.output.id);
-      if (g === undefined) continue;
-      const inputGrads = node.vjp(g);
+      let any = false;
+      const dys = node.outputs.map((o) => {
+        const g = grads.get(o.id);
+        if (g !== undefined) any = true;
+        return g ?? null;
+      });
+      if (!any) continue;
+      const inputGrads = node.vjp(dys);
       node.inputs.forEach((input, j) => {
         const gi = inputGrads[j];
         if (gi === null || gi === undefined || !tape.tracked.has(input.id)) return;
@@ -96,7 +101,12 @@ export function valueAndGrad<A extends Tensor[]>(f: (...args: A) => Tensor): (..
  * ```
  */
 export function grad<A extends Tensor[]>(f: (...args: A) => Tensor): (...args: A) => Tensor[] {
-  return (...args: A) => run('grad', () => f(...args), args).grads;
+  return (...args: A) => {
+    const { value, grads } = run('grad', () => f(...args), args);
+    // the value is not returned: free it (unless f returned one of its arguments)
+    if (!args.includes(value)) value.dispose();
+    return grads;
+  };
 }
 
 /**

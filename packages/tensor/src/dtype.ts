@@ -10,12 +10,26 @@ export type TypedArray = Float32Array | Float64Array | Int32Array;
 /** Every dtype lec knows, in a fixed order. */
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
 
-/** Whether a dtype is a floating-point type (and so differentiable). */
+/**
+ * Whether a dtype is a floating-point type (and so differentiable).
+ * @example
+ * ```ts
+ * isFloat('float64'); // true
+ * isFloat('int32'); // false
+ * ```
+ */
 export function isFloat(dtype: DType): boolean {
   return dtype !== 'int32';
 }
 
-/** Bytes one element of `dtype` takes. */
+/**
+ * Bytes one element of `dtype` takes.
+ * @example
+ * ```ts
+ * bytesPerElement('float64'); // 8
+ * bytesPerElement('int32'); // 4
+ * ```
+ */
 export function bytesPerElement(dtype: DType): number {
   return dtype === 'float64' ? 8 : 4;
 }

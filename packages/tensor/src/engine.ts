@@ -152,8 +152,10 @@ export type Vjp = (dy: Tensor) => readonly (Tensor | null)[];
 export interface TapeNode {
   name: string;
   inputs: readonly Tensor[];
-  output: Tensor;
-  vjp: Vjp;
+  /** The op's outputs (one for most ops; several for split). */
+  outputs: readonly Tensor[];
+  /** Gradients of the inputs from the gradients of the outputs (null where an output got none). */
+  vjp: (dys: readonly (Tensor | null)[]) => readonly (Tensor | null)[];
 }
 
 /** @internal A gradient tape: ops whose inputs it tracks are recorded in order. */
@@ -206,7 +208,16 @@ export function withoutTape<T>(tape: Tape, fn: () => T): T {
   }
 }
 
-/** Whether any tape is recording (ops can skip building gradient closures when not). */
+/**
+ * Whether any tape is recording (ops can skip building gradient closures when not).
+ * @example
+ * ```ts
+ * isRecording(); // false
+ * let inside = false;
+ * grad((x: Tensor) => { inside = isRecording(); return sum(x); })(tensor([1]));
+ * inside; // true
+ * ```
+ */
 export function isRecording(): boolean {
   return tapes.length > 0;
 }
@@ -217,12 +228,30 @@ export function isRecording(): boolean {
  */
 export function record(name: string, inputs: readonly Tensor[], output: Tensor, vjp: Vjp, saved: readonly Tensor[] = []): void {
   if (tapes.length === 0 || output.dtype === 'int32') return;
+  recordMulti(name, inputs, [output], (dys) => vjp(dys[0]!), saved);
+}
+
+/**
+ * @internal Records an op with several outputs (split): one node, so its vjp sees the
+ * gradients of all outputs at once (null for outputs that got none) and can assemble them in
+ * one pass instead of one full-size gradient per output.
+ */
+export function recordMulti(
+  name: string,
+  inputs: readonly Tensor[],
+  outputs: readonly Tensor[],
+  vjp: (dys: readonly (Tensor | null)[]) => readonly (Tensor | null)[],
+  saved: readonly Tensor[] = [],
+): void {
+  if (tapes.length === 0 || outputs.every((o) => o.dtype === 'int32')) return;
   for (const tape of tapes) {
     if (!inputs.some((t) => tape.tracked.has(t.id))) continue;
-    tape.tracked.add(output.id);
-    tape.nodes.push({ name, inputs, output, vjp });
+    for (const o of outputs) {
+      tape.tracked.add(o.id);
+      tape.referenced.add(o);
+    }
+    tape.nodes.push({ name, inputs, outputs, vjp });
     for (const t of inputs) tape.referenced.add(t);
     for (const t of saved) tape.referenced.add(t);
-    tape.referenced.add(output);
   }
 }

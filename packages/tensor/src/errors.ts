@@ -27,7 +27,13 @@ export class ValueError extends LecError {}
 /** A tensor was used after `dispose()`. */
 export class DisposedError extends LecError {}
 
-/** Formats a shape the way messages print it: `[2, 3]`. */
+/**
+ * Formats a shape the way messages print it: `[2, 3]`.
+ * @example
+ * ```ts
+ * fmtShape([2, 3]); // '[2, 3]'
+ * ```
+ */
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }

@@ -1,6 +1,13 @@
 import { ShapeError, ValueError, fmtShape } from './errors.js';
 
-/** Number of elements of a shape (1 for a scalar `[]`). */
+/**
+ * Number of elements of a shape (1 for a scalar `[]`).
+ * @example
+ * ```ts
+ * sizeOf([2, 3, 4]); // 24
+ * sizeOf([]); // 1
+ * ```
+ */
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;

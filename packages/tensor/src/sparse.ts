@@ -8,6 +8,18 @@ import { keep } from './engine.js';
 import { ShapeError, ValueError } from './errors.js';
 import type { Tensor } from './tensor.js';
 
+/** A number per backend instance: two backends may share a name (a reference `f64` and the one under test). */
+const backendIds = new WeakMap<BackendV1, number>();
+let nextBackendId = 0;
+function backendId(backend: BackendV1): number {
+  let id = backendIds.get(backend);
+  if (id === undefined) {
+    id = nextBackendId++;
+    backendIds.set(backend, id);
+  }
+  return id;
+}
+
 /** The backend copies of a CSR matrix (made once per backend and reused). */
 export interface CsrTensors {
   rowPtr: Tensor;
@@ -111,7 +123,9 @@ export class CsrMatrix {
 
   /** @internal The matrix's arrays as tensors on `backend` (made once per backend and dtype). */
   tensorsOn(backend: BackendV1, dtype: 'float32' | 'float64'): CsrTensors {
-    const key = `${backend.name}:${dtype}`;
+    // keyed by backend instance: keyed by name, a second backend of the same name replaced the
+    // first one's copies without disposing them (they leaked)
+    const key = `${backendId(backend)}:${dtype}`;
     let cached = this.#onBackend.get(key);
     if (!cached || cached.values.backend !== backend || cached.values.isDisposed) {
       const rowIdx = new Int32Array(this.nnz);

@@ -145,7 +145,14 @@ export class Tensor {
   }
 }
 
-/** Whether `v` is a lec Tensor. */
+/**
+ * Whether `v` is a lec Tensor.
+ * @example
+ * ```ts
+ * isTensor(tensor([1])); // true
+ * isTensor([1]); // false
+ * ```
+ */
 export function isTensor(v: unknown): v is Tensor {
   return typeof v === 'object' && v !== null && (v as { isLecTensor?: unknown }).isLecTensor === true;
 }

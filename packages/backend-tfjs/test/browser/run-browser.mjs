@@ -123,7 +123,7 @@ export async function runBrowserTests(options = {}) {
         setTimeout(() => reject(new Error(`${device}: no results after ${timeoutMs / 1000} s`)), timeoutMs).unref();
       });
       const q = new URLSearchParams({ device, ...(options.only ? { only: options.only } : {}) });
-      await page.goto(`http://127.0.0.1:${port}/?${q}`);
+      await page.goto(`http://127.0.0.1:${port}/?${q}`, { waitUntil: 'commit' });
       if (options.evaluate) {
         await page.waitForFunction(() => globalThis.__lec !== undefined);
         log(`  [${device}] eval: ${JSON.stringify(await page.evaluate(options.evaluate)).slice(0, 4000)}`);

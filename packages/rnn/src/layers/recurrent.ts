@@ -9,7 +9,7 @@
  * only by the recurrent weights.
  */
 import { type JsonObject, type LayerFactory, Module } from '@lec/nn';
-import { Rng, ShapeError, type Tensor, ValueError, add, dropout, mul, reshape, slice, stack, sub, transpose } from '@lec/tensor';
+import { Rng, ShapeError, type Tensor, ValueError, add, dropout, mul, reshape, split, stack, sub, transpose } from '@lec/tensor';
 import type { RecurrentCell, State } from '../cells/cell.js';
 import type { CellOptions } from '../cells/init.js';
 import { GRUCell } from '../cells/gru-cell.js';
@@ -121,9 +121,11 @@ abstract class Recurrent extends Module {
       // [batch, time, in] → [time, batch, gates·H] with one product, so step t is a contiguous slice
       const projected = transpose(cell.projectInputs(input), [1, 0, 2]);
       const width = projected.shape[2];
+      // one split (a single op with one gradient pass), not a slice per step
+      const perStep = steps > 0 ? split(projected, steps, 0) : [];
       outputs = [];
       for (let t = 0; t < steps; t++) {
-        const xt = reshape(slice(projected, [t, 0, 0], [1, batch, width]), [batch, width]);
+        const xt = reshape(perStep[t], [batch, width]);
         let next = cell.step(xt, state);
         if (isTop && options.probes) next = [add(next[0], options.probes[t]), ...next.slice(1)];
         if (masks) {

@@ -431,7 +431,14 @@ export class CpuBackend implements BackendV1 {
   }
 }
 
-/** The `js` backend: float32 in Float32Array, plain JavaScript loops. */
+/**
+ * The `js` backend: float32 in Float32Array, plain JavaScript loops.
+ * @example
+ * ```ts
+ * jsBackend().name; // 'js'
+ * withBackend(jsBackend(), () => tensor([1.1]).dataSync()); // Float32Array [1.1]
+ * ```
+ */
 export function jsBackend(): BackendV1 {
   return new CpuBackend('js', 'native');
 }
@@ -439,6 +446,11 @@ export function jsBackend(): BackendV1 {
 /**
  * The `f64` reference backend: every float tensor is held and computed in Float64Array (a
  * float32 program run here is the same program in double precision). The oracle for tests.
+ * @example
+ * ```ts
+ * f64Backend().name; // 'f64'
+ * withBackend(f64Backend(), () => tensor([1, 2], undefined, { dtype: 'float64' }).dataSync()); // Float64Array [1, 2]
+ * ```
  */
 export function f64Backend(): BackendV1 {
   return new CpuBackend('f64', 'float64');

@@ -1,0 +1,173 @@
+/**
+ * A js backend with every optional fast path written as the plain loop of its definition, run
+ * through the whole suite. It proves the fast-path section works (each fast path is reached
+ * and checked against the reference's composite), and it cross-checks the composites of
+ * @lec/tensor (im2col + GEMM, window gathers) against direct definitions.
+ */
+import { type BackendV1, type Conv2dGeometry, CpuBackend, type DType, type FusedActivation, type GemmDims, type Handle, type Pool2dGeometry } from '@lec/tensor';
+import { runConformance } from './conformance.js';
+
+class LoopBackend extends CpuBackend {
+  constructor() {
+    super('js-loops', 'native');
+  }
+
+  gemm(a: Handle, b: Handle, bias: Handle | null, d: GemmDims, activation: FusedActivation, dtype: DType): Handle {
+    const product = this.matmul(a, b, { batch: 1, aBatch: 1, bBatch: 1, ...d }, dtype);
+    const out = this.get(product);
+    const bb = bias === null ? null : this.get(bias);
+    for (let i = 0; i < out.length; i++) {
+      let v = out[i] + (bb ? bb[i % d.n] : 0);
+      if (activation === 'relu') v = v > 0 ? v : 0;
+      else if (activation === 'sigmoid') v = 1 / (1 + Math.exp(-v));
+      else if (activation === 'tanh') v = Math.tanh(v);
+      out[i] = v;
+    }
+    return product;
+  }
+
+  /** Calls visit(n, oh, ow, i, j, y, x) for every output position and in-range tap. */
+  private taps(g: Conv2dGeometry, visit: (n: number, oh: number, ow: number, i: number, j: number, y: number, x: number) => void): void {
+    for (let n = 0; n < g.batch; n++)
+      for (let oh = 0; oh < g.outHeight; oh++)
+        for (let ow = 0; ow < g.outWidth; ow++)
+          for (let i = 0; i < g.filterHeight; i++)
+            for (let j = 0; j < g.filterWidth; j++) {
+              const y = oh * g.strideHeight + i * g.dilationHeight - g.padTop;
+              const x = ow * g.strideWidth + j * g.dilationWidth - g.padLeft;
+              if (y >= 0 && y < g.inHeight && x >= 0 && x < g.inWidth) visit(n, oh, ow, i, j, y, x);
+            }
+  }
+
+  conv2d(xh: Handle, wh: Handle, g: Conv2dGeometry, dtype: DType): Handle {
+    const [xd, wd] = [this.get(xh), this.get(wh)];
+    const acc = new Float64Array(g.batch * g.outHeight * g.outWidth * g.outChannels);
+    this.taps(g, (n, oh, ow, i, j, y, x) => {
+      for (let ci = 0; ci < g.inChannels; ci++) {
+        const xv = xd[((n * g.inHeight + y) * g.inWidth + x) * g.inChannels + ci];
+        for (let co = 0; co < g.outChannels; co++) acc[((n * g.outHeight + oh) * g.outWidth + ow) * g.outChannels + co] += xv * wd[((i * g.filterWidth + j) * g.inChannels + ci) * g.outChannels + co];
+      }
+    });
+    return this.store(acc, dtype);
+  }
+
+  conv2dBackpropInput(dyh: Handle, wh: Handle, g: Conv2dGeometry, dtype: DType): Handle {
+    const [dy, wd] = [this.get(dyh), this.get(wh)];
+    const acc = new Float64Array(g.batch * g.inHeight * g.inWidth * g.inChannels);
+    this.taps(g, (n, oh, ow, i, j, y, x) => {
+      for (let ci = 0; ci < g.inChannels; ci++)
+        for (let co = 0; co < g.outChannels; co++) acc[((n * g.inHeight + y) * g.inWidth + x) * g.inChannels + ci] += dy[((n * g.outHeight + oh) * g.outWidth + ow) * g.outChannels + co] * wd[((i * g.filterWidth + j) * g.inChannels + ci) * g.outChannels + co];
+    });
+    return this.store(acc, dtype);
+  }
+
+  conv2dBackpropFilter(xh: Handle, dyh: Handle, g: Conv2dGeometry, dtype: DType): Handle {
+    const [xd, dy] = [this.get(xh), this.get(dyh)];
+    const acc = new Float64Array(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
+    this.taps(g, (n, oh, ow, i, j, y, x) => {
+      for (let ci = 0; ci < g.inChannels; ci++)
+        for (let co = 0; co < g.outChannels; co++) acc[((i * g.filterWidth + j) * g.inChannels + ci) * g.outChannels + co] += xd[((n * g.inHeight + y) * g.inWidth + x) * g.inChannels + ci] * dy[((n * g.outHeight + oh) * g.outWidth + ow) * g.outChannels + co];
+    });
+    return this.store(acc, dtype);
+  }
+
+  /** visit(outIndex, inIndex | -1 for padding) for every window tap, in window order. */
+  private windows(g: Pool2dGeometry, visit: (o: number, inIndex: number) => void): void {
+    for (let n = 0; n < g.batch; n++)
+      for (let oh = 0; oh < g.outHeight; oh++)
+        for (let ow = 0; ow < g.outWidth; ow++)
+          for (let c = 0; c < g.channels; c++)
+            for (let i = 0; i < g.windowHeight; i++)
+              for (let j = 0; j < g.windowWidth; j++) {
+                const y = oh * g.strideHeight + i - g.padTop;
+                const x = ow * g.strideWidth + j - g.padLeft;
+                const inside = y >= 0 && y < g.inHeight && x >= 0 && x < g.inWidth;
+                visit(((n * g.outHeight + oh) * g.outWidth + ow) * g.channels + c, inside ? ((n * g.inHeight + y) * g.inWidth + x) * g.channels + c : -1);
+              }
+  }
+
+  /** For each window, the input index of its first maximum (NaN wins; padding is −∞), or −1. */
+  private argmaxWindows(xd: ArrayLike<number>, g: Pool2dGeometry): Int32Array {
+    const size = g.batch * g.outHeight * g.outWidth * g.channels;
+    const best = new Int32Array(size).fill(-2);
+    const bestV = new Float64Array(size);
+    this.windows(g, (o, k) => {
+      const v = k < 0 ? -Infinity : xd[k];
+      if (best[o] === -2) [best[o], bestV[o]] = [k, v];
+      else if (bestV[o] === bestV[o] && (v !== v || v > bestV[o])) [best[o], bestV[o]] = [k, v];
+    });
+    return best;
+  }
+
+  maxPool2d(xh: Handle, g: Pool2dGeometry, dtype: DType): Handle {
+    const xd = this.get(xh);
+    const best = this.argmaxWindows(xd, g);
+    return this.store(Float64Array.from(best, (k) => (k < 0 ? -Infinity : xd[k])), dtype);
+  }
+
+  maxPool2dBackward(dyh: Handle, xh: Handle, g: Pool2dGeometry, dtype: DType): Handle {
+    const dy = this.get(dyh);
+    const acc = new Float64Array(g.batch * g.inHeight * g.inWidth * g.channels);
+    this.argmaxWindows(this.get(xh), g).forEach((k, o) => {
+      if (k >= 0) acc[k] += dy[o];
+    });
+    return this.store(acc, dtype);
+  }
+
+  private counts(g: Pool2dGeometry): Float64Array {
+    const count = new Float64Array(g.batch * g.outHeight * g.outWidth * g.channels);
+    this.windows(g, (o, k) => {
+      if (k >= 0) count[o]++;
+    });
+    return count;
+  }
+
+  avgPool2d(xh: Handle, g: Pool2dGeometry, dtype: DType): Handle {
+    const xd = this.get(xh);
+    const count = this.counts(g);
+    const acc = new Float64Array(count.length);
+    this.windows(g, (o, k) => {
+      if (k >= 0) acc[o] += xd[k] / count[o];
+    });
+    return this.store(acc, dtype);
+  }
+
+  avgPool2dBackward(dyh: Handle, g: Pool2dGeometry, dtype: DType): Handle {
+    const dy = this.get(dyh);
+    const count = this.counts(g);
+    const acc = new Float64Array(g.batch * g.inHeight * g.inWidth * g.channels);
+    this.windows(g, (o, k) => {
+      if (k >= 0) acc[k] += dy[o] / count[o];
+    });
+    return this.store(acc, dtype);
+  }
+
+  spmm(rowPtrH: Handle, colIdxH: Handle, valuesH: Handle, rows: number, _cols: number, denseH: Handle, n: number, dtype: DType): Handle {
+    const [rowPtr, colIdx, values, dense] = [this.get(rowPtrH), this.get(colIdxH), this.get(valuesH), this.get(denseH)];
+    const acc = new Float64Array(rows * n);
+    for (let r = 0; r < rows; r++)
+      for (let p = rowPtr[r]; p < rowPtr[r + 1]; p++) for (let j = 0; j < n; j++) acc[r * n + j] += values[p] * dense[colIdx[p] * n + j];
+    return this.store(acc, dtype);
+  }
+
+  softmaxCrossEntropy(logitsH: Handle, labelsH: Handle, n: number, c: number, dtype: DType): { loss: Handle; dlogits: Handle } {
+    const [z, y] = [this.get(logitsH), this.get(labelsH)];
+    const d = new Float64Array(n * c);
+    let loss = 0;
+    for (let r = 0; r < n; r++) {
+      let m = -Infinity;
+      for (let k = 0; k < c; k++) m = Math.max(m, z[r * c + k]);
+      let s = 0;
+      for (let k = 0; k < c; k++) s += Math.exp(z[r * c + k] - m);
+      loss += m + Math.log(s) - z[r * c + y[r]];
+      for (let k = 0; k < c; k++) d[r * c + k] = (Math.exp(z[r * c + k] - m) / s - (k === y[r] ? 1 : 0)) / n;
+    }
+    return { loss: this.store(Float64Array.of(loss / n), dtype), dlogits: this.store(d, dtype) };
+  }
+
+  private store(values: Float64Array, dtype: DType): Handle {
+    return this.fromArray(values, dtype);
+  }
+}
+
+runConformance({ name: 'js-loops', makeBackend: (): BackendV1 => new LoopBackend() });

@@ -1,0 +1,284 @@
+/**
+ * Direct 2-D convolution, f32, NHWC, for stride 1 and dilation 1 with few channels (LeNet's
+ * first layers), where im2col would copy kh·kw times the input for a GEMM too narrow to fill
+ * its tiles.
+ *
+ * Each image is first copied into zero-padded channel planes P[ci][PH·PW] (PH = H + pt + pb,
+ * PW = W + pl + pr). Output pixel (oy, ox) then reads P[ci][q + ky·PW + kx] with q = oy·PW + ox,
+ * so the output can be walked as one line of "virtual" pixels q ∈ [0, OH·PW): the ones with
+ * ox ≥ OW are computed and thrown away (PW − OW of every PW). No bounds checks in the loop:
+ *   forward:  Q[co][q] = Σ_{ci,ky,kx} P[ci][q + ky·PW + kx] · w[ky,kx,ci,co], 3 channels × 12
+ *             pixels (9 f32x4 accumulators) per step, then Q is written back as NHWC.
+ *   filter:   dw[ky,kx,ci,co] = Σ_q P[ci][q + ky·PW + kx] · D[co][q], with D the planar dy
+ *             (zero at the thrown-away pixels); 3 kx × 3 channels per step, 4 pixels per lane.
+ * The input gradient is the forward pass of dy with the filter rotated 180° and its in/out
+ * channels swapped (the host sets that up), so it needs no kernel of its own.
+ *
+ * Uses the 17-int geometry block of conv2d-f32-nhwc.ts.
+ */
+import { maddF32x4 } from './simd-helpers';
+import { epilogue } from './gemm-f32';
+
+const G_BATCH = 0, G_IN_H = 1, G_IN_W = 2, G_IN_C = 3, G_FILTER_H = 4, G_FILTER_W = 5;
+const G_OUT_C = 6, G_PAD_TOP = 11, G_PAD_LEFT = 12, G_PAD_BOTTOM = 13, G_PAD_RIGHT = 14, G_OUT_H = 15, G_OUT_W = 16;
+
+/** Output channels per block. */
+const CB: i32 = 3;
+/** Virtual pixels per forward step (three f32x4). */
+const QB: i32 = 12;
+
+// @ts-ignore: decorator
+@inline function g(geometry: usize, index: i32): i32 {
+  return load<i32>(geometry + (<usize>index << 2));
+}
+
+// @ts-ignore: decorator
+@inline function roundUp(x: i32, m: i32): i32 {
+  return ((x + m - 1) / m) * m;
+}
+
+function padW(geometry: usize): i32 {
+  return g(geometry, G_IN_W) + g(geometry, G_PAD_LEFT) + g(geometry, G_PAD_RIGHT);
+}
+function planeLength(geometry: usize): i32 {
+  const ph = g(geometry, G_IN_H) + g(geometry, G_PAD_TOP) + g(geometry, G_PAD_BOTTOM);
+  const pw = padW(geometry);
+  return roundUp(ph * pw + pw + 2 * QB + 8, 4);
+}
+function virtualPixels(geometry: usize): i32 {
+  return roundUp(g(geometry, G_OUT_H) * padW(geometry), QB);
+}
+
+/** Bytes of workspace the direct kernels need (either pass). */
+export function conv2d_direct_workspace_bytes(geometry: usize): i32 {
+  const cin = g(geometry, G_IN_C), cout = g(geometry, G_OUT_C);
+  const coutP = roundUp(cout, CB);
+  const taps = g(geometry, G_FILTER_H) * g(geometry, G_FILTER_W);
+  const forward = coutP * virtualPixels(geometry) + taps * cin * coutP;
+  const filter = coutP * virtualPixels(geometry) + taps * cin * coutP + 16;
+  return (cin * planeLength(geometry) + max<i32>(forward, filter)) * 4 + 128;
+}
+
+/** Copies image n of x (NHWC) into the zero-padded channel planes at `planes`. */
+function toPlanes(geometry: usize, x: usize, n: i32, planes: usize): void {
+  const inH = g(geometry, G_IN_H), inW = g(geometry, G_IN_W), cin = g(geometry, G_IN_C);
+  const pt = g(geometry, G_PAD_TOP), pl = g(geometry, G_PAD_LEFT), pw = padW(geometry);
+  const len = planeLength(geometry);
+  memory.fill(planes, 0, <usize>(cin * len) * 4);
+  let src = x + <usize>(n * inH * inW * cin) * 4;
+  if (cin == 1) {
+    for (let iy = 0; iy < inH; iy++) {
+      const dst = planes + <usize>((iy + pt) * pw + pl) * 4;
+      let ix = 0;
+      if (ASC_FEATURE_SIMD) {
+        for (; ix + 4 <= inW; ix += 4) v128.store(dst + (<usize>ix << 2), v128.load(src + (<usize>ix << 2)));
+      }
+      for (; ix < inW; ix++) store<f32>(dst + (<usize>ix << 2), load<f32>(src + (<usize>ix << 2)));
+      src += <usize>inW * 4;
+    }
+    return;
+  }
+  for (let iy = 0; iy < inH; iy++) {
+    for (let ix = 0; ix < inW; ix++) {
+      const at = <usize>((iy + pt) * pw + pl + ix) * 4;
+      for (let ci = 0; ci < cin; ci++) {
+        store<f32>(planes + <usize>(ci * len) * 4 + at, load<f32>(src));
+        src += 4;
+      }
+    }
+  }
+}
+
+/**
+ * Forward pass over images [imageBegin, imageEnd): y = conv2d(x, filter) (+ bias) then the
+ * activation (gemm-f32 codes). Requires stride 1 and dilation 1 (the host checks).
+ */
+export function conv2d_direct_forward_f32_nhwc(geometry: usize, x: usize, filter: usize, bias: usize, activation: i32, y: usize, work: usize, imageBegin: i32, imageEnd: i32): void {
+  const cin = g(geometry, G_IN_C), cout = g(geometry, G_OUT_C), kh = g(geometry, G_FILTER_H), kw = g(geometry, G_FILTER_W);
+  const outH = g(geometry, G_OUT_H), outW = g(geometry, G_OUT_W), pw = padW(geometry);
+  if (cout == 0 || outH == 0 || outW == 0) return;
+  const coutP = roundUp(cout, CB);
+  const len = planeLength(geometry);
+  const vq = virtualPixels(geometry);
+  const planes = (work + 15) & ~<usize>15;
+  const q = planes + <usize>(cin * len) * 4;
+  const wp = q + <usize>(coutP * vq) * 4;
+  // Pack the filter as wp[block][ci][ky][kx][CB], zero past cout.
+  const taps = kh * kw;
+  for (let b = 0; b < coutP / CB; b++) {
+    for (let ci = 0; ci < cin; ci++) {
+      for (let t = 0; t < taps; t++) {
+        for (let j = 0; j < CB; j++) {
+          const co = b * CB + j;
+          const v: f32 = co < cout ? load<f32>(filter + <usize>((t * cin + ci) * cout + co) * 4) : 0;
+          store<f32>(wp + <usize>((((b * cin + ci) * taps + t) * CB) + j) * 4, v);
+        }
+      }
+    }
+  }
+  const pwBytes = <usize>pw * 4;
+  const planeBytes = <usize>len * 4;
+  const vqBytes = <usize>vq * 4;
+  for (let n = imageBegin; n < imageEnd; n++) {
+    toPlanes(geometry, x, n, planes);
+    for (let b = 0; b < coutP / CB; b++) {
+      const wBlock = wp + <usize>(b * cin * taps * CB) * 4;
+      const out0 = q + <usize>(b * CB) * vqBytes;
+      for (let q0 = 0; q0 < vq; q0 += QB) {
+        if (ASC_FEATURE_SIMD) {
+          let a00 = f32x4.splat(0), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00, a20 = a00, a21 = a00, a22 = a00;
+          let wPtr = wBlock;
+          for (let ci = 0; ci < cin; ci++) {
+            let row = planes + <usize>ci * planeBytes + (<usize>q0 << 2);
+            for (let ky = 0; ky < kh; ky++) {
+              let p = row;
+              for (let kx = 0; kx < kw; kx++) {
+                const x0 = v128.load(p), x1 = v128.load(p, 16), x2 = v128.load(p, 32);
+                let w = v128.load32_splat(wPtr);
+                a00 = maddF32x4(x0, w, a00); a01 = maddF32x4(x1, w, a01); a02 = maddF32x4(x2, w, a02);
+                w = v128.load32_splat(wPtr, 4);
+                a10 = maddF32x4(x0, w, a10); a11 = maddF32x4(x1, w, a11); a12 = maddF32x4(x2, w, a12);
+                w = v128.load32_splat(wPtr, 8);
+                a20 = maddF32x4(x0, w, a20); a21 = maddF32x4(x1, w, a21); a22 = maddF32x4(x2, w, a22);
+                wPtr += CB * 4;
+                p += 4;
+              }
+              row += pwBytes;
+            }
+          }
+          const o = out0 + (<usize>q0 << 2);
+          v128.store(o, a00); v128.store(o, a01, 16); v128.store(o, a02, 32);
+          v128.store(o + vqBytes, a10); v128.store(o + vqBytes, a11, 16); v128.store(o + vqBytes, a12, 32);
+          v128.store(o + 2 * vqBytes, a20); v128.store(o + 2 * vqBytes, a21, 16); v128.store(o + 2 * vqBytes, a22, 32);
+        } else {
+          for (let j = 0; j < CB; j++) {
+            for (let i = 0; i < QB; i++) {
+              let s: f32 = 0;
+              let wPtr = wBlock + <usize>j * 4;
+              for (let ci = 0; ci < cin; ci++) {
+                for (let ky = 0; ky < kh; ky++) {
+                  const p = planes + <usize>ci * planeBytes + <usize>(q0 + i + ky * pw) * 4;
+                  for (let kx = 0; kx < kw; kx++) {
+                    s += load<f32>(p + (<usize>kx << 2)) * load<f32>(wPtr);
+                    wPtr += CB * 4;
+                  }
+                }
+              }
+              store<f32>(out0 + <usize>j * vqBytes + <usize>(q0 + i) * 4, s);
+            }
+          }
+        }
+      }
+    }
+    // Planar Q → NHWC y for image n (only ox < OW), then bias and activation.
+    const yImage = y + <usize>(n * outH * outW * cout) * 4;
+    let dst = yImage;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        let src = q + <usize>(oy * pw + ox) * 4;
+        for (let co = 0; co < cout; co++) {
+          store<f32>(dst, load<f32>(src));
+          dst += 4;
+          src += vqBytes;
+        }
+      }
+    }
+    if (bias != 0 || activation != 0) epilogue(yImage, cout, outH * outW, cout, bias, activation);
+  }
+}
+
+/**
+ * Filter gradient summed over images [imageBegin, imageEnd): written to dfilter, or added to
+ * it when `accumulate`. Requires stride 1 and dilation 1.
+ */
+export function conv2d_direct_backprop_filter_f32_nhwc(geometry: usize, x: usize, dy: usize, dfilter: usize, work: usize, imageBegin: i32, imageEnd: i32, accumulate: bool): void {
+  const cin = g(geometry, G_IN_C), cout = g(geometry, G_OUT_C), kh = g(geometry, G_FILTER_H), kw = g(geometry, G_FILTER_W);
+  const outH = g(geometry, G_OUT_H), outW = g(geometry, G_OUT_W), pw = padW(geometry);
+  const taps = kh * kw;
+  if (cout == 0 || cin == 0) return;
+  const coutP = roundUp(cout, CB);
+  const kwP = roundUp(kw, 3);
+  const len = planeLength(geometry);
+  const vq = virtualPixels(geometry);
+  const planes = (work + 15) & ~<usize>15;
+  const d = planes + <usize>(cin * len) * 4;
+  const acc = d + <usize>(coutP * vq) * 4;
+  // acc[ci][ky][kxP][coutP]: kx padded to a multiple of 3 (the extra columns are discarded).
+  const accLen = cin * kh * kwP * coutP;
+  memory.fill(acc, 0, <usize>accLen * 4);
+  const vqBytes = <usize>vq * 4;
+  const planeBytes = <usize>len * 4;
+  for (let n = imageBegin; n < imageEnd; n++) {
+    toPlanes(geometry, x, n, planes);
+    // D[co][q] = dy[n, oy, ox, co] at q = oy·PW + ox, zero elsewhere (and for co ≥ cout).
+    memory.fill(d, 0, <usize>(coutP * vq) * 4);
+    let src = dy + <usize>(n * outH * outW * cout) * 4;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        const at = d + <usize>(oy * pw + ox) * 4;
+        for (let co = 0; co < cout; co++) {
+          store<f32>(at + <usize>co * vqBytes, load<f32>(src));
+          src += 4;
+        }
+      }
+    }
+    for (let ci = 0; ci < cin; ci++) {
+      for (let ky = 0; ky < kh; ky++) {
+        for (let kx0 = 0; kx0 < kwP; kx0 += 3) {
+          const xRow = planes + <usize>ci * planeBytes + <usize>(ky * pw + kx0) * 4;
+          for (let b = 0; b < coutP; b += CB) {
+            const d0 = d + <usize>b * vqBytes;
+            const out = acc + <usize>(((ci * kh + ky) * kwP + kx0) * coutP + b) * 4;
+            const coutPBytes = <usize>coutP * 4;
+            if (ASC_FEATURE_SIMD) {
+              let s00 = f32x4.splat(0), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00, s20 = s00, s21 = s00, s22 = s00;
+              for (let qq = 0; qq < vq; qq += 4) {
+                const o = <usize>qq << 2;
+                const e0 = v128.load(d0 + o), e1 = v128.load(d0 + vqBytes + o), e2 = v128.load(d0 + 2 * vqBytes + o);
+                const p = xRow + o;
+                let xv = v128.load(p);
+                s00 = maddF32x4(xv, e0, s00); s01 = maddF32x4(xv, e1, s01); s02 = maddF32x4(xv, e2, s02);
+                xv = v128.load(p, 4);
+                s10 = maddF32x4(xv, e0, s10); s11 = maddF32x4(xv, e1, s11); s12 = maddF32x4(xv, e2, s12);
+                xv = v128.load(p, 8);
+                s20 = maddF32x4(xv, e0, s20); s21 = maddF32x4(xv, e1, s21); s22 = maddF32x4(xv, e2, s22);
+              }
+              addSum(out, s00); addSum(out + 4, s01); addSum(out + 8, s02);
+              addSum(out + coutPBytes, s10); addSum(out + coutPBytes + 4, s11); addSum(out + coutPBytes + 8, s12);
+              addSum(out + 2 * coutPBytes, s20); addSum(out + 2 * coutPBytes + 4, s21); addSum(out + 2 * coutPBytes + 8, s22);
+            } else {
+              for (let i = 0; i < 3; i++) {
+                for (let j = 0; j < CB; j++) {
+                  let s: f32 = 0;
+                  for (let qq = 0; qq < vq; qq++) s += load<f32>(xRow + <usize>(qq + i) * 4) * load<f32>(d0 + <usize>j * vqBytes + <usize>qq * 4);
+                  const at = out + <usize>i * coutPBytes + <usize>j * 4;
+                  store<f32>(at, load<f32>(at) + s);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  for (let ky = 0; ky < kh; ky++) {
+    for (let kx = 0; kx < kw; kx++) {
+      for (let ci = 0; ci < cin; ci++) {
+        const from = acc + <usize>(((ci * kh + ky) * kwP + kx) * coutP) * 4;
+        const to = dfilter + <usize>(((ky * kw + kx) * cin + ci) * cout) * 4;
+        for (let co = 0; co < cout; co++) {
+          const v = load<f32>(from + <usize>co * 4);
+          const at = to + <usize>co * 4;
+          store<f32>(at, accumulate ? load<f32>(at) + v : v);
+        }
+      }
+    }
+  }
+  if (taps == 0) return;
+}
+
+// @ts-ignore: decorator
+@inline function addSum(at: usize, v: v128): void {
+  const s = f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+  store<f32>(at, load<f32>(at) + s);
+}

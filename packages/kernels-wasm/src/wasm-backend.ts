@@ -1,0 +1,212 @@
+/**
+ * The `wasm` backend: lec's Backend interface v1 over the WebAssembly kernels.
+ *
+ * Tensors live in ordinary typed arrays (the garbage collector frees them; nothing to
+ * dispose), exactly as in the `js` backend it extends. A kernel call copies its operands
+ * into the wasm arena, runs, and copies the result out; for gemm and conv that is O(n²)
+ * copying against O(n³) work. What runs in wasm (float32 only):
+ *   matmul (batched, both transposes), gemm (+ bias + activation), conv2d and both of its
+ *   gradients, maxPool2d/avgPool2d and their gradients, spmm.
+ * What stays JavaScript: every elementwise primitive, reductions and shape ops (a wasm round
+ * trip measured no faster: they are memory-bound), softmax cross-entropy (dominated by exp,
+ * which wasm has no SIMD form of), float64 everywhere (so the float64 gradient checks run
+ * on this backend too, in double precision) and int32.
+ */
+import {
+  CpuBackend,
+  BackendError,
+  type BackendInfo,
+  type BackendV1,
+  type Conv2dGeometry,
+  type DType,
+  type FusedActivation,
+  type GemmDims,
+  type Handle,
+  type MatmulDims,
+  type Pool2dGeometry,
+  type TypedArray,
+} from '@lec/tensor';
+import type { Conv2dShape } from './conv2d-shape.js';
+import {
+  avgPool2dBackwardJs,
+  avgPool2dJs,
+  biasActivationJs,
+  checkCsr,
+  conv2dBackpropFilterJs,
+  conv2dBackpropInputJs,
+  conv2dJs,
+  maxPool2dBackwardJs,
+  maxPool2dJs,
+  softmaxCrossEntropyJs,
+  spmmJs,
+} from './js-kernels.js';
+import { loadKernels } from './load-kernels.js';
+import type { WasmKernels } from './wasm-kernels.js';
+
+/** Options of `wasmBackend`. */
+export interface WasmBackendOptions {
+  /**
+   * Threads to split large gemm/conv calls over, the calling thread included (default 1).
+   * Needs shared memory and workers (Node worker_threads, or Workers in a cross-origin
+   * isolated page); without them the backend runs on one thread and says why in `info()`.
+   */
+  threads?: number;
+  /** Kernel build: 'auto' (default: relaxed SIMD, else SIMD128, else scalar) or one by name. */
+  feature?: 'auto' | 'relaxed' | 'simd' | 'scalar';
+  /** Most bytes wasm linear memory may grow to (default 1 GiB, at most 4 GiB). */
+  maximumBytes?: number;
+}
+
+/** The fast paths this backend implements (all of Backend v1's). */
+const WASM_FAST_PATHS = [
+  'gemm', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPool2d', 'maxPool2dBackward',
+  'avgPool2d', 'avgPool2dBackward', 'spmm', 'softmaxCrossEntropy',
+] as const;
+
+/**
+ * The wasm backend class. Use `wasmBackend()` to make one (loading the kernels is async).
+ */
+export class WasmBackend extends CpuBackend {
+  /** The kernels this backend runs (exposed for benchmarks and tests). */
+  readonly kernels: WasmKernels;
+  readonly #maximumBytes: number;
+
+  constructor(kernels: WasmKernels, maximumBytes: number) {
+    super('wasm', 'native');
+    this.kernels = kernels;
+    this.#maximumBytes = maximumBytes;
+  }
+
+  override info(): BackendInfo {
+    return {
+      ...super.info(),
+      name: 'wasm',
+      feature: this.kernels.feature,
+      featureReason: this.kernels.reason,
+      threads: this.kernels.threads,
+      threadsReason: this.kernels.threadsReason,
+      maximumBytes: this.#maximumBytes,
+      arenaBytes: this.kernels.arena.memoryBytes,
+      fastPaths: [...WASM_FAST_PATHS],
+      wasmOps: 'float32 matmul, gemm, conv2d (+ both gradients), max/avg pooling (+ gradients), spmm',
+      jsOps: 'elementwise, reductions, shape ops, softmax cross-entropy, every float64 and int32 op',
+    };
+  }
+
+  /** Stops the worker threads so the process can exit. The backend keeps working on one thread. */
+  disposeBackend(): void {
+    this.kernels.dispose();
+  }
+
+  #f32(h: Handle): Float32Array {
+    return this.get(h) as Float32Array;
+  }
+
+  override matmul(a: Handle, b: Handle, dims: MatmulDims, dtype: DType): Handle {
+    if (dtype !== 'float32') return super.matmul(a, b, dims, dtype);
+    return this.make(this.kernels.matmul(this.#f32(a), this.#f32(b), dims));
+  }
+
+  gemm(a: Handle, b: Handle, bias: Handle | null, dims: GemmDims, activation: FusedActivation, dtype: DType): Handle {
+    const { m, n, k, transposeA, transposeB } = dims;
+    if (dtype === 'float32') {
+      const biasData = bias === null ? undefined : this.#f32(bias);
+      return this.make(this.kernels.gemm(this.#f32(a), this.#f32(b), m, n, k, { transA: transposeA, transB: transposeB, bias: biasData, activation }));
+    }
+    if (dtype === 'int32') throw new BackendError('wasm', `gemm: dtype 'int32' is not supported (use matmul)`);
+    const product = super.matmul(a, b, { batch: 1, aBatch: 1, bBatch: 1, m, n, k, transposeA, transposeB }, dtype);
+    biasActivationJs(this.get(product), m, n, bias === null ? null : this.get(bias), activation);
+    return product;
+  }
+
+  conv2d(x: Handle, w: Handle, g: Conv2dGeometry, dtype: DType): Handle {
+    if (dtype === 'float32') return this.make(this.kernels.conv2d(this.#f32(x), this.#f32(w), this.#shape(g)));
+    return this.#js(dtype, g.batch * g.outHeight * g.outWidth * g.outChannels, (out) => conv2dJs(this.get(x), this.get(w), g, out));
+  }
+
+  conv2dBackpropInput(dy: Handle, w: Handle, g: Conv2dGeometry, dtype: DType): Handle {
+    if (dtype === 'float32') return this.make(this.kernels.conv2dBackpropInput(this.#f32(dy), this.#f32(w), this.#shape(g)));
+    return this.#js(dtype, g.batch * g.inHeight * g.inWidth * g.inChannels, (out) => conv2dBackpropInputJs(this.get(dy), this.get(w), g, out));
+  }
+
+  conv2dBackpropFilter(x: Handle, dy: Handle, g: Conv2dGeometry, dtype: DType): Handle {
+    if (dtype === 'float32') return this.make(this.kernels.conv2dBackpropFilter(this.#f32(x), this.#f32(dy), this.#shape(g)));
+    return this.#js(dtype, g.filterHeight * g.filterWidth * g.inChannels * g.outChannels, (out) => conv2dBackpropFilterJs(this.get(x), this.get(dy), g, out));
+  }
+
+  maxPool2d(x: Handle, g: Pool2dGeometry, dtype: DType): Handle {
+    if (dtype === 'float32') return this.make(this.kernels.maxPool2d(this.#f32(x), g));
+    return this.#js(dtype, g.batch * g.outHeight * g.outWidth * g.channels, (out) => maxPool2dJs(this.get(x), g, out));
+  }
+
+  maxPool2dBackward(dy: Handle, x: Handle, g: Pool2dGeometry, dtype: DType): Handle {
+    if (dtype === 'float32') return this.make(this.kernels.maxPool2dBackward(this.#f32(dy), this.#f32(x), g));
+    return this.#js(dtype, g.batch * g.inHeight * g.inWidth * g.channels, (out) => maxPool2dBackwardJs(this.get(dy), this.get(x), g, out));
+  }
+
+  avgPool2d(x: Handle, g: Pool2dGeometry, dtype: DType): Handle {
+    if (dtype === 'float32') return this.make(this.kernels.avgPool2d(this.#f32(x), g));
+    return this.#js(dtype, g.batch * g.outHeight * g.outWidth * g.channels, (out) => avgPool2dJs(this.get(x), g, out));
+  }
+
+  avgPool2dBackward(dy: Handle, g: Pool2dGeometry, dtype: DType): Handle {
+    if (dtype === 'float32') return this.make(this.kernels.avgPool2dBackward(this.#f32(dy), g));
+    return this.#js(dtype, g.batch * g.inHeight * g.inWidth * g.channels, (out) => avgPool2dBackwardJs(this.get(dy), g, out));
+  }
+
+  spmm(rowPtr: Handle, colIdx: Handle, values: Handle, rows: number, cols: number, dense: Handle, n: number, dtype: DType): Handle {
+    const rp = this.get(rowPtr) as Int32Array;
+    const ci = this.get(colIdx) as Int32Array;
+    const vals = this.get(values);
+    checkCsr(rp, ci, vals, rows, cols);
+    if (dtype === 'float32') return this.make(this.kernels.spmm(rp, ci, vals as Float32Array, rows, cols, this.#f32(dense), n));
+    return this.#js(dtype, rows * n, (out) => spmmJs(rp, ci, vals, rows, this.get(dense), n, out));
+  }
+
+  softmaxCrossEntropy(logits: Handle, labels: Handle, n: number, c: number, dtype: DType): { loss: Handle; dlogits: Handle } {
+    const dlogits = this.array(dtype, n * c);
+    const loss = softmaxCrossEntropyJs(this.get(logits), this.get(labels) as Int32Array, n, c, dlogits);
+    const lossData = this.array(dtype, 1);
+    lossData[0] = loss;
+    return { loss: this.make(lossData), dlogits: this.make(dlogits) };
+  }
+
+  /** Runs a JavaScript kernel into a fresh array of `dtype`. */
+  #js(dtype: DType, size: number, run: (out: TypedArray) => void): Handle {
+    if (dtype === 'int32') throw new BackendError('wasm', `dtype 'int32' is not supported by this kernel (float32 or float64 only)`);
+    const out = this.array(dtype, size);
+    run(out);
+    return this.make(out);
+  }
+
+  #shape(g: Conv2dGeometry): Conv2dShape {
+    return {
+      batch: g.batch, inHeight: g.inHeight, inWidth: g.inWidth, inChannels: g.inChannels,
+      filterHeight: g.filterHeight, filterWidth: g.filterWidth, outChannels: g.outChannels,
+      strides: [g.strideHeight, g.strideWidth],
+      dilations: [g.dilationHeight, g.dilationWidth],
+      pads: [g.padTop, g.padLeft, g.padBottom, g.padRight],
+    };
+  }
+}
+
+/**
+ * Creates the `wasm` backend: lec's Backend interface v1 on WebAssembly SIMD kernels, with
+ * optional worker threads. Await it once, then hand it to `setBackend`.
+ * @example
+ * ```ts
+ * import { setBackend, matmul, randn } from '@lec/tensor';
+ * import { wasmBackend } from '@lec/kernels-wasm';
+ *
+ * const backend = await wasmBackend({ threads: 2 });
+ * setBackend(backend);
+ * console.log(backend.info()); // { name: 'wasm', feature: 'relaxed', threads: 2, ... }
+ * matmul(randn([512, 512]), randn([512, 512]));
+ * backend.disposeBackend?.(); // stop the workers
+ * ```
+ */
+export async function wasmBackend(options: WasmBackendOptions = {}): Promise<BackendV1> {
+  const maximumBytes = options.maximumBytes ?? 1 << 30;
+  const kernels = await loadKernels({ feature: options.feature ?? 'auto', threads: options.threads ?? 1, maximumBytes });
+  return new WasmBackend(kernels, maximumBytes);
+}
