@@ -58,10 +58,25 @@ function rmsOfFinite(e: ArrayLike<number>): number {
  * compareArrays([NaN], [Infinity], { rtol: 1e-5, atol: 1e-6 }).ok; // false
  * ```
  */
-export function compareArrays(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: Tolerance, shape?: readonly number[]): Comparison {
+export function compareArrays(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tolerance: Tolerance,
+  shape?: readonly number[],
+): Comparison {
   const { rtol, atol } = tolerance;
   const floor = tolerance.normwise ? rmsOfFinite(expected) : 0;
-  const result: Comparison = { ok: true, total: expected.length, mismatches: 0, maxAbs: 0, maxAbsIndex: -1, maxRel: 0, maxRelIndex: -1, first: [], message: '' };
+  const result: Comparison = {
+    ok: true,
+    total: expected.length,
+    mismatches: 0,
+    maxAbs: 0,
+    maxAbsIndex: -1,
+    maxRel: 0,
+    maxRelIndex: -1,
+    first: [],
+    message: '',
+  };
   if (actual.length !== expected.length) {
     result.ok = false;
     result.mismatches = Math.max(actual.length, expected.length);
@@ -107,7 +122,8 @@ export function compareArrays(actual: ArrayLike<number>, expected: ArrayLike<num
   }
   if (result.mismatches > 0) {
     result.ok = false;
-    const at = (i: number) => `index ${i}${shape && shape.length > 1 ? ` [${unravel(i, shape).join(', ')}]` : ''} (got ${fmt(actual[i])}, expected ${fmt(expected[i])})`;
+    const at = (i: number) =>
+      `index ${i}${shape && shape.length > 1 ? ` [${unravel(i, shape).join(', ')}]` : ''} (got ${fmt(actual[i])}, expected ${fmt(expected[i])})`;
     const tol = `rtol ${rtol}, atol ${atol}${tolerance.normwise ? `, normwise floor ${floor.toPrecision(4)}` : ''}${tolerance.signedZeros ? ', signed zeros' : ''}`;
     result.message =
       `${result.mismatches} of ${result.total} values differ (${tol}); ` +
@@ -121,8 +137,12 @@ export function compareArrays(actual: ArrayLike<number>, expected: ArrayLike<num
 /** Whether two arrays hold the same bits (NaN payloads and zero signs included). */
 export function bitIdentical(a: ArrayLike<number>, b: ArrayLike<number>): { ok: boolean; index: number } {
   if (a.length !== b.length) return { ok: false, index: -1 };
-  const viewA = ArrayBuffer.isView(a) ? new Uint8Array((a as Float32Array).buffer, (a as Float32Array).byteOffset, (a as Float32Array).byteLength) : null;
-  const viewB = ArrayBuffer.isView(b) ? new Uint8Array((b as Float32Array).buffer, (b as Float32Array).byteOffset, (b as Float32Array).byteLength) : null;
+  const viewA = ArrayBuffer.isView(a)
+    ? new Uint8Array((a as Float32Array).buffer, (a as Float32Array).byteOffset, (a as Float32Array).byteLength)
+    : null;
+  const viewB = ArrayBuffer.isView(b)
+    ? new Uint8Array((b as Float32Array).buffer, (b as Float32Array).byteOffset, (b as Float32Array).byteLength)
+    : null;
   if (viewA && viewB && viewA.length === viewB.length) {
     const width = viewA.length / Math.max(a.length, 1);
     for (let i = 0; i < viewA.length; i++) if (viewA[i] !== viewB[i]) return { ok: false, index: Math.floor(i / width) };

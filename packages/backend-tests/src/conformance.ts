@@ -17,7 +17,20 @@
  * writes a JSON report and prints `conformance NAME: N passed, N failed, N skipped`.
  */
 import * as lec from '@lec/tensor';
-import { type BackendV1, type DType, FAST_PATHS, type FastPath, type Tensor, type TypedArray, f64Backend, isTensor, tensor, tidy, valueAndGrad, withBackend } from '@lec/tensor';
+import {
+  type BackendV1,
+  type DType,
+  FAST_PATHS,
+  type FastPath,
+  type Tensor,
+  type TypedArray,
+  f64Backend,
+  isTensor,
+  tensor,
+  tidy,
+  valueAndGrad,
+  withBackend,
+} from '@lec/tensor';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { bitIdentical, compareArrays } from './compare.js';
 import { gradCheck } from './grad-check.js';
@@ -70,7 +83,9 @@ function asList(value: Tensor | readonly Tensor[]): Tensor[] {
 }
 
 function makeInputs(specs: readonly InputSpec[], data: readonly Float64Array[], dtype: FloatDType, backend: BackendV1): Tensor[] {
-  return specs.map((s, i) => (s.int ? tensor(Int32Array.from(data[i]), s.shape, { dtype: 'int32', backend }) : tensor(data[i], s.shape, { dtype, backend })));
+  return specs.map((s, i) =>
+    s.int ? tensor(Int32Array.from(data[i]), s.shape, { dtype: 'int32', backend }) : tensor(data[i], s.shape, { dtype, backend }),
+  );
 }
 
 function fmtShape(shape: readonly number[]): string {
@@ -82,26 +97,37 @@ function fmtShape(shape: readonly number[]): string {
  * the returned tensors outlive the tidy, and that disposing them and the inputs brings
  * `liveBuffers()` back to where it was.
  */
-function evaluate(backend: BackendV1, dtype: FloatDType, specs: readonly InputSpec[], data: readonly Float64Array[], fn: CaseFn, leaks: boolean, before = backend.liveBuffers()): Output[] {
+function evaluate(
+  backend: BackendV1,
+  dtype: FloatDType,
+  specs: readonly InputSpec[],
+  data: readonly Float64Array[],
+  fn: CaseFn,
+  leaks: boolean,
+  before = backend.liveBuffers(),
+): Output[] {
   const inputs = makeInputs(specs, data, dtype, backend);
   const withInputs = backend.liveBuffers();
   const ctx: CaseContext = { dtype, backend };
   let outs: Tensor[] = [];
+  let result: Output[];
   try {
     outs = asList(withBackend(backend, () => tidy(() => fn(inputs, ctx))));
     const fresh = new Set(outs.filter((o) => !inputs.includes(o)));
     if (leaks && backend.liveBuffers() !== withInputs + fresh.size) {
-      throw new Error(`liveBuffers() after tidy is ${backend.liveBuffers()}, expected ${withInputs} + ${fresh.size} returned tensors: the op leaves buffers alive`);
+      throw new Error(
+        `liveBuffers() after tidy is ${backend.liveBuffers()}, expected ${withInputs} + ${fresh.size} returned tensors: the op leaves buffers alive`,
+      );
     }
-    return outs.map((o) => ({ shape: [...o.shape], dtype: o.dtype, values: o.dataSync() }));
+    result = outs.map((o) => ({ shape: [...o.shape], dtype: o.dtype, values: o.dataSync() }));
   } finally {
     for (const o of outs) o.dispose();
     for (const t of inputs) t.dispose();
-    if (leaks && backend.liveBuffers() !== before) {
-      // eslint-disable-next-line no-unsafe-finally
-      throw new Error(`liveBuffers() is ${backend.liveBuffers()} after disposing the inputs and outputs, expected ${before}`);
-    }
   }
+  if (leaks && backend.liveBuffers() !== before) {
+    throw new Error(`liveBuffers() is ${backend.liveBuffers()} after disposing the inputs and outputs, expected ${before}`);
+  }
+  return result;
 }
 
 function checkNoLeak(backend: BackendV1, before: number, what: string): void {
@@ -110,7 +136,14 @@ function checkNoLeak(backend: BackendV1, before: number, what: string): void {
 }
 
 /** Compares outputs of the backend against the reference's. */
-function compareOutputs(label: string, got: Output[], want: Output[], tolerance: Tolerance, runDtype: FloatDType, refSameDtype: boolean): void {
+function compareOutputs(
+  label: string,
+  got: Output[],
+  want: Output[],
+  tolerance: Tolerance,
+  runDtype: FloatDType,
+  refSameDtype: boolean,
+): void {
   if (got.length !== want.length) throw new Error(`${label}: returned ${got.length} tensors, the reference ${want.length}`);
   got.forEach((g, i) => {
     const w = want[i];
@@ -138,14 +171,23 @@ function projectionWeights(size: number, seed: number, round: boolean): Float64A
 }
 
 /** The gradients of Σ_k Σ w_k ⊙ f_k(x) with respect to the `wrt` inputs, read back. */
-function evaluateVjp(backend: BackendV1, dtype: FloatDType, kase: GradCase, data: readonly Float64Array[], seed: number, leaks: boolean): Output[] {
+function evaluateVjp(
+  backend: BackendV1,
+  dtype: FloatDType,
+  kase: GradCase,
+  data: readonly Float64Array[],
+  seed: number,
+  leaks: boolean,
+): Output[] {
   const wrt = kase.wrt ?? kase.inputs.flatMap((s, i) => (s.int ? [] : [i]));
   const fn: CaseFn = (inputs, ctx) => {
     const { grads } = valueAndGrad((...xs: Tensor[]) => {
       const all = inputs.slice();
       wrt.forEach((i, j) => (all[i] = xs[j]));
       const outs = asList(kase.fn(all, ctx));
-      const terms = outs.map((o, k) => lec.sum(lec.mul(o, tensor(projectionWeights(o.size, seed + k, dtype === 'float32'), o.shape, { dtype: o.dtype, backend }))));
+      const terms = outs.map((o, k) =>
+        lec.sum(lec.mul(o, tensor(projectionWeights(o.size, seed + k, dtype === 'float32'), o.shape, { dtype: o.dtype, backend }))),
+      );
       return terms.reduce((a, b) => lec.add(a, b));
     })(...wrt.map((i) => inputs[i]));
     return grads;
@@ -224,7 +266,7 @@ export function runConformance(options: ConformanceOptions): void {
   describe(`conformance ${options.name}`, () => {
     beforeAll(async () => {
       backend = await options.makeBackend();
-      if (!backend || backend.apiVersion !== 1) throw new Error(`makeBackend() for '${options.name}' did not return a Backend v1`);
+      if (backend?.apiVersion !== 1) throw new Error(`makeBackend() for '${options.name}' did not return a Backend v1`);
       // count fast-path calls so the fast-paths section can say each one was exercised
       const target = backend as unknown as Record<string, unknown>;
       for (const fp of FAST_PATHS) {
@@ -249,7 +291,10 @@ export function runConformance(options: ConformanceOptions): void {
           backend: options.name,
           info: backend.info() as Record<string, unknown>,
           dtypes: [...backend.dtypes],
-          fastPaths: { present: FAST_PATHS.filter((fp) => typeof (backend as unknown as Record<string, unknown>)[fp] === 'function'), calls: fastPathCalls as Record<string, number> },
+          fastPaths: {
+            present: FAST_PATHS.filter((fp) => typeof (backend as unknown as Record<string, unknown>)[fp] === 'function'),
+            calls: fastPathCalls as Record<string, number>,
+          },
         });
         writeReport(file, report);
         backend.disposeBackend?.();
@@ -262,10 +307,18 @@ export function runConformance(options: ConformanceOptions): void {
         .filter(([, v]) => typeof v === 'function')
         .map(([k]) => k);
       const inTable = new Set(table.map((e) => e.op));
-      test('table/every export has an entry', 'table', 'every function @lec/tensor exports has a conformance entry or is a listed non-op', () => {
-        const missing = exported.filter((name) => !inTable.has(name) && !(name in NON_OP_EXPORTS));
-        if (missing.length > 0) throw new Error(`no conformance entry for: ${missing.join(', ')} (add one to the op table, or to NON_OP_EXPORTS if it is not an op)`);
-      });
+      test(
+        'table/every export has an entry',
+        'table',
+        'every function @lec/tensor exports has a conformance entry or is a listed non-op',
+        () => {
+          const missing = exported.filter((name) => !inTable.has(name) && !(name in NON_OP_EXPORTS));
+          if (missing.length > 0)
+            throw new Error(
+              `no conformance entry for: ${missing.join(', ')} (add one to the op table, or to NON_OP_EXPORTS if it is not an op)`,
+            );
+        },
+      );
       test('table/every entry is an export', 'table', 'every entry and listed non-op is exported by @lec/tensor, once', () => {
         const stale = [...inTable, ...Object.keys(NON_OP_EXPORTS)].filter((name) => !exported.includes(name));
         if (stale.length > 0) throw new Error(`not exported by @lec/tensor: ${stale.join(', ')}`);
@@ -275,7 +328,11 @@ export function runConformance(options: ConformanceOptions): void {
         if (twice.length > 0) throw new Error(`entries repeated: ${twice.join(', ')}`);
       });
       test('table/every entry is complete', 'table', 'every entry has forward cases and gradient cases, or says why it has none', () => {
-        const bad = table.filter((e) => e.forward.length === 0 || (Array.isArray(e.grad) ? e.grad.length === 0 : !(e.grad as { notDifferentiable: string }).notDifferentiable));
+        const bad = table.filter(
+          (e) =>
+            e.forward.length === 0 ||
+            (Array.isArray(e.grad) ? e.grad.length === 0 : !(e.grad as { notDifferentiable: string }).notDifferentiable),
+        );
         if (bad.length > 0) throw new Error(`incomplete entries: ${bad.map((e) => e.op).join(', ')}`);
       });
     });
@@ -316,7 +373,12 @@ export function runConformance(options: ConformanceOptions): void {
               try {
                 const ctx: CaseContext = { dtype: 'float64', backend };
                 withBackend(backend, () =>
-                  gradCheck((...xs) => kase.fn(xs, ctx), inputs, { ...tolerances.gradcheck, ...(kase.eps ? { eps: kase.eps } : {}), wrt: kase.wrt, seed: hashSeed(id) }),
+                  gradCheck((...xs) => kase.fn(xs, ctx), inputs, {
+                    ...tolerances.gradcheck,
+                    ...(kase.eps ? { eps: kase.eps } : {}),
+                    wrt: kase.wrt,
+                    seed: hashSeed(id),
+                  }),
                 );
               } finally {
                 for (const t of inputs) t.dispose();
@@ -371,10 +433,15 @@ export function runConformance(options: ConformanceOptions): void {
                 thrown = err;
               }
               if (thrown === undefined) throw new Error(`${entry.op} (${e.name}): expected a ${e.error.name}, nothing was thrown`);
-              if (!(thrown instanceof e.error)) throw new Error(`${entry.op} (${e.name}): expected a ${e.error.name}, got ${(thrown as Error)?.name}: ${(thrown as Error)?.message}`);
+              if (!(thrown instanceof e.error))
+                throw new Error(
+                  `${entry.op} (${e.name}): expected a ${e.error.name}, got ${(thrown as Error)?.name}: ${(thrown as Error)?.message}`,
+                );
               const message = (thrown as Error).message;
-              if (!message.startsWith(`${op}:`) || (thrown as lec.LecError).op !== op) throw new Error(`${entry.op} (${e.name}): the message should start with '${op}:', got: ${message}`);
-              if (!message.includes(`'${e.arg}'`)) throw new Error(`${entry.op} (${e.name}): the message should name the argument '${e.arg}', got: ${message}`);
+              if (!message.startsWith(`${op}:`) || (thrown as lec.LecError).op !== op)
+                throw new Error(`${entry.op} (${e.name}): the message should start with '${op}:', got: ${message}`);
+              if (!message.includes(`'${e.arg}'`))
+                throw new Error(`${entry.op} (${e.name}): the message should name the argument '${e.arg}', got: ${message}`);
               checkNoLeak(backend, before, `${entry.op} (${e.name}) after the error`);
             });
           }
@@ -417,36 +484,44 @@ export function runConformance(options: ConformanceOptions): void {
             const second = evaluate(backend, 'float32', kase.inputs, data, kase.fn, false);
             first.forEach((o, i) => {
               const same = bitIdentical(o.values, second[i].values);
-              if (!same.ok) throw new Error(`${entry.op} (${kase.name}): output ${i} differs between two runs at index ${same.index}: ${o.values[same.index]} then ${second[i].values[same.index]}`);
+              if (!same.ok)
+                throw new Error(
+                  `${entry.op} (${kase.name}): output ${i} differs between two runs at index ${same.index}: ${o.values[same.index]} then ${second[i].values[same.index]}`,
+                );
             });
           } finally {
             kase.cleanup?.();
           }
         });
       }
-      test('determinism/seeded training step', 'determinism', 'a seeded training step (conv, pool, dense, dropout, loss, gradients) twice is bit-identical', () => {
-        const step = () =>
-          withBackend(backend, () =>
-            tidy(() => {
-              const x = lec.randn([4, 8, 8, 3], { seed: 1 });
-              const w1 = lec.randn([3, 3, 3, 8], { seed: 2, std: 0.3 });
-              const w2 = lec.randn([128, 10], { seed: 3, std: 0.1 });
-              const labels = tensor(Int32Array.from([1, 7, 3, 9]), [4]);
-              const { value, grads } = valueAndGrad((a: Tensor, b: Tensor) => {
-                const h = lec.maxPool2d(lec.relu(lec.conv2d(x, a, { padding: 'same' })), 2);
-                const z = lec.matmul(lec.dropout(lec.reshape(h, [4, -1]), 0.25, { seed: 4 }), b);
-                return lec.softmaxCrossEntropy(z, labels);
-              })(w1, w2);
-              return [value, ...grads].map((t) => t.dataSync());
-            }),
-          );
-        const first = step();
-        const second = step();
-        first.forEach((v, i) => {
-          const same = bitIdentical(v, second[i]);
-          if (!same.ok) throw new Error(`result ${i} differs between two runs at index ${same.index}`);
-        });
-      });
+      test(
+        'determinism/seeded training step',
+        'determinism',
+        'a seeded training step (conv, pool, dense, dropout, loss, gradients) twice is bit-identical',
+        () => {
+          const step = () =>
+            withBackend(backend, () =>
+              tidy(() => {
+                const x = lec.randn([4, 8, 8, 3], { seed: 1 });
+                const w1 = lec.randn([3, 3, 3, 8], { seed: 2, std: 0.3 });
+                const w2 = lec.randn([128, 10], { seed: 3, std: 0.1 });
+                const labels = tensor(Int32Array.from([1, 7, 3, 9]), [4]);
+                const { value, grads } = valueAndGrad((a: Tensor, b: Tensor) => {
+                  const h = lec.maxPool2d(lec.relu(lec.conv2d(x, a, { padding: 'same' })), 2);
+                  const z = lec.matmul(lec.dropout(lec.reshape(h, [4, -1]), 0.25, { seed: 4 }), b);
+                  return lec.softmaxCrossEntropy(z, labels);
+                })(w1, w2);
+                return [value, ...grads].map((t) => t.dataSync());
+              }),
+            );
+          const first = step();
+          const second = step();
+          first.forEach((v, i) => {
+            const same = bitIdentical(v, second[i]);
+            if (!same.ok) throw new Error(`result ${i} differs between two runs at index ${same.index}`);
+          });
+        },
+      );
     });
 
     describe('fast-paths', () => {
@@ -486,7 +561,12 @@ function checkGemm(backend: BackendV1, ref: BackendV1, tolerances: ToleranceTabl
   ];
   let n = 0;
   for (const [m, nn, k] of shapes) {
-    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ]) {
       const act = activations[n % activations.length];
       const withBias = n % 2 === 0;
       n++;
@@ -514,9 +594,13 @@ function checkGemm(backend: BackendV1, ref: BackendV1, tolerances: ToleranceTabl
           return z.dataSync();
         }),
       );
-      const tol = act === 'none' || act === 'relu' ? tolerances.reduction(k) : { ...tolerances.reduction(k), rtol: Math.max(tolerances.reduction(k).rtol, tolerances.transcendental.rtol) };
+      const tol =
+        act === 'none' || act === 'relu'
+          ? tolerances.reduction(k)
+          : { ...tolerances.reduction(k), rtol: Math.max(tolerances.reduction(k).rtol, tolerances.transcendental.rtol) };
       const c = compareArrays(got, Float64Array.from(want, Math.fround), tol, [m, nn]);
-      if (!c.ok) throw new Error(`gemm m ${m}, n ${nn}, k ${k}${ta ? ', aᵀ' : ''}${tb ? ', bᵀ' : ''}, bias ${withBias}, ${act}: ${c.message}`);
+      if (!c.ok)
+        throw new Error(`gemm m ${m}, n ${nn}, k ${k}${ta ? ', aᵀ' : ''}${tb ? ', bᵀ' : ''}, bias ${withBias}, ${act}: ${c.message}`);
     }
   }
 }

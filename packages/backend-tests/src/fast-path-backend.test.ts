@@ -4,7 +4,16 @@
  * and checked against the reference's composite), and it cross-checks the composites of
  * @lec/tensor (im2col + GEMM, window gathers) against direct definitions.
  */
-import { type BackendV1, type Conv2dGeometry, CpuBackend, type DType, type FusedActivation, type GemmDims, type Handle, type Pool2dGeometry } from '@lec/tensor';
+import {
+  type BackendV1,
+  type Conv2dGeometry,
+  CpuBackend,
+  type DType,
+  type FusedActivation,
+  type GemmDims,
+  type Handle,
+  type Pool2dGeometry,
+} from '@lec/tensor';
 import { runConformance } from './conformance.js';
 
 class LoopBackend extends CpuBackend {
@@ -18,7 +27,7 @@ class LoopBackend extends CpuBackend {
     const bb = bias === null ? null : this.get(bias);
     for (let i = 0; i < out.length; i++) {
       let v = out[i] + (bb ? bb[i % d.n] : 0);
-      if (activation === 'relu') v = v > 0 ? v : 0;
+      if (activation === 'relu') v = Math.max(v, 0);
       else if (activation === 'sigmoid') v = 1 / (1 + Math.exp(-v));
       else if (activation === 'tanh') v = Math.tanh(v);
       out[i] = v;
@@ -45,7 +54,9 @@ class LoopBackend extends CpuBackend {
     this.taps(g, (n, oh, ow, i, j, y, x) => {
       for (let ci = 0; ci < g.inChannels; ci++) {
         const xv = xd[((n * g.inHeight + y) * g.inWidth + x) * g.inChannels + ci];
-        for (let co = 0; co < g.outChannels; co++) acc[((n * g.outHeight + oh) * g.outWidth + ow) * g.outChannels + co] += xv * wd[((i * g.filterWidth + j) * g.inChannels + ci) * g.outChannels + co];
+        for (let co = 0; co < g.outChannels; co++)
+          acc[((n * g.outHeight + oh) * g.outWidth + ow) * g.outChannels + co] +=
+            xv * wd[((i * g.filterWidth + j) * g.inChannels + ci) * g.outChannels + co];
       }
     });
     return this.store(acc, dtype);
@@ -56,7 +67,10 @@ class LoopBackend extends CpuBackend {
     const acc = new Float64Array(g.batch * g.inHeight * g.inWidth * g.inChannels);
     this.taps(g, (n, oh, ow, i, j, y, x) => {
       for (let ci = 0; ci < g.inChannels; ci++)
-        for (let co = 0; co < g.outChannels; co++) acc[((n * g.inHeight + y) * g.inWidth + x) * g.inChannels + ci] += dy[((n * g.outHeight + oh) * g.outWidth + ow) * g.outChannels + co] * wd[((i * g.filterWidth + j) * g.inChannels + ci) * g.outChannels + co];
+        for (let co = 0; co < g.outChannels; co++)
+          acc[((n * g.inHeight + y) * g.inWidth + x) * g.inChannels + ci] +=
+            dy[((n * g.outHeight + oh) * g.outWidth + ow) * g.outChannels + co] *
+            wd[((i * g.filterWidth + j) * g.inChannels + ci) * g.outChannels + co];
     });
     return this.store(acc, dtype);
   }
@@ -66,7 +80,10 @@ class LoopBackend extends CpuBackend {
     const acc = new Float64Array(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
     this.taps(g, (n, oh, ow, i, j, y, x) => {
       for (let ci = 0; ci < g.inChannels; ci++)
-        for (let co = 0; co < g.outChannels; co++) acc[((i * g.filterWidth + j) * g.inChannels + ci) * g.outChannels + co] += xd[((n * g.inHeight + y) * g.inWidth + x) * g.inChannels + ci] * dy[((n * g.outHeight + oh) * g.outWidth + ow) * g.outChannels + co];
+        for (let co = 0; co < g.outChannels; co++)
+          acc[((i * g.filterWidth + j) * g.inChannels + ci) * g.outChannels + co] +=
+            xd[((n * g.inHeight + y) * g.inWidth + x) * g.inChannels + ci] *
+            dy[((n * g.outHeight + oh) * g.outWidth + ow) * g.outChannels + co];
     });
     return this.store(acc, dtype);
   }
@@ -82,7 +99,10 @@ class LoopBackend extends CpuBackend {
                 const y = oh * g.strideHeight + i - g.padTop;
                 const x = ow * g.strideWidth + j - g.padLeft;
                 const inside = y >= 0 && y < g.inHeight && x >= 0 && x < g.inWidth;
-                visit(((n * g.outHeight + oh) * g.outWidth + ow) * g.channels + c, inside ? ((n * g.inHeight + y) * g.inWidth + x) * g.channels + c : -1);
+                visit(
+                  ((n * g.outHeight + oh) * g.outWidth + ow) * g.channels + c,
+                  inside ? ((n * g.inHeight + y) * g.inWidth + x) * g.channels + c : -1,
+                );
               }
   }
 
@@ -102,7 +122,10 @@ class LoopBackend extends CpuBackend {
   maxPool2d(xh: Handle, g: Pool2dGeometry, dtype: DType): Handle {
     const xd = this.get(xh);
     const best = this.argmaxWindows(xd, g);
-    return this.store(Float64Array.from(best, (k) => (k < 0 ? -Infinity : xd[k])), dtype);
+    return this.store(
+      Float64Array.from(best, (k) => (k < 0 ? -Infinity : xd[k])),
+      dtype,
+    );
   }
 
   maxPool2dBackward(dyh: Handle, xh: Handle, g: Pool2dGeometry, dtype: DType): Handle {

@@ -1,4 +1,18 @@
-import { CsrMatrix, DTypeError, type Tensor, f64Backend, matmul, mul, softmax, spmm, split, sum, tanh, tensor, withBackend } from '@lec/tensor';
+import {
+  CsrMatrix,
+  DTypeError,
+  type Tensor,
+  f64Backend,
+  matmul,
+  mul,
+  softmax,
+  spmm,
+  split,
+  sum,
+  tanh,
+  tensor,
+  withBackend,
+} from '@lec/tensor';
 import { describe, expect, it } from 'vitest';
 import { gradCheck } from './grad-check.js';
 

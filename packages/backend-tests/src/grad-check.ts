@@ -8,7 +8,21 @@
  * input, the numeric derivative is (L(x + eps·e_i) − L(x − eps·e_i)) / (2·eps), and
  * |analytic − numeric| <= atol + rtol·|numeric| must hold.
  */
-import { type BackendV1, DTypeError, Rng, type Tensor, ValueError, isTensor, noGrad, sum, mul, add, tensor, tidy, valueAndGrad } from '@lec/tensor';
+import {
+  type BackendV1,
+  DTypeError,
+  Rng,
+  type Tensor,
+  ValueError,
+  isTensor,
+  noGrad,
+  sum,
+  mul,
+  add,
+  tensor,
+  tidy,
+  valueAndGrad,
+} from '@lec/tensor';
 
 /** Options of gradCheck. */
 export interface GradCheckOptions {
@@ -51,7 +65,8 @@ function outputsOf(op: string, value: Tensor | readonly Tensor[]): Tensor[] {
   const list = isTensor(value) ? [value] : [...value];
   list.forEach((t, i) => {
     if (!isTensor(t)) throw new ValueError(op, `the function must return a Tensor or an array of Tensors, got ${typeof t} at ${i}`);
-    if (t.dtype !== 'float64') throw new DTypeError(op, `output ${i} of the function is ${t.dtype}; gradCheck needs float64 outputs (use float64 inputs)`);
+    if (t.dtype !== 'float64')
+      throw new DTypeError(op, `output ${i} of the function is ${t.dtype}; gradCheck needs float64 outputs (use float64 inputs)`);
   });
   return list;
 }
@@ -76,7 +91,8 @@ export function gradCheck(f: Fn, inputs: readonly Tensor[], options: GradCheckOp
   const wrt = options.wrt ?? inputs.flatMap((t, i) => (t.dtype === 'int32' ? [] : [i]));
   for (const i of wrt) {
     if (!inputs[i]) throw new ValueError(op, `argument 'wrt' names input ${i}, but there are ${inputs.length} inputs`);
-    if (inputs[i].dtype !== 'float64') throw new DTypeError(op, `argument 'inputs' [${i}] is ${inputs[i].dtype}; gradient checks run in float64`);
+    if (inputs[i].dtype !== 'float64')
+      throw new DTypeError(op, `argument 'inputs' [${i}] is ${inputs[i].dtype}; gradient checks run in float64`);
   }
   if (wrt.length === 0) throw new ValueError(op, `argument 'wrt' is empty: no float input to check`);
   const backend: BackendV1 = inputs[wrt[0]].backend;

@@ -12,8 +12,32 @@
 export { runConformance, type ConformanceOptions } from './conformance.js';
 export { gradCheck, type GradCheckOptions, type GradCheckResult, type GradMismatch } from './grad-check.js';
 export { bitIdentical, compareArrays, unravel, type Comparison } from './compare.js';
-export { DEFAULT_TOLERANCES, reductionRtol, resolveTolerance, type Tolerance, type ToleranceKind, type ToleranceTable } from './tolerances.js';
+export {
+  DEFAULT_TOLERANCES,
+  reductionRtol,
+  resolveTolerance,
+  type Tolerance,
+  type ToleranceKind,
+  type ToleranceTable,
+} from './tolerances.js';
 export { NON_OP_EXPORTS, OP_TABLE } from './op-table/index.js';
 export type { CaseContext, CaseFn, ErrorCase, ForwardCase, GradCase, NotDifferentiable, OpEntry } from './op-table/index.js';
-export { SPECIAL_VALUES, awayFromGrid, awayFromZero, crossFirst, cycle, distinct, drawInputs, f, hashSeed, i32, intsIn, normalIn, sequence, uniformIn, type Generator, type InputSpec } from './inputs.js';
+export {
+  SPECIAL_VALUES,
+  awayFromGrid,
+  awayFromZero,
+  crossFirst,
+  cycle,
+  distinct,
+  drawInputs,
+  f,
+  hashSeed,
+  i32,
+  intsIn,
+  normalIn,
+  sequence,
+  uniformIn,
+  type Generator,
+  type InputSpec,
+} from './inputs.js';
 export type { ConformanceReport } from './report.js';

@@ -247,6 +247,7 @@ export class WasmKernels {
     expectLength('conv2d', 'filter', filter, filterSize(s), `[${s.filterHeight}, ${s.filterWidth}, ${s.inChannels}, ${s.outChannels}]`);
     if (bias !== undefined) expectLength('conv2d', 'bias', bias, s.outChannels, `[${s.outChannels}]`);
     const code = activationCode('conv2d', activation);
+    if (this.#useDirect(s, 'forward')) return this.#directForward(s, x, filter, bias, code);
     return this.#runConv(s, outputSize(s), (geometry, work, alloc) => {
       const px = alloc(x);
       const pw = alloc(filter);
@@ -261,6 +262,50 @@ export class WasmKernels {
   }
 
   /**
+   * Which conv2d algorithm to run: 'auto' (default) picks per shape what measured faster
+   * (the direct kernel for stride 1, dilation 1 and few channels, else im2col + GEMM);
+   * 'im2col' or 'direct' force one where it applies (for tests and benchmarks).
+   */
+  convAlgorithm: 'auto' | 'im2col' | 'direct' = 'auto';
+
+  /** Whether the direct kernel runs this pass of this shape. */
+  #useDirect(s: ResolvedConv2dShape, pass: 'forward' | 'filter'): boolean {
+    const eligible = s.strides[0] === 1 && s.strides[1] === 1 && s.dilations[0] === 1 && s.dilations[1] === 1;
+    if (!eligible || this.feature === 'scalar' || this.convAlgorithm === 'im2col') return false;
+    if (this.convAlgorithm === 'direct') return true;
+    // Measured (scripts/measure.mjs): direct wins while im2col's K = kh·kw·Cin rows are short and
+    // the GEMM is narrow (Cout ≤ 32); the filter gradient only for 1–3 input channels.
+    if (pass === 'forward') return s.inChannels <= 16 && s.outChannels <= 32;
+    return s.inChannels <= 3 && s.outChannels <= 32;
+  }
+
+  /** Forward pass with the direct kernel, split over threads by images. */
+  #directForward(s: ResolvedConv2dShape, x: Float32Array, filter: Float32Array, bias: Float32Array | undefined, code: number): Float32Array {
+    return this.#runConv(s, outputSize(s), (geometry, _work, alloc) => {
+      const px = alloc(x);
+      const pw = alloc(filter);
+      const pbias = bias === undefined ? 0 : alloc(bias);
+      const py = alloc(outputSize(s));
+      const jobs = this.#imageShares(s).map(([n0, n1]) => ({
+        kernel: 'conv2d_direct_forward_f32_nhwc' as const,
+        args: [geometry, px, pw, pbias, code, py, this.arena.alloc(this.exports.conv2d_direct_workspace_bytes(geometry)), n0, n1],
+      }));
+      this.#run(jobs);
+      return py;
+    });
+  }
+
+  /** One range of images per share (at least one image each). */
+  #imageShares(s: ResolvedConv2dShape): [number, number][] {
+    const flops = 2 * s.batch * s.outHeight * s.outWidth * s.filterHeight * s.filterWidth * s.inChannels * s.outChannels;
+    const shares = Math.max(1, Math.min(this.#shares(flops), s.batch));
+    const step = Math.max(1, Math.ceil(s.batch / shares));
+    const out: [number, number][] = [];
+    for (let n0 = 0; n0 < s.batch || out.length === 0; n0 += step) out.push([n0, Math.min(s.batch, n0 + step)]);
+    return out;
+  }
+
+  /**
    * Gradient of conv2d with respect to its input: dx [batch, inHeight, inWidth, inChannels]
    * from dy [batch, outHeight, outWidth, outChannels] and the filter.
    * @example
@@ -272,6 +317,26 @@ export class WasmKernels {
     expectLength('conv2dBackpropInput', 'dy', dy, outputSize(s), `NHWC [${s.batch}, ${s.outHeight}, ${s.outWidth}, ${s.outChannels}]`);
     expectLength('conv2dBackpropInput', 'filter', filter, filterSize(s), `[${s.filterHeight}, ${s.filterWidth}, ${s.inChannels}, ${s.outChannels}]`);
     const size = inputSize(s);
+    const [kh, kw] = [s.filterHeight, s.filterWidth];
+    const rotatedPads = [kh - 1 - s.pads[0], kw - 1 - s.pads[1], kh - 1 - s.pads[2], kw - 1 - s.pads[3]] as const;
+    if (rotatedPads.every((p) => p >= 0) && size > 0) {
+      // dx is the forward conv of dy (padded by k − 1 − pad) with the filter turned 180° and
+      // its channel axes swapped: run it on the direct kernel where that one is faster.
+      const r = resolveConv2dShape({
+        batch: s.batch, inHeight: s.outHeight, inWidth: s.outWidth, inChannels: s.outChannels,
+        filterHeight: kh, filterWidth: kw, outChannels: s.inChannels, pads: rotatedPads, strides: s.strides, dilations: s.dilations,
+      });
+      if (r.outHeight === s.inHeight && r.outWidth === s.inWidth && this.#useDirect(r, 'forward')) {
+        const rotated = new Float32Array(filter.length);
+        const [cin, cout] = [s.inChannels, s.outChannels];
+        for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) {
+          const src = ((kh - 1 - ky) * kw + (kw - 1 - kx)) * cin * cout;
+          const dst = (ky * kw + kx) * cout * cin;
+          for (let ci = 0; ci < cin; ci++) for (let co = 0; co < cout; co++) rotated[dst + co * cin + ci] = filter[src + ci * cout + co];
+        }
+        return this.#directForward(r, dy, rotated, undefined, 0);
+      }
+    }
     return this.#runConv(s, size, (geometry, work, alloc) => {
       const pdy = alloc(dy);
       const pw = alloc(filter);
@@ -311,6 +376,20 @@ export class WasmKernels {
     expectLength('conv2dBackpropFilter', 'x', x, inputSize(s), `NHWC [${s.batch}, ${s.inHeight}, ${s.inWidth}, ${s.inChannels}]`);
     expectLength('conv2dBackpropFilter', 'dy', dy, outputSize(s), `NHWC [${s.batch}, ${s.outHeight}, ${s.outWidth}, ${s.outChannels}]`);
     const size = filterSize(s);
+    if (this.#useDirect(s, 'filter')) {
+      return this.#runConv(s, size, (geometry, _work, alloc) => {
+        const px = alloc(x);
+        const pdy = alloc(dy);
+        const shares = this.#imageShares(s);
+        const targets = shares.map(() => alloc(size));
+        this.#run(shares.map(([n0, n1], i) => ({
+          kernel: 'conv2d_direct_backprop_filter_f32_nhwc' as const,
+          args: [geometry, px, pdy, targets[i], this.arena.alloc(this.exports.conv2d_direct_workspace_bytes(geometry)), n0, n1, 0],
+        })));
+        this.#sumInto(targets, size);
+        return targets[0];
+      });
+    }
     return this.#runConv(s, size, (geometry, work, alloc) => {
       const px = alloc(x);
       const pdy = alloc(dy);

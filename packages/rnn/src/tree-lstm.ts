@@ -76,9 +76,12 @@ export function treeSchedule(tree: TreeStructure): TreeSchedule {
     }
   }
   if (visited !== n) throw new ValueError('treeSchedule', `argument 'parents' has a cycle or a node with no path to a root (${n - visited} of ${n} nodes unreachable)`);
-  const maxHeight = n === 0 ? -1 : Math.max(...height);
-  const levels: Int32Array[] = [];
-  for (let h = 0; h <= maxHeight; h++) levels.push(Int32Array.from(Array.from({ length: n }, (_, i) => i).filter((i) => height[i] === h)));
+  // bucket nodes by height in one pass
+  let maxHeight = -1;
+  for (let i = 0; i < n; i++) maxHeight = Math.max(maxHeight, height[i]);
+  const buckets: number[][] = Array.from({ length: maxHeight + 1 }, () => []);
+  for (let i = 0; i < n; i++) buckets[height[i]].push(i);
+  const levels = buckets.map((b) => Int32Array.from(b));
   const position = new Int32Array(n);
   let p = 0;
   for (const level of levels) for (const node of level) position[node] = p++;

@@ -29,7 +29,10 @@ describe('autograd', () => {
 
   it('a 10,000-step unrolled recurrence through tanh and matmul', () => {
     withBackend(jsBackend(), () => {
-      const w = tensor([[0.5, -0.2], [0.1, 0.3]]);
+      const w = tensor([
+        [0.5, -0.2],
+        [0.1, 0.3],
+      ]);
       const [dw] = grad((weights: Tensor) => {
         let h = ones([1, 2]);
         for (let t = 0; t < 10_000; t++) h = tanh(matmul(h, weights));
@@ -59,7 +62,10 @@ describe('autograd', () => {
     close(d2.dataSync(), [6, 12, -18]);
     // and a third: d³/dx³ sin x = −cos x
     const d3 = grad((a: Tensor) => sum(grad((b: Tensor) => sum(grad((c: Tensor) => sum(sin(c)))(b)[0]))(a)[0]))(x)[0];
-    close(d3.dataSync(), [1, 2, -3].map((v) => -Math.cos(v)));
+    close(
+      d3.dataSync(),
+      [1, 2, -3].map((v) => -Math.cos(v)),
+    );
   });
 
   it('noGrad records nothing, and isRecording says whether a tape is active', () => {
@@ -67,7 +73,10 @@ describe('autograd', () => {
     let inside = false;
     const [g] = grad((x: Tensor) => {
       inside = isRecording();
-      return add(sum(x), noGrad(() => sum(mul(x, 100))));
+      return add(
+        sum(x),
+        noGrad(() => sum(mul(x, 100))),
+      );
     })(f64([1, 2]));
     expect(inside).toBe(true);
     close(g.dataSync(), [1, 1]);

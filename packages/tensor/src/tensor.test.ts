@@ -8,7 +8,14 @@ describe('Tensor', () => {
     expect(String(tensor([1, 2]))).toBe('Tensor(float32, [2]) [1, 2]');
     expect(String(tensor(3.5))).toBe('Tensor(float32, []) 3.500');
     expect(String(tensor([1, 2], undefined, { dtype: 'int32' }))).toBe('Tensor(int32, [2]) [1, 2]');
-    expect(String(tensor([[1, 2], [3, 4]]))).toBe('Tensor(float32, [2, 2]) [[1, 2],\n [3, 4]]');
+    expect(
+      String(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+      ),
+    ).toBe('Tensor(float32, [2, 2]) [[1, 2],\n [3, 4]]');
     expect(String(tensor([0.1, NaN, -Infinity], undefined, { dtype: 'float64' }))).toBe('Tensor(float64, [3]) [0.1000, NaN, -Infinity]');
     expect(String(zeros([0]))).toBe('Tensor(float32, [0]) []');
   });

@@ -37,7 +37,18 @@ const GEOMETRIES: ConvGeom[] = [
   { name: "3×2 'same' (uneven padding)", x: [2, 7, 6, 3], w: [3, 2, 3, 4], options: { padding: 'same' } },
   { name: "stride 2, 'same'", x: [2, 9, 9, 2], w: [3, 3, 2, 5], options: { strides: 2, padding: 'same' } },
   { name: 'dilation 2, valid', x: [1, 8, 8, 3], w: [3, 3, 3, 2], options: { dilations: 2 } },
-  { name: 'explicit padding, strides [2, 1]', x: [1, 6, 7, 2], w: [2, 3, 2, 3], options: { strides: [2, 1], padding: [[1, 2], [0, 1]] } },
+  {
+    name: 'explicit padding, strides [2, 1]',
+    x: [1, 6, 7, 2],
+    w: [2, 3, 2, 3],
+    options: {
+      strides: [2, 1],
+      padding: [
+        [1, 2],
+        [0, 1],
+      ],
+    },
+  },
   { name: '1×1, 16 → 17 channels', x: [2, 17, 5, 16], w: [1, 1, 16, 17], options: {} },
   { name: '3×3 over 64 channels (K 576)', x: [1, 6, 6, 64], w: [3, 3, 64, 8], options: { padding: 1 } },
   { name: 'empty batch', x: [0, 5, 5, 2], w: [3, 3, 2, 2], options: {} },
@@ -63,58 +74,151 @@ const conv2dEntry: OpEntry = {
   op: 'conv2d',
   tol: 'elementwise',
   forward: [
-    ...GEOMETRIES.map((g): ForwardCase => ({ name: g.name, inputs: [f(g.x), f(g.w)], fn: ([x, w]) => lec.conv2d(x, w, g.options), tol: { reduction: K(g) } })),
-    { name: 'special values propagate', inputs: [f([1, 4, 4, 1], specialImage), f([2, 2, 1, 2])], fn: ([x, w]) => lec.conv2d(x, w), tol: { reduction: 4 } },
+    ...GEOMETRIES.map(
+      (g): ForwardCase => ({
+        name: g.name,
+        inputs: [f(g.x), f(g.w)],
+        fn: ([x, w]) => lec.conv2d(x, w, g.options),
+        tol: { reduction: K(g) },
+      }),
+    ),
+    {
+      name: 'special values propagate',
+      inputs: [f([1, 4, 4, 1], specialImage), f([2, 2, 1, 2])],
+      fn: ([x, w]) => lec.conv2d(x, w),
+      tol: { reduction: 4 },
+    },
   ],
   grad: GRAD_GEOMETRIES.map((g): GradCase => ({ name: g.name, inputs: [f(g.x), f(g.w)], fn: ([x, w]) => lec.conv2d(x, w, g.options) })),
   errors: [
-    { name: "rank-3 'x'", fn: (c) => lec.conv2d(floats(c, new Array(9).fill(1), [3, 3, 1]), floats(c, [1], [1, 1, 1, 1])), error: ShapeError, arg: 'x' },
-    { name: 'channels differ', fn: (c) => lec.conv2d(floats(c, new Array(9).fill(1), [1, 3, 3, 1]), floats(c, [1, 1], [1, 1, 2, 1])), error: ShapeError, arg: 'filter' },
-    { name: 'stride 0', fn: (c) => lec.conv2d(floats(c, new Array(9).fill(1), [1, 3, 3, 1]), floats(c, [1], [1, 1, 1, 1]), { strides: 0 }), error: ValueError, arg: 'strides' },
-    { name: 'negative padding', fn: (c) => lec.conv2d(floats(c, new Array(9).fill(1), [1, 3, 3, 1]), floats(c, [1], [1, 1, 1, 1]), { padding: -1 }), error: ValueError, arg: 'padding' },
-    { name: 'mixed dtypes', fn: (c) => lec.conv2d(floats(c, [1], [1, 1, 1, 1]), ints(c, [1], [1, 1, 1, 1])), error: DTypeError, arg: 'filter' },
+    {
+      name: "rank-3 'x'",
+      fn: (c) => lec.conv2d(floats(c, new Array(9).fill(1), [3, 3, 1]), floats(c, [1], [1, 1, 1, 1])),
+      error: ShapeError,
+      arg: 'x',
+    },
+    {
+      name: 'channels differ',
+      fn: (c) => lec.conv2d(floats(c, new Array(9).fill(1), [1, 3, 3, 1]), floats(c, [1, 1], [1, 1, 2, 1])),
+      error: ShapeError,
+      arg: 'filter',
+    },
+    {
+      name: 'stride 0',
+      fn: (c) => lec.conv2d(floats(c, new Array(9).fill(1), [1, 3, 3, 1]), floats(c, [1], [1, 1, 1, 1]), { strides: 0 }),
+      error: ValueError,
+      arg: 'strides',
+    },
+    {
+      name: 'negative padding',
+      fn: (c) => lec.conv2d(floats(c, new Array(9).fill(1), [1, 3, 3, 1]), floats(c, [1], [1, 1, 1, 1]), { padding: -1 }),
+      error: ValueError,
+      arg: 'padding',
+    },
+    {
+      name: 'mixed dtypes',
+      fn: (c) => lec.conv2d(floats(c, [1], [1, 1, 1, 1]), ints(c, [1], [1, 1, 1, 1])),
+      error: DTypeError,
+      arg: 'filter',
+    },
   ],
 };
 
 const backpropInputEntry: OpEntry = {
   op: 'conv2dBackpropInput',
   tol: 'elementwise',
-  forward: GEOMETRIES.map((g): ForwardCase => ({
-    name: g.name,
-    inputs: [f(convOutputShape(g.x, g.w, g.options)), f(g.w)],
-    fn: ([dy, w]) => lec.conv2dBackpropInput(dy, w, g.x, g.options),
-    tol: { reduction: kInput(g) },
-  })),
-  grad: GRAD_GEOMETRIES.map((g): GradCase => ({ name: g.name, inputs: [f(convOutputShape(g.x, g.w, g.options)), f(g.w)], fn: ([dy, w]) => lec.conv2dBackpropInput(dy, w, g.x, g.options) })),
-  errors: [{ name: "'dy' of the wrong shape", fn: (c) => lec.conv2dBackpropInput(floats(c, [1, 2], [1, 1, 2, 1]), floats(c, [1, 1, 1, 1], [2, 2, 1, 1]), [1, 3, 3, 1]), error: ShapeError, arg: 'dy' }],
+  forward: GEOMETRIES.map(
+    (g): ForwardCase => ({
+      name: g.name,
+      inputs: [f(convOutputShape(g.x, g.w, g.options)), f(g.w)],
+      fn: ([dy, w]) => lec.conv2dBackpropInput(dy, w, g.x, g.options),
+      tol: { reduction: kInput(g) },
+    }),
+  ),
+  grad: GRAD_GEOMETRIES.map(
+    (g): GradCase => ({
+      name: g.name,
+      inputs: [f(convOutputShape(g.x, g.w, g.options)), f(g.w)],
+      fn: ([dy, w]) => lec.conv2dBackpropInput(dy, w, g.x, g.options),
+    }),
+  ),
+  errors: [
+    {
+      name: "'dy' of the wrong shape",
+      fn: (c) => lec.conv2dBackpropInput(floats(c, [1, 2], [1, 1, 2, 1]), floats(c, [1, 1, 1, 1], [2, 2, 1, 1]), [1, 3, 3, 1]),
+      error: ShapeError,
+      arg: 'dy',
+    },
+  ],
 };
 
 const backpropFilterEntry: OpEntry = {
   op: 'conv2dBackpropFilter',
   tol: 'elementwise',
-  forward: GEOMETRIES.map((g): ForwardCase => ({
-    name: g.name,
-    inputs: [f(g.x), f(convOutputShape(g.x, g.w, g.options))],
-    fn: ([x, dy]) => lec.conv2dBackpropFilter(x, dy, g.w, g.options),
-    tol: { reduction: kFilter(g) },
-  })),
-  grad: GRAD_GEOMETRIES.map((g): GradCase => ({ name: g.name, inputs: [f(g.x), f(convOutputShape(g.x, g.w, g.options))], fn: ([x, dy]) => lec.conv2dBackpropFilter(x, dy, g.w, g.options) })),
-  errors: [{ name: "'dy' of the wrong shape", fn: (c) => lec.conv2dBackpropFilter(floats(c, new Array(9).fill(1), [1, 3, 3, 1]), floats(c, [1], [1, 1, 1, 1]), [2, 2, 1, 1]), error: ShapeError, arg: 'dy' }],
+  forward: GEOMETRIES.map(
+    (g): ForwardCase => ({
+      name: g.name,
+      inputs: [f(g.x), f(convOutputShape(g.x, g.w, g.options))],
+      fn: ([x, dy]) => lec.conv2dBackpropFilter(x, dy, g.w, g.options),
+      tol: { reduction: kFilter(g) },
+    }),
+  ),
+  grad: GRAD_GEOMETRIES.map(
+    (g): GradCase => ({
+      name: g.name,
+      inputs: [f(g.x), f(convOutputShape(g.x, g.w, g.options))],
+      fn: ([x, dy]) => lec.conv2dBackpropFilter(x, dy, g.w, g.options),
+    }),
+  ),
+  errors: [
+    {
+      name: "'dy' of the wrong shape",
+      fn: (c) => lec.conv2dBackpropFilter(floats(c, new Array(9).fill(1), [1, 3, 3, 1]), floats(c, [1], [1, 1, 1, 1]), [2, 2, 1, 1]),
+      error: ShapeError,
+      arg: 'dy',
+    },
+  ],
 };
 
 const transposeEntry: OpEntry = {
   op: 'conv2dTranspose',
   tol: 'elementwise',
   forward: [
-    { name: 'stride 2 upsampling, valid', inputs: [f([1, 3, 3, 2]), f([2, 2, 4, 2])], fn: ([x, w]) => lec.conv2dTranspose(x, w, { strides: 2 }), tol: { reduction: 16 } },
-    { name: "stride 2, 'same'", inputs: [f([2, 4, 5, 3]), f([3, 3, 2, 3])], fn: ([x, w]) => lec.conv2dTranspose(x, w, { strides: 2, padding: 'same' }), tol: { reduction: 27 } },
-    { name: 'explicit output shape', inputs: [f([1, 3, 3, 1]), f([3, 3, 1, 1])], fn: ([x, w]) => lec.conv2dTranspose(x, w, { strides: 2, padding: 'same', outputShape: [1, 5, 5, 1] }), tol: { reduction: 9 } },
+    {
+      name: 'stride 2 upsampling, valid',
+      inputs: [f([1, 3, 3, 2]), f([2, 2, 4, 2])],
+      fn: ([x, w]) => lec.conv2dTranspose(x, w, { strides: 2 }),
+      tol: { reduction: 16 },
+    },
+    {
+      name: "stride 2, 'same'",
+      inputs: [f([2, 4, 5, 3]), f([3, 3, 2, 3])],
+      fn: ([x, w]) => lec.conv2dTranspose(x, w, { strides: 2, padding: 'same' }),
+      tol: { reduction: 27 },
+    },
+    {
+      name: 'explicit output shape',
+      inputs: [f([1, 3, 3, 1]), f([3, 3, 1, 1])],
+      fn: ([x, w]) => lec.conv2dTranspose(x, w, { strides: 2, padding: 'same', outputShape: [1, 5, 5, 1] }),
+      tol: { reduction: 9 },
+    },
   ],
   grad: [{ name: 'stride 2', inputs: [f([1, 2, 2, 2]), f([2, 2, 1, 2])], fn: ([x, w]) => lec.conv2dTranspose(x, w, { strides: 2 }) }],
-  errors: [{ name: 'filter channels differ', fn: (c) => lec.conv2dTranspose(floats(c, [1, 1, 1, 1], [1, 2, 2, 1]), floats(c, [1, 1], [1, 1, 1, 2])), error: ShapeError, arg: 'filter' }],
+  errors: [
+    {
+      name: 'filter channels differ',
+      fn: (c) => lec.conv2dTranspose(floats(c, [1, 1, 1, 1], [1, 2, 2, 1]), floats(c, [1, 1], [1, 1, 1, 2])),
+      error: ShapeError,
+      arg: 'filter',
+    },
+  ],
 };
 
-type Pool = (x: Tensor, window: number | readonly [number, number], options?: { strides?: number | readonly [number, number]; padding?: Padding }) => Tensor;
+type Pool = (
+  x: Tensor,
+  window: number | readonly [number, number],
+  options?: { strides?: number | readonly [number, number]; padding?: Padding },
+) => Tensor;
 
 function poolEntry(op: 'maxPool2d' | 'avgPool2d', pool: Pool): OpEntry {
   const gradGen = op === 'maxPool2d' ? distinct(0.1) : undefined;
@@ -142,4 +246,11 @@ function poolEntry(op: 'maxPool2d' | 'avgPool2d', pool: Pool): OpEntry {
   };
 }
 
-export const CONV: OpEntry[] = [conv2dEntry, backpropInputEntry, backpropFilterEntry, transposeEntry, poolEntry('maxPool2d', lec.maxPool2d), poolEntry('avgPool2d', lec.avgPool2d)];
+export const CONV: OpEntry[] = [
+  conv2dEntry,
+  backpropInputEntry,
+  backpropFilterEntry,
+  transposeEntry,
+  poolEntry('maxPool2d', lec.maxPool2d),
+  poolEntry('avgPool2d', lec.avgPool2d),
+];

@@ -11,8 +11,24 @@ export const CREATION: OpEntry[] = [
     op: 'tensor',
     tol: 'move',
     forward: [
-      { name: 'nested arrays', inputs: [], fn: (_, c) => lec.tensor([[1, 2, 3], [4, 5, 6]], undefined, { dtype: c.dtype }) },
-      { name: 'typed array with a shape', inputs: [], fn: (_, c) => lec.tensor(new Float64Array([1.5, -2, 3, 4.25]), [2, 2], { dtype: c.dtype }) },
+      {
+        name: 'nested arrays',
+        inputs: [],
+        fn: (_, c) =>
+          lec.tensor(
+            [
+              [1, 2, 3],
+              [4, 5, 6],
+            ],
+            undefined,
+            { dtype: c.dtype },
+          ),
+      },
+      {
+        name: 'typed array with a shape',
+        inputs: [],
+        fn: (_, c) => lec.tensor(new Float64Array([1.5, -2, 3, 4.25]), [2, 2], { dtype: c.dtype }),
+      },
       { name: 'special values', inputs: [], fn: (_, c) => lec.tensor([...SPECIAL_VALUES], undefined, { dtype: c.dtype }) },
       { name: 'scalar', inputs: [], fn: (_, c) => lec.tensor(3.5, undefined, { dtype: c.dtype }) },
       { name: 'int32', inputs: [], fn: () => lec.tensor([1, -2, 3], undefined, { dtype: 'int32' }) },
@@ -44,7 +60,9 @@ export const CREATION: OpEntry[] = [
       { name: 'empty [0, 3]', inputs: [], fn: (_, c) => lec.zeros([0, 3], { dtype: c.dtype }) },
     ],
     grad: { notDifferentiable: made },
-    errors: [{ name: 'fractional dimension', fn: (c) => lec.zeros([1.5], { dtype: c.dtype }), error: ShapeError, arg: 'shape', op: 'full' }],
+    errors: [
+      { name: 'fractional dimension', fn: (c) => lec.zeros([1.5], { dtype: c.dtype }), error: ShapeError, arg: 'shape', op: 'full' },
+    ],
   },
   {
     op: 'ones',
@@ -107,7 +125,14 @@ export const CREATION: OpEntry[] = [
   {
     op: 'uniform',
     tol: 'exact',
-    forward: [{ name: 'seeded [17, 16] in [-2, 3)', inputs: [], fn: (_, c) => lec.uniform([17, 16], -2, 3, { seed: 11, dtype: c.dtype }), refSameDtype: true }],
+    forward: [
+      {
+        name: 'seeded [17, 16] in [-2, 3)',
+        inputs: [],
+        fn: (_, c) => lec.uniform([17, 16], -2, 3, { seed: 11, dtype: c.dtype }),
+        refSameDtype: true,
+      },
+    ],
     grad: { notDifferentiable: made },
     errors: [{ name: 'int32 dtype', fn: () => lec.uniform([2], 0, 1, { dtype: 'int32' }), error: DTypeError, arg: 'dtype' }],
   },
@@ -133,7 +158,11 @@ export const CREATION: OpEntry[] = [
     tol: 'exact',
     forward: [
       { name: 'p 0.3, seeded [1031]', inputs: [], fn: (_, c) => lec.bernoulli([1031], 0.3, { seed: 15, dtype: c.dtype }) },
-      { name: 'p 0 and p 1', inputs: [], fn: (_, c) => lec.concat([lec.bernoulli([5], 0, { seed: 1, dtype: c.dtype }), lec.bernoulli([5], 1, { seed: 1, dtype: c.dtype })]) },
+      {
+        name: 'p 0 and p 1',
+        inputs: [],
+        fn: (_, c) => lec.concat([lec.bernoulli([5], 0, { seed: 1, dtype: c.dtype }), lec.bernoulli([5], 1, { seed: 1, dtype: c.dtype })]),
+      },
     ],
     grad: { notDifferentiable: made },
     errors: [{ name: 'p above 1', fn: (c) => lec.bernoulli([2], 2, { dtype: c.dtype }), error: ValueError, arg: 'p' }],

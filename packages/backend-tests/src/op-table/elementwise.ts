@@ -29,7 +29,9 @@ function unary(s: UnarySpec): OpEntry {
     op: s.op,
     tol: s.tol,
     forward: unaryForward(s.fn, gen),
-    grad: s.notDifferentiable ? { notDifferentiable: s.notDifferentiable } : unaryGrad(s.fn, s.gradGen ?? gen).map((g) => ({ ...g, eps: s.eps })),
+    grad: s.notDifferentiable
+      ? { notDifferentiable: s.notDifferentiable }
+      : unaryGrad(s.fn, s.gradGen ?? gen).map((g) => ({ ...g, eps: s.eps })),
     errors: s.intError === false ? [] : [intInputError(s.op, s.fn)],
   };
 }
@@ -45,7 +47,13 @@ export const UNARY: OpEntry[] = [
   unary({ op: 'sign', fn: lec.sign, tol: 'exact', gradGen: kinkFree }),
   unary({ op: 'floor', fn: lec.floor, tol: 'exact', gen: uniformIn(-5, 5), gradGen: offGrid }),
   unary({ op: 'ceil', fn: lec.ceil, tol: 'exact', gen: uniformIn(-5, 5), gradGen: offGrid }),
-  unary({ op: 'round', fn: lec.round, tol: 'exact', gen: cycle([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.49999997, -3.7, 2.2, 7.5]), gradGen: offGrid }),
+  unary({
+    op: 'round',
+    fn: lec.round,
+    tol: 'exact',
+    gen: cycle([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.49999997, -3.7, 2.2, 7.5]),
+    gradGen: offGrid,
+  }),
   unary({ op: 'relu', fn: lec.relu, tol: 'exact', gradGen: kinkFree }),
   unary({ op: 'square', fn: lec.square, tol: 'elementwise' }),
   unary({ op: 'sqrt', fn: lec.sqrt, tol: 'elementwise', gen: positive }),
@@ -62,12 +70,21 @@ export const UNARY: OpEntry[] = [
   unary({ op: 'elu', fn: (x) => lec.elu(x), tol: 'transcendental', gradGen: kinkFree }),
   unary({ op: 'leakyRelu', fn: (x) => lec.leakyRelu(x, 0.2), tol: 'elementwise', gradGen: kinkFree }),
   {
-    ...unary({ op: 'clip', fn: (x) => lec.clip(x, -0.5, 1.5), tol: 'exact', gradGen: cycle([-2, -0.3, 0.2, 1.2, 2, 0.9, -1, 1.7, 0.4, -0.45, 1.45, 3]), intError: false }),
+    ...unary({
+      op: 'clip',
+      fn: (x) => lec.clip(x, -0.5, 1.5),
+      tol: 'exact',
+      gradGen: cycle([-2, -0.3, 0.2, 1.2, 2, 0.9, -1, 1.7, 0.4, -0.45, 1.45, 3]),
+      intError: false,
+    }),
     errors: [{ name: 'min > max', fn: (c) => lec.clip(floats(c, [1]), 2, 1), error: ValueError, arg: 'min' }],
   },
   {
     ...unary({ op: 'isFinite', fn: lec.isFinite, tol: 'exact', notDifferentiable: 'returns an int32 mask', intError: false }),
-    forward: [...unaryForward(lec.isFinite, uniformIn(-3, 3)), { name: 'int32 is finite everywhere', inputs: [i32([5], intsIn(-9, 9))], fn: ([x]) => lec.isFinite(x) }],
+    forward: [
+      ...unaryForward(lec.isFinite, uniformIn(-3, 3)),
+      { name: 'int32 is finite everywhere', inputs: [i32([5], intsIn(-9, 9))], fn: ([x]) => lec.isFinite(x) },
+    ],
   },
 ];
 
@@ -106,7 +123,11 @@ export const BINARY: OpEntry[] = [
     ...binary({ op: 'pow', fn: lec.pow, tol: 'transcendental', genA: uniformIn(0.1, 3), genB: uniformIn(-3, 3) }),
     forward: [
       ...binaryForward(lec.pow, uniformIn(0.1, 3), uniformIn(-3, 3)),
-      { name: 'negative bases, integer exponents', inputs: [f([25], crossFirst([-2, -1.5, -1, -0.5, 0])), f([25], cycle([-2, -1, 0, 1, 3]))], fn: ([a, b]) => lec.pow(a, b) },
+      {
+        name: 'negative bases, integer exponents',
+        inputs: [f([25], crossFirst([-2, -1.5, -1, -0.5, 0])), f([25], cycle([-2, -1, 0, 1, 3]))],
+        fn: ([a, b]) => lec.pow(a, b),
+      },
     ],
   },
   binary({ op: 'maximum', fn: lec.maximum, tol: 'exact' }),

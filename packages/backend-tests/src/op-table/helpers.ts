@@ -1,6 +1,6 @@
 /** Builders for the families of cases every op of a kind gets. */
 import { BackendError, DTypeError, ShapeError, type Tensor, jsBackend, tensor } from '@lec/tensor';
-import { type Generator, SPECIAL_VALUES, type InputSpec, crossFirst, cycle, f, uniformIn } from '../inputs.js';
+import { type Generator, SPECIAL_VALUES, crossFirst, cycle, f, uniformIn } from '../inputs.js';
 import type { ToleranceKind } from '../tolerances.js';
 import type { CaseContext, ErrorCase, ForwardCase, GradCase } from './types.js';
 
@@ -25,16 +25,30 @@ export function unaryForward(fn: (x: Tensor) => Tensor, gen: Generator, specials
   const cases: ForwardCase[] = EDGE_SIZES.map((n) => ({ name: `size ${n}`, inputs: [f([n], gen)], fn: ([x]) => fn(x) }));
   cases.push({ name: 'matrix [7, 33]', inputs: [f([7, 33], gen)], fn: ([x]) => fn(x) });
   cases.push({ name: 'scalar []', inputs: [f([], gen)], fn: ([x]) => fn(x) });
-  if (specials) cases.push({ name: 'special values (NaN, ±Inf, ±0, denormals, ±1e38)', inputs: [f([SPECIAL_VALUES.length], cycle(SPECIAL_VALUES))], fn: ([x]) => fn(x) });
+  if (specials)
+    cases.push({
+      name: 'special values (NaN, ±Inf, ±0, denormals, ±1e38)',
+      inputs: [f([SPECIAL_VALUES.length], cycle(SPECIAL_VALUES))],
+      fn: ([x]) => fn(x),
+    });
   return cases;
 }
 
 /** Broadcasting shape pairs every binary op gets. */
 export const BROADCASTS: readonly (readonly [readonly number[], readonly number[]])[] = [
   [[2, 3], [3]],
-  [[4, 1], [1, 5]],
-  [[3, 1, 5], [4, 1]],
-  [[2, 1, 3], [2, 4, 1]],
+  [
+    [4, 1],
+    [1, 5],
+  ],
+  [
+    [3, 1, 5],
+    [4, 1],
+  ],
+  [
+    [2, 1, 3],
+    [2, 4, 1],
+  ],
   [[], [17]],
   [[17], []],
   [[0, 3], [3]],
@@ -42,17 +56,37 @@ export const BROADCASTS: readonly (readonly [readonly number[], readonly number[
 ];
 
 /** Elementwise binary cases: edge sizes, broadcasting, number operands and a cross product of specials. */
-export function binaryForward(fn: (a: Tensor | number, b: Tensor | number) => Tensor, genA: Generator, genB: Generator, options: { specials?: boolean; tol?: ToleranceKind } = {}): ForwardCase[] {
+export function binaryForward(
+  fn: (a: Tensor | number, b: Tensor | number) => Tensor,
+  genA: Generator,
+  genB: Generator,
+  options: { specials?: boolean; tol?: ToleranceKind } = {},
+): ForwardCase[] {
   const tol = options.tol;
-  const cases: ForwardCase[] = EDGE_SIZES.map((n) => ({ name: `size ${n}`, inputs: [f([n], genA), f([n], genB)], fn: ([a, b]) => fn(a, b), tol }));
+  const cases: ForwardCase[] = EDGE_SIZES.map((n) => ({
+    name: `size ${n}`,
+    inputs: [f([n], genA), f([n], genB)],
+    fn: ([a, b]) => fn(a, b),
+    tol,
+  }));
   for (const [sa, sb] of BROADCASTS) {
-    cases.push({ name: `broadcast [${sa.join(', ')}] with [${sb.join(', ')}]`, inputs: [f(sa, genA), f(sb, genB)], fn: ([a, b]) => fn(a, b), tol });
+    cases.push({
+      name: `broadcast [${sa.join(', ')}] with [${sb.join(', ')}]`,
+      inputs: [f(sa, genA), f(sb, genB)],
+      fn: ([a, b]) => fn(a, b),
+      tol,
+    });
   }
   cases.push({ name: 'number as b', inputs: [f([5], genA)], fn: ([a]) => fn(a, 1.5), tol });
   cases.push({ name: 'number as a', inputs: [f([5], genB)], fn: ([b]) => fn(1.5, b), tol });
   if (options.specials ?? true) {
     const n = SPECIAL_VALUES.length * SPECIAL_VALUES.length;
-    cases.push({ name: 'special values, every pair', inputs: [f([n], crossFirst(SPECIAL_VALUES)), f([n], cycle(SPECIAL_VALUES))], fn: ([a, b]) => fn(a, b), tol });
+    cases.push({
+      name: 'special values, every pair',
+      inputs: [f([n], crossFirst(SPECIAL_VALUES)), f([n], cycle(SPECIAL_VALUES))],
+      fn: ([a, b]) => fn(a, b),
+      tol,
+    });
   }
   return cases;
 }
@@ -81,7 +115,13 @@ export function binaryErrors(op: string, fn: (a: Tensor, b: Tensor) => unknown):
   return [
     { name: 'shapes that do not broadcast', fn: (c) => fn(floats(c, [1, 2, 3]), floats(c, [1, 2, 3, 4])), error: ShapeError, arg: 'b', op },
     { name: 'mixed dtypes', fn: (c) => fn(floats(c, [1, 2]), ints(c, [1, 2])), error: DTypeError, arg: 'b', op },
-    { name: 'mixed backends', fn: (c) => fn(floats(c, [1, 2]), tensor([1, 2], undefined, { backend: jsBackend() })), error: BackendError, arg: 'b', op },
+    {
+      name: 'mixed backends',
+      fn: (c) => fn(floats(c, [1, 2]), tensor([1, 2], undefined, { backend: jsBackend() })),
+      error: BackendError,
+      arg: 'b',
+      op,
+    },
   ];
 }
 

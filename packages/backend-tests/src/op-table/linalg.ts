@@ -45,11 +45,31 @@ const matmulForward: ForwardCase[] = [
     [true, true],
   ].map(([ta, tb]) => mmCase({ m: 33, n: 17, k: 65, ta, tb })),
   { name: 'batch [2, 3] times one matrix', inputs: [f([2, 3, 4, 5]), f([5, 6])], fn: ([a, b]) => lec.matmul(a, b), tol: { reduction: 5 } },
-  { name: 'batch broadcast [2, 1] with [3]', inputs: [f([2, 1, 3, 4]), f([3, 4, 5])], fn: ([a, b]) => lec.matmul(a, b), tol: { reduction: 4 } },
+  {
+    name: 'batch broadcast [2, 1] with [3]',
+    inputs: [f([2, 1, 3, 4]), f([3, 4, 5])],
+    fn: ([a, b]) => lec.matmul(a, b),
+    tol: { reduction: 4 },
+  },
   { name: 'one matrix times a batch', inputs: [f([3, 4]), f([2, 4, 5])], fn: ([a, b]) => lec.matmul(a, b), tol: { reduction: 4 } },
-  { name: 'batched aᵀ·bᵀ', inputs: [f([2, 5, 3]), f([2, 4, 5])], fn: ([a, b]) => lec.matmul(a, b, { transposeA: true, transposeB: true }), tol: { reduction: 5 } },
-  { name: 'batch aᵀ times one matrix', inputs: [f([2, 5, 3]), f([5, 4])], fn: ([a, b]) => lec.matmul(a, b, { transposeA: true }), tol: { reduction: 5 } },
-  { name: 'special values propagate', inputs: [f([4, 7], cycle(SPECIAL_VALUES)), f([7, 3])], fn: ([a, b]) => lec.matmul(a, b), tol: { reduction: 7 } },
+  {
+    name: 'batched aᵀ·bᵀ',
+    inputs: [f([2, 5, 3]), f([2, 4, 5])],
+    fn: ([a, b]) => lec.matmul(a, b, { transposeA: true, transposeB: true }),
+    tol: { reduction: 5 },
+  },
+  {
+    name: 'batch aᵀ times one matrix',
+    inputs: [f([2, 5, 3]), f([5, 4])],
+    fn: ([a, b]) => lec.matmul(a, b, { transposeA: true }),
+    tol: { reduction: 5 },
+  },
+  {
+    name: 'special values propagate',
+    inputs: [f([4, 7], cycle(SPECIAL_VALUES)), f([7, 3])],
+    fn: ([a, b]) => lec.matmul(a, b),
+    tol: { reduction: 7 },
+  },
 ];
 
 const matmulGrad: GradCase[] = [
@@ -117,8 +137,18 @@ export const LINALG: OpEntry[] = [
     errors: [
       { name: "rank-1 'a'", fn: (c) => lec.matmul(floats(c, [1, 2]), floats(c, [1, 2], [2, 1])), error: ShapeError, arg: 'a' },
       { name: "rank-1 'b'", fn: (c) => lec.matmul(floats(c, [1, 2], [1, 2]), floats(c, [1, 2])), error: ShapeError, arg: 'b' },
-      { name: 'inner dimensions differ', fn: (c) => lec.matmul(floats(c, [1, 2, 3, 4, 5, 6], [2, 3]), floats(c, [1, 2, 3, 4, 5, 6, 7, 8], [4, 2])), error: ShapeError, arg: 'b' },
-      { name: 'batches that do not broadcast', fn: (c) => lec.matmul(lec.zeros([2, 3, 4], { dtype: c.dtype }), lec.zeros([3, 4, 5], { dtype: c.dtype })), error: ShapeError, arg: 'b' },
+      {
+        name: 'inner dimensions differ',
+        fn: (c) => lec.matmul(floats(c, [1, 2, 3, 4, 5, 6], [2, 3]), floats(c, [1, 2, 3, 4, 5, 6, 7, 8], [4, 2])),
+        error: ShapeError,
+        arg: 'b',
+      },
+      {
+        name: 'batches that do not broadcast',
+        fn: (c) => lec.matmul(lec.zeros([2, 3, 4], { dtype: c.dtype }), lec.zeros([3, 4, 5], { dtype: c.dtype })),
+        error: ShapeError,
+        arg: 'b',
+      },
       { name: 'mixed dtypes', fn: (c) => lec.matmul(floats(c, [1], [1, 1]), ints(c, [1], [1, 1])), error: DTypeError, arg: 'b' },
       { name: 'int32 operands', fn: (c) => lec.matmul(ints(c, [1], [1, 1]), ints(c, [1], [1, 1])), error: DTypeError, arg: 'a' },
     ],
@@ -126,7 +156,12 @@ export const LINALG: OpEntry[] = [
   {
     op: 'spmm',
     tol: 'elementwise',
-    forward: [spmmCase('[5, 7] with 12 entries, n 3', small, 3), spmmCase('[17, 16] with duplicates, n 5', odd, 5), spmmCase('[1000, 1000] with 3000 entries, n 4', large, 4), spmmCase('no entries', empty, 2)],
+    forward: [
+      spmmCase('[5, 7] with 12 entries, n 3', small, 3),
+      spmmCase('[17, 16] with duplicates, n 5', odd, 5),
+      spmmCase('[1000, 1000] with 3000 entries, n 4', large, 4),
+      spmmCase('no entries', empty, 2),
+    ],
     grad: [
       {
         name: '[4, 3] with 7 entries',
@@ -153,13 +188,32 @@ export const LINALG: OpEntry[] = [
     ],
     grad: [
       { name: 'int32 labels', inputs: [f([3, 4]), i32([3], cycle([2, 0, 3]))], fn: ([z, y]) => lec.softmaxCrossEntropy(z, y) },
-      { name: 'soft targets (both differentiable)', inputs: [f([3, 4]), f([3, 4], uniformIn(0, 1))], fn: ([z, p]) => lec.softmaxCrossEntropy(z, p) },
+      {
+        name: 'soft targets (both differentiable)',
+        inputs: [f([3, 4]), f([3, 4], uniformIn(0, 1))],
+        fn: ([z, p]) => lec.softmaxCrossEntropy(z, p),
+      },
     ],
     errors: [
       { name: "rank-1 'logits'", fn: (c) => lec.softmaxCrossEntropy(floats(c, [1, 2]), ints(c, [0])), error: ShapeError, arg: 'logits' },
-      { name: "'labels' of the wrong length", fn: (c) => lec.softmaxCrossEntropy(floats(c, [1, 2], [1, 2]), ints(c, [0, 1])), error: ShapeError, arg: 'labels' },
-      { name: "float 'labels' of the wrong shape", fn: (c) => lec.softmaxCrossEntropy(floats(c, [1, 2], [1, 2]), floats(c, [1, 0, 0], [1, 3])), error: ShapeError, arg: 'labels' },
-      { name: "int32 'logits'", fn: (c) => lec.softmaxCrossEntropy(ints(c, [1, 2], [1, 2]), ints(c, [0])), error: DTypeError, arg: 'logits' },
+      {
+        name: "'labels' of the wrong length",
+        fn: (c) => lec.softmaxCrossEntropy(floats(c, [1, 2], [1, 2]), ints(c, [0, 1])),
+        error: ShapeError,
+        arg: 'labels',
+      },
+      {
+        name: "float 'labels' of the wrong shape",
+        fn: (c) => lec.softmaxCrossEntropy(floats(c, [1, 2], [1, 2]), floats(c, [1, 0, 0], [1, 3])),
+        error: ShapeError,
+        arg: 'labels',
+      },
+      {
+        name: "int32 'logits'",
+        fn: (c) => lec.softmaxCrossEntropy(ints(c, [1, 2], [1, 2]), ints(c, [0])),
+        error: DTypeError,
+        arg: 'logits',
+      },
     ],
   },
   {

@@ -38,14 +38,24 @@ export const MOVEMENT: OpEntry[] = [
       { name: 'int32', inputs: [i32([3, 4], intsIn(-9, 9))], fn: ([x]) => lec.transpose(x) },
     ],
     grad: [{ name: '[2, 3, 4] perm [2, 0, 1]', inputs: [f([2, 3, 4])], fn: ([x]) => lec.transpose(x, [2, 0, 1]) }],
-    errors: [{ name: 'not a permutation', fn: (c) => lec.transpose(floats(c, [1, 2, 3, 4], [2, 2]), [0, 0]), error: ValueError, arg: 'perm' }],
+    errors: [
+      { name: 'not a permutation', fn: (c) => lec.transpose(floats(c, [1, 2, 3, 4], [2, 2]), [0, 0]), error: ValueError, arg: 'perm' },
+    ],
   },
   {
     op: 'permute',
     tol: 'move',
     forward: [{ name: '[2, 3, 4] perm [1, 2, 0]', inputs: [f([2, 3, 4])], fn: ([x]) => lec.permute(x, [1, 2, 0]) }],
     grad: [{ name: '[2, 3, 2] perm [1, 2, 0]', inputs: [f([2, 3, 2])], fn: ([x]) => lec.permute(x, [1, 2, 0]) }],
-    errors: [{ name: 'too few axes', fn: (c) => lec.permute(floats(c, [1, 2, 3, 4], [2, 2]), [0]), error: ValueError, arg: 'perm', op: 'transpose' }],
+    errors: [
+      {
+        name: 'too few axes',
+        fn: (c) => lec.permute(floats(c, [1, 2, 3, 4], [2, 2]), [0]),
+        error: ValueError,
+        arg: 'perm',
+        op: 'transpose',
+      },
+    ],
   },
   {
     op: 'slice',
@@ -73,7 +83,12 @@ export const MOVEMENT: OpEntry[] = [
     ],
     grad: [{ name: 'axis 1', inputs: [f([2, 1]), f([2, 3])], fn: (xs) => lec.concat(xs, 1) }],
     errors: [
-      { name: 'mismatched shapes', fn: (c) => lec.concat([floats(c, [1, 2], [1, 2]), floats(c, [1, 2, 3], [1, 3])], 0), error: ShapeError, arg: 'xs[1]' },
+      {
+        name: 'mismatched shapes',
+        fn: (c) => lec.concat([floats(c, [1, 2], [1, 2]), floats(c, [1, 2, 3], [1, 3])], 0),
+        error: ShapeError,
+        arg: 'xs[1]',
+      },
       { name: 'no tensors', fn: () => lec.concat([]), error: ValueError, arg: 'xs' },
       { name: 'mixed dtypes', fn: (c) => lec.concat([floats(c, [1]), ints(c, [1])]), error: DTypeError, arg: 'xs[1]' },
     ],
@@ -89,7 +104,13 @@ export const MOVEMENT: OpEntry[] = [
     grad: [{ name: 'axis 1', inputs: [f([2, 3]), f([2, 3])], fn: (xs) => lec.stack(xs, 1) }],
     errors: [
       { name: 'no tensors', fn: () => lec.stack([]), error: ValueError, arg: 'xs' },
-      { name: 'mismatched shapes', fn: (c) => lec.stack([floats(c, [1, 2]), floats(c, [1, 2, 3])]), error: ShapeError, arg: 'xs[1]', op: 'concat' },
+      {
+        name: 'mismatched shapes',
+        fn: (c) => lec.stack([floats(c, [1, 2]), floats(c, [1, 2, 3])]),
+        error: ShapeError,
+        arg: 'xs[1]',
+        op: 'concat',
+      },
     ],
   },
   {
@@ -129,13 +150,72 @@ export const MOVEMENT: OpEntry[] = [
     op: 'pad',
     tol: 'move',
     forward: [
-      { name: 'both sides of [3, 5]', inputs: [f([3, 5])], fn: ([x]) => lec.pad(x, [[1, 2], [0, 3]]) },
-      { name: 'constant -Inf, NHWC spatial', inputs: [f([1, 3, 3, 2])], fn: ([x]) => lec.pad(x, [[0, 0], [1, 1], [2, 0], [0, 0]], -Infinity) },
-      { name: 'empty input', inputs: [f([0, 2])], fn: ([x]) => lec.pad(x, [[1, 1], [1, 1]], 7) },
+      {
+        name: 'both sides of [3, 5]',
+        inputs: [f([3, 5])],
+        fn: ([x]) =>
+          lec.pad(x, [
+            [1, 2],
+            [0, 3],
+          ]),
+      },
+      {
+        name: 'constant -Inf, NHWC spatial',
+        inputs: [f([1, 3, 3, 2])],
+        fn: ([x]) =>
+          lec.pad(
+            x,
+            [
+              [0, 0],
+              [1, 1],
+              [2, 0],
+              [0, 0],
+            ],
+            -Infinity,
+          ),
+      },
+      {
+        name: 'empty input',
+        inputs: [f([0, 2])],
+        fn: ([x]) =>
+          lec.pad(
+            x,
+            [
+              [1, 1],
+              [1, 1],
+            ],
+            7,
+          ),
+      },
       { name: 'no padding', inputs: [f([4])], fn: ([x]) => lec.pad(x, [[0, 0]]) },
     ],
-    grad: [{ name: 'both sides', inputs: [f([2, 3])], fn: ([x]) => lec.pad(x, [[1, 0], [2, 1]], 0.5) }],
-    errors: [{ name: 'wrong number of pairs', fn: (c) => lec.pad(floats(c, [1, 2]), [[1, 1], [1, 1]]), error: ShapeError, arg: 'paddings' }],
+    grad: [
+      {
+        name: 'both sides',
+        inputs: [f([2, 3])],
+        fn: ([x]) =>
+          lec.pad(
+            x,
+            [
+              [1, 0],
+              [2, 1],
+            ],
+            0.5,
+          ),
+      },
+    ],
+    errors: [
+      {
+        name: 'wrong number of pairs',
+        fn: (c) =>
+          lec.pad(floats(c, [1, 2]), [
+            [1, 1],
+            [1, 1],
+          ]),
+        error: ShapeError,
+        arg: 'paddings',
+      },
+    ],
   },
   {
     op: 'broadcastTo',
@@ -172,12 +252,29 @@ export const MOVEMENT: OpEntry[] = [
     forward: [
       { name: 'repeated indices add up', inputs: [i32([9], intsIn(0, 3)), f([9, 5])], fn: ([i, u]) => lec.scatterAdd([4, 5], i, u) },
       { name: 'axis 1', inputs: [i32([6], intsIn(0, 2)), f([2, 6, 3])], fn: ([i, u]) => lec.scatterAdd([2, 3, 3], i, u, 1) },
-      { name: '1000 updates into 17 slots', inputs: [i32([1000], intsIn(0, 16)), f([1000])], fn: ([i, u]) => lec.scatterAdd([17], i, u), tol: { reduction: 100 } },
+      {
+        name: '1000 updates into 17 slots',
+        inputs: [i32([1000], intsIn(0, 16)), f([1000])],
+        fn: ([i, u]) => lec.scatterAdd([17], i, u),
+        tol: { reduction: 100 },
+      },
       { name: 'no updates', inputs: [i32([0], intsIn(0, 2)), f([0, 2])], fn: ([i, u]) => lec.scatterAdd([3, 2], i, u) },
     ],
-    grad: [{ name: 'repeated indices', inputs: [i32([5], cycle([0, 2, 0, 1, 2])), f([5, 2])], fn: ([i, u]) => lec.scatterAdd([3, 2], i, u), wrt: [1] }],
+    grad: [
+      {
+        name: 'repeated indices',
+        inputs: [i32([5], cycle([0, 2, 0, 1, 2])), f([5, 2])],
+        fn: ([i, u]) => lec.scatterAdd([3, 2], i, u),
+        wrt: [1],
+      },
+    ],
     errors: [
-      { name: 'updates of the wrong shape', fn: (c) => lec.scatterAdd([3], ints(c, [0, 1]), floats(c, [1, 2, 3])), error: ShapeError, arg: 'updates' },
+      {
+        name: 'updates of the wrong shape',
+        fn: (c) => lec.scatterAdd([3], ints(c, [0, 1]), floats(c, [1, 2, 3])),
+        error: ShapeError,
+        arg: 'updates',
+      },
       { name: 'float indices', fn: (c) => lec.scatterAdd([3], floats(c, [0]), floats(c, [1])), error: DTypeError, arg: 'indices' },
     ],
   },
@@ -188,9 +285,15 @@ export const MOVEMENT: OpEntry[] = [
       { name: 'same shapes, 1031', inputs: [i32([1031], intsIn(0, 1)), f([1031]), f([1031])], fn: ([c, a, b]) => lec.where(c, a, b) },
       { name: 'all three broadcast', inputs: [i32([3, 1], intsIn(0, 1)), f([1, 4]), f([])], fn: ([c, a, b]) => lec.where(c, a, b) },
       { name: 'number operand', inputs: [i32([5], intsIn(0, 1)), f([5])], fn: ([c, a]) => lec.where(c, a, -2) },
-      { name: 'special values', inputs: [i32([S], intsIn(0, 1)), f([S], specials), f([S], cycle([...SPECIAL_VALUES].reverse()))], fn: ([c, a, b]) => lec.where(c, a, b) },
+      {
+        name: 'special values',
+        inputs: [i32([S], intsIn(0, 1)), f([S], specials), f([S], cycle([...SPECIAL_VALUES].reverse()))],
+        fn: ([c, a, b]) => lec.where(c, a, b),
+      },
     ],
-    grad: [{ name: 'broadcast', inputs: [i32([3, 4], intsIn(0, 1)), f([3, 4]), f([4])], fn: ([c, a, b]) => lec.where(c, a, b), wrt: [1, 2] }],
+    grad: [
+      { name: 'broadcast', inputs: [i32([3, 4], intsIn(0, 1)), f([3, 4]), f([4])], fn: ([c, a, b]) => lec.where(c, a, b), wrt: [1, 2] },
+    ],
     errors: [
       { name: 'float cond', fn: (c) => lec.where(floats(c, [1]), floats(c, [1]), floats(c, [2])), error: DTypeError, arg: 'cond' },
       { name: 'shapes that do not broadcast', fn: (c) => lec.where(ints(c, [1, 0, 1]), floats(c, [1, 2]), 0), error: ShapeError, arg: 'a' },
@@ -200,10 +303,25 @@ export const MOVEMENT: OpEntry[] = [
     op: 'cast',
     tol: 'exact',
     forward: [
-      { name: 'float to int32 truncates', inputs: [f([17], cycle([-2.7, -1.5, -0.5, -0, 0.5, 1.5, 2.7, 1e9, -1e9, 3, 5.99]))], fn: ([x]) => lec.cast(x, 'int32') },
+      {
+        name: 'float to int32 truncates',
+        inputs: [f([17], cycle([-2.7, -1.5, -0.5, -0, 0.5, 1.5, 2.7, 1e9, -1e9, 3, 5.99]))],
+        fn: ([x]) => lec.cast(x, 'int32'),
+      },
       { name: 'int32 to float', inputs: [i32([1031], intsIn(-1000, 1000))], fn: ([x], c) => lec.cast(x, c.dtype) },
-      { name: 'float to float64 and back', inputs: [f([16])], fn: ([x], c) => lec.cast(lec.cast(x, 'float64'), c.dtype), needsFloat64: true },
-      { name: 'float64 to float32 rounds', inputs: [f([9], uniformIn(-1e3, 1e3))], fn: ([x]) => lec.cast(lec.cast(x, 'float64'), 'float32'), tol: 'elementwise', needsFloat64: true },
+      {
+        name: 'float to float64 and back',
+        inputs: [f([16])],
+        fn: ([x], c) => lec.cast(lec.cast(x, 'float64'), c.dtype),
+        needsFloat64: true,
+      },
+      {
+        name: 'float64 to float32 rounds',
+        inputs: [f([9], uniformIn(-1e3, 1e3))],
+        fn: ([x]) => lec.cast(lec.cast(x, 'float64'), 'float32'),
+        tol: 'elementwise',
+        needsFloat64: true,
+      },
     ],
     grad: [
       {
@@ -234,9 +352,17 @@ export const MOVEMENT: OpEntry[] = [
     op: 'toBackend',
     tol: 'move',
     forward: [
-      { name: 'round trip through another backend', inputs: [f([S], specials)], fn: ([x], c) => lec.toBackend(lec.toBackend(x, jsBackend()), c.backend) },
+      {
+        name: 'round trip through another backend',
+        inputs: [f([S], specials)],
+        fn: ([x], c) => lec.toBackend(lec.toBackend(x, jsBackend()), c.backend),
+      },
       { name: 'to the same backend is the same tensor', inputs: [f([3])], fn: ([x], c) => lec.toBackend(x, c.backend) },
-      { name: 'int32 round trip', inputs: [i32([5], intsIn(-9, 9))], fn: ([x], c) => lec.toBackend(lec.toBackend(x, f64Backend()), c.backend) },
+      {
+        name: 'int32 round trip',
+        inputs: [i32([5], intsIn(-9, 9))],
+        fn: ([x], c) => lec.toBackend(lec.toBackend(x, f64Backend()), c.backend),
+      },
     ],
     grad: { notDifferentiable: 'copies values between backends; not recorded on the tape' },
   },

@@ -36,11 +36,21 @@ const transcendentalTol: TolFor = (k) => ({ rtol: Math.max(1e-4, reductionRtol(k
 /** Cases of a reduction r(x, axis, {keepDims}) over every length, axis pattern and special row. */
 function reduceForward(r: Reduce, tol: TolFor, options: { empty?: boolean; gen?: ReturnType<typeof uniformIn> } = {}): ForwardCase[] {
   const gen = options.gen ?? uniformIn(-1, 1);
-  const cases: ForwardCase[] = REDUCTION_LENGTHS.map((k) => ({ name: `last axis of [3, ${k}]`, inputs: [f([3, k], gen)], fn: ([x]) => r(x, -1), tol: tol(k) }));
+  const cases: ForwardCase[] = REDUCTION_LENGTHS.map((k) => ({
+    name: `last axis of [3, ${k}]`,
+    inputs: [f([3, k], gen)],
+    fn: ([x]) => r(x, -1),
+    tol: tol(k),
+  }));
   cases.push(
     { name: 'all axes of [4, 5, 6]', inputs: [f([4, 5, 6], gen)], fn: ([x]) => r(x), tol: tol(120) },
     { name: 'axis 0 of [17, 5]', inputs: [f([17, 5], gen)], fn: ([x]) => r(x, 0), tol: tol(17) },
-    { name: 'axes [0, 2] of [3, 4, 5], keepDims', inputs: [f([3, 4, 5], gen)], fn: ([x]) => r(x, [0, 2], { keepDims: true }), tol: tol(15) },
+    {
+      name: 'axes [0, 2] of [3, 4, 5], keepDims',
+      inputs: [f([3, 4, 5], gen)],
+      fn: ([x]) => r(x, [0, 2], { keepDims: true }),
+      tol: tol(15),
+    },
     { name: 'middle axis of [2, 1000, 3]', inputs: [f([2, 1000, 3], gen)], fn: ([x]) => r(x, 1), tol: tol(1000) },
     { name: 'scalar []', inputs: [f([], gen)], fn: ([x]) => r(x), tol: tol(1) },
     { name: 'special rows (NaN, ±Inf, ±1e38, denormals, ±0)', inputs: [f([8, 4], cycle(SPECIAL_ROWS))], fn: ([x]) => r(x, 1), tol: tol(4) },
@@ -63,7 +73,7 @@ function reduceGrad(r: Reduce, gen = uniformIn(-1, 1)): GradCase[] {
   ];
 }
 
-function axisErrors(op: string, r: Reduce, float = false): ErrorCase[] {
+function axisErrors(r: Reduce, float = false): ErrorCase[] {
   const errors: ErrorCase[] = [
     { name: 'axis out of range', fn: (c) => r(floats(c, [1, 2, 3, 4], [2, 2]), 2), error: ValueError, arg: 'axis' },
     { name: 'repeated axis', fn: (c) => r(floats(c, [1, 2, 3, 4], [2, 2]), [1, 1]), error: ValueError, arg: 'axis' },
@@ -72,7 +82,12 @@ function axisErrors(op: string, r: Reduce, float = false): ErrorCase[] {
   return errors;
 }
 
-const emptyError = (r: Reduce): ErrorCase => ({ name: 'empty reduction (no identity)', fn: (c) => r(floats(c, [], [2, 0]), 1), error: ValueError, arg: 'x' });
+const emptyError = (r: Reduce): ErrorCase => ({
+  name: 'empty reduction (no identity)',
+  fn: (c) => r(floats(c, [], [2, 0]), 1),
+  error: ValueError,
+  arg: 'x',
+});
 
 const logSumExp: Reduce = (x, axis, o) => lec.logSumExp(x, axis, o);
 const variance: Reduce = (x, axis, o) => lec.variance(x, axis, o);
@@ -88,7 +103,11 @@ function argEntry(op: 'argmax' | 'argmin', fn: (x: Tensor, axis?: number) => Ten
       ...REDUCTION_LENGTHS.map((k): ForwardCase => ({ name: `last axis of [3, ${k}]`, inputs: [f([3, k])], fn: ([x]) => fn(x) })),
       { name: 'axis 0 of [17, 5]', inputs: [f([17, 5])], fn: ([x]) => fn(x, 0) },
       { name: 'ties take the first', inputs: [f([6, 5], intsIn(-1, 1))], fn: ([x]) => fn(x) },
-      { name: 'NaN wins; ±Inf', inputs: [f([4, 4], cycle([1, 3, 3, 2, NaN, 1, NaN, 2, 2, 2, 2, 2, -Infinity, -Infinity, -1e38, Infinity]))], fn: ([x]) => fn(x) },
+      {
+        name: 'NaN wins; ±Inf',
+        inputs: [f([4, 4], cycle([1, 3, 3, 2, NaN, 1, NaN, 2, 2, 2, 2, 2, -Infinity, -Infinity, -1e38, Infinity]))],
+        fn: ([x]) => fn(x),
+      },
       { name: 'special rows', inputs: [f([8, 4], cycle(SPECIAL_ROWS))], fn: ([x]) => fn(x) },
     ],
     grad: { notDifferentiable: 'returns int32 indices' },
@@ -105,9 +124,15 @@ function softmaxEntry(op: 'softmax' | 'logSoftmax', fn: (x: Tensor, axis?: numbe
     op,
     tol: 'transcendental',
     forward: [
-      ...REDUCTION_LENGTHS.map((k): ForwardCase => ({ name: `last axis of [3, ${k}]`, inputs: [f([3, k], uniformIn(-5, 5))], fn: ([x]) => fn(x), tol: tol(k) })),
+      ...REDUCTION_LENGTHS.map(
+        (k): ForwardCase => ({ name: `last axis of [3, ${k}]`, inputs: [f([3, k], uniformIn(-5, 5))], fn: ([x]) => fn(x), tol: tol(k) }),
+      ),
       { name: 'axis 0 of [17, 5]', inputs: [f([17, 5], uniformIn(-5, 5))], fn: ([x]) => fn(x, 0) },
-      { name: 'large logits (±80, ±1e4)', inputs: [f([3, 4], cycle([80, -80, 79, 0, 1e4, -1e4, 1e4, 9999, -50, -60, -70, -80]))], fn: ([x]) => fn(x) },
+      {
+        name: 'large logits (±80, ±1e4)',
+        inputs: [f([3, 4], cycle([80, -80, 79, 0, 1e4, -1e4, 1e4, 9999, -50, -60, -70, -80]))],
+        fn: ([x]) => fn(x),
+      },
       { name: '-1e9 masks stay finite', inputs: [f([4, 4], cycle(MASK_ROWS))], fn: ([x]) => fn(x) },
       { name: 'special rows', inputs: [f([8, 4], cycle(SPECIAL_ROWS))], fn: ([x]) => fn(x) },
     ],
@@ -126,26 +151,61 @@ export const REDUCTIONS: OpEntry[] = [
   {
     op: 'sum',
     tol: 'elementwise',
-    forward: [...reduceForward(lec.sum, reductionTol, { empty: true }), { name: 'int32 input', inputs: [i32([4, 5], intsIn(-100, 100))], fn: ([x]) => lec.sum(x, 1), tol: 'exact' }],
+    forward: [
+      ...reduceForward(lec.sum, reductionTol, { empty: true }),
+      { name: 'int32 input', inputs: [i32([4, 5], intsIn(-100, 100))], fn: ([x]) => lec.sum(x, 1), tol: 'exact' },
+    ],
     grad: reduceGrad(lec.sum),
-    errors: axisErrors('sum', lec.sum),
+    errors: axisErrors(lec.sum),
   },
-  { op: 'mean', tol: 'elementwise', forward: reduceForward(lec.mean, reductionTol, { empty: true }), grad: reduceGrad(lec.mean), errors: axisErrors('mean', lec.mean, true) },
-  { op: 'max', tol: 'exact', forward: reduceForward(lec.max, exactTol), grad: reduceGrad(lec.max, distinct(0.1)), errors: [...axisErrors('max', lec.max), emptyError(lec.max)] },
-  { op: 'min', tol: 'exact', forward: reduceForward(lec.min, exactTol), grad: reduceGrad(lec.min, distinct(0.1)), errors: [...axisErrors('min', lec.min), emptyError(lec.min)] },
+  {
+    op: 'mean',
+    tol: 'elementwise',
+    forward: reduceForward(lec.mean, reductionTol, { empty: true }),
+    grad: reduceGrad(lec.mean),
+    errors: axisErrors(lec.mean, true),
+  },
+  {
+    op: 'max',
+    tol: 'exact',
+    forward: reduceForward(lec.max, exactTol),
+    grad: reduceGrad(lec.max, distinct(0.1)),
+    errors: [...axisErrors(lec.max), emptyError(lec.max)],
+  },
+  {
+    op: 'min',
+    tol: 'exact',
+    forward: reduceForward(lec.min, exactTol),
+    grad: reduceGrad(lec.min, distinct(0.1)),
+    errors: [...axisErrors(lec.min), emptyError(lec.min)],
+  },
   {
     op: 'logSumExp',
     tol: 'transcendental',
-    forward: [...reduceForward(logSumExp, transcendentalTol, { gen: uniformIn(-5, 5) }), { name: '-1e9 masks', inputs: [f([4, 4], cycle(MASK_ROWS))], fn: ([x]) => logSumExp(x, 1) }],
+    forward: [
+      ...reduceForward(logSumExp, transcendentalTol, { gen: uniformIn(-5, 5) }),
+      { name: '-1e9 masks', inputs: [f([4, 4], cycle(MASK_ROWS))], fn: ([x]) => logSumExp(x, 1) },
+    ],
     grad: reduceGrad(logSumExp),
-    errors: axisErrors('logSumExp', logSumExp, true),
+    errors: axisErrors(logSumExp, true),
   },
   {
     op: 'variance',
     tol: 'elementwise',
-    forward: [...reduceForward(variance, reductionTol), { name: 'correction 1, axis 1 of [5, 17]', inputs: [f([5, 17])], fn: ([x]) => varianceUnbiased(x, 1), tol: { reduction: 17 } }],
+    forward: [
+      ...reduceForward(variance, reductionTol),
+      { name: 'correction 1, axis 1 of [5, 17]', inputs: [f([5, 17])], fn: ([x]) => varianceUnbiased(x, 1), tol: { reduction: 17 } },
+    ],
     grad: [...reduceGrad(variance), { name: 'correction 1', inputs: [f([3, 4])], fn: ([x]) => varianceUnbiased(x, 1) }],
-    errors: [...axisErrors('variance', variance, true), { name: 'correction too large', fn: (c) => lec.variance(floats(c, [1, 2]), 0, { correction: 2 }), error: ValueError, arg: 'correction' }],
+    errors: [
+      ...axisErrors(variance, true),
+      {
+        name: 'correction too large',
+        fn: (c) => lec.variance(floats(c, [1, 2]), 0, { correction: 2 }),
+        error: ValueError,
+        arg: 'correction',
+      },
+    ],
   },
   argEntry('argmax', argmax),
   argEntry('argmin', argmin),

@@ -183,7 +183,7 @@ export async function runRegistered(onResult?: (r: TestResult) => void): Promise
       }
       const name = [...names, child.name].join(' > ');
       if (skipAll || child.skip || child.todo || !child.fn) {
-        emit({ name, state: 'skip', note: child.todo ? 'todo' : undefined, ms: 0 });
+        emit({ name, state: 'skip', note: child.todo ? 'todo' : /\[skipped: (.*)\]$/s.exec(child.name)?.[1], ms: 0 });
         continue;
       }
       if (setupError) {
