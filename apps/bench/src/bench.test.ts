@@ -38,7 +38,8 @@ function fakeImpl(name: string, wrong: boolean, calls: { run: number }): Impl {
     notes: [],
     async setup() {},
     gemm: (p: GemmProblem, a, b) => runner(() => gemmRef(p, a, b)),
-    conv2d: (p: ConvProblem, pass, x, y) => runner(() => (pass === 'forward' ? conv2dRef : pass === 'backpropInput' ? conv2dBackpropInputRef : conv2dBackpropFilterRef)(p, x, y)),
+    conv2d: (p: ConvProblem, pass, x, y) =>
+      runner(() => (pass === 'forward' ? conv2dRef : pass === 'backpropInput' ? conv2dBackpropInputRef : conv2dBackpropFilterRef)(p, x, y)),
     dispose() {},
   };
 }
@@ -88,7 +89,15 @@ describe('bench run', () => {
       { family: 'fake-right', create: () => [fakeImpl('fake-right', false, rightCalls)] },
     ];
     let printed = '';
-    const report = await runBench({ suites: ['gemm', 'conv'], quick: true, tiny: true, threads: 1, implFactories: factories, progress: 'silent', print: (t) => (printed += t) });
+    const report = await runBench({
+      suites: ['gemm', 'conv'],
+      quick: true,
+      tiny: true,
+      threads: 1,
+      implFactories: factories,
+      progress: 'silent',
+      print: (t) => (printed += t),
+    });
     const wrong = report.results.filter((r) => r.impl === 'fake-wrong');
     const right = report.results.filter((r) => r.impl === 'fake-right');
     expect(wrong.length).toBeGreaterThan(0);
@@ -106,8 +115,12 @@ describe('bench run', () => {
   }, 60_000);
 
   it('rejects unknown suites and backends with the available names', async () => {
-    await expect(runBench({ suites: ['nope'], quick: true, tiny: true, threads: 1, progress: 'silent', print: () => {} })).rejects.toThrow(/unknown suite 'nope'; available: peak, gemm, conv/);
-    await expect(runBench({ suites: ['gemm'], quick: true, tiny: true, threads: 1, backends: ['nope'], progress: 'silent', print: () => {} })).rejects.toThrow(/matches no impl/);
+    await expect(runBench({ suites: ['nope'], quick: true, tiny: true, threads: 1, progress: 'silent', print: () => {} })).rejects.toThrow(
+      /unknown suite 'nope'; available: peak, gemm, conv/,
+    );
+    await expect(
+      runBench({ suites: ['gemm'], quick: true, tiny: true, threads: 1, backends: ['nope'], progress: 'silent', print: () => {} }),
+    ).rejects.toThrow(/matches no impl/);
   });
 
   it('--help explains every flag', () => {
@@ -136,7 +149,7 @@ describe('check', () => {
     expect(checkClose([NaN, -Infinity], Float64Array.from([NaN, Infinity]), 1).ok).toBe(false);
   });
 
-  it('scales atol by each output\'s Σ|terms|, so cancellation to ~0 is not flagged', () => {
+  it("scales atol by each output's Σ|terms|, so cancellation to ~0 is not flagged", () => {
     const e = Float64Array.from([1e-3, 50]);
     const got = [1e-3 + 2e-4, 50];
     expect(checkClose(got, e, 10000).ok).toBe(false);
@@ -156,9 +169,39 @@ describe('float64 reference', () => {
 
   it('conv backward passes are the adjoints of the forward pass: <conv(x,w), dy> = <x, dx(dy,w)> = <w, dw(x,dy)>', () => {
     for (const p of [
-      { batch: 2, height: 5, width: 6, inChannels: 3, outChannels: 4, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 'same' as const },
-      { batch: 1, height: 7, width: 7, inChannels: 2, outChannels: 3, kernelHeight: 4, kernelWidth: 2, stride: 2, padding: 'same' as const },
-      { batch: 1, height: 6, width: 5, inChannels: 2, outChannels: 2, kernelHeight: 3, kernelWidth: 2, stride: 1, padding: 'valid' as const },
+      {
+        batch: 2,
+        height: 5,
+        width: 6,
+        inChannels: 3,
+        outChannels: 4,
+        kernelHeight: 3,
+        kernelWidth: 3,
+        stride: 1,
+        padding: 'same' as const,
+      },
+      {
+        batch: 1,
+        height: 7,
+        width: 7,
+        inChannels: 2,
+        outChannels: 3,
+        kernelHeight: 4,
+        kernelWidth: 2,
+        stride: 2,
+        padding: 'same' as const,
+      },
+      {
+        batch: 1,
+        height: 6,
+        width: 5,
+        inChannels: 2,
+        outChannels: 2,
+        kernelHeight: 3,
+        kernelWidth: 2,
+        stride: 1,
+        padding: 'valid' as const,
+      },
     ]) {
       const g = convGeometry(p);
       const x = data(p.batch * p.height * p.width * p.inChannels, 1);
@@ -172,7 +215,17 @@ describe('float64 reference', () => {
   });
 
   it('a 1×1 convolution is a matrix product', () => {
-    const p = { batch: 2, height: 3, width: 2, inChannels: 4, outChannels: 5, kernelHeight: 1, kernelWidth: 1, stride: 1, padding: 'same' as const };
+    const p = {
+      batch: 2,
+      height: 3,
+      width: 2,
+      inChannels: 4,
+      outChannels: 5,
+      kernelHeight: 1,
+      kernelWidth: 1,
+      stride: 1,
+      padding: 'same' as const,
+    };
     const x = data(2 * 3 * 2 * 4, 5);
     const w = data(4 * 5, 6);
     expect([...conv2dRef(p, x, w)]).toEqual([...gemmRef({ m: 12, k: 4, n: 5, transposeA: false, transposeB: false }, x, w)]);

@@ -19,24 +19,51 @@ function positiveInt(v: string): number {
 export function buildProgram(): Command {
   const implNames = implFactories.map((f) => f.family).join(', ');
   return new Command('lec-bench')
-    .description('Measures lec\'s kernels and backends side by side with peer libraries in one process; every result is checked against a float64 reference before it is timed.')
+    .description(
+      "Measures lec's kernels and backends side by side with peer libraries in one process; every result is checked against a float64 reference before it is timed.",
+    )
     .argument('[suite...]', `suites to run (default: all): ${suites.map((s) => `${s.name} (${s.description})`).join('; ')}`)
     .option('--quick', 'smaller timing budget per case, so the whole run takes a few minutes; skips known-pathological peer cases', false)
     .option('--threads <n>', 'thread count for the threaded variants (lec-wasm, onnxruntime, the peak suite)', positiveInt, 2)
     .option('--backend <name...>', `only these impls (a family or an exact name like lec-wasm-t2); families: ${implNames}`)
-    .option('--json <file>', 'write all results as JSON: { machine, results: [{suite, case, impl, threads, median_ms, min_ms, max_ms, gflops, metrics, status, note}] }')
+    .option(
+      '--json <file>',
+      'write all results as JSON: { machine, results: [{suite, case, impl, threads, median_ms, min_ms, max_ms, gflops, metrics, status, note}] }',
+    )
     .option('--md <file>', 'write the tables as markdown')
     .option('--svg <dir>', 'write one SVG chart per suite into this directory')
     .option('--data <dir>', 'dataset directory for suites that need real data (default: $LEC_DATA_DIR)', process.env.LEC_DATA_DIR)
     .option('--progress <mode>', 'progress display on stderr: auto, bar, plain, silent', 'auto')
-    .addHelpText('after', '\nStatus per result: ok (timed), wrong (result differs from the float64 reference; not timed), skipped (with the reason).\nExit code: 0, or 1 when any result is wrong, 2 on a usage or setup error.\nExamples:\n  pnpm bench --quick\n  pnpm bench gemm conv --backend lec-wasm tfjs-wasm --json out/bench.json --svg out/charts');
+    .addHelpText(
+      'after',
+      '\nStatus per result: ok (timed), wrong (result differs from the float64 reference; not timed), skipped (with the reason).\nExit code: 0, or 1 when any result is wrong, 2 on a usage or setup error.\nExamples:\n  pnpm bench --quick\n  pnpm bench gemm conv --backend lec-wasm tfjs-wasm --json out/bench.json --svg out/charts',
+    );
 }
 
 export async function main(argv: string[] = process.argv): Promise<number> {
   const program = buildProgram();
   program.parse(argv);
-  const o = program.opts<{ quick: boolean; threads: number; backend?: string[]; json?: string; md?: string; svg?: string; data?: string; progress: 'auto' | 'bar' | 'plain' | 'silent' }>();
-  const report = await runBench({ suites: program.args, quick: o.quick, threads: o.threads, backends: o.backend, json: o.json, md: o.md, svg: o.svg, dataDir: o.data, progress: o.progress });
+  const o = program.opts<{
+    quick: boolean;
+    threads: number;
+    backend?: string[];
+    json?: string;
+    md?: string;
+    svg?: string;
+    data?: string;
+    progress: 'auto' | 'bar' | 'plain' | 'silent';
+  }>();
+  const report = await runBench({
+    suites: program.args,
+    quick: o.quick,
+    threads: o.threads,
+    backends: o.backend,
+    json: o.json,
+    md: o.md,
+    svg: o.svg,
+    dataDir: o.data,
+    progress: o.progress,
+  });
   const wrong = report.results.filter((r) => r.status === 'wrong').length;
   if (wrong) process.stderr.write(`\n${wrong} WRONG result(s): see the tables above\n`);
   return wrong ? 1 : 0;

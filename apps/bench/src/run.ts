@@ -52,7 +52,8 @@ export function timingFor(quick: boolean, tiny: boolean): TimingOptions {
 export function selectSuites(names: string[], registry: Suite[]): Suite[] {
   if (names.length === 0) return registry;
   const unknown = names.filter((n) => !registry.some((s) => s.name === n));
-  if (unknown.length) throw new Error(`unknown suite ${unknown.map((u) => `'${u}'`).join(', ')}; available: ${registry.map((s) => s.name).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown suite ${unknown.map((u) => `'${u}'`).join(', ')}; available: ${registry.map((s) => s.name).join(', ')}`);
   return registry.filter((s) => names.includes(s.name));
 }
 
@@ -73,7 +74,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   const filters = opts.backends ?? [];
   const wanted = (f: ImplFactory, impl: Impl) => filters.length === 0 || filters.includes(impl.name) || filters.includes(f.family);
   const candidates = factories.flatMap((f) => f.create({ threads: opts.threads }).filter((i) => wanted(f, i)));
-  if (filters.length && candidates.length === 0) throw new Error(`--backend ${filters.join(', ')} matches no impl; available: ${factories.flatMap((f) => f.create({ threads: opts.threads }).map((i) => i.name)).join(', ')}`);
+  if (filters.length && candidates.length === 0)
+    throw new Error(
+      `--backend ${filters.join(', ')} matches no impl; available: ${factories.flatMap((f) => f.create({ threads: opts.threads }).map((i) => i.name)).join(', ')}`,
+    );
   const impls: Impl[] = [];
   const failed: { impl: Impl; why: string }[] = [];
   if (suites.some(usesImpls)) {
@@ -106,7 +110,18 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
         },
       };
       if (usesImpls(suite)) {
-        for (const { impl, why } of failed) results.push({ suite: suite.name, case: '(all cases)', impl: impl.name, threads: impl.threads, median_ms: null, min_ms: null, max_ms: null, status: 'skipped', note: why });
+        for (const { impl, why } of failed)
+          results.push({
+            suite: suite.name,
+            case: '(all cases)',
+            impl: impl.name,
+            threads: impl.threads,
+            median_ms: null,
+            min_ms: null,
+            max_ms: null,
+            status: 'skipped',
+            note: why,
+          });
       }
       progress.start(suite.steps(ctx), suite.name);
       await suite.run(ctx);
@@ -122,7 +137,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     }
   }
   for (const impl of impls) notes.push(...impl.notes);
-  if (suites.some((s) => s.name === 'conv')) notes.push('conv GFLOP/s = 2·N·Ho·Wo·Cout·kh·kw·Cin / time for all three passes (padding taps counted)');
+  if (suites.some((s) => s.name === 'conv'))
+    notes.push('conv GFLOP/s = 2·N·Ho·Wo·Cout·kh·kw·Cin / time for all three passes (padding taps counted)');
   notes.push('tolerance: |got − f64 reference| <= rtol·|ref| + 1e-6·Σ|terms| per element, rtol = max(1e-5, 4·sqrt(K)·2^-24)');
   notes.push('× best peer = fastest peer time / this time (peers: tfjs-*, ml-matrix, onnxruntime*); >1 is faster than every peer');
 

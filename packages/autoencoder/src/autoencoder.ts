@@ -10,7 +10,21 @@
  * The sigmoid output suits data in [0, 1] (pixels); use `outputActivation: 'none'` otherwise.
  */
 import { Conv2d, Conv2dTranspose } from '@lec/cnn';
-import { Adam, Dense, type FitOptions, Flatten, type History, Module, type Optimizer, ReLU, Sequential, Sigmoid, Tanh, fit, meanSquaredError } from '@lec/nn';
+import {
+  Adam,
+  Dense,
+  type FitOptions,
+  Flatten,
+  type History,
+  Module,
+  type Optimizer,
+  ReLU,
+  Sequential,
+  Sigmoid,
+  Tanh,
+  fit as nnFit,
+  meanSquaredError,
+} from '@lec/nn';
 import { type DType, Rng, ShapeError, type Tensor, ValueError } from '@lec/tensor';
 import { Reshape } from './reshape.js';
 
@@ -35,7 +49,8 @@ export function activationLayer(op: string, name: Activation): Module | null {
 
 /** @internal Checks a positive integer option. */
 export function checkSize(op: string, name: string, v: unknown): number {
-  if (!(typeof v === 'number' && Number.isSafeInteger(v) && v >= 1)) throw new ValueError(op, `option '${name}' expected a positive integer, got ${String(v)}`);
+  if (!(typeof v === 'number' && Number.isSafeInteger(v) && v >= 1))
+    throw new ValueError(op, `option '${name}' expected a positive integer, got ${String(v)}`);
   return v;
 }
 
@@ -92,7 +107,7 @@ export interface TrainOptions {
 
 /**
  * An autoencoder made of an encoder and a decoder module: `encode`, `decode`,
- * `reconstruct` (= forward) and `train` (MSE between input and reconstruction).
+ * `reconstruct` (= forward) and `fit` (MSE between input and reconstruction).
  * @example
  * ```ts
  * const ae = Autoencoder.dense({ inputSize: 4, latentSize: 2, seed: 0 });
@@ -213,12 +228,12 @@ export class Autoencoder extends Module {
    * @example
    * ```ts
    * const ae = Autoencoder.dense({ inputSize: 4, latentSize: 2, seed: 0 });
-   * const history = await ae.train(rand([32, 4], { seed: 1 }), { epochs: 2, batchSize: 8, progress: false });
+   * const history = await ae.fit(rand([32, 4], { seed: 1 }), { epochs: 2, batchSize: 8, progress: false });
    * history.epochs.length; // 2
    * ```
    */
-  async train(x: Tensor, options: TrainOptions = {}): Promise<History> {
-    return fit(this, { x, y: x }, fitOptions(options));
+  async fit(x: Tensor, options: TrainOptions = {}): Promise<History> {
+    return nnFit(this, { x, y: x }, fitOptions(options));
   }
 }
 
@@ -247,7 +262,8 @@ export function denseHalves(op: string, options: DenseAutoencoderOptions): { enc
   const activation = options.activation ?? 'relu';
   activationLayer(op, activation);
   const out = options.outputActivation ?? 'sigmoid';
-  if (out !== 'sigmoid' && out !== 'none') throw new ValueError(op, `option 'outputActivation' expected 'sigmoid' or 'none', got '${String(out)}'`);
+  if (out !== 'sigmoid' && out !== 'none')
+    throw new ValueError(op, `option 'outputActivation' expected 'sigmoid' or 'none', got '${String(out)}'`);
   const rng = new Rng(options.seed ?? 0);
   const layer = { rng, dtype: options.dtype ?? 'float32', bias: options.bias ?? true };
   const widths = [d, ...hidden, k];
@@ -271,4 +287,3 @@ export function denseHalves(op: string, options: DenseAutoencoderOptions): { enc
 export function checkBatch(op: string, x: Tensor): void {
   if (x.rank < 2) throw new ShapeError(op, `argument 'x' expected a batch [n, ...], got shape [${x.shape.join(', ')}]`);
 }
-

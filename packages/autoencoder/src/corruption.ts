@@ -9,7 +9,7 @@ import { Rng, type Tensor, ValueError, add, bernoulli, clip, less, mul, rand, ra
 
 /** A corruption model and its strength. */
 export type Corruption =
-  | { kind: 'gaussian'; std: number; /** Clip the result to [0, 1] (default false). */ clip?: boolean }
+  | { kind: 'gaussian'; std: number /** Clip the result to [0, 1] (default false). */; clip?: boolean }
   | { kind: 'masking'; rate: number }
   | { kind: 'saltAndPepper'; rate: number };
 
@@ -27,7 +27,10 @@ export function checkCorruption(op: string, c: Corruption): void {
   } else if (c.kind === 'masking' || c.kind === 'saltAndPepper') {
     if (!(c.rate >= 0 && c.rate <= 1)) throw new ValueError(op, `${c.kind} corruption expected 'rate' in [0, 1], got ${c.rate}`);
   } else {
-    throw new ValueError(op, `argument 'corruption' expected kind 'gaussian', 'masking' or 'saltAndPepper', got '${String((c as { kind?: unknown }).kind)}'`);
+    throw new ValueError(
+      op,
+      `argument 'corruption' expected kind 'gaussian', 'masking' or 'saltAndPepper', got '${String((c as { kind?: unknown }).kind)}'`,
+    );
   }
 }
 

@@ -4,9 +4,16 @@
  * seeded generator, so the network never sees the same noise twice and training is
  * reproducible.
  */
-import { type History, fit } from '@lec/nn';
+import { type History, fit as nnFit } from '@lec/nn';
 import type { Tensor } from '@lec/tensor';
-import { Autoencoder, type ConvAutoencoderOptions, type DenseAutoencoderOptions, type TrainOptions, denseHalves, fitOptions } from './autoencoder.js';
+import {
+  Autoencoder,
+  type ConvAutoencoderOptions,
+  type DenseAutoencoderOptions,
+  type TrainOptions,
+  denseHalves,
+  fitOptions,
+} from './autoencoder.js';
 import { type Corruption, type NoiseOptions, checkCorruption, corrupt } from './corruption.js';
 
 /**
@@ -14,7 +21,7 @@ import { type Corruption, type NoiseOptions, checkCorruption, corrupt } from './
  * @example
  * ```ts
  * const dae = DenoisingAutoencoder.dense({ inputSize: 4, latentSize: 2, seed: 0 }, { kind: 'gaussian', std: 0.3 });
- * const history = await dae.train(rand([16, 4], { seed: 1 }), { epochs: 1, batchSize: 8 });
+ * const history = await dae.fit(rand([16, 4], { seed: 1 }), { epochs: 1, batchSize: 8 });
  * history.epochs.length; // 1
  * ```
  */
@@ -47,7 +54,10 @@ export class DenoisingAutoencoder extends Autoencoder {
    * DenoisingAutoencoder.convolutional({ filters: [4], latentSize: 4 }, { kind: 'saltAndPepper', rate: 0.1 }).encode(zeros([1, 28, 28, 1])).shape; // [1, 4]
    * ```
    */
-  static override convolutional(options: ConvAutoencoderOptions = {}, corruption: Corruption = { kind: 'gaussian', std: 0.3 }): DenoisingAutoencoder {
+  static override convolutional(
+    options: ConvAutoencoderOptions = {},
+    corruption: Corruption = { kind: 'gaussian', std: 0.3 },
+  ): DenoisingAutoencoder {
     const ae = Autoencoder.convolutional(options);
     return new DenoisingAutoencoder(ae.encoder, ae.decoder, corruption);
   }
@@ -70,10 +80,14 @@ export class DenoisingAutoencoder extends Autoencoder {
    * @example
    * ```ts
    * const dae = DenoisingAutoencoder.dense({ inputSize: 4, latentSize: 2, seed: 0 });
-   * (await dae.train(rand([8, 4], { seed: 1 }), { epochs: 2, batchSize: 4 })).epochs.length; // 2
+   * (await dae.fit(rand([8, 4], { seed: 1 }), { epochs: 2, batchSize: 4 })).epochs.length; // 2
    * ```
    */
-  override async train(x: Tensor, options: TrainOptions = {}): Promise<History> {
-    return fit(this, { x, y: x }, fitOptions(options, (batch, rng) => ({ x: this.corrupt(batch.x, { rng }), y: batch.y })));
+  override async fit(x: Tensor, options: TrainOptions = {}): Promise<History> {
+    return nnFit(
+      this,
+      { x, y: x },
+      fitOptions(options, (batch, rng) => ({ x: this.corrupt(batch.x, { rng }), y: batch.y })),
+    );
   }
 }

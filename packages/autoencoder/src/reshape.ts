@@ -18,14 +18,18 @@ export class Reshape extends Module {
 
   constructor(shape: readonly number[]) {
     super();
-    if (!shape.every((s) => Number.isSafeInteger(s) && s >= 1)) throw new ShapeError('Reshape', `argument 'shape' expected positive integers, got [${shape.join(', ')}]`);
+    if (!shape.every((s) => Number.isSafeInteger(s) && s >= 1))
+      throw new ShapeError('Reshape', `argument 'shape' expected positive integers, got [${shape.join(', ')}]`);
     this.targetShape = [...shape];
   }
 
   forward(x: Tensor): Tensor {
     const per = this.targetShape.reduce((a, b) => a * b, 1);
     if (x.rank < 1 || x.size !== x.shape[0] * per) {
-      throw new ShapeError('Reshape.forward', `argument 'x' [${x.shape.join(', ')}] cannot become [batch, ${this.targetShape.join(', ')}] (${per} values per sample)`);
+      throw new ShapeError(
+        'Reshape.forward',
+        `argument 'x' [${x.shape.join(', ')}] cannot become [batch, ${this.targetShape.join(', ')}] (${per} values per sample)`,
+      );
     }
     return reshape(x, [x.shape[0], ...this.targetShape]);
   }

@@ -13,7 +13,24 @@
  */
 import { Adam, Dense, Module, type Optimizer, Sequential, binaryCrossEntropyWithLogits, gaussianKlDivergence } from '@lec/nn';
 import {
-  type DType, Rng, ShapeError, type Tensor, ValueError, add, div, exp, gather, mul, noGrad, randn, reshape, sigmoid, slice, tensor, tidy, variableGrads,
+  type DType,
+  Rng,
+  ShapeError,
+  type Tensor,
+  ValueError,
+  add,
+  div,
+  exp,
+  gather,
+  mul,
+  noGrad,
+  randn,
+  reshape,
+  sigmoid,
+  slice,
+  tensor,
+  tidy,
+  variableGrads,
 } from '@lec/tensor';
 import { type Activation, activationLayer, checkSize } from './autoencoder.js';
 
@@ -133,7 +150,8 @@ export class VAE extends Module<Tensor, VaeOutput> {
    * ```
    */
   encode(x: Tensor): { mu: Tensor; logvar: Tensor } {
-    if (x.rank !== 2 || x.shape[1] !== this.inputSize) throw new ShapeError('VAE.encode', `argument 'x' expected [n, ${this.inputSize}], got [${x.shape.join(', ')}]`);
+    if (x.rank !== 2 || x.shape[1] !== this.inputSize)
+      throw new ShapeError('VAE.encode', `argument 'x' expected [n, ${this.inputSize}], got [${x.shape.join(', ')}]`);
     const h = this.body.forward(x);
     return { mu: this.muHead.forward(h), logvar: this.logvarHead.forward(h) };
   }
@@ -158,7 +176,8 @@ export class VAE extends Module<Tensor, VaeOutput> {
    * ```
    */
   decodeLogits(z: Tensor): Tensor {
-    if (z.rank !== 2 || z.shape[1] !== this.latentSize) throw new ShapeError('VAE.decode', `argument 'z' expected [n, ${this.latentSize}], got [${z.shape.join(', ')}]`);
+    if (z.rank !== 2 || z.shape[1] !== this.latentSize)
+      throw new ShapeError('VAE.decode', `argument 'z' expected [n, ${this.latentSize}], got [${z.shape.join(', ')}]`);
     return this.decoder.forward(z);
   }
 
@@ -256,8 +275,15 @@ export class VAE extends Module<Tensor, VaeOutput> {
   interpolate(a: Tensor, b: Tensor, steps: number): Tensor {
     const op = 'VAE.interpolate';
     if (!(Number.isSafeInteger(steps) && steps >= 2)) throw new ValueError(op, `argument 'steps' expected an integer >= 2, got ${steps}`);
-    for (const [name, t] of [['a', a], ['b', b]] as const) {
-      if (t.size !== this.inputSize) throw new ShapeError(op, `argument '${name}' expected one sample of ${this.inputSize} features ([${this.inputSize}] or [1, ${this.inputSize}]), got [${t.shape.join(', ')}]`);
+    for (const [name, t] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
+      if (t.size !== this.inputSize)
+        throw new ShapeError(
+          op,
+          `argument '${name}' expected one sample of ${this.inputSize} features ([${this.inputSize}] or [1, ${this.inputSize}]), got [${t.shape.join(', ')}]`,
+        );
     }
     return noGrad(() => {
       const za = this.encode(reshape(a, [1, this.inputSize])).mu.dataSync();
@@ -278,13 +304,14 @@ export class VAE extends Module<Tensor, VaeOutput> {
    * @example
    * ```ts
    * const vae = new VAE({ inputSize: 4, latentSize: 2, hiddenSizes: [8], seed: 0 });
-   * const logs = await vae.train(rand([16, 4], { seed: 1 }), { epochs: 2, batchSize: 8 });
+   * const logs = await vae.fit(rand([16, 4], { seed: 1 }), { epochs: 2, batchSize: 8 });
    * logs.length; // 2
    * ```
    */
-  async train(x: Tensor, options: VaeTrainOptions = {}): Promise<VaeEpochLogs[]> {
+  async fit(x: Tensor, options: VaeTrainOptions = {}): Promise<VaeEpochLogs[]> {
     const op = 'VAE.train';
-    if (x.rank !== 2 || x.shape[1] !== this.inputSize) throw new ShapeError(op, `argument 'x' expected [n, ${this.inputSize}], got [${x.shape.join(', ')}]`);
+    if (x.rank !== 2 || x.shape[1] !== this.inputSize)
+      throw new ShapeError(op, `argument 'x' expected [n, ${this.inputSize}], got [${x.shape.join(', ')}]`);
     const epochs = options.epochs ?? 10;
     const batchSize = options.batchSize ?? 100;
     if (!(Number.isSafeInteger(epochs) && epochs >= 0)) throw new ValueError(op, `option 'epochs' expected an integer >= 0, got ${epochs}`);
@@ -309,7 +336,11 @@ export class VAE extends Module<Tensor, VaeOutput> {
             return t.negativeElbo;
           }, variables);
           const v = value.item();
-          if (!Number.isFinite(v)) throw new ValueError(op, `the negative ELBO is ${v} at epoch ${epoch}, batch ${s / batchSize}; the parameters were not updated`);
+          if (!Number.isFinite(v))
+            throw new ValueError(
+              op,
+              `the negative ELBO is ${v} at epoch ${epoch}, batch ${s / batchSize}; the parameters were not updated`,
+            );
           optimizer.step(variables, grads);
           return [v, ...parts];
         });
@@ -329,4 +360,3 @@ export class VAE extends Module<Tensor, VaeOutput> {
 export function rowsOf(x: Tensor, start: number, count: number): Tensor {
   return slice(x, [start, ...x.shape.slice(1).map(() => 0)], [count, ...x.shape.slice(1)]);
 }
-

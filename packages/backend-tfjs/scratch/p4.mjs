@@ -8,9 +8,20 @@ setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + '/');
 const res = {};
 for (const be of ['cpu', 'wasm']) {
   await tf.setBackend(be);
-  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
-    const a = tf.tensor(Array.from({ length: 35 }, (_, i) => Math.sin(i)), ta ? [7, 5] : [5, 7]);
-    const b = tf.tensor(Array.from({ length: 21 }, (_, i) => Math.cos(i)), tb ? [3, 7] : [7, 3]);
+  for (const [ta, tb] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ]) {
+    const a = tf.tensor(
+      Array.from({ length: 35 }, (_, i) => Math.sin(i)),
+      ta ? [7, 5] : [5, 7],
+    );
+    const b = tf.tensor(
+      Array.from({ length: 21 }, (_, i) => Math.cos(i)),
+      tb ? [3, 7] : [7, 3],
+    );
     const f = tf.fused.matMul({ a, b, transposeA: ta, transposeB: tb, bias: tf.tensor([1, 2, 3]) }).dataSync();
     const f2 = tf.fused.matMul({ a, b, transposeA: ta, transposeB: tb }).dataSync();
     const m = tf.matMul(a, b, ta, tb).dataSync();

@@ -81,6 +81,8 @@ export class TfjsBackend implements BackendV1 {
   readonly dtypes: readonly DType[] = ['float32', 'int32'];
   readonly device: TfjsDevice;
   private readonly validateIndices: boolean;
+  /** webgl or webgpu: shaders with GPU arithmetic corners (see unary/binary). */
+  private readonly gpu: boolean;
   private live = 0;
   private readonly registry: FinalizationRegistry<tf.Tensor>;
   private reclaimed = 0;
@@ -89,6 +91,7 @@ export class TfjsBackend implements BackendV1 {
     this.device = options.device;
     this.name = `tfjs-${options.device}`;
     this.validateIndices = options.validateIndices ?? true;
+    this.gpu = options.device === 'webgl' || options.device === 'webgpu';
     // Safety net: a lec Tensor dropped without dispose() frees its tf.Tensor when collected.
     this.registry = new FinalizationRegistry((t: tf.Tensor) => {
       if (!t.isDisposed) {
@@ -120,7 +123,9 @@ export class TfjsBackend implements BackendV1 {
       tfjsTensors: mem.numTensors,
       tfjsBytes: mem.numBytes,
       reclaimedByFinalizer: this.reclaimed,
-      conv2dBackpropFilter: tf.getKernel(tf.Conv2DBackpropFilter, this.device) ? 'tfjs kernel' : 'transposed conv2d (no tfjs kernel on this device)',
+      conv2dBackpropFilter: tf.getKernel(tf.Conv2DBackpropFilter, this.device)
+        ? 'tfjs kernel'
+        : 'transposed conv2d (no tfjs kernel on this device)',
     };
   }
 
@@ -161,7 +166,8 @@ export class TfjsBackend implements BackendV1 {
   }
 
   private check(dtype: DType): void {
-    if (dtype !== 'float32' && dtype !== 'int32') throw new DTypeError(this.name, `dtype '${dtype}' is not supported (tfjs has no float64); supported: float32, int32`);
+    if (dtype !== 'float32' && dtype !== 'int32')
+      throw new DTypeError(this.name, `dtype '${dtype}' is not supported (tfjs has no float64); supported: float32, int32`);
   }
 
   private zeros(shape: readonly number[], dtype: DType): TfHandle {
@@ -189,7 +195,8 @@ export class TfjsBackend implements BackendV1 {
 
   /** A fresh array of `dtype` (tfjs-cpu's dataSync returns its own storage, so always copy). */
   private copyOut(data: ArrayLike<number>, dtype: DType): TypedArray {
-    const out = dtype === 'int32' ? new Int32Array(data.length) : dtype === 'float64' ? new Float64Array(data.length) : new Float32Array(data.length);
+    const out =
+      dtype === 'int32' ? new Int32Array(data.length) : dtype === 'float64' ? new Float64Array(data.length) : new Float32Array(data.length);
     out.set(data);
     return out;
   }
@@ -224,31 +231,58 @@ export class TfjsBackend implements BackendV1 {
     return this.run(() => {
       const v = this.r(x, [n]);
       switch (op) {
-        case 'neg': return tf.neg(v);
-        case 'abs': return tf.abs(v);
+        case 'neg':
+          return tf.neg(v);
+        case 'abs':
+          return tf.abs(v);
         // tf.sign maps NaN and -0 to 0; lec keeps x where it is neither positive nor negative.
-        case 'sign': return tf.where(tf.greater(v, 0), tf.onesLike(v), tf.where(tf.less(v, 0), tf.neg(tf.onesLike(v)), v));
-        case 'exp': return tf.exp(v);
-        case 'expm1': return tf.expm1(v);
-        case 'log': return tf.log(v);
-        case 'log1p': return tf.log1p(v);
-        case 'sqrt': return tf.sqrt(v);
-        case 'square': return tf.square(v);
-        case 'reciprocal': return tf.reciprocal(v);
-        case 'tanh': return tf.tanh(v);
-        case 'sigmoid': return tf.sigmoid(v);
-        case 'relu': return tf.relu(v);
-        case 'step': return dtype === 'int32' ? tf.cast(tf.greater(v, 0), 'int32') : tf.step(v, 0);
-        case 'floor': return tf.floor(v);
-        case 'ceil': return tf.ceil(v);
-        case 'round': return tf.round(v);
-        case 'sin': return tf.sin(v);
-        case 'cos': return tf.cos(v);
+        case 'sign':
+          return tf.where(tf.greater(v, 0), tf.onesLike(v), tf.where(tf.less(v, 0), tf.neg(tf.onesLike(v)), v));
+        case 'exp':
+          return tf.exp(v);
+        case 'expm1':
+          return tf.expm1(v);
+        case 'log':
+          return tf.log(v);
+        case 'log1p':
+          return tf.log1p(v);
+        case 'sqrt':
+          return tf.sqrt(v);
+        case 'square':
+          return tf.square(v);
+        case 'reciprocal':
+          return tf.reciprocal(v);
+        case 'tanh':
+          return tf.tanh(v);
+        case 'sigmoid':
+          return tf.sigmoid(v);
+        case 'relu':
+          return tf.relu(v);
+        case 'step':
+          return dtype === 'int32' ? tf.cast(tf.greater(v, 0), 'int32') : tf.step(v, 0);
+        case 'floor':
+          return tf.floor(v);
+        case 'ceil':
+          return tf.ceil(v);
+        case 'round':
+          return tf.round(v);
+        case 'sin':
+          return tf.sin(v);
+        case 'cos':
+          return tf.cos(v);
       }
     });
   }
 
-  binary(op: BinaryOp, a: Handle, aShape: readonly number[], b: Handle, bShape: readonly number[], outShape: readonly number[], dtype: DType): Handle {
+  binary(
+    op: BinaryOp,
+    a: Handle,
+    aShape: readonly number[],
+    b: Handle,
+    bShape: readonly number[],
+    outShape: readonly number[],
+    dtype: DType,
+  ): Handle {
     this.check(dtype);
     if (size(outShape) === 0) return this.zeros(outShape, COMPARE[op] ? 'int32' : dtype);
     return this.run(() => {
@@ -258,21 +292,32 @@ export class TfjsBackend implements BackendV1 {
       if (cmp) return tf.cast(cmp(x, y), 'int32');
       const eitherNaN = () => tf.logicalOr(tf.isNaN(x), tf.isNaN(y));
       switch (op) {
-        case 'add': return tf.add(x, y);
-        case 'sub': return tf.sub(x, y);
-        case 'mul': return tf.mul(x, y);
+        case 'add':
+          return tf.add(x, y);
+        case 'sub':
+          return tf.sub(x, y);
+        case 'mul':
+          return tf.mul(x, y);
         case 'div':
           // int32: floor division, and x / 0 = 0 (what the reference stores for ±Infinity)
           if (dtype === 'int32') return tf.where(tf.equal(y, 0), tf.zerosLike(tf.add(x, y)), tf.floorDiv(x, y));
+          // tfjs-webgl's div shader returns 1 when a == b, so 0/0 and Inf/Inf give 1, not NaN
+          if (this.device === 'webgl') {
+            const nan = tf.logicalOr(tf.logicalAnd(tf.equal(x, 0), tf.equal(y, 0)), tf.logicalAnd(tf.isInf(x), tf.isInf(y)));
+            return tf.where(tf.logicalOr(nan, tf.logicalOr(tf.isNaN(x), tf.isNaN(y))), tf.scalar(NaN), tf.div(x, y));
+          }
           return tf.div(x, y);
         // JS semantics (the reference): x ** NaN and (±1) ** ±Infinity are NaN (C's pow gives 1)
         case 'pow':
           if (dtype === 'int32') return tf.pow(x, y);
           return tf.where(tf.logicalOr(tf.isNaN(y), tf.logicalAnd(tf.equal(tf.abs(x), 1), tf.isInf(y))), tf.scalar(NaN), tf.pow(x, y));
         // NaN propagates (numpy's maximum/minimum)
-        case 'maximum': return dtype === 'int32' ? tf.maximum(x, y) : tf.where(eitherNaN(), tf.scalar(NaN), tf.maximum(x, y));
-        case 'minimum': return dtype === 'int32' ? tf.minimum(x, y) : tf.where(eitherNaN(), tf.scalar(NaN), tf.minimum(x, y));
-        default: throw new BackendError(this.name, `unknown binary op '${op}'`);
+        case 'maximum':
+          return dtype === 'int32' ? tf.maximum(x, y) : tf.where(eitherNaN(), tf.scalar(NaN), tf.maximum(x, y));
+        case 'minimum':
+          return dtype === 'int32' ? tf.minimum(x, y) : tf.where(eitherNaN(), tf.scalar(NaN), tf.minimum(x, y));
+        default:
+          throw new BackendError(this.name, `unknown binary op '${op}'`);
       }
     });
   }
@@ -283,7 +328,16 @@ export class TfjsBackend implements BackendV1 {
     return this.run(() => tf.broadcastTo(this.r(x, shape), outShape as number[]));
   }
 
-  where(cond: Handle, condShape: readonly number[], a: Handle, aShape: readonly number[], b: Handle, bShape: readonly number[], outShape: readonly number[], dtype: DType): Handle {
+  where(
+    cond: Handle,
+    condShape: readonly number[],
+    a: Handle,
+    aShape: readonly number[],
+    b: Handle,
+    bShape: readonly number[],
+    outShape: readonly number[],
+    dtype: DType,
+  ): Handle {
     this.check(dtype);
     if (size(outShape) === 0) return this.zeros(outShape, dtype);
     return this.run(() => {
@@ -362,7 +416,13 @@ export class TfjsBackend implements BackendV1 {
     const outShape = shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
     if (size(outShape) === 0) return this.zeros(outShape, dtype);
     if (size(shape) === 0) return this.run(() => tf.fill(outShape, value, td(dtype)));
-    return this.run(() => tf.pad(this.r(x, shape), paddings.map((p) => [p[0], p[1]] as [number, number]), value));
+    return this.run(() =>
+      tf.pad(
+        this.r(x, shape),
+        paddings.map((p) => [p[0], p[1]] as [number, number]),
+        value,
+      ),
+    );
   }
 
   /** Throws the reference backends' ValueError when an index is out of [0, dim). */
@@ -379,7 +439,8 @@ export class TfjsBackend implements BackendV1 {
     if (mn >= 0 && mx < dim) return;
     const all = idx.dataSync();
     for (let i = 0; i < count; i++) {
-      if (!(all[i] >= 0 && all[i] < dim)) throw new ValueError(op, `argument 'indices' expected values in [0, ${dim}), got ${all[i]} at position ${i}`);
+      if (!(all[i] >= 0 && all[i] < dim))
+        throw new ValueError(op, `argument 'indices' expected values in [0, ${dim}), got ${all[i]} at position ${i}`);
     }
   }
 
@@ -475,7 +536,10 @@ export class TfjsBackend implements BackendV1 {
     if (g.inChannels === 0 || g.inHeight + g.padTop + g.padBottom === 0) return this.zeros(outShape, dtype);
     return this.run(() => {
       const X = this.r(x, [g.batch, g.inHeight, g.inWidth, g.inChannels]) as tf.Tensor4D;
-      const { filter, dilations } = this.filterFor(this.r(w, [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels]) as tf.Tensor4D, g);
+      const { filter, dilations } = this.filterFor(
+        this.r(w, [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels]) as tf.Tensor4D,
+        g,
+      );
       return tf.conv2d(X, filter, [g.strideHeight, g.strideWidth], explicitPads(g), 'NHWC', dilations);
     });
   }
@@ -489,7 +553,15 @@ export class TfjsBackend implements BackendV1 {
       const W = this.r(w, [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels]) as tf.Tensor4D;
       // tfjs's Conv2DBackpropInput takes no dilations: give it the dilated filter
       const filter = g.dilationHeight > 1 || g.dilationWidth > 1 ? dilateFilter(W, g.dilationHeight, g.dilationWidth) : W;
-      return tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: DY, filter }, { strides: [g.strideHeight, g.strideWidth], pad: explicitPads(g), dataFormat: 'NHWC', dimRoundingMode: undefined, inputShape: inShape } as unknown as tf.NamedAttrMap) as T;
+      return tf
+        .engine()
+        .runKernel(tf.Conv2DBackpropInput, { dy: DY, filter }, {
+          strides: [g.strideHeight, g.strideWidth],
+          pad: explicitPads(g),
+          dataFormat: 'NHWC',
+          dimRoundingMode: undefined,
+          inputShape: inShape,
+        } as unknown as tf.NamedAttrMap) as T;
     });
   }
 
@@ -507,7 +579,15 @@ export class TfjsBackend implements BackendV1 {
       let dW: T;
       if (tf.getKernel(tf.Conv2DBackpropFilter, this.device)) {
         // gradient of the dilated filter, then every dilation-th tap
-        dW = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: X, dy: DY }, { strides: [g.strideHeight, g.strideWidth], pad: explicitPads(g), dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [kh, kw, g.inChannels, g.outChannels] } as unknown as tf.NamedAttrMap) as T;
+        dW = tf
+          .engine()
+          .runKernel(tf.Conv2DBackpropFilter, { x: X, dy: DY }, {
+            strides: [g.strideHeight, g.strideWidth],
+            pad: explicitPads(g),
+            dataFormat: 'NHWC',
+            dimRoundingMode: undefined,
+            filterShape: [kh, kw, g.inChannels, g.outChannels],
+          } as unknown as tf.NamedAttrMap) as T;
       } else {
         // tfjs-wasm has no Conv2DBackpropFilter kernel: dW is a conv2d of x (channels as batch)
         // with dy (batch as channels) as the filter, strides and dilations swapped.
@@ -519,7 +599,12 @@ export class TfjsBackend implements BackendV1 {
           f = dilateFilter(f, g.strideHeight, g.strideWidth);
           rate = [1, 1];
         }
-        const pads: Pads4 = [[0, 0], [g.padTop, g.padBottom], [g.padLeft, g.padRight], [0, 0]];
+        const pads: Pads4 = [
+          [0, 0],
+          [g.padTop, g.padBottom],
+          [g.padLeft, g.padRight],
+          [0, 0],
+        ];
         const full = tf.conv2d(xt as tf.Tensor4D, f, [dh, dw], pads, 'NHWC', rate); // [Cin, >=kh', >=kw', Cout]
         const cut = tf.slice(full, [0, 0, 0, 0], [g.inChannels, g.filterHeight, g.filterWidth, g.outChannels]);
         return tf.transpose(cut, [1, 2, 0, 3]);
@@ -544,7 +629,12 @@ export class TfjsBackend implements BackendV1 {
       const xp = padded(this.r(x, [g.batch, g.inHeight, g.inWidth, g.channels]), g, -Infinity);
       const y = tf.maxPool(xp, [g.windowHeight, g.windowWidth], [g.strideHeight, g.strideWidth], 'valid');
       // a NaN in a window wins (tfjs's pooling skips it)
-      const nan = tf.maxPool(tf.cast(tf.isNaN(xp), 'float32') as tf.Tensor4D, [g.windowHeight, g.windowWidth], [g.strideHeight, g.strideWidth], 'valid');
+      const nan = tf.maxPool(
+        tf.cast(tf.isNaN(xp), 'float32') as tf.Tensor4D,
+        [g.windowHeight, g.windowWidth],
+        [g.strideHeight, g.strideWidth],
+        'valid',
+      );
       return tf.where(tf.greater(nan, 0), tf.scalar(NaN) as T, y as T);
     });
   }
@@ -556,7 +646,14 @@ export class TfjsBackend implements BackendV1 {
       const xp = padded(this.r(x, inShape), g, -Infinity);
       const yp = tf.maxPool(xp, [g.windowHeight, g.windowWidth], [g.strideHeight, g.strideWidth], 'valid');
       const DY = this.r(dy, [g.batch, g.outHeight, g.outWidth, g.channels]);
-      const dxp = tf.engine().runKernel(tf.MaxPoolGrad, { dy: DY, input: xp, output: yp }, { filterSize: [g.windowHeight, g.windowWidth], strides: [g.strideHeight, g.strideWidth], pad: 'valid', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap) as T;
+      const dxp = tf
+        .engine()
+        .runKernel(tf.MaxPoolGrad, { dy: DY, input: xp, output: yp }, {
+          filterSize: [g.windowHeight, g.windowWidth],
+          strides: [g.strideHeight, g.strideWidth],
+          pad: 'valid',
+          dimRoundingMode: undefined,
+        } as unknown as tf.NamedAttrMap) as T;
       return tf.slice(dxp, [0, g.padTop, g.padLeft, 0], inShape);
     });
   }
@@ -581,7 +678,13 @@ export class TfjsBackend implements BackendV1 {
       const scale = countScale(g);
       if (scale) DY = tf.mul(DY, scale);
       const input = tf.zeros(pShape);
-      const dxp = tf.engine().runKernel(tf.AvgPoolGrad, { dy: DY, input }, { filterSize: [g.windowHeight, g.windowWidth], strides: [g.strideHeight, g.strideWidth], pad: 'valid' } as unknown as tf.NamedAttrMap) as T;
+      const dxp = tf
+        .engine()
+        .runKernel(tf.AvgPoolGrad, { dy: DY, input }, {
+          filterSize: [g.windowHeight, g.windowWidth],
+          strides: [g.strideHeight, g.strideWidth],
+          pad: 'valid',
+        } as unknown as tf.NamedAttrMap) as T;
       return tf.slice(dxp, [0, g.padTop, g.padLeft, 0], inShape);
     });
   }
@@ -616,7 +719,12 @@ export class TfjsBackend implements BackendV1 {
 
 /** The explicit [[0,0],[top,bottom],[left,right],[0,0]] padding of a conv geometry. */
 function explicitPads(g: Conv2dGeometry): tf.backend_util.ExplicitPadding {
-  return [[0, 0], [g.padTop, g.padBottom], [g.padLeft, g.padRight], [0, 0]];
+  return [
+    [0, 0],
+    [g.padTop, g.padBottom],
+    [g.padLeft, g.padRight],
+    [0, 0],
+  ];
 }
 
 /**
@@ -629,11 +737,19 @@ function dilateFilter(w: tf.Tensor4D, dh: number, dw: number): tf.Tensor4D {
   const KW = (kw - 1) * dw + 1;
   let f: T = w;
   if (dh > 1) {
-    const rows = tf.pad(tf.reshape(f, [kh, 1, kw * ci * co]), [[0, 0], [0, dh - 1], [0, 0]]);
+    const rows = tf.pad(tf.reshape(f, [kh, 1, kw * ci * co]), [
+      [0, 0],
+      [0, dh - 1],
+      [0, 0],
+    ]);
     f = tf.slice(tf.reshape(rows, [kh * dh, kw, ci, co]), [0, 0, 0, 0], [KH, kw, ci, co]);
   }
   if (dw > 1) {
-    const cols = tf.pad(tf.reshape(f, [KH * kw, 1, ci * co]), [[0, 0], [0, dw - 1], [0, 0]]);
+    const cols = tf.pad(tf.reshape(f, [KH * kw, 1, ci * co]), [
+      [0, 0],
+      [0, dw - 1],
+      [0, 0],
+    ]);
     f = tf.slice(tf.reshape(cols, [KH, kw * dw, ci, co]), [0, 0, 0, 0], [KH, KW, ci, co]);
   }
   return f as tf.Tensor4D;
@@ -642,7 +758,16 @@ function dilateFilter(w: tf.Tensor4D, dh: number, dw: number): tf.Tensor4D {
 /** x padded by the pooling geometry's explicit padding with `value`. */
 function padded(x: T, g: Pool2dGeometry, value: number): tf.Tensor4D {
   if (g.padTop + g.padBottom + g.padLeft + g.padRight === 0) return x as tf.Tensor4D;
-  return tf.pad(x as tf.Tensor4D, [[0, 0], [g.padTop, g.padBottom], [g.padLeft, g.padRight], [0, 0]], value);
+  return tf.pad(
+    x as tf.Tensor4D,
+    [
+      [0, 0],
+      [g.padTop, g.padBottom],
+      [g.padLeft, g.padRight],
+      [0, 0],
+    ],
+    value,
+  );
 }
 
 /**

@@ -46,7 +46,12 @@ async function importByName(specifier: string): Promise<Record<string, unknown>>
 export async function tfjsBackend(options: TfjsBackendFactoryOptions): Promise<TfjsBackend> {
   const device = options?.backend;
   if (!device || !(device in PACKAGES)) {
-    throw new BackendError('tfjsBackend', `argument 'backend' expected one of ${Object.keys(PACKAGES).map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(device)}`);
+    throw new BackendError(
+      'tfjsBackend',
+      `argument 'backend' expected one of ${Object.keys(PACKAGES)
+        .map((k) => `'${k}'`)
+        .join(', ')}, got ${JSON.stringify(device)}`,
+    );
   }
   const pkg = PACKAGES[device];
   if (!tf.findBackendFactory(device) || (device === 'wasm' && options.wasmPaths !== undefined)) {
@@ -55,12 +60,19 @@ export async function tfjsBackend(options: TfjsBackendFactoryOptions): Promise<T
       mod = await importByName(pkg);
     } catch (e) {
       if (tf.findBackendFactory(device) && device === 'wasm') {
-        throw new BackendError('tfjsBackend', `option 'wasmPaths' needs ${pkg} importable by name (${(e as Error).message}); call its setWasmPaths() yourself instead`);
+        throw new BackendError(
+          'tfjsBackend',
+          `option 'wasmPaths' needs ${pkg} importable by name (${(e as Error).message}); call its setWasmPaths() yourself instead`,
+        );
       }
-      throw new BackendError('tfjsBackend', `the tfjs backend '${device}' is not registered and ${pkg} could not be imported (${(e as Error).message}). Install it (npm i ${pkg}@${tf.version_core}) and import it before calling tfjsBackend()`);
+      throw new BackendError(
+        'tfjsBackend',
+        `the tfjs backend '${device}' is not registered and ${pkg} could not be imported (${(e as Error).message}). Install it (npm i ${pkg}@${tf.version_core}) and import it before calling tfjsBackend()`,
+      );
     }
     if (device === 'wasm' && options.wasmPaths !== undefined) (mod.setWasmPaths as (p: string) => void)(options.wasmPaths);
-    if (!tf.findBackendFactory(device)) throw new BackendError('tfjsBackend', `importing ${pkg} did not register the tfjs backend '${device}'`);
+    if (!tf.findBackendFactory(device))
+      throw new BackendError('tfjsBackend', `importing ${pkg} did not register the tfjs backend '${device}'`);
   }
   const previous = tf.engine().backendName;
   const restore = async () => {
@@ -76,7 +88,14 @@ export async function tfjsBackend(options: TfjsBackendFactoryOptions): Promise<T
   }
   if (!ok || tf.getBackend() !== device) {
     await restore();
-    const hint = device === 'webgpu' ? ' (is WebGPU available? navigator.gpu is ' + (typeof navigator !== 'undefined' && (navigator as { gpu?: unknown }).gpu ? 'present' : 'missing') + ')' : device === 'webgl' ? ' (no WebGL context could be made)' : '';
+    const hint =
+      device === 'webgpu'
+        ? ' (is WebGPU available? navigator.gpu is ' +
+          (typeof navigator !== 'undefined' && (navigator as { gpu?: unknown }).gpu ? 'present' : 'missing') +
+          ')'
+        : device === 'webgl'
+          ? ' (no WebGL context could be made)'
+          : '';
     throw new BackendError('tfjsBackend', `the tfjs backend '${device}' failed to initialise${hint}`);
   }
   return new TfjsBackend({ device, validateIndices: options.validateIndices });

@@ -14,4 +14,3 @@ export function reportFile(name: string): string {
   mkdirSync(dir, { recursive: true });
   return join(dir, `conformance-${name}.json`);
 }
-

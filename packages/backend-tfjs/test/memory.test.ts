@@ -7,7 +7,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import * as tf from '@tensorflow/tfjs-core';
-import { Variable, add, variableGrads, exp, matmul, mul, randn, relu, softmaxCrossEntropy, sub, tensor, tidy, withBackend, zeros } from '@lec/tensor';
+import {
+  Variable,
+  add,
+  variableGrads,
+  exp,
+  matmul,
+  mul,
+  randn,
+  relu,
+  softmaxCrossEntropy,
+  sub,
+  tensor,
+  tidy,
+  withBackend,
+  zeros,
+} from '@lec/tensor';
 import { describe, expect, it } from 'vitest';
 import { type NodeDevice, nodeBackend } from './node-backends.js';
 
@@ -75,4 +90,3 @@ describe.each<NodeDevice>(['cpu', 'wasm'])('memory on tfjs-%s', (device) => {
     expect(Number(b.info().reclaimedByFinalizer)).toBeGreaterThanOrEqual(100);
   });
 });
-

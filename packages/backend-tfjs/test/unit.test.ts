@@ -13,7 +13,9 @@ registerUnitTests('wasm', () => nodeBackend('wasm'));
 
 describe('tfjsBackend() factory', () => {
   it('rejects an unknown backend name', async () => {
-    await expect(tfjsBackend({ backend: 'metal' as never })).rejects.toThrow(/argument 'backend' expected one of 'cpu', 'wasm', 'webgl', 'webgpu', got "metal"/);
+    await expect(tfjsBackend({ backend: 'metal' as never })).rejects.toThrow(
+      /argument 'backend' expected one of 'cpu', 'wasm', 'webgl', 'webgpu', got "metal"/,
+    );
   });
   it('says what to install when a tfjs backend package is missing', async () => {
     // webgpu is installed as a devDependency but cannot start in Node (no navigator.gpu)

@@ -42,9 +42,11 @@ export function receptiveField(layers: readonly FieldLayer[]): FieldInfo[] {
   return layers.map((layer, i) => {
     const { kernel, stride = 1, dilation = 1, padding = 0 } = layer;
     for (const [arg, v] of Object.entries({ kernel, stride, dilation })) {
-      if (!Number.isSafeInteger(v) || v < 1) throw new ValueError('receptiveField', `layer ${i}: '${arg}' expected a positive integer, got ${v}`);
+      if (!Number.isSafeInteger(v) || v < 1)
+        throw new ValueError('receptiveField', `layer ${i}: '${arg}' expected a positive integer, got ${v}`);
     }
-    if (!Number.isSafeInteger(padding) || padding < 0) throw new ValueError('receptiveField', `layer ${i}: 'padding' expected a non-negative integer, got ${padding}`);
+    if (!Number.isSafeInteger(padding) || padding < 0)
+      throw new ValueError('receptiveField', `layer ${i}: 'padding' expected a non-negative integer, got ${padding}`);
     const effective = (kernel - 1) * dilation + 1;
     start += ((effective - 1) / 2 - padding) * jump;
     size += (effective - 1) * jump;

@@ -6,7 +6,11 @@ import { type Tensor, tensor, variableGrads } from '@lec/tensor';
  * differences (eps 1e-6, atol 1e-5, rtol 1e-3) for every element of every parameter.
  * The module must be float64; `loss` must return a scalar.
  */
-export function paramGradCheck(module: Module<any, any>, loss: () => Tensor, options: { eps?: number; atol?: number; rtol?: number } = {}): { checked: number; worst: number; failures: string[] } {
+export function paramGradCheck(
+  module: Module<any, any>,
+  loss: () => Tensor,
+  options: { eps?: number; atol?: number; rtol?: number } = {},
+): { checked: number; worst: number; failures: string[] } {
   const eps = options.eps ?? 1e-6;
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;

@@ -23,11 +23,23 @@ for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
   const t0 = performance.now();
   const r = trainGCN({ graph: d.graph, features, labels: d.labels, split: d.split, seed, dtype, backend });
   const last = r.history[r.history.length - 1];
-  rows.push({ seed, test: r.testAccuracy, epochs: r.epochs, val: last.valAccuracy, stepMs: r.meanStepMs, epochMs: r.meanEpochMs, totalS: (performance.now() - t0) / 1000 });
-  console.log(`seed ${seed}: test ${(100 * r.testAccuracy).toFixed(1)} %  val ${(100 * last.valAccuracy).toFixed(1)} %  epochs ${r.epochs}${r.stoppedEarly ? ' (early stop)' : ''}  step ${r.meanStepMs.toFixed(1)} ms  epoch+eval ${r.meanEpochMs.toFixed(1)} ms`);
+  rows.push({
+    seed,
+    test: r.testAccuracy,
+    epochs: r.epochs,
+    val: last.valAccuracy,
+    stepMs: r.meanStepMs,
+    epochMs: r.meanEpochMs,
+    totalS: (performance.now() - t0) / 1000,
+  });
+  console.log(
+    `seed ${seed}: test ${(100 * r.testAccuracy).toFixed(1)} %  val ${(100 * last.valAccuracy).toFixed(1)} %  epochs ${r.epochs}${r.stoppedEarly ? ' (early stop)' : ''}  step ${r.meanStepMs.toFixed(1)} ms  epoch+eval ${r.meanEpochMs.toFixed(1)} ms`,
+  );
 }
 const [m, s] = meanStd(rows.map((r) => 100 * r.test));
 const [step] = meanStd(rows.map((r) => r.stepMs));
 const [epoch] = meanStd(rows.map((r) => r.epochMs));
-console.log(`\n${name}: test accuracy ${m.toFixed(2)} % ± ${s.toFixed(2)} over ${seeds} seeds (paper 81.5 % for cora); ${dtype}, ${process.version}`);
+console.log(
+  `\n${name}: test accuracy ${m.toFixed(2)} % ± ${s.toFixed(2)} over ${seeds} seeds (paper 81.5 % for cora); ${dtype}, ${process.version}`,
+);
 console.log(`mean training step ${step.toFixed(1)} ms, with the validation pass ${epoch.toFixed(1)} ms per epoch (${backendName} backend)`);

@@ -10,7 +10,9 @@ const club = loadKarate(dataDir());
 const r = trainKarate(club, { seed: Number(arg('seed', '0')) });
 const wrong = [];
 for (let i = 1; i < 33; i++) if (r.predictions[i] !== club.labels[i]) wrong.push(i);
-console.log(`accuracy on the 32 unlabelled members: ${(100 * r.accuracy).toFixed(1)} % (${32 - wrong.length}/32); misclassified: ${wrong.join(', ') || 'none'}`);
+console.log(
+  `accuracy on the 32 unlabelled members: ${(100 * r.accuracy).toFixed(1)} % (${32 - wrong.length}/32); misclassified: ${wrong.join(', ') || 'none'}`,
+);
 const points = r.coordinates.map(([x, y], i) => [x, y, club.labels[i], r.predictions[i]]);
 const out = arg('out');
 if (out) writeFileSync(out, JSON.stringify({ classNames: club.classNames, points }));

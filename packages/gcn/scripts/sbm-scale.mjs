@@ -21,5 +21,7 @@ for (const m of [1e4, 3e4, 1e5, 3e5, 1e6].filter((v) => v <= max)) {
   const features = randn([graph.numNodes, 32], { seed: 2 });
   const train = Array.from({ length: 80 }, (_, i) => Math.floor((i * graph.numNodes) / 80));
   const b = benchmarkEpochs({ graph, features, labels, train, epochs, warmup: 2 });
-  console.log(`| ${m.toExponential(0)} | ${graph.numNodes} | ${graph.numEdges} | ${buildMs.toFixed(0)} | ${b.medianMs.toFixed(1)} | ${((b.medianMs * 1e6) / graph.numEdges).toFixed(0)} |`);
+  console.log(
+    `| ${m.toExponential(0)} | ${graph.numNodes} | ${graph.numEdges} | ${buildMs.toFixed(0)} | ${b.medianMs.toFixed(1)} | ${((b.medianMs * 1e6) / graph.numEdges).toFixed(0)} |`,
+  );
 }

@@ -45,17 +45,20 @@ export function scaledLaplacian(graph: Graph, lambdaMax: number | 'auto' = 2, re
     return memoOnGraph(graph, 'scaledLaplacian:renormalized', () => {
       const a = graph.normalizedAdjacency(); // has every diagonal entry
       const values = new Float64Array(a.nnz);
-      for (let r = 0; r < a.rows; r++) for (let p = a.rowPtr[r]; p < a.rowPtr[r + 1]; p++) values[p] = (a.colIdx[p] === r ? 1 : 0) - a.values[p];
+      for (let r = 0; r < a.rows; r++)
+        for (let p = a.rowPtr[r]; p < a.rowPtr[r + 1]; p++) values[p] = (a.colIdx[p] === r ? 1 : 0) - a.values[p];
       return csrMatrix(a.rows, a.cols, a.rowPtr, a.colIdx, values, { symmetric: !graph.directed });
     });
   }
   const l = laplacian(graph, 'symmetric');
   const lmax = lambdaMax === 'auto' ? lanczos(l, 1, { which: 'largest', tol: 1e-6 }).values[0] : lambdaMax;
-  if (!(lmax > 0 && Number.isFinite(lmax))) throw new ValueError('scaledLaplacian', `argument 'lambdaMax' expected a positive number or 'auto', got ${lambdaMax}`);
+  if (!(lmax > 0 && Number.isFinite(lmax)))
+    throw new ValueError('scaledLaplacian', `argument 'lambdaMax' expected a positive number or 'auto', got ${lambdaMax}`);
   return memoOnGraph(graph, `scaledLaplacian:${lmax}`, () => {
     // the symmetric Laplacian stores every diagonal entry, so L̃ has L's pattern
     const values = new Float64Array(l.nnz);
-    for (let r = 0; r < l.rows; r++) for (let p = l.rowPtr[r]; p < l.rowPtr[r + 1]; p++) values[p] = (2 / lmax) * l.values[p] - (l.colIdx[p] === r ? 1 : 0);
+    for (let r = 0; r < l.rows; r++)
+      for (let p = l.rowPtr[r]; p < l.rowPtr[r + 1]; p++) values[p] = (2 / lmax) * l.values[p] - (l.colIdx[p] === r ? 1 : 0);
     return csrMatrix(l.rows, l.cols, l.rowPtr, l.colIdx, values, { symmetric: !graph.directed });
   });
 }
@@ -82,7 +85,8 @@ export class ChebConv extends GraphModule {
 
   constructor(inFeatures: number, outFeatures: number, order: number, options: ChebConvOptions = {}) {
     super();
-    if (!Number.isSafeInteger(order) || order < 0) throw new ValueError('ChebConv', `argument 'order' expected a non-negative integer K, got ${order}`);
+    if (!Number.isSafeInteger(order) || order < 0)
+      throw new ValueError('ChebConv', `argument 'order' expected a non-negative integer K, got ${order}`);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.order = order;
@@ -90,7 +94,9 @@ export class ChebConv extends GraphModule {
     this.renormalized = options.renormalized ?? false;
     const rng = options.rng ?? new Rng(options.seed ?? 0);
     const dtype = options.dtype ?? 'float32';
-    this.weights = Array.from({ length: order + 1 }, (_, k) => this.addParameter(`weight${k}`, glorot([inFeatures, outFeatures], rng, dtype)));
+    this.weights = Array.from({ length: order + 1 }, (_, k) =>
+      this.addParameter(`weight${k}`, glorot([inFeatures, outFeatures], rng, dtype)),
+    );
     this.bias = options.bias ? this.addParameter('bias', zeros([outFeatures], { dtype })) : null;
   }
 

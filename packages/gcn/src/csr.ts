@@ -67,7 +67,14 @@ export function transposePattern(a: { rows: number; cols: number; rowPtr: Int32A
  * a.transpose() === a; // true
  * ```
  */
-export function csrMatrix(rows: number, cols: number, rowPtr: Int32Array, colIdx: Int32Array, values: ArrayLike<number>, options: { symmetric?: boolean; pattern?: CsrTransposePattern } = {}): CsrMatrix {
+export function csrMatrix(
+  rows: number,
+  cols: number,
+  rowPtr: Int32Array,
+  colIdx: Int32Array,
+  values: ArrayLike<number>,
+  options: { symmetric?: boolean; pattern?: CsrTransposePattern } = {},
+): CsrMatrix {
   const m = new LinkedCsr(rows, cols, rowPtr, colIdx, values);
   if (options.symmetric) {
     if (rows !== cols) throw new ValueError('csrMatrix', `a symmetric matrix must be square, got ${rows} x ${cols}`);
@@ -131,7 +138,8 @@ export class SparseFeatures {
 
   /** A dropped-out copy (see the class comment); `rate` 0 returns the matrix itself. */
   dropout(rate: number, rng: Rng): CsrMatrix {
-    if (!(rate >= 0 && rate < 1)) throw new ValueError('SparseFeatures.dropout', `argument 'rate' expected a probability in [0, 1), got ${rate}`);
+    if (!(rate >= 0 && rate < 1))
+      throw new ValueError('SparseFeatures.dropout', `argument 'rate' expected a probability in [0, 1), got ${rate}`);
     if (rate === 0) return this.matrix;
     const m = this.matrix;
     const u = rng.uniform(m.nnz, 24);

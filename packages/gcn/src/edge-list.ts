@@ -40,9 +40,12 @@ export function parseEdgeList(text: string, options: EdgeListOptions = {}, file 
     const line = raw.trim();
     if (line === '' || line[0] === '#' || line[0] === '%') return;
     const t = line.split(/\s+/);
-    if (t.length < 2 || t.length > 3) throw new DataFormatError(op, `${file} line ${i + 1}: expected 'src dst' or 'src dst weight', got '${line.slice(0, 60)}'`);
-    if (t.length === 3 && options.weighted === false) throw new DataFormatError(op, `${file} line ${i + 1}: unexpected third column (weighted: false)`);
-    if (t.length === 2 && options.weighted === true) throw new DataFormatError(op, `${file} line ${i + 1}: missing the weight column (weighted: true)`);
+    if (t.length < 2 || t.length > 3)
+      throw new DataFormatError(op, `${file} line ${i + 1}: expected 'src dst' or 'src dst weight', got '${line.slice(0, 60)}'`);
+    if (t.length === 3 && options.weighted === false)
+      throw new DataFormatError(op, `${file} line ${i + 1}: unexpected third column (weighted: false)`);
+    if (t.length === 2 && options.weighted === true)
+      throw new DataFormatError(op, `${file} line ${i + 1}: missing the weight column (weighted: true)`);
     src.push(parseIndex(op, file, i + 1, t[0], 'node id', limit));
     dst.push(parseIndex(op, file, i + 1, t[1], 'node id', limit));
     if (t.length === 3) {
@@ -52,13 +55,18 @@ export function parseEdgeList(text: string, options: EdgeListOptions = {}, file 
       withWeight++;
     } else weights.push(1);
   });
-  if (withWeight > 0 && withWeight < src.length) throw new DataFormatError(op, `${file}: ${withWeight} of ${src.length} edges have a weight; give all or none`);
+  if (withWeight > 0 && withWeight < src.length)
+    throw new DataFormatError(op, `${file}: ${withWeight} of ${src.length} edges have a weight; give all or none`);
   let n = options.numNodes;
   if (n === undefined) {
     n = 0;
     for (let e = 0; e < src.length; e++) n = Math.max(n, src[e] + 1, dst[e] + 1);
   }
-  return Graph.fromArrays(n, src, dst, { directed: options.directed, duplicates: options.duplicates, weights: withWeight > 0 ? weights : undefined });
+  return Graph.fromArrays(n, src, dst, {
+    directed: options.directed,
+    duplicates: options.duplicates,
+    weights: withWeight > 0 ? weights : undefined,
+  });
 }
 
 /**
@@ -95,7 +103,9 @@ export interface KarateClub {
  */
 export function loadKarate(dataDir: string, options: { weighted?: boolean } = {}): KarateClub {
   const op = 'loadKarate';
-  const dir = [joinPath(op, dataDir, 'karate'), dataDir].find((d) => exists(op, joinPath(op, d, 'edges.txt')) && exists(op, joinPath(op, d, 'meta.json')));
+  const dir = [joinPath(op, dataDir, 'karate'), dataDir].find(
+    (d) => exists(op, joinPath(op, d, 'edges.txt')) && exists(op, joinPath(op, d, 'meta.json')),
+  );
   if (!dir) throw new DataFormatError(op, `no karate dataset (edges.txt + meta.json) under '${dataDir}'`);
   const meta = asObject(op, 'meta.json', parseJson(op, 'meta.json', readText(op, joinPath(op, dir, 'meta.json'))));
   const n = metaCount(op, meta, 'nodes', 1 << 20);
@@ -106,14 +116,23 @@ export function loadKarate(dataDir: string, options: { weighted?: boolean } = {}
   let weightText = '';
   if (options.weighted) {
     weightText = readText(op, joinPath(op, dir, 'edge_weights.txt'));
-    if (countLines(weightText) !== m) throw new DataFormatError(op, `edge_weights.txt has ${countLines(weightText)} lines, meta.json says ${m} edges`);
+    if (countLines(weightText) !== m)
+      throw new DataFormatError(op, `edge_weights.txt has ${countLines(weightText)} lines, meta.json says ${m} edges`);
   }
   const w = lines(weightText);
-  const withWeights = options.weighted ? lines(edgesText).map((l, i) => `${l} ${w[i]}`).join('\n') : edgesText;
+  const withWeights = options.weighted
+    ? lines(edgesText)
+        .map((l, i) => `${l} ${w[i]}`)
+        .join('\n')
+    : edgesText;
   const graph = parseEdgeList(withWeights, { numNodes: n, weighted: options.weighted ?? false, duplicates: 'error' }, 'karate/edges.txt');
   const labelsText = readText(op, joinPath(op, dir, 'labels.txt'));
-  if (countLines(labelsText) !== n) throw new DataFormatError(op, `labels.txt has ${countLines(labelsText)} lines, meta.json says ${n} nodes`);
+  if (countLines(labelsText) !== n)
+    throw new DataFormatError(op, `labels.txt has ${countLines(labelsText)} lines, meta.json says ${n} nodes`);
   const labels = Int32Array.from(lines(labelsText), (l, i) => parseIntIn(op, 'labels.txt', i + 1, l, 'faction', 0, c - 1));
-  const names = Array.isArray(meta.class_names) && meta.class_names.every((s) => typeof s === 'string') ? (meta.class_names as string[]) : Array.from({ length: c }, (_, i) => `class ${i}`);
+  const names =
+    Array.isArray(meta.class_names) && meta.class_names.every((s) => typeof s === 'string')
+      ? (meta.class_names as string[])
+      : Array.from({ length: c }, (_, i) => `class ${i}`);
   return { graph, labels, classNames: names };
 }

@@ -37,7 +37,14 @@ export interface Eigenpairs {
 export function eigh(matrix: CsrMatrix | readonly (readonly number[])[]): Eigenpairs {
   const dense = Array.isArray(matrix) ? (matrix as number[][]) : (matrix as CsrMatrix).toDenseArray();
   const n = dense.length;
-  if (dense.some((row) => row.length !== n)) throw new ValueError('eigh', `argument 'matrix' expected a square matrix, got ${n} rows of lengths ${dense.map((r) => r.length).join(', ').slice(0, 60)}`);
+  if (dense.some((row) => row.length !== n))
+    throw new ValueError(
+      'eigh',
+      `argument 'matrix' expected a square matrix, got ${n} rows of lengths ${dense
+        .map((r) => r.length)
+        .join(', ')
+        .slice(0, 60)}`,
+    );
   if (n === 0) return { values: new Float64Array(0), vectors: new Float64Array(0), n: 0, k: 0 };
   const evd = new EigenvalueDecomposition(new Matrix(dense), { assumeSymmetric: true });
   const raw = evd.realEigenvalues;
@@ -169,7 +176,11 @@ export function lanczos(matrix: CsrMatrix, k: number, options: LanczosOptions = 
     const last = exhausted ? 0 : (beta[m - 1] ?? 0);
     const converged = picked.every((j) => Math.abs(last * s.get(m - 1, j)) <= tol * Math.max(1, Math.abs(theta[j])));
     if (converged || m >= maxBasis || exhausted) {
-      if (!converged) throw new ValueError(op, `the ${k} ${which} eigenpairs did not converge to tol ${tol} within a basis of ${m} vectors; raise 'maxBasis' or 'tol'`);
+      if (!converged)
+        throw new ValueError(
+          op,
+          `the ${k} ${which} eigenpairs did not converge to tol ${tol} within a basis of ${m} vectors; raise 'maxBasis' or 'tol'`,
+        );
       const values = Float64Array.from(picked, (j) => theta[j]);
       const vectors = new Float64Array(n * k);
       picked.forEach((j, col) => {

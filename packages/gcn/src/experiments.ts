@@ -35,8 +35,24 @@ export function trainKarate(club: KarateClub, options: { seed?: number; epochs?:
   const test = Array.from({ length: n }, (_, i) => i).filter((i) => !train.includes(i));
   const ids = Int32Array.from({ length: n }, (_, i) => i);
   const features = CsrMatrix.fromCoo(n, n, ids, ids);
-  const result = trainGCN({ graph: club.graph, features, labels: club.labels, split: { train, test }, hidden: [4, 2], activation: 'tanh', dropout: 0, weightDecay: 0, epochs: options.epochs ?? 300, seed: options.seed ?? 0 });
-  return { accuracy: result.testAccuracy!, predictions: result.predictions, coordinates: nodeCoordinates(result.model, { graph: club.graph, x: features }, 1), result };
+  const result = trainGCN({
+    graph: club.graph,
+    features,
+    labels: club.labels,
+    split: { train, test },
+    hidden: [4, 2],
+    activation: 'tanh',
+    dropout: 0,
+    weightDecay: 0,
+    epochs: options.epochs ?? 300,
+    seed: options.seed ?? 0,
+  });
+  return {
+    accuracy: result.testAccuracy!,
+    predictions: result.predictions,
+    coordinates: nodeCoordinates(result.model, { graph: club.graph, x: features }, 1),
+    result,
+  };
 }
 
 /** Options of `benchmarkEpochs`. */
@@ -65,7 +81,17 @@ export interface BenchmarkEpochsOptions {
 export function benchmarkEpochs(options: BenchmarkEpochsOptions): { epochs: number; medianMs: number; meanMs: number; totalMs: number } {
   const backend = options.backend ?? getBackend();
   return withBackend(backend, () => {
-    const common = { graph: options.graph, features: options.features, labels: options.labels, split: { train: options.train }, hidden: options.hidden, dtype: options.dtype, backend, evaluate: false, patience: 0 };
+    const common = {
+      graph: options.graph,
+      features: options.features,
+      labels: options.labels,
+      split: { train: options.train },
+      hidden: options.hidden,
+      dtype: options.dtype,
+      backend,
+      evaluate: false,
+      patience: 0,
+    };
     const warmup = options.warmup ?? 3;
     if (warmup > 0) trainGCN({ ...common, epochs: warmup });
     const r = trainGCN({ ...common, epochs: options.epochs ?? 200 });

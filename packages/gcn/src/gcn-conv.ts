@@ -55,7 +55,10 @@ export function featureTransform(op: string, x: Tensor | CsrMatrix, w: Tensor): 
 export function checkRows(op: string, graph: Graph, x: Tensor | CsrMatrix): void {
   const rows = x instanceof CsrMatrix ? x.rows : x.shape[0];
   if ((x instanceof CsrMatrix ? false : x.rank !== 2) || rows !== graph.numNodes) {
-    throw new ShapeError(op, `argument 'x' expected shape [${graph.numNodes}, features] (one row per node), got ${x instanceof CsrMatrix ? `a sparse [${x.rows}, ${x.cols}]` : `[${x.shape.join(', ')}]`}`);
+    throw new ShapeError(
+      op,
+      `argument 'x' expected shape [${graph.numNodes}, features] (one row per node), got ${x instanceof CsrMatrix ? `a sparse [${x.rows}, ${x.cols}]` : `[${x.shape.join(', ')}]`}`,
+    );
   }
 }
 
@@ -93,7 +96,10 @@ export class GCNConv extends GraphModule {
     checkRows('GCNConv', graph, x);
     const a = graph.normalizedAdjacency();
     const w = this.weight.value;
-    const out = !(x instanceof CsrMatrix) && this.inFeatures < this.outFeatures ? featureTransform('GCNConv', spmm(a, x), w) : spmm(a, featureTransform('GCNConv', x, w));
+    const out =
+      !(x instanceof CsrMatrix) && this.inFeatures < this.outFeatures
+        ? featureTransform('GCNConv', spmm(a, x), w)
+        : spmm(a, featureTransform('GCNConv', x, w));
     return this.bias ? add(out, this.bias.value) : out;
   }
 }

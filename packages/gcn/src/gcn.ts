@@ -65,7 +65,9 @@ export class GCN extends GraphModule {
     this.#rng = init.fork();
     this.dropoutRate = options.dropout ?? 0.5;
     this.activation = options.activation ?? 'relu';
-    this.layers = widths.slice(1).map((w, i) => this.addModule(String(i), new GCNConv(widths[i], w, { bias: options.bias, rng: init, dtype: options.dtype })));
+    this.layers = widths
+      .slice(1)
+      .map((w, i) => this.addModule(String(i), new GCNConv(widths[i], w, { bias: options.bias, rng: init, dtype: options.dtype })));
   }
 
   /** Logits [n, classes]. Dropout is active in training mode only. */
@@ -97,7 +99,10 @@ export class GCN extends GraphModule {
     let h: Tensor | CsrMatrix = input.x;
     for (let i = 0; i < upTo; i++) {
       if (this.training && this.dropoutRate > 0) {
-        h = h instanceof CsrMatrix ? sparseFeaturesOf(h).dropout(this.dropoutRate, this.#rng) : dropout(h, this.dropoutRate, { rng: this.#rng });
+        h =
+          h instanceof CsrMatrix
+            ? sparseFeaturesOf(h).dropout(this.dropoutRate, this.#rng)
+            : dropout(h, this.dropoutRate, { rng: this.#rng });
       } else if (h instanceof CsrMatrix) {
         h = sparseFeaturesOf(h).matrix;
       }

@@ -29,14 +29,21 @@ export function ringGraph(n: number): Graph {
  * ```
  */
 export function gridGraph(rows: number, cols: number): Graph {
-  if (!Number.isSafeInteger(rows) || rows < 1 || !Number.isSafeInteger(cols) || cols < 1) throw new ValueError('gridGraph', `arguments 'rows' and 'cols' expected positive integers, got ${rows} x ${cols}`);
+  if (!Number.isSafeInteger(rows) || rows < 1 || !Number.isSafeInteger(cols) || cols < 1)
+    throw new ValueError('gridGraph', `arguments 'rows' and 'cols' expected positive integers, got ${rows} x ${cols}`);
   const src: number[] = [];
   const dst: number[] = [];
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const i = r * cols + c;
-      if (c + 1 < cols) src.push(i), dst.push(i + 1);
-      if (r + 1 < rows) src.push(i), dst.push(i + cols);
+      if (c + 1 < cols) {
+        src.push(i);
+        dst.push(i + 1);
+      }
+      if (r + 1 < rows) {
+        src.push(i);
+        dst.push(i + cols);
+      }
     }
   }
   return Graph.fromArrays(rows * cols, src, dst);

@@ -7,7 +7,12 @@ import { Rng } from '@lec/tensor';
 
 describe('Graph', () => {
   it('builds an undirected graph: both directions stored, degrees, edges', () => {
-    const g = Graph.fromEdges(4, [[0, 1], [1, 2], [2, 0], [2, 3]]);
+    const g = Graph.fromEdges(4, [
+      [0, 1],
+      [1, 2],
+      [2, 0],
+      [2, 3],
+    ]);
     expect(g.numNodes).toBe(4);
     expect(g.numEdges).toBe(4);
     expect(g.nnz).toBe(8);
@@ -15,8 +20,18 @@ describe('Graph', () => {
     expect(Array.from(g.neighbors(2))).toEqual([0, 1, 3]);
     expect(g.hasEdge(3, 2)).toBe(true);
     expect(g.hasEdge(0, 3)).toBe(false);
-    expect([...g.edges()]).toEqual([[0, 1, 1], [0, 2, 1], [1, 2, 1], [2, 3, 1]]);
-    expect(g.toDenseArray()).toEqual([[0, 1, 1, 0], [1, 0, 1, 0], [1, 1, 0, 1], [0, 0, 1, 0]]);
+    expect([...g.edges()]).toEqual([
+      [0, 1, 1],
+      [0, 2, 1],
+      [1, 2, 1],
+      [2, 3, 1],
+    ]);
+    expect(g.toDenseArray()).toEqual([
+      [0, 1, 1, 0],
+      [1, 0, 1, 0],
+      [1, 1, 0, 1],
+      [0, 0, 1, 0],
+    ]);
   });
 
   it('builds from typed arrays, directed and weighted', () => {
@@ -27,11 +42,20 @@ describe('Graph', () => {
     expect(g.weight(0, 1)).toBe(0.5);
     expect(g.weight(1, 0)).toBe(0);
     expect(Array.from(g.degrees())).toEqual([0.5, 2, 3]);
-    expect(g.adjacency().transpose().toDenseArray()).toEqual([[0, 0, 3], [0.5, 0, 0], [0, 2, 0]]);
+    expect(g.adjacency().transpose().toDenseArray()).toEqual([
+      [0, 0, 3],
+      [0.5, 0, 0],
+      [0, 2, 0],
+    ]);
   });
 
   it('states its duplicate policy: merge (default), sum, or error; (u,v) and (v,u) are one undirected edge', () => {
-    const edges: [number, number][] = [[0, 1], [1, 0], [0, 1], [1, 2]];
+    const edges: [number, number][] = [
+      [0, 1],
+      [1, 0],
+      [0, 1],
+      [1, 2],
+    ];
     const merged = Graph.fromEdges(3, edges);
     expect(merged.numEdges).toBe(2);
     expect(merged.weight(0, 1)).toBe(1);
@@ -41,17 +65,50 @@ describe('Graph', () => {
     expect(() => Graph.fromEdges(3, edges, { duplicates: 'error' })).toThrow(GraphError);
     expect(() => Graph.fromEdges(3, edges, { duplicates: 'error' })).toThrow(/edge 1 \(1, 0\) repeats edge 0 \(0, 1\)/);
     // merge keeps the first weight; directed graphs keep both directions
-    expect(Graph.fromEdges(2, [[0, 1], [1, 0]], { weights: [4, 7] }).weight(1, 0)).toBe(4);
-    expect(Graph.fromEdges(2, [[0, 1], [1, 0]], { directed: true }).numEdges).toBe(2);
+    expect(
+      Graph.fromEdges(
+        2,
+        [
+          [0, 1],
+          [1, 0],
+        ],
+        { weights: [4, 7] },
+      ).weight(1, 0),
+    ).toBe(4);
+    expect(
+      Graph.fromEdges(
+        2,
+        [
+          [0, 1],
+          [1, 0],
+        ],
+        { directed: true },
+      ).numEdges,
+    ).toBe(2);
   });
 
   it('keeps self-loops once on the diagonal, or drops them', () => {
-    const g = Graph.fromEdges(2, [[0, 0], [0, 1]]);
+    const g = Graph.fromEdges(2, [
+      [0, 0],
+      [0, 1],
+    ]);
     expect(g.numSelfLoops).toBe(1);
     expect(g.numEdges).toBe(2);
     expect(Array.from(g.degrees())).toEqual([2, 1]);
-    expect(g.adjacency({ selfLoopWeight: 1 }).toDenseArray()).toEqual([[2, 1], [1, 1]]);
-    expect(Graph.fromEdges(2, [[0, 0], [0, 1]], { selfLoops: 'drop' }).numEdges).toBe(1);
+    expect(g.adjacency({ selfLoopWeight: 1 }).toDenseArray()).toEqual([
+      [2, 1],
+      [1, 1],
+    ]);
+    expect(
+      Graph.fromEdges(
+        2,
+        [
+          [0, 0],
+          [0, 1],
+        ],
+        { selfLoops: 'drop' },
+      ).numEdges,
+    ).toBe(1);
   });
 
   it('throws typed errors for bad node ids, weights and lengths', () => {
@@ -66,7 +123,11 @@ describe('Graph', () => {
   });
 
   it('normalizedAdjacency is D̃^-1/2 (A + I) D̃^-1/2, cached, symmetric and its own transpose', () => {
-    const g = Graph.fromEdges(4, [[0, 1], [1, 2], [1, 3]]);
+    const g = Graph.fromEdges(4, [
+      [0, 1],
+      [1, 2],
+      [1, 3],
+    ]);
     const a = g.normalizedAdjacency();
     expect(g.normalizedAdjacency()).toBe(a);
     expect(a.transpose()).toBe(a);
@@ -86,7 +147,8 @@ describe('Graph', () => {
       dst[e] = rng.int(100_000);
     }
     const g = Graph.fromArrays(100_000, src, dst);
-    for (let r = 0; r < 1000; r++) for (let p = g.rowPtr[r] + 1; p < g.rowPtr[r + 1]; p++) expect(g.colIdx[p]).toBeGreaterThan(g.colIdx[p - 1]);
+    for (let r = 0; r < 1000; r++)
+      for (let p = g.rowPtr[r] + 1; p < g.rowPtr[r + 1]; p++) expect(g.colIdx[p]).toBeGreaterThan(g.colIdx[p - 1]);
     expect(g.nnz).toBeGreaterThan(990_000);
   });
 });
@@ -102,12 +164,24 @@ describe('CSR helpers', () => {
 
   it('rowNormalize divides by row sums and leaves empty rows alone', () => {
     const a = CsrMatrix.fromCoo(3, 3, [0, 0, 2], [0, 2, 1], [1, 3, 5]);
-    expect(rowNormalize(a).toDenseArray()).toEqual([[0.25, 0, 0.75], [0, 0, 0], [0, 1, 0]]);
+    expect(rowNormalize(a).toDenseArray()).toEqual([
+      [0.25, 0, 0.75],
+      [0, 0, 0],
+      [0, 1, 0],
+    ]);
   });
 
   it('SparseFeatures.dropout is seeded, keeps the pattern, and keeps the expectation', () => {
     const n = 20_000;
-    const x = new SparseFeatures(CsrMatrix.fromCoo(1, n, new Array(n).fill(0), Array.from({ length: n }, (_, i) => i), new Array(n).fill(1)));
+    const x = new SparseFeatures(
+      CsrMatrix.fromCoo(
+        1,
+        n,
+        new Array(n).fill(0),
+        Array.from({ length: n }, (_, i) => i),
+        new Array(n).fill(1),
+      ),
+    );
     const a = x.dropout(0.5, new Rng(7));
     const b = x.dropout(0.5, new Rng(7));
     expect(Array.from(a.values)).toEqual(Array.from(b.values));

@@ -97,7 +97,8 @@ export class Graph {
    */
   static fromArrays(numNodes: number, src: ArrayLike<number>, dst: ArrayLike<number>, options: GraphOptions = {}): Graph {
     const op = 'Graph.fromArrays';
-    if (!Number.isSafeInteger(numNodes) || numNodes < 0 || numNodes > 0x7fffffff) throw new ValueError(op, `argument 'numNodes' expected a non-negative integer below 2^31, got ${numNodes}`);
+    if (!Number.isSafeInteger(numNodes) || numNodes < 0 || numNodes > 0x7fffffff)
+      throw new ValueError(op, `argument 'numNodes' expected a non-negative integer below 2^31, got ${numNodes}`);
     const m = src.length;
     if (dst.length !== m) throw new GraphError(op, `arguments 'src' (${m}) and 'dst' (${dst.length}) must have the same length`);
     const w = options.weights;
@@ -109,9 +110,12 @@ export class Graph {
     for (let e = 0; e < m; e++) {
       const u = src[e];
       const v = dst[e];
-      if (!(Number.isInteger(u) && u >= 0 && u < numNodes)) throw new NodeIdError(op, `edge ${e} has source ${u}, expected an integer node id in [0, ${numNodes})`);
-      if (!(Number.isInteger(v) && v >= 0 && v < numNodes)) throw new NodeIdError(op, `edge ${e} has target ${v}, expected an integer node id in [0, ${numNodes})`);
-      if (w && !(Number.isFinite(w[e]) && w[e] >= 0)) throw new GraphError(op, `edge ${e} (${u}, ${v}) has weight ${w[e]}, expected a finite number >= 0`);
+      if (!(Number.isInteger(u) && u >= 0 && u < numNodes))
+        throw new NodeIdError(op, `edge ${e} has source ${u}, expected an integer node id in [0, ${numNodes})`);
+      if (!(Number.isInteger(v) && v >= 0 && v < numNodes))
+        throw new NodeIdError(op, `edge ${e} has target ${v}, expected an integer node id in [0, ${numNodes})`);
+      if (w && !(Number.isFinite(w[e]) && w[e] >= 0))
+        throw new GraphError(op, `edge ${e} (${u}, ${v}) has weight ${w[e]}, expected a finite number >= 0`);
       if (u === v) entries += dropLoops ? 0 : 1;
       else entries += directed ? 1 : 2;
     }
@@ -154,7 +158,10 @@ export class Graph {
       if (r === lastR && c === lastC) {
         // the same (row, column) again: a repeated edge, or for undirected graphs its mirror
         if (duplicates === 'error') {
-          throw new GraphError(op, `edge ${e} (${src[e]}, ${dst[e]}) repeats edge ${firstEdge[out - 1]} (${src[firstEdge[out - 1]]}, ${dst[firstEdge[out - 1]]}); pass duplicates: 'merge' or 'sum' to allow it`);
+          throw new GraphError(
+            op,
+            `edge ${e} (${src[e]}, ${dst[e]}) repeats edge ${firstEdge[out - 1]} (${src[firstEdge[out - 1]]}, ${dst[firstEdge[out - 1]]}); pass duplicates: 'merge' or 'sum' to allow it`,
+          );
         }
         if (duplicates === 'sum') values[out - 1] += weight;
         else if (e < firstEdge[out - 1]) {
@@ -309,7 +316,8 @@ export class Graph {
    */
   toDenseArray(): number[][] {
     const out = Array.from({ length: this.numNodes }, () => new Array<number>(this.numNodes).fill(0));
-    for (let r = 0; r < this.numNodes; r++) for (let p = this.rowPtr[r]; p < this.rowPtr[r + 1]; p++) out[r][this.colIdx[p]] = this.values[p];
+    for (let r = 0; r < this.numNodes; r++)
+      for (let p = this.rowPtr[r]; p < this.rowPtr[r + 1]; p++) out[r][this.colIdx[p]] = this.values[p];
     return out;
   }
 
@@ -320,7 +328,8 @@ export class Graph {
   }
 
   #checkNode(op: string, name: string, u: number): void {
-    if (!(Number.isInteger(u) && u >= 0 && u < this.numNodes)) throw new NodeIdError(op, `argument '${name}' is ${u}, expected an integer node id in [0, ${this.numNodes})`);
+    if (!(Number.isInteger(u) && u >= 0 && u < this.numNodes))
+      throw new NodeIdError(op, `argument '${name}' is ${u}, expected an integer node id in [0, ${this.numNodes})`);
   }
 
   /** The CSR position of entry (u, v), or −1 (binary search in row u). */

@@ -12,7 +12,15 @@ export { DataFormatError, GraphError, NodeIdError } from './errors.js';
 export { Graph, type AdjacencyOptions, type DuplicatePolicy, type GraphOptions } from './graph.js';
 export { SparseFeatures, csrMatrix, rowNormalize, transposePattern, type CsrTransposePattern } from './csr.js';
 export { sbm, type SbmGraph, type SbmOptions } from './sbm.js';
-export { loadPlanetoid, parsePlanetoid, type PlanetoidDataset, type PlanetoidFiles, type PlanetoidName, type PlanetoidOptions, type Split } from './planetoid.js';
+export {
+  loadPlanetoid,
+  parsePlanetoid,
+  type PlanetoidDataset,
+  type PlanetoidFiles,
+  type PlanetoidName,
+  type PlanetoidOptions,
+  type Split,
+} from './planetoid.js';
 export { loadEdgeList, loadKarate, parseEdgeList, type EdgeListOptions, type KarateClub } from './edge-list.js';
 export { GraphModule } from './module.js';
 export { Adam, type AdamOptions } from './adam.js';

@@ -13,7 +13,11 @@ export const MAX_FILE_BYTES = 512 * 1024 * 1024;
 function nodeModule<T>(name: string, op: string): T {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const mod = proc?.getBuiltinModule?.(name);
-  if (!mod) throw new DataFormatError(op, `reading files needs Node.js >= 20.16 (process.getBuiltinModule('${name}')); in a browser fetch the files and use the parse* functions`);
+  if (!mod)
+    throw new DataFormatError(
+      op,
+      `reading files needs Node.js >= 20.16 (process.getBuiltinModule('${name}')); in a browser fetch the files and use the parse* functions`,
+    );
   return mod as T;
 }
 
@@ -39,7 +43,8 @@ export function readText(op: string, path: string, expectedBytes?: number): stri
   } catch {
     throw new DataFormatError(op, `file '${path}' does not exist or cannot be read`);
   }
-  if (expectedBytes !== undefined && size !== expectedBytes) throw new DataFormatError(op, `file '${path}' has ${size} bytes, but meta.json says ${expectedBytes}`);
+  if (expectedBytes !== undefined && size !== expectedBytes)
+    throw new DataFormatError(op, `file '${path}' has ${size} bytes, but meta.json says ${expectedBytes}`);
   if (size > MAX_FILE_BYTES) throw new DataFormatError(op, `file '${path}' has ${size} bytes, more than the ${MAX_FILE_BYTES} allowed`);
   return fs.readFileSync(path, 'utf8');
 }
@@ -51,7 +56,8 @@ export function readText(op: string, path: string, expectedBytes?: number): stri
 export function parseJson(op: string, file: string, text: string): unknown {
   try {
     return JSON.parse(text, (key, value) => {
-      if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw new DataFormatError(op, `${file}: key '${key}' is not allowed`);
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype')
+        throw new DataFormatError(op, `${file}: key '${key}' is not allowed`);
       return value;
     });
   } catch (e) {
@@ -82,15 +88,25 @@ const FLOAT = /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/;
 
 /** @internal A non-negative integer token below `limit`, or a DataFormatError naming file and line. */
 export function parseIndex(op: string, file: string, line: number, token: string | undefined, what: string, limit: number): number {
-  if (token === undefined || !INT.test(token)) throw new DataFormatError(op, `${file} line ${line}: expected ${what} (a non-negative integer), got '${clip(token)}'`);
+  if (token === undefined || !INT.test(token))
+    throw new DataFormatError(op, `${file} line ${line}: expected ${what} (a non-negative integer), got '${clip(token)}'`);
   const v = Number(token);
   if (v >= limit) throw new DataFormatError(op, `${file} line ${line}: ${what} ${v} is out of range [0, ${limit})`);
   return v;
 }
 
 /** @internal A signed integer token in [lo, hi]. */
-export function parseIntIn(op: string, file: string, line: number, token: string | undefined, what: string, lo: number, hi: number): number {
-  if (token === undefined || !SIGNED_INT.test(token)) throw new DataFormatError(op, `${file} line ${line}: expected ${what} (an integer), got '${clip(token)}'`);
+export function parseIntIn(
+  op: string,
+  file: string,
+  line: number,
+  token: string | undefined,
+  what: string,
+  lo: number,
+  hi: number,
+): number {
+  if (token === undefined || !SIGNED_INT.test(token))
+    throw new DataFormatError(op, `${file} line ${line}: expected ${what} (an integer), got '${clip(token)}'`);
   const v = Number(token);
   if (v < lo || v > hi) throw new DataFormatError(op, `${file} line ${line}: ${what} ${v} is out of range [${lo}, ${hi}]`);
   return v;
@@ -98,14 +114,16 @@ export function parseIntIn(op: string, file: string, line: number, token: string
 
 /** @internal A finite decimal number token. */
 export function parseNumber(op: string, file: string, line: number, token: string | undefined, what: string): number {
-  if (token === undefined || !FLOAT.test(token)) throw new DataFormatError(op, `${file} line ${line}: expected ${what} (a decimal number), got '${clip(token)}'`);
+  if (token === undefined || !FLOAT.test(token))
+    throw new DataFormatError(op, `${file} line ${line}: expected ${what} (a decimal number), got '${clip(token)}'`);
   return Number(token);
 }
 
 /** @internal A count from meta.json: a safe integer in [0, max]. */
 export function metaCount(op: string, meta: Record<string, unknown>, key: string, max: number): number {
   const v = meta[key];
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > max) throw new DataFormatError(op, `meta.json: '${key}' expected an integer in [0, ${max}], got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > max)
+    throw new DataFormatError(op, `meta.json: '${key}' expected an integer in [0, ${max}], got ${JSON.stringify(v)}`);
   return v;
 }
 

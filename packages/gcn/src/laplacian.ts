@@ -33,7 +33,8 @@ export function memoOnGraph(graph: Graph, key: string, make: () => CsrMatrix): C
  * ```
  */
 export function laplacian(graph: Graph, kind: LaplacianKind = 'combinatorial'): CsrMatrix {
-  if (kind !== 'combinatorial' && kind !== 'symmetric' && kind !== 'randomWalk') throw new ValueError('laplacian', `argument 'kind' expected 'combinatorial', 'symmetric' or 'randomWalk', got '${String(kind)}'`);
+  if (kind !== 'combinatorial' && kind !== 'symmetric' && kind !== 'randomWalk')
+    throw new ValueError('laplacian', `argument 'kind' expected 'combinatorial', 'symmetric' or 'randomWalk', got '${String(kind)}'`);
   return memoOnGraph(graph, `laplacian:${kind}`, () => {
     const n = graph.numNodes;
     const d = graph.degrees();

@@ -10,7 +10,16 @@ import { trainGCN } from './train.js';
 import { gradCheck, withValues } from '../test/grad-check.js';
 
 const f64 = f64Backend();
-const graph = Graph.fromEdges(6, [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5], [5, 0], [0, 3], [2, 2]]);
+const graph = Graph.fromEdges(6, [
+  [0, 1],
+  [1, 2],
+  [2, 3],
+  [3, 4],
+  [4, 5],
+  [5, 0],
+  [0, 3],
+  [2, 2],
+]);
 const dense = (a: { toDenseArray(): number[][] }) => a.toDenseArray();
 const mm = (a: number[][], b: number[][]) => a.map((row) => b[0].map((_, j) => row.reduce((s, v, k) => s + v * b[k][j], 0)));
 const close = (got: Tensor, want: number[][], tol = 1e-10) => {
@@ -23,10 +32,15 @@ const sparseRandom = (rows: number, cols: number, seed: number) => {
   const c: number[] = [];
   const v: number[] = [];
   let s = seed;
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    if (s % 5 < 2) r.push(i), c.push(j), v.push(((s >> 8) % 100) / 50 - 1);
-  }
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      if (s % 5 < 2) {
+        r.push(i);
+        c.push(j);
+        v.push(((s >> 8) % 100) / 50 - 1);
+      }
+    }
   return CsrMatrix.fromCoo(rows, cols, r, c, v);
 };
 /** A scalar objective with a non-trivial gradient everywhere. */
@@ -37,7 +51,18 @@ describe('gradCheck (the local checker)', () => {
     withBackend(f64, () => {
       const x = randn([3, 2], { seed: 1, dtype: 'float64' });
       expect(gradCheck((a) => sum(mul(a, a)), [x]).ok).toBe(true);
-      expect(gradCheck((a) => sum(mul(a, noGrad(() => mul(a, 1)))), [x]).ok).toBe(false);
+      expect(
+        gradCheck(
+          (a) =>
+            sum(
+              mul(
+                a,
+                noGrad(() => mul(a, 1)),
+              ),
+            ),
+          [x],
+        ).ok,
+      ).toBe(false);
     }));
 });
 
@@ -45,13 +70,30 @@ describe('GCNConv', () => {
   it('computes Â·X·W (+ b), dense and sparse X, both associations', () =>
     withBackend(f64, () => {
       const a = dense(graph.normalizedAdjacency());
-      for (const [fin, fout] of [[4, 3], [2, 5]]) {
+      for (const [fin, fout] of [
+        [4, 3],
+        [2, 5],
+      ]) {
         const conv = new GCNConv(fin, fout, { seed: 1, bias: true, dtype: 'float64' });
-        conv.bias!.assign(tensor(Array.from({ length: fout }, (_, i) => i / 10), [fout], { dtype: 'float64' }));
+        conv.bias!.assign(
+          tensor(
+            Array.from({ length: fout }, (_, i) => i / 10),
+            [fout],
+            { dtype: 'float64' },
+          ),
+        );
         const x = randn([6, fin], { seed: 2, dtype: 'float64' });
-        const want = mm(mm(a, x.toArray() as number[][]), conv.weight.value.toArray() as number[][]).map((row) => row.map((v, j) => v + j / 10));
+        const want = mm(mm(a, x.toArray() as number[][]), conv.weight.value.toArray() as number[][]).map((row) =>
+          row.map((v, j) => v + j / 10),
+        );
         close(conv.forward({ graph, x }), want);
-        const xs = CsrMatrix.fromCoo(6, fin, Array.from({ length: 6 * fin }, (_, i) => Math.floor(i / fin)), Array.from({ length: 6 * fin }, (_, i) => i % fin), x.dataSync());
+        const xs = CsrMatrix.fromCoo(
+          6,
+          fin,
+          Array.from({ length: 6 * fin }, (_, i) => Math.floor(i / fin)),
+          Array.from({ length: 6 * fin }, (_, i) => i % fin),
+          x.dataSync(),
+        );
         close(conv.forward({ graph, x: xs }), want);
       }
     }));
@@ -66,7 +108,10 @@ describe('GCNConv', () => {
     withBackend(f64, () => {
       const conv = new GCNConv(3, 2, { seed: 3, bias: true, dtype: 'float64' });
       const x = randn([6, 3], { seed: 4, dtype: 'float64' });
-      const r = gradCheck((xx, w, b) => withValues([conv.weight, conv.bias!], [w, b], () => objective(conv.forward({ graph, x: xx }))), [x, conv.weight.value, conv.bias!.value]);
+      const r = gradCheck(
+        (xx, w, b) => withValues([conv.weight, conv.bias!], [w, b], () => objective(conv.forward({ graph, x: xx }))),
+        [x, conv.weight.value, conv.bias!.value],
+      );
       expect(r.ok, JSON.stringify(r.worst)).toBe(true);
       const xs = sparseRandom(6, 3, 5);
       const rs = gradCheck((w) => withValues([conv.weight], [w], () => objective(conv.forward({ graph, x: xs }))), [conv.weight.value]);
@@ -156,10 +201,16 @@ describe('ChebConv', () => {
       const conv = new ChebConv(3, 2, 3, { seed: 2, bias: true, lambdaMax: 1.9, dtype: 'float64' });
       const x = randn([6, 3], { seed: 3, dtype: 'float64' });
       const params = conv.parameters();
-      const r = gradCheck((xx, ...ps) => withValues(params, ps, () => objective(conv.forward({ graph, x: xx }))), [x, ...params.map((p) => p.value)]);
+      const r = gradCheck(
+        (xx, ...ps) => withValues(params, ps, () => objective(conv.forward({ graph, x: xx }))),
+        [x, ...params.map((p) => p.value)],
+      );
       expect(r.ok, JSON.stringify(r.worst)).toBe(true);
       const xs = sparseRandom(6, 3, 4);
-      const rs = gradCheck((...ps) => withValues(params, ps, () => objective(conv.forward({ graph, x: xs }))), params.map((p) => p.value));
+      const rs = gradCheck(
+        (...ps) => withValues(params, ps, () => objective(conv.forward({ graph, x: xs }))),
+        params.map((p) => p.value),
+      );
       expect(rs.ok, JSON.stringify(rs.worst)).toBe(true);
     }));
 });

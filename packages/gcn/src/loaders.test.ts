@@ -5,13 +5,23 @@ import { loadPlanetoid, parsePlanetoid } from './planetoid.js';
 import { dataDir } from '../test/data-dir.js';
 
 const tinyMeta = JSON.stringify({ name: 'tiny', nodes: 3, features: 4, classes: 2, edges: 2, feature_nnz: 3 });
-const tiny = { meta: tinyMeta, edges: '0 1\n1 2\n', labels: '0\n1\n-1\n', split: '{"train":[0],"val":[1],"test":[]}', features: '0 0:1 3:1\n1 2:0.5\n2\n' };
+const tiny = {
+  meta: tinyMeta,
+  edges: '0 1\n1 2\n',
+  labels: '0\n1\n-1\n',
+  split: '{"train":[0],"val":[1],"test":[]}',
+  features: '0 0:1 3:1\n1 2:0.5\n2\n',
+};
 
 describe('parsePlanetoid', () => {
   it('parses the text format', () => {
     const d = parsePlanetoid(tiny);
     expect(d.graph.numEdges).toBe(2);
-    expect(d.features!.toDenseArray()).toEqual([[1, 0, 0, 1], [0, 0, 0.5, 0], [0, 0, 0, 0]]);
+    expect(d.features!.toDenseArray()).toEqual([
+      [1, 0, 0, 1],
+      [0, 0, 0.5, 0],
+      [0, 0, 0, 0],
+    ]);
     expect(Array.from(d.labels)).toEqual([0, 1, -1]);
     expect(Array.from(d.split.train)).toEqual([0]);
     expect(d.numClasses).toBe(2);

@@ -52,7 +52,8 @@ export abstract class GraphModule {
 
   /** Registers a parameter and returns its Variable. */
   protected addParameter(name: string, value: Tensor): Variable {
-    if (this.#parameters.has(name) || this.#children.has(name)) throw new ValueError(`${this.type}.addParameter`, `the name '${name}' is already used`);
+    if (this.#parameters.has(name) || this.#children.has(name))
+      throw new ValueError(`${this.type}.addParameter`, `the name '${name}' is already used`);
     const v = new Variable(value, { name });
     this.#parameters.set(name, v);
     return v;
@@ -60,7 +61,8 @@ export abstract class GraphModule {
 
   /** Registers a child module and returns it. */
   protected addModule<M extends GraphModule>(name: string, module: M): M {
-    if (this.#parameters.has(name) || this.#children.has(name)) throw new ValueError(`${this.type}.addModule`, `the name '${name}' is already used`);
+    if (this.#parameters.has(name) || this.#children.has(name))
+      throw new ValueError(`${this.type}.addModule`, `the name '${name}' is already used`);
     this.#children.set(name, module);
     module.train(this.#training);
     return module;

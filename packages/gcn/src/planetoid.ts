@@ -80,17 +80,25 @@ const MAX_EDGES = 1 << 28;
  */
 export function loadPlanetoid(dataDir: string, name: PlanetoidName, options: PlanetoidOptions = {}): PlanetoidDataset {
   const op = 'loadPlanetoid';
-  if (name !== 'cora' && name !== 'citeseer' && name !== 'pubmed') throw new DataFormatError(op, `argument 'name' expected 'cora', 'citeseer' or 'pubmed', got '${String(name)}'`);
+  if (name !== 'cora' && name !== 'citeseer' && name !== 'pubmed')
+    throw new DataFormatError(op, `argument 'name' expected 'cora', 'citeseer' or 'pubmed', got '${String(name)}'`);
   const candidates = [joinPath(op, dataDir, 'planetoid', name), joinPath(op, dataDir, name), dataDir];
   const dir = candidates.find((d) => exists(op, joinPath(op, d, 'meta.json')) && exists(op, joinPath(op, d, 'edges.txt')));
-  if (!dir) throw new DataFormatError(op, `no '${name}' dataset (meta.json + edges.txt) under '${dataDir}'; looked in ${candidates.join(', ')}`);
+  if (!dir)
+    throw new DataFormatError(op, `no '${name}' dataset (meta.json + edges.txt) under '${dataDir}'; looked in ${candidates.join(', ')}`);
   const metaText = readText(op, joinPath(op, dir, 'meta.json'), undefined);
   const meta = asObject(op, 'meta.json', parseJson(op, 'meta.json', metaText));
   const sizes = fileSizes(op, meta);
   const read = (file: string) => readText(op, joinPath(op, dir, file), sizes[file]);
   const featuresAvailable = meta.features_available !== false;
   return parsePlanetoid(
-    { meta: metaText, edges: read('edges.txt'), labels: read('labels.txt'), split: read('split.json'), features: featuresAvailable ? read('features.txt') : undefined },
+    {
+      meta: metaText,
+      edges: read('edges.txt'),
+      labels: read('labels.txt'),
+      split: read('split.json'),
+      features: featuresAvailable ? read('features.txt') : undefined,
+    },
     options,
   );
 }
@@ -114,7 +122,8 @@ export function parsePlanetoid(files: PlanetoidFiles, options: PlanetoidOptions 
   const m = metaCount(op, meta, 'edges', MAX_EDGES);
   const selfLoopsRemoved = Array.isArray(meta.self_loops_removed) ? meta.self_loops_removed : [];
   selfLoopsRemoved.forEach((v, i) => {
-    if (!(Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) < n)) throw new DataFormatError(op, `meta.json: self_loops_removed[${i}] = ${JSON.stringify(v)} is not a node id in [0, ${n})`);
+    if (!(Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) < n))
+      throw new DataFormatError(op, `meta.json: self_loops_removed[${i}] = ${JSON.stringify(v)} is not a node id in [0, ${n})`);
   });
   const notes: string[] = [];
 
@@ -129,7 +138,8 @@ export function parsePlanetoid(files: PlanetoidFiles, options: PlanetoidOptions 
     if (t.length !== 2) throw new DataFormatError(op, `edges.txt line ${i + 1}: expected 'src dst', got '${text.slice(0, 60)}'`);
     src[i] = parseIndex(op, 'edges.txt', i + 1, t[0], 'node id', n);
     dst[i] = parseIndex(op, 'edges.txt', i + 1, t[1], 'node id', n);
-    if (src[i] === dst[i]) throw new DataFormatError(op, `edges.txt line ${i + 1}: self-loop ${src[i]} (edges.txt has none; they are listed in meta.json)`);
+    if (src[i] === dst[i])
+      throw new DataFormatError(op, `edges.txt line ${i + 1}: self-loop ${src[i]} (edges.txt has none; they are listed in meta.json)`);
   });
   for (let k = 0; k < extra; k++) src[m + k] = dst[m + k] = selfLoopsRemoved[k] as number;
   let graph: Graph;
@@ -153,7 +163,9 @@ export function parsePlanetoid(files: PlanetoidFiles, options: PlanetoidOptions 
   // features.txt: exactly `nodes` lines `i feat:value ...`, ids ascending, nnz = feature_nnz
   let features: CsrMatrix | null = null;
   if (files.features === undefined) {
-    notes.push(`${name}: features.txt is not provided (meta.json features_available: ${String(meta.features_available)}); graph, labels and split only, so accuracy cannot be reproduced`);
+    notes.push(
+      `${name}: features.txt is not provided (meta.json features_available: ${String(meta.features_available)}); graph, labels and split only, so accuracy cannot be reproduced`,
+    );
   } else {
     const nnz = metaCount(op, meta, 'feature_nnz', MAX_EDGES);
     const featureLines = countLines(files.features);
@@ -194,7 +206,8 @@ function parseSplit(op: string, text: string, n: number, labels: Int32Array): Sp
     if (ids.length > n) throw new DataFormatError(op, `split.json: '${key}' has ${ids.length} ids, more than the ${n} nodes`);
     const out = new Int32Array(ids.length);
     ids.forEach((v, i) => {
-      if (!(Number.isSafeInteger(v) && v >= 0 && v < n)) throw new DataFormatError(op, `split.json: ${key}[${i}] = ${JSON.stringify(v)} is not a node id in [0, ${n})`);
+      if (!(Number.isSafeInteger(v) && v >= 0 && v < n))
+        throw new DataFormatError(op, `split.json: ${key}[${i}] = ${JSON.stringify(v)} is not a node id in [0, ${n})`);
       if (seen[v]) throw new DataFormatError(op, `split.json: node ${v} appears twice (in '${key}' and an earlier list)`);
       if (labels[v] < 0) throw new DataFormatError(op, `split.json: node ${v} in '${key}' has no label`);
       seen[v] = 1;
@@ -212,7 +225,8 @@ function fileSizes(op: string, meta: Record<string, unknown>): Record<string, nu
     for (const [file, info] of Object.entries(files as Record<string, unknown>)) {
       const bytes = (info as { bytes?: unknown } | null)?.bytes;
       if (bytes === undefined) continue;
-      if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) throw new DataFormatError(op, `meta.json: files['${file}'].bytes expected a non-negative integer, got ${JSON.stringify(bytes)}`);
+      if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0)
+        throw new DataFormatError(op, `meta.json: files['${file}'].bytes expected a non-negative integer, got ${JSON.stringify(bytes)}`);
       out[file] = bytes;
     }
   }

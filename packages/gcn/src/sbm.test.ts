@@ -18,7 +18,7 @@ describe('sbm', () => {
     const { graph, labels } = sbm({ sizes, pIn, pOut, seed: 1 });
     let inside = 0;
     let between = 0;
-    for (const [u, v] of graph.edges()) (labels[u] === labels[v] ? inside++ : between++);
+    for (const [u, v] of graph.edges()) labels[u] === labels[v] ? inside++ : between++;
     const pairsIn = sizes.reduce((s, n) => s + (n * (n - 1)) / 2, 0);
     const pairsOut = (3000 * 2999) / 2 - pairsIn;
     // within 5 standard deviations of the binomial means

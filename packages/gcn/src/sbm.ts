@@ -41,11 +41,15 @@ export interface SbmGraph {
 export function sbm(options: SbmOptions): SbmGraph {
   const op = 'sbm';
   const { sizes, pIn, pOut } = options;
-  if (!Array.isArray(sizes) || sizes.length === 0) throw new ValueError(op, `argument 'sizes' expected a non-empty array of block sizes, got ${JSON.stringify(sizes)}`);
+  if (!Array.isArray(sizes) || sizes.length === 0)
+    throw new ValueError(op, `argument 'sizes' expected a non-empty array of block sizes, got ${JSON.stringify(sizes)}`);
   sizes.forEach((s, i) => {
     if (!Number.isSafeInteger(s) || s <= 0) throw new ValueError(op, `argument 'sizes' expected positive integers, got ${s} at ${i}`);
   });
-  for (const [name, p] of [['pIn', pIn], ['pOut', pOut]] as const) {
+  for (const [name, p] of [
+    ['pIn', pIn],
+    ['pOut', pOut],
+  ] as const) {
     if (!(p >= 0 && p <= 1)) throw new ValueError(op, `argument '${name}' expected a probability in [0, 1], got ${p}`);
   }
   const n = sizes.reduce((a, b) => a + b, 0);

@@ -12,7 +12,16 @@ const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, x) => 
 const diff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a, (v, i) => v - b[i]);
 
 describe('laplacian', () => {
-  const g = Graph.fromEdges(4, [[0, 1], [1, 2], [1, 3], [3, 3]], { weights: [1, 2, 3, 5] });
+  const g = Graph.fromEdges(
+    4,
+    [
+      [0, 1],
+      [1, 2],
+      [1, 3],
+      [3, 3],
+    ],
+    { weights: [1, 2, 3, 5] },
+  );
   const a = g.toDenseArray();
   const d = g.degrees();
   it('combinatorial L = D − A (a self-loop cancels on the diagonal)', () => {
@@ -21,11 +30,12 @@ describe('laplacian', () => {
   it('symmetric L = D^-1/2 (D − A) D^-1/2 and random walk D^-1 (D − A)', () => {
     const sym = laplacian(g, 'symmetric').toDenseArray();
     const rw = laplacian(g, 'randomWalk').toDenseArray();
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) {
-      const l = (i === j ? d[i] : 0) - a[i][j];
-      expect(sym[i][j]).toBeCloseTo(l / Math.sqrt(d[i] * d[j]), 14);
-      expect(rw[i][j]).toBeCloseTo(l / d[i], 14);
-    }
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 4; j++) {
+        const l = (i === j ? d[i] : 0) - a[i][j];
+        expect(sym[i][j]).toBeCloseTo(l / Math.sqrt(d[i] * d[j]), 14);
+        expect(rw[i][j]).toBeCloseTo(l / d[i], 14);
+      }
     expect(laplacian(g, 'symmetric').transpose()).toBe(laplacian(g, 'symmetric'));
   });
   it('gives isolated nodes a zero row in the normalised forms', () => {
@@ -41,11 +51,12 @@ describe('eigendecomposition', () => {
     const { values, vectors } = eigh(laplacian(ringGraph(n)));
     const want = Array.from({ length: n }, (_, k) => 2 - 2 * Math.cos((2 * Math.PI * k) / n)).sort((x, y) => x - y);
     values.forEach((v, i) => expect(v).toBeCloseTo(want[i], 10));
-    for (let a = 0; a < n; a += 5) for (let b = 0; b < n; b += 3) {
-      let dot = 0;
-      for (let i = 0; i < n; i++) dot += vectors[i * n + a] * vectors[i * n + b];
-      expect(dot).toBeCloseTo(a === b ? 1 : 0, 10);
-    }
+    for (let a = 0; a < n; a += 5)
+      for (let b = 0; b < n; b += 3) {
+        let dot = 0;
+        for (let i = 0; i < n; i++) dot += vectors[i * n + a] * vectors[i * n + b];
+        expect(dot).toBeCloseTo(a === b ? 1 : 0, 10);
+      }
   });
 
   it('lanczos matches ml-matrix on a 400-node graph (largest and smallest of L_sym)', () => {
@@ -62,13 +73,29 @@ describe('eigendecomposition', () => {
         const y = Float64Array.from({ length: r.n }, (_, i) => r.vectors[i * k + j]);
         expect(norm(y)).toBeCloseTo(1, 9);
         const ly = csrMatVec(l, y);
-        expect(norm(diff(ly, y.map((v) => v * r.values[j])))).toBeLessThan(1e-8);
+        expect(
+          norm(
+            diff(
+              ly,
+              y.map((v) => v * r.values[j]),
+            ),
+          ),
+        ).toBeLessThan(1e-8);
       }
     }
   });
 
   it('lanczos finds repeated eigenvalues (0 once per connected component)', () => {
-    const g = Graph.fromEdges(9, [[0, 1], [1, 2], [2, 0], [3, 4], [4, 5], [6, 7], [7, 8], [8, 6]]);
+    const g = Graph.fromEdges(9, [
+      [0, 1],
+      [1, 2],
+      [2, 0],
+      [3, 4],
+      [4, 5],
+      [6, 7],
+      [7, 8],
+      [8, 6],
+    ]);
     const r = lanczos(laplacian(g), 3, { which: 'smallest' });
     r.values.forEach((v) => expect(Math.abs(v)).toBeLessThan(1e-9));
     expect(() => lanczos(laplacian(g), 0)).toThrow(/'k'/);
@@ -90,7 +117,10 @@ describe('graph Fourier transform and spectral filters', () => {
     expect(norm(xh)).toBeCloseTo(norm(noisy), 10);
     // two channels at once, row-major [n, 2]
     const two = new Float64Array(2 * n);
-    for (let i = 0; i < n; i++) (two[2 * i] = smooth[i]), (two[2 * i + 1] = noise[i]);
+    for (let i = 0; i < n; i++) {
+      two[2 * i] = smooth[i];
+      two[2 * i + 1] = noise[i];
+    }
     expect(norm(diff(ring.igft(ring.gft(two)), two))).toBeLessThan(1e-10);
   });
 
@@ -112,7 +142,10 @@ describe('graph Fourier transform and spectral filters', () => {
   it('band-pass picks one frequency band; the heat kernel smooths on a grid', () => {
     const mode = Float64Array.from({ length: n }, (_, i) => Math.cos((6 * Math.PI * i) / n));
     const lam = 2 - 2 * Math.cos((6 * Math.PI) / n);
-    const y = ring.filter(bandPass(lam - 1e-6, lam + 1e-6), smooth.map((v, i) => v + mode[i]));
+    const y = ring.filter(
+      bandPass(lam - 1e-6, lam + 1e-6),
+      smooth.map((v, i) => v + mode[i]),
+    );
     expect(norm(diff(y, mode))).toBeLessThan(1e-9);
     const grid = gridGraph(8, 8);
     const basis = SpectralBasis.fromGraph(grid, { laplacian: 'symmetric' });

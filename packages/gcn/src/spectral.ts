@@ -59,8 +59,16 @@ export class SpectralBasis {
    */
   static fromGraph(graph: Graph, options: SpectralBasisOptions = {}): SpectralBasis {
     const kind = options.laplacian ?? 'combinatorial';
-    if (kind !== 'combinatorial' && kind !== 'symmetric') throw new ValueError('SpectralBasis.fromGraph', `argument 'laplacian' expected 'combinatorial' or 'symmetric' (a symmetric matrix), got '${String(kind)}'`);
-    if (graph.directed) throw new ValueError('SpectralBasis.fromGraph', `the graph is directed; the Fourier basis needs a symmetric Laplacian (build the graph undirected)`);
+    if (kind !== 'combinatorial' && kind !== 'symmetric')
+      throw new ValueError(
+        'SpectralBasis.fromGraph',
+        `argument 'laplacian' expected 'combinatorial' or 'symmetric' (a symmetric matrix), got '${String(kind)}'`,
+      );
+    if (graph.directed)
+      throw new ValueError(
+        'SpectralBasis.fromGraph',
+        `the graph is directed; the Fourier basis needs a symmetric Laplacian (build the graph undirected)`,
+      );
     const l = laplacian(graph, kind);
     return new SpectralBasis(options.k === undefined ? eigh(l) : lanczos(l, options.k, { which: 'smallest' }));
   }
@@ -76,10 +84,11 @@ export class SpectralBasis {
     const c = this.#channels('gft', x, this.n);
     const out = new Float64Array(this.k * c);
     const { n, k, vectors: u } = this;
-    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) {
-      const uij = u[i * k + j];
-      for (let ch = 0; ch < c; ch++) out[j * c + ch] += uij * x[i * c + ch];
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < k; j++) {
+        const uij = u[i * k + j];
+        for (let ch = 0; ch < c; ch++) out[j * c + ch] += uij * x[i * c + ch];
+      }
     return out;
   }
 
@@ -95,10 +104,11 @@ export class SpectralBasis {
     const c = this.#channels('igft', xHat, this.k);
     const out = new Float64Array(this.n * c);
     const { n, k, vectors: u } = this;
-    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) {
-      const uij = u[i * k + j];
-      for (let ch = 0; ch < c; ch++) out[i * c + ch] += uij * xHat[j * c + ch];
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < k; j++) {
+        const uij = u[i * k + j];
+        for (let ch = 0; ch < c; ch++) out[i * c + ch] += uij * xHat[j * c + ch];
+      }
     return out;
   }
 
@@ -123,7 +133,11 @@ export class SpectralBasis {
 
   #channels(op: string, x: ArrayLike<number>, rows: number): number {
     const c = rows === 0 ? 0 : x.length / rows;
-    if (!Number.isInteger(c) || c < 1) throw new ValueError(`SpectralBasis.${op}`, `argument 'x' expected ${rows} or a multiple of ${rows} values ([${rows}, channels]), got ${x.length}`);
+    if (!Number.isInteger(c) || c < 1)
+      throw new ValueError(
+        `SpectralBasis.${op}`,
+        `argument 'x' expected ${rows} or a multiple of ${rows} values ([${rows}, channels]), got ${x.length}`,
+      );
     return c;
   }
 }

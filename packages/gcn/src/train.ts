@@ -6,7 +6,28 @@
  * accuracy; early stopping as the reference `train.py`: stop after epoch e > window when
  * val_loss[e] > mean(val_loss[e − window .. e − 1]). Test accuracy uses the final weights.
  */
-import { type BackendV1, CsrMatrix, type DType, type Tensor, ValueError, add, argmax, gather, getBackend, isTensor, mul, noGrad, softmaxCrossEntropy, square, sum, tensor, tidy, toBackend, variableGrads, withBackend } from '@lec/tensor';
+import {
+  type BackendV1,
+  CsrMatrix,
+  type DType,
+  type Tensor,
+  ValueError,
+  add,
+  argmax,
+  gather,
+  getBackend,
+  isTensor,
+  mul,
+  noGrad,
+  softmaxCrossEntropy,
+  square,
+  sum,
+  tensor,
+  tidy,
+  toBackend,
+  variableGrads,
+  withBackend,
+} from '@lec/tensor';
 import { Adam } from './adam.js';
 import { GCN } from './gcn.js';
 import type { Graph } from './graph.js';
@@ -40,8 +61,8 @@ export interface TrainGCNOptions {
   backend?: BackendV1;
   /** Run the per-epoch validation pass (default true when `split.val` is given). */
   evaluate?: boolean;
-  /** Called after every epoch; return `false` to stop. */
-  onEpoch?: (record: EpochRecord) => void | boolean;
+  /** Called after every epoch; return `false` to stop (anything else continues). */
+  onEpoch?: (record: EpochRecord) => unknown;
 }
 
 /** One epoch of `trainGCN`'s history. */
@@ -108,7 +129,16 @@ function train(options: TrainGCNOptions, backend: BackendV1): TrainGCNResult {
   const testIds = ids('test', split.test);
   const classes = options.classes ?? Math.max(...labels) + 1;
   const dtype = options.dtype ?? 'float32';
-  const model = new GCN({ inFeatures, classes, hidden: options.hidden, dropout: options.dropout, activation: options.activation, bias: options.bias, seed: options.seed, dtype });
+  const model = new GCN({
+    inFeatures,
+    classes,
+    hidden: options.hidden,
+    dropout: options.dropout,
+    activation: options.activation,
+    bias: options.bias,
+    seed: options.seed,
+    dtype,
+  });
   const params = model.parameters();
   const w0 = model.layers[0].weight;
   const weightDecay = options.weightDecay ?? 5e-4;
@@ -185,5 +215,14 @@ function train(options: TrainGCNOptions, backend: BackendV1): TrainGCNResult {
   }
   optimizer.dispose();
   const mean = (k: 'stepMs' | 'epochMs') => history.reduce((s, r) => s + r[k], 0) / Math.max(1, history.length);
-  return { model, history, epochs: history.length, stoppedEarly, testAccuracy, predictions, meanStepMs: mean('stepMs'), meanEpochMs: mean('epochMs') };
+  return {
+    model,
+    history,
+    epochs: history.length,
+    stoppedEarly,
+    testAccuracy,
+    predictions,
+    meanStepMs: mean('stepMs'),
+    meanEpochMs: mean('epochMs'),
+  };
 }

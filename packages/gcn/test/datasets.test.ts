@@ -18,12 +18,18 @@ describe('datasets', () => {
     expect(Math.hypot(a[0] - b[0], a[1] - b[1])).toBeGreaterThan(0.5);
   });
 
-  it.skipIf(!dir)('Cora, standard split, one seed: Kipf & Welling reach about 81 % test accuracy', () =>
-    withBackend(jsBackend(), () => {
-      const d = loadPlanetoid(dir!, 'cora');
-      const r = trainGCN({ graph: d.graph, features: rowNormalize(d.features!), labels: d.labels, split: d.split, seed: 0 });
-      console.log(`cora seed 0: test ${(100 * r.testAccuracy!).toFixed(1)} %, ${r.epochs} epochs, ${r.meanStepMs.toFixed(1)} ms per training step`);
-      expect(r.testAccuracy!).toBeGreaterThan(0.79);
-      expect(r.history[r.epochs - 1].valAccuracy!).toBeGreaterThan(0.76);
-    }), 60_000);
+  it.skipIf(!dir)(
+    'Cora, standard split, one seed: Kipf & Welling reach about 81 % test accuracy',
+    () =>
+      withBackend(jsBackend(), () => {
+        const d = loadPlanetoid(dir!, 'cora');
+        const r = trainGCN({ graph: d.graph, features: rowNormalize(d.features!), labels: d.labels, split: d.split, seed: 0 });
+        console.log(
+          `cora seed 0: test ${(100 * r.testAccuracy!).toFixed(1)} %, ${r.epochs} epochs, ${r.meanStepMs.toFixed(1)} ms per training step`,
+        );
+        expect(r.testAccuracy!).toBeGreaterThan(0.79);
+        expect(r.history[r.epochs - 1].valAccuracy!).toBeGreaterThan(0.76);
+      }),
+    60_000,
+  );
 });

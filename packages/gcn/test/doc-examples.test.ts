@@ -58,13 +58,15 @@ function instrument(code: string): string {
     .join('\n');
 }
 
-const plain = (v: unknown): unknown => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : Array.isArray(v) ? v.map(plain) : v);
+const plain = (v: unknown): unknown =>
+  ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : Array.isArray(v) ? v.map(plain) : v;
 function same(a: unknown, b: unknown): boolean {
   a = plain(a);
   b = plain(b);
   if (typeof a === 'number' && typeof b === 'number') return a === b || Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => same(v, b[i]));
-  if (a && b && typeof a === 'object' && typeof b === 'object') return Object.keys(b).every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  if (a && b && typeof a === 'object' && typeof b === 'object')
+    return Object.keys(b).every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
   return Object.is(a, b);
 }
 
@@ -75,7 +77,9 @@ describe('doc examples', () => {
     const needsData = ex.code.includes('LEC_DATA_DIR');
     if (needsData && !haveData) console.log(`skipping the example at ${ex.file}:${ex.line}: LEC_DATA_DIR is not set`);
     it.skipIf(needsData && !haveData)(`${ex.file}:${ex.line}`, () => {
-      const js = ts.transpileModule(instrument(ex.code), { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
+      const js = ts.transpileModule(instrument(ex.code), {
+        compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+      }).outputText;
       const check = (got: () => unknown, want: () => unknown, text: string) => {
         const g = got();
         const w = want();

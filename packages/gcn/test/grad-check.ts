@@ -11,7 +11,11 @@ export interface GradCheckResult {
   worst: { input: number; index: number; analytic: number; numeric: number; diff: number } | null;
 }
 
-export function gradCheck(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], options: { eps?: number; atol?: number; rtol?: number } = {}): GradCheckResult {
+export function gradCheck(
+  f: (...xs: Tensor[]) => Tensor,
+  inputs: Tensor[],
+  options: { eps?: number; atol?: number; rtol?: number } = {},
+): GradCheckResult {
   const eps = options.eps ?? 1e-6;
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;

@@ -12,7 +12,10 @@ const features = process.argv.length > 2 ? process.argv.slice(2) : ['simd', 'rel
 function gflops(flops, run) {
   const warmUntil = performance.now() + 150;
   let reps = 0;
-  while (performance.now() < warmUntil) { run(); reps++; }
+  while (performance.now() < warmUntil) {
+    run();
+    reps++;
+  }
   const perBatch = Math.max(1, Math.ceil(reps * (50 / 150)));
   const rates = [];
   for (let batch = 0; batch < 7; batch++) {
@@ -38,29 +41,82 @@ for (const feature of features) {
   console.log(`peak  mul+add ${peakPlain.toFixed(1)} GFLOP/s   madd ${peakMadd.toFixed(1)} GFLOP/s`);
   const peak = feature === 'relaxed' ? peakMadd : peakPlain;
 
-  const gemmShapes = [[256, 256, 256], [512, 512, 512], [1024, 1024, 1024], [64, 128, 784], [32, 2048, 512]];
+  const gemmShapes = [
+    [256, 256, 256],
+    [512, 512, 512],
+    [1024, 1024, 1024],
+    [64, 128, 784],
+    [32, 2048, 512],
+  ];
   for (const [m, n, k] of gemmShapes) {
     const cells = [];
-    for (const [transA, transB] of [[0, 0], [0, 1], [1, 0]]) {
+    for (const [transA, transB] of [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+    ]) {
       const mark = arena.mark();
-      const a = arena.allocF32(m * k), b = arena.allocF32(k * n), c = arena.allocF32(m * n);
+      const a = arena.allocF32(m * k),
+        b = arena.allocF32(k * n),
+        c = arena.allocF32(m * n);
       const work = arena.alloc(e.gemm_f32_workspace_bytes(m, n, k));
-      fill(arena.f32(a, m * k)); fill(arena.f32(b, k * n));
-      const rate = gflops(2 * m * n * k, () => e.gemm_f32(m, n, k, a, transA ? m : k, transA, b, transB ? k : n, transB, c, n, 0, 0, 0, work));
+      fill(arena.f32(a, m * k));
+      fill(arena.f32(b, k * n));
+      const rate = gflops(2 * m * n * k, () =>
+        e.gemm_f32(m, n, k, a, transA ? m : k, transA, b, transB ? k : n, transB, c, n, 0, 0, 0, work),
+      );
       cells.push(`${['NN', 'NT', 'TN'][transA * 2 + transB]} ${rate.toFixed(1)} (${Math.round((100 * rate) / peak)}%)`);
       arena.release(mark);
     }
-    const a = new Float32Array(m * k), b = new Float32Array(k * n);
-    fill(a); fill(b);
+    const a = new Float32Array(m * k),
+      b = new Float32Array(k * n);
+    fill(a);
+    fill(b);
     const host = gflops(2 * m * n * k, () => kernels.gemm(a, b, m, n, k));
     console.log(`gemm ${m}x${k}·${k}x${n}`.padEnd(26) + cells.join('  ') + `  host NN ${host.toFixed(1)}`);
   }
 
   const convShapes = {
-    'N=64 28x28x1 5x5x6 same': { batch: 64, inHeight: 28, inWidth: 28, inChannels: 1, filterHeight: 5, filterWidth: 5, outChannels: 6, pads: [2, 2, 2, 2] },
-    'N=64 14x14x6 5x5x16 same': { batch: 64, inHeight: 14, inWidth: 14, inChannels: 6, filterHeight: 5, filterWidth: 5, outChannels: 16, pads: [2, 2, 2, 2] },
-    'N=1 56x56x64 3x3x64 same': { batch: 1, inHeight: 56, inWidth: 56, inChannels: 64, filterHeight: 3, filterWidth: 3, outChannels: 64, pads: [1, 1, 1, 1] },
-    'N=32 32x32x3 3x3x32 same': { batch: 32, inHeight: 32, inWidth: 32, inChannels: 3, filterHeight: 3, filterWidth: 3, outChannels: 32, pads: [1, 1, 1, 1] },
+    'N=64 28x28x1 5x5x6 same': {
+      batch: 64,
+      inHeight: 28,
+      inWidth: 28,
+      inChannels: 1,
+      filterHeight: 5,
+      filterWidth: 5,
+      outChannels: 6,
+      pads: [2, 2, 2, 2],
+    },
+    'N=64 14x14x6 5x5x16 same': {
+      batch: 64,
+      inHeight: 14,
+      inWidth: 14,
+      inChannels: 6,
+      filterHeight: 5,
+      filterWidth: 5,
+      outChannels: 16,
+      pads: [2, 2, 2, 2],
+    },
+    'N=1 56x56x64 3x3x64 same': {
+      batch: 1,
+      inHeight: 56,
+      inWidth: 56,
+      inChannels: 64,
+      filterHeight: 3,
+      filterWidth: 3,
+      outChannels: 64,
+      pads: [1, 1, 1, 1],
+    },
+    'N=32 32x32x3 3x3x32 same': {
+      batch: 32,
+      inHeight: 32,
+      inWidth: 32,
+      inChannels: 3,
+      filterHeight: 3,
+      filterWidth: 3,
+      outChannels: 32,
+      pads: [1, 1, 1, 1],
+    },
   };
   for (const [name, shape] of Object.entries(convShapes)) {
     const s = resolveConv2dShape(shape);
@@ -72,14 +128,22 @@ for (const feature of features) {
     const block = conv2dGeometryBlock(s);
     const geometry = arena.alloc(block.byteLength);
     arena.i32(geometry, block.length).set(block);
-    const x = arena.allocF32(xLen), w = arena.allocF32(wLen), y = arena.allocF32(yLen);
-    const dx = arena.allocF32(xLen), dw = arena.allocF32(wLen);
+    const x = arena.allocF32(xLen),
+      w = arena.allocF32(wLen),
+      y = arena.allocF32(yLen);
+    const dx = arena.allocF32(xLen),
+      dw = arena.allocF32(wLen);
     const work = arena.alloc(e.conv2d_f32_nhwc_workspace_bytes(geometry));
-    fill(arena.f32(x, xLen)); fill(arena.f32(w, wLen)); fill(arena.f32(y, yLen));
+    fill(arena.f32(x, xLen));
+    fill(arena.f32(w, wLen));
+    fill(arena.f32(y, yLen));
     const forward = gflops(flops, () => e.conv2d_forward_f32_nhwc(geometry, x, w, 0, 0, y, work));
     const input = gflops(flops, () => e.conv2d_backprop_input_f32_nhwc(geometry, y, w, dx, work));
     const filter = gflops(flops, () => e.conv2d_backprop_filter_f32_nhwc(geometry, x, y, dw, work));
     arena.release(mark);
-    console.log(`conv ${name}`.padEnd(31) + `fwd ${forward.toFixed(1)}  dx ${input.toFixed(1)} (${Math.round((100 * input) / forward)}%)  dw ${filter.toFixed(1)} (${Math.round((100 * filter) / forward)}%)  GFLOP/s`);
+    console.log(
+      `conv ${name}`.padEnd(31) +
+        `fwd ${forward.toFixed(1)}  dx ${input.toFixed(1)} (${Math.round((100 * input) / forward)}%)  dw ${filter.toFixed(1)} (${Math.round((100 * filter) / forward)}%)  GFLOP/s`,
+    );
   }
 }

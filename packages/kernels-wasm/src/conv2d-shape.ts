@@ -25,7 +25,14 @@ export interface ResolvedConv2dShape extends Required<Conv2dShape> {
 }
 
 /** Output length along one axis: ⌊(in + padBefore + padAfter − ((k−1)·d + 1)) / s⌋ + 1, or 0. */
-export function conv2dOutputSize(input: number, filter: number, stride: number, dilation: number, padBefore: number, padAfter: number): number {
+export function conv2dOutputSize(
+  input: number,
+  filter: number,
+  stride: number,
+  dilation: number,
+  padBefore: number,
+  padAfter: number,
+): number {
   const room = input + padBefore + padAfter - ((filter - 1) * dilation + 1);
   return room < 0 ? 0 : Math.floor(room / stride) + 1;
 }
@@ -42,16 +49,29 @@ export function resolveConv2dShape(shape: Conv2dShape, op = 'conv2d'): ResolvedC
   const dilations = shape.dilations ?? [1, 1];
   const pads = shape.pads ?? [0, 0, 0, 0];
   const counts = {
-    batch: shape.batch, inHeight: shape.inHeight, inWidth: shape.inWidth, inChannels: shape.inChannels,
-    filterHeight: shape.filterHeight, filterWidth: shape.filterWidth, outChannels: shape.outChannels,
-    padTop: pads[0], padLeft: pads[1], padBottom: pads[2], padRight: pads[3],
+    batch: shape.batch,
+    inHeight: shape.inHeight,
+    inWidth: shape.inWidth,
+    inChannels: shape.inChannels,
+    filterHeight: shape.filterHeight,
+    filterWidth: shape.filterWidth,
+    outChannels: shape.outChannels,
+    padTop: pads[0],
+    padLeft: pads[1],
+    padBottom: pads[2],
+    padRight: pads[3],
   };
   for (const [name, value] of Object.entries(counts)) {
     if (!Number.isSafeInteger(value) || value < 0) {
       throw new RangeError(`${op}: ${name} must be a non-negative integer, got ${value}`);
     }
   }
-  for (const [name, value] of Object.entries({ strideHeight: strides[0], strideWidth: strides[1], dilationHeight: dilations[0], dilationWidth: dilations[1] })) {
+  for (const [name, value] of Object.entries({
+    strideHeight: strides[0],
+    strideWidth: strides[1],
+    dilationHeight: dilations[0],
+    dilationWidth: dilations[1],
+  })) {
     if (!Number.isSafeInteger(value) || value < 1) {
       throw new RangeError(`${op}: ${name} must be a positive integer, got ${value}`);
     }
@@ -61,7 +81,9 @@ export function resolveConv2dShape(shape: Conv2dShape, op = 'conv2d'): ResolvedC
   }
   return {
     ...shape,
-    strides, dilations, pads,
+    strides,
+    dilations,
+    pads,
     outHeight: conv2dOutputSize(shape.inHeight, shape.filterHeight, strides[0], dilations[0], pads[0], pads[2]),
     outWidth: conv2dOutputSize(shape.inWidth, shape.filterWidth, strides[1], dilations[1], pads[1], pads[3]),
   };
@@ -70,8 +92,22 @@ export function resolveConv2dShape(shape: Conv2dShape, op = 'conv2d'): ResolvedC
 /** The 17-int geometry block the wasm conv kernels read (order fixed by assembly/conv2d-f32-nhwc.ts). */
 export function conv2dGeometryBlock(s: ResolvedConv2dShape): Int32Array {
   return Int32Array.of(
-    s.batch, s.inHeight, s.inWidth, s.inChannels, s.filterHeight, s.filterWidth, s.outChannels,
-    s.strides[0], s.strides[1], s.dilations[0], s.dilations[1],
-    s.pads[0], s.pads[1], s.pads[2], s.pads[3], s.outHeight, s.outWidth,
+    s.batch,
+    s.inHeight,
+    s.inWidth,
+    s.inChannels,
+    s.filterHeight,
+    s.filterWidth,
+    s.outChannels,
+    s.strides[0],
+    s.strides[1],
+    s.dilations[0],
+    s.dilations[1],
+    s.pads[0],
+    s.pads[1],
+    s.pads[2],
+    s.pads[3],
+    s.outHeight,
+    s.outWidth,
   );
 }

@@ -5,12 +5,26 @@ import type { KernelFeature } from './feature-detection.js';
 
 const FEATURES: KernelFeature[] = ['scalar', 'simd', 'relaxed'];
 const EDGE_SIZES = [0, 1, 3, 4, 5, 16, 17];
-const TRANSPOSES = [[false, false], [false, true], [true, false], [true, true]] as const;
+const TRANSPOSES = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+] as const;
 
 describe.each(FEATURES)('gemm (%s build)', (feature) => {
   const kernelsPromise = loadKernels({ feature });
 
-  function check(m: number, n: number, k: number, transA: boolean, transB: boolean, seed: number, bias?: Float32Array, activation?: 'none' | 'relu' | 'sigmoid' | 'tanh') {
+  function check(
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+    seed: number,
+    bias?: Float32Array,
+    activation?: 'none' | 'relu' | 'sigmoid' | 'tanh',
+  ) {
     return kernelsPromise.then((kernels) => {
       const a = randomF32(m * k, seed);
       const b = randomF32(k * n, seed + 1);
@@ -26,15 +40,22 @@ describe.each(FEATURES)('gemm (%s build)', (feature) => {
 
   it.each(TRANSPOSES)('every m, n, k in {0,1,3,4,5,16,17}, transA=%s transB=%s', async (transA, transB) => {
     const failures: string[] = [];
-    for (const m of EDGE_SIZES) for (const n of EDGE_SIZES) for (const k of EDGE_SIZES) {
-      const report = await check(m, n, k, transA, transB, m * 1000 + n * 10 + k);
-      if (report) failures.push(`m=${m} n=${n} k=${k}: ${report}`);
-    }
+    for (const m of EDGE_SIZES)
+      for (const n of EDGE_SIZES)
+        for (const k of EDGE_SIZES) {
+          const report = await check(m, n, k, transA, transB, m * 1000 + n * 10 + k);
+          if (report) failures.push(`m=${m} n=${n} k=${k}: ${report}`);
+        }
     expect(failures).toEqual([]);
   });
 
   it.each([
-    [1001, 17, 5], [5, 1003, 17], [17, 5, 1031], [67, 259, 300], [9, 1100, 260], [130, 33, 520],
+    [1001, 17, 5],
+    [5, 1003, 17],
+    [17, 5, 1031],
+    [67, 259, 300],
+    [9, 1100, 260],
+    [130, 33, 520],
   ])('large and block-crossing m=%i n=%i k=%i, all transposes', async (m, n, k) => {
     for (const [transA, transB] of TRANSPOSES) {
       expect(await check(m, n, k, transA, transB, m + n + k)).toBe('');
@@ -42,7 +63,13 @@ describe.each(FEATURES)('gemm (%s build)', (feature) => {
   });
 
   it.each(['none', 'relu', 'sigmoid', 'tanh'] as const)('bias and %s activation', async (activation) => {
-    for (const [m, n, k] of [[5, 17, 3], [16, 16, 16], [33, 70, 300], [3, 0, 4], [4, 5, 0]]) {
+    for (const [m, n, k] of [
+      [5, 17, 3],
+      [16, 16, 16],
+      [33, 70, 300],
+      [3, 0, 4],
+      [4, 5, 0],
+    ]) {
       expect(await check(m, n, k, false, true, 7, randomF32(n, 99), activation)).toBe('');
     }
   });
@@ -62,18 +89,21 @@ describe.each(FEATURES)('gemm (%s build)', (feature) => {
     for (const [transA, transB] of TRANSPOSES) {
       const [m, n, k] = [13, 21, 37];
       const [lda, ldb, ldc] = [(transA ? m : k) + 3, (transB ? k : n) + 5, n + 2];
-      const aRows = transA ? k : m, bRows = transB ? n : k;
+      const aRows = transA ? k : m,
+        bRows = transB ? n : k;
       const mark = arena.mark();
       const pa = arena.alloc(aRows * lda * 4 + 4) + 4;
       const pb = arena.alloc(bRows * ldb * 4 + 8) + 8;
       const pc = arena.alloc(m * ldc * 4 + 12) + 12;
       const work = arena.alloc(exports.gemm_f32_workspace_bytes(m, n, k) + 4) + 4;
-      const aStrided = randomF32(aRows * lda, 5), bStrided = randomF32(bRows * ldb, 6);
+      const aStrided = randomF32(aRows * lda, 5),
+        bStrided = randomF32(bRows * ldb, 6);
       arena.f32(pa, aStrided.length).set(aStrided);
       arena.f32(pb, bStrided.length).set(bStrided);
       arena.f32(pc, m * ldc).fill(-7); // the padding columns of C must stay -7
       exports.gemm_f32(m, n, k, pa, lda, +transA, pb, ldb, +transB, pc, ldc, 0, 0, 0, work);
-      const aDense = new Float32Array(m * k), bDense = new Float32Array(k * n);
+      const aDense = new Float32Array(m * k),
+        bDense = new Float32Array(k * n);
       for (let r = 0; r < aRows; r++) for (let q = 0; q < (transA ? m : k); q++) aDense[r * (transA ? m : k) + q] = aStrided[r * lda + q];
       for (let r = 0; r < bRows; r++) for (let q = 0; q < (transB ? k : n); q++) bDense[r * (transB ? k : n) + q] = bStrided[r * ldb + q];
       const c = arena.f32(pc, m * ldc);
@@ -91,8 +121,12 @@ describe.each(FEATURES)('gemm (%s build)', (feature) => {
     const { arena, exports } = await kernelsPromise;
     const [m, n, k] = [9, 10, 300];
     const mark = arena.mark();
-    const a = randomF32(m * k, 1), b = randomF32(k * n, 2), c0 = randomF32(m * n, 3);
-    const pa = arena.allocF32(a.length, a), pb = arena.allocF32(b.length, b), pc = arena.allocF32(c0.length, c0);
+    const a = randomF32(m * k, 1),
+      b = randomF32(k * n, 2),
+      c0 = randomF32(m * n, 3);
+    const pa = arena.allocF32(a.length, a),
+      pb = arena.allocF32(b.length, b),
+      pc = arena.allocF32(c0.length, c0);
     const work = arena.alloc(exports.gemm_f32_workspace_bytes(m, n, k));
     exports.gemm_f32(m, n, k, pa, k, 0, pb, n, 0, pc, n, 0, 0, 1, work);
     const expected = gemmReference(a, b, m, n, k, false, false).map((v, i) => v + c0[i]);
@@ -110,7 +144,8 @@ describe.each(FEATURES)('gemm (%s build)', (feature) => {
       a[at(1, 2)] = NaN; // row 1 of C: NaN
       a[at(3, 4)] = Infinity; // row 3: +Inf
       a[at(5, 0)] = -Infinity; // row 5: -Inf
-      a[at(6, 1)] = Infinity; a[at(6, 2)] = -Infinity; // row 6: Inf − Inf = NaN
+      a[at(6, 1)] = Infinity;
+      a[at(6, 2)] = -Infinity; // row 6: Inf − Inf = NaN
       const got = kernels.gemm(a, b, m, n, k, { transA, transB, activation: 'relu' });
       const expected = gemmReference(a, b, m, n, k, transA, transB, undefined, 'relu');
       expect(expected[1 * n]).toBeNaN();
@@ -131,7 +166,9 @@ describe('gemm argument checks', () => {
     expect(() => kernels.gemm(new Float32Array(6), new Float32Array(6), 2, 3, 3, { transB: true })).toThrow(
       'gemm: b must hold 9 floats for shape [n=3, k=3], got 6',
     );
-    expect(() => kernels.gemm(new Float32Array(0), new Float32Array(0), -1, 0, 0)).toThrow('gemm: m must be a non-negative integer, got -1');
+    expect(() => kernels.gemm(new Float32Array(0), new Float32Array(0), -1, 0, 0)).toThrow(
+      'gemm: m must be a non-negative integer, got -1',
+    );
   });
 
   it('runs the documented example', async () => {

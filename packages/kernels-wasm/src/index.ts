@@ -1,5 +1,12 @@
 export { loadKernels, type LoadKernelsOptions } from './load-kernels.js';
-export { WasmKernels, MIN_FLOPS_PER_THREAD, type Activation, type GemmOptions, type MatmulShape, type ThreadingOptions } from './wasm-kernels.js';
+export {
+  WasmKernels,
+  MIN_FLOPS_PER_THREAD,
+  type Activation,
+  type GemmOptions,
+  type MatmulShape,
+  type ThreadingOptions,
+} from './wasm-kernels.js';
 export { wasmBackend, WasmBackend, type WasmBackendOptions } from './wasm-backend.js';
 export { ThreadPool, threadSupport, type KernelJob } from './thread-pool.js';
 export { WasmArena, WasmOutOfMemoryError, WASM_PAGE_BYTES } from './wasm-arena.js';

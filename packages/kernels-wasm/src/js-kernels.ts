@@ -23,9 +23,12 @@ export function biasActivationJs(c: TypedArray, m: number, n: number, bias: Arra
 
 function activate(v: number, activation: FusedActivation): number {
   switch (activation) {
-    case 'none': return v;
-    case 'relu': return v > 0 ? v : v === v ? 0 : v;
-    case 'tanh': return Math.tanh(v);
+    case 'none':
+      return v;
+    case 'relu':
+      return v > 0 ? v : v === v ? 0 : v;
+    case 'tanh':
+      return Math.tanh(v);
     case 'sigmoid': {
       if (v >= 0) return 1 / (1 + Math.exp(-v));
       const e = Math.exp(v);
@@ -254,15 +257,29 @@ export function avgPool2dBackwardJs(dy: TypedArray, g: Pool2dGeometry, dx: Typed
 /** Checks a CSR structure before a kernel trusts it. */
 export function checkCsr(rowPtr: Int32Array, colIdx: Int32Array, values: ArrayLike<number>, rows: number, cols: number): void {
   const nnz = colIdx.length;
-  if (rowPtr.length !== rows + 1) throw new ValueError('spmm', `argument 'rowPtr' expected length rows + 1 = ${rows + 1}, got ${rowPtr.length}`);
-  if (values.length !== nnz) throw new ValueError('spmm', `arguments 'colIdx' (${nnz}) and 'values' (${values.length}) must have the same length`);
-  if (rowPtr[0] !== 0 || rowPtr[rows] !== nnz) throw new ValueError('spmm', `argument 'rowPtr' must start at 0 and end at nnz = ${nnz}, got ${rowPtr[0]} .. ${rowPtr[rows]}`);
-  for (let i = 0; i < rows; i++) if (rowPtr[i + 1] < rowPtr[i]) throw new ValueError('spmm', `argument 'rowPtr' must be non-decreasing (row ${i})`);
-  for (let p = 0; p < nnz; p++) if (!(colIdx[p] >= 0 && colIdx[p] < cols)) throw new ValueError('spmm', `argument 'colIdx' has ${colIdx[p]} at entry ${p}, outside [0, ${cols})`);
+  if (rowPtr.length !== rows + 1)
+    throw new ValueError('spmm', `argument 'rowPtr' expected length rows + 1 = ${rows + 1}, got ${rowPtr.length}`);
+  if (values.length !== nnz)
+    throw new ValueError('spmm', `arguments 'colIdx' (${nnz}) and 'values' (${values.length}) must have the same length`);
+  if (rowPtr[0] !== 0 || rowPtr[rows] !== nnz)
+    throw new ValueError('spmm', `argument 'rowPtr' must start at 0 and end at nnz = ${nnz}, got ${rowPtr[0]} .. ${rowPtr[rows]}`);
+  for (let i = 0; i < rows; i++)
+    if (rowPtr[i + 1] < rowPtr[i]) throw new ValueError('spmm', `argument 'rowPtr' must be non-decreasing (row ${i})`);
+  for (let p = 0; p < nnz; p++)
+    if (!(colIdx[p] >= 0 && colIdx[p] < cols))
+      throw new ValueError('spmm', `argument 'colIdx' has ${colIdx[p]} at entry ${p}, outside [0, ${cols})`);
 }
 
 /** CSR [rows, cols] × dense [cols, n] → out [rows, n] (structure already checked). */
-export function spmmJs(rowPtr: Int32Array, colIdx: Int32Array, values: TypedArray, rows: number, dense: TypedArray, n: number, out: TypedArray): void {
+export function spmmJs(
+  rowPtr: Int32Array,
+  colIdx: Int32Array,
+  values: TypedArray,
+  rows: number,
+  dense: TypedArray,
+  n: number,
+  out: TypedArray,
+): void {
   const acc = new Float64Array(n);
   for (let i = 0; i < rows; i++) {
     acc.fill(0);

@@ -14,11 +14,20 @@ export interface KernelExports {
   /** 12 chains of f32x4 multiply-add (relaxed_madd in the relaxed build); 96 flops per iteration. */
   peak_madd_f32x4(iterations: number): number;
   gemm_f32(
-    m: number, n: number, k: number,
-    a: number, lda: number, transA: number,
-    b: number, ldb: number, transB: number,
-    c: number, ldc: number,
-    bias: number, activation: number, accumulate: number,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    lda: number,
+    transA: number,
+    b: number,
+    ldb: number,
+    transB: number,
+    c: number,
+    ldc: number,
+    bias: number,
+    activation: number,
+    accumulate: number,
     work: number,
   ): void;
   gemm_f32_workspace_bytes(m: number, n: number, k: number): number;
@@ -29,17 +38,63 @@ export interface KernelExports {
   conv2d_backprop_filter_f32_nhwc(geometry: number, x: number, dy: number, dfilter: number, work: number): void;
   /** Output pixels N·OH·OW of a geometry block (the rows the *_rows kernels split). */
   conv2d_rows(geometry: number): number;
-  conv2d_forward_rows_f32_nhwc(geometry: number, x: number, filter: number, bias: number, activation: number, y: number, work: number, rowBegin: number, rowEnd: number): void;
+  conv2d_forward_rows_f32_nhwc(
+    geometry: number,
+    x: number,
+    filter: number,
+    bias: number,
+    activation: number,
+    y: number,
+    work: number,
+    rowBegin: number,
+    rowEnd: number,
+  ): void;
   /** Adds the input gradient of rows [rowBegin, rowEnd) into dx (zero it first). */
-  conv2d_backprop_input_rows_f32_nhwc(geometry: number, dy: number, filter: number, dx: number, work: number, rowBegin: number, rowEnd: number): void;
-  conv2d_backprop_filter_rows_f32_nhwc(geometry: number, x: number, dy: number, dfilter: number, work: number, rowBegin: number, rowEnd: number, accumulate: number): void;
+  conv2d_backprop_input_rows_f32_nhwc(
+    geometry: number,
+    dy: number,
+    filter: number,
+    dx: number,
+    work: number,
+    rowBegin: number,
+    rowEnd: number,
+  ): void;
+  conv2d_backprop_filter_rows_f32_nhwc(
+    geometry: number,
+    x: number,
+    dy: number,
+    dfilter: number,
+    work: number,
+    rowBegin: number,
+    rowEnd: number,
+    accumulate: number,
+  ): void;
   max_pool2d_f32_nhwc(geometry: number, x: number, y: number): void;
   max_pool2d_backward_f32_nhwc(geometry: number, dy: number, x: number, dx: number): void;
   avg_pool2d_f32_nhwc(geometry: number, x: number, y: number): void;
   avg_pool2d_backward_f32_nhwc(geometry: number, dy: number, dx: number): void;
   conv2d_direct_workspace_bytes(geometry: number): number;
-  conv2d_direct_forward_f32_nhwc(geometry: number, x: number, filter: number, bias: number, activation: number, y: number, work: number, imageBegin: number, imageEnd: number): void;
-  conv2d_direct_backprop_filter_f32_nhwc(geometry: number, x: number, dy: number, dfilter: number, work: number, imageBegin: number, imageEnd: number, accumulate: number): void;
+  conv2d_direct_forward_f32_nhwc(
+    geometry: number,
+    x: number,
+    filter: number,
+    bias: number,
+    activation: number,
+    y: number,
+    work: number,
+    imageBegin: number,
+    imageEnd: number,
+  ): void;
+  conv2d_direct_backprop_filter_f32_nhwc(
+    geometry: number,
+    x: number,
+    dy: number,
+    dfilter: number,
+    work: number,
+    imageBegin: number,
+    imageEnd: number,
+    accumulate: number,
+  ): void;
   spmm_f32(rowPtr: number, colIdx: number, values: number, rows: number, dense: number, n: number, out: number): void;
 }
 

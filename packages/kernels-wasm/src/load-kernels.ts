@@ -42,7 +42,9 @@ export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Was
   const maximumBytes = options.maximumBytes ?? DEFAULT_MAXIMUM_BYTES;
   const maximumPages = Math.floor(maximumBytes / WASM_PAGE_BYTES);
   if (!Number.isSafeInteger(maximumBytes) || maximumPages < 1 || maximumPages > MAX_WASM32_PAGES) {
-    throw new RangeError(`loadKernels: maximumBytes must be between ${WASM_PAGE_BYTES} and ${MAX_WASM32_PAGES * WASM_PAGE_BYTES}, got ${maximumBytes}`);
+    throw new RangeError(
+      `loadKernels: maximumBytes must be between ${WASM_PAGE_BYTES} and ${MAX_WASM32_PAGES * WASM_PAGE_BYTES}, got ${maximumBytes}`,
+    );
   }
   const threads = options.threads ?? 1;
   if (!Number.isSafeInteger(threads) || threads < 1 || threads > 64) {
@@ -59,7 +61,11 @@ export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Was
         const exports = await instantiate(module, memory, choice.feature);
         const pool = await ThreadPool.create(module, memory, threads - 1);
         const arena = new WasmArena(memory, exports.heap_base(), maximumPages * WASM_PAGE_BYTES);
-        return new WasmKernels(choice, exports, arena, { pool, threads, threadsReason: `${threads} threads over a shared WebAssembly.Memory (${pool.workers} workers)` });
+        return new WasmKernels(choice, exports, arena, {
+          pool,
+          threads,
+          threadsReason: `${threads} threads over a shared WebAssembly.Memory (${pool.workers} workers)`,
+        });
       } catch (error) {
         threadsReason = `starting ${threads} threads failed (${(error as Error).message}); running on one thread`;
       }

@@ -73,7 +73,10 @@ interface WorkerHandle {
 }
 
 interface NodeWorkerThreads {
-  Worker: new (source: string, options: { eval: true; workerData: unknown }) => WorkerHandle & {
+  Worker: new (
+    source: string,
+    options: { eval: true; workerData: unknown },
+  ) => WorkerHandle & {
     unref(): void;
     once(event: string, listener: (value: unknown) => void): void;
   };
@@ -81,11 +84,13 @@ interface NodeWorkerThreads {
 
 /** Why threads cannot run here, or undefined when they can. */
 export function threadSupport(): string | undefined {
-  if (typeof SharedArrayBuffer === 'undefined') return 'SharedArrayBuffer is unavailable (in a browser the page must be cross-origin isolated: COOP/COEP headers)';
+  if (typeof SharedArrayBuffer === 'undefined')
+    return 'SharedArrayBuffer is unavailable (in a browser the page must be cross-origin isolated: COOP/COEP headers)';
   if (typeof Atomics === 'undefined') return 'Atomics is unavailable';
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
   if (nodeWorkerThreads() === undefined) {
-    if (typeof (globalThis as { Worker?: unknown }).Worker !== 'function') return 'no worker threads (neither node:worker_threads nor Worker)';
+    if (typeof (globalThis as { Worker?: unknown }).Worker !== 'function')
+      return 'no worker threads (neither node:worker_threads nor Worker)';
     if (isolated !== true) return 'the page is not cross-origin isolated (needs COOP/COEP headers)';
   }
   try {
@@ -136,18 +141,22 @@ export class ThreadPool {
           const worker = new node.Worker(WORKER_SOURCE, { eval: true, workerData: data });
           handles.push(worker);
           // unref only once ready: until then the pending start must keep the process alive.
-          ready.push(new Promise((resolve, reject) => {
-            worker.once('message', resolve);
-            worker.once('error', reject);
-          }).then(() => worker.unref()));
+          ready.push(
+            new Promise((resolve, reject) => {
+              worker.once('message', resolve);
+              worker.once('error', reject);
+            }).then(() => worker.unref()),
+          );
         } else {
           const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
           const worker = new Worker(url);
           handles.push(worker);
-          ready.push(new Promise((resolve, reject) => {
-            worker.onmessage = resolve;
-            worker.onerror = (event) => reject(new Error(event.message));
-          }));
+          ready.push(
+            new Promise((resolve, reject) => {
+              worker.onmessage = resolve;
+              worker.onerror = (event) => reject(new Error(event.message));
+            }),
+          );
           worker.postMessage(data);
         }
       }

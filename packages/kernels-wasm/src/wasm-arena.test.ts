@@ -56,7 +56,8 @@ describe('kernels over a growing, limited memory', () => {
     const before = kernels.arena.memoryBytes;
     const held = kernels.arena.f32(kernels.arena.alloc(16), 4);
     const [m, n, k] = [300, 200, 100]; // ~0.5 MB of operands: more than one page
-    const a = randomF32(m * k, 1), b = randomF32(k * n, 2);
+    const a = randomF32(m * k, 1),
+      b = randomF32(k * n, 2);
     const got = kernels.gemm(a, b, m, n, k);
     expect(kernels.arena.memoryBytes).toBeGreaterThan(before);
     expect(held.length).toBe(0);
@@ -80,6 +81,8 @@ describe('kernels over a growing, limited memory', () => {
   });
 
   it('rejects a maximum outside wasm32 limits', async () => {
-    await expect(loadKernels({ maximumBytes: 5 * 2 ** 30 })).rejects.toThrow('loadKernels: maximumBytes must be between 65536 and 4294967296, got 5368709120');
+    await expect(loadKernels({ maximumBytes: 5 * 2 ** 30 })).rejects.toThrow(
+      'loadKernels: maximumBytes must be between 65536 and 4294967296, got 5368709120',
+    );
   });
 });

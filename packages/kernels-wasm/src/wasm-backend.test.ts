@@ -5,8 +5,21 @@
  * ±∞, −0 and values near the float32 limits.
  */
 import {
-  CsrMatrix, type BackendV1, type Tensor, avgPool2d, conv2d, f64Backend, grad, matmul, maxPool2d,
-  softmaxCrossEntropy, spmm, sum, tensor, withBackend, mul,
+  CsrMatrix,
+  type BackendV1,
+  type Tensor,
+  avgPool2d,
+  conv2d,
+  f64Backend,
+  grad,
+  matmul,
+  maxPool2d,
+  softmaxCrossEntropy,
+  spmm,
+  sum,
+  tensor,
+  withBackend,
+  mul,
 } from '@lec/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareToReference, randomF32, reductionAtol, reductionRtol } from '../test/reference.js';
@@ -22,7 +35,11 @@ const CONFIGS = [
 const reference = f64Backend();
 
 /** Runs `f` on both backends with the same inputs (float32 on wasm, float64 on the reference). */
-function both(backend: BackendV1, inputs: { data: ArrayLike<number>; shape: number[]; dtype?: 'int32' }[], f: (...ts: Tensor[]) => Tensor | Tensor[]) {
+function both(
+  backend: BackendV1,
+  inputs: { data: ArrayLike<number>; shape: number[]; dtype?: 'int32' }[],
+  f: (...ts: Tensor[]) => Tensor | Tensor[],
+) {
   const run = (b: BackendV1, dtype: 'float32' | 'float64') =>
     withBackend(b, () => {
       const ts = inputs.map((i) => tensor(Array.from(i.data), i.shape, { dtype: i.dtype ?? dtype, backend: b }));
@@ -50,17 +67,31 @@ describe.each(CONFIGS)('wasm backend ($feature, $threads threads)', ({ feature, 
   });
 
   it.each([
-    [1, 1, 1, 0, 0, 0], [3, 1, 1, 5, 4, 3], [2, 2, 1, 17, 16, 5], [4, 4, 4, 1, 33, 7], [2, 1, 2, 0, 3, 4], [1, 1, 1, 3, 4, 0],
+    [1, 1, 1, 0, 0, 0],
+    [3, 1, 1, 5, 4, 3],
+    [2, 2, 1, 17, 16, 5],
+    [4, 4, 4, 1, 33, 7],
+    [2, 1, 2, 0, 3, 4],
+    [1, 1, 1, 3, 4, 0],
     [1, 1, 1, 300, 260, 200],
   ])('matmul batch=%i aBatch=%i bBatch=%i m=%i n=%i k=%i, all transposes', async (batch, aBatch, bBatch, m, n, k) => {
     const backend = await backendPromise;
-    for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]]) {
+    for (const [ta, tb] of [
+      [false, false],
+      [false, true],
+      [true, false],
+      [true, true],
+    ]) {
       const aShape = ta ? [aBatch, k, m] : [aBatch, m, k];
       const bShape = tb ? [bBatch, n, k] : [bBatch, k, n];
-      const { got, want } = both(backend, [
-        { data: randomF32(aBatch * m * k, batch + m), shape: aShape },
-        { data: randomF32(bBatch * n * k, batch + n), shape: bShape },
-      ], (a, b) => matmul(a, b, { transposeA: ta, transposeB: tb } as never));
+      const { got, want } = both(
+        backend,
+        [
+          { data: randomF32(aBatch * m * k, batch + m), shape: aShape },
+          { data: randomF32(bBatch * n * k, batch + n), shape: bShape },
+        ],
+        (a, b) => matmul(a, b, { transposeA: ta, transposeB: tb } as never),
+      );
       expectClose(got, want, reductionRtol(k), reductionAtol(k));
     }
   });
@@ -70,15 +101,33 @@ describe.each(CONFIGS)('wasm backend ($feature, $threads threads)', ({ feature, 
     for (const activation of ['none', 'relu', 'sigmoid', 'tanh'] as const) {
       for (const dtype of ['float32', 'float64'] as const) {
         const [m, n, k] = [5, 17, 9];
-        const a = randomF32(m * k, 1), b = randomF32(k * n, 2), bias = randomF32(n, 3);
-        const h = backend.gemm(backend.fromArray(a, dtype), backend.fromArray(b, dtype), backend.fromArray(bias, dtype), { m, n, k, transposeA: false, transposeB: false }, activation, dtype);
+        const a = randomF32(m * k, 1),
+          b = randomF32(k * n, 2),
+          bias = randomF32(n, 3);
+        const h = backend.gemm(
+          backend.fromArray(a, dtype),
+          backend.fromArray(b, dtype),
+          backend.fromArray(bias, dtype),
+          { m, n, k, transposeA: false, transposeB: false },
+          activation,
+          dtype,
+        );
         const got = Array.from(backend.read(h, dtype));
         const want: number[] = [];
-        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-          let s = bias[j];
-          for (let p = 0; p < k; p++) s += a[i * k + p] * b[p * n + j];
-          want.push(activation === 'relu' ? Math.max(s, 0) : activation === 'sigmoid' ? 1 / (1 + Math.exp(-s)) : activation === 'tanh' ? Math.tanh(s) : s);
-        }
+        for (let i = 0; i < m; i++)
+          for (let j = 0; j < n; j++) {
+            let s = bias[j];
+            for (let p = 0; p < k; p++) s += a[i * k + p] * b[p * n + j];
+            want.push(
+              activation === 'relu'
+                ? Math.max(s, 0)
+                : activation === 'sigmoid'
+                  ? 1 / (1 + Math.exp(-s))
+                  : activation === 'tanh'
+                    ? Math.tanh(s)
+                    : s,
+            );
+          }
         expect(compareToReference(got, want, reductionRtol(k), 1e-6)).toBe('');
       }
     }
@@ -96,16 +145,25 @@ describe.each(CONFIGS)('wasm backend ($feature, $threads threads)', ({ feature, 
   ];
   it.each(convCases)('conv2d %s: forward, dx and dw', async (_name, xShape, wShape, options) => {
     const backend = await backendPromise;
-    const xLen = xShape.reduce((p, d) => p * d, 1), wLen = wShape.reduce((p, d) => p * d, 1);
-    const xData = randomF32(xLen, 11), wData = randomF32(wLen, 12);
-    const { got, want } = both(backend, [{ data: xData, shape: xShape }, { data: wData, shape: wShape }], (x, w) => {
-      const y = conv2d(x, w, options);
-      const weights = tensor(Array.from(randomF32(y.size, 13)), y.shape, { dtype: x.dtype });
-      const [dx, dw] = grad((a: Tensor, b: Tensor) => sum(mul(conv2d(a, b, options), weights)))(x, w);
-      return [y, dx, dw];
-    });
+    const xLen = xShape.reduce((p, d) => p * d, 1),
+      wLen = wShape.reduce((p, d) => p * d, 1);
+    const xData = randomF32(xLen, 11),
+      wData = randomF32(wLen, 12);
+    const { got, want } = both(
+      backend,
+      [
+        { data: xData, shape: xShape },
+        { data: wData, shape: wShape },
+      ],
+      (x, w) => {
+        const y = conv2d(x, w, options);
+        const weights = tensor(Array.from(randomF32(y.size, 13)), y.shape, { dtype: x.dtype });
+        const [dx, dw] = grad((a: Tensor, b: Tensor) => sum(mul(conv2d(a, b, options), weights)))(x, w);
+        return [y, dx, dw];
+      },
+    );
     const k = wShape[0] * wShape[1] * wShape[2];
-    const rows = got[2].length > 0 ? (xShape[0] * xShape[1] * xShape[2]) : 1;
+    const rows = got[2].length > 0 ? xShape[0] * xShape[1] * xShape[2] : 1;
     expectClose([got[0]], [want[0]], reductionRtol(k), reductionAtol(k));
     expectClose([got[1]], [want[1]], reductionRtol(k), reductionAtol(k));
     expectClose([got[2]], [want[2]], reductionRtol(rows), reductionAtol(rows));
@@ -125,7 +183,14 @@ describe.each(CONFIGS)('wasm backend ($feature, $threads threads)', ({ feature, 
     // Ties (the gradient goes to the first maximum), -0, NaN, infinities and huge values.
     xData[1] = xData[0];
     xData[2] = -0;
-    if (xLen > 40) { xData[7] = NaN; xData[9] = Infinity; xData[12] = -Infinity; xData[30] = 1e38; xData[31] = -1e38; xData[33] = 1e-40; }
+    if (xLen > 40) {
+      xData[7] = NaN;
+      xData[9] = Infinity;
+      xData[12] = -Infinity;
+      xData[30] = 1e38;
+      xData[31] = -1e38;
+      xData[33] = 1e-40;
+    }
     for (const pool of [maxPool2d, avgPool2d]) {
       const { got, want } = both(backend, [{ data: xData, shape: xShape }], (x) => {
         const y = pool(x, window, options);
@@ -139,38 +204,59 @@ describe.each(CONFIGS)('wasm backend ($feature, $threads threads)', ({ feature, 
 
   it('spmm forward and gradient, including empty rows and n = 0, 1, 5, 17', async () => {
     const backend = await backendPromise;
-    const rows = 9, cols = 7;
-    const r = [0, 0, 1, 3, 3, 5, 8, 8, 8, 2, 6, 6], c = [1, 2, 0, 6, 3, 3, 6, 0, 5, 4, 4, 1];
+    const rows = 9,
+      cols = 7;
+    const r = [0, 0, 1, 3, 3, 5, 8, 8, 8, 2, 6, 6],
+      c = [1, 2, 0, 6, 3, 3, 6, 0, 5, 4, 4, 1];
     const v = Array.from(randomF32(r.length, 31));
     for (const n of [0, 1, 5, 17]) {
-      const run = (b: BackendV1, dtype: 'float32' | 'float64') => withBackend(b, () => {
-        const a = CsrMatrix.fromCoo(rows, cols, r, c, v);
-        const x = tensor(Array.from(randomF32(cols * n, 32)), [cols, n], { dtype, backend: b });
-        const weights = tensor(Array.from(randomF32(rows * n, 33)), [rows, n], { dtype, backend: b });
-        const [dx] = grad((t: Tensor) => sum(mul(spmm(a, t), weights)))(x);
-        return [Array.from(spmm(a, x).dataSync()), Array.from(dx.dataSync())];
-      });
+      const run = (b: BackendV1, dtype: 'float32' | 'float64') =>
+        withBackend(b, () => {
+          const a = CsrMatrix.fromCoo(rows, cols, r, c, v);
+          const x = tensor(Array.from(randomF32(cols * n, 32)), [cols, n], { dtype, backend: b });
+          const weights = tensor(Array.from(randomF32(rows * n, 33)), [rows, n], { dtype, backend: b });
+          const [dx] = grad((t: Tensor) => sum(mul(spmm(a, t), weights)))(x);
+          return [Array.from(spmm(a, x).dataSync()), Array.from(dx.dataSync())];
+        });
       expectClose(run(backend, 'float32'), run(reference, 'float64'), reductionRtol(4), 1e-6);
     }
   });
 
   it('softmaxCrossEntropy: loss and gradient, -1e9 masks, large logits, a label out of range', async () => {
     const backend = await backendPromise;
-    const n = 5, c = 7;
+    const n = 5,
+      c = 7;
     const logits = Array.from(randomF32(n * c, 41), (v) => v * 10);
-    logits[3] = -1e9; logits[4] = -1e9; logits[10] = 1e30; logits[20] = -1e38;
+    logits[3] = -1e9;
+    logits[4] = -1e9;
+    logits[10] = 1e30;
+    logits[20] = -1e38;
     const labels = [0, 6, 3, 7, 2];
-    const { got, want } = both(backend, [{ data: logits, shape: [n, c] }, { data: labels, shape: [n], dtype: 'int32' }], (z, y) => {
-      const loss = softmaxCrossEntropy(z, y);
-      const [dz] = grad((t: Tensor) => softmaxCrossEntropy(t, y))(z);
-      return [loss, dz];
-    });
+    const { got, want } = both(
+      backend,
+      [
+        { data: logits, shape: [n, c] },
+        { data: labels, shape: [n], dtype: 'int32' },
+      ],
+      (z, y) => {
+        const loss = softmaxCrossEntropy(z, y);
+        const [dz] = grad((t: Tensor) => softmaxCrossEntropy(t, y))(z);
+        return [loss, dz];
+      },
+    );
     expectClose(got, want, 1e-5, 1e-6);
   });
 
   it('softmaxCrossEntropy: NaN and +Inf logits give NaN as the composite does', async () => {
     const backend = await backendPromise;
-    const { got, want } = both(backend, [{ data: [NaN, 0, 1, Infinity, 0, 0], shape: [2, 3] }, { data: [1, 0], shape: [2], dtype: 'int32' }], (z, y) => softmaxCrossEntropy(z, y));
+    const { got, want } = both(
+      backend,
+      [
+        { data: [NaN, 0, 1, Infinity, 0, 0], shape: [2, 3] },
+        { data: [1, 0], shape: [2], dtype: 'int32' },
+      ],
+      (z, y) => softmaxCrossEntropy(z, y),
+    );
     expectClose(got, want, 1e-5, 1e-6);
   });
 });

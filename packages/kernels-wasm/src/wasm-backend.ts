@@ -59,8 +59,16 @@ export interface WasmBackendOptions {
 
 /** The fast paths this backend implements (all of Backend v1's). */
 const WASM_FAST_PATHS = [
-  'gemm', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPool2d', 'maxPool2dBackward',
-  'avgPool2d', 'avgPool2dBackward', 'spmm', 'softmaxCrossEntropy',
+  'gemm',
+  'conv2d',
+  'conv2dBackpropInput',
+  'conv2dBackpropFilter',
+  'maxPool2d',
+  'maxPool2dBackward',
+  'avgPool2d',
+  'avgPool2dBackward',
+  'spmm',
+  'softmaxCrossEntropy',
 ] as const;
 
 /**
@@ -111,7 +119,9 @@ export class WasmBackend extends CpuBackend {
     const { m, n, k, transposeA, transposeB } = dims;
     if (dtype === 'float32') {
       const biasData = bias === null ? undefined : this.#f32(bias);
-      return this.make(this.kernels.gemm(this.#f32(a), this.#f32(b), m, n, k, { transA: transposeA, transB: transposeB, bias: biasData, activation }));
+      return this.make(
+        this.kernels.gemm(this.#f32(a), this.#f32(b), m, n, k, { transA: transposeA, transB: transposeB, bias: biasData, activation }),
+      );
     }
     if (dtype === 'int32') throw new BackendError('wasm', `gemm: dtype 'int32' is not supported (use matmul)`);
     const product = super.matmul(a, b, { batch: 1, aBatch: 1, bBatch: 1, m, n, k, transposeA, transposeB }, dtype);
@@ -126,12 +136,16 @@ export class WasmBackend extends CpuBackend {
 
   conv2dBackpropInput(dy: Handle, w: Handle, g: Conv2dGeometry, dtype: DType): Handle {
     if (dtype === 'float32') return this.make(this.kernels.conv2dBackpropInput(this.#f32(dy), this.#f32(w), this.#shape(g)));
-    return this.#js(dtype, g.batch * g.inHeight * g.inWidth * g.inChannels, (out) => conv2dBackpropInputJs(this.get(dy), this.get(w), g, out));
+    return this.#js(dtype, g.batch * g.inHeight * g.inWidth * g.inChannels, (out) =>
+      conv2dBackpropInputJs(this.get(dy), this.get(w), g, out),
+    );
   }
 
   conv2dBackpropFilter(x: Handle, dy: Handle, g: Conv2dGeometry, dtype: DType): Handle {
     if (dtype === 'float32') return this.make(this.kernels.conv2dBackpropFilter(this.#f32(x), this.#f32(dy), this.#shape(g)));
-    return this.#js(dtype, g.filterHeight * g.filterWidth * g.inChannels * g.outChannels, (out) => conv2dBackpropFilterJs(this.get(x), this.get(dy), g, out));
+    return this.#js(dtype, g.filterHeight * g.filterWidth * g.inChannels * g.outChannels, (out) =>
+      conv2dBackpropFilterJs(this.get(x), this.get(dy), g, out),
+    );
   }
 
   maxPool2d(x: Handle, g: Pool2dGeometry, dtype: DType): Handle {
@@ -181,8 +195,13 @@ export class WasmBackend extends CpuBackend {
 
   #shape(g: Conv2dGeometry): Conv2dShape {
     return {
-      batch: g.batch, inHeight: g.inHeight, inWidth: g.inWidth, inChannels: g.inChannels,
-      filterHeight: g.filterHeight, filterWidth: g.filterWidth, outChannels: g.outChannels,
+      batch: g.batch,
+      inHeight: g.inHeight,
+      inWidth: g.inWidth,
+      inChannels: g.inChannels,
+      filterHeight: g.filterHeight,
+      filterWidth: g.filterWidth,
+      outChannels: g.outChannels,
       strides: [g.strideHeight, g.strideWidth],
       dilations: [g.dilationHeight, g.dilationWidth],
       pads: [g.padTop, g.padLeft, g.padBottom, g.padRight],

@@ -1,32 +1,119 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
-  compareToReference, conv2dBackpropFilterReference, conv2dBackpropInputReference, conv2dReference,
-  randomF32, reductionAtol, reductionRtol,
+  compareToReference,
+  conv2dBackpropFilterReference,
+  conv2dBackpropInputReference,
+  conv2dReference,
+  randomF32,
+  reductionAtol,
+  reductionRtol,
 } from '../test/reference.js';
 import { resolveConv2dShape, type Conv2dShape } from './conv2d-shape.js';
 import type { KernelFeature } from './feature-detection.js';
 import { loadKernels } from './load-kernels.js';
 
-const FEATURES: KernelFeature[] = ['scalar', 'simd', 'relaxed'];
+/** Builds × algorithms ('direct' applies to stride 1, dilation 1 and falls back to im2col elsewhere). */
+const CONFIGS: [KernelFeature, 'auto' | 'im2col' | 'direct', number][] = [
+  ['scalar', 'auto', 1], ['simd', 'im2col', 1], ['simd', 'direct', 1], ['relaxed', 'im2col', 1], ['relaxed', 'direct', 1],
+  ['relaxed', 'auto', 1], ['relaxed', 'direct', 2], ['relaxed', 'im2col', 2],
+];
 
 /** Shapes: the benchmark's (with small batches), then strides, dilations, odd pads, edges. */
 const SHAPES: Record<string, Conv2dShape> = {
-  'lenet conv1 28x28x1 5x5x6 same': { batch: 2, inHeight: 28, inWidth: 28, inChannels: 1, filterHeight: 5, filterWidth: 5, outChannels: 6, pads: [2, 2, 2, 2] },
-  'lenet conv2 14x14x6 5x5x16 valid': { batch: 2, inHeight: 14, inWidth: 14, inChannels: 6, filterHeight: 5, filterWidth: 5, outChannels: 16 },
-  'resnet 12x12x64 3x3x64 same': { batch: 1, inHeight: 12, inWidth: 12, inChannels: 64, filterHeight: 3, filterWidth: 3, outChannels: 64, pads: [1, 1, 1, 1] },
-  'cifar 32x32x3 3x3x32 same': { batch: 1, inHeight: 32, inWidth: 32, inChannels: 3, filterHeight: 3, filterWidth: 3, outChannels: 32, pads: [1, 1, 1, 1] },
-  'stride 2, asymmetric pads': { batch: 2, inHeight: 9, inWidth: 8, inChannels: 5, filterHeight: 3, filterWidth: 2, outChannels: 17, strides: [2, 2], pads: [1, 0, 0, 1] },
-  'stride (3,1), dilation (2,3)': { batch: 1, inHeight: 13, inWidth: 11, inChannels: 4, filterHeight: 3, filterWidth: 3, outChannels: 3, strides: [3, 1], dilations: [2, 3], pads: [2, 1, 3, 4] },
+  'lenet conv1 28x28x1 5x5x6 same': {
+    batch: 2,
+    inHeight: 28,
+    inWidth: 28,
+    inChannels: 1,
+    filterHeight: 5,
+    filterWidth: 5,
+    outChannels: 6,
+    pads: [2, 2, 2, 2],
+  },
+  'lenet conv2 14x14x6 5x5x16 valid': {
+    batch: 2,
+    inHeight: 14,
+    inWidth: 14,
+    inChannels: 6,
+    filterHeight: 5,
+    filterWidth: 5,
+    outChannels: 16,
+  },
+  'resnet 12x12x64 3x3x64 same': {
+    batch: 1,
+    inHeight: 12,
+    inWidth: 12,
+    inChannels: 64,
+    filterHeight: 3,
+    filterWidth: 3,
+    outChannels: 64,
+    pads: [1, 1, 1, 1],
+  },
+  'cifar 32x32x3 3x3x32 same': {
+    batch: 1,
+    inHeight: 32,
+    inWidth: 32,
+    inChannels: 3,
+    filterHeight: 3,
+    filterWidth: 3,
+    outChannels: 32,
+    pads: [1, 1, 1, 1],
+  },
+  'stride 2, asymmetric pads': {
+    batch: 2,
+    inHeight: 9,
+    inWidth: 8,
+    inChannels: 5,
+    filterHeight: 3,
+    filterWidth: 2,
+    outChannels: 17,
+    strides: [2, 2],
+    pads: [1, 0, 0, 1],
+  },
+  'stride (3,1), dilation (2,3)': {
+    batch: 1,
+    inHeight: 13,
+    inWidth: 11,
+    inChannels: 4,
+    filterHeight: 3,
+    filterWidth: 3,
+    outChannels: 3,
+    strides: [3, 1],
+    dilations: [2, 3],
+    pads: [2, 1, 3, 4],
+  },
   'pointwise 1x1': { batch: 3, inHeight: 5, inWidth: 7, inChannels: 17, filterHeight: 1, filterWidth: 1, outChannels: 5 },
-  '1x1 with stride 2': { batch: 1, inHeight: 6, inWidth: 5, inChannels: 3, filterHeight: 1, filterWidth: 1, outChannels: 4, strides: [2, 2] },
+  '1x1 with stride 2': {
+    batch: 1,
+    inHeight: 6,
+    inWidth: 5,
+    inChannels: 3,
+    filterHeight: 1,
+    filterWidth: 1,
+    outChannels: 4,
+    strides: [2, 2],
+  },
   'filter bigger than input': { batch: 1, inHeight: 2, inWidth: 2, inChannels: 1, filterHeight: 3, filterWidth: 3, outChannels: 2 },
   'empty batch': { batch: 0, inHeight: 4, inWidth: 4, inChannels: 2, filterHeight: 3, filterWidth: 3, outChannels: 2 },
   'one pixel, one channel': { batch: 1, inHeight: 1, inWidth: 1, inChannels: 1, filterHeight: 1, filterWidth: 1, outChannels: 1 },
-  'many rows (chunked im2col)': { batch: 4, inHeight: 40, inWidth: 40, inChannels: 16, filterHeight: 3, filterWidth: 3, outChannels: 8, pads: [1, 1, 1, 1] },
+  'many rows (chunked im2col)': {
+    batch: 4,
+    inHeight: 40,
+    inWidth: 40,
+    inChannels: 16,
+    filterHeight: 3,
+    filterWidth: 3,
+    outChannels: 8,
+    pads: [1, 1, 1, 1],
+  },
 };
 
-describe.each(FEATURES)('conv2d NHWC (%s build)', (feature) => {
-  const kernelsPromise = loadKernels({ feature });
+describe.each(CONFIGS)('conv2d NHWC (%s build, %s, %i threads)', (feature, algorithm, threads) => {
+  const kernelsPromise = loadKernels({ feature, threads }).then((kernels) => {
+    kernels.convAlgorithm = algorithm;
+    return kernels;
+  });
+  afterAll(async () => (await kernelsPromise).dispose());
 
   describe.each(Object.entries(SHAPES))('%s', (_name, shape) => {
     const s = resolveConv2dShape(shape);
@@ -60,7 +147,16 @@ describe.each(FEATURES)('conv2d NHWC (%s build)', (feature) => {
 
   it('propagates NaN and Inf through all three passes (padding counts as zeros)', async () => {
     const kernels = await kernelsPromise;
-    const shape: Conv2dShape = { batch: 1, inHeight: 6, inWidth: 6, inChannels: 2, filterHeight: 3, filterWidth: 3, outChannels: 3, pads: [1, 1, 1, 1] };
+    const shape: Conv2dShape = {
+      batch: 1,
+      inHeight: 6,
+      inWidth: 6,
+      inChannels: 2,
+      filterHeight: 3,
+      filterWidth: 3,
+      outChannels: 3,
+      pads: [1, 1, 1, 1],
+    };
     const x = randomF32(72, 1);
     const w = randomF32(54, 2);
     const dy = randomF32(108, 3);
@@ -70,8 +166,22 @@ describe.each(FEATURES)('conv2d NHWC (%s build)', (feature) => {
     dy[50] = NaN;
     const k = 18;
     expect(compareToReference(kernels.conv2d(x, w, shape), conv2dReference(x, w, shape), reductionRtol(k), reductionAtol(k))).toBe('');
-    expect(compareToReference(kernels.conv2dBackpropInput(dy, w, shape), conv2dBackpropInputReference(dy, w, shape), reductionRtol(27), reductionAtol(27))).toBe('');
-    expect(compareToReference(kernels.conv2dBackpropFilter(x, dy, shape), conv2dBackpropFilterReference(x, dy, shape), reductionRtol(36), reductionAtol(36))).toBe('');
+    expect(
+      compareToReference(
+        kernels.conv2dBackpropInput(dy, w, shape),
+        conv2dBackpropInputReference(dy, w, shape),
+        reductionRtol(27),
+        reductionAtol(27),
+      ),
+    ).toBe('');
+    expect(
+      compareToReference(
+        kernels.conv2dBackpropFilter(x, dy, shape),
+        conv2dBackpropFilterReference(x, dy, shape),
+        reductionRtol(36),
+        reductionAtol(36),
+      ),
+    ).toBe('');
   });
 });
 
@@ -94,6 +204,17 @@ describe('conv2d argument checks and example', () => {
     const kernels = await loadKernels();
     const shape = { batch: 1, inHeight: 2, inWidth: 2, inChannels: 1, filterHeight: 2, filterWidth: 2, outChannels: 1 };
     expect(Array.from(kernels.conv2d(Float32Array.of(1, 2, 3, 4), Float32Array.of(1, 1, 1, 1), shape))).toEqual([10]);
-    expect(resolveConv2dShape({ batch: 1, inHeight: 5, inWidth: 5, inChannels: 1, filterHeight: 3, filterWidth: 3, outChannels: 2, pads: [1, 1, 1, 1] }).outHeight).toBe(5);
+    expect(
+      resolveConv2dShape({
+        batch: 1,
+        inHeight: 5,
+        inWidth: 5,
+        inChannels: 1,
+        filterHeight: 3,
+        filterWidth: 3,
+        outChannels: 2,
+        pads: [1, 1, 1, 1],
+      }).outHeight,
+    ).toBe(5);
   });
 });

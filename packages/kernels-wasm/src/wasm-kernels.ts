@@ -71,7 +71,12 @@ export class WasmKernels {
   readonly threadsReason: string;
   readonly #pool: ThreadPool | undefined;
 
-  constructor(choice: FeatureChoice, exports: KernelExports, arena: WasmArena, threading: ThreadingOptions = { threads: 1, threadsReason: 'one thread requested' }) {
+  constructor(
+    choice: FeatureChoice,
+    exports: KernelExports,
+    arena: WasmArena,
+    threading: ThreadingOptions = { threads: 1, threadsReason: 'one thread requested' },
+  ) {
     this.feature = choice.feature;
     this.reason = choice.reason;
     this.exports = exports;
@@ -114,11 +119,20 @@ export class WasmKernels {
    * leaves each element's summation order, and so the result, unchanged.
    */
   gemmPointers(
-    m: number, n: number, k: number,
-    a: number, lda: number, transA: boolean,
-    b: number, ldb: number, transB: boolean,
-    c: number, ldc: number,
-    bias: number, activation: number, accumulate: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    lda: number,
+    transA: boolean,
+    b: number,
+    ldb: number,
+    transB: boolean,
+    c: number,
+    ldc: number,
+    bias: number,
+    activation: number,
+    accumulate: boolean,
   ): void {
     if (m === 0 || n === 0) return;
     const e = this.exports;
@@ -147,11 +161,33 @@ export class WasmKernels {
         if (alongN) {
           const work = arena.alloc(e.gemm_f32_workspace_bytes(m, size, k));
           const bSub = b + (transB ? begin * ldb : begin) * 4;
-          jobs.push({ kernel: 'gemm_f32', args: [m, size, k, a, lda, +transA, bSub, ldb, +transB, c + begin * 4, ldc, bias === 0 ? 0 : bias + begin * 4, activation, +accumulate, work] });
+          jobs.push({
+            kernel: 'gemm_f32',
+            args: [
+              m,
+              size,
+              k,
+              a,
+              lda,
+              +transA,
+              bSub,
+              ldb,
+              +transB,
+              c + begin * 4,
+              ldc,
+              bias === 0 ? 0 : bias + begin * 4,
+              activation,
+              +accumulate,
+              work,
+            ],
+          });
         } else {
           const work = arena.alloc(e.gemm_f32_workspace_bytes(size, n, k));
           const aSub = a + (transA ? begin : begin * lda) * 4;
-          jobs.push({ kernel: 'gemm_f32', args: [size, n, k, aSub, lda, +transA, b, ldb, +transB, c + begin * ldc * 4, ldc, bias, activation, +accumulate, work] });
+          jobs.push({
+            kernel: 'gemm_f32',
+            args: [size, n, k, aSub, lda, +transA, b, ldb, +transB, c + begin * ldc * 4, ldc, bias, activation, +accumulate, work],
+          });
         }
       }
       this.#run(jobs);
@@ -188,7 +224,22 @@ export class WasmKernels {
       for (let t = 0; t < batch; t++) {
         const at = pa + (aBatch === 1 ? 0 : t * m * k) * 4;
         const bt = pb + (bBatch === 1 ? 0 : t * k * n) * 4;
-        this.gemmPointers(m, n, k, at, transposeA ? m : k, transposeA, bt, transposeB ? k : n, transposeB, pc + t * m * n * 4, n, 0, 0, false);
+        this.gemmPointers(
+          m,
+          n,
+          k,
+          at,
+          transposeA ? m : k,
+          transposeA,
+          bt,
+          transposeB ? k : n,
+          transposeB,
+          pc + t * m * n * 4,
+          n,
+          0,
+          0,
+          false,
+        );
       }
       out.set(arena.f32(pc, out.length));
       return out;
@@ -254,7 +305,8 @@ export class WasmKernels {
       const pbias = bias === undefined ? 0 : alloc(bias);
       const py = alloc(outputSize(s));
       const jobs = this.#rowShares(s, 1).map(([r0, r1]) => ({
-        kernel: 'conv2d_forward_rows_f32_nhwc' as const, args: [geometry, px, pw, pbias, code, py, work(), r0, r1],
+        kernel: 'conv2d_forward_rows_f32_nhwc' as const,
+        args: [geometry, px, pw, pbias, code, py, work(), r0, r1],
       }));
       this.#run(jobs);
       return py;
@@ -280,7 +332,13 @@ export class WasmKernels {
   }
 
   /** Forward pass with the direct kernel, split over threads by images. */
-  #directForward(s: ResolvedConv2dShape, x: Float32Array, filter: Float32Array, bias: Float32Array | undefined, code: number): Float32Array {
+  #directForward(
+    s: ResolvedConv2dShape,
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | undefined,
+    code: number,
+  ): Float32Array {
     return this.#runConv(s, outputSize(s), (geometry, _work, alloc) => {
       const px = alloc(x);
       const pw = alloc(filter);
@@ -315,7 +373,13 @@ export class WasmKernels {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, shape: Conv2dShape): Float32Array {
     const s = resolveConv2dShape(shape, 'conv2dBackpropInput');
     expectLength('conv2dBackpropInput', 'dy', dy, outputSize(s), `NHWC [${s.batch}, ${s.outHeight}, ${s.outWidth}, ${s.outChannels}]`);
-    expectLength('conv2dBackpropInput', 'filter', filter, filterSize(s), `[${s.filterHeight}, ${s.filterWidth}, ${s.inChannels}, ${s.outChannels}]`);
+    expectLength(
+      'conv2dBackpropInput',
+      'filter',
+      filter,
+      filterSize(s),
+      `[${s.filterHeight}, ${s.filterWidth}, ${s.inChannels}, ${s.outChannels}]`,
+    );
     const size = inputSize(s);
     const [kh, kw] = [s.filterHeight, s.filterWidth];
     const rotatedPads = [kh - 1 - s.pads[0], kw - 1 - s.pads[1], kh - 1 - s.pads[2], kw - 1 - s.pads[3]] as const;
@@ -323,24 +387,36 @@ export class WasmKernels {
       // dx is the forward conv of dy (padded by k − 1 − pad) with the filter turned 180° and
       // its channel axes swapped: run it on the direct kernel where that one is faster.
       const r = resolveConv2dShape({
-        batch: s.batch, inHeight: s.outHeight, inWidth: s.outWidth, inChannels: s.outChannels,
-        filterHeight: kh, filterWidth: kw, outChannels: s.inChannels, pads: rotatedPads, strides: s.strides, dilations: s.dilations,
+        batch: s.batch,
+        inHeight: s.outHeight,
+        inWidth: s.outWidth,
+        inChannels: s.outChannels,
+        filterHeight: kh,
+        filterWidth: kw,
+        outChannels: s.inChannels,
+        pads: rotatedPads,
+        strides: s.strides,
+        dilations: s.dilations,
       });
-      if (r.outHeight === s.inHeight && r.outWidth === s.inWidth && this.#useDirect(r, 'forward')) {
+      // Finite weights only: the rotated form multiplies them by dy's zero padding, and
+      // 0·∞ would be NaN where the true gradient has no such term.
+      if (r.outHeight === s.inHeight && r.outWidth === s.inWidth && this.#useDirect(r, 'forward') && allFinite(filter)) {
         const rotated = new Float32Array(filter.length);
         const [cin, cout] = [s.inChannels, s.outChannels];
-        for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) {
-          const src = ((kh - 1 - ky) * kw + (kw - 1 - kx)) * cin * cout;
-          const dst = (ky * kw + kx) * cout * cin;
-          for (let ci = 0; ci < cin; ci++) for (let co = 0; co < cout; co++) rotated[dst + co * cin + ci] = filter[src + ci * cout + co];
-        }
+        for (let ky = 0; ky < kh; ky++)
+          for (let kx = 0; kx < kw; kx++) {
+            const src = ((kh - 1 - ky) * kw + (kw - 1 - kx)) * cin * cout;
+            const dst = (ky * kw + kx) * cout * cin;
+            for (let ci = 0; ci < cin; ci++) for (let co = 0; co < cout; co++) rotated[dst + co * cin + ci] = filter[src + ci * cout + co];
+          }
         return this.#directForward(r, dy, rotated, undefined, 0);
       }
     }
     return this.#runConv(s, size, (geometry, work, alloc) => {
       const pdy = alloc(dy);
       const pw = alloc(filter);
-      const pointwise = s.filterHeight === 1 && s.filterWidth === 1 && s.strides[0] === 1 && s.strides[1] === 1 && s.pads.every((p) => p === 0);
+      const pointwise =
+        s.filterHeight === 1 && s.filterWidth === 1 && s.strides[0] === 1 && s.strides[1] === 1 && s.pads.every((p) => p === 0);
       const imageRows = s.outHeight * s.outWidth;
       const shares = this.#rowShares(s, pointwise ? 1 : imageRows);
       // Shares that cut an image in two scatter into overlapping parts of dx: every share after
@@ -356,9 +432,12 @@ export class WasmKernels {
           targets.push(targets[0]);
         }
       }
-      this.#run(shares.map(([r0, r1], i) => ({
-        kernel: 'conv2d_backprop_input_rows_f32_nhwc' as const, args: [geometry, pdy, pw, targets[i], work(), r0, r1],
-      })));
+      this.#run(
+        shares.map(([r0, r1], i) => ({
+          kernel: 'conv2d_backprop_input_rows_f32_nhwc' as const,
+          args: [geometry, pdy, pw, targets[i], work(), r0, r1],
+        })),
+      );
       if (!disjoint) this.#sumInto(targets, size);
       return targets[0];
     });
@@ -376,16 +455,19 @@ export class WasmKernels {
     expectLength('conv2dBackpropFilter', 'x', x, inputSize(s), `NHWC [${s.batch}, ${s.inHeight}, ${s.inWidth}, ${s.inChannels}]`);
     expectLength('conv2dBackpropFilter', 'dy', dy, outputSize(s), `NHWC [${s.batch}, ${s.outHeight}, ${s.outWidth}, ${s.outChannels}]`);
     const size = filterSize(s);
-    if (this.#useDirect(s, 'filter')) {
+    // Finite x only: the direct kernel multiplies x by the zero dy of the thrown-away pixels.
+    if (this.#useDirect(s, 'filter') && allFinite(x)) {
       return this.#runConv(s, size, (geometry, _work, alloc) => {
         const px = alloc(x);
         const pdy = alloc(dy);
         const shares = this.#imageShares(s);
         const targets = shares.map(() => alloc(size));
-        this.#run(shares.map(([n0, n1], i) => ({
-          kernel: 'conv2d_direct_backprop_filter_f32_nhwc' as const,
-          args: [geometry, px, pdy, targets[i], this.arena.alloc(this.exports.conv2d_direct_workspace_bytes(geometry)), n0, n1, 0],
-        })));
+        this.#run(
+          shares.map(([n0, n1], i) => ({
+            kernel: 'conv2d_direct_backprop_filter_f32_nhwc' as const,
+            args: [geometry, px, pdy, targets[i], this.arena.alloc(this.exports.conv2d_direct_workspace_bytes(geometry)), n0, n1, 0],
+          })),
+        );
         this.#sumInto(targets, size);
         return targets[0];
       });
@@ -395,9 +477,12 @@ export class WasmKernels {
       const pdy = alloc(dy);
       const shares = this.#rowShares(s, 1);
       const targets = shares.map(() => alloc(size));
-      this.#run(shares.map(([r0, r1], i) => ({
-        kernel: 'conv2d_backprop_filter_rows_f32_nhwc' as const, args: [geometry, px, pdy, targets[i], work(), r0, r1, 0],
-      })));
+      this.#run(
+        shares.map(([r0, r1], i) => ({
+          kernel: 'conv2d_backprop_filter_rows_f32_nhwc' as const,
+          args: [geometry, px, pdy, targets[i], work(), r0, r1, 0],
+        })),
+      );
       this.#sumInto(targets, size);
       return targets[0];
     });
@@ -477,13 +562,24 @@ export class WasmKernels {
    * kernels.spmm(Int32Array.of(0, 1, 2), Int32Array.of(1, 0), Float32Array.of(2, 3), 2, 2,
    *   Float32Array.of(1, 1, 10, 10), 2); // [20, 20, 3, 3]
    */
-  spmm(rowPtr: Int32Array, colIdx: Int32Array, values: Float32Array, rows: number, cols: number, dense: Float32Array, n: number): Float32Array {
+  spmm(
+    rowPtr: Int32Array,
+    colIdx: Int32Array,
+    values: Float32Array,
+    rows: number,
+    cols: number,
+    dense: Float32Array,
+    n: number,
+  ): Float32Array {
     const nnz = colIdx.length;
     if (rowPtr.length !== rows + 1 || values.length !== nnz || rowPtr[0] !== 0 || rowPtr[rows] !== nnz) {
-      throw new RangeError(`spmm: a CSR [${rows}, ${cols}] needs rowPtr of ${rows + 1} from 0 to nnz = colIdx.length = values.length; got rowPtr ${rowPtr.length} long (${rowPtr[0]} .. ${rowPtr[rows]}), colIdx ${nnz}, values ${values.length}`);
+      throw new RangeError(
+        `spmm: a CSR [${rows}, ${cols}] needs rowPtr of ${rows + 1} from 0 to nnz = colIdx.length = values.length; got rowPtr ${rowPtr.length} long (${rowPtr[0]} .. ${rowPtr[rows]}), colIdx ${nnz}, values ${values.length}`,
+      );
     }
     for (let i = 0; i < rows; i++) if (rowPtr[i + 1] < rowPtr[i]) throw new RangeError(`spmm: rowPtr must be non-decreasing (row ${i})`);
-    for (let p = 0; p < nnz; p++) if (!(colIdx[p] >= 0 && colIdx[p] < cols)) throw new RangeError(`spmm: colIdx has ${colIdx[p]} at entry ${p}, outside [0, ${cols})`);
+    for (let p = 0; p < nnz; p++)
+      if (!(colIdx[p] >= 0 && colIdx[p] < cols)) throw new RangeError(`spmm: colIdx has ${colIdx[p]} at entry ${p}, outside [0, ${cols})`);
     expectLength('spmm', 'dense', dense, cols * n, `[${cols}, ${n}]`);
     const out = new Float32Array(rows * n);
     if (out.length === 0) return out;
@@ -505,14 +601,32 @@ export class WasmKernels {
     }
   }
 
-  #runPool(g: Pool2dGeometry, resultLength: number, body: (geometry: number, alloc: (source: Float32Array | number) => number) => number): Float32Array {
+  #runPool(
+    g: Pool2dGeometry,
+    resultLength: number,
+    body: (geometry: number, alloc: (source: Float32Array | number) => number) => number,
+  ): Float32Array {
     const out = new Float32Array(resultLength);
     if (resultLength === 0) return out;
     const arena = this.arena;
     const mark = arena.mark();
     try {
-      const block = Int32Array.of(g.batch, g.inHeight, g.inWidth, g.channels, g.outHeight, g.outWidth, g.windowHeight, g.windowWidth,
-        g.strideHeight, g.strideWidth, g.padTop, g.padLeft, g.padBottom, g.padRight);
+      const block = Int32Array.of(
+        g.batch,
+        g.inHeight,
+        g.inWidth,
+        g.channels,
+        g.outHeight,
+        g.outWidth,
+        g.windowHeight,
+        g.windowWidth,
+        g.strideHeight,
+        g.strideWidth,
+        g.padTop,
+        g.padLeft,
+        g.padBottom,
+        g.padRight,
+      );
       const geometry = arena.alloc(block.byteLength);
       arena.i32(geometry, block.length).set(block);
       const alloc = (source: Float32Array | number) =>
@@ -574,6 +688,11 @@ export class WasmKernels {
       arena.release(mark);
     }
   }
+}
+
+function allFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] - values[i] !== 0) return false;
+  return true;
 }
 
 function poolInputSize(g: Pool2dGeometry): number {

@@ -37,17 +37,27 @@ export function compareToReference(actual: ArrayLike<number>, expected: ArrayLik
   if (actual.length !== expected.length) return `length ${actual.length}, expected ${expected.length}`;
   let mismatches = 0;
   let first = -1;
-  let worstAbs = 0, worstAbsAt = -1, worstRel = 0, worstRelAt = -1;
+  let worstAbs = 0,
+    worstAbsAt = -1,
+    worstRel = 0,
+    worstRelAt = -1;
   for (let i = 0; i < expected.length; i++) {
-    const a = actual[i], e = expected[i];
+    const a = actual[i],
+      e = expected[i];
     let ok: boolean;
     if (Number.isNaN(e) || !Number.isFinite(e)) ok = Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e));
     else {
       const diff = Math.abs(a - e);
       ok = diff <= atol + rtol * Math.abs(e);
-      if (diff > worstAbs || Number.isNaN(diff)) { worstAbs = diff; worstAbsAt = i; }
+      if (diff > worstAbs || Number.isNaN(diff)) {
+        worstAbs = diff;
+        worstAbsAt = i;
+      }
       const rel = diff / Math.max(Math.abs(e), Number.MIN_VALUE);
-      if (rel > worstRel) { worstRel = rel; worstRelAt = i; }
+      if (rel > worstRel) {
+        worstRel = rel;
+        worstRelAt = i;
+      }
     }
     if (!ok) {
       mismatches++;
@@ -55,14 +65,23 @@ export function compareToReference(actual: ArrayLike<number>, expected: ArrayLik
     }
   }
   if (mismatches === 0) return '';
-  return `${mismatches} of ${expected.length} mismatch (rtol ${rtol}, atol ${atol}); first at ${first}: got ${actual[first]}, expected ${expected[first]}; ` +
-    `largest abs diff ${worstAbs} at ${worstAbsAt}, largest rel diff ${worstRel} at ${worstRelAt}`;
+  return (
+    `${mismatches} of ${expected.length} mismatch (rtol ${rtol}, atol ${atol}); first at ${first}: got ${actual[first]}, expected ${expected[first]}; ` +
+    `largest abs diff ${worstAbs} at ${worstAbsAt}, largest rel diff ${worstRel} at ${worstRelAt}`
+  );
 }
 
 /** op(A)·op(B) (+ bias) then activation, in float64. */
 export function gemmReference(
-  a: Float32Array, b: Float32Array, m: number, n: number, k: number,
-  transA: boolean, transB: boolean, bias?: Float32Array, activation = 'none',
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+  bias?: Float32Array,
+  activation = 'none',
 ): Float64Array {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
@@ -80,10 +99,14 @@ export function gemmReference(
 
 export function activate(x: number, activation: string): number {
   switch (activation) {
-    case 'relu': return Math.max(x, 0);
-    case 'sigmoid': return 1 / (1 + Math.exp(-x));
-    case 'tanh': return Math.tanh(x);
-    default: return x;
+    case 'relu':
+      return Math.max(x, 0);
+    case 'sigmoid':
+      return 1 / (1 + Math.exp(-x));
+    case 'tanh':
+      return Math.tanh(x);
+    default:
+      return x;
   }
 }
 
@@ -91,43 +114,56 @@ export function activate(x: number, activation: string): number {
  * Visits every (output pixel, filter tap) pair of a conv2d; `x` index is -1 where the tap
  * falls in the zero padding (padding is real zeros: 0·Inf gives NaN, as in pad-then-conv).
  */
-function forEachTap(
-  shape: Conv2dShape,
-  visit: (yIndex: number, xIndex: number, wIndex: number) => void,
-): void {
+function forEachTap(shape: Conv2dShape, visit: (yIndex: number, xIndex: number, wIndex: number) => void): void {
   const s = resolveConv2dShape(shape);
-  for (let n = 0; n < s.batch; n++) for (let oy = 0; oy < s.outHeight; oy++) for (let ox = 0; ox < s.outWidth; ox++) {
-    for (let ky = 0; ky < s.filterHeight; ky++) for (let kx = 0; kx < s.filterWidth; kx++) {
-      const iy = oy * s.strides[0] - s.pads[0] + ky * s.dilations[0];
-      const ix = ox * s.strides[1] - s.pads[1] + kx * s.dilations[1];
-      const inside = iy >= 0 && iy < s.inHeight && ix >= 0 && ix < s.inWidth;
-      for (let ci = 0; ci < s.inChannels; ci++) for (let co = 0; co < s.outChannels; co++) {
-        visit(
-          ((n * s.outHeight + oy) * s.outWidth + ox) * s.outChannels + co,
-          inside ? ((n * s.inHeight + iy) * s.inWidth + ix) * s.inChannels + ci : -1,
-          ((ky * s.filterWidth + kx) * s.inChannels + ci) * s.outChannels + co,
-        );
+  for (let n = 0; n < s.batch; n++)
+    for (let oy = 0; oy < s.outHeight; oy++)
+      for (let ox = 0; ox < s.outWidth; ox++) {
+        for (let ky = 0; ky < s.filterHeight; ky++)
+          for (let kx = 0; kx < s.filterWidth; kx++) {
+            const iy = oy * s.strides[0] - s.pads[0] + ky * s.dilations[0];
+            const ix = ox * s.strides[1] - s.pads[1] + kx * s.dilations[1];
+            const inside = iy >= 0 && iy < s.inHeight && ix >= 0 && ix < s.inWidth;
+            for (let ci = 0; ci < s.inChannels; ci++)
+              for (let co = 0; co < s.outChannels; co++) {
+                visit(
+                  ((n * s.outHeight + oy) * s.outWidth + ox) * s.outChannels + co,
+                  inside ? ((n * s.inHeight + iy) * s.inWidth + ix) * s.inChannels + ci : -1,
+                  ((ky * s.filterWidth + kx) * s.inChannels + ci) * s.outChannels + co,
+                );
+              }
+          }
       }
-    }
-  }
 }
 
-export function conv2dReference(x: Float32Array, w: Float32Array, shape: Conv2dShape, bias?: Float32Array, activation = 'none'): Float64Array {
+export function conv2dReference(
+  x: Float32Array,
+  w: Float32Array,
+  shape: Conv2dShape,
+  bias?: Float32Array,
+  activation = 'none',
+): Float64Array {
   const s = resolveConv2dShape(shape);
   const y = new Float64Array(s.batch * s.outHeight * s.outWidth * s.outChannels);
-  forEachTap(shape, (yi, xi, wi) => { y[yi] += (xi < 0 ? 0 : x[xi]) * w[wi]; });
+  forEachTap(shape, (yi, xi, wi) => {
+    y[yi] += (xi < 0 ? 0 : x[xi]) * w[wi];
+  });
   for (let i = 0; i < y.length; i++) y[i] = activate(y[i] + (bias ? bias[i % s.outChannels] : 0), activation);
   return y;
 }
 
 export function conv2dBackpropInputReference(dy: Float32Array, w: Float32Array, shape: Conv2dShape): Float64Array {
   const dx = new Float64Array(shape.batch * shape.inHeight * shape.inWidth * shape.inChannels);
-  forEachTap(shape, (yi, xi, wi) => { if (xi >= 0) dx[xi] += dy[yi] * w[wi]; });
+  forEachTap(shape, (yi, xi, wi) => {
+    if (xi >= 0) dx[xi] += dy[yi] * w[wi];
+  });
   return dx;
 }
 
 export function conv2dBackpropFilterReference(x: Float32Array, dy: Float32Array, shape: Conv2dShape): Float64Array {
   const dw = new Float64Array(shape.filterHeight * shape.filterWidth * shape.inChannels * shape.outChannels);
-  forEachTap(shape, (yi, xi, wi) => { dw[wi] += (xi < 0 ? 0 : x[xi]) * dy[yi]; });
+  forEachTap(shape, (yi, xi, wi) => {
+    dw[wi] += (xi < 0 ? 0 : x[xi]) * dy[yi];
+  });
   return dw;
 }

@@ -22,10 +22,15 @@ export interface DecisionGrid {
  * grid.values.length; // 3 (rows: ys), grid.values[0].length === 3 (columns: xs)
  * ```
  */
-export function decisionBoundary(model: Module<Tensor, Tensor>, options: { xRange: readonly [number, number]; yRange: readonly [number, number]; resolution?: number }): DecisionGrid {
+export function decisionBoundary(
+  model: Module<Tensor, Tensor>,
+  options: { xRange: readonly [number, number]; yRange: readonly [number, number]; resolution?: number },
+): DecisionGrid {
   const resolution = options.resolution ?? 50;
-  if (!Number.isSafeInteger(resolution) || resolution < 2 || resolution > 4096) throw new ValueError('decisionBoundary', `argument 'resolution' expected an integer in [2, 4096], got ${resolution}`);
-  const axis = ([lo, hi]: readonly [number, number]) => Array.from({ length: resolution }, (_, i) => lo + ((hi - lo) * i) / (resolution - 1));
+  if (!Number.isSafeInteger(resolution) || resolution < 2 || resolution > 4096)
+    throw new ValueError('decisionBoundary', `argument 'resolution' expected an integer in [2, 4096], got ${resolution}`);
+  const axis = ([lo, hi]: readonly [number, number]) =>
+    Array.from({ length: resolution }, (_, i) => lo + ((hi - lo) * i) / (resolution - 1));
   const xs = axis(options.xRange);
   const ys = axis(options.yRange);
   const points = new Float32Array(resolution * resolution * 2);
@@ -37,7 +42,9 @@ export function decisionBoundary(model: Module<Tensor, Tensor>, options: { xRang
   }
   const flat = tidy(() =>
     noGrad(() => {
-      const out = predict(model, tensor(points, [resolution * resolution, 2], { dtype: model.parameters()[0]?.value.dtype ?? 'float32' }), { batchSize: 4096 });
+      const out = predict(model, tensor(points, [resolution * resolution, 2], { dtype: model.parameters()[0]?.value.dtype ?? 'float32' }), {
+        batchSize: 4096,
+      });
       const single = out.rank === 1 || out.shape[out.rank - 1] === 1;
       return Array.from(single ? out.dataSync() : argmax(out, -1).dataSync());
     }),

@@ -109,14 +109,23 @@ export interface History {
 }
 
 function checkDataset(op: string, data: Dataset, name: string): number {
-  if (data.x.rank < 1 || data.y.rank < 1) throw new ShapeError(op, `argument '${name}' expected x and y with a leading sample axis, got x [${data.x.shape.join(', ')}] and y [${data.y.shape.join(', ')}]`);
+  if (data.x.rank < 1 || data.y.rank < 1)
+    throw new ShapeError(
+      op,
+      `argument '${name}' expected x and y with a leading sample axis, got x [${data.x.shape.join(', ')}] and y [${data.y.shape.join(', ')}]`,
+    );
   const n = data.x.shape[0];
-  if (data.y.shape[0] !== n) throw new ShapeError(op, `argument '${name}': x has ${n} samples ([${data.x.shape.join(', ')}]) but y has ${data.y.shape[0]} ([${data.y.shape.join(', ')}])`);
+  if (data.y.shape[0] !== n)
+    throw new ShapeError(
+      op,
+      `argument '${name}': x has ${n} samples ([${data.x.shape.join(', ')}]) but y has ${data.y.shape[0]} ([${data.y.shape.join(', ')}])`,
+    );
   return n;
 }
 
 function checkBatchSize(op: string, batchSize: number): void {
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new ValueError(op, `argument 'batchSize' expected an integer >= 1, got ${batchSize}`);
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new ValueError(op, `argument 'batchSize' expected an integer >= 1, got ${batchSize}`);
 }
 
 function rows(t: Tensor, start: number, count: number): Tensor {
@@ -198,7 +207,10 @@ export async function fit(model: Module<Tensor, Tensor>, data: Dataset, options:
           if (!order) batch = { x: rows(data.x, start, size), y: rows(data.y, start, size) };
           else {
             const idx = tensor(order.subarray(start, start + size), [size], { dtype: 'int32', backend: data.x.backend });
-            const idy = data.y.backend === data.x.backend ? idx : tensor(order.subarray(start, start + size), [size], { dtype: 'int32', backend: data.y.backend });
+            const idy =
+              data.y.backend === data.x.backend
+                ? idx
+                : tensor(order.subarray(start, start + size), [size], { dtype: 'int32', backend: data.y.backend });
             batch = { x: gather(data.x, idx, 0), y: gather(data.y, idy, 0) };
           }
           if (options.augment) batch = options.augment(batch, rng);
@@ -206,7 +218,13 @@ export async function fit(model: Module<Tensor, Tensor>, data: Dataset, options:
           return [batch.x === data.x ? mul(batch.x, 1) : batch.x, batch.y === data.y ? mul(batch.y, 1) : batch.y];
         });
         try {
-          const r = trainStep(model, options.loss, options.optimizer, xb, yb, { clipNorm: options.clipNorm, clipValue: options.clipValue, epoch, batch: b, keepOutput: metrics.length > 0 });
+          const r = trainStep(model, options.loss, options.optimizer, xb, yb, {
+            clipNorm: options.clipNorm,
+            clipValue: options.clipValue,
+            epoch,
+            batch: b,
+            keepOutput: metrics.length > 0,
+          });
           lossSum += r.loss * size;
           if (r.output) {
             const out = r.output;
@@ -227,7 +245,11 @@ export async function fit(model: Module<Tensor, Tensor>, data: Dataset, options:
         logs[name] = metricSums[i] / n;
       });
       if (options.validation) {
-        const v = evaluate(model, options.validation, { loss: options.loss, metrics: options.metrics, batchSize: Math.max(batchSize, 256) });
+        const v = evaluate(model, options.validation, {
+          loss: options.loss,
+          metrics: options.metrics,
+          batchSize: Math.max(batchSize, 256),
+        });
         logs.valLoss = v.loss;
         for (const [name] of metrics) logs[`val${capitalise(name)}`] = v[name];
       }
@@ -246,7 +268,8 @@ export async function fit(model: Module<Tensor, Tensor>, data: Dataset, options:
       }
       if (es) {
         const value = logs[monitor];
-        if (typeof value !== 'number') throw new ValueError(op, `earlyStopping.monitor '${monitor}' is not in the epoch logs (keys: ${Object.keys(logs).join(', ')})`);
+        if (typeof value !== 'number')
+          throw new ValueError(op, `earlyStopping.monitor '${monitor}' is not in the epoch logs (keys: ${Object.keys(logs).join(', ')})`);
         const improved = maximise ? value > best + (es.minDelta ?? 0) : value < best - (es.minDelta ?? 0);
         if (improved) {
           best = value;
@@ -289,7 +312,11 @@ export interface EvaluateOptions {
  * evaluate(model, { x, y }, { loss: softmaxCrossEntropyWithLogits, metrics: { accuracy } }); // { loss: 0.08, accuracy: 0.975 }
  * ```
  */
-export function evaluate(model: Module<Tensor, Tensor>, data: Dataset, options: EvaluateOptions = {}): { loss: number; [metric: string]: number } {
+export function evaluate(
+  model: Module<Tensor, Tensor>,
+  data: Dataset,
+  options: EvaluateOptions = {},
+): { loss: number; [metric: string]: number } {
   const n = checkDataset('evaluate', data, 'data');
   const batchSize = options.batchSize ?? 256;
   checkBatchSize('evaluate', batchSize);

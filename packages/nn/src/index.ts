@@ -8,7 +8,20 @@ export { FormatError, NonFiniteError } from './errors.js';
 export { ConfigReader, isJsonObject, safeJsonParse, type JsonObject, type JsonValue } from './json.js';
 export { Module, type ModuleDescription, type ParameterOptions } from './module.js';
 export type { BuildContext, LayerFactory, LayerRegistry } from './registry.js';
-export { computeFans, constantInit, glorotNormal, glorotUniform, heNormal, heUniform, normalInit, onesInit, orthogonal, zerosInit, type InitContext, type Initializer } from './initializers.js';
+export {
+  computeFans,
+  constantInit,
+  glorotNormal,
+  glorotUniform,
+  heNormal,
+  heUniform,
+  normalInit,
+  onesInit,
+  orthogonal,
+  zerosInit,
+  type InitContext,
+  type Initializer,
+} from './initializers.js';
 export type { LayerOptions } from './layers/layer-options.js';
 export { Dense, type DenseOptions } from './layers/dense.js';
 export { ELU, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from './layers/activations.js';
@@ -19,8 +32,16 @@ export { Flatten } from './layers/flatten.js';
 export { LayerNorm, type LayerNormOptions } from './layers/layer-norm.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './layers/batch-norm.js';
 export {
-  binaryCrossEntropy, binaryCrossEntropyWithLogits, gaussianKlDivergence, meanAbsoluteError, meanSquaredError, negativeLogLikelihood, softmaxCrossEntropyWithLogits,
-  type Loss, type LossOptions, type Reduction,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  gaussianKlDivergence,
+  meanAbsoluteError,
+  meanSquaredError,
+  negativeLogLikelihood,
+  softmaxCrossEntropyWithLogits,
+  type Loss,
+  type LossOptions,
+  type Reduction,
 } from './losses.js';
 export { Optimizer, type UpdateResult } from './optimizers/optimizer.js';
 export { SGD, type SGDOptions } from './optimizers/sgd.js';
@@ -29,10 +50,29 @@ export { RMSProp, type RMSPropOptions } from './optimizers/rmsprop.js';
 export { cosineDecay, sequence, stepDecay, warmup, type LearningRate, type Schedule } from './schedules.js';
 export { clipGradNorm, clipGradValue, globalNorm } from './clip.js';
 export { trainStep, type TrainStepOptions, type TrainStepResult } from './train-step.js';
-export { evaluate, fit, predict, type BatchLogs, type Dataset, type EarlyStoppingOptions, type EpochLogs, type EvaluateOptions, type FitCallbacks, type FitOptions, type History, type TrainingControl } from './fit.js';
+export {
+  evaluate,
+  fit,
+  predict,
+  type BatchLogs,
+  type Dataset,
+  type EarlyStoppingOptions,
+  type EpochLogs,
+  type EvaluateOptions,
+  type FitCallbacks,
+  type FitOptions,
+  type History,
+  type TrainingControl,
+} from './fit.js';
 export { accuracy, confusionMatrix, type Metric } from './metrics.js';
 export { isNodeTty, terminalProgress, type ProgressDisplay } from './progress.js';
-export { readSafetensors, writeSafetensors, type ReadSafetensorsOptions, type SafetensorsEntry, type SafetensorsFile } from './safetensors.js';
+export {
+  readSafetensors,
+  writeSafetensors,
+  type ReadSafetensorsOptions,
+  type SafetensorsEntry,
+  type SafetensorsFile,
+} from './safetensors.js';
 export { loadModel, loadWeights, saveModel, saveWeights, type LoadOptions, type SavedModel } from './serialization.js';
 export { coreLayers } from './layers/core-layers.js';
 export { Perceptron, rosenblattStep, type PerceptronResult } from './perceptron.js';

@@ -60,7 +60,10 @@ export class ConfigReader {
   }
 
   #fail(key: string, expected: string, got: unknown): never {
-    throw new FormatError('loadModel', `layer '${this.layer}': config field '${key}' expected ${expected}, got ${JSON.stringify(got) ?? typeof got}`);
+    throw new FormatError(
+      'loadModel',
+      `layer '${this.layer}': config field '${key}' expected ${expected}, got ${JSON.stringify(got) ?? typeof got}`,
+    );
   }
 
   /** A safe integer ≥ `min` (default 0), or `fallback` when absent and one is given. */
@@ -103,7 +106,11 @@ export class ConfigReader {
   intList(key: string, options: { min?: number; maxLength?: number } = {}): number[] {
     const v = this.#get(key);
     const min = options.min ?? 0;
-    if (!Array.isArray(v) || v.length > (options.maxLength ?? 32) || !v.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= min)) {
+    if (
+      !Array.isArray(v) ||
+      v.length > (options.maxLength ?? 32) ||
+      !v.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= min)
+    ) {
       this.#fail(key, `a list of at most ${options.maxLength ?? 32} integers >= ${min}`, v);
     }
     return v as number[];

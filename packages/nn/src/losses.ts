@@ -4,7 +4,25 @@
  * their gradients from autograd) and are numerically stable for any finite input.
  */
 import {
-  DTypeError, ShapeError, type Tensor, abs, cast, clip, exp, log, logSoftmax, mean, mul, neg, oneHot, softmaxCrossEntropy, softplus, square, sub, sum, add,
+  DTypeError,
+  ShapeError,
+  type Tensor,
+  abs,
+  cast,
+  clip,
+  exp,
+  log,
+  logSoftmax,
+  mean,
+  mul,
+  neg,
+  oneHot,
+  softmaxCrossEntropy,
+  softplus,
+  square,
+  sub,
+  sum,
+  add,
 } from '@lec/tensor';
 
 /** How per-element losses are combined: averaged (default), summed, or returned as they are. */
@@ -25,7 +43,10 @@ function reduce(x: Tensor, reduction: Reduction = 'mean'): Tensor {
 
 function sameShape(op: string, prediction: Tensor, target: Tensor): void {
   if (prediction.shape.length !== target.shape.length || prediction.shape.some((d, i) => d !== target.shape[i])) {
-    throw new ShapeError(op, `arguments 'prediction' [${prediction.shape.join(', ')}] and 'target' [${target.shape.join(', ')}] must have the same shape`);
+    throw new ShapeError(
+      op,
+      `arguments 'prediction' [${prediction.shape.join(', ')}] and 'target' [${target.shape.join(', ')}] must have the same shape`,
+    );
   }
 }
 
@@ -103,7 +124,11 @@ export function softmaxCrossEntropyWithLogits(logits: Tensor, target: Tensor, op
   const reduction = options.reduction ?? 'mean';
   if (reduction === 'mean') return softmaxCrossEntropy(logits, target);
   if (reduction === 'sum') return mul(softmaxCrossEntropy(logits, target), logits.shape[0] ?? 1);
-  if (logits.rank !== 2) throw new ShapeError('softmaxCrossEntropyWithLogits', `argument 'logits' expected rank 2 ([batch, classes]), got [${logits.shape.join(', ')}]`);
+  if (logits.rank !== 2)
+    throw new ShapeError(
+      'softmaxCrossEntropyWithLogits',
+      `argument 'logits' expected rank 2 ([batch, classes]), got [${logits.shape.join(', ')}]`,
+    );
   const y = target.dtype === 'int32' ? oneHot(target, logits.shape[1], logits.dtype) : target;
   sameShape('softmaxCrossEntropyWithLogits', logits, y);
   return neg(sum(mul(y, logSoftmax(logits)), 1));
@@ -118,11 +143,19 @@ export function softmaxCrossEntropyWithLogits(logits: Tensor, target: Tensor, op
  * ```
  */
 export function negativeLogLikelihood(logProbabilities: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
-  if (logProbabilities.rank !== 2) throw new ShapeError('negativeLogLikelihood', `argument 'logProbabilities' expected rank 2 ([batch, classes]), got [${logProbabilities.shape.join(', ')}]`);
+  if (logProbabilities.rank !== 2)
+    throw new ShapeError(
+      'negativeLogLikelihood',
+      `argument 'logProbabilities' expected rank 2 ([batch, classes]), got [${logProbabilities.shape.join(', ')}]`,
+    );
   const [n, c] = logProbabilities.shape;
   let y = target;
   if (target.dtype === 'int32') {
-    if (target.rank !== 1 || target.shape[0] !== n) throw new ShapeError('negativeLogLikelihood', `argument 'target' (int32 classes) expected shape [${n}], got [${target.shape.join(', ')}]`);
+    if (target.rank !== 1 || target.shape[0] !== n)
+      throw new ShapeError(
+        'negativeLogLikelihood',
+        `argument 'target' (int32 classes) expected shape [${n}], got [${target.shape.join(', ')}]`,
+      );
     y = oneHot(target, c, logProbabilities.dtype);
   } else {
     sameShape('negativeLogLikelihood', logProbabilities, target);

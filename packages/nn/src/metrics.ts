@@ -32,7 +32,11 @@ export function accuracy(prediction: Tensor, target: Tensor, options: { threshol
   const threshold = options.threshold ?? 0.5;
   const p = classes(prediction, threshold, 'prediction');
   const y = classes(target, 0.5, 'target');
-  if (p.length !== y.length) throw new ShapeError('accuracy', `prediction gives ${p.length} samples ([${prediction.shape.join(', ')}]) but target gives ${y.length} ([${target.shape.join(', ')}])`);
+  if (p.length !== y.length)
+    throw new ShapeError(
+      'accuracy',
+      `prediction gives ${p.length} samples ([${prediction.shape.join(', ')}]) but target gives ${y.length} ([${target.shape.join(', ')}])`,
+    );
   if (p.length === 0) return 0;
   let hits = 0;
   for (let i = 0; i < p.length; i++) if (p[i] === y[i]) hits++;
@@ -52,10 +56,12 @@ export function confusionMatrix(prediction: Tensor, target: Tensor, options: { n
   const p = classes(prediction, options.threshold ?? 0.5, 'prediction');
   const y = classes(target, 0.5, 'target');
   if (p.length !== y.length) throw new ShapeError('confusionMatrix', `prediction gives ${p.length} samples but target gives ${y.length}`);
-  const k = options.numClasses ?? (prediction.rank >= 2 && prediction.shape[prediction.rank - 1] > 1 ? prediction.shape[prediction.rank - 1] : 2);
+  const k =
+    options.numClasses ?? (prediction.rank >= 2 && prediction.shape[prediction.rank - 1] > 1 ? prediction.shape[prediction.rank - 1] : 2);
   const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   for (let i = 0; i < p.length; i++) {
-    if (y[i] < 0 || y[i] >= k || p[i] < 0 || p[i] >= k) throw new ShapeError('confusionMatrix', `class ${y[i] >= k || y[i] < 0 ? y[i] : p[i]} at sample ${i} is outside [0, ${k})`);
+    if (y[i] < 0 || y[i] >= k || p[i] < 0 || p[i] >= k)
+      throw new ShapeError('confusionMatrix', `class ${y[i] >= k || y[i] < 0 ? y[i] : p[i]} at sample ${i} is outside [0, ${k})`);
     m[y[i]][p[i]]++;
   }
   return m;

@@ -108,7 +108,8 @@ export abstract class Module<I = Tensor, O = Tensor> {
 
   #checkName(name: string): void {
     if (!NAME.test(name)) throw new ValueError(`${this.type}.add`, `argument 'name' expected letters, digits or '_', got '${name}'`);
-    if (this.#parameters.has(name) || this.#children.has(name)) throw new ValueError(`${this.type}.add`, `the name '${name}' is already used in this module`);
+    if (this.#parameters.has(name) || this.#children.has(name))
+      throw new ValueError(`${this.type}.add`, `the name '${name}' is already used in this module`);
   }
 
   /**
@@ -188,7 +189,10 @@ export abstract class Module<I = Tensor, O = Tensor> {
    * ```
    */
   config(): JsonObject {
-    throw new FormatError('saveModel', `module type '${this.type}' does not implement config(), so it cannot be described; save its weights with saveWeights instead`);
+    throw new FormatError(
+      'saveModel',
+      `module type '${this.type}' does not implement config(), so it cannot be described; save its weights with saveWeights instead`,
+    );
   }
 
   /**

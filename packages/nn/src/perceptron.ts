@@ -31,9 +31,16 @@ export interface PerceptronResult {
  * error; // 1 (ŷ = step(0) = 0 but y = 1)
  * ```
  */
-export function rosenblattStep(weight: Tensor, bias: Tensor, x: Tensor, target: number, learningRate = 1): { weight: Tensor; bias: Tensor; error: number } {
+export function rosenblattStep(
+  weight: Tensor,
+  bias: Tensor,
+  x: Tensor,
+  target: number,
+  learningRate = 1,
+): { weight: Tensor; bias: Tensor; error: number } {
   const inFeatures = weight.shape[0];
-  if (x.size !== inFeatures) throw new ShapeError('rosenblattStep', `argument 'x' expected ${inFeatures} features, got shape [${x.shape.join(', ')}]`);
+  if (x.size !== inFeatures)
+    throw new ShapeError('rosenblattStep', `argument 'x' expected ${inFeatures} features, got shape [${x.shape.join(', ')}]`);
   const row = reshape(x, [1, inFeatures]);
   const z = add(matmul(row, weight), bias).item();
   const error = target - (z > 0 ? 1 : 0);
@@ -68,7 +75,8 @@ export class Perceptron extends Module {
 
   /** step(x·w + b) as 0/1 of the weight's dtype, [n, 1]. */
   forward(x: Tensor): Tensor {
-    if (x.rank !== 2 || x.shape[1] !== this.inFeatures) throw new ShapeError('Perceptron.forward', `argument 'x' expected shape [n, ${this.inFeatures}], got [${x.shape.join(', ')}]`);
+    if (x.rank !== 2 || x.shape[1] !== this.inFeatures)
+      throw new ShapeError('Perceptron.forward', `argument 'x' expected shape [n, ${this.inFeatures}], got [${x.shape.join(', ')}]`);
     return cast(greater(add(matmul(x, this.weight.value), this.bias.value), 0), this.weight.value.dtype);
   }
 
@@ -81,7 +89,8 @@ export class Perceptron extends Module {
    * ```
    */
   learn(x: Tensor, y: Tensor, options: { epochs?: number; learningRate?: number } = {}): PerceptronResult {
-        if (x.rank !== 2 || x.shape[1] !== this.inFeatures) throw new ShapeError('Perceptron.learn', `argument 'x' expected shape [n, ${this.inFeatures}], got [${x.shape.join(', ')}]`);
+    if (x.rank !== 2 || x.shape[1] !== this.inFeatures)
+      throw new ShapeError('Perceptron.learn', `argument 'x' expected shape [n, ${this.inFeatures}], got [${x.shape.join(', ')}]`);
     const n = x.shape[0];
     if (y.size !== n) throw new ShapeError('Perceptron.learn', `argument 'y' expected ${n} labels, got shape [${y.shape.join(', ')}]`);
     const labels = y.dataSync();

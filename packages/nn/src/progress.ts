@@ -40,10 +40,18 @@ export async function terminalProgress(): Promise<ProgressDisplay | undefined> {
     return undefined;
   }
   let bar: BarLike | undefined;
-  const log = (line: string) => (globalThis as unknown as { process: { stdout: { write(s: string): void } } }).process.stdout.write(`${line}\n`);
+  const log = (line: string) =>
+    (globalThis as unknown as { process: { stdout: { write(s: string): void } } }).process.stdout.write(`${line}\n`);
   return {
     startEpoch(epoch, epochs, batches) {
-      bar = new mod.SingleBar({ format: `epoch ${epoch + 1}/${epochs} [{bar}] {value}/{total} batches | loss {loss} | {eta}s left`, hideCursor: true, clearOnComplete: true }, mod.Presets.shades_classic);
+      bar = new mod.SingleBar(
+        {
+          format: `epoch ${epoch + 1}/${epochs} [{bar}] {value}/{total} batches | loss {loss} | {eta}s left`,
+          hideCursor: true,
+          clearOnComplete: true,
+        },
+        mod.Presets.shades_classic,
+      );
       bar.start(batches, 0, { loss: '-' });
     },
     update(batch, loss) {

@@ -39,7 +39,11 @@ export interface ReadSafetensorsOptions {
 }
 
 const TO_FILE: Record<DType, string> = { float32: 'F32', float64: 'F64', int32: 'I32' };
-const FROM_FILE = new Map<string, DType>([['F32', 'float32'], ['F64', 'float64'], ['I32', 'int32']]);
+const FROM_FILE = new Map<string, DType>([
+  ['F32', 'float32'],
+  ['F64', 'float64'],
+  ['I32', 'int32'],
+]);
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
 const OP_READ = 'readSafetensors';
 
@@ -52,17 +56,26 @@ const OP_READ = 'readSafetensors';
  * readSafetensors(bytes).tensors.get('w')!.shape; // [2, 2]
  * ```
  */
-export function writeSafetensors(tensors: Record<string, Tensor> | Iterable<readonly [string, Tensor]>, metadata: Record<string, string> = {}): Uint8Array {
+export function writeSafetensors(
+  tensors: Record<string, Tensor> | Iterable<readonly [string, Tensor]>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
   const op = 'writeSafetensors';
-  const entries = (Symbol.iterator in tensors ? [...(tensors as Iterable<readonly [string, Tensor]>)] : Object.entries(tensors)) as [string, Tensor][];
+  const entries = (Symbol.iterator in tensors ? [...(tensors as Iterable<readonly [string, Tensor]>)] : Object.entries(tensors)) as [
+    string,
+    Tensor,
+  ][];
   const names = new Set<string>();
   for (const [name, t] of entries) {
-    if (name === '' || name === '__metadata__' || name === '__proto__' || name === 'constructor' || name === 'prototype') throw new ValueError(op, `tensor name '${name}' is reserved or empty`);
+    if (name === '' || name === '__metadata__' || name === '__proto__' || name === 'constructor' || name === 'prototype')
+      throw new ValueError(op, `tensor name '${name}' is reserved or empty`);
     if (names.has(name)) throw new ValueError(op, `tensor name '${name}' appears twice`);
     if (!(t.dtype in TO_FILE)) throw new DTypeError(op, `tensor '${name}' has unsupported dtype ${t.dtype}`);
     names.add(name);
   }
-  for (const [k, v] of Object.entries(metadata)) if (typeof v !== 'string') throw new ValueError(op, `metadata '${k}' must be a string (safetensors metadata is string → string), got ${typeof v}`);
+  for (const [k, v] of Object.entries(metadata))
+    if (typeof v !== 'string')
+      throw new ValueError(op, `metadata '${k}' must be a string (safetensors metadata is string → string), got ${typeof v}`);
   const ordered = entries.map((e, i) => ({ name: e[0], t: e[1], i })).sort((a, b) => BYTES[b.t.dtype] - BYTES[a.t.dtype] || a.i - b.i);
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
@@ -123,7 +136,8 @@ export function readSafetensors(bytes: Uint8Array, options: ReadSafetensorsOptio
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lo = view.getUint32(0, true);
   const hi = view.getUint32(4, true);
-  if (hi !== 0 || lo > maxHeader) fail(`the header length ${hi !== 0 ? `${hi} * 2^32 + ${lo}` : lo} exceeds the limit of ${maxHeader} bytes`);
+  if (hi !== 0 || lo > maxHeader)
+    fail(`the header length ${hi !== 0 ? `${hi} * 2^32 + ${lo}` : lo} exceeds the limit of ${maxHeader} bytes`);
   if (lo < 2) fail(`the header length ${lo} is too small for a JSON object`);
   if (8 + lo > bytes.length) fail(`the header length ${lo} runs past the end of the ${bytes.length}-byte file (truncated?)`);
   let text: string;
@@ -154,11 +168,13 @@ export function readSafetensors(bytes: Uint8Array, options: ReadSafetensorsOptio
     if (name === '') fail('a tensor has an empty name');
     if (!isJsonObject(value)) fail(`tensor '${name}' must be described by an object`);
     const keys = Object.keys(value).sort().join(',');
-    if (keys !== 'data_offsets,dtype,shape') fail(`tensor '${name}' must have exactly the keys dtype, shape, data_offsets; got ${keys || 'none'}`);
+    if (keys !== 'data_offsets,dtype,shape')
+      fail(`tensor '${name}' must have exactly the keys dtype, shape, data_offsets; got ${keys || 'none'}`);
     const dtype = typeof value.dtype === 'string' ? FROM_FILE.get(value.dtype) : undefined;
     if (!dtype) fail(`tensor '${name}' has dtype ${JSON.stringify(value.dtype)}; supported: F32, F64, I32`);
     const shape = value.shape;
-    if (!Array.isArray(shape) || shape.length > maxRank) fail(`tensor '${name}' shape must be a list of at most ${maxRank} dimensions, got ${JSON.stringify(shape)?.slice(0, 80)}`);
+    if (!Array.isArray(shape) || shape.length > maxRank)
+      fail(`tensor '${name}' shape must be a list of at most ${maxRank} dimensions, got ${JSON.stringify(shape)?.slice(0, 80)}`);
     // multiply with an overflow check against the byte budget, before any allocation
     const maxElements = Math.floor(maxBytes / BYTES[dtype]);
     let count = 1;
@@ -171,10 +187,17 @@ export function readSafetensors(bytes: Uint8Array, options: ReadSafetensorsOptio
     totalBytes += nbytes;
     if (totalBytes > maxBytes) fail(`the tensors together exceed the budget of ${maxBytes} bytes`);
     const offsets = value.data_offsets;
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !isSafeCount(offsets[0]) || !isSafeCount(offsets[1])) fail(`tensor '${name}' data_offsets must be [begin, end] with safe non-negative integers, got ${JSON.stringify(offsets)?.slice(0, 80)}`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !isSafeCount(offsets[0]) || !isSafeCount(offsets[1]))
+      fail(
+        `tensor '${name}' data_offsets must be [begin, end] with safe non-negative integers, got ${JSON.stringify(offsets)?.slice(0, 80)}`,
+      );
     const [begin, end] = offsets as [number, number];
-    if (begin > end || end > dataLength) fail(`tensor '${name}' data_offsets [${begin}, ${end}] are out of bounds of the ${dataLength} data bytes`);
-    if (end - begin !== nbytes) fail(`tensor '${name}' data_offsets [${begin}, ${end}] hold ${end - begin} bytes but dtype ${value.dtype} and shape [${shape.join(', ')}] need ${nbytes}`);
+    if (begin > end || end > dataLength)
+      fail(`tensor '${name}' data_offsets [${begin}, ${end}] are out of bounds of the ${dataLength} data bytes`);
+    if (end - begin !== nbytes)
+      fail(
+        `tensor '${name}' data_offsets [${begin}, ${end}] hold ${end - begin} bytes but dtype ${value.dtype} and shape [${shape.join(', ')}] need ${nbytes}`,
+      );
     specs.push({ name, dtype, shape: shape as number[], begin, end });
   }
   specs.sort((a, b) => a.begin - b.begin || a.end - b.end);

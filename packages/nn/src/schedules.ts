@@ -13,7 +13,8 @@ export type LearningRate = number | Schedule;
 /** @internal The learning rate at `step`. */
 export function learningRateAt(lr: LearningRate, step: number): number {
   const value = typeof lr === 'number' ? lr : lr(step);
-  if (!(value >= 0) || !Number.isFinite(value)) throw new ValueError('Optimizer.step', `the learning rate at step ${step} must be a finite number >= 0, got ${value}`);
+  if (!(value >= 0) || !Number.isFinite(value))
+    throw new ValueError('Optimizer.step', `the learning rate at step ${step} must be a finite number >= 0, got ${value}`);
   return value;
 }
 

@@ -51,14 +51,20 @@ function assignAll(op: string, model: Module<any, any>, file: SafetensorsFile): 
   const missing = named.filter(([n]) => !file.tensors.has(n)).map(([n]) => n);
   const unexpected = [...file.tensors.keys()].filter((n) => !expected.has(n));
   if (missing.length || unexpected.length) {
-    throw new FormatError(op, `the weights do not match the model: ${missing.length ? `missing ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}` : ''}${missing.length && unexpected.length ? '; ' : ''}${unexpected.length ? `unexpected ${unexpected.slice(0, 5).join(', ')}${unexpected.length > 5 ? ', ...' : ''}` : ''}`);
+    throw new FormatError(
+      op,
+      `the weights do not match the model: ${missing.length ? `missing ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}` : ''}${missing.length && unexpected.length ? '; ' : ''}${unexpected.length ? `unexpected ${unexpected.slice(0, 5).join(', ')}${unexpected.length > 5 ? ', ...' : ''}` : ''}`,
+    );
   }
   // validate everything before assigning anything
   const plan: [Variable, string][] = [];
   for (const [name, v] of named) {
     const entry = file.tensors.get(name)!;
     if (entry.shape.length !== v.shape.length || entry.shape.some((d, i) => d !== v.shape[i])) {
-      throw new FormatError(op, `weight '${name}' has shape [${entry.shape.join(', ')}] in the file but [${v.shape.join(', ')}] in the model`);
+      throw new FormatError(
+        op,
+        `weight '${name}' has shape [${entry.shape.join(', ')}] in the file but [${v.shape.join(', ')}] in the model`,
+      );
     }
     if ((entry.dtype === 'int32') !== (v.value.dtype === 'int32')) {
       throw new FormatError(op, `weight '${name}' is ${entry.dtype} in the file but ${v.value.dtype} in the model`);
@@ -113,13 +119,19 @@ export function saveModel(model: Module<any, any>): SavedModel {
  */
 export function loadModel(saved: SavedModel, registry: LayerRegistry, options: LoadOptions = {}): Module<any, any> {
   const op = 'loadModel';
-  if (!saved || typeof saved.description !== 'string') throw new FormatError(op, `argument 'saved' expected {description: string, weights: Uint8Array}`);
+  if (!saved || typeof saved.description !== 'string')
+    throw new FormatError(op, `argument 'saved' expected {description: string, weights: Uint8Array}`);
   const maxLength = options.maxDescriptionLength ?? 16 * 2 ** 20;
-  if (saved.description.length > maxLength) throw new FormatError(op, `the description is ${saved.description.length} characters, over the limit of ${maxLength}`);
+  if (saved.description.length > maxLength)
+    throw new FormatError(op, `the description is ${saved.description.length} characters, over the limit of ${maxLength}`);
   const file = readSafetensors(saved.weights, options);
   const root = safeJsonParse(saved.description, op);
   if (!isJsonObject(root) || root.format !== FORMAT) throw new FormatError(op, `the description must be an object with format '${FORMAT}'`);
-  if (root.version !== VERSION) throw new FormatError(op, `description version ${JSON.stringify(root.version)} is not supported (this reader knows version ${VERSION})`);
+  if (root.version !== VERSION)
+    throw new FormatError(
+      op,
+      `description version ${JSON.stringify(root.version)} is not supported (this reader knows version ${VERSION})`,
+    );
   // the description may ask for at most as many parameter elements as the file holds
   let budget = 0;
   for (const e of file.tensors.values()) budget += e.data.length;
@@ -135,15 +147,22 @@ export function loadModel(saved: SavedModel, registry: LayerRegistry, options: L
         if (count > budget) break;
       }
       reserved += count;
-      if (reserved > budget) throw new FormatError(op, `the description asks for more parameters than the ${budget} values in the weights file`);
+      if (reserved > budget)
+        throw new FormatError(op, `the description asks for more parameters than the ${budget} values in the weights file`);
     },
     build(description: JsonValue) {
       if (!isJsonObject(description) || typeof description.type !== 'string' || !isJsonObject(description.config)) {
-        throw new FormatError(op, `a layer description must be {type: string, config: object}, got ${JSON.stringify(description)?.slice(0, 80)}`);
+        throw new FormatError(
+          op,
+          `a layer description must be {type: string, config: object}, got ${JSON.stringify(description)?.slice(0, 80)}`,
+        );
       }
       const type = description.type;
       if (!Object.hasOwn(registry, type)) {
-        throw new FormatError(op, `unknown layer type '${type.slice(0, 80)}': it is not in the registry given to loadModel (known: ${Object.keys(registry).join(', ')}); pass a registry that includes it, e.g. { ...coreLayers, ...cnnLayers }`);
+        throw new FormatError(
+          op,
+          `unknown layer type '${type.slice(0, 80)}': it is not in the registry given to loadModel (known: ${Object.keys(registry).join(', ')}); pass a registry that includes it, e.g. { ...coreLayers, ...cnnLayers }`,
+        );
       }
       if (++depth > maxDepth) throw new FormatError(op, `layers nest deeper than ${maxDepth}`);
       try {

@@ -51,7 +51,14 @@ function where(options: TrainStepOptions): string {
  * const { loss } = trainStep(model, meanSquaredError, opt, tensor([[1, 2]]), tensor([[1]]));
  * ```
  */
-export function trainStep<I>(model: Module<I, Tensor>, loss: Loss, optimizer: Optimizer, x: I, y: Tensor, options: TrainStepOptions = {}): TrainStepResult {
+export function trainStep<I>(
+  model: Module<I, Tensor>,
+  loss: Loss,
+  optimizer: Optimizer,
+  x: I,
+  y: Tensor,
+  options: TrainStepOptions = {},
+): TrainStepResult {
   const named = model.namedParameters();
   const trainable = named.filter(([, v]) => v.trainable);
   const variables = trainable.map(([, v]) => v);
@@ -68,12 +75,28 @@ export function trainStep<I>(model: Module<I, Tensor>, loss: Loss, optimizer: Op
       }, variables);
       const lossValue = value.item();
       if (!Number.isFinite(lossValue)) {
-        throw new NonFiniteError('trainStep', `the loss is ${lossValue}${where(options)}; the parameters were not updated`, { epoch: options.epoch, batch: options.batch, what: 'loss' });
+        throw new NonFiniteError('trainStep', `the loss is ${lossValue}${where(options)}; the parameters were not updated`, {
+          epoch: options.epoch,
+          batch: options.batch,
+          what: 'loss',
+        });
       }
       // Σ_i sum(g_i·0) is 0 when every entry is finite and NaN otherwise: one read for all.
-      if (grads.length > 0 && !Number.isFinite(grads.map((g) => sum(mul(g, 0))).reduce((a, b) => add(a, b)).item())) {
+      if (
+        grads.length > 0 &&
+        !Number.isFinite(
+          grads
+            .map((g) => sum(mul(g, 0)))
+            .reduce((a, b) => add(a, b))
+            .item(),
+        )
+      ) {
         const bad = grads.findIndex((g) => !Number.isFinite(sum(mul(g, 0)).item()));
-        throw new NonFiniteError('trainStep', `the gradient of '${trainable[bad]?.[0]}' has NaN or infinite entries${where(options)}; the parameters were not updated`, { epoch: options.epoch, batch: options.batch, what: 'gradient' });
+        throw new NonFiniteError(
+          'trainStep',
+          `the gradient of '${trainable[bad]?.[0]}' has NaN or infinite entries${where(options)}; the parameters were not updated`,
+          { epoch: options.epoch, batch: options.batch, what: 'gradient' },
+        );
       }
       let g = grads;
       let gradNorm: number | undefined;

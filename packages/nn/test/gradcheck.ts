@@ -11,7 +11,11 @@ export interface GradCheckResult {
   worst: { variable: string; index: number; analytic: number; numeric: number } | null;
 }
 
-export function gradCheck(f: () => Tensor, variables: readonly Variable[], options: { eps?: number; atol?: number; rtol?: number } = {}): GradCheckResult {
+export function gradCheck(
+  f: () => Tensor,
+  variables: readonly Variable[],
+  options: { eps?: number; atol?: number; rtol?: number } = {},
+): GradCheckResult {
   const eps = options.eps ?? 1e-6;
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;

@@ -1,7 +1,21 @@
 import { type Tensor, ShapeError, Variable, add, getBackend, mul, ones, randn, tensor, tidy, zeros } from '@lec/tensor';
 import { describe, expect, it } from 'vitest';
 import {
-  BatchNorm1d, BatchNorm2d, Dense, Dropout, ELU, Embedding, Flatten, LayerNorm, LeakyReLU, Module, ReLU, Sequential, Sigmoid, Softmax, Tanh,
+  BatchNorm1d,
+  BatchNorm2d,
+  Dense,
+  Dropout,
+  ELU,
+  Embedding,
+  Flatten,
+  LayerNorm,
+  LeakyReLU,
+  Module,
+  ReLU,
+  Sequential,
+  Sigmoid,
+  Softmax,
+  Tanh,
 } from '../src/index.js';
 import { gradCheck, onF64, project, randVar } from './gradcheck.js';
 
@@ -24,7 +38,15 @@ describe('gradient checks (float64, central differences, eps 1e-6, atol 1e-5, rt
     checkLayer(() => new Dense(3, 2, { seed: 0, ...f64, bias: false }), [3]);
   });
   it('activations', () => {
-    for (const make of [() => new ReLU(), () => new Tanh(), () => new Sigmoid(), () => new LeakyReLU(0.1), () => new ELU(0.7), () => new Softmax(), () => new Softmax(0)]) {
+    for (const make of [
+      () => new ReLU(),
+      () => new Tanh(),
+      () => new Sigmoid(),
+      () => new LeakyReLU(0.1),
+      () => new ELU(0.7),
+      () => new Softmax(),
+      () => new Softmax(0),
+    ]) {
       checkLayer(make, [3, 4], { seed: 2 });
     }
   });
@@ -43,7 +65,14 @@ describe('gradient checks (float64, central differences, eps 1e-6, atol 1e-5, rt
   it('Embedding (gradient w.r.t. the table)', () => {
     onF64(() => {
       const emb = new Embedding(5, 3, { seed: 0, ...f64 });
-      const ids = tensor([[1, 3, 1], [0, 4, 2]], undefined, { dtype: 'int32' });
+      const ids = tensor(
+        [
+          [1, 3, 1],
+          [0, 4, 2],
+        ],
+        undefined,
+        { dtype: 'int32' },
+      );
       const r = gradCheck(() => project(emb.forward(ids)), emb.trainableParameters());
       expect(r.ok, JSON.stringify(r.worst)).toBe(true);
     });
@@ -135,7 +164,13 @@ describe('Module', () => {
   });
 
   it('frees nothing it should keep and leaks nothing per forward', () => {
-    const net = new Sequential([new Dense(4, 8, { seed: 0 }), new ReLU(), new LayerNorm(8), new BatchNorm1d(8), new Dense(8, 2, { seed: 1 })]);
+    const net = new Sequential([
+      new Dense(4, 8, { seed: 0 }),
+      new ReLU(),
+      new LayerNorm(8),
+      new BatchNorm1d(8),
+      new Dense(8, 2, { seed: 1 }),
+    ]);
     const x = randn([5, 4], { seed: 0 });
     tidy(() => net.forward(x)).dispose();
     const before = getBackend().liveBuffers();
@@ -147,7 +182,12 @@ describe('Module', () => {
 describe('layer behaviour', () => {
   it('Dense computes x·W + b with W [in, out] and checks the input', () => {
     const d = new Dense(2, 3, { seed: 0 });
-    d.weight.assign(tensor([[1, 2, 3], [4, 5, 6]]));
+    d.weight.assign(
+      tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+    );
     d.bias!.assign(tensor([1, 1, 1]));
     expect(d.forward(tensor([[1, 1]])).toArray()).toEqual([[6, 8, 10]]);
     expect(() => d.forward(zeros([2, 5]))).toThrow(ShapeError);
@@ -166,19 +206,40 @@ describe('layer behaviour', () => {
     expect(zerosCount / 10000).toBeGreaterThan(0.22);
     expect(zerosCount / 10000).toBeLessThan(0.28);
     expect(y.every((v) => v === 0 || Math.abs(v - 4 / 3) < 1e-6)).toBe(true);
-    expect(drop.eval().forward(ones([3])).toArray()).toEqual([1, 1, 1]);
+    expect(
+      drop
+        .eval()
+        .forward(ones([3]))
+        .toArray(),
+    ).toEqual([1, 1, 1]);
     expect(() => new Dropout(1)).toThrow(/rate/);
   });
 
   it('Embedding looks rows up and wants int32 ids', () => {
     const e = new Embedding(3, 2, { seed: 0 });
-    e.weight.assign(tensor([[0, 1], [2, 3], [4, 5]]));
-    expect(e.forward(tensor([2, 0], undefined, { dtype: 'int32' })).toArray()).toEqual([[4, 5], [0, 1]]);
+    e.weight.assign(
+      tensor([
+        [0, 1],
+        [2, 3],
+        [4, 5],
+      ]),
+    );
+    expect(e.forward(tensor([2, 0], undefined, { dtype: 'int32' })).toArray()).toEqual([
+      [4, 5],
+      [0, 1],
+    ]);
     expect(() => e.forward(tensor([1]))).toThrow(/int32/);
   });
 
   it('LayerNorm gives zero mean and unit variance per sample', () => {
-    const y = new LayerNorm(4).forward(tensor([[1, 2, 3, 4], [10, 20, 30, 50]])).toArray() as number[][];
+    const y = new LayerNorm(4)
+      .forward(
+        tensor([
+          [1, 2, 3, 4],
+          [10, 20, 30, 50],
+        ]),
+      )
+      .toArray() as number[][];
     for (const row of y) {
       const m = row.reduce((a, b) => a + b) / 4;
       const v = row.reduce((a, b) => a + (b - m) ** 2, 0) / 4;
@@ -189,12 +250,18 @@ describe('layer behaviour', () => {
 
   it('BatchNorm updates running statistics in training mode and uses them in eval mode', () => {
     const bn = new BatchNorm1d(2, { momentum: 0.5 });
-    const x = tensor([[1, 10], [3, 30]]);
+    const x = tensor([
+      [1, 10],
+      [3, 30],
+    ]);
     bn.forward(x);
     expect(Array.from(bn.runningMean.value.dataSync())).toEqual([1, 10]); // 0.5·0 + 0.5·[2, 20]
     // unbiased batch variance [2, 200]: 0.5·1 + 0.5·[2, 200]
     expect(Array.from(bn.runningVar.value.dataSync())).toEqual([1.5, 100.5]);
-    const y = bn.eval().forward(tensor([[1, 10]])).dataSync();
+    const y = bn
+      .eval()
+      .forward(tensor([[1, 10]]))
+      .dataSync();
     expect(y[0]).toBeCloseTo((1 - 1) / Math.sqrt(1.5 + 1e-5), 5);
     expect(y[1]).toBeCloseTo(0, 5);
     expect(() => new BatchNorm2d(2).forward(zeros([2, 2]))).toThrow(/\[n, h, w, 2\] \(channels last\)/);

@@ -1,7 +1,13 @@
 import { type Tensor, Variable, ShapeError, log, sigmoid, softmax, tensor } from '@lec/tensor';
 import { describe, expect, it } from 'vitest';
 import {
-  binaryCrossEntropy, binaryCrossEntropyWithLogits, gaussianKlDivergence, meanAbsoluteError, meanSquaredError, negativeLogLikelihood, softmaxCrossEntropyWithLogits,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  gaussianKlDivergence,
+  meanAbsoluteError,
+  meanSquaredError,
+  negativeLogLikelihood,
+  softmaxCrossEntropyWithLogits,
 } from '../src/index.js';
 import { gradCheck, onF64, randVar } from './gradcheck.js';
 
@@ -32,9 +38,18 @@ describe('loss values', () => {
   });
 
   it('softmax cross-entropy from int labels and one-hot agree, and equals the textbook formula', () => {
-    const z = tensor([[1, 2, 3], [1, 0, -1]]);
+    const z = tensor([
+      [1, 2, 3],
+      [1, 0, -1],
+    ]);
     const a = softmaxCrossEntropyWithLogits(z, i32([2, 0])).item();
-    const b = softmaxCrossEntropyWithLogits(z, tensor([[0, 0, 1], [1, 0, 0]])).item();
+    const b = softmaxCrossEntropyWithLogits(
+      z,
+      tensor([
+        [0, 0, 1],
+        [1, 0, 0],
+      ]),
+    ).item();
     const p = softmax(z).toArray() as number[][];
     expect(a).toBeCloseTo(-(Math.log(p[0][2]) + Math.log(p[1][0])) / 2, 5);
     expect(b).toBeCloseTo(a, 5);
@@ -44,7 +59,10 @@ describe('loss values', () => {
   });
 
   it('negative log-likelihood of log-softmax equals softmax cross-entropy', () => {
-    const z = tensor([[1, 2, 3], [1, 0, -1]]);
+    const z = tensor([
+      [1, 2, 3],
+      [1, 0, -1],
+    ]);
     expect(negativeLogLikelihood(log(softmax(z)), i32([1, 2])).item()).toBeCloseTo(softmaxCrossEntropyWithLogits(z, i32([1, 2])).item(), 5);
     expect(() => negativeLogLikelihood(tensor([1, 2]), i32([0]))).toThrow(/rank 2/);
   });
@@ -55,10 +73,19 @@ describe('loss values', () => {
     const lv = Math.log(2);
     const expected = 0.5 * (mu * mu + 2 - lv - 1);
     expect(gaussianKlDivergence(tensor([[mu]]), tensor([[lv]])).item()).toBeCloseTo(expected, 6);
-    expect(gaussianKlDivergence(tensor([[mu, mu], [0, 0]]), tensor([[lv, lv], [0, 0]]), { reduction: 'none' }).toArray() as number[]).toEqual([
-      expect.closeTo(2 * expected, 6),
-      0,
-    ]);
+    expect(
+      gaussianKlDivergence(
+        tensor([
+          [mu, mu],
+          [0, 0],
+        ]),
+        tensor([
+          [lv, lv],
+          [0, 0],
+        ]),
+        { reduction: 'none' },
+      ).toArray() as number[],
+    ).toEqual([expect.closeTo(2 * expected, 6), 0]);
   });
 });
 
@@ -82,7 +109,18 @@ describe('loss gradient checks (float64)', () => {
     onF64(() => {
       const z = randVar([3, 4], 4);
       check(() => softmaxCrossEntropyWithLogits(z.value, i32([0, 3, 1])), [z]);
-      check(() => softmaxCrossEntropyWithLogits(z.value, f64t([[0.5, 0.5, 0, 0], [0, 0, 0, 1], [0.1, 0.2, 0.3, 0.4]])), [z]);
+      check(
+        () =>
+          softmaxCrossEntropyWithLogits(
+            z.value,
+            f64t([
+              [0.5, 0.5, 0, 0],
+              [0, 0, 0, 1],
+              [0.1, 0.2, 0.3, 0.4],
+            ]),
+          ),
+        [z],
+      );
       check(() => softmaxCrossEntropyWithLogits(z.value, i32([0, 3, 1]), { reduction: 'sum' }), [z]);
       check(() => negativeLogLikelihood(z.value, i32([2, 2, 0])), [z]);
     }));

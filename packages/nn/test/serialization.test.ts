@@ -1,8 +1,30 @@
 import { type Tensor, LecError, Rng, randn, tensor } from '@lec/tensor';
 import { describe, expect, it } from 'vitest';
 import {
-  BatchNorm1d, BatchNorm2d, Dense, Dropout, ELU, Embedding, Flatten, FormatError, LayerNorm, LeakyReLU, type Module, Perceptron, ReLU, Sequential, Sigmoid, Softmax,
-  Tanh, coreLayers, loadModel, loadWeights, readSafetensors, saveModel, saveWeights, writeSafetensors,
+  BatchNorm1d,
+  BatchNorm2d,
+  Dense,
+  Dropout,
+  ELU,
+  Embedding,
+  Flatten,
+  FormatError,
+  LayerNorm,
+  LeakyReLU,
+  type Module,
+  Perceptron,
+  ReLU,
+  Sequential,
+  Sigmoid,
+  Softmax,
+  Tanh,
+  coreLayers,
+  loadModel,
+  loadWeights,
+  readSafetensors,
+  saveModel,
+  saveWeights,
+  writeSafetensors,
 } from '../src/index.js';
 
 function trainedBatchNorm<T extends BatchNorm1d | BatchNorm2d>(bn: T, shape: number[]): T {
@@ -13,7 +35,11 @@ function trainedBatchNorm<T extends BatchNorm1d | BatchNorm2d>(bn: T, shape: num
 
 const cases: [string, () => Module, () => Tensor][] = [
   ['Dense', () => new Dense(4, 3, { seed: 0, biasInit: (s) => randn(s, { seed: 1 }) }), () => randn([2, 4], { seed: 9 })],
-  ['Dense without bias, float64', () => new Dense(4, 3, { seed: 0, bias: false, dtype: 'float64' }), () => randn([2, 4], { seed: 9, dtype: 'float64' })],
+  [
+    'Dense without bias, float64',
+    () => new Dense(4, 3, { seed: 0, bias: false, dtype: 'float64' }),
+    () => randn([2, 4], { seed: 9, dtype: 'float64' }),
+  ],
   ['ReLU', () => new ReLU(), () => randn([2, 4], { seed: 9 })],
   ['Tanh', () => new Tanh(), () => randn([2, 4], { seed: 9 })],
   ['Sigmoid', () => new Sigmoid(), () => randn([2, 4], { seed: 9 })],
@@ -21,15 +47,41 @@ const cases: [string, () => Module, () => Tensor][] = [
   ['ELU', () => new ELU(0.5), () => randn([2, 4], { seed: 9 })],
   ['Softmax', () => new Softmax(0), () => randn([2, 4], { seed: 9 })],
   ['Dropout', () => new Dropout(0.3, { seed: 2 }), () => randn([2, 4], { seed: 9 })],
-  ['Embedding', () => new Embedding(6, 3, { seed: 0 }), () => tensor([[1, 5], [0, 2]], undefined, { dtype: 'int32' })],
+  [
+    'Embedding',
+    () => new Embedding(6, 3, { seed: 0 }),
+    () =>
+      tensor(
+        [
+          [1, 5],
+          [0, 2],
+        ],
+        undefined,
+        { dtype: 'int32' },
+      ),
+  ],
   ['Flatten', () => new Flatten(), () => randn([2, 2, 3], { seed: 9 })],
   ['LayerNorm', () => new LayerNorm([2, 3], { eps: 1e-3 }), () => randn([2, 2, 3], { seed: 9 })],
   ['BatchNorm1d', () => trainedBatchNorm(new BatchNorm1d(3, { momentum: 0.3 }), [8, 3]), () => randn([2, 3], { seed: 9 })],
   ['BatchNorm2d', () => trainedBatchNorm(new BatchNorm2d(2), [2, 3, 3, 2]), () => randn([2, 3, 3, 2], { seed: 9 })],
-  ['Perceptron', () => { const p = new Perceptron(2); p.weight.assign(tensor([[1], [-1]])); return p; }, () => randn([5, 2], { seed: 9 })],
+  [
+    'Perceptron',
+    () => {
+      const p = new Perceptron(2);
+      p.weight.assign(tensor([[1], [-1]]));
+      return p;
+    },
+    () => randn([5, 2], { seed: 9 }),
+  ],
   [
     'Sequential (nested)',
-    () => new Sequential([new Dense(4, 8, { seed: 0 }), new ReLU(), new Sequential([new Dense(8, 8, { seed: 1 }), trainedBatchNorm(new BatchNorm1d(8), [16, 8])]), new Dense(8, 2, { seed: 2 })]),
+    () =>
+      new Sequential([
+        new Dense(4, 8, { seed: 0 }),
+        new ReLU(),
+        new Sequential([new Dense(8, 8, { seed: 1 }), trainedBatchNorm(new BatchNorm1d(8), [16, 8])]),
+        new Dense(8, 2, { seed: 2 }),
+      ]),
     () => randn([3, 4], { seed: 9 }),
   ],
 ];
@@ -43,7 +95,9 @@ describe('save → load → identical predictions, for every layer', () => {
       const saved = saveModel(model);
       const copy = loadModel(saved, coreLayers).eval();
       expect(copy.type).toBe(model.type);
-      expect(copy.namedParameters().map(([n, v]) => [n, v.shape, v.value.dtype, v.trainable])).toEqual(model.namedParameters().map(([n, v]) => [n, v.shape, v.value.dtype, v.trainable]));
+      expect(copy.namedParameters().map(([n, v]) => [n, v.shape, v.value.dtype, v.trainable])).toEqual(
+        model.namedParameters().map(([n, v]) => [n, v.shape, v.value.dtype, v.trainable]),
+      );
       expect(Array.from(copy.forward(x).dataSync())).toEqual(expected);
       // weights alone into a fresh model of the same architecture
       const fresh = make().eval();
@@ -55,13 +109,20 @@ describe('save → load → identical predictions, for every layer', () => {
 
 describe('safetensors format', () => {
   it('writes the documented layout: u64 LE header length, JSON header, 8-aligned little-endian data', () => {
-    const bytes = writeSafetensors({ a: tensor([1, 2], undefined, { dtype: 'int32' }), b: tensor([[0.5]], undefined, { dtype: 'float64' }) }, { k: 'v' });
+    const bytes = writeSafetensors(
+      { a: tensor([1, 2], undefined, { dtype: 'int32' }), b: tensor([[0.5]], undefined, { dtype: 'float64' }) },
+      { k: 'v' },
+    );
     const view = new DataView(bytes.buffer);
     const n = view.getUint32(0, true);
     expect(view.getUint32(4, true)).toBe(0);
     expect((8 + n) % 8).toBe(0);
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
-    expect(header).toEqual({ __metadata__: { k: 'v' }, b: { dtype: 'F64', shape: [1, 1], data_offsets: [0, 8] }, a: { dtype: 'I32', shape: [2], data_offsets: [8, 16] } });
+    expect(header).toEqual({
+      __metadata__: { k: 'v' },
+      b: { dtype: 'F64', shape: [1, 1], data_offsets: [0, 8] },
+      a: { dtype: 'I32', shape: [2], data_offsets: [8, 16] },
+    });
     expect(view.getFloat64(8 + n, true)).toBe(0.5);
     expect(view.getInt32(8 + n + 8, true)).toBe(1);
     const back = readSafetensors(bytes);
@@ -82,7 +143,9 @@ describe('safetensors format', () => {
   });
 
   it('rejects mismatching weights with a clear error', () => {
-    expect(() => loadWeights(new Dense(3, 2, { seed: 0 }), saveWeights(new Dense(3, 4, { seed: 0 })))).toThrow(/weight 'weight' has shape \[3, 4\] in the file but \[3, 2\]/);
+    expect(() => loadWeights(new Dense(3, 2, { seed: 0 }), saveWeights(new Dense(3, 4, { seed: 0 })))).toThrow(
+      /weight 'weight' has shape \[3, 4\] in the file but \[3, 2\]/,
+    );
     expect(() => loadWeights(new Dense(3, 2, { seed: 0 }), saveWeights(new Dense(3, 2, { seed: 0, bias: false })))).toThrow(/missing bias/);
   });
 
@@ -141,7 +204,14 @@ describe('loader fuzz: hostile files always give a typed error, never a crash', 
       ['header past the end', withHeader('{}', undefined, [1000, 0])],
       ['header not JSON', withHeader('{"t": ')],
       ['header not an object', withHeader('[1,2,3]')],
-      ['invalid UTF-8', (() => { const b = withHeader('{"a":1}'); b[10] = 0xff; return b; })()],
+      [
+        'invalid UTF-8',
+        (() => {
+          const b = withHeader('{"a":1}');
+          b[10] = 0xff;
+          return b;
+        })(),
+      ],
       ['__proto__ key', withHeader('{"__proto__":{"polluted":"yes"}}')],
       ['nested __proto__', withHeader('{"__metadata__":{"__proto__":"x"}}')],
       ['constructor key', withHeader(entry({ constructor: 1 }), new Uint8Array(8))],
@@ -160,8 +230,20 @@ describe('loader fuzz: hostile files always give a typed error, never a crash', 
       ['offsets missing', withHeader(JSON.stringify({ t: { dtype: 'F32', shape: [2] } }), new Uint8Array(8))],
       ['extra key', withHeader(entry({ extra: 1 }), new Uint8Array(8))],
       ['trailing bytes (not covered)', withHeader(entry({}), new Uint8Array(12))],
-      ['gap between tensors', withHeader(JSON.stringify({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } }), new Uint8Array(12))],
-      ['overlapping tensors', withHeader(JSON.stringify({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }), new Uint8Array(12))],
+      [
+        'gap between tensors',
+        withHeader(
+          JSON.stringify({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } }),
+          new Uint8Array(12),
+        ),
+      ],
+      [
+        'overlapping tensors',
+        withHeader(
+          JSON.stringify({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }),
+          new Uint8Array(12),
+        ),
+      ],
       ['metadata not strings', withHeader(JSON.stringify({ __metadata__: { a: 1 } }))],
       ['deeply nested JSON', withHeader(`{"__metadata__":${'['.repeat(200000)}${']'.repeat(200000)}}`)],
     ];
@@ -175,7 +257,9 @@ describe('loader fuzz: hostile files always give a typed error, never a crash', 
       expect(err, name).toBeInstanceOf(FormatError);
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(() => readSafetensors(withHeader(entry({ shape: [2 ** 20, 2 ** 10] }), new Uint8Array(8)), { maxBytes: 2 ** 20 })).toThrow(/budget/);
+    expect(() => readSafetensors(withHeader(entry({ shape: [2 ** 20, 2 ** 10] }), new Uint8Array(8)), { maxBytes: 2 ** 20 })).toThrow(
+      /budget/,
+    );
   });
 
   it('hostile model descriptions', () => {
@@ -208,7 +292,8 @@ describe('loader fuzz: hostile files always give a typed error, never a crash', 
     for (let trial = 0; trial < 400; trial++) {
       let bytes = base.slice();
       const kind = trial % 5;
-      if (kind === 0) bytes = bytes.slice(0, rng.int(bytes.length)); // truncate
+      if (kind === 0)
+        bytes = bytes.slice(0, rng.int(bytes.length)); // truncate
       else if (kind === 1) {
         for (let k = 0; k < 1 + rng.int(4); k++) bytes[8 + rng.int(headerLength)] = rng.int(256); // corrupt the header
       } else if (kind === 2) {

@@ -1,17 +1,46 @@
 import { type Tensor, LecError, getBackend, randn, sqrt, sum, tensor } from '@lec/tensor';
 import { describe, expect, it } from 'vitest';
 import {
-  Adam, BatchNorm1d, Dense, type EpochLogs, NonFiniteError, Perceptron, ReLU, SGD, Sequential, Tanh, accuracy, binaryCrossEntropyWithLogits, confusionMatrix,
-  decisionBoundary, evaluate, fit, meanSquaredError, predict, rosenblattStep, softmaxCrossEntropyWithLogits, trainStep,
+  Adam,
+  BatchNorm1d,
+  Dense,
+  type EpochLogs,
+  NonFiniteError,
+  Perceptron,
+  ReLU,
+  SGD,
+  Sequential,
+  Tanh,
+  accuracy,
+  binaryCrossEntropyWithLogits,
+  confusionMatrix,
+  decisionBoundary,
+  evaluate,
+  fit,
+  meanSquaredError,
+  predict,
+  rosenblattStep,
+  softmaxCrossEntropyWithLogits,
+  trainStep,
 } from '../src/index.js';
 
-const X4 = () => tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+const X4 = () =>
+  tensor([
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ]);
 const snapshot = (ts: readonly Tensor[]) => ts.map((t) => Array.from(t.dataSync()));
 
 /** A 3-class toy problem: blobs around three centres. */
 function blobs(n: number, seed: number) {
   const noise = randn([n, 2], { seed, std: 0.3 }).dataSync();
-  const centres = [[0, 2], [2, -1], [-2, -1]];
+  const centres = [
+    [0, 2],
+    [2, -1],
+    [-2, -1],
+  ];
   const x = new Float32Array(n * 2);
   const y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -26,7 +55,10 @@ describe('trainStep', () => {
   it('lowers the loss', () => {
     const model = new Dense(2, 1, { seed: 0 });
     const opt = new SGD({ learningRate: 0.01 });
-    const x = tensor([[1, 2], [3, 4]]);
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     const y = tensor([[1], [2]]);
     const first = trainStep(model, meanSquaredError, opt, x, y).loss;
     for (let i = 0; i < 20; i++) trainStep(model, meanSquaredError, opt, x, y);
@@ -36,7 +68,11 @@ describe('trainStep', () => {
   it('a NaN loss throws NonFiniteError naming epoch and batch, and changes no parameter, optimizer state or running statistic', () => {
     const model = new Sequential([new Dense(2, 3, { seed: 0 }), new BatchNorm1d(3), new ReLU(), new Dense(3, 1, { seed: 1 })]);
     const opt = new Adam({ learningRate: 0.01 });
-    const x = tensor([[1, 2], [3, 4], [0, 1]]);
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+      [0, 1],
+    ]);
     trainStep(model, meanSquaredError, opt, x, tensor([[1], [2], [0]]));
     const params = snapshot(model.parameters().map((p) => p.value));
     const state = snapshot(model.trainableParameters().flatMap((p) => [...(opt.stateOf(p) ?? [])]));
@@ -64,7 +100,9 @@ describe('trainStep', () => {
     // sqrt at 0: a finite value with an infinite derivative
     model.weight.assign(tensor([[0]]));
     model.bias!.assign(tensor([0]));
-    expect(() => trainStep(model, (p) => sum(sqrt(p)), opt, tensor([[1]]), tensor([[0]]), { epoch: 0, batch: 3 })).toThrow(/gradient of 'weight'.*epoch 0, batch 3/);
+    expect(() => trainStep(model, (p) => sum(sqrt(p)), opt, tensor([[1]]), tensor([[0]]), { epoch: 0, batch: 3 })).toThrow(
+      /gradient of 'weight'.*epoch 0, batch 3/,
+    );
     expect(snapshot(model.parameters().map((p) => p.value))).toEqual([[0], [0]]);
   });
 
@@ -88,7 +126,6 @@ describe('trainStep', () => {
   });
 });
 
-
 describe('fit, evaluate, predict', () => {
   const makeModel = () => new Sequential([new Dense(2, 16, { seed: 0 }), new ReLU(), new Dense(16, 3, { seed: 1 })]);
 
@@ -97,7 +134,15 @@ describe('fit, evaluate, predict', () => {
     const val = blobs(60, 2);
     const run = () => {
       const model = makeModel();
-      return fit(model, train, { loss: softmaxCrossEntropyWithLogits, optimizer: new Adam({ learningRate: 0.05 }), epochs: 8, batchSize: 16, seed: 5, validation: val, metrics: { accuracy } }).then((h) => ({ h, model }));
+      return fit(model, train, {
+        loss: softmaxCrossEntropyWithLogits,
+        optimizer: new Adam({ learningRate: 0.05 }),
+        epochs: 8,
+        batchSize: 16,
+        seed: 5,
+        validation: val,
+        metrics: { accuracy },
+      }).then((h) => ({ h, model }));
     };
     const { h, model } = await run();
     expect(h.epochs.length).toBe(8);
@@ -119,7 +164,10 @@ describe('fit, evaluate, predict', () => {
   it('calls callbacks in order, awaits async ones, and stops when asked', async () => {
     const events: string[] = [];
     const h = await fit(makeModel(), blobs(30, 3), {
-      loss: softmaxCrossEntropyWithLogits, optimizer: new SGD({ learningRate: 0.1 }), epochs: 5, batchSize: 10,
+      loss: softmaxCrossEntropyWithLogits,
+      optimizer: new SGD({ learningRate: 0.1 }),
+      epochs: 5,
+      batchSize: 10,
       callbacks: {
         onEpochBegin: (e) => void events.push(`begin ${e}`),
         onBatchEnd: async (l) => {
@@ -135,12 +183,31 @@ describe('fit, evaluate, predict', () => {
     });
     expect(h.epochs.length).toBe(2);
     expect(h.stopReason).toBe('stopped');
-    expect(events).toEqual(['begin 0', 'batch 0.0', 'batch 0.1', 'batch 0.2', 'end 0', 'begin 1', 'batch 1.0', 'batch 1.1', 'batch 1.2', 'end 1', 'done stopped']);
+    expect(events).toEqual([
+      'begin 0',
+      'batch 0.0',
+      'batch 0.1',
+      'batch 0.2',
+      'end 0',
+      'begin 1',
+      'batch 1.0',
+      'batch 1.1',
+      'batch 1.2',
+      'end 1',
+      'done stopped',
+    ]);
   });
 
   it('stops on an aborted signal', async () => {
     const controller = new AbortController();
-    const h = await fit(makeModel(), blobs(30, 3), { loss: softmaxCrossEntropyWithLogits, optimizer: new SGD(), epochs: 5, batchSize: 10, signal: controller.signal, callbacks: { onBatchEnd: (l) => void (l.batch === 0 && controller.abort()) } });
+    const h = await fit(makeModel(), blobs(30, 3), {
+      loss: softmaxCrossEntropyWithLogits,
+      optimizer: new SGD(),
+      epochs: 5,
+      batchSize: 10,
+      signal: controller.signal,
+      callbacks: { onBatchEnd: (l) => void (l.batch === 0 && controller.abort()) },
+    });
     expect(h.stopReason).toBe('stopped');
     expect(h.epochs.length).toBe(1);
   });
@@ -151,7 +218,11 @@ describe('fit, evaluate, predict', () => {
     let best: number[] | undefined;
     // a learning rate this large makes the loss blow up and oscillate after the first epochs
     const h = await fit(model, data, {
-      loss: softmaxCrossEntropyWithLogits, optimizer: new SGD({ learningRate: 0.1 }), epochs: 50, batchSize: 30, shuffle: false,
+      loss: softmaxCrossEntropyWithLogits,
+      optimizer: new SGD({ learningRate: 0.1 }),
+      epochs: 50,
+      batchSize: 30,
+      shuffle: false,
       earlyStopping: { monitor: 'loss', patience: 2, minDelta: 10, restoreBestWeights: true },
       callbacks: { onEpochEnd: (l) => void (l.epoch === 0 && (best = Array.from(model.parameters()[0].value.dataSync()))) },
     });
@@ -165,13 +236,18 @@ describe('fit, evaluate, predict', () => {
     const { x } = blobs(20, 5);
     const y = tensor(Array.from({ length: 20 }, (_, i) => [i === 13 ? NaN : 1]));
     const model = new Dense(2, 1, { seed: 0 });
-    await expect(fit(model, { x, y }, { loss: meanSquaredError, optimizer: new SGD(), epochs: 2, batchSize: 5, shuffle: false })).rejects.toThrow(/epoch 0, batch 2/);
+    await expect(
+      fit(model, { x, y }, { loss: meanSquaredError, optimizer: new SGD(), epochs: 2, batchSize: 5, shuffle: false }),
+    ).rejects.toThrow(/epoch 0, batch 2/);
   });
 
   it('applies augment to training batches only, with the seeded generator', async () => {
     const seen: number[] = [];
     await fit(makeModel(), blobs(12, 6), {
-      loss: softmaxCrossEntropyWithLogits, optimizer: new SGD(), epochs: 1, batchSize: 4,
+      loss: softmaxCrossEntropyWithLogits,
+      optimizer: new SGD(),
+      epochs: 1,
+      batchSize: 4,
       augment: (b, rng) => {
         seen.push(rng.int(1000));
         return b;
@@ -182,7 +258,9 @@ describe('fit, evaluate, predict', () => {
 
   it('checks its arguments', async () => {
     const d = blobs(6, 7);
-    await expect(fit(makeModel(), { x: d.x, y: tensor([1, 2]) }, { loss: meanSquaredError, optimizer: new SGD() })).rejects.toThrow(/x has 6 samples/);
+    await expect(fit(makeModel(), { x: d.x, y: tensor([1, 2]) }, { loss: meanSquaredError, optimizer: new SGD() })).rejects.toThrow(
+      /x has 6 samples/,
+    );
     await expect(fit(makeModel(), d, { loss: meanSquaredError, optimizer: new SGD(), batchSize: 0 })).rejects.toThrow(/batchSize/);
   });
 });
@@ -190,20 +268,54 @@ describe('fit, evaluate, predict', () => {
 describe('metrics', () => {
   it('accuracy from scores, one-hot, single columns and logits', () => {
     const i32 = (v: number[]) => tensor(v, undefined, { dtype: 'int32' });
-    expect(accuracy(tensor([[0.1, 0.9], [0.8, 0.2]]), i32([1, 1]))).toBe(0.5);
-    expect(accuracy(tensor([[0.1, 0.9], [0.8, 0.2]]), tensor([[0, 1], [1, 0]]))).toBe(1);
+    expect(
+      accuracy(
+        tensor([
+          [0.1, 0.9],
+          [0.8, 0.2],
+        ]),
+        i32([1, 1]),
+      ),
+    ).toBe(0.5);
+    expect(
+      accuracy(
+        tensor([
+          [0.1, 0.9],
+          [0.8, 0.2],
+        ]),
+        tensor([
+          [0, 1],
+          [1, 0],
+        ]),
+      ),
+    ).toBe(1);
     expect(accuracy(tensor([[0.7], [0.2]]), tensor([[1], [0]]))).toBe(1);
     expect(accuracy(tensor([[-1], [2]]), tensor([[0], [1]]), { threshold: 0 })).toBe(1);
     expect(() => accuracy(tensor([[1, 0]]), i32([1, 0]))).toThrow(/samples/);
   });
   it('confusion matrix [true][predicted]', () => {
-    expect(confusionMatrix(tensor([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]]), tensor([0, 1, 1], undefined, { dtype: 'int32' }))).toEqual([[1, 0], [1, 1]]);
+    expect(
+      confusionMatrix(
+        tensor([
+          [0.9, 0.1],
+          [0.2, 0.8],
+          [0.6, 0.4],
+        ]),
+        tensor([0, 1, 1], undefined, { dtype: 'int32' }),
+      ),
+    ).toEqual([
+      [1, 0],
+      [1, 1],
+    ]);
   });
 });
 
 describe('the perceptron (lecture recap)', () => {
   it('learns OR and AND with the Rosenblatt rule', () => {
-    for (const labels of [[0, 1, 1, 1], [0, 0, 0, 1]]) {
+    for (const labels of [
+      [0, 1, 1, 1],
+      [0, 0, 0, 1],
+    ]) {
       const p = new Perceptron(2);
       const r = p.learn(X4(), tensor(labels));
       expect(r.converged).toBe(true);
@@ -231,7 +343,17 @@ describe('the perceptron (lecture recap)', () => {
     const model = new Sequential([new Dense(2, 8, { seed: 0 }), new Tanh(), new Dense(8, 1, { seed: 1 })]);
     const y = tensor([[0], [1], [1], [0]]);
     const acc = (p: Tensor, t: Tensor) => accuracy(p, t, { threshold: 0 });
-    const h = await fit(model, { x: X4(), y }, { loss: binaryCrossEntropyWithLogits, optimizer: new Adam({ learningRate: 0.05 }), epochs: 300, batchSize: 4, metrics: { accuracy: acc } });
+    const h = await fit(
+      model,
+      { x: X4(), y },
+      {
+        loss: binaryCrossEntropyWithLogits,
+        optimizer: new Adam({ learningRate: 0.05 }),
+        epochs: 300,
+        batchSize: 4,
+        metrics: { accuracy: acc },
+      },
+    );
     expect(h.epochs.at(-1)!.accuracy).toBe(1);
     expect(acc(predict(model, X4()), y)).toBe(1);
     const grid = decisionBoundary(model, { xRange: [0, 1], yRange: [0, 1], resolution: 11 });
@@ -243,6 +365,9 @@ describe('the perceptron (lecture recap)', () => {
     expect(grid.values[10][10]).toBeLessThan(0); // (1, 1) → class 0
     const p = new Perceptron(2);
     p.learn(X4(), tensor([0, 1, 1, 1]));
-    expect(decisionBoundary(p, { xRange: [0, 1], yRange: [0, 1], resolution: 2 }).values).toEqual([[0, 1], [1, 1]]);
+    expect(decisionBoundary(p, { xRange: [0, 1], yRange: [0, 1], resolution: 2 }).values).toEqual([
+      [0, 1],
+      [1, 1],
+    ]);
   });
 });

@@ -76,7 +76,8 @@ export class IncrementalPCA extends PcaModel {
     const d = b.cols;
     const prev = this.state;
     if (prev === null) {
-      if (b.rows < Math.max(k, 2)) throw new ValueError(op, `the first batch needs at least max(nComponents, 2) = ${Math.max(k, 2)} rows, got ${b.rows}`);
+      if (b.rows < Math.max(k, 2))
+        throw new ValueError(op, `the first batch needs at least max(nComponents, 2) = ${Math.max(k, 2)} rows, got ${b.rows}`);
       if (d < k) throw new ValueError(op, `option 'nComponents' is ${k} but the data has only ${d} features`);
     } else if (d !== prev.mean.length) {
       throw new ValueError(op, `argument 'batch' expected ${prev.mean.length} features (columns) like the earlier batches, got ${d}`);

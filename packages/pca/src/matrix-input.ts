@@ -31,7 +31,8 @@ export interface OutputPlacement {
  */
 export function readMatrix(op: string, what: string, x: MatrixInput): Mat {
   if (isTensor(x)) {
-    if (x.rank !== 2) throw new ShapeError(op, `argument '${what}' expected a rank-2 tensor [samples, features], got shape [${x.shape.join(', ')}]`);
+    if (x.rank !== 2)
+      throw new ShapeError(op, `argument '${what}' expected a rank-2 tensor [samples, features], got shape [${x.shape.join(', ')}]`);
     if (x.dtype === 'int32') throw new ValueError(op, `argument '${what}' expected a float tensor, got int32`);
     const src = x.dataSync();
     return { rows: x.shape[0], cols: x.shape[1], data: Float64Array.from(src) };
@@ -58,7 +59,10 @@ export function readMatrix(op: string, what: string, x: MatrixInput): Mat {
   }
   const [rows, cols] = flat.shape;
   if (flat.data.length !== rows * cols) {
-    throw new ShapeError(op, `argument '${what}' has shape [${rows}, ${cols}] (${rows * cols} elements) but its data has ${flat.data.length}`);
+    throw new ShapeError(
+      op,
+      `argument '${what}' has shape [${rows}, ${cols}] (${rows * cols} elements) but its data has ${flat.data.length}`,
+    );
   }
   return { rows, cols, data: Float64Array.from(flat.data) };
 }

@@ -129,7 +129,8 @@ export abstract class PcaModel {
   transformMat(x: MatrixInput, op = 'transform'): Mat {
     const s = this.fitted(op);
     const m = readMatrix(op, 'x', x);
-    if (m.cols !== s.mean.length) throw new ShapeError(op, `argument 'x' expected ${s.mean.length} features (columns), got shape [${m.rows}, ${m.cols}]`);
+    if (m.cols !== s.mean.length)
+      throw new ShapeError(op, `argument 'x' expected ${s.mean.length} features (columns), got shape [${m.rows}, ${m.cols}]`);
     subtractRow(m, s.mean);
     const z = gemm(m, s.components, false, true);
     if (this.whiten) {

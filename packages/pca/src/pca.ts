@@ -10,7 +10,20 @@
  * Components are the rows of V (sign fixed so each row's largest-magnitude entry is positive).
  */
 import { type DType, Rng, ValueError } from '@lec/tensor';
-import { type Mat, columnMeans, columnSquaredDeviations, flipSigns, gemm, gram, orthonormalColumns, subtractRow, symmetricEigen, thinSvd, topRows, transpose } from './linalg.js';
+import {
+  type Mat,
+  columnMeans,
+  columnSquaredDeviations,
+  flipSigns,
+  gemm,
+  gram,
+  orthonormalColumns,
+  subtractRow,
+  symmetricEigen,
+  thinSvd,
+  topRows,
+  transpose,
+} from './linalg.js';
 import { type MatrixInput, readMatrix } from './matrix-input.js';
 import { PcaModel, componentsForThreshold } from './pca-model.js';
 
@@ -162,7 +175,11 @@ export class PCA extends PcaModel {
  * @internal Randomized truncated SVD of `x` [n, d] (already centred): the top `k` singular
  * values and right singular vectors (rows of vt), after Halko et al. (2011).
  */
-export function randomizedSvd(x: Mat, k: number, options: { oversamples: number; powerIterations: number; seed: number }): { s: Float64Array; vt: Mat } {
+export function randomizedSvd(
+  x: Mat,
+  k: number,
+  options: { oversamples: number; powerIterations: number; seed: number },
+): { s: Float64Array; vt: Mat } {
   const r = Math.min(x.rows, x.cols);
   const l = Math.min(k + options.oversamples, r);
   const omega: Mat = { rows: x.cols, cols: l, data: new Rng(options.seed).normal(x.cols * l) };

@@ -44,11 +44,18 @@ export function principalAngles(a: MatrixInput, b: MatrixInput, options: Princip
     mb = transpose(mb);
   }
   if (ma.rows !== mb.rows) {
-    throw new ShapeError(op, `arguments 'a' and 'b' must live in the same space: a spans vectors of length ${ma.rows}, b of length ${mb.rows}`);
+    throw new ShapeError(
+      op,
+      `arguments 'a' and 'b' must live in the same space: a spans vectors of length ${ma.rows}, b of length ${mb.rows}`,
+    );
   }
-  for (const [name, m] of [['a', ma], ['b', mb]] as const) {
+  for (const [name, m] of [
+    ['a', ma],
+    ['b', mb],
+  ] as const) {
     if (m.cols < 1) throw new ShapeError(op, `argument '${name}' has no spanning vectors`);
-    if (m.cols > m.rows) throw new ShapeError(op, `argument '${name}' has ${m.cols} vectors in R^${m.rows}; at most ${m.rows} can be independent`);
+    if (m.cols > m.rows)
+      throw new ShapeError(op, `argument '${name}' has ${m.cols} vectors in R^${m.rows}; at most ${m.rows} can be independent`);
   }
   // angles are symmetric in (a, b): put the larger subspace first so the sines line up
   if (ma.cols < mb.cols) [ma, mb] = [mb, ma];

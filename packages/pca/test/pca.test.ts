@@ -22,7 +22,9 @@ function referenceEigenvalues(x: number[][]): number[] {
   const n = x.length;
   const d = x[0].length;
   const mean = Array.from({ length: d }, (_, j) => x.reduce((s, r) => s + r[j], 0) / n);
-  const c = Array.from({ length: d }, (_, a) => Array.from({ length: d }, (_, b) => x.reduce((s, r) => s + (r[a] - mean[a]) * (r[b] - mean[b]), 0) / (n - 1)));
+  const c = Array.from({ length: d }, (_, a) =>
+    Array.from({ length: d }, (_, b) => x.reduce((s, r) => s + (r[a] - mean[a]) * (r[b] - mean[b]), 0) / (n - 1)),
+  );
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
     for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) off += c[p][q] ** 2;
@@ -59,17 +61,21 @@ describe('PCA on small synthetic data', () => {
   const eig = referenceEigenvalues(x);
   const total = eig.reduce((a, b) => a + b, 0);
 
-  test.each(['covariance', 'svd', 'auto'] as PcaMethod[])('%s: eigenvalues, ratios and orthonormal components match a Jacobi reference', (method) => {
-    const pca = new PCA({ method }).fit(x);
-    expect(pca.nComponents).toBe(8);
-    pca.explainedVariance.forEach((v, i) => expect(close(v, eig[i], 1e-9)).toBe(true));
-    pca.explainedVarianceRatio.forEach((r, i) => expect(r).toBeCloseTo(eig[i] / total, 12));
-    expect(pca.totalVariance).toBeCloseTo(total, 9);
-    expect(pca.cumulativeVarianceRatio[7]).toBeCloseTo(1, 12);
-    const v = pca.componentsArray();
-    for (let a = 0; a < 8; a++) for (let b = 0; b < 8; b++) expect(v[a].reduce((s, t, j) => s + t * v[b][j], 0)).toBeCloseTo(a === b ? 1 : 0, 10);
-    pca.singularValues.forEach((s, i) => expect(s * s / 59).toBeCloseTo(pca.explainedVariance[i], 9));
-  });
+  test.each(['covariance', 'svd', 'auto'] as PcaMethod[])(
+    '%s: eigenvalues, ratios and orthonormal components match a Jacobi reference',
+    (method) => {
+      const pca = new PCA({ method }).fit(x);
+      expect(pca.nComponents).toBe(8);
+      pca.explainedVariance.forEach((v, i) => expect(close(v, eig[i], 1e-9)).toBe(true));
+      pca.explainedVarianceRatio.forEach((r, i) => expect(r).toBeCloseTo(eig[i] / total, 12));
+      expect(pca.totalVariance).toBeCloseTo(total, 9);
+      expect(pca.cumulativeVarianceRatio[7]).toBeCloseTo(1, 12);
+      const v = pca.componentsArray();
+      for (let a = 0; a < 8; a++)
+        for (let b = 0; b < 8; b++) expect(v[a].reduce((s, t, j) => s + t * v[b][j], 0)).toBeCloseTo(a === b ? 1 : 0, 10);
+      pca.singularValues.forEach((s, i) => expect((s * s) / 59).toBeCloseTo(pca.explainedVariance[i], 9));
+    },
+  );
 
   test('covariance and svd give the same components (sign convention included)', () => {
     const a = new PCA({ method: 'covariance', nComponents: 3 }).fit(x).componentsArray();
@@ -94,7 +100,10 @@ describe('PCA on small synthetic data', () => {
     const k3 = new PCA({ nComponents: 3, dtype: 'float64' }).fit(x);
     // the residual of a rank-k PCA is the sum of the discarded eigenvalues
     const residual = (k3.reconstructionError(x) * 60 * 8) / 59;
-    expect(residual).toBeCloseTo(eig.slice(3).reduce((a, b) => a + b, 0), 9);
+    expect(residual).toBeCloseTo(
+      eig.slice(3).reduce((a, b) => a + b, 0),
+      9,
+    );
   });
 
   test('projections are centred, uncorrelated, with variances λ; whitening makes them unit', () => {
@@ -122,7 +131,9 @@ describe('PCA on small synthetic data', () => {
       expect(all[k - 1]).toBeGreaterThanOrEqual(t - 1e-12);
       if (k > 1) expect(all[k - 2]).toBeLessThan(t);
     }
-    expect(new PCA({ method: 'randomized', nComponents: 5, varianceThreshold: 0.5 }).fit(x).nComponents).toBe(new PCA({ varianceThreshold: 0.5 }).fit(x).nComponents);
+    expect(new PCA({ method: 'randomized', nComponents: 5, varianceThreshold: 0.5 }).fit(x).nComponents).toBe(
+      new PCA({ varianceThreshold: 0.5 }).fit(x).nComponents,
+    );
   });
 
   test('inputs: Tensor (dtype and backend kept), number[][], Float32Array with a shape', () => {
@@ -203,8 +214,15 @@ describe('IncrementalPCA', () => {
     const z = inc.transform(x).toArray() as number[][];
     expect(z.reduce((s, r) => s + r[0] * r[0], 0) / 79).toBeCloseTo(1, 6);
     expect(() => new IncrementalPCA({ nComponents: 0 })).toThrow(ValueError);
-    expect(() => new IncrementalPCA({ nComponents: 3, batchSize: 2 })).toThrow(/batchSize' expected an integer >= nComponents \(3\), got 2/);
-    expect(() => new IncrementalPCA({ nComponents: 3 }).partialFit([[1, 2, 3, 4], [5, 6, 7, 8]])).toThrow(/at least max\(nComponents, 2\) = 3 rows, got 2/);
+    expect(() => new IncrementalPCA({ nComponents: 3, batchSize: 2 })).toThrow(
+      /batchSize' expected an integer >= nComponents \(3\), got 2/,
+    );
+    expect(() =>
+      new IncrementalPCA({ nComponents: 3 }).partialFit([
+        [1, 2, 3, 4],
+        [5, 6, 7, 8],
+      ]),
+    ).toThrow(/at least max\(nComponents, 2\) = 3 rows, got 2/);
     expect(() => inc.partialFit([[1, 2]])).toThrow(/expected 5 features \(columns\) like the earlier batches, got 2/);
   });
 });
@@ -214,13 +232,46 @@ describe('principalAngles', () => {
     expect(principalAngles([[1], [0], [0]], [[1], [1], [0]])[0]).toBeCloseTo(45, 12);
     expect(principalAngles([[1, 0, 0]], [[0, 1, 0]], { vectors: 'rows', unit: 'radians' })[0]).toBeCloseTo(Math.PI / 2, 12);
     // a plane and a line inside it: 0°; two planes in R^3 meet along a line: angles [0, θ]
-    expect(principalAngles([[1, 0], [0, 1], [0, 0]], [[1], [1], [0]])[0]).toBeCloseTo(0, 12);
+    expect(
+      principalAngles(
+        [
+          [1, 0],
+          [0, 1],
+          [0, 0],
+        ],
+        [[1], [1], [0]],
+      )[0],
+    ).toBeCloseTo(0, 12);
     const t = 0.3;
-    const planes = principalAngles([[1, 0, 0], [0, 1, 0]], [[1, 0, 0], [0, Math.cos(t), Math.sin(t)]], { vectors: 'rows', unit: 'radians' });
+    const planes = principalAngles(
+      [
+        [1, 0, 0],
+        [0, 1, 0],
+      ],
+      [
+        [1, 0, 0],
+        [0, Math.cos(t), Math.sin(t)],
+      ],
+      { vectors: 'rows', unit: 'radians' },
+    );
     expect(planes[0]).toBeCloseTo(0, 12);
     expect(planes[1]).toBeCloseTo(t, 12);
-    const ab = principalAngles([[1, 0, 0], [0, 1, 0]], [[1, 1, 1]], { vectors: 'rows' });
-    const ba = principalAngles([[1, 1, 1]], [[1, 0, 0], [0, 1, 0]], { vectors: 'rows' });
+    const ab = principalAngles(
+      [
+        [1, 0, 0],
+        [0, 1, 0],
+      ],
+      [[1, 1, 1]],
+      { vectors: 'rows' },
+    );
+    const ba = principalAngles(
+      [[1, 1, 1]],
+      [
+        [1, 0, 0],
+        [0, 1, 0],
+      ],
+      { vectors: 'rows' },
+    );
     expect(ab).toHaveLength(1);
     expect(ab[0]).toBeCloseTo(ba[0], 12);
     expect(ab[0]).toBeCloseTo((Math.acos(Math.sqrt(2 / 3)) * 180) / Math.PI, 10);
@@ -231,12 +282,24 @@ describe('principalAngles', () => {
     const d = 20;
     const a = Array.from({ length: d }, () => Array.from(rng.normal(3)));
     // same span, other basis: b = a·M for an invertible M
-    const m = [[2, 1, 0], [0, 1, 3], [1, 0, 1]];
+    const m = [
+      [2, 1, 0],
+      [0, 1, 3],
+      [1, 0, 1],
+    ];
     const b = a.map((row) => [0, 1, 2].map((j) => row.reduce((s, v, i) => s + v * m[i][j], 0)));
     expect(Math.max(...principalAngles(a, b, { unit: 'radians' }))).toBeLessThan(1e-12);
     // rotate one vector by 1e-9 rad out of the span
-    const e = [[1, 0], [0, 1], [0, 0]];
-    const f = [[1, 0], [0, Math.cos(1e-9)], [0, Math.sin(1e-9)]];
+    const e = [
+      [1, 0],
+      [0, 1],
+      [0, 0],
+    ];
+    const f = [
+      [1, 0],
+      [0, Math.cos(1e-9)],
+      [0, Math.sin(1e-9)],
+    ];
     expect(principalAngles(e, f, { unit: 'radians' })[1]).toBeCloseTo(1e-9, 20);
   });
 

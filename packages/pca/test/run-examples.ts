@@ -26,7 +26,10 @@ export function collectExamples(srcDir: string): Example[] {
         const text = readFileSync(path, 'utf8');
         const re = /@example\s*\n\s*\*\s*```ts\n([\s\S]*?)\n\s*\*\s*```/g;
         for (let m = re.exec(text); m; m = re.exec(text)) {
-          const code = m[1].split('\n').map((l) => l.replace(/^\s*\* ?/, '')).join('\n');
+          const code = m[1]
+            .split('\n')
+            .map((l) => l.replace(/^\s*\* ?/, ''))
+            .join('\n');
           out.push({ file: entry.name, line: text.slice(0, m.index).split('\n').length, code });
         }
       }
@@ -73,7 +76,9 @@ export async function runExample(ex: Example, scope: Record<string, unknown>): P
     if (!want) return line;
     return `__check(${m[1]}, ${JSON.stringify(want.value)}, ${want.tolerance}, ${JSON.stringify(`${ex.file}:${ex.line + i + 1}: ${m[1].trim()}`)});`;
   });
-  const js = ts.transpileModule(`(async () => {\n${lines.join('\n')}\n})()`, { compilerOptions: { target: ts.ScriptTarget.ES2022 } }).outputText.replace(/^"use strict";\s*/, '');
+  const js = ts
+    .transpileModule(`(async () => {\n${lines.join('\n')}\n})()`, { compilerOptions: { target: ts.ScriptTarget.ES2022 } })
+    .outputText.replace(/^"use strict";\s*/, '');
   const names = Object.keys(scope);
   const fn = new Function(...names, '__check', `return ${js.trim().replace(/;$/, '')};`);
   await fn(...names.map((n) => scope[n]), (a: unknown, w: unknown, tol: number, where: string) => same(a, w, tol, where));

@@ -83,7 +83,9 @@ describe('cells and layers: float64 gradient checks', () => {
 
   it('Bidirectional', () => {
     withBackend(f64, () => {
-      const bi = new Bidirectional(new LSTM(2, 3, { seed: 1, dtype: 'float64' }), new LSTM(2, 3, { seed: 2, dtype: 'float64' }), { returnSequences: true });
+      const bi = new Bidirectional(new LSTM(2, 3, { seed: 1, dtype: 'float64' }), new LSTM(2, 3, { seed: 2, dtype: 'float64' }), {
+        returnSequences: true,
+      });
       const x = x64([2, 3, 2], 9);
       const r = paramGradCheck(bi, () => sum(weights(bi.run(x, { lengths: [3, 2] }).sequence, 4)));
       expect(r.failures).toEqual([]);
@@ -97,8 +99,26 @@ describe('variable-length batches', () => {
     withBackend(f64, () => {
       const lstm = new LSTM(2, 3, { seed: 3, dtype: 'float64', returnSequences: true });
       const real = x64([1, 3, 2], 11);
-      const padA = tensor([[[100, -100], [7, 7]]], undefined, { dtype: 'float64' });
-      const padB = tensor([[[-5, 2], [0.5, 9]]], undefined, { dtype: 'float64' });
+      const padA = tensor(
+        [
+          [
+            [100, -100],
+            [7, 7],
+          ],
+        ],
+        undefined,
+        { dtype: 'float64' },
+      );
+      const padB = tensor(
+        [
+          [
+            [-5, 2],
+            [0.5, 9],
+          ],
+        ],
+        undefined,
+        { dtype: 'float64' },
+      );
       const a = concat([real, padA], 1);
       const b = concat([real, padB], 1);
       const ra = lstm.run(a, { lengths: [3] });

@@ -22,7 +22,8 @@ export function hiddenGradientNorms(
   loss: (result: ReturnType<Recurrent['run']>) => Tensor,
   options: { lengths?: ArrayLike<number> } = {},
 ): number[] {
-  if (x.rank !== 3) throw new ValueError('hiddenGradientNorms', `argument 'x' expected [batch, time, features], got [${x.shape.join(', ')}]`);
+  if (x.rank !== 3)
+    throw new ValueError('hiddenGradientNorms', `argument 'x' expected [batch, time, features], got [${x.shape.join(', ')}]`);
   const [batch, steps] = x.shape;
   const probes = Array.from({ length: steps }, () => zeros([batch, layer.hiddenSize], { dtype: x.dtype, backend: x.backend }));
   const { grads } = valueAndGrad((...p: Tensor[]) => loss(layer.run(x, { probes: p, lengths: options.lengths })))(...probes);

@@ -20,11 +20,19 @@ export type CellType = 'rnn' | 'lstm' | 'gru';
 
 function makeLayer(cell: CellType, input: number, hidden: number, rng: Rng, numLayers = 1): Recurrent {
   const options = { rng, numLayers };
-  return cell === 'lstm' ? new LSTM(input, hidden, options) : cell === 'gru' ? new GRU(input, hidden, options) : new RNN(input, hidden, options);
+  return cell === 'lstm'
+    ? new LSTM(input, hidden, options)
+    : cell === 'gru'
+      ? new GRU(input, hidden, options)
+      : new RNN(input, hidden, options);
 }
 
 function makeCell(cell: CellType, input: number, hidden: number, rng: Rng) {
-  return cell === 'lstm' ? new LSTMCell(input, hidden, { rng }) : cell === 'gru' ? new GRUCell(input, hidden, { rng }) : new RNNCell(input, hidden, { rng });
+  return cell === 'lstm'
+    ? new LSTMCell(input, hidden, { rng })
+    : cell === 'gru'
+      ? new GRUCell(input, hidden, { rng })
+      : new RNNCell(input, hidden, { rng });
 }
 
 /** Options shared by the sequence models. */
@@ -181,7 +189,12 @@ export class SequenceGenerator extends Module<{ vectors: Tensor; inputs: Tensor 
   readonly cellType: CellType;
   readonly tokens: Required<TokenOptions>;
 
-  constructor(vectorSize: number, hiddenSize: number, vocab: number, options: SequenceModelOptions & TokenOptions & { embedSize?: number } = {}) {
+  constructor(
+    vectorSize: number,
+    hiddenSize: number,
+    vocab: number,
+    options: SequenceModelOptions & TokenOptions & { embedSize?: number } = {},
+  ) {
     super();
     const rng = new Rng(options.seed ?? 0);
     this.cellType = options.cell ?? 'lstm';
@@ -193,7 +206,10 @@ export class SequenceGenerator extends Module<{ vectors: Tensor; inputs: Tensor 
   /** Teacher forcing: vectors [batch, vectorSize], inputs int32 [batch, time] (BOS first) → logits [batch, time, vocab]. */
   forward({ vectors, inputs }: { vectors: Tensor; inputs: Tensor }): Tensor {
     if (inputs.rank !== 2 || inputs.shape[0] !== vectors.shape[0]) {
-      throw new ShapeError('SequenceGenerator.forward', `argument 'inputs' expected int32 [${vectors.shape[0]}, time], got [${inputs.shape.join(', ')}]`);
+      throw new ShapeError(
+        'SequenceGenerator.forward',
+        `argument 'inputs' expected int32 [${vectors.shape[0]}, time], got [${inputs.shape.join(', ')}]`,
+      );
     }
     return this.decoder.teacherForce(inputs, initialState(this.cellType, tanh(this.init.forward(vectors))));
   }
@@ -222,7 +238,12 @@ export class Seq2Seq extends Module<{ source: Tensor; inputs: Tensor; sourceLeng
   readonly decoder: TokenDecoder;
   readonly tokens: Required<TokenOptions>;
 
-  constructor(sourceVocab: number, targetVocab: number, hiddenSize: number, options: SequenceModelOptions & TokenOptions & { embedSize?: number } = {}) {
+  constructor(
+    sourceVocab: number,
+    targetVocab: number,
+    hiddenSize: number,
+    options: SequenceModelOptions & TokenOptions & { embedSize?: number } = {},
+  ) {
     super();
     const rng = new Rng(options.seed ?? 0);
     const cell = options.cell ?? 'lstm';
@@ -235,7 +256,11 @@ export class Seq2Seq extends Module<{ source: Tensor; inputs: Tensor; sourceLeng
 
   /** The encoder's final state for int32 source tokens [batch, time]. */
   encode(source: Tensor, lengths?: ArrayLike<number>): State {
-    if (source.rank !== 2 || source.dtype !== 'int32') throw new ValueError('Seq2Seq.encode', `argument 'source' expected int32 tokens [batch, time], got ${source.dtype} [${source.shape.join(', ')}]`);
+    if (source.rank !== 2 || source.dtype !== 'int32')
+      throw new ValueError(
+        'Seq2Seq.encode',
+        `argument 'source' expected int32 tokens [batch, time], got ${source.dtype} [${source.shape.join(', ')}]`,
+      );
     return this.encoder.run(this.sourceEmbedding.forward(source), { lengths }).states[0];
   }
 
@@ -248,7 +273,6 @@ export class Seq2Seq extends Module<{ source: Tensor; inputs: Tensor; sourceLeng
   translate(source: Tensor, maxLength: number, sourceLengths?: ArrayLike<number>): number[][] {
     return this.decoder.greedy(this.encode(source, sourceLengths), source.shape[0], maxLength, this.tokens);
   }
-
 }
 
 /** @internal Concatenates BOS and a target for teacher forcing. */

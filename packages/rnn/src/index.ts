@@ -11,6 +11,22 @@ export { GRUCell } from './cells/gru-cell.js';
 export { GRU, LSTM, RNN, type Recurrent, type RecurrentOptions, type RunOptions, type RunResult } from './layers/recurrent.js';
 export { Bidirectional, type BidirectionalOptions } from './layers/bidirectional.js';
 export { hiddenGradientNorms, spectralNorm } from './diagnostics.js';
-export { SequenceClassifier, SequenceGenerator, SequenceTagger, Seq2Seq, type CellType, type SequenceModelOptions, type TokenOptions } from './forms.js';
-export { ChildSumTreeLSTM, NaryTreeLSTM, treeSchedule, type TreeLSTMOptions, type TreeResult, type TreeSchedule, type TreeStructure } from './tree-lstm.js';
+export {
+  SequenceClassifier,
+  SequenceGenerator,
+  SequenceTagger,
+  Seq2Seq,
+  type CellType,
+  type SequenceModelOptions,
+  type TokenOptions,
+} from './forms.js';
+export {
+  ChildSumTreeLSTM,
+  NaryTreeLSTM,
+  treeSchedule,
+  type TreeLSTMOptions,
+  type TreeResult,
+  type TreeSchedule,
+  type TreeStructure,
+} from './tree-lstm.js';
 export { EXPRESSION_TOKENS, addingProblem, expressionTrees, type ExpressionForest } from './tasks.js';

@@ -15,7 +15,8 @@ import { Rng, type Tensor, ValueError, tensor } from '@lec/tensor';
  * ```
  */
 export function addingProblem(n: number, steps: number, options: { seed?: number; rng?: Rng } = {}): { x: Tensor; y: Tensor } {
-  if (!Number.isSafeInteger(steps) || steps < 2) throw new ValueError('addingProblem', `argument 'steps' expected an integer >= 2, got ${steps}`);
+  if (!Number.isSafeInteger(steps) || steps < 2)
+    throw new ValueError('addingProblem', `argument 'steps' expected an integer >= 2, got ${steps}`);
   const rng = options.rng ?? new Rng(options.seed ?? 0);
   const x = new Float32Array(n * steps * 2);
   const y = new Float32Array(n);
@@ -84,7 +85,10 @@ export function expressionTrees(n: number, options: { maxDepth?: number; seed?: 
     tokens.push(10 + op);
     const left = build(id, 0, depth + 1);
     const right = build(id, 1, depth + 1);
-    return { value: op === 0 ? left.value + right.value : left.value - right.value, text: `(${left.text}${op === 0 ? '+' : '−'}${right.text})` };
+    return {
+      value: op === 0 ? left.value + right.value : left.value - right.value,
+      text: `(${left.text}${op === 0 ? '+' : '−'}${right.text})`,
+    };
   };
   for (let i = 0; i < n; i++) {
     roots.push(parents.length);
@@ -92,5 +96,12 @@ export function expressionTrees(n: number, options: { maxDepth?: number; seed?: 
     values.push(r.value);
     text.push(r.text);
   }
-  return { parents: Int32Array.from(parents), slots: Int32Array.from(slots), tokens: Int32Array.from(tokens), roots: Int32Array.from(roots), values: Float64Array.from(values), text };
+  return {
+    parents: Int32Array.from(parents),
+    slots: Int32Array.from(slots),
+    tokens: Int32Array.from(tokens),
+    roots: Int32Array.from(roots),
+    values: Float64Array.from(values),
+    text,
+  };
 }

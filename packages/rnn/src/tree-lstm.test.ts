@@ -71,8 +71,15 @@ function batchOf(forest: ReturnType<typeof expressionTrees>) {
   const onehot = new Float32Array(forest.tokens.length * EXPRESSION_TOKENS);
   forest.tokens.forEach((tok, i) => (onehot[i * EXPRESSION_TOKENS + tok] = 1));
   return {
-    input: { x: tensor(onehot, [forest.tokens.length, EXPRESSION_TOKENS]), tree: { parents: forest.parents, slots: forest.slots }, roots: tensor(forest.roots, undefined, { dtype: 'int32' }) },
-    y: tensor(Float32Array.from(forest.values, (v) => v / 10), [forest.values.length, 1]),
+    input: {
+      x: tensor(onehot, [forest.tokens.length, EXPRESSION_TOKENS]),
+      tree: { parents: forest.parents, slots: forest.slots },
+      roots: tensor(forest.roots, undefined, { dtype: 'int32' }),
+    },
+    y: tensor(
+      Float32Array.from(forest.values, (v) => v / 10),
+      [forest.values.length, 1],
+    ),
   };
 }
 

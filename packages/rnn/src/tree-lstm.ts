@@ -18,7 +18,24 @@
  * the result h, c are [nodes, hidden] in node order.
  */
 import { Module, glorotUniform, orthogonal, zerosInit } from '@lec/nn';
-import { Rng, ShapeError, type Tensor, ValueError, type Variable, add, concat, gather, matmul, mul, scatterAdd, sigmoid, split, tanh, tensor, zeros } from '@lec/tensor';
+import {
+  Rng,
+  ShapeError,
+  type Tensor,
+  ValueError,
+  type Variable,
+  add,
+  concat,
+  gather,
+  matmul,
+  mul,
+  scatterAdd,
+  sigmoid,
+  split,
+  tanh,
+  tensor,
+  zeros,
+} from '@lec/tensor';
 
 /** A tree (or a forest): parents[i] is the parent of node i, −1 for a root. */
 export interface TreeStructure {
@@ -54,7 +71,11 @@ export function treeSchedule(tree: TreeStructure): TreeSchedule {
   for (let i = 0; i < n; i++) {
     const p = tree.parents[i];
     if (p === -1) roots.push(i);
-    else if (!Number.isInteger(p) || p < 0 || p >= n || p === i) throw new ValueError('treeSchedule', `argument 'parents' has ${p} at node ${i}; expected −1 or a node id in [0, ${n}) other than ${i}`);
+    else if (!Number.isInteger(p) || p < 0 || p >= n || p === i)
+      throw new ValueError(
+        'treeSchedule',
+        `argument 'parents' has ${p} at node ${i}; expected −1 or a node id in [0, ${n}) other than ${i}`,
+      );
     else children[p].push(i);
   }
   // heights by a post-order walk from the roots (iterative: deep trees cannot overflow the stack)
@@ -75,7 +96,11 @@ export function treeSchedule(tree: TreeStructure): TreeSchedule {
       for (const c of children[node]) stack.push([c, false]);
     }
   }
-  if (visited !== n) throw new ValueError('treeSchedule', `argument 'parents' has a cycle or a node with no path to a root (${n - visited} of ${n} nodes unreachable)`);
+  if (visited !== n)
+    throw new ValueError(
+      'treeSchedule',
+      `argument 'parents' has a cycle or a node with no path to a root (${n - visited} of ${n} nodes unreachable)`,
+    );
   // bucket nodes by height in one pass
   let maxHeight = -1;
   for (let i = 0; i < n; i++) maxHeight = Math.max(maxHeight, height[i]);
@@ -123,7 +148,6 @@ abstract class TreeLSTMBase extends Module<{ x: Tensor; tree: TreeStructure | Tr
       throw new ShapeError(`${this.type}.forward`, `argument 'x' expected [${n} nodes, ${this.inputSize}], got [${x.shape.join(', ')}]`);
     }
   }
-
 }
 
 /**
@@ -149,8 +173,20 @@ export class ChildSumTreeLSTM extends TreeLSTMBase {
     const dtype = options.dtype ?? 'float32';
     const init = { rng, dtype };
     const H = hiddenSize;
-    this.wIou = this.addParameter('wIou', concat([0, 1, 2].map(() => glorotUniform()([inputSize, H], init)), 1));
-    this.uIou = this.addParameter('uIou', concat([0, 1, 2].map(() => orthogonal()([H, H], init)), 1));
+    this.wIou = this.addParameter(
+      'wIou',
+      concat(
+        [0, 1, 2].map(() => glorotUniform()([inputSize, H], init)),
+        1,
+      ),
+    );
+    this.uIou = this.addParameter(
+      'uIou',
+      concat(
+        [0, 1, 2].map(() => orthogonal()([H, H], init)),
+        1,
+      ),
+    );
     this.bIou = this.addParameter('bIou', zerosInit()([3 * H], init));
     this.wF = this.addParameter('wF', glorotUniform()([inputSize, H], init));
     this.uF = this.addParameter('uF', orthogonal()([H, H], init));
@@ -231,7 +267,8 @@ export class NaryTreeLSTM extends TreeLSTMBase {
     options: TreeLSTMOptions = {},
   ) {
     super(inputSize, hiddenSize);
-    if (!Number.isSafeInteger(arity) || arity < 1) throw new ValueError('NaryTreeLSTM', `argument 'arity' expected a positive integer, got ${arity}`);
+    if (!Number.isSafeInteger(arity) || arity < 1)
+      throw new ValueError('NaryTreeLSTM', `argument 'arity' expected a positive integer, got ${arity}`);
     const rng = options.rng ?? new Rng(options.seed ?? 0);
     const dtype = options.dtype ?? 'float32';
     const H = hiddenSize;
@@ -259,7 +296,8 @@ export class NaryTreeLSTM extends TreeLSTMBase {
       const slotPos = Array.from({ length: N }, () => new Int32Array(L));
       level.forEach((node, j) => {
         const kids = s.children[node];
-        if (kids.length > N) throw new ValueError('NaryTreeLSTM.forward', `node ${node} has ${kids.length} children, more than the arity ${N}`);
+        if (kids.length > N)
+          throw new ValueError('NaryTreeLSTM.forward', `node ${node} has ${kids.length} children, more than the arity ${N}`);
         kids.forEach((c, k) => {
           const slot = slots ? slots[c] : k;
           if (!(slot >= 0 && slot < N)) throw new ValueError('NaryTreeLSTM.forward', `node ${c} has slot ${slot}, outside [0, ${N})`);
@@ -279,7 +317,10 @@ export class NaryTreeLSTM extends TreeLSTMBase {
       hs.push(mul(sigmoid(zo), tanh(c)));
       cs.push(c);
     }
-    const order = int32(Array.from(s.position, (p) => p + 1), x);
+    const order = int32(
+      Array.from(s.position, (p) => p + 1),
+      x,
+    );
     return { h: gather(concat(hs, 0), order), c: gather(concat(cs, 0), order) };
   }
 }

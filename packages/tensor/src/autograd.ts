@@ -30,7 +30,10 @@ function backward(tape: Tape, root: Tensor, seed: Tensor): Map<number, Tensor> {
         const gi = inputGrads[j];
         if (gi === null || gi === undefined || !tape.tracked.has(input.id)) return;
         if (!shapesEqual(gi.shape, input.shape)) {
-          throw new ShapeError(`${node.name} (gradient)`, `gradient for input ${j} has shape ${fmtShape(gi.shape)}, expected ${fmtShape(input.shape)}: a bug in the op's vjp`);
+          throw new ShapeError(
+            `${node.name} (gradient)`,
+            `gradient for input ${j} has shape ${fmtShape(gi.shape)}, expected ${fmtShape(input.shape)}: a bug in the op's vjp`,
+          );
         }
         const prev = grads.get(input.id);
         grads.set(input.id, prev === undefined ? gi : add(prev, gi));
@@ -49,7 +52,8 @@ function checkArgs(op: string, args: readonly Tensor[]): void {
 
 function checkValue(op: string, value: unknown): Tensor {
   if (!isTensor(value)) throw new ValueError(op, `the function must return a Tensor, got ${typeof value}`);
-  if (value.size !== 1) throw new ShapeError(op, `the function must return a scalar (one element) to differentiate, got shape ${fmtShape(value.shape)}`);
+  if (value.size !== 1)
+    throw new ShapeError(op, `the function must return a scalar (one element) to differentiate, got shape ${fmtShape(value.shape)}`);
   return value;
 }
 
@@ -120,7 +124,11 @@ export function grad<A extends Tensor[]>(f: (...args: A) => Tensor): (...args: A
  * ```
  */
 export function variableGrads(f: () => Tensor, variables: readonly Variable[]): ValueAndGrads {
-  return run('variableGrads', f, variables.map((v) => v.value));
+  return run(
+    'variableGrads',
+    f,
+    variables.map((v) => v.value),
+  );
 }
 
 /**

@@ -37,19 +37,30 @@ function inferShape(op: string, values: NestedArray): number[] {
 
 function flatten(op: string, values: NestedArray, shape: readonly number[], out: number[], dim = 0): void {
   if (dim === shape.length) {
-    if (typeof values !== 'number') throw new ShapeError(op, `argument 'values' is ragged: expected a number at depth ${dim}, got ${Array.isArray(values) ? 'an array' : typeof values}`);
+    if (typeof values !== 'number')
+      throw new ShapeError(
+        op,
+        `argument 'values' is ragged: expected a number at depth ${dim}, got ${Array.isArray(values) ? 'an array' : typeof values}`,
+      );
     out.push(values);
     return;
   }
   if (!Array.isArray(values) || values.length !== shape[dim]) {
-    throw new ShapeError(op, `argument 'values' is ragged: expected ${shape[dim]} entries at depth ${dim}, got ${Array.isArray(values) ? values.length : typeof values}`);
+    throw new ShapeError(
+      op,
+      `argument 'values' is ragged: expected ${shape[dim]} entries at depth ${dim}, got ${Array.isArray(values) ? values.length : typeof values}`,
+    );
   }
   for (const v of values) flatten(op, v, shape, out, dim + 1);
 }
 
 /** @internal Wraps raw data into a tensor on `backend`. */
 export function makeTensor(data: ArrayLike<number>, shape: readonly number[], dtype: DType, backend: BackendV1 = getBackend()): Tensor {
-  if (!backend.dtypes.includes(dtype)) throw new DTypeError('tensor', `backend '${backend.name}' does not support dtype '${dtype}' (it supports ${backend.dtypes.join(', ')})`);
+  if (!backend.dtypes.includes(dtype))
+    throw new DTypeError(
+      'tensor',
+      `backend '${backend.name}' does not support dtype '${dtype}' (it supports ${backend.dtypes.join(', ')})`,
+    );
   return new Tensor(backend.fromArray(data, dtype), shape, dtype, backend);
 }
 
@@ -63,24 +74,31 @@ export function makeTensor(data: ArrayLike<number>, shape: readonly number[], dt
  * tensor([1, 2], undefined, { dtype: 'int32' }).dtype; // 'int32'
  * ```
  */
-export function tensor(values: NestedArray | TypedArray | readonly number[], shape?: readonly number[], options: CreateOptions = {}): Tensor {
+export function tensor(
+  values: NestedArray | TypedArray | readonly number[],
+  shape?: readonly number[],
+  options: CreateOptions = {},
+): Tensor {
   const op = 'tensor';
   if (ArrayBuffer.isView(values)) {
     const data = values as TypedArray;
     const s = shape ?? [data.length];
     checkShape(op, 'shape', s);
-    if (sizeOf(s) !== data.length) throw new ShapeError(op, `argument 'shape' ${fmtShape(s)} holds ${sizeOf(s)} elements but 'values' has ${data.length}`);
+    if (sizeOf(s) !== data.length)
+      throw new ShapeError(op, `argument 'shape' ${fmtShape(s)} holds ${sizeOf(s)} elements but 'values' has ${data.length}`);
     return makeTensor(data, s, options.dtype ?? dtypeOfArray(data), options.backend);
   }
   const inferred = inferShape(op, values as NestedArray);
   const flat: number[] = [];
   flatten(op, values as NestedArray, inferred, flat);
   for (let i = 0; i < flat.length; i++) {
-    if (typeof flat[i] !== 'number') throw new ValueError(op, `argument 'values' expected numbers, got ${typeof flat[i]} at flat index ${i}`);
+    if (typeof flat[i] !== 'number')
+      throw new ValueError(op, `argument 'values' expected numbers, got ${typeof flat[i]} at flat index ${i}`);
   }
   const s = shape ?? inferred;
   checkShape(op, 'shape', s);
-  if (sizeOf(s) !== flat.length) throw new ShapeError(op, `argument 'shape' ${fmtShape(s)} holds ${sizeOf(s)} elements but 'values' has ${flat.length}`);
+  if (sizeOf(s) !== flat.length)
+    throw new ShapeError(op, `argument 'shape' ${fmtShape(s)} holds ${sizeOf(s)} elements but 'values' has ${flat.length}`);
   return makeTensor(flat, s, options.dtype ?? 'float32', options.backend);
 }
 
@@ -150,7 +168,8 @@ export function onesLike(t: Tensor): Tensor {
  * ```
  */
 export function arange(start: number, stop: number, step = 1, options: CreateOptions = {}): Tensor {
-  if (step === 0 || !Number.isFinite(step)) throw new ValueError('arange', `argument 'step' expected a finite non-zero number, got ${step}`);
+  if (step === 0 || !Number.isFinite(step))
+    throw new ValueError('arange', `argument 'step' expected a finite non-zero number, got ${step}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const data = new Float64Array(n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;

@@ -14,7 +14,10 @@ const overrides: BackendV1[] = [];
 
 function checkBackend(op: string, backend: BackendV1): void {
   if (!backend || backend.apiVersion !== 1) {
-    throw new BackendError(op, `argument 'backend' expected an object implementing Backend interface v1 (apiVersion 1), got ${backend && typeof backend === 'object' ? `apiVersion ${String((backend as { apiVersion?: unknown }).apiVersion)}` : String(backend)}`);
+    throw new BackendError(
+      op,
+      `argument 'backend' expected an object implementing Backend interface v1 (apiVersion 1), got ${backend && typeof backend === 'object' ? `apiVersion ${String((backend as { apiVersion?: unknown }).apiVersion)}` : String(backend)}`,
+    );
   }
 }
 

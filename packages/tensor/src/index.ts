@@ -3,14 +3,45 @@
  * reference backends (`js`, `f64`). No runtime dependencies.
  * @packageDocumentation
  */
-export type { BackendInfo, BackendV1, BinaryOp, Conv2dGeometry, FastPath, FusedActivation, GemmDims, Handle, MatmulDims, Pool2dGeometry, ReduceOp, UnaryOp, ArithmeticOp, CompareOp } from './backend/v1.js';
+export type {
+  BackendInfo,
+  BackendV1,
+  BinaryOp,
+  Conv2dGeometry,
+  FastPath,
+  FusedActivation,
+  GemmDims,
+  Handle,
+  MatmulDims,
+  Pool2dGeometry,
+  ReduceOp,
+  UnaryOp,
+  ArithmeticOp,
+  CompareOp,
+} from './backend/v1.js';
 export { FAST_PATHS } from './backend/v1.js';
 export { CpuBackend, f64Backend, jsBackend } from './backend/cpu-backend.js';
 export { type DType, type TypedArray, DTYPES, isFloat, bytesPerElement } from './dtype.js';
 export { BackendError, DTypeError, DisposedError, LecError, ShapeError, ValueError, fmtShape } from './errors.js';
 export { getBackend, isRecording, keep, setBackend, tidy, withBackend } from './engine.js';
 export { Tensor, isTensor, type NestedArray } from './tensor.js';
-export { arange, bernoulli, eye, full, linspace, ones, onesLike, rand, randn, tensor, uniform, zeros, zerosLike, type CreateOptions, type RandomOptions } from './creation.js';
+export {
+  arange,
+  bernoulli,
+  eye,
+  full,
+  linspace,
+  ones,
+  onesLike,
+  rand,
+  randn,
+  tensor,
+  uniform,
+  zeros,
+  zerosLike,
+  type CreateOptions,
+  type RandomOptions,
+} from './creation.js';
 export { Rng, setSeed } from './random.js';
 export { grad, noGrad, valueAndGrad, variableGrads, type ValueAndGrads } from './autograd.js';
 export { Variable } from './variable.js';

@@ -42,14 +42,22 @@ export function checkShape(op: string, arg: string, shape: readonly number[]): v
  * broadcastShapes('add', [2, 1], [3]); // [2, 3]
  * ```
  */
-export function broadcastShapes(op: string, a: readonly number[], b: readonly number[], names: readonly [string, string] = ['a', 'b']): number[] {
+export function broadcastShapes(
+  op: string,
+  a: readonly number[],
+  b: readonly number[],
+  names: readonly [string, string] = ['a', 'b'],
+): number[] {
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);
   for (let i = 0; i < rank; i++) {
     const da = a[a.length - rank + i] ?? 1;
     const db = b[b.length - rank + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new ShapeError(op, `arguments '${names[0]}' ${fmtShape(a)} and '${names[1]}' ${fmtShape(b)} cannot be broadcast together (dimension ${i}: ${da} vs ${db})`);
+      throw new ShapeError(
+        op,
+        `arguments '${names[0]}' ${fmtShape(a)} and '${names[1]}' ${fmtShape(b)} cannot be broadcast together (dimension ${i}: ${da} vs ${db})`,
+      );
     }
     out[i] = da === 1 ? db : da;
   }

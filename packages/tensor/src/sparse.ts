@@ -49,13 +49,20 @@ export class CsrMatrix {
 
   constructor(rows: number, cols: number, rowPtr: Int32Array, colIdx: Int32Array, values: ArrayLike<number>) {
     const op = 'CsrMatrix';
-    if (!Number.isSafeInteger(rows) || rows < 0 || !Number.isSafeInteger(cols) || cols < 0) throw new ShapeError(op, `expected non-negative integer rows and cols, got ${rows} x ${cols}`);
-    if (rowPtr.length !== rows + 1) throw new ShapeError(op, `argument 'rowPtr' expected length rows + 1 = ${rows + 1}, got ${rowPtr.length}`);
+    if (!Number.isSafeInteger(rows) || rows < 0 || !Number.isSafeInteger(cols) || cols < 0)
+      throw new ShapeError(op, `expected non-negative integer rows and cols, got ${rows} x ${cols}`);
+    if (rowPtr.length !== rows + 1)
+      throw new ShapeError(op, `argument 'rowPtr' expected length rows + 1 = ${rows + 1}, got ${rowPtr.length}`);
     const nnz = colIdx.length;
-    if (values.length !== nnz) throw new ShapeError(op, `arguments 'colIdx' (${nnz}) and 'values' (${values.length}) must have the same length`);
-    if (rowPtr[0] !== 0 || rowPtr[rows] !== nnz) throw new ValueError(op, `argument 'rowPtr' must start at 0 and end at nnz = ${nnz}, got ${rowPtr[0]} .. ${rowPtr[rows]}`);
-    for (let i = 0; i < rows; i++) if (rowPtr[i + 1] < rowPtr[i]) throw new ValueError(op, `argument 'rowPtr' must be non-decreasing (row ${i})`);
-    for (let p = 0; p < nnz; p++) if (!(colIdx[p] >= 0 && colIdx[p] < cols)) throw new ValueError(op, `argument 'colIdx' has ${colIdx[p]} at entry ${p}, outside [0, ${cols})`);
+    if (values.length !== nnz)
+      throw new ShapeError(op, `arguments 'colIdx' (${nnz}) and 'values' (${values.length}) must have the same length`);
+    if (rowPtr[0] !== 0 || rowPtr[rows] !== nnz)
+      throw new ValueError(op, `argument 'rowPtr' must start at 0 and end at nnz = ${nnz}, got ${rowPtr[0]} .. ${rowPtr[rows]}`);
+    for (let i = 0; i < rows; i++)
+      if (rowPtr[i + 1] < rowPtr[i]) throw new ValueError(op, `argument 'rowPtr' must be non-decreasing (row ${i})`);
+    for (let p = 0; p < nnz; p++)
+      if (!(colIdx[p] >= 0 && colIdx[p] < cols))
+        throw new ValueError(op, `argument 'colIdx' has ${colIdx[p]} at entry ${p}, outside [0, ${cols})`);
     this.rows = rows;
     this.cols = cols;
     this.rowPtr = rowPtr;
@@ -68,10 +75,16 @@ export class CsrMatrix {
    */
   static fromCoo(rows: number, cols: number, rowIdx: ArrayLike<number>, colIdx: ArrayLike<number>, values?: ArrayLike<number>): CsrMatrix {
     const n = rowIdx.length;
-    if (colIdx.length !== n || (values && values.length !== n)) throw new ShapeError('CsrMatrix.fromCoo', `arguments 'rowIdx' (${n}), 'colIdx' (${colIdx.length}) and 'values' (${values?.length ?? n}) must have the same length`);
+    if (colIdx.length !== n || (values && values.length !== n))
+      throw new ShapeError(
+        'CsrMatrix.fromCoo',
+        `arguments 'rowIdx' (${n}), 'colIdx' (${colIdx.length}) and 'values' (${values?.length ?? n}) must have the same length`,
+      );
     for (let p = 0; p < n; p++) {
-      if (!(rowIdx[p] >= 0 && rowIdx[p] < rows && Number.isInteger(rowIdx[p]))) throw new ValueError('CsrMatrix.fromCoo', `row index ${rowIdx[p]} at entry ${p} is outside [0, ${rows})`);
-      if (!(colIdx[p] >= 0 && colIdx[p] < cols && Number.isInteger(colIdx[p]))) throw new ValueError('CsrMatrix.fromCoo', `column index ${colIdx[p]} at entry ${p} is outside [0, ${cols})`);
+      if (!(rowIdx[p] >= 0 && rowIdx[p] < rows && Number.isInteger(rowIdx[p])))
+        throw new ValueError('CsrMatrix.fromCoo', `row index ${rowIdx[p]} at entry ${p} is outside [0, ${rows})`);
+      if (!(colIdx[p] >= 0 && colIdx[p] < cols && Number.isInteger(colIdx[p])))
+        throw new ValueError('CsrMatrix.fromCoo', `column index ${colIdx[p]} at entry ${p} is outside [0, ${cols})`);
     }
     // sort entries by (row, col) and merge duplicates
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => rowIdx[a] - rowIdx[b] || colIdx[a] - colIdx[b]);

@@ -37,7 +37,10 @@ export class Variable {
   /** Replaces the value with one of the same shape and dtype; the old value is disposed. */
   assign(value: Tensor): void {
     if (!shapesEqual(value.shape, this.#value.shape)) {
-      throw new ShapeError('Variable.assign', `variable '${this.name}' has shape ${fmtShape(this.#value.shape)}, got ${fmtShape(value.shape)}`);
+      throw new ShapeError(
+        'Variable.assign',
+        `variable '${this.name}' has shape ${fmtShape(this.#value.shape)}, got ${fmtShape(value.shape)}`,
+      );
     }
     if (value.dtype !== this.#value.dtype) {
       throw new DTypeError('Variable.assign', `variable '${this.name}' has dtype ${this.#value.dtype}, got ${value.dtype}`);

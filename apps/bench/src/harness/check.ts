@@ -33,7 +33,16 @@ export function checkClose(actual: ArrayLike<number>, expected: Float64Array, k:
   }
   const { rtol, atol: globalAtol } = tolerance(k, scale);
   let atol = globalAtol;
-  const fail = (message: string, where = -1): CheckResult => ({ ok: false, mismatches: expected.length, maxAbs: Infinity, maxRel: Infinity, where, rtol, atol, message });
+  const fail = (message: string, where = -1): CheckResult => ({
+    ok: false,
+    mismatches: expected.length,
+    maxAbs: Infinity,
+    maxRel: Infinity,
+    where,
+    rtol,
+    atol,
+    message,
+  });
   if (actual.length !== expected.length) return fail(`length ${actual.length}, expected ${expected.length}`);
   let mismatches = 0;
   let maxAbs = 0;

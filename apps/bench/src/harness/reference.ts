@@ -38,13 +38,27 @@ export interface ConvGeometry {
 export function convGeometry(p: ConvProblem): ConvGeometry {
   const s = p.stride;
   if (p.padding === 'valid') {
-    return { oh: Math.floor((p.height - p.kernelHeight) / s) + 1, ow: Math.floor((p.width - p.kernelWidth) / s) + 1, padTop: 0, padLeft: 0, padBottom: 0, padRight: 0 };
+    return {
+      oh: Math.floor((p.height - p.kernelHeight) / s) + 1,
+      ow: Math.floor((p.width - p.kernelWidth) / s) + 1,
+      padTop: 0,
+      padLeft: 0,
+      padBottom: 0,
+      padRight: 0,
+    };
   }
   const oh = Math.ceil(p.height / s);
   const ow = Math.ceil(p.width / s);
   const ph = Math.max(0, (oh - 1) * s + p.kernelHeight - p.height);
   const pw = Math.max(0, (ow - 1) * s + p.kernelWidth - p.width);
-  return { oh, ow, padTop: Math.floor(ph / 2), padLeft: Math.floor(pw / 2), padBottom: ph - Math.floor(ph / 2), padRight: pw - Math.floor(pw / 2) };
+  return {
+    oh,
+    ow,
+    padTop: Math.floor(ph / 2),
+    padLeft: Math.floor(pw / 2),
+    padBottom: ph - Math.floor(ph / 2),
+    padRight: pw - Math.floor(pw / 2),
+  };
 }
 
 /**

@@ -31,7 +31,17 @@ export function referenceOf<A extends Float32Array[]>(fn: (...inputs: A) => Floa
 }
 
 export function skipped(spec: CaseSpec, impl: Impl, note: string): Result {
-  return { suite: spec.suite, case: spec.caseId, impl: impl.name, threads: impl.threads, median_ms: null, min_ms: null, max_ms: null, status: 'skipped', note };
+  return {
+    suite: spec.suite,
+    case: spec.caseId,
+    impl: impl.name,
+    threads: impl.threads,
+    median_ms: null,
+    min_ms: null,
+    max_ms: null,
+    status: 'skipped',
+    note,
+  };
 }
 
 /** Lazily computes a value once (the reference of a case). */
@@ -47,7 +57,12 @@ export function once<T>(fn: () => T): () => T {
   };
 }
 
-export async function runCase(ctx: SuiteContext, spec: CaseSpec, impl: Impl, prepare: () => Runner | Promise<Runner | null> | null | undefined): Promise<Result> {
+export async function runCase(
+  ctx: SuiteContext,
+  spec: CaseSpec,
+  impl: Impl,
+  prepare: () => Runner | Promise<Runner | null> | null | undefined,
+): Promise<Result> {
   const slow = impl.skipReason?.(spec.suite, spec.caseId, ctx.quick);
   if (slow) return skipped(spec, impl, slow);
   let runner: Runner | null | undefined;

@@ -75,8 +75,10 @@ export function peakModule(variant: PeakVariant, shape: PeakKernelShape = DEFAUL
   code.push(...op.loop);
   for (let u = 0; u < shape.unroll; u++) {
     for (let i = 1; i <= A; i++) {
-      if (variant === 'relaxed') code.push(...op.localGet(i), ...op.localGet(M), ...op.localGet(C), ...op.simd(F32X4_RELAXED_MADD), ...op.localSet(i));
-      else code.push(...op.localGet(i), ...op.localGet(M), ...op.simd(F32X4_MUL), ...op.localGet(C), ...op.simd(F32X4_ADD), ...op.localSet(i));
+      if (variant === 'relaxed')
+        code.push(...op.localGet(i), ...op.localGet(M), ...op.localGet(C), ...op.simd(F32X4_RELAXED_MADD), ...op.localSet(i));
+      else
+        code.push(...op.localGet(i), ...op.localGet(M), ...op.simd(F32X4_MUL), ...op.localGet(C), ...op.simd(F32X4_ADD), ...op.localSet(i));
     }
   }
   code.push(...op.localGet(0), ...op.i32Const1, ...op.i32Sub, ...op.localTee(0), ...op.brIf0, ...op.end);
@@ -86,7 +88,14 @@ export function peakModule(variant: PeakVariant, shape: PeakKernelShape = DEFAUL
   const locals = [0x01, ...uleb(A + 2), V128];
   const body = [...locals, ...code];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [0x01, 0x60, 0x01, 0x7f, 0x01, 0x7d]), // type: (i32) -> f32
     ...section(3, [0x01, 0x00]), // function 0 has type 0
     ...section(7, [0x01, 0x03, 0x72, 0x75, 0x6e, 0x00, 0x00]), // export "run" = func 0
@@ -191,7 +200,10 @@ export async function peakThreads(variant: PeakVariant, threads: number, callMs:
   let readyCount = 0;
   let onProgress: () => void = () => {};
   for (let i = 0; i < threads; i++) {
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, iters, flag, rounds: samples, relaxed: variant === 'relaxed' } });
+    const w = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { bytes, iters, flag, rounds: samples, relaxed: variant === 'relaxed' },
+    });
     w.on('message', (m: { ready?: boolean; round?: number; t0: number; t1: number; value: number }) => {
       if (m.ready) readyCount++;
       else {
@@ -204,7 +216,11 @@ export async function peakThreads(variant: PeakVariant, threads: number, callMs:
     workers.push(w);
   }
   const errors: Error[] = [];
-  for (const w of workers) w.on('error', (e) => { errors.push(e); onProgress(); });
+  for (const w of workers)
+    w.on('error', (e) => {
+      errors.push(e);
+      onProgress();
+    });
   const until = (cond: () => boolean) =>
     new Promise<void>((resolve, reject) => {
       const check = () => (errors.length ? reject(errors[0]) : cond() ? resolve() : undefined);

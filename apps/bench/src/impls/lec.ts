@@ -107,7 +107,9 @@ export class LecImpl implements Impl {
     this.api = await loadLecTensor();
     this.backend = await this.makeBackend(this.api);
     const info = this.backend.info?.() ?? {};
-    const facts = Object.entries(info).filter(([k]) => k !== 'name').map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    const facts = Object.entries(info)
+      .filter(([k]) => k !== 'name')
+      .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
     if (facts.length) this.notes.push(`${this.name}: ${facts.join(', ')}`);
   }
 
@@ -197,7 +199,10 @@ export class LecImpl implements Impl {
   private fastPathRunner(p: ConvProblem, pass: ConvPass, first: Float32Array, second: Float32Array): Runner {
     const b = this.backend;
     const fast = pass === 'backpropInput' ? b.conv2dBackpropInput : b.conv2dBackpropFilter;
-    if (!fast) throw new Error(`neither @lec/tensor's conv2d${pass === 'backpropInput' ? 'BackpropInput' : 'BackpropFilter'} op nor a backend fast path for it`);
+    if (!fast)
+      throw new Error(
+        `neither @lec/tensor's conv2d${pass === 'backpropInput' ? 'BackpropInput' : 'BackpropFilter'} op nor a backend fast path for it`,
+      );
     const g = backendGeometry(p);
     const h1 = b.fromArray(first, 'float32');
     const h2 = b.fromArray(second, 'float32');

@@ -30,8 +30,7 @@ export function nchwToNhwc(x: Float32Array, n: number, c: number, h: number, w: 
   const out = new Float32Array(x.length);
   for (let b = 0; b < n; b++)
     for (let ch = 0; ch < c; ch++)
-      for (let y = 0; y < h; y++)
-        for (let xx = 0; xx < w; xx++) out[((b * h + y) * w + xx) * c + ch] = x[((b * c + ch) * h + y) * w + xx];
+      for (let y = 0; y < h; y++) for (let xx = 0; xx < w; xx++) out[((b * h + y) * w + xx) * c + ch] = x[((b * c + ch) * h + y) * w + xx];
   return out;
 }
 
@@ -57,7 +56,10 @@ class OrtImpl implements Impl {
 
   async setup(): Promise<void> {
     this.ort = (await import('onnxruntime-node')) as Ort;
-    if (this.threads === 1) this.notes.push('onnxruntime: one-node models written by the bench (MatMul/Gemm/Conv/ConvTranspose); conv data transposed NHWC→NCHW for it outside the timed call; no filter gradient (inference only)');
+    if (this.threads === 1)
+      this.notes.push(
+        'onnxruntime: one-node models written by the bench (MatMul/Gemm/Conv/ConvTranspose); conv data transposed NHWC→NCHW for it outside the timed call; no filter gradient (inference only)',
+      );
   }
 
   private async session(spec: OneNodeModel): Promise<Session> {
@@ -72,7 +74,11 @@ class OrtImpl implements Impl {
     });
   }
 
-  private runner(session: Session, feeds: Record<string, InstanceType<Ort['Tensor']>>, post: (y: Float32Array) => Float32Array = (y) => y): Runner {
+  private runner(
+    session: Session,
+    feeds: Record<string, InstanceType<Ort['Tensor']>>,
+    post: (y: Float32Array) => Float32Array = (y) => y,
+  ): Runner {
     let out: Float32Array | null = null;
     const outName = session.outputNames[0];
     return {
@@ -116,24 +122,50 @@ class OrtImpl implements Impl {
     const { Tensor } = this.ort;
     const g = convGeometry(p);
     const { batch: n, height: h, width: w, inChannels: ci, outChannels: co, kernelHeight: kh, kernelWidth: kw } = p;
-    const attributes = { kernel_shape: [kh, kw], strides: [p.stride, p.stride], pads: [g.padTop, g.padLeft, g.padBottom, g.padRight], dilations: [1, 1] };
+    const attributes = {
+      kernel_shape: [kh, kw],
+      strides: [p.stride, p.stride],
+      pads: [g.padTop, g.padLeft, g.padBottom, g.padRight],
+      dilations: [1, 1],
+    };
     const wShape = [co, ci, kh, kw];
     const weights = new Tensor('float32', hwioToOihw(second, kh, kw, ci, co), wShape);
     if (pass === 'forward') {
       const xShape = [n, ci, h, w];
-      const session = await this.session({ opType: 'Conv', inputs: [{ name: 'X', shape: xShape }, { name: 'W', shape: wShape }], output: { name: 'Y', shape: [n, co, g.oh, g.ow] }, attributes });
-      return this.runner(session, { X: new Tensor('float32', nhwcToNchw(first, n, h, w, ci), xShape), W: weights }, (y) => nchwToNhwc(y, n, co, g.oh, g.ow));
+      const session = await this.session({
+        opType: 'Conv',
+        inputs: [
+          { name: 'X', shape: xShape },
+          { name: 'W', shape: wShape },
+        ],
+        output: { name: 'Y', shape: [n, co, g.oh, g.ow] },
+        attributes,
+      });
+      return this.runner(session, { X: new Tensor('float32', nhwcToNchw(first, n, h, w, ci), xShape), W: weights }, (y) =>
+        nchwToNhwc(y, n, co, g.oh, g.ow),
+      );
     }
     // input gradient = ConvTranspose(dy, W): its weight layout (C_in of the transpose, C_out, kh, kw) is the forward OIHW
     const dyShape = [n, co, g.oh, g.ow];
     const session = await this.session({
       opType: 'ConvTranspose',
-      inputs: [{ name: 'DY', shape: dyShape }, { name: 'W', shape: wShape }],
+      inputs: [
+        { name: 'DY', shape: dyShape },
+        { name: 'W', shape: wShape },
+      ],
       output: { name: 'DX', shape: [n, ci, h, w] },
       // output size (Ho-1)·s + kh - pads + output_padding must come back to H×W
-      attributes: { ...attributes, output_padding: [h - ((g.oh - 1) * p.stride + kh - g.padTop - g.padBottom), w - ((g.ow - 1) * p.stride + kw - g.padLeft - g.padRight)] },
+      attributes: {
+        ...attributes,
+        output_padding: [
+          h - ((g.oh - 1) * p.stride + kh - g.padTop - g.padBottom),
+          w - ((g.ow - 1) * p.stride + kw - g.padLeft - g.padRight),
+        ],
+      },
     });
-    return this.runner(session, { DY: new Tensor('float32', nhwcToNchw(first, n, g.oh, g.ow, co), dyShape), W: weights }, (y) => nchwToNhwc(y, n, ci, h, w));
+    return this.runner(session, { DY: new Tensor('float32', nhwcToNchw(first, n, g.oh, g.ow, co), dyShape), W: weights }, (y) =>
+      nchwToNhwc(y, n, ci, h, w),
+    );
   }
 
   dispose(): void {}

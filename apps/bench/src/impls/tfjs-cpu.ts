@@ -15,7 +15,8 @@ class TfjsCpu extends TfjsImpl {
 
   /** Its filter gradient runs at ~0.03 GFLOP/s: seconds per call. Skipped in --quick. */
   skipReason(suite: string, caseId: string, quick: boolean): string | null {
-    if (quick && suite === 'conv' && caseId.includes('backprop-filter')) return "skipped in --quick: tfjs-cpu's Conv2DBackpropFilter runs at ~0.03 GFLOP/s";
+    if (quick && suite === 'conv' && caseId.includes('backprop-filter'))
+      return "skipped in --quick: tfjs-cpu's Conv2DBackpropFilter runs at ~0.03 GFLOP/s";
     return null;
   }
 }

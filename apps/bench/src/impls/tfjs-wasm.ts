@@ -31,14 +31,32 @@ export function registerWasmConv2DBackpropFilter(tf: Tfjs): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { x, dy } = inputs as { x: TF.TensorInfo; dy: TF.TensorInfo };
       const { strides, pad, dimRoundingMode, filterShape } = attrs as unknown as TF.Conv2DBackpropFilterAttrs;
-      const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+      const info = tf.backend_util.computeConv2DInfo(
+        x.shape as [number, number, number, number],
+        filterShape,
+        strides,
+        1,
+        pad,
+        dimRoundingMode,
+        false,
+        'channelsLast',
+      );
       if (info.strideHeight !== 1 || info.strideWidth !== 1) throw new Error('bench Conv2DBackpropFilter for tfjs-wasm: stride 1 only');
       const { top, bottom, left, right } = info.padInfo;
       const b = backend as TF.KernelBackend;
       const xt = transpose({ inputs: { x }, backend: b, attrs: { perm: [3, 1, 2, 0] } }) as TF.TensorInfo;
       const dyt = transpose({ inputs: { x: dy }, backend: b, attrs: { perm: [1, 2, 0, 3] } }) as TF.TensorInfo;
-      const padding = [[0, 0], [top, bottom], [left, right], [0, 0]];
-      const out = conv2d({ inputs: { x: xt, filter: dyt }, backend: b, attrs: { strides: [1, 1], pad: padding, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined } as never }) as TF.TensorInfo;
+      const padding = [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ];
+      const out = conv2d({
+        inputs: { x: xt, filter: dyt },
+        backend: b,
+        attrs: { strides: [1, 1], pad: padding, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined } as never,
+      }) as TF.TensorInfo;
       const dw = transpose({ inputs: { x: out }, backend: b, attrs: { perm: [1, 2, 0, 3] } }) as TF.TensorInfo;
       for (const t of [xt, dyt, out]) b.disposeData(t.dataId);
       return dw;
@@ -60,10 +78,15 @@ class TfjsWasm extends TfjsImpl {
     const simd = await this.tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const mt = await this.tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     this.threads = wasm.getThreadsCount();
-    this.notes.push(`tfjs-wasm runs its ${simd ? 'SIMD' : 'scalar'} build${mt ? ' (threaded)' : ''} with ${this.threads} thread(s); .wasm loaded from ${path.relative(process.cwd(), dist) || dist} (setWasmPaths with a file path)`);
+    this.notes.push(
+      `tfjs-wasm runs its ${simd ? 'SIMD' : 'scalar'} build${mt ? ' (threaded)' : ''} with ${this.threads} thread(s); .wasm loaded from ${path.relative(process.cwd(), dist) || dist} (setWasmPaths with a file path)`,
+    );
     const hadFilterGrad = !!this.tf.getKernel('Conv2DBackpropFilter', 'wasm');
     registerWasmConv2DBackpropFilter(this.tf);
-    if (!hadFilterGrad) this.notes.push("tfjs-wasm 4.22 has no Conv2DBackpropFilter: the bench gave it one made of its own Transpose + Conv2D kernels (registerKernel)");
+    if (!hadFilterGrad)
+      this.notes.push(
+        'tfjs-wasm 4.22 has no Conv2DBackpropFilter: the bench gave it one made of its own Transpose + Conv2D kernels (registerKernel)',
+      );
   }
 }
 

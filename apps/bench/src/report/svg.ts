@@ -39,10 +39,18 @@ function lineSpec(rows: Record<string, unknown>[]): Spec {
 export function suiteChartSpec(suite: string, results: readonly Result[], kinds: Map<string, 'lec' | 'peer'>): Spec | null {
   const ok = results.filter((r) => r.suite === suite && r.status === 'ok' && r.gflops !== undefined);
   if (ok.length === 0) return null;
-  const rows = ok.map((r) => ({ case: r.case, impl: r.threads > 1 && !r.impl.includes(`t${r.threads}`) ? `${r.impl} ×${r.threads}` : r.impl, gflops: r.gflops, median_ms: r.median_ms, kind: kinds.get(r.impl) ?? 'bench' }));
+  const rows = ok.map((r) => ({
+    case: r.case,
+    impl: r.threads > 1 && !r.impl.includes(`t${r.threads}`) ? `${r.impl} ×${r.threads}` : r.impl,
+    gflops: r.gflops,
+    median_ms: r.median_ms,
+    kind: kinds.get(r.impl) ?? 'bench',
+  }));
   const bars = barSpec(rows, `${suite}: GFLOP/s (higher is better)`);
   if (suite !== 'gemm') return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', ...bars };
-  const square = ok.filter((r) => typeof r.metrics?.square === 'number').map((r) => ({ impl: r.impl, size: r.metrics!.square, gflops: r.gflops }));
+  const square = ok
+    .filter((r) => typeof r.metrics?.square === 'number')
+    .map((r) => ({ impl: r.impl, size: r.metrics!.square, gflops: r.gflops }));
   return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', vconcat: [lineSpec(square), bars] };
 }
 

@@ -100,7 +100,11 @@ export function renderText(tables: readonly Table[], ctx: ReportContext): string
   for (const t of tables) {
     out.push(`\n== ${t.suite} ==`);
     const widths = t.header.map((h, i) => Math.max(h.length, ...t.rows.map((r) => r[i].length)));
-    const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i < cells.length - 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+    const line = (cells: string[]) =>
+      cells
+        .map((c, i) => (i >= 2 && i < cells.length - 1 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd();
     out.push(line(t.header));
     out.push(widths.map((w) => '-'.repeat(w)).join('  '));
     let prevCase = '';

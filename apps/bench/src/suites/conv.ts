@@ -52,9 +52,22 @@ export const conv: Suite = {
           flops,
           k,
           expected: referenceOf((u, v) => reference(p, u, v), first, second),
-          metrics: { pass: id, batch: p.batch, height: p.height, width: p.width, inChannels: p.inChannels, outChannels: p.outChannels, kernel: p.kernelHeight },
+          metrics: {
+            pass: id,
+            batch: p.batch,
+            height: p.height,
+            width: p.width,
+            inChannels: p.inChannels,
+            outChannels: p.outChannels,
+            kernel: p.kernelHeight,
+          },
         };
-        await runOnImpls(ctx, spec, (impl) => (impl.conv2d ? () => impl.conv2d!(p, pass, first, second) : undefined), 'no conv2d in this impl');
+        await runOnImpls(
+          ctx,
+          spec,
+          (impl) => (impl.conv2d ? () => impl.conv2d!(p, pass, first, second) : undefined),
+          'no conv2d in this impl',
+        );
       }
     }
   },

@@ -8,21 +8,32 @@
  */
 import { median } from '../harness/timing.js';
 import type { Result, Suite, SuiteContext } from '../harness/types.js';
-import { DEFAULT_PEAK_SHAPE, type PeakSample, type PeakVariant, peakSingle, peakThreads, relaxedSimdAvailable, simdAvailable } from '../harness/wasm-peak.js';
+import {
+  DEFAULT_PEAK_SHAPE,
+  type PeakSample,
+  type PeakVariant,
+  peakSingle,
+  peakThreads,
+  relaxedSimdAvailable,
+  simdAvailable,
+} from '../harness/wasm-peak.js';
 
 const IMPL = 'bench-wasm-kernel';
 
 function variants(ctx: SuiteContext): { variant: PeakVariant; label: string; threads: number }[] {
   const threadCounts = ctx.threads > 1 ? [1, ctx.threads] : [1];
   const out: { variant: PeakVariant; label: string; threads: number }[] = [];
-  for (const [variant, label] of [['simd', 'simd128 f32x4.mul+add'], ['relaxed', 'relaxed-simd f32x4.relaxed_madd']] as const)
+  for (const [variant, label] of [
+    ['simd', 'simd128 f32x4.mul+add'],
+    ['relaxed', 'relaxed-simd f32x4.relaxed_madd'],
+  ] as const)
     for (const threads of threadCounts) out.push({ variant, label, threads });
   return out;
 }
 
 export const peak: Suite = {
   name: 'peak',
-  description: 'WebAssembly SIMD peak of this machine (the bench\'s own kernel)',
+  description: "WebAssembly SIMD peak of this machine (the bench's own kernel)",
   steps: (ctx) => variants(ctx).length,
   async run(ctx) {
     const callMs = ctx.tiny ? 5 : ctx.quick ? 60 : 200;
@@ -30,7 +41,16 @@ export const peak: Suite = {
     const have = { simd: simdAvailable(), relaxed: relaxedSimdAvailable() };
     for (const { variant, label, threads } of variants(ctx)) {
       ctx.progress.tick(`peak ${label} ×${threads}`);
-      const base: Result = { suite: 'peak', case: label, impl: IMPL, threads, median_ms: null, min_ms: null, max_ms: null, status: 'skipped' };
+      const base: Result = {
+        suite: 'peak',
+        case: label,
+        impl: IMPL,
+        threads,
+        median_ms: null,
+        min_ms: null,
+        max_ms: null,
+        status: 'skipped',
+      };
       if (!have[variant]) {
         ctx.emit({ ...base, note: `${variant === 'relaxed' ? 'relaxed SIMD' : 'SIMD'} does not validate on this engine` });
         continue;
@@ -56,7 +76,12 @@ export const peak: Suite = {
         min_ms: Math.min(...ms),
         max_ms: Math.max(...ms),
         gflops: Math.max(...gf),
-        metrics: { median_gflops: median(gf), accumulators: DEFAULT_PEAK_SHAPE.accumulators, unroll: DEFAULT_PEAK_SHAPE.unroll, samples: s.length },
+        metrics: {
+          median_gflops: median(gf),
+          accumulators: DEFAULT_PEAK_SHAPE.accumulators,
+          unroll: DEFAULT_PEAK_SHAPE.unroll,
+          samples: s.length,
+        },
       });
     }
   },

@@ -14,13 +14,30 @@ export interface CnnRun {
 }
 
 export async function trainCnn(backend: BackendV1, lec: typeof Lec, tf: typeof Tf, steps = 25, asyncReads = false): Promise<CnnRun> {
-  const { Variable, add, conv2d, matmul, maxPool2d, mul, randn, relu, reshape, softmaxCrossEntropy, sub, tensor, tidy, variableGrads, withBackend, zeros } = lec;
+  const {
+    Variable,
+    add,
+    conv2d,
+    matmul,
+    maxPool2d,
+    mul,
+    randn,
+    relu,
+    reshape,
+    softmaxCrossEntropy,
+    sub,
+    tensor,
+    tidy,
+    variableGrads,
+    withBackend,
+    zeros,
+  } = lec;
   {
     const n = 32;
     const img = new Float32Array(n * 64);
     const labels = new Int32Array(n);
     let s = 12345;
-    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     for (let i = 0; i < n; i++) {
       labels[i] = i % 2;
       const at = 1 + Math.floor(rnd() * 6);
@@ -29,12 +46,14 @@ export async function trainCnn(backend: BackendV1, lec: typeof Lec, tf: typeof T
     }
     const x = tensor(img, [n, 8, 8, 1], { backend });
     const y = tensor(labels, [n], { dtype: 'int32', backend });
-    const params = withBackend(backend, () => tidy(() => [
-      new Variable(mul(randn([3, 3, 1, 4], { seed: 1 }), 0.5), { name: 'conv.w' }),
-      new Variable(zeros([4]), { name: 'conv.b' }),
-      new Variable(mul(randn([64, 2], { seed: 2 }), 0.2), { name: 'dense.w' }),
-      new Variable(zeros([2]), { name: 'dense.b' }),
-    ]));
+    const params = withBackend(backend, () =>
+      tidy(() => [
+        new Variable(mul(randn([3, 3, 1, 4], { seed: 1 }), 0.5), { name: 'conv.w' }),
+        new Variable(zeros([4]), { name: 'conv.b' }),
+        new Variable(mul(randn([64, 2], { seed: 2 }), 0.2), { name: 'dense.w' }),
+        new Variable(zeros([2]), { name: 'dense.b' }),
+      ]),
+    );
     const [cw, cb, dw, db] = params;
     const loss = () => {
       const h = maxPool2d(relu(add(conv2d(x, cw.value, { padding: 'same' }), cb.value)), 2); // [n, 4, 4, 4]

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as lec from '@lec/tensor';
 import * as suite from '@lec/backend-tests';
 import { type TfjsBackend, type TfjsDevice, tfjsBackend } from '../../src/index.js';
-import { FLOAT64_SKIPS } from '../conformance-skips.js';
+import { FLOAT64_SKIPS, GPU_TOLERANCES, WEBGL_SKIPS } from '../conformance-skips.js';
 import { registerUnitTests } from '../unit-cases.js';
 import { registerCnnTest } from './cnn.js';
 import { type TestResult, describe, it, runRegistered } from './vitest-shim.js';
@@ -66,14 +66,21 @@ async function main(): Promise<void> {
     });
   } else {
     const b = backend;
-    const syncSkip = (what: string) => describe(`tfjs-${device}`, () => it(what, (ctx) => ctx.skip(`${syncReadProblem}; lec's Backend v1 read() is synchronous, so this cannot run here`)));
+    const syncSkip = (what: string) =>
+      describe(`tfjs-${device}`, () =>
+        it(what, (ctx) => ctx.skip(`${syncReadProblem}; lec's Backend v1 read() is synchronous, so this cannot run here`)));
     if ((!only || only === 'unit') && syncReadProblem) syncSkip('unit tests (whole group)');
     else if (!only || only === 'unit') registerUnitTests(device, () => b, GPU_UNIT_TOLERANCE);
     if ((!only || only === 'conformance') && syncReadProblem) syncSkip('conformance suite (whole group)');
     else if (!only || only === 'conformance') {
       const run = (suite as { runConformance?: (o: Record<string, unknown>) => void }).runConformance;
       if (typeof run === 'function') {
-        run({ name: b.name, makeBackend: () => b, skip: FLOAT64_SKIPS, ...(device === 'webgl' || device === 'webgpu' ? gpuOptions(device) : {}) });
+        run({
+          name: b.name,
+          makeBackend: () => b,
+          skip: { ...FLOAT64_SKIPS, ...(device === 'webgl' ? WEBGL_SKIPS : {}) },
+          tolerances: GPU_TOLERANCES,
+        });
       } else {
         describe('conformance', () => it('runConformance', (ctx) => ctx.skip('@lec/backend-tests does not export runConformance yet')));
       }
@@ -100,10 +107,22 @@ async function probeWebgpuSyncReads(L: typeof lec, b: TfjsBackend): Promise<stri
       L.withBackend(b, () => L.tidy(() => L.sign(L.tensor(special)).dataSync()));
       await new Promise((r) => setTimeout(r, 20));
     }
-    const y = L.withBackend(b, () => L.matmul(L.tensor([[1, 2], [3, 4]]), L.tensor([[5, 6], [7, 8]])));
+    const y = L.withBackend(b, () =>
+      L.matmul(
+        L.tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        L.tensor([
+          [5, 6],
+          [7, 8],
+        ]),
+      ),
+    );
     const v = Array.from(await y.data());
     y.dispose();
-    if (v.join(',') !== '19,22,43,50') return `after synchronous reads (tfjs-webgpu dataSync via OffscreenCanvas) the WebGPU device computes wrong values (matmul gave [${v.join(', ')}]) in this Chromium (${navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0]}, SwiftShader adapter)`;
+    if (v.join(',') !== '19,22,43,50')
+      return `after synchronous reads (tfjs-webgpu dataSync via OffscreenCanvas) the WebGPU device computes wrong values (matmul gave [${v.join(', ')}]) in this Chromium (${navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0]}, SwiftShader adapter)`;
     return '';
   } catch (e) {
     return `synchronous reads (tfjs-webgpu dataSync via OffscreenCanvas) destroy the WebGPU device in this Chromium (${navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0]}, SwiftShader adapter): ${(e as Error).message}`;
@@ -116,10 +135,5 @@ async function probeWebgpuSyncReads(L: typeof lec, b: TfjsBackend): Promise<stri
  * approximations and sum in a different order, so those comparisons get rtol 1e-3, atol 1e-4.
  */
 const GPU_UNIT_TOLERANCE = { rtol: 1e-3, atol: 1e-4 };
-
-/** Options the conformance suite takes for GPU devices (see the package README for the reasons). */
-function gpuOptions(_device: 'webgl' | 'webgpu'): Record<string, unknown> {
-  return {};
-}
 
 main().catch((e) => post('/results', { device, env: { fatal: String(e?.stack ?? e) }, results: [] }));

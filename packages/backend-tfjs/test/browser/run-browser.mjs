@@ -53,7 +53,10 @@ export async function bundlePage() {
     name: 'node-builtins-stub',
     setup(build) {
       // the suite may reach for node:fs to write a report file; the page never does
-      build.onResolve({ filter: /^(node:)?(fs|path|url|os|module|fs\/promises|process|perf_hooks)$/ }, (a) => ({ path: a.path, namespace: 'stub' }));
+      build.onResolve({ filter: /^(node:)?(fs|path|url|os|module|fs\/promises|process|perf_hooks)$/ }, (a) => ({
+        path: a.path,
+        namespace: 'stub',
+      }));
       build.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default {};', loader: 'js' }));
     },
   };
@@ -83,7 +86,8 @@ export async function runBrowserTests(options = {}) {
   const devices = options.devices ?? ['webgl', 'webgpu'];
   const log = options.log ?? ((s) => console.log(s));
   const timeoutMs = options.timeoutMs ?? 540_000;
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run 'apt-get install -y chromium' (packages/backend-tfjs/scripts/install-chromium.sh)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no Chromium at ${CHROMIUM}: run 'apt-get install -y chromium' (packages/backend-tfjs/scripts/install-chromium.sh)`);
   const js = await bundlePage();
   const waiting = new Map();
   const server = createServer((req, res) => {
@@ -116,7 +120,8 @@ export async function runBrowserTests(options = {}) {
       const page = await context.newPage();
       page.on('pageerror', (e) => log(`  [${device}] page error: ${e.message}`));
       page.on('console', (m) => {
-        if (m.type() === 'error' || m.type() === 'warning' || process.env.LEC_BROWSER_CONSOLE) log(`  [${device}] console.${m.type()}: ${m.text().slice(0, process.env.LEC_BROWSER_CONSOLE ? 3000 : 300)}`);
+        if (m.type() === 'error' || m.type() === 'warning' || process.env.LEC_BROWSER_CONSOLE)
+          log(`  [${device}] console.${m.type()}: ${m.text().slice(0, process.env.LEC_BROWSER_CONSOLE ? 3000 : 300)}`);
       });
       const done = new Promise((resolve, reject) => {
         waiting.set(device, resolve);
@@ -148,8 +153,15 @@ export async function runBrowserTests(options = {}) {
 export function summarize(run) {
   const count = (s) => run.results.filter((r) => r.state === s).length;
   const reasons = new Map();
-  for (const r of run.results) if (r.state === 'skip') reasons.set(r.note ?? '(no reason given)', (reasons.get(r.note ?? '(no reason given)') ?? 0) + 1);
-  return { passed: count('pass'), failed: count('fail'), skipped: count('skip'), skipReasons: Object.fromEntries(reasons), fatal: run.env?.fatal };
+  for (const r of run.results)
+    if (r.state === 'skip') reasons.set(r.note ?? '(no reason given)', (reasons.get(r.note ?? '(no reason given)') ?? 0) + 1);
+  return {
+    passed: count('pass'),
+    failed: count('fail'),
+    skipped: count('skip'),
+    skipReasons: Object.fromEntries(reasons),
+    fatal: run.env?.fatal,
+  };
 }
 
 async function main() {
@@ -168,9 +180,12 @@ async function main() {
     report[device] = { ...s, seconds: run.seconds, env: run.env };
     passed += s.passed;
     failed += s.failed + (s.fatal ? 1 : 0);
-    console.log(`\ntfjs-${device}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped (${run.seconds.toFixed(0)} s)${s.fatal ? ` FATAL ${s.fatal}` : ''}`);
+    console.log(
+      `\ntfjs-${device}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped (${run.seconds.toFixed(0)} s)${s.fatal ? ` FATAL ${s.fatal}` : ''}`,
+    );
     for (const [why, n] of Object.entries(s.skipReasons)) console.log(`  skipped ${n}: ${why}`);
-    for (const r of run.results.filter((x) => x.state === 'fail').slice(0, 40)) console.log(`  FAIL ${r.name}\n       ${r.error?.split('\n').slice(0, 4).join('\n       ')}`);
+    for (const r of run.results.filter((x) => x.state === 'fail').slice(0, 40))
+      console.log(`  FAIL ${r.name}\n       ${r.error?.split('\n').slice(0, 4).join('\n       ')}`);
   }
   const json = opt('json');
   if (json) writeFileSync(json, JSON.stringify({ report, runs }, null, 2));

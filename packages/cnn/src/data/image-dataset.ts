@@ -25,12 +25,27 @@ export interface LoadOptions {
 }
 
 /** @internal Shuffles (seeded) and splits rows of 784 pixels in [0, 1] into tensors. */
-export function splitDataset(op: string, pixels: Float32Array, labels: Int32Array, classes: readonly string[], options: LoadOptions): ImageDataset {
+export function splitDataset(
+  op: string,
+  pixels: Float32Array,
+  labels: Int32Array,
+  classes: readonly string[],
+  options: LoadOptions,
+): ImageDataset {
   const total = labels.length;
   const trainSize = options.trainSize ?? 8000;
   const testSize = options.testSize ?? 2000;
-  if (!Number.isSafeInteger(trainSize) || !Number.isSafeInteger(testSize) || trainSize < 0 || testSize < 0 || trainSize + testSize > total) {
-    throw new ValueError(op, `trainSize (${trainSize}) + testSize (${testSize}) must be non-negative integers adding up to at most ${total}`);
+  if (
+    !Number.isSafeInteger(trainSize) ||
+    !Number.isSafeInteger(testSize) ||
+    trainSize < 0 ||
+    testSize < 0 ||
+    trainSize + testSize > total
+  ) {
+    throw new ValueError(
+      op,
+      `trainSize (${trainSize}) + testSize (${testSize}) must be non-negative integers adding up to at most ${total}`,
+    );
   }
   const order = new Rng(options.seed ?? 0).permutation(total);
   const take = (from: number, count: number): ImageSplit => {

@@ -45,13 +45,19 @@ export class Conv2dTranspose extends Module {
     this.padding = options.padding ?? 'valid';
     const rng = rngOf(options);
     const dtype = options.dtype ?? 'float32';
-    this.weight = this.addParameter('weight', (options.weightInit ?? glorotUniform())([...this.kernelSize, outChannels, inChannels], { rng, dtype }));
+    this.weight = this.addParameter(
+      'weight',
+      (options.weightInit ?? glorotUniform())([...this.kernelSize, outChannels, inChannels], { rng, dtype }),
+    );
     this.bias = options.bias === false ? null : this.addParameter('bias', zerosInit()([outChannels], { rng, dtype }));
   }
 
   forward(x: Tensor): Tensor {
     if (x.rank !== 4 || x.shape[3] !== this.inChannels) {
-      throw new ShapeError('Conv2dTranspose.forward', `argument 'x' expected NHWC [batch, height, width, ${this.inChannels}], got [${x.shape.join(', ')}]`);
+      throw new ShapeError(
+        'Conv2dTranspose.forward',
+        `argument 'x' expected NHWC [batch, height, width, ${this.inChannels}], got [${x.shape.join(', ')}]`,
+      );
     }
     const y = conv2dTranspose(x, this.weight.value, { strides: this.strides, padding: this.padding as Padding });
     return this.bias ? add(y, this.bias.value) : y;

@@ -49,7 +49,10 @@ export class Conv2d extends Module {
     this.kernelSize = pairOf('Conv2d', 'kernelSize', kernelSize);
     this.groups = options.groups ?? 1;
     if (!Number.isSafeInteger(this.groups) || this.groups < 1 || inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
-      throw new ValueError('Conv2d', `argument 'groups' (${options.groups}) must be a positive integer dividing inChannels (${inChannels}) and outChannels (${outChannels})`);
+      throw new ValueError(
+        'Conv2d',
+        `argument 'groups' (${options.groups}) must be a positive integer dividing inChannels (${inChannels}) and outChannels (${outChannels})`,
+      );
     }
     this.#conv = {
       strides: pairOf('Conv2d', 'strides', options.strides ?? 1),
@@ -65,7 +68,10 @@ export class Conv2d extends Module {
 
   forward(x: Tensor): Tensor {
     if (x.rank !== 4 || x.shape[3] !== this.inChannels) {
-      throw new ShapeError('Conv2d.forward', `argument 'x' expected NHWC [batch, height, width, ${this.inChannels}], got [${x.shape.join(', ')}]`);
+      throw new ShapeError(
+        'Conv2d.forward',
+        `argument 'x' expected NHWC [batch, height, width, ${this.inChannels}], got [${x.shape.join(', ')}]`,
+      );
     }
     let y: Tensor;
     if (this.groups === 1) {
@@ -128,7 +134,12 @@ export function fixedPair(list: number[], name: string): [number, number] {
 
 /** @internal Padding as JSON (a string, a number or [[t, b], [l, r]]). */
 export function paddingToJson(p: Padding): JsonObject[string] {
-  return typeof p === 'string' || typeof p === 'number' ? p : [[p[0][0], p[0][1]], [p[1][0], p[1][1]]];
+  return typeof p === 'string' || typeof p === 'number'
+    ? p
+    : [
+        [p[0][0], p[0][1]],
+        [p[1][0], p[1][1]],
+      ];
 }
 
 /** @internal Padding from JSON, validated. */
@@ -137,5 +148,8 @@ export function paddingFromJson(v: unknown): Padding {
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
   const ok = (p: unknown): p is [number, number] => Array.isArray(p) && p.length === 2 && p.every((x) => Number.isSafeInteger(x) && x >= 0);
   if (Array.isArray(v) && v.length === 2 && ok(v[0]) && ok(v[1])) return [v[0], v[1]];
-  throw new ValueError('loadModel', `config field 'padding' expected 'same', 'valid', an integer or [[top, bottom], [left, right]], got ${JSON.stringify(v)}`);
+  throw new ValueError(
+    'loadModel',
+    `config field 'padding' expected 'same', 'valid', an integer or [[top, bottom], [left, right]], got ${JSON.stringify(v)}`,
+  );
 }

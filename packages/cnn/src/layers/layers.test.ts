@@ -16,10 +16,18 @@ const weighted = (t: Tensor, seed: number) => sum(mul(t, randn(t.shape as number
 
 describe('float64 gradient checks of every layer', () => {
   const cases: [string, () => { forward(x: Tensor): Tensor; parameters(): unknown[] }, number[]][] = [
-    ['Conv2d same, stride 2, dilation', () => new Conv2d(2, 3, 3, { padding: 'same', strides: 2, seed: 1, dtype: 'float64' }), [2, 5, 5, 2]],
+    [
+      'Conv2d same, stride 2, dilation',
+      () => new Conv2d(2, 3, 3, { padding: 'same', strides: 2, seed: 1, dtype: 'float64' }),
+      [2, 5, 5, 2],
+    ],
     ['Conv2d valid, dilation 2', () => new Conv2d(2, 2, 2, { dilations: 2, seed: 1, dtype: 'float64' }), [1, 5, 4, 2]],
     ['Conv2d groups 2', () => new Conv2d(4, 2, 3, { groups: 2, padding: 'same', seed: 1, dtype: 'float64' }), [1, 4, 4, 4]],
-    ['Conv2dTranspose stride 2 same', () => new Conv2dTranspose(2, 3, 3, { strides: 2, padding: 'same', seed: 1, dtype: 'float64' }), [1, 3, 3, 2]],
+    [
+      'Conv2dTranspose stride 2 same',
+      () => new Conv2dTranspose(2, 3, 3, { strides: 2, padding: 'same', seed: 1, dtype: 'float64' }),
+      [1, 3, 3, 2],
+    ],
     ['Conv2dTranspose valid', () => new Conv2dTranspose(2, 1, 2, { seed: 1, dtype: 'float64' }), [2, 3, 2, 2]],
     ['MaxPool2d', () => new MaxPool2d(2), [2, 4, 5, 3]],
     ['MaxPool2d same stride 1', () => new MaxPool2d(3, { strides: 1, padding: 'same' }), [1, 4, 4, 2]],
@@ -75,7 +83,9 @@ describe('layer behaviour', () => {
   });
 
   it('shape errors name the layer and the argument', () => {
-    expect(() => new Conv2d(3, 4, 3).forward(zeros([1, 5, 5, 2]))).toThrow(/Conv2d.forward: argument 'x' expected NHWC \[batch, height, width, 3\]/);
+    expect(() => new Conv2d(3, 4, 3).forward(zeros([1, 5, 5, 2]))).toThrow(
+      /Conv2d.forward: argument 'x' expected NHWC \[batch, height, width, 3\]/,
+    );
     expect(() => new Conv2d(3, 4, 3, { groups: 2 })).toThrow(/argument 'groups'/);
     expect(() => new MaxPool2d(2).forward(zeros([5, 5]))).toThrow(/MaxPool2d.forward/);
   });
@@ -89,7 +99,14 @@ describe('layer behaviour', () => {
 
   it('a CNN saves and loads to identical predictions', () => {
     withBackend(jsBackend(), () => {
-      const net = new Sequential([new Conv2d(1, 2, 3, { padding: 'same', seed: 1 }), new MaxPool2d(2), new Conv2dTranspose(2, 1, 2, { strides: 2, seed: 2 }), new Upsample(2, 'bilinear'), new AvgPool2d(2), new GlobalAvgPool()]);
+      const net = new Sequential([
+        new Conv2d(1, 2, 3, { padding: 'same', seed: 1 }),
+        new MaxPool2d(2),
+        new Conv2dTranspose(2, 1, 2, { strides: 2, seed: 2 }),
+        new Upsample(2, 'bilinear'),
+        new AvgPool2d(2),
+        new GlobalAvgPool(),
+      ]);
       const x = randn([2, 6, 6, 1], { seed: 3 });
       const saved = saveModel(net);
       const loaded = loadModel(saved, { ...coreLayers, ...cnnLayers });

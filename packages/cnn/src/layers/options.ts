@@ -16,6 +16,7 @@ export function rngOf(options: CnnLayerOptions): Rng | undefined {
 /** @internal A kernel size / stride given as one number or [height, width]. */
 export function pairOf(op: string, arg: string, v: number | readonly [number, number]): [number, number] {
   const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
-  if (!p.every((x) => Number.isSafeInteger(x) && x >= 1)) throw new ValueError(op, `argument '${arg}' expected positive integers, got ${JSON.stringify(v)}`);
+  if (!p.every((x) => Number.isSafeInteger(x) && x >= 1))
+    throw new ValueError(op, `argument '${arg}' expected positive integers, got ${JSON.stringify(v)}`);
   return p;
 }

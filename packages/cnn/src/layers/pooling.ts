@@ -28,7 +28,11 @@ abstract class Pool2d extends Module {
   }
 
   protected check(x: Tensor): void {
-    if (x.rank !== 4) throw new ShapeError(`${this.type}.forward`, `argument 'x' expected NHWC [batch, height, width, channels], got [${x.shape.join(', ')}]`);
+    if (x.rank !== 4)
+      throw new ShapeError(
+        `${this.type}.forward`,
+        `argument 'x' expected NHWC [batch, height, width, channels], got [${x.shape.join(', ')}]`,
+      );
   }
 
   override config(): JsonObject {
@@ -88,7 +92,11 @@ export class AvgPool2d extends Pool2d {
 export class GlobalAvgPool extends Module {
   readonly type = 'GlobalAvgPool';
   forward(x: Tensor): Tensor {
-    if (x.rank !== 4) throw new ShapeError('GlobalAvgPool.forward', `argument 'x' expected NHWC [batch, height, width, channels], got [${x.shape.join(', ')}]`);
+    if (x.rank !== 4)
+      throw new ShapeError(
+        'GlobalAvgPool.forward',
+        `argument 'x' expected NHWC [batch, height, width, channels], got [${x.shape.join(', ')}]`,
+      );
     return mean(x, [1, 2]);
   }
   override config(): JsonObject {

@@ -41,12 +41,15 @@ export class Upsample extends Module {
     readonly mode: 'nearest' | 'bilinear' = 'nearest',
   ) {
     super();
-    if (!Number.isSafeInteger(scale) || scale < 1) throw new ValueError('Upsample', `argument 'scale' expected a positive integer, got ${scale}`);
-    if (mode !== 'nearest' && mode !== 'bilinear') throw new ValueError('Upsample', `argument 'mode' expected 'nearest' or 'bilinear', got ${String(mode)}`);
+    if (!Number.isSafeInteger(scale) || scale < 1)
+      throw new ValueError('Upsample', `argument 'scale' expected a positive integer, got ${scale}`);
+    if (mode !== 'nearest' && mode !== 'bilinear')
+      throw new ValueError('Upsample', `argument 'mode' expected 'nearest' or 'bilinear', got ${String(mode)}`);
   }
 
   forward(x: Tensor): Tensor {
-    if (x.rank !== 4) throw new ShapeError('Upsample.forward', `argument 'x' expected NHWC [batch, height, width, channels], got [${x.shape.join(', ')}]`);
+    if (x.rank !== 4)
+      throw new ShapeError('Upsample.forward', `argument 'x' expected NHWC [batch, height, width, channels], got [${x.shape.join(', ')}]`);
     let y = x;
     for (const axis of [1, 2]) {
       const plan = axisPlan(y.shape[axis], this.scale, this.mode);
@@ -57,7 +60,11 @@ export class Upsample extends Module {
       }
       const shape = axis === 1 ? [1, plan.w1.length, 1, 1] : [1, 1, plan.w1.length, 1];
       const w1 = tensor(plan.w1, shape, { dtype: y.dtype, backend: y.backend });
-      const w0 = tensor(plan.w1.map((w) => 1 - w), shape, { dtype: y.dtype, backend: y.backend });
+      const w0 = tensor(
+        plan.w1.map((w) => 1 - w),
+        shape,
+        { dtype: y.dtype, backend: y.backend },
+      );
       const idx1 = tensor(plan.i1, undefined, { backend: y.backend });
       y = add(mul(gather(y, idx0, axis), w0), mul(gather(y, idx1, axis), w1));
     }
@@ -69,5 +76,6 @@ export class Upsample extends Module {
   }
 
   /** Registry factory. */
-  static readonly fromConfig: LayerFactory = (c) => new Upsample(c.int('scale', { min: 1, max: 64 }), c.choice('mode', ['nearest', 'bilinear'], 'nearest'));
+  static readonly fromConfig: LayerFactory = (c) =>
+    new Upsample(c.int('scale', { min: 1, max: 64 }), c.choice('mode', ['nearest', 'bilinear'], 'nearest'));
 }

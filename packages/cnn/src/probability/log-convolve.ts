@@ -1,4 +1,17 @@
-import { type Tensor, type TensorLike, ShapeError, add, concat, fmtShape, full, gather, isTensor, logSumExp, reshape, tensor } from '@lec/tensor';
+import {
+  type Tensor,
+  type TensorLike,
+  ShapeError,
+  add,
+  concat,
+  fmtShape,
+  full,
+  gather,
+  isTensor,
+  logSumExp,
+  reshape,
+  tensor,
+} from '@lec/tensor';
 
 function asT(x: TensorLike): Tensor {
   if (isTensor(x)) return x;
@@ -41,7 +54,15 @@ export function logConvolve(x: TensorLike, y: TensorLike, options: LogConvolveOp
   if (options.mode === 'full') {
     // pad with log 0 = −∞ on every side by the filter size − 1
     const w0 = X.shape[X.rank - 1];
-    const padCols = (t: Tensor, rows: number) => concat([full([rows, kw - 1], -Infinity, { dtype: t.dtype, backend: t.backend }), t, full([rows, kw - 1], -Infinity, { dtype: t.dtype, backend: t.backend })], 1);
+    const padCols = (t: Tensor, rows: number) =>
+      concat(
+        [
+          full([rows, kw - 1], -Infinity, { dtype: t.dtype, backend: t.backend }),
+          t,
+          full([rows, kw - 1], -Infinity, { dtype: t.dtype, backend: t.backend }),
+        ],
+        1,
+      );
     let X2 = padCols(reshape(X, [h, w0]), h);
     const wp = w0 + 2 * (kw - 1);
     if (X.rank === 2) {
@@ -59,7 +80,8 @@ export function logConvolve(x: TensorLike, y: TensorLike, options: LogConvolveOp
   }
   const idx = new Int32Array(outH * outW * kh * kw);
   let p = 0;
-  for (let i = 0; i < outH; i++) for (let j = 0; j < outW; j++) for (let m = 0; m < kh; m++) for (let n = 0; n < kw; n++) idx[p++] = (i + m) * W + j + n;
+  for (let i = 0; i < outH; i++)
+    for (let j = 0; j < outW; j++) for (let m = 0; m < kh; m++) for (let n = 0; n < kw; n++) idx[p++] = (i + m) * W + j + n;
   const windows = gather(reshape(X, [H * W]), tensor(idx, [outH * outW, kh * kw], { backend: X.backend }));
   const z = logSumExp(add(windows, reshape(Y, [kh * kw])), 1);
   return reshape(z, X.rank === 2 ? [outH, outW] : [outW]);
@@ -77,7 +99,13 @@ export function logConvolve(x: TensorLike, y: TensorLike, options: LogConvolveOp
 export function logConvolvePmf(logP: TensorLike, logQ: TensorLike): Tensor {
   const q = asT(logQ);
   if (q.rank !== 1) throw new ShapeError('logConvolvePmf', `argument 'logQ' expected rank 1, got ${fmtShapeOf(q)}`);
-  const reversed = gather(q, tensor(Int32Array.from({ length: q.size }, (_, i) => q.size - 1 - i), undefined, { backend: q.backend }));
+  const reversed = gather(
+    q,
+    tensor(
+      Int32Array.from({ length: q.size }, (_, i) => q.size - 1 - i),
+      undefined,
+      { backend: q.backend },
+    ),
+  );
   return logConvolve(logP, reversed, { mode: 'full' });
 }
-

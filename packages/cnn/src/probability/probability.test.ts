@@ -83,14 +83,22 @@ describe('logConvolve', () => {
     const rng = new Rng(1);
     const x = Array.from({ length: 5 }, () => Array.from(rng.normal(6)));
     const y = Array.from({ length: 2 }, () => Array.from(rng.normal(3)));
-    const got = withBackend(f64Backend(), () => logConvolve(tensor(x, undefined, { dtype: 'float64' }), tensor(y, undefined, { dtype: 'float64' })).toArray()) as number[][];
+    const got = withBackend(f64Backend(), () =>
+      logConvolve(tensor(x, undefined, { dtype: 'float64' }), tensor(y, undefined, { dtype: 'float64' })).toArray(),
+    ) as number[][];
     const expected = directLogConvolve2d(x, y);
     expect(got.length).toBe(4);
     got.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(expected[i][j], 10)));
   });
 
   it('stays finite where exp underflows (inputs near -1000)', () => {
-    const z = logConvolve(tensor([[-1000, -1001], [-1002, -1003]]), tensor([[0]])).dataSync();
+    const z = logConvolve(
+      tensor([
+        [-1000, -1001],
+        [-1002, -1003],
+      ]),
+      tensor([[0]]),
+    ).dataSync();
     expect(Array.from(z)).toEqual([-1000, -1001, -1002, -1003]);
     const w = logConvolve(tensor([-1000, -1000, -1000]), tensor([0, 0])).dataSync();
     for (const v of w) {

@@ -85,7 +85,15 @@ function readOptions(c: Parameters<LayerFactory>[0], context: Parameters<LayerFa
   const n = c.int('numFeatures', { min: 1 });
   const affine = c.bool('affine', true);
   for (let i = 0; i < (affine ? 4 : 2); i++) context.reserve([n]);
-  return [n, { eps: c.number('eps', { min: 0, fallback: 1e-5 }), momentum: c.number('momentum', { min: 0, max: 1, fallback: 0.1 }), affine, dtype: c.choice('dtype', ['float32', 'float64'], 'float32') }];
+  return [
+    n,
+    {
+      eps: c.number('eps', { min: 0, fallback: 1e-5 }),
+      momentum: c.number('momentum', { min: 0, max: 1, fallback: 0.1 }),
+      affine,
+      dtype: c.choice('dtype', ['float32', 'float64'], 'float32'),
+    },
+  ];
 }
 
 /**

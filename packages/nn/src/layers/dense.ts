@@ -49,7 +49,10 @@ export class Dense extends Module {
     if (x.rank < 1 || x.shape[x.rank - 1] !== this.inFeatures) {
       throw new ShapeError('Dense.forward', `argument 'x' expected shape [..., ${this.inFeatures}], got [${x.shape.join(', ')}]`);
     }
-    const y = x.rank === 1 ? reshape(matmul(reshape(x, [1, this.inFeatures]), this.weight.value), [this.outFeatures]) : matmul(x, this.weight.value);
+    const y =
+      x.rank === 1
+        ? reshape(matmul(reshape(x, [1, this.inFeatures]), this.weight.value), [this.outFeatures])
+        : matmul(x, this.weight.value);
     return this.bias ? add(y, this.bias.value) : y;
   }
 

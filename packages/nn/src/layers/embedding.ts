@@ -28,7 +28,10 @@ export class Embedding extends Module<Tensor, Tensor> {
     options: LayerOptions & { init?: Initializer } = {},
   ) {
     super();
-    this.weight = this.addParameter('weight', (options.init ?? normalInit())([numEmbeddings, dim], { rng: layerRng(options), dtype: options.dtype ?? 'float32' }));
+    this.weight = this.addParameter(
+      'weight',
+      (options.init ?? normalInit())([numEmbeddings, dim], { rng: layerRng(options), dtype: options.dtype ?? 'float32' }),
+    );
   }
 
   forward(ids: Tensor): Tensor {

@@ -47,7 +47,10 @@ export class LayerNorm extends Module {
     const k = this.normalizedShape.length;
     const tail = x.shape.slice(x.rank - k);
     if (x.rank < k || tail.some((d, i) => d !== this.normalizedShape[i])) {
-      throw new ShapeError('LayerNorm.forward', `argument 'x' expected shape [..., ${this.normalizedShape.join(', ')}], got [${x.shape.join(', ')}]`);
+      throw new ShapeError(
+        'LayerNorm.forward',
+        `argument 'x' expected shape [..., ${this.normalizedShape.join(', ')}], got [${x.shape.join(', ')}]`,
+      );
     }
     const axes = Array.from({ length: k }, (_, i) => x.rank - k + i);
     const mu = mean(x, axes, { keepDims: true });
@@ -73,6 +76,10 @@ export class LayerNorm extends Module {
       context.reserve(shape);
       context.reserve(shape);
     }
-    return new LayerNorm(shape, { eps: c.number('eps', { min: 0, fallback: 1e-5 }), affine, dtype: c.choice('dtype', ['float32', 'float64'], 'float32') });
+    return new LayerNorm(shape, {
+      eps: c.number('eps', { min: 0, fallback: 1e-5 }),
+      affine,
+      dtype: c.choice('dtype', ['float32', 'float64'], 'float32'),
+    });
   };
 }

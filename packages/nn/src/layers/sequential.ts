@@ -53,6 +53,6 @@ export class Sequential extends Module {
   }
 
   /** Registry factory: builds each child description with the same registry. */
-  static readonly fromConfig: LayerFactory = (c, context) => new Sequential(c.list('layers').map((d) => context.build(d) as Module<Tensor, Tensor>));
+  static readonly fromConfig: LayerFactory = (c, context) =>
+    new Sequential(c.list('layers').map((d) => context.build(d) as Module<Tensor, Tensor>));
 }
-

@@ -54,11 +54,15 @@ export abstract class Optimizer {
    * ```
    */
   step(variables: readonly Variable[], grads: readonly Tensor[]): void {
-    if (variables.length !== grads.length) throw new ValueError('Optimizer.step', `got ${variables.length} variables but ${grads.length} gradients`);
+    if (variables.length !== grads.length)
+      throw new ValueError('Optimizer.step', `got ${variables.length} variables but ${grads.length} gradients`);
     variables.forEach((v, i) => {
       const g = grads[i];
       if (g.shape.length !== v.shape.length || g.shape.some((d, j) => d !== v.shape[j])) {
-        throw new ShapeError('Optimizer.step', `gradient ${i} has shape [${g.shape.join(', ')}] but variable '${v.name}' has shape [${v.shape.join(', ')}]`);
+        throw new ShapeError(
+          'Optimizer.step',
+          `gradient ${i} has shape [${g.shape.join(', ')}] but variable '${v.name}' has shape [${v.shape.join(', ')}]`,
+        );
       }
     });
     const lr = this.currentLearningRate;
@@ -70,7 +74,10 @@ export abstract class Optimizer {
       if (!r) return;
       v.assign(r.value);
       const old = this.#state.get(v);
-      this.#state.set(v, r.slots.map((s) => keep(s)));
+      this.#state.set(
+        v,
+        r.slots.map((s) => keep(s)),
+      );
       if (old) for (const s of old) if (!r.slots.includes(s)) s.dispose();
     });
     this.iterations++;

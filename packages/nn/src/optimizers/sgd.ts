@@ -36,7 +36,8 @@ export class SGD extends Optimizer {
     this.momentum = options.momentum ?? 0;
     this.nesterov = options.nesterov ?? false;
     this.weightDecay = options.weightDecay ?? 0;
-    if (!(this.momentum >= 0 && this.momentum < 1)) throw new ValueError('SGD', `argument 'momentum' expected a number in [0, 1), got ${this.momentum}`);
+    if (!(this.momentum >= 0 && this.momentum < 1))
+      throw new ValueError('SGD', `argument 'momentum' expected a number in [0, 1), got ${this.momentum}`);
     if (this.nesterov && this.momentum === 0) throw new ValueError('SGD', `Nesterov momentum needs momentum > 0`);
   }
 

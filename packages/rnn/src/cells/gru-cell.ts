@@ -6,6 +6,8 @@
  *   h_t = (1 − z_t) * n_t + z_t * h_{t−1}
  * Gates side by side in the order r, z, n: weightIh [in, 3H], weightHh [H, 3H], biasIh [3H],
  * biasHh [3H] (two biases, because the reset gate multiplies W_hn h + b_hn).
+ * With `resetAfter: false` the candidate is the original form of Cho et al. (Keras
+ * reset_after=False, tfjs-layers' only GRU): n_t = tanh(W_in x_t + b_in + W_hn (r_t * h_{t−1}) + b_hn).
  */
 import { type JsonObject, type LayerFactory, Module, zerosInit } from '@lec/nn';
 import { type Tensor, type Variable, add, matmul, mul, sigmoid, split, sub, tanh, zeros } from '@lec/tensor';
@@ -27,13 +29,16 @@ export class GRUCell extends Module implements RecurrentCell {
   readonly weightHh: Variable;
   readonly biasIh: Variable;
   readonly biasHh: Variable;
+  /** Where the reset gate applies: after the recurrent product (default) or before it. */
+  readonly resetAfter: boolean;
 
   constructor(
     readonly inputSize: number,
     readonly hiddenSize: number,
-    options: CellOptions = {},
+    options: CellOptions & { resetAfter?: boolean } = {},
   ) {
     super();
+    this.resetAfter = options.resetAfter ?? true;
     const rng = cellRng(options);
     const dtype = options.dtype ?? 'float32';
     this.weightIh = this.addParameter('weightIh', inputWeights(inputSize, hiddenSize, 3, rng, dtype));
@@ -48,11 +53,24 @@ export class GRUCell extends Module implements RecurrentCell {
 
   step(projected: Tensor, state: State): State {
     const [hPrev] = state;
+    const H = this.hiddenSize;
     const [xr, xz, xn] = split(projected, 3, 1);
-    const [hr, hz, hn] = split(add(matmul(hPrev, this.weightHh.value), this.biasHh.value), 3, 1);
-    const r = sigmoid(add(xr, hr));
-    const z = sigmoid(add(xz, hz));
-    const n = tanh(add(xn, mul(r, hn)));
+    let r: Tensor;
+    let z: Tensor;
+    let n: Tensor;
+    if (this.resetAfter) {
+      const [hr, hz, hn] = split(add(matmul(hPrev, this.weightHh.value), this.biasHh.value), 3, 1);
+      r = sigmoid(add(xr, hr));
+      z = sigmoid(add(xz, hz));
+      n = tanh(add(xn, mul(r, hn)));
+    } else {
+      const [wRz, wN] = split(this.weightHh.value, [2 * H, H], 1);
+      const [bRz, bN] = split(this.biasHh.value, [2 * H, H], 0);
+      const [hr, hz] = split(add(matmul(hPrev, wRz), bRz), 2, 1);
+      r = sigmoid(add(xr, hr));
+      z = sigmoid(add(xz, hz));
+      n = tanh(add(add(xn, matmul(mul(r, hPrev), wN)), bN));
+    }
     // (1 − z)·n + z·h = n + z·(h − n)
     return [add(n, mul(z, sub(hPrev, n)))];
   }
@@ -68,7 +86,7 @@ export class GRUCell extends Module implements RecurrentCell {
   }
 
   override config(): JsonObject {
-    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, dtype: this.weightHh.value.dtype };
+    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, resetAfter: this.resetAfter, dtype: this.weightHh.value.dtype };
   }
 
   /** Registry factory. */
@@ -76,6 +94,6 @@ export class GRUCell extends Module implements RecurrentCell {
     const inputSize = c.int('inputSize', { min: 1 });
     const hiddenSize = c.int('hiddenSize', { min: 1 });
     context.reserve([inputSize + hiddenSize + 2, 3 * hiddenSize]);
-    return new GRUCell(inputSize, hiddenSize, { dtype: c.choice('dtype', ['float32', 'float64'], 'float32') });
+    return new GRUCell(inputSize, hiddenSize, { resetAfter: c.bool('resetAfter', true), dtype: c.choice('dtype', ['float32', 'float64'], 'float32') });
   };
 }

@@ -87,6 +87,9 @@ export class LSTMCell extends Module implements RecurrentCell {
     const inputSize = c.int('inputSize', { min: 1 });
     const hiddenSize = c.int('hiddenSize', { min: 1 });
     context.reserve([inputSize + hiddenSize + 1, 4 * hiddenSize]);
-    return new LSTMCell(inputSize, hiddenSize, { forgetBias: c.number('forgetBias', { fallback: 1 }), dtype: c.choice('dtype', ['float32', 'float64'], 'float32') });
+    return new LSTMCell(inputSize, hiddenSize, {
+      forgetBias: c.number('forgetBias', { fallback: 1 }),
+      dtype: c.choice('dtype', ['float32', 'float64'], 'float32'),
+    });
   };
 }

@@ -67,11 +67,15 @@ export class RNNCell extends Module implements RecurrentCell {
     const inputSize = c.int('inputSize', { min: 1 });
     const hiddenSize = c.int('hiddenSize', { min: 1 });
     context.reserve([inputSize + hiddenSize + 1, hiddenSize]);
-    return new RNNCell(inputSize, hiddenSize, { activation: c.choice('activation', ['tanh', 'relu'], 'tanh'), dtype: c.choice('dtype', ['float32', 'float64'], 'float32') });
+    return new RNNCell(inputSize, hiddenSize, {
+      activation: c.choice('activation', ['tanh', 'relu'], 'tanh'),
+      dtype: c.choice('dtype', ['float32', 'float64'], 'float32'),
+    });
   };
 }
 
 /** @internal x must be [batch, inputSize]. */
 export function checkInput(op: string, x: Tensor, inputSize: number): void {
-  if (x.rank !== 2 || x.shape[1] !== inputSize) throw new ShapeError(`${op}.forward`, `argument 'x' expected [batch, ${inputSize}], got [${x.shape.join(', ')}]`);
+  if (x.rank !== 2 || x.shape[1] !== inputSize)
+    throw new ShapeError(`${op}.forward`, `argument 'x' expected [batch, ${inputSize}], got [${x.shape.join(', ')}]`);
 }

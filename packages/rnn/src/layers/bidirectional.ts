@@ -36,8 +36,15 @@ export class Bidirectional extends Module {
     options: BidirectionalOptions = {},
   ) {
     super();
-    if (forwardLayer.type !== backwardLayer.type || forwardLayer.inputSize !== backwardLayer.inputSize || forwardLayer.hiddenSize !== backwardLayer.hiddenSize) {
-      throw new ValueError('Bidirectional', `the forward (${forwardLayer.type} ${forwardLayer.inputSize}→${forwardLayer.hiddenSize}) and backward (${backwardLayer.type} ${backwardLayer.inputSize}→${backwardLayer.hiddenSize}) layers must match`);
+    if (
+      forwardLayer.type !== backwardLayer.type ||
+      forwardLayer.inputSize !== backwardLayer.inputSize ||
+      forwardLayer.hiddenSize !== backwardLayer.hiddenSize
+    ) {
+      throw new ValueError(
+        'Bidirectional',
+        `the forward (${forwardLayer.type} ${forwardLayer.inputSize}→${forwardLayer.hiddenSize}) and backward (${backwardLayer.type} ${backwardLayer.inputSize}→${backwardLayer.hiddenSize}) layers must match`,
+      );
     }
     this.merge = options.merge ?? 'concat';
     this.returnSequences = options.returnSequences ?? false;
@@ -60,7 +67,8 @@ export class Bidirectional extends Module {
    * ```
    */
   run(x: Tensor, options: Pick<RunOptions, 'lengths'> = {}): Pick<RunResult, 'sequence' | 'last'> {
-    if (x.rank !== 3) throw new ShapeError('Bidirectional.run', `argument 'x' expected [batch, time, features], got [${x.shape.join(', ')}]`);
+    if (x.rank !== 3)
+      throw new ShapeError('Bidirectional.run', `argument 'x' expected [batch, time, features], got [${x.shape.join(', ')}]`);
     const [batch, steps, features] = x.shape;
     const fwd = this.forwardLayer.run(x, options);
     const rev = reverseIndices(options.lengths, batch, steps, x);
@@ -86,7 +94,11 @@ export class Bidirectional extends Module {
     const description = c.config.layer;
     const a = context.build(description) as Recurrent;
     const b = context.build(description) as Recurrent;
-    if (!(a instanceof RNN || a instanceof LSTM || a instanceof GRU)) throw new ValueError('loadModel', `Bidirectional wraps RNN, LSTM or GRU, got ${a.type}`);
-    return new Bidirectional(a, b, { merge: c.choice('merge', ['concat', 'sum'], 'concat'), returnSequences: c.bool('returnSequences', false) });
+    if (!(a instanceof RNN || a instanceof LSTM || a instanceof GRU))
+      throw new ValueError('loadModel', `Bidirectional wraps RNN, LSTM or GRU, got ${a.type}`);
+    return new Bidirectional(a, b, {
+      merge: c.choice('merge', ['concat', 'sum'], 'concat'),
+      returnSequences: c.bool('returnSequences', false),
+    });
   };
 }

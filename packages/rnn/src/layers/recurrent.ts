@@ -64,14 +64,16 @@ abstract class Recurrent extends Module {
     readonly kind: CellKind,
     readonly inputSize: number,
     readonly hiddenSize: number,
-    options: RecurrentOptions & { activation?: 'tanh' | 'relu'; forgetBias?: number } = {},
+    options: RecurrentOptions & { activation?: 'tanh' | 'relu'; forgetBias?: number; resetAfter?: boolean } = {},
   ) {
     super();
     this.numLayers = options.numLayers ?? 1;
     this.dropoutRate = options.dropout ?? 0;
     this.returnSequences = options.returnSequences ?? false;
-    if (!Number.isSafeInteger(this.numLayers) || this.numLayers < 1) throw new ValueError(this.constructor.name, `argument 'numLayers' expected a positive integer, got ${options.numLayers}`);
-    if (!(this.dropoutRate >= 0 && this.dropoutRate < 1)) throw new ValueError(this.constructor.name, `argument 'dropout' expected a rate in [0, 1), got ${options.dropout}`);
+    if (!Number.isSafeInteger(this.numLayers) || this.numLayers < 1)
+      throw new ValueError(this.constructor.name, `argument 'numLayers' expected a positive integer, got ${options.numLayers}`);
+    if (!(this.dropoutRate >= 0 && this.dropoutRate < 1))
+      throw new ValueError(this.constructor.name, `argument 'dropout' expected a rate in [0, 1), got ${options.dropout}`);
     const rng = options.rng ?? new Rng(options.seed ?? 0);
     this.#rng = rng.fork();
     this.cells = Array.from({ length: this.numLayers }, (_, i) => {
@@ -81,7 +83,7 @@ abstract class Recurrent extends Module {
         kind === 'lstm'
           ? new LSTMCell(size, hiddenSize, { ...cellOptions, forgetBias: options.forgetBias })
           : kind === 'gru'
-            ? new GRUCell(size, hiddenSize, cellOptions)
+            ? new GRUCell(size, hiddenSize, { ...cellOptions, resetAfter: options.resetAfter })
             : new RNNCell(size, hiddenSize, { ...cellOptions, activation: options.activation });
       return this.addModule(`cell${i}`, cell);
     });
@@ -106,7 +108,10 @@ abstract class Recurrent extends Module {
       throw new ShapeError(`${name}.run`, `argument 'lengths' has ${options.lengths.length} entries for a batch of ${batch}`);
     }
     if (options.initialState && options.initialState.length !== this.numLayers) {
-      throw new ShapeError(`${name}.run`, `argument 'initialState' expected one state per layer (${this.numLayers}), got ${options.initialState.length}`);
+      throw new ShapeError(
+        `${name}.run`,
+        `argument 'initialState' expected one state per layer (${this.numLayers}), got ${options.initialState.length}`,
+      );
     }
     if (options.probes && options.probes.length !== steps) {
       throw new ShapeError(`${name}.run`, `argument 'probes' expected one tensor per step (${steps}), got ${options.probes.length}`);
@@ -162,13 +167,21 @@ abstract class Recurrent extends Module {
     const cell = this.cells[0];
     if (cell instanceof RNNCell) c.activation = cell.activation;
     if (cell instanceof LSTMCell) c.forgetBias = cell.forgetBias;
+    if (cell instanceof GRUCell) c.resetAfter = cell.resetAfter;
     const dtype = cell.parameters()[0].value.dtype;
     if (dtype !== 'float32') c.dtype = dtype;
     return c;
   }
 }
 
-function factory(make: (inputSize: number, hiddenSize: number, options: RecurrentOptions & { activation?: 'tanh' | 'relu'; forgetBias?: number }) => Recurrent, gates: number): LayerFactory {
+function factory(
+  make: (
+    inputSize: number,
+    hiddenSize: number,
+    options: RecurrentOptions & { activation?: 'tanh' | 'relu'; forgetBias?: number; resetAfter?: boolean },
+  ) => Recurrent,
+  gates: number,
+): LayerFactory {
   return (c, context) => {
     const inputSize = c.int('inputSize', { min: 1 });
     const hiddenSize = c.int('hiddenSize', { min: 1 });
@@ -180,6 +193,7 @@ function factory(make: (inputSize: number, hiddenSize: number, options: Recurren
       returnSequences: c.bool('returnSequences', false),
       activation: c.choice('activation', ['tanh', 'relu'], 'tanh'),
       forgetBias: c.number('forgetBias', { fallback: 1 }),
+      resetAfter: c.bool('resetAfter', true),
       dtype: c.choice('dtype', ['float32', 'float64'], 'float32'),
     });
   };
@@ -226,7 +240,7 @@ export class LSTM extends Recurrent {
  */
 export class GRU extends Recurrent {
   readonly type = 'GRU';
-  constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions & { resetAfter?: boolean } = {}) {
     super('gru', inputSize, hiddenSize, options);
   }
   /** Registry factory. */

@@ -79,29 +79,71 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 function applyUnary(op: UnaryOp, x: TypedArray, out: TypedArray): void {
   const n = x.length;
   switch (op) {
-    case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]; return;
-    case 'abs': for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]); return;
-    case 'sign': for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v > 0 ? 1 : v < 0 ? -1 : v; } return;
-    case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]); return;
-    case 'expm1': for (let i = 0; i < n; i++) out[i] = Math.expm1(x[i]); return;
-    case 'log': for (let i = 0; i < n; i++) out[i] = Math.log(x[i]); return;
-    case 'log1p': for (let i = 0; i < n; i++) out[i] = Math.log1p(x[i]); return;
-    case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]); return;
-    case 'square': for (let i = 0; i < n; i++) out[i] = x[i] * x[i]; return;
-    case 'reciprocal': for (let i = 0; i < n; i++) out[i] = 1 / x[i]; return;
-    case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]); return;
+    case 'neg':
+      for (let i = 0; i < n; i++) out[i] = -x[i];
+      return;
+    case 'abs':
+      for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]);
+      return;
+    case 'sign':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        out[i] = v > 0 ? 1 : v < 0 ? -1 : v;
+      }
+      return;
+    case 'exp':
+      for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]);
+      return;
+    case 'expm1':
+      for (let i = 0; i < n; i++) out[i] = Math.expm1(x[i]);
+      return;
+    case 'log':
+      for (let i = 0; i < n; i++) out[i] = Math.log(x[i]);
+      return;
+    case 'log1p':
+      for (let i = 0; i < n; i++) out[i] = Math.log1p(x[i]);
+      return;
+    case 'sqrt':
+      for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]);
+      return;
+    case 'square':
+      for (let i = 0; i < n; i++) out[i] = x[i] * x[i];
+      return;
+    case 'reciprocal':
+      for (let i = 0; i < n; i++) out[i] = 1 / x[i];
+      return;
+    case 'tanh':
+      for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]);
+      return;
     case 'sigmoid':
       // Two branches keep exp's argument non-positive: no overflow for large |x|.
       for (let i = 0; i < n; i++) {
         const v = x[i];
         if (v >= 0) out[i] = 1 / (1 + Math.exp(-v));
-        else { const e = Math.exp(v); out[i] = e / (1 + e); }
+        else {
+          const e = Math.exp(v);
+          out[i] = e / (1 + e);
+        }
       }
       return;
-    case 'relu': for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v > 0 ? v : v === v ? 0 : v; } return;
-    case 'step': for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v > 0 ? 1 : v === v ? 0 : v; } return;
-    case 'floor': for (let i = 0; i < n; i++) out[i] = Math.floor(x[i]); return;
-    case 'ceil': for (let i = 0; i < n; i++) out[i] = Math.ceil(x[i]); return;
+    case 'relu':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        out[i] = v > 0 ? v : v === v ? 0 : v;
+      }
+      return;
+    case 'step':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        out[i] = v > 0 ? 1 : v === v ? 0 : v;
+      }
+      return;
+    case 'floor':
+      for (let i = 0; i < n; i++) out[i] = Math.floor(x[i]);
+      return;
+    case 'ceil':
+      for (let i = 0; i < n; i++) out[i] = Math.ceil(x[i]);
+      return;
     // round half to even, like numpy and PyTorch
     case 'round':
       for (let i = 0; i < n; i++) {
@@ -110,8 +152,12 @@ function applyUnary(op: UnaryOp, x: TypedArray, out: TypedArray): void {
         out[i] = Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
       }
       return;
-    case 'sin': for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]); return;
-    case 'cos': for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]); return;
+    case 'sin':
+      for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]);
+      return;
+    case 'cos':
+      for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]);
+      return;
   }
 }
 
@@ -119,23 +165,55 @@ function applyUnary(op: UnaryOp, x: TypedArray, out: TypedArray): void {
 function applyBinary(op: BinaryOp, a: ArrayLike<number>, b: ArrayLike<number>, out: TypedArray): void {
   const n = out.length;
   switch (op) {
-    case 'add': for (let i = 0; i < n; i++) out[i] = a[i] + b[i]; return;
-    case 'sub': for (let i = 0; i < n; i++) out[i] = a[i] - b[i]; return;
-    case 'mul': for (let i = 0; i < n; i++) out[i] = a[i] * b[i]; return;
+    case 'add':
+      for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
+      return;
+    case 'sub':
+      for (let i = 0; i < n; i++) out[i] = a[i] - b[i];
+      return;
+    case 'mul':
+      for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
+      return;
     case 'div':
       if (out instanceof Int32Array) for (let i = 0; i < n; i++) out[i] = Math.floor(a[i] / b[i]);
       else for (let i = 0; i < n; i++) out[i] = a[i] / b[i];
       return;
-    case 'pow': for (let i = 0; i < n; i++) out[i] = Math.pow(a[i], b[i]); return;
+    case 'pow':
+      for (let i = 0; i < n; i++) out[i] = Math.pow(a[i], b[i]);
+      return;
     // NaN propagates through maximum/minimum (like numpy's maximum, unlike Math.max's -0 rule)
-    case 'maximum': for (let i = 0; i < n; i++) { const x = a[i], y = b[i]; out[i] = x !== x || y !== y ? NaN : x > y ? x : y; } return;
-    case 'minimum': for (let i = 0; i < n; i++) { const x = a[i], y = b[i]; out[i] = x !== x || y !== y ? NaN : x < y ? x : y; } return;
-    case 'equal': for (let i = 0; i < n; i++) out[i] = a[i] === b[i] ? 1 : 0; return;
-    case 'notEqual': for (let i = 0; i < n; i++) out[i] = a[i] !== b[i] ? 1 : 0; return;
-    case 'less': for (let i = 0; i < n; i++) out[i] = a[i] < b[i] ? 1 : 0; return;
-    case 'lessEqual': for (let i = 0; i < n; i++) out[i] = a[i] <= b[i] ? 1 : 0; return;
-    case 'greater': for (let i = 0; i < n; i++) out[i] = a[i] > b[i] ? 1 : 0; return;
-    case 'greaterEqual': for (let i = 0; i < n; i++) out[i] = a[i] >= b[i] ? 1 : 0; return;
+    case 'maximum':
+      for (let i = 0; i < n; i++) {
+        const x = a[i],
+          y = b[i];
+        out[i] = x !== x || y !== y ? NaN : x > y ? x : y;
+      }
+      return;
+    case 'minimum':
+      for (let i = 0; i < n; i++) {
+        const x = a[i],
+          y = b[i];
+        out[i] = x !== x || y !== y ? NaN : x < y ? x : y;
+      }
+      return;
+    case 'equal':
+      for (let i = 0; i < n; i++) out[i] = a[i] === b[i] ? 1 : 0;
+      return;
+    case 'notEqual':
+      for (let i = 0; i < n; i++) out[i] = a[i] !== b[i] ? 1 : 0;
+      return;
+    case 'less':
+      for (let i = 0; i < n; i++) out[i] = a[i] < b[i] ? 1 : 0;
+      return;
+    case 'lessEqual':
+      for (let i = 0; i < n; i++) out[i] = a[i] <= b[i] ? 1 : 0;
+      return;
+    case 'greater':
+      for (let i = 0; i < n; i++) out[i] = a[i] > b[i] ? 1 : 0;
+      return;
+    case 'greaterEqual':
+      for (let i = 0; i < n; i++) out[i] = a[i] >= b[i] ? 1 : 0;
+      return;
   }
 }
 
@@ -232,14 +310,31 @@ export class CpuBackend implements BackendV1 {
     return this.make(data === this.get(x) ? data.slice() : data);
   }
 
-  binary(op: BinaryOp, a: Handle, aShape: readonly number[], b: Handle, bShape: readonly number[], outShape: readonly number[], dtype: DType): Handle {
+  binary(
+    op: BinaryOp,
+    a: Handle,
+    aShape: readonly number[],
+    b: Handle,
+    bShape: readonly number[],
+    outShape: readonly number[],
+    dtype: DType,
+  ): Handle {
     const outDtype = COMPARE_OPS.has(op) ? 'int32' : dtype;
     const out = this.array(outDtype, sizeOf(outShape));
     applyBinary(op, this.broadcast(a, aShape, outShape, dtype), this.broadcast(b, bShape, outShape, dtype), out);
     return this.make(out);
   }
 
-  where(cond: Handle, condShape: readonly number[], a: Handle, aShape: readonly number[], b: Handle, bShape: readonly number[], outShape: readonly number[], dtype: DType): Handle {
+  where(
+    cond: Handle,
+    condShape: readonly number[],
+    a: Handle,
+    aShape: readonly number[],
+    b: Handle,
+    bShape: readonly number[],
+    outShape: readonly number[],
+    dtype: DType,
+  ): Handle {
     const c = this.broadcast(cond, condShape, outShape, 'int32');
     const x = this.broadcast(a, aShape, outShape, dtype);
     const y = this.broadcast(b, bShape, outShape, dtype);
@@ -249,7 +344,12 @@ export class CpuBackend implements BackendV1 {
   }
 
   /** Moves `axes` to the end (materialised); returns the data and the outer/inner sizes. */
-  private axesLast(x: Handle, shape: readonly number[], axes: readonly number[], dtype: DType): { data: TypedArray; outer: number; inner: number } {
+  private axesLast(
+    x: Handle,
+    shape: readonly number[],
+    axes: readonly number[],
+    dtype: DType,
+  ): { data: TypedArray; outer: number; inner: number } {
     const keep = shape.map((_, i) => i).filter((i) => !axes.includes(i));
     const perm = [...keep, ...axes];
     const inner = sizeOf(axes.map((a) => shape[a]));
@@ -273,7 +373,10 @@ export class CpuBackend implements BackendV1 {
         let acc = data[base];
         for (let i = 1; i < inner; i++) {
           const v = data[base + i];
-          if (v !== v) { acc = v; break; }
+          if (v !== v) {
+            acc = v;
+            break;
+          }
           if (op === 'max' ? v > acc : v < acc) acc = v;
         }
         out[o] = acc;
@@ -293,8 +396,14 @@ export class CpuBackend implements BackendV1 {
       if (bestV === bestV) {
         for (let i = 1; i < inner; i++) {
           const v = data[base + i];
-          if (v !== v) { best = i; break; }
-          if (op === 'argmax' ? v > bestV : v < bestV) { best = i; bestV = v; }
+          if (v !== v) {
+            best = i;
+            break;
+          }
+          if (op === 'argmax' ? v > bestV : v < bestV) {
+            best = i;
+            bestV = v;
+          }
         }
       }
       out[o] = best;
@@ -306,7 +415,15 @@ export class CpuBackend implements BackendV1 {
     const outShape = perm.map((p) => shape[p]);
     const strides = stridesOf(shape);
     const out = this.array(dtype, sizeOf(shape));
-    stridedCopy(this.get(x), 0, perm.map((p) => strides[p]), out, 0, stridesOf(outShape), outShape);
+    stridedCopy(
+      this.get(x),
+      0,
+      perm.map((p) => strides[p]),
+      out,
+      0,
+      stridesOf(outShape),
+      outShape,
+    );
     return _count ? this.make(out) : { data: out, disposed: false };
   }
 
@@ -351,7 +468,8 @@ export class CpuBackend implements BackendV1 {
     const dim = shape[axis];
     const out = this.array(dtype, outer * indexCount * inner);
     for (let i = 0; i < indexCount; i++) {
-      if (!(idx[i] >= 0 && idx[i] < dim)) throw new ValueError('gather', `argument 'indices' expected values in [0, ${dim}), got ${idx[i]} at position ${i}`);
+      if (!(idx[i] >= 0 && idx[i] < dim))
+        throw new ValueError('gather', `argument 'indices' expected values in [0, ${dim}), got ${idx[i]} at position ${i}`);
     }
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < indexCount; i++) {
@@ -370,7 +488,8 @@ export class CpuBackend implements BackendV1 {
     const inner = sizeOf(outShape.slice(axis + 1));
     const dim = outShape[axis];
     for (let i = 0; i < indexCount; i++) {
-      if (!(idx[i] >= 0 && idx[i] < dim)) throw new ValueError('scatterAdd', `argument 'indices' expected values in [0, ${dim}), got ${idx[i]} at position ${i}`);
+      if (!(idx[i] >= 0 && idx[i] < dim))
+        throw new ValueError('scatterAdd', `argument 'indices' expected values in [0, ${dim}), got ${idx[i]} at position ${i}`);
     }
     // accumulate in float64 so repeated indices do not round at every step
     const acc = new Float64Array(sizeOf(outShape));

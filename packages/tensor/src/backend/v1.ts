@@ -133,11 +133,28 @@ export interface BackendV1 {
   // ---- required primitives ---------------------------------------------------------------
   unary(op: UnaryOp, x: Handle, size: number, dtype: DType): Handle;
   /** `leakyRelu`-style parametrised unaries are composed; only this pair is needed. */
-  binary(op: BinaryOp, a: Handle, aShape: readonly number[], b: Handle, bShape: readonly number[], outShape: readonly number[], dtype: DType): Handle;
+  binary(
+    op: BinaryOp,
+    a: Handle,
+    aShape: readonly number[],
+    b: Handle,
+    bShape: readonly number[],
+    outShape: readonly number[],
+    dtype: DType,
+  ): Handle;
   /** Repeats `x` (of `shape`) along its size-1 / missing leading dimensions to `outShape`. */
   broadcastTo(x: Handle, shape: readonly number[], outShape: readonly number[], dtype: DType): Handle;
   /** where(cond != 0, a, b) with broadcasting; `cond` is int32. */
-  where(cond: Handle, condShape: readonly number[], a: Handle, aShape: readonly number[], b: Handle, bShape: readonly number[], outShape: readonly number[], dtype: DType): Handle;
+  where(
+    cond: Handle,
+    condShape: readonly number[],
+    a: Handle,
+    aShape: readonly number[],
+    b: Handle,
+    bShape: readonly number[],
+    outShape: readonly number[],
+    dtype: DType,
+  ): Handle;
   /** Reduces over the (sorted, unique) `axes`; the output shape drops them. */
   reduce(op: ReduceOp, x: Handle, shape: readonly number[], axes: readonly number[], dtype: DType): Handle;
   /** Index of the max/min along `axis` (first on ties; NaN wins), int32, axis dropped. */

@@ -51,7 +51,8 @@ export function avgPool2d(x: TensorLike, windowSize: number | readonly [number, 
   const g = pool2dGeometry('avgPool2d', t.shape, windowSize, options);
   const forward = () => {
     const backend = t.backend;
-    if (backend.avgPool2d) return wrap(backend.avgPool2d(t.handle, g, t.dtype), [g.batch, g.outHeight, g.outWidth, g.channels], t.dtype, backend);
+    if (backend.avgPool2d)
+      return wrap(backend.avgPool2d(t.handle, g, t.dtype), [g.batch, g.outHeight, g.outWidth, g.channels], t.dtype, backend);
     const windows = reshape(extractWindows(t, g), [g.batch, g.outHeight, g.outWidth, g.windowHeight * g.windowWidth, g.channels]);
     return div(sum(windows, 3), windowCounts(g, t));
   };

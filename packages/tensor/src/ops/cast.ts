@@ -15,7 +15,8 @@ import { type TensorLike, asTensor, wrap } from './op-utils.js';
  */
 export function cast(x: TensorLike, dtype: DType): Tensor {
   const t = asTensor('cast', 'x', x);
-  if (!t.backend.dtypes.includes(dtype)) throw new DTypeError('cast', `argument 'dtype' '${dtype}' is not supported by backend '${t.backend.name}'`);
+  if (!t.backend.dtypes.includes(dtype))
+    throw new DTypeError('cast', `argument 'dtype' '${dtype}' is not supported by backend '${t.backend.name}'`);
   if (t.dtype === dtype) return t;
   const out = wrap(t.backend.cast(t.handle, t.size, t.dtype, dtype), t.shape, dtype, t.backend);
   if (isFloat(t.dtype) && isFloat(dtype)) record('cast', [t], out, (dy) => [cast(dy, t.dtype)]);

@@ -22,13 +22,26 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
   ts.forEach((t, i) => {
     checkSameDtype('concat', 'xs[0]', first, `xs[${i}]`, t);
     if (t.rank !== first.rank || t.shape.some((d, j) => j !== ax && d !== first.shape[j])) {
-      throw new ShapeError('concat', `argument 'xs[${i}]' of shape ${fmtShape(t.shape)} does not match 'xs[0]' ${fmtShape(first.shape)} outside axis ${ax}`);
+      throw new ShapeError(
+        'concat',
+        `argument 'xs[${i}]' of shape ${fmtShape(t.shape)} does not match 'xs[0]' ${fmtShape(first.shape)} outside axis ${ax}`,
+      );
     }
   });
   if (ts.length === 1) return first;
   const shape = [...first.shape];
   shape[ax] = ts.reduce((s, t) => s + t.shape[ax], 0);
-  const out = wrap(backend.concat(ts.map((t) => t.handle), ts.map((t) => t.shape), ax, first.dtype), shape, first.dtype, backend);
+  const out = wrap(
+    backend.concat(
+      ts.map((t) => t.handle),
+      ts.map((t) => t.shape),
+      ax,
+      first.dtype,
+    ),
+    shape,
+    first.dtype,
+    backend,
+  );
   record('concat', ts, out, (dy) => {
     let offset = 0;
     return ts.map((t) => {

@@ -20,12 +20,21 @@ export interface Conv2dOptions {
 
 function pair(op: string, arg: string, v: number | readonly [number, number] | undefined, fallback: number): [number, number] {
   const p: [number, number] = v === undefined ? [fallback, fallback] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
-  if (!p.every((x) => Number.isSafeInteger(x) && x >= 1)) throw new ValueError(op, `argument '${arg}' expected positive integers, got ${JSON.stringify(v)}`);
+  if (!p.every((x) => Number.isSafeInteger(x) && x >= 1))
+    throw new ValueError(op, `argument '${arg}' expected positive integers, got ${JSON.stringify(v)}`);
   return p;
 }
 
 /** Output size and padding along one axis. */
-function axis(op: string, padding: Padding, which: 0 | 1, input: number, k: number, stride: number, dilation: number): { out: number; before: number; after: number } {
+function axis(
+  op: string,
+  padding: Padding,
+  which: 0 | 1,
+  input: number,
+  k: number,
+  stride: number,
+  dilation: number,
+): { out: number; before: number; after: number } {
   const span = (k - 1) * dilation + 1;
   if (padding === 'same') {
     const out = Math.ceil(input / stride);
@@ -37,7 +46,10 @@ function axis(op: string, padding: Padding, which: 0 | 1, input: number, k: numb
   if (typeof padding === 'number') before = after = padding;
   else if (padding !== 'valid') [before, after] = padding[which];
   if (padding !== 'valid' && ![before, after].every((v) => Number.isSafeInteger(v) && v >= 0)) {
-    throw new ValueError(op, `argument 'padding' expected 'same', 'valid', a non-negative integer or [[top, bottom], [left, right]], got ${JSON.stringify(padding)}`);
+    throw new ValueError(
+      op,
+      `argument 'padding' expected 'same', 'valid', a non-negative integer or [[top, bottom], [left, right]], got ${JSON.stringify(padding)}`,
+    );
   }
   const out = Math.floor((input + before + after - span) / stride) + 1;
   return { out: Math.max(out, 0), before, after };
@@ -45,20 +57,40 @@ function axis(op: string, padding: Padding, which: 0 | 1, input: number, k: numb
 
 /** @internal Geometry of conv2d for x [N,H,W,Cin] and w [kh,kw,Cin,Cout]. */
 export function conv2dGeometry(op: string, xShape: readonly number[], wShape: readonly number[], options: Conv2dOptions): Conv2dGeometry {
-  if (xShape.length !== 4) throw new ShapeError(op, `argument 'x' expected rank 4 (NHWC: [batch, height, width, channels]), got shape ${fmtShape(xShape)}`);
-  if (wShape.length !== 4) throw new ShapeError(op, `argument 'filter' expected rank 4 ([kh, kw, inChannels, outChannels]), got shape ${fmtShape(wShape)}`);
+  if (xShape.length !== 4)
+    throw new ShapeError(op, `argument 'x' expected rank 4 (NHWC: [batch, height, width, channels]), got shape ${fmtShape(xShape)}`);
+  if (wShape.length !== 4)
+    throw new ShapeError(op, `argument 'filter' expected rank 4 ([kh, kw, inChannels, outChannels]), got shape ${fmtShape(wShape)}`);
   const [batch, inHeight, inWidth, inChannels] = xShape;
   const [filterHeight, filterWidth, wIn, outChannels] = wShape;
-  if (wIn !== inChannels) throw new ShapeError(op, `argument 'filter' ${fmtShape(wShape)} expects ${wIn} input channels but 'x' ${fmtShape(xShape)} has ${inChannels}`);
+  if (wIn !== inChannels)
+    throw new ShapeError(
+      op,
+      `argument 'filter' ${fmtShape(wShape)} expects ${wIn} input channels but 'x' ${fmtShape(xShape)} has ${inChannels}`,
+    );
   const [strideHeight, strideWidth] = pair(op, 'strides', options.strides, 1);
   const [dilationHeight, dilationWidth] = pair(op, 'dilations', options.dilations, 1);
   const padding = options.padding ?? 'valid';
   const h = axis(op, padding, 0, inHeight, filterHeight, strideHeight, dilationHeight);
   const w = axis(op, padding, 1, inWidth, filterWidth, strideWidth, dilationWidth);
   return {
-    batch, inHeight, inWidth, inChannels, outHeight: h.out, outWidth: w.out, outChannels,
-    filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth,
-    padTop: h.before, padBottom: h.after, padLeft: w.before, padRight: w.after,
+    batch,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight: h.out,
+    outWidth: w.out,
+    outChannels,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+    padTop: h.before,
+    padBottom: h.after,
+    padLeft: w.before,
+    padRight: w.after,
   };
 }
 
@@ -71,7 +103,12 @@ export interface Pool2dOptions {
 }
 
 /** @internal Geometry of a pooling window over x [N,H,W,C]. */
-export function pool2dGeometry(op: string, xShape: readonly number[], windowSize: number | readonly [number, number], options: Pool2dOptions): Pool2dGeometry {
+export function pool2dGeometry(
+  op: string,
+  xShape: readonly number[],
+  windowSize: number | readonly [number, number],
+  options: Pool2dOptions,
+): Pool2dGeometry {
   if (xShape.length !== 4) throw new ShapeError(op, `argument 'x' expected rank 4 (NHWC), got shape ${fmtShape(xShape)}`);
   const [windowHeight, windowWidth] = pair(op, 'windowSize', windowSize, 1);
   const [strideHeight, strideWidth] = pair(op, 'strides', options.strides ?? [windowHeight, windowWidth], 1);
@@ -80,8 +117,20 @@ export function pool2dGeometry(op: string, xShape: readonly number[], windowSize
   const h = axis(op, padding, 0, inHeight, windowHeight, strideHeight, 1);
   const w = axis(op, padding, 1, inWidth, windowWidth, strideWidth, 1);
   return {
-    batch, inHeight, inWidth, channels, outHeight: h.out, outWidth: w.out, windowHeight, windowWidth,
-    strideHeight, strideWidth, padTop: h.before, padBottom: h.after, padLeft: w.before, padRight: w.after,
+    batch,
+    inHeight,
+    inWidth,
+    channels,
+    outHeight: h.out,
+    outWidth: w.out,
+    windowHeight,
+    windowWidth,
+    strideHeight,
+    strideWidth,
+    padTop: h.before,
+    padBottom: h.after,
+    padLeft: w.before,
+    padRight: w.after,
   };
 }
 
@@ -113,7 +162,8 @@ export function windowIndices(w: Windows): Int32Array {
   for (let oh = 0; oh < w.outHeight; oh++)
     for (let ow = 0; ow < w.outWidth; ow++)
       for (let i = 0; i < w.kh; i++)
-        for (let j = 0; j < w.kw; j++) table[p++] = (oh * w.strideHeight + i * w.dilationHeight) * w.paddedWidth + ow * w.strideWidth + j * w.dilationWidth;
+        for (let j = 0; j < w.kw; j++)
+          table[p++] = (oh * w.strideHeight + i * w.dilationHeight) * w.paddedWidth + ow * w.strideWidth + j * w.dilationWidth;
   if (indexCache.size > 256) indexCache.clear();
   indexCache.set(key, table);
   return table;
@@ -122,8 +172,14 @@ export function windowIndices(w: Windows): Int32Array {
 /** @internal The window description of a conv geometry. */
 export function convWindows(g: Conv2dGeometry): Windows {
   return {
-    outHeight: g.outHeight, outWidth: g.outWidth, kh: g.filterHeight, kw: g.filterWidth,
-    strideHeight: g.strideHeight, strideWidth: g.strideWidth, dilationHeight: g.dilationHeight, dilationWidth: g.dilationWidth,
+    outHeight: g.outHeight,
+    outWidth: g.outWidth,
+    kh: g.filterHeight,
+    kw: g.filterWidth,
+    strideHeight: g.strideHeight,
+    strideWidth: g.strideWidth,
+    dilationHeight: g.dilationHeight,
+    dilationWidth: g.dilationWidth,
     paddedWidth: g.inWidth + g.padLeft + g.padRight,
   };
 }
@@ -131,8 +187,14 @@ export function convWindows(g: Conv2dGeometry): Windows {
 /** @internal The window description of a pooling geometry. */
 export function poolWindows(g: Pool2dGeometry): Windows {
   return {
-    outHeight: g.outHeight, outWidth: g.outWidth, kh: g.windowHeight, kw: g.windowWidth,
-    strideHeight: g.strideHeight, strideWidth: g.strideWidth, dilationHeight: 1, dilationWidth: 1,
+    outHeight: g.outHeight,
+    outWidth: g.outWidth,
+    kh: g.windowHeight,
+    kw: g.windowWidth,
+    strideHeight: g.strideHeight,
+    strideWidth: g.strideWidth,
+    dilationHeight: 1,
+    dilationWidth: 1,
     paddedWidth: g.inWidth + g.padLeft + g.padRight,
   };
 }

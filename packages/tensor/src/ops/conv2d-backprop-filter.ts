@@ -34,8 +34,10 @@ export function conv2dBackpropFilter(x: TensorLike, dy: TensorLike, filterShape:
   checkSameDtype('conv2dBackpropFilter', 'x', t, 'dy', d);
   const g = conv2dGeometry('conv2dBackpropFilter', t.shape, filterShape, options);
   checkDy('conv2dBackpropFilter', d, g);
-  return customOp('conv2dBackpropFilter', [t, d], () => conv2dFilterGrad(t, d, g), (gw) => [
-    conv2dBackpropInput(d, gw, t.shape, options),
-    conv2dForward(t, gw, g),
-  ]);
+  return customOp(
+    'conv2dBackpropFilter',
+    [t, d],
+    () => conv2dFilterGrad(t, d, g),
+    (gw) => [conv2dBackpropInput(d, gw, t.shape, options), conv2dForward(t, gw, g)],
+  );
 }

@@ -14,7 +14,12 @@ import { reshape } from './reshape.js';
 export function conv2dInputGrad(dy: Tensor, w: Tensor, g: Conv2dGeometry): Tensor {
   const backend = dy.backend;
   if (backend.conv2dBackpropInput) {
-    return wrap(backend.conv2dBackpropInput(dy.handle, w.handle, g, dy.dtype), [g.batch, g.inHeight, g.inWidth, g.inChannels], dy.dtype, backend);
+    return wrap(
+      backend.conv2dBackpropInput(dy.handle, w.handle, g, dy.dtype),
+      [g.batch, g.inHeight, g.inWidth, g.inChannels],
+      dy.dtype,
+      backend,
+    );
   }
   const k = g.filterHeight * g.filterWidth * g.inChannels;
   const cols = matmul(reshape(dy, [-1, g.outChannels]), reshape(w, [k, g.outChannels]), { transposeB: true });
@@ -24,7 +29,8 @@ export function conv2dInputGrad(dy: Tensor, w: Tensor, g: Conv2dGeometry): Tenso
 /** @internal Checks that dy has the shape conv2d would produce. */
 export function checkDy(op: string, dy: Tensor, g: Conv2dGeometry): void {
   const expected = [g.batch, g.outHeight, g.outWidth, g.outChannels];
-  if (!shapesEqual(dy.shape, expected)) throw new ShapeError(op, `argument 'dy' expected shape ${fmtShape(expected)} (conv2d's output), got ${fmtShape(dy.shape)}`);
+  if (!shapesEqual(dy.shape, expected))
+    throw new ShapeError(op, `argument 'dy' expected shape ${fmtShape(expected)} (conv2d's output), got ${fmtShape(dy.shape)}`);
 }
 
 /**
@@ -36,15 +42,22 @@ export function checkDy(op: string, dy: Tensor, g: Conv2dGeometry): void {
  * conv2dBackpropInput(ones([1, 2, 2, 1]), ones([2, 2, 1, 1]), [1, 3, 3, 1]).toArray(); // [[[[1], [2], [1]], [[2], [4], [2]], [[1], [2], [1]]]]
  * ```
  */
-export function conv2dBackpropInput(dy: TensorLike, filter: TensorLike, inputShape: readonly number[], options: Conv2dOptions = {}): Tensor {
+export function conv2dBackpropInput(
+  dy: TensorLike,
+  filter: TensorLike,
+  inputShape: readonly number[],
+  options: Conv2dOptions = {},
+): Tensor {
   const d = asTensor('conv2dBackpropInput', 'dy', dy);
   const w = asTensor('conv2dBackpropInput', 'filter', filter, d);
   checkSameBackend('conv2dBackpropInput', { dy: d, filter: w });
   checkSameDtype('conv2dBackpropInput', 'dy', d, 'filter', w);
   const g = conv2dGeometry('conv2dBackpropInput', inputShape, w.shape, options);
   checkDy('conv2dBackpropInput', d, g);
-  return customOp('conv2dBackpropInput', [d, w], () => conv2dInputGrad(d, w, g), (gy) => [
-    conv2dForward(gy, w, g),
-    conv2dBackpropFilter(gy, d, w.shape, options),
-  ]);
+  return customOp(
+    'conv2dBackpropInput',
+    [d, w],
+    () => conv2dInputGrad(d, w, g),
+    (gy) => [conv2dForward(gy, w, g), conv2dBackpropFilter(gy, d, w.shape, options)],
+  );
 }

@@ -31,8 +31,12 @@ export function conv2dTranspose(x: TensorLike, filter: TensorLike, options: Conv
   }
   let outputShape = options.outputShape;
   if (!outputShape) {
-    const s = typeof options.strides === 'number' || options.strides === undefined ? [options.strides ?? 1, options.strides ?? 1] : options.strides;
-    const d = typeof options.dilations === 'number' || options.dilations === undefined ? [options.dilations ?? 1, options.dilations ?? 1] : options.dilations;
+    const s =
+      typeof options.strides === 'number' || options.strides === undefined ? [options.strides ?? 1, options.strides ?? 1] : options.strides;
+    const d =
+      typeof options.dilations === 'number' || options.dilations === undefined
+        ? [options.dilations ?? 1, options.dilations ?? 1]
+        : options.dilations;
     const padding = options.padding ?? 'valid';
     const size = (i: 0 | 1) => {
       const span = (w.shape[i] - 1) * d[i] + 1;
@@ -43,7 +47,8 @@ export function conv2dTranspose(x: TensorLike, filter: TensorLike, options: Conv
       return full - before - after;
     };
     outputShape = [t.shape[0], size(0), size(1), w.shape[2]];
-    if (outputShape.some((v) => v <= 0)) throw new ValueError('conv2dTranspose', `the options give a non-positive output shape ${fmtShape(outputShape)}`);
+    if (outputShape.some((v) => v <= 0))
+      throw new ValueError('conv2dTranspose', `the options give a non-positive output shape ${fmtShape(outputShape)}`);
   }
   return conv2dBackpropInput(t, w, outputShape, options);
 }

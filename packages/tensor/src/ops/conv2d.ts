@@ -38,8 +38,10 @@ export function conv2d(x: TensorLike, filter: TensorLike, options: Conv2dOptions
   checkSameDtype('conv2d', 'x', t, 'filter', w);
   checkFloat('conv2d', 'x', t);
   const g = conv2dGeometry('conv2d', t.shape, w.shape, options);
-  return customOp('conv2d', [t, w], () => conv2dForward(t, w, g), (dy) => [
-    conv2dBackpropInput(dy, w, t.shape, options),
-    conv2dBackpropFilter(t, dy, w.shape, options),
-  ]);
+  return customOp(
+    'conv2d',
+    [t, w],
+    () => conv2dForward(t, w, g),
+    (dy) => [conv2dBackpropInput(dy, w, t.shape, options), conv2dBackpropFilter(t, dy, w.shape, options)],
+  );
 }

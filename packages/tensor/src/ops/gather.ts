@@ -22,9 +22,15 @@ export function gather(x: TensorLike, indices: Tensor, axis = 0): Tensor {
   const ax = normalizeAxis('gather', axis, t.rank);
   const shape = [...t.shape.slice(0, ax), ...idx.shape, ...t.shape.slice(ax + 1)];
   const out = wrap(backend.gather(t.handle, t.shape, idx.handle, idx.size, ax, t.dtype), shape, t.dtype, backend);
-  record('gather', [t], out, (dy) => {
-    const flat = reshape(dy, [...t.shape.slice(0, ax), idx.size, ...t.shape.slice(ax + 1)]);
-    return [scatterAdd(t.shape, reshape(idx, [idx.size]), flat, ax)];
-  }, [idx]);
+  record(
+    'gather',
+    [t],
+    out,
+    (dy) => {
+      const flat = reshape(dy, [...t.shape.slice(0, ax), idx.size, ...t.shape.slice(ax + 1)]);
+      return [scatterAdd(t.shape, reshape(idx, [idx.size]), flat, ax)];
+    },
+    [idx],
+  );
   return out;
 }

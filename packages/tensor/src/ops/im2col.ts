@@ -32,7 +32,16 @@ export function extractWindows(x: Tensor, g: Geometry, padValue = 0): Tensor {
   const c = channelsOf(g);
   const hp = g.inHeight + g.padTop + g.padBottom;
   const wp = g.inWidth + g.padLeft + g.padRight;
-  const padded = pad(x, [[0, 0], [g.padTop, g.padBottom], [g.padLeft, g.padRight], [0, 0]], padValue);
+  const padded = pad(
+    x,
+    [
+      [0, 0],
+      [g.padTop, g.padBottom],
+      [g.padLeft, g.padRight],
+      [0, 0],
+    ],
+    padValue,
+  );
   return gather(reshape(padded, [g.batch, hp * wp, c]), indexTensor(g, x), 1);
 }
 

@@ -33,14 +33,25 @@ export function matmul(a: TensorLike, b: TensorLike, options: MatmulOptions = {}
   checkFloat('matmul', 'a', x);
   const ta = options.transposeA ?? false;
   const tb = options.transposeB ?? false;
-  if (x.rank < 2) throw new ShapeError('matmul', `argument 'a' expected rank >= 2 ([..., m, k]), got shape ${fmtShape(x.shape)}; use reshape(a, [1, -1]) for a vector`);
-  if (y.rank < 2) throw new ShapeError('matmul', `argument 'b' expected rank >= 2 ([..., k, n]), got shape ${fmtShape(y.shape)}; use reshape(b, [-1, 1]) for a vector`);
+  if (x.rank < 2)
+    throw new ShapeError(
+      'matmul',
+      `argument 'a' expected rank >= 2 ([..., m, k]), got shape ${fmtShape(x.shape)}; use reshape(a, [1, -1]) for a vector`,
+    );
+  if (y.rank < 2)
+    throw new ShapeError(
+      'matmul',
+      `argument 'b' expected rank >= 2 ([..., k, n]), got shape ${fmtShape(y.shape)}; use reshape(b, [-1, 1]) for a vector`,
+    );
   const m = x.shape[x.rank - (ta ? 1 : 2)];
   const k = x.shape[x.rank - (ta ? 2 : 1)];
   const kb = y.shape[y.rank - (tb ? 1 : 2)];
   const n = y.shape[y.rank - (tb ? 2 : 1)];
   if (k !== kb) {
-    throw new ShapeError('matmul', `argument 'b' expected op(b) of shape [${k}, n] (inner dimensions must agree with op(a) [${m}, ${k}] from 'a' ${fmtShape(x.shape)}${ta ? ', transposed' : ''}), got [${kb}, ${n}] from ${fmtShape(y.shape)}${tb ? ', transposed' : ''}`);
+    throw new ShapeError(
+      'matmul',
+      `argument 'b' expected op(b) of shape [${k}, n] (inner dimensions must agree with op(a) [${m}, ${k}] from 'a' ${fmtShape(x.shape)}${ta ? ', transposed' : ''}), got [${kb}, ${n}] from ${fmtShape(y.shape)}${tb ? ', transposed' : ''}`,
+    );
   }
   const aBatchShape = x.shape.slice(0, -2);
   const bBatchShape = y.shape.slice(0, -2);
@@ -55,26 +66,41 @@ export function matmul(a: TensorLike, b: TensorLike, options: MatmulOptions = {}
     sizeOf(own) === 1 || shapesEqual(own, batchShape) ? t : broadcastTo(t, [...batchShape, ...t.shape.slice(-2)]);
   const xa = fit(x, aBatchShape);
   const yb = fit(y, bBatchShape);
-  const dims = { batch, aBatch: sizeOf(xa.shape.slice(0, -2)) === 1 ? 1 : batch, bBatch: sizeOf(yb.shape.slice(0, -2)) === 1 ? 1 : batch, m, n, k, transposeA: ta, transposeB: tb };
+  const dims = {
+    batch,
+    aBatch: sizeOf(xa.shape.slice(0, -2)) === 1 ? 1 : batch,
+    bBatch: sizeOf(yb.shape.slice(0, -2)) === 1 ? 1 : batch,
+    m,
+    n,
+    k,
+    transposeA: ta,
+    transposeB: tb,
+  };
   const shape = [...batchShape, m, n];
   const out = wrap(backend.matmul(xa.handle, yb.handle, dims, x.dtype), shape, x.dtype, backend);
-  record('matmul', [x, y], out, (dy) => {
-    let da: Tensor;
-    let db: Tensor;
-    if (!ta && !tb) {
-      da = matmul(dy, y, { transposeB: true });
-      db = matmul(x, dy, { transposeA: true });
-    } else if (ta && !tb) {
-      da = matmul(y, dy, { transposeB: true });
-      db = matmul(x, dy);
-    } else if (!ta && tb) {
-      da = matmul(dy, y);
-      db = matmul(dy, x, { transposeA: true });
-    } else {
-      da = matmul(y, dy, { transposeA: true, transposeB: true });
-      db = matmul(dy, x, { transposeA: true, transposeB: true });
-    }
-    return [sumToShape(da, x.shape), sumToShape(db, y.shape)];
-  }, [xa, yb]);
+  record(
+    'matmul',
+    [x, y],
+    out,
+    (dy) => {
+      let da: Tensor;
+      let db: Tensor;
+      if (!ta && !tb) {
+        da = matmul(dy, y, { transposeB: true });
+        db = matmul(x, dy, { transposeA: true });
+      } else if (ta && !tb) {
+        da = matmul(y, dy, { transposeB: true });
+        db = matmul(x, dy);
+      } else if (!ta && tb) {
+        da = matmul(dy, y);
+        db = matmul(dy, x, { transposeA: true });
+      } else {
+        da = matmul(y, dy, { transposeA: true, transposeB: true });
+        db = matmul(dy, x, { transposeA: true, transposeB: true });
+      }
+      return [sumToShape(da, x.shape), sumToShape(db, y.shape)];
+    },
+    [xa, yb],
+  );
   return out;
 }

@@ -42,7 +42,8 @@ export function maxPool2d(x: TensorLike, windowSize: number | readonly [number, 
   const g = pool2dGeometry('maxPool2d', t.shape, windowSize, options);
   const forward = () => {
     const backend = t.backend;
-    if (backend.maxPool2d) return wrap(backend.maxPool2d(t.handle, g, t.dtype), [g.batch, g.outHeight, g.outWidth, g.channels], t.dtype, backend);
+    if (backend.maxPool2d)
+      return wrap(backend.maxPool2d(t.handle, g, t.dtype), [g.batch, g.outHeight, g.outWidth, g.channels], t.dtype, backend);
     return max(windowsOf(t, g), 3);
   };
   return customOp('maxPool2d', [t], forward, (dy) => [maxPool2dBackward(dy, t, g)]);

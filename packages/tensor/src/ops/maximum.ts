@@ -18,6 +18,9 @@ import { sumToShape } from './sum-to-shape.js';
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = asPair('maximum', a, b);
   const out = binaryPrimitive('maximum', 'maximum', x, y);
-  record('maximum', [x, y], out, (dy) => [sumToShape(mul(dy, cast(greaterEqual(x, y), dy.dtype)), x.shape), sumToShape(mul(dy, cast(less(x, y), dy.dtype)), y.shape)]);
+  record('maximum', [x, y], out, (dy) => [
+    sumToShape(mul(dy, cast(greaterEqual(x, y), dy.dtype)), x.shape),
+    sumToShape(mul(dy, cast(less(x, y), dy.dtype)), y.shape),
+  ]);
   return out;
 }

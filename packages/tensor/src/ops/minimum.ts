@@ -18,6 +18,9 @@ import { sumToShape } from './sum-to-shape.js';
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = asPair('minimum', a, b);
   const out = binaryPrimitive('minimum', 'minimum', x, y);
-  record('minimum', [x, y], out, (dy) => [sumToShape(mul(dy, cast(lessEqual(x, y), dy.dtype)), x.shape), sumToShape(mul(dy, cast(greater(x, y), dy.dtype)), y.shape)]);
+  record('minimum', [x, y], out, (dy) => [
+    sumToShape(mul(dy, cast(lessEqual(x, y), dy.dtype)), x.shape),
+    sumToShape(mul(dy, cast(greater(x, y), dy.dtype)), y.shape),
+  ]);
   return out;
 }

@@ -18,7 +18,8 @@ import { asTensor, checkInt } from './op-utils.js';
 export function oneHot(indices: Tensor, depth: number, dtype: DType = 'float32'): Tensor {
   const idx = asTensor('oneHot', 'indices', indices);
   checkInt('oneHot', 'indices', idx);
-  if (!Number.isSafeInteger(depth) || depth < 0) throw new ValueError('oneHot', `argument 'depth' expected a non-negative integer, got ${depth}`);
+  if (!Number.isSafeInteger(depth) || depth < 0)
+    throw new ValueError('oneHot', `argument 'depth' expected a non-negative integer, got ${depth}`);
   const classes = arange(0, depth, 1, { dtype: 'int32', backend: idx.backend });
   return cast(equal(expandDims(idx, -1), classes), dtype);
 }

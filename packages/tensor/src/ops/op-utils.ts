@@ -56,7 +56,10 @@ export function checkSameBackend(op: string, tensors: Record<string, Tensor>): B
   for (const entry of Object.entries(tensors)) {
     if (!first) first = entry;
     else if (entry[1].backend !== first[1].backend) {
-      throw new BackendError(op, `arguments '${first[0]}' (on backend '${first[1].backend.name}') and '${entry[0]}' (on backend '${entry[1].backend.name}') live on different backends; move one with toBackend()`);
+      throw new BackendError(
+        op,
+        `arguments '${first[0]}' (on backend '${first[1].backend.name}') and '${entry[0]}' (on backend '${entry[1].backend.name}') live on different backends; move one with toBackend()`,
+      );
     }
   }
   return first![1].backend;
@@ -65,7 +68,10 @@ export function checkSameBackend(op: string, tensors: Record<string, Tensor>): B
 /** @internal Two tensors must have the same dtype. */
 export function checkSameDtype(op: string, aName: string, a: Tensor, bName: string, b: Tensor): void {
   if (a.dtype !== b.dtype) {
-    throw new DTypeError(op, `arguments '${aName}' (${a.dtype}) and '${bName}' (${b.dtype}) must have the same dtype; cast one with cast()`);
+    throw new DTypeError(
+      op,
+      `arguments '${aName}' (${a.dtype}) and '${bName}' (${b.dtype}) must have the same dtype; cast one with cast()`,
+    );
   }
 }
 
@@ -82,7 +88,8 @@ export function checkInt(op: string, arg: string, t: Tensor): void {
 /** @internal max, min, argmax and argmin have no value over an empty axis (checked before the backend runs). */
 export function checkNonEmptyAxes(op: string, t: Tensor, axes: readonly number[]): void {
   const empty = axes.find((a) => t.shape[a] === 0);
-  if (empty !== undefined) throw new ValueError(op, `argument 'x' of shape ${fmtShape(t.shape)} is empty along axis ${empty}; ${op} of no values is undefined`);
+  if (empty !== undefined)
+    throw new ValueError(op, `argument 'x' of shape ${fmtShape(t.shape)} is empty along axis ${empty}; ${op} of no values is undefined`);
 }
 
 /** @internal The tensor must have this rank. */
@@ -127,5 +134,10 @@ export function binaryPrimitive(name: string, op: BinaryOp, a: Tensor, b: Tensor
   checkSameDtype(name, 'a', a, 'b', b);
   const outShape = broadcastShapes(name, a.shape, b.shape);
   const isCompare = op === 'equal' || op === 'notEqual' || op === 'less' || op === 'lessEqual' || op === 'greater' || op === 'greaterEqual';
-  return wrap(backend.binary(op, a.handle, a.shape, b.handle, b.shape, outShape, a.dtype), outShape, isCompare ? 'int32' : a.dtype, backend);
+  return wrap(
+    backend.binary(op, a.handle, a.shape, b.handle, b.shape, outShape, a.dtype),
+    outShape,
+    isCompare ? 'int32' : a.dtype,
+    backend,
+  );
 }

@@ -15,11 +15,20 @@ import { slice } from './slice.js';
 export function pad(x: TensorLike, paddings: readonly (readonly [number, number])[], value = 0): Tensor {
   const t = asTensor('pad', 'x', x);
   if (paddings.length !== t.rank || paddings.some((p) => p.length !== 2 || p.some((v) => !Number.isSafeInteger(v) || v < 0))) {
-    throw new ShapeError('pad', `argument 'paddings' expected ${t.rank} pairs of non-negative integers for 'x' of shape ${fmtShape(t.shape)}, got ${JSON.stringify(paddings)}`);
+    throw new ShapeError(
+      'pad',
+      `argument 'paddings' expected ${t.rank} pairs of non-negative integers for 'x' of shape ${fmtShape(t.shape)}, got ${JSON.stringify(paddings)}`,
+    );
   }
   if (paddings.every(([a, b]) => a === 0 && b === 0)) return t;
   const shape = t.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
   const out = wrap(t.backend.pad(t.handle, t.shape, paddings, value, t.dtype), shape, t.dtype, t.backend);
-  record('pad', [t], out, (dy) => [slice(dy, paddings.map((p) => p[0]), t.shape)]);
+  record('pad', [t], out, (dy) => [
+    slice(
+      dy,
+      paddings.map((p) => p[0]),
+      t.shape,
+    ),
+  ]);
   return out;
 }

@@ -21,11 +21,18 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
   }
   if (infer >= 0) {
     const known = sizeOf(target.filter((_, i) => i !== infer));
-    if (known === 0 || t.size % known !== 0) throw new ShapeError('reshape', `cannot infer the -1 in ${fmtShape(shape)} for a tensor of shape ${fmtShape(t.shape)} (${t.size} elements)`);
+    if (known === 0 || t.size % known !== 0)
+      throw new ShapeError(
+        'reshape',
+        `cannot infer the -1 in ${fmtShape(shape)} for a tensor of shape ${fmtShape(t.shape)} (${t.size} elements)`,
+      );
     target[infer] = t.size / known;
   }
   if (sizeOf(target) !== t.size) {
-    throw new ShapeError('reshape', `argument 'shape' ${fmtShape(shape)} holds ${sizeOf(target)} elements but 'x' of shape ${fmtShape(t.shape)} has ${t.size}`);
+    throw new ShapeError(
+      'reshape',
+      `argument 'shape' ${fmtShape(shape)} holds ${sizeOf(target)} elements but 'x' of shape ${fmtShape(t.shape)} has ${t.size}`,
+    );
   }
   const out = wrap(t.backend.view(t.handle, t.dtype), target, t.dtype, t.backend);
   record('reshape', [t], out, (dy) => [reshape(dy, t.shape)]);

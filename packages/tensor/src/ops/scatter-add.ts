@@ -25,7 +25,10 @@ export function scatterAdd(shape: readonly number[], indices: Tensor, updates: T
   if (idx.rank !== 1) throw new ShapeError('scatterAdd', `argument 'indices' expected rank 1, got shape ${fmtShape(idx.shape)}`);
   const expected = [...shape.slice(0, ax), idx.size, ...shape.slice(ax + 1)];
   if (!shapesEqual(upd.shape, expected)) {
-    throw new ShapeError('scatterAdd', `argument 'updates' expected shape ${fmtShape(expected)} (shape with axis ${ax} replaced by the ${idx.size} indices), got ${fmtShape(upd.shape)}`);
+    throw new ShapeError(
+      'scatterAdd',
+      `argument 'updates' expected shape ${fmtShape(expected)} (shape with axis ${ax} replaced by the ${idx.size} indices), got ${fmtShape(upd.shape)}`,
+    );
   }
   const out = wrap(backend.scatterAdd(shape, idx.handle, idx.size, upd.handle, ax, upd.dtype), shape, upd.dtype, backend);
   record('scatterAdd', [upd], out, (dy) => [gather(dy, idx, ax)], [idx]);

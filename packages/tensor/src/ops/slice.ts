@@ -16,7 +16,10 @@ import { pad } from './pad.js';
 export function slice(x: TensorLike, begin: readonly number[], size?: readonly number[]): Tensor {
   const t = asTensor('slice', 'x', x);
   if (begin.length > t.rank || (size && size.length > t.rank)) {
-    throw new ShapeError('slice', `arguments 'begin' [${begin.join(', ')}] and 'size' have more entries than 'x' has axes (shape ${fmtShape(t.shape)})`);
+    throw new ShapeError(
+      'slice',
+      `arguments 'begin' [${begin.join(', ')}] and 'size' have more entries than 'x' has axes (shape ${fmtShape(t.shape)})`,
+    );
   }
   const b = t.shape.map((_, i) => begin[i] ?? 0);
   const s = t.shape.map((d, i) => (size?.[i] === undefined || size[i] === -1 ? d - b[i] : size[i]));
@@ -27,6 +30,11 @@ export function slice(x: TensorLike, begin: readonly number[], size?: readonly n
   }
   if (s.every((d, i) => d === t.shape[i])) return t;
   const out = wrap(t.backend.slice(t.handle, t.shape, b, s, t.dtype), s, t.dtype, t.backend);
-  record('slice', [t], out, (dy) => [pad(dy, t.shape.map((d, i) => [b[i], d - b[i] - s[i]] as [number, number]))]);
+  record('slice', [t], out, (dy) => [
+    pad(
+      dy,
+      t.shape.map((d, i) => [b[i], d - b[i] - s[i]] as [number, number]),
+    ),
+  ]);
   return out;
 }

@@ -25,18 +25,30 @@ export function softmaxCrossEntropy(logits: TensorLike, labels: Tensor): Tensor 
   const y = asTensor('softmaxCrossEntropy', 'labels', labels);
   checkFloat('softmaxCrossEntropy', 'logits', z);
   checkSameBackend('softmaxCrossEntropy', { logits: z, labels: y });
-  if (z.rank !== 2) throw new ShapeError('softmaxCrossEntropy', `argument 'logits' expected rank 2 ([batch, classes]), got shape ${fmtShape(z.shape)}`);
+  if (z.rank !== 2)
+    throw new ShapeError('softmaxCrossEntropy', `argument 'logits' expected rank 2 ([batch, classes]), got shape ${fmtShape(z.shape)}`);
   const [n, c] = z.shape;
   if (y.dtype !== 'int32') {
-    if (y.rank !== 2 || y.shape[0] !== n || y.shape[1] !== c) throw new ShapeError('softmaxCrossEntropy', `argument 'labels' (float targets) expected shape [${n}, ${c}], got ${fmtShape(y.shape)}`);
+    if (y.rank !== 2 || y.shape[0] !== n || y.shape[1] !== c)
+      throw new ShapeError(
+        'softmaxCrossEntropy',
+        `argument 'labels' (float targets) expected shape [${n}, ${c}], got ${fmtShape(y.shape)}`,
+      );
     return neg(mean(sum(mul(y, logSoftmax(z)), 1)));
   }
-  if (y.rank !== 1 || y.shape[0] !== n) throw new ShapeError('softmaxCrossEntropy', `argument 'labels' (int32 classes) expected shape [${n}], got ${fmtShape(y.shape)}`);
+  if (y.rank !== 1 || y.shape[0] !== n)
+    throw new ShapeError('softmaxCrossEntropy', `argument 'labels' (int32 classes) expected shape [${n}], got ${fmtShape(y.shape)}`);
   const backend = z.backend;
   if (backend.softmaxCrossEntropy) {
     const r = backend.softmaxCrossEntropy(z.handle, y.handle, n, c, z.dtype);
     const dlogits = wrap(r.dlogits, [n, c], z.dtype, backend);
-    return customOp('softmaxCrossEntropy', [z], () => wrap(r.loss, [], z.dtype, backend), (dy) => [mul(dlogits, dy)], [dlogits]);
+    return customOp(
+      'softmaxCrossEntropy',
+      [z],
+      () => wrap(r.loss, [], z.dtype, backend),
+      (dy) => [mul(dlogits, dy)],
+      [dlogits],
+    );
   }
   return customOp(
     'softmaxCrossEntropy',

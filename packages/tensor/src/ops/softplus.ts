@@ -20,5 +20,10 @@ import { sigmoid } from './sigmoid.js';
 export function softplus(x: TensorLike): Tensor {
   const t = asTensor('softplus', 'x', x);
   checkFloat('softplus', 'x', t);
-  return customOp('softplus', [t], () => add(relu(t), log1p(exp(neg(abs(t))))), (dy) => [mul(dy, sigmoid(t))]);
+  return customOp(
+    'softplus',
+    [t],
+    () => add(relu(t), log1p(exp(neg(abs(t))))),
+    (dy) => [mul(dy, sigmoid(t))],
+  );
 }

@@ -30,7 +30,10 @@ export function split(x: TensorLike, sizes: number | readonly number[], axis = 0
   } else {
     parts = [...sizes];
     if (parts.reduce((a, b) => a + b, 0) !== dim || parts.some((p) => !Number.isInteger(p) || p < 0)) {
-      throw new ShapeError('split', `argument 'sizes' [${parts.join(', ')}] must be non-negative and add up to ${dim} (axis ${ax} of ${fmtShape(t.shape)})`);
+      throw new ShapeError(
+        'split',
+        `argument 'sizes' [${parts.join(', ')}] must be non-negative and add up to ${dim} (axis ${ax} of ${fmtShape(t.shape)})`,
+      );
     }
   }
   let offset = 0;
@@ -41,7 +44,10 @@ export function split(x: TensorLike, sizes: number | readonly number[], axis = 0
     return wrap(t.backend.slice(t.handle, t.shape, begin, size, t.dtype), size, t.dtype, t.backend);
   });
   recordMulti('split', [t], outputs, (dys) => [
-    concat(dys.map((d, i) => d ?? zeros(shapes[i], { dtype: t.dtype, backend: t.backend })), ax),
+    concat(
+      dys.map((d, i) => d ?? zeros(shapes[i], { dtype: t.dtype, backend: t.backend })),
+      ax,
+    ),
   ]);
   return outputs;
 }

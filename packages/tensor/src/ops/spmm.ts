@@ -20,14 +20,22 @@ export function spmm(a: CsrMatrix, x: TensorLike): Tensor {
   const t = asTensor('spmm', 'x', x);
   checkFloat('spmm', 'x', t);
   if (t.rank !== 2 || t.shape[0] !== a.cols) {
-    throw new ShapeError('spmm', `argument 'x' expected shape [${a.cols}, n] to match the sparse matrix [${a.rows}, ${a.cols}], got ${fmtShape(t.shape)}`);
+    throw new ShapeError(
+      'spmm',
+      `argument 'x' expected shape [${a.cols}, n] to match the sparse matrix [${a.rows}, ${a.cols}], got ${fmtShape(t.shape)}`,
+    );
   }
   const n = t.shape[1];
   const forward = () => {
     const backend = t.backend;
     const csr = a.tensorsOn(backend, t.dtype as 'float32' | 'float64');
     if (backend.spmm) {
-      return wrap(backend.spmm(csr.rowPtr.handle, csr.colIdx.handle, csr.values.handle, a.rows, a.cols, t.handle, n, t.dtype), [a.rows, n], t.dtype, backend);
+      return wrap(
+        backend.spmm(csr.rowPtr.handle, csr.colIdx.handle, csr.values.handle, a.rows, a.cols, t.handle, n, t.dtype),
+        [a.rows, n],
+        t.dtype,
+        backend,
+      );
     }
     return scatterAdd([a.rows, n], csr.rowIdx, mul(gather(t, csr.colIdx, 0), expandDims(csr.values, 1)), 0);
   };

@@ -17,5 +17,8 @@ export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tenso
   for (const a of axes) {
     if (t.shape[a] !== 1) throw new ShapeError('squeeze', `axis ${a} of 'x' ${fmtShape(t.shape)} has size ${t.shape[a]}, expected 1`);
   }
-  return reshape(t, t.shape.filter((_, i) => !axes.includes(i)));
+  return reshape(
+    t,
+    t.shape.filter((_, i) => !axes.includes(i)),
+  );
 }

@@ -15,5 +15,8 @@ import { type TensorLike, asTensor } from './op-utils.js';
 export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
   if (xs.length === 0) throw new ValueError('stack', `argument 'xs' expected at least one tensor, got none`);
   const first = asTensor('stack', 'xs[0]', xs[0]);
-  return concat(xs.map((x, i) => expandDims(asTensor('stack', `xs[${i}]`, x, first), axis < 0 ? axis + first.rank + 1 : axis)), axis < 0 ? axis + first.rank + 1 : axis);
+  return concat(
+    xs.map((x, i) => expandDims(asTensor('stack', `xs[${i}]`, x, first), axis < 0 ? axis + first.rank + 1 : axis)),
+    axis < 0 ? axis + first.rank + 1 : axis,
+  );
 }

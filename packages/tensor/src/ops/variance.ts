@@ -17,13 +17,21 @@ import { sum } from './sum.js';
  * variance(tensor([1, 2, 3, 4]), 0, { correction: 1 }).item(); // 1.6666666
  * ```
  */
-export function variance(x: TensorLike, axis?: number | readonly number[], options: { keepDims?: boolean; correction?: number } = {}): Tensor {
+export function variance(
+  x: TensorLike,
+  axis?: number | readonly number[],
+  options: { keepDims?: boolean; correction?: number } = {},
+): Tensor {
   const t = asTensor('variance', 'x', x);
   checkFloat('variance', 'x', t);
   const axes = normalizeAxes('variance', axis, t.rank);
   const n = sizeOf(axes.map((a) => t.shape[a]));
   const correction = options.correction ?? 0;
-  if (n - correction <= 0) throw new ValueError('variance', `argument 'correction' (${correction}) must be less than the number of elements along the reduced axes, got ${n}`);
+  if (n - correction <= 0)
+    throw new ValueError(
+      'variance',
+      `argument 'correction' (${correction}) must be less than the number of elements along the reduced axes, got ${n}`,
+    );
   const centred = sub(t, mean(t, axes, { keepDims: true }));
   return div(sum(square(centred), axes, { keepDims: options.keepDims }), n - correction);
 }

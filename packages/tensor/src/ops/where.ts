@@ -22,9 +22,15 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   checkSameDtype('where', 'a', x, 'b', y);
   const outShape = broadcastShapes('where', broadcastShapes('where', c.shape, x.shape, ['cond', 'a']), y.shape, ['a', 'b']);
   const out = wrap(backend.where(c.handle, c.shape, x.handle, x.shape, y.handle, y.shape, outShape, x.dtype), outShape, x.dtype, backend);
-  record('where', [x, y], out, (dy) => {
-    const zero = zerosLike(dy);
-    return [sumToShape(where(c, dy, zero), x.shape), sumToShape(where(c, zero, dy), y.shape)];
-  }, [c]);
+  record(
+    'where',
+    [x, y],
+    out,
+    (dy) => {
+      const zero = zerosLike(dy);
+      return [sumToShape(where(c, dy, zero), x.shape), sumToShape(where(c, zero, dy), y.shape)];
+    },
+    [c],
+  );
   return out;
 }
