@@ -43,7 +43,8 @@ export function imageGrid(rows: Tensor | readonly Tensor[], options: ImageGridOp
   const padding = options.padding ?? 2;
   const scale = options.scale ?? 1;
   const background = Math.round(255 * Math.min(1, Math.max(0, options.background ?? 0.5)));
-  if (!(Number.isSafeInteger(padding) && padding >= 0)) throw new ValueError(op, `option 'padding' expected a non-negative integer, got ${padding}`);
+  if (!(Number.isSafeInteger(padding) && padding >= 0))
+    throw new ValueError(op, `option 'padding' expected a non-negative integer, got ${padding}`);
   if (!(Number.isSafeInteger(scale) && scale >= 1)) throw new ValueError(op, `option 'scale' expected a positive integer, got ${scale}`);
   const list = Array.isArray(rows) ? (rows as readonly Tensor[]) : null;
   const first = list ? list[0] : (rows as Tensor);
@@ -53,7 +54,10 @@ export function imageGrid(rows: Tensor | readonly Tensor[], options: ImageGridOp
   if (first.rank >= 3) [h, w] = [first.shape[1], first.shape[2]];
   const images = (t: Tensor, i: number): { n: number; data: ArrayLike<number> } => {
     if (t.rank < 2 || t.size !== t.shape[0] * h * w) {
-      throw new ShapeError(op, `tensor ${i} expected images of ${h}×${w} (one channel): [n, ${h * w}], [n, ${h}, ${w}] or [n, ${h}, ${w}, 1], got [${t.shape.join(', ')}]`);
+      throw new ShapeError(
+        op,
+        `tensor ${i} expected images of ${h}×${w} (one channel): [n, ${h * w}], [n, ${h}, ${w}] or [n, ${h}, ${w}, 1], got [${t.shape.join(', ')}]`,
+      );
     }
     return { n: t.shape[0], data: t.dataSync() };
   };
@@ -66,7 +70,8 @@ export function imageGrid(rows: Tensor | readonly Tensor[], options: ImageGridOp
     });
   } else {
     const columns = options.columns ?? 10;
-    if (!(Number.isSafeInteger(columns) && columns >= 1)) throw new ValueError(op, `option 'columns' expected a positive integer, got ${columns}`);
+    if (!(Number.isSafeInteger(columns) && columns >= 1))
+      throw new ValueError(op, `option 'columns' expected a positive integer, got ${columns}`);
     const { n, data } = images(first, 0);
     for (let s = 0; s < n; s += columns) cells.push(Array.from({ length: Math.min(columns, n - s) }, (_, j) => ({ data, index: s + j })));
   }

@@ -6,7 +6,13 @@
  * PNG encoding lives in the Node-only subpath `@lec/autoencoder/png`.
  * @packageDocumentation
  */
-export { Autoencoder, type Activation, type ConvAutoencoderOptions, type DenseAutoencoderOptions, type TrainOptions } from './autoencoder.js';
+export {
+  Autoencoder,
+  type Activation,
+  type ConvAutoencoderOptions,
+  type DenseAutoencoderOptions,
+  type TrainOptions,
+} from './autoencoder.js';
 export { DenoisingAutoencoder } from './denoising-autoencoder.js';
 export { corrupt, type Corruption, type NoiseOptions } from './corruption.js';
 export { VAE, type ElboTerms, type VaeEpochLogs, type VaeOptions, type VaeOutput, type VaeTrainOptions } from './vae.js';

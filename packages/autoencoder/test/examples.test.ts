@@ -13,6 +13,10 @@ test('the public API carries @examples', () => {
   expect(examples.length).toBeGreaterThanOrEqual(25);
 });
 
-test.each(examples.map((e) => [`${e.file}:${e.line}`, e] as const))('example %s runs and its values hold', async (_, ex) => {
-  await runExample(ex, { ...tensorApi, ...api, ...png, join, tmpdir });
-}, 30_000);
+test.each(examples.map((e) => [`${e.file}:${e.line}`, e] as const))(
+  'example %s runs and its values hold',
+  async (_, ex) => {
+    await runExample(ex, { ...tensorApi, ...api, ...png, join, tmpdir });
+  },
+  30_000,
+);

@@ -244,8 +244,9 @@ export class TfjsBackend implements BackendV1 {
           return tf.expm1(v);
         case 'log':
           return tf.log(v);
+        // GPU shaders compute log(1 + x): below -1 that is the log of a negative number
         case 'log1p':
-          return tf.log1p(v);
+          return this.gpu ? tf.where(tf.less(v, -1), tf.scalar(Number.NaN), tf.log1p(v)) : tf.log1p(v);
         case 'sqrt':
           return tf.sqrt(v);
         case 'square':
@@ -256,8 +257,9 @@ export class TfjsBackend implements BackendV1 {
           return tf.tanh(v);
         case 'sigmoid':
           return tf.sigmoid(v);
+        // tfjs-webgl's packed relu multiplies by (x >= 0), so relu(-Infinity) is NaN there
         case 'relu':
-          return tf.relu(v);
+          return this.gpu ? tf.where(tf.logicalOr(tf.greater(v, 0), tf.isNaN(v)), v, tf.zerosLike(v)) : tf.relu(v);
         case 'step':
           return dtype === 'int32' ? tf.cast(tf.greater(v, 0), 'int32') : tf.step(v, 0);
         case 'floor':
@@ -553,15 +555,13 @@ export class TfjsBackend implements BackendV1 {
       const W = this.r(w, [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels]) as tf.Tensor4D;
       // tfjs's Conv2DBackpropInput takes no dilations: give it the dilated filter
       const filter = g.dilationHeight > 1 || g.dilationWidth > 1 ? dilateFilter(W, g.dilationHeight, g.dilationWidth) : W;
-      return tf
-        .engine()
-        .runKernel(tf.Conv2DBackpropInput, { dy: DY, filter }, {
-          strides: [g.strideHeight, g.strideWidth],
-          pad: explicitPads(g),
-          dataFormat: 'NHWC',
-          dimRoundingMode: undefined,
-          inputShape: inShape,
-        } as unknown as tf.NamedAttrMap) as T;
+      return tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: DY, filter }, {
+        strides: [g.strideHeight, g.strideWidth],
+        pad: explicitPads(g),
+        dataFormat: 'NHWC',
+        dimRoundingMode: undefined,
+        inputShape: inShape,
+      } as unknown as tf.NamedAttrMap) as T;
     });
   }
 
@@ -579,15 +579,13 @@ export class TfjsBackend implements BackendV1 {
       let dW: T;
       if (tf.getKernel(tf.Conv2DBackpropFilter, this.device)) {
         // gradient of the dilated filter, then every dilation-th tap
-        dW = tf
-          .engine()
-          .runKernel(tf.Conv2DBackpropFilter, { x: X, dy: DY }, {
-            strides: [g.strideHeight, g.strideWidth],
-            pad: explicitPads(g),
-            dataFormat: 'NHWC',
-            dimRoundingMode: undefined,
-            filterShape: [kh, kw, g.inChannels, g.outChannels],
-          } as unknown as tf.NamedAttrMap) as T;
+        dW = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: X, dy: DY }, {
+          strides: [g.strideHeight, g.strideWidth],
+          pad: explicitPads(g),
+          dataFormat: 'NHWC',
+          dimRoundingMode: undefined,
+          filterShape: [kh, kw, g.inChannels, g.outChannels],
+        } as unknown as tf.NamedAttrMap) as T;
       } else {
         // tfjs-wasm has no Conv2DBackpropFilter kernel: dW is a conv2d of x (channels as batch)
         // with dy (batch as channels) as the filter, strides and dilations swapped.
@@ -646,14 +644,12 @@ export class TfjsBackend implements BackendV1 {
       const xp = padded(this.r(x, inShape), g, -Infinity);
       const yp = tf.maxPool(xp, [g.windowHeight, g.windowWidth], [g.strideHeight, g.strideWidth], 'valid');
       const DY = this.r(dy, [g.batch, g.outHeight, g.outWidth, g.channels]);
-      const dxp = tf
-        .engine()
-        .runKernel(tf.MaxPoolGrad, { dy: DY, input: xp, output: yp }, {
-          filterSize: [g.windowHeight, g.windowWidth],
-          strides: [g.strideHeight, g.strideWidth],
-          pad: 'valid',
-          dimRoundingMode: undefined,
-        } as unknown as tf.NamedAttrMap) as T;
+      const dxp = tf.engine().runKernel(tf.MaxPoolGrad, { dy: DY, input: xp, output: yp }, {
+        filterSize: [g.windowHeight, g.windowWidth],
+        strides: [g.strideHeight, g.strideWidth],
+        pad: 'valid',
+        dimRoundingMode: undefined,
+      } as unknown as tf.NamedAttrMap) as T;
       return tf.slice(dxp, [0, g.padTop, g.padLeft, 0], inShape);
     });
   }
@@ -678,13 +674,11 @@ export class TfjsBackend implements BackendV1 {
       const scale = countScale(g);
       if (scale) DY = tf.mul(DY, scale);
       const input = tf.zeros(pShape);
-      const dxp = tf
-        .engine()
-        .runKernel(tf.AvgPoolGrad, { dy: DY, input }, {
-          filterSize: [g.windowHeight, g.windowWidth],
-          strides: [g.strideHeight, g.strideWidth],
-          pad: 'valid',
-        } as unknown as tf.NamedAttrMap) as T;
+      const dxp = tf.engine().runKernel(tf.AvgPoolGrad, { dy: DY, input }, {
+        filterSize: [g.windowHeight, g.windowWidth],
+        strides: [g.strideHeight, g.strideWidth],
+        pad: 'valid',
+      } as unknown as tf.NamedAttrMap) as T;
       return tf.slice(dxp, [0, g.padTop, g.padLeft, 0], inShape);
     });
   }

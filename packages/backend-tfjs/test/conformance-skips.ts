@@ -50,7 +50,9 @@ export const WEBGL_SKIPS: Readonly<Record<string, string>> = {
   'forward/sin/special values (NaN, ±Inf, ±0, denormals, ±1e38)': RANGE,
   'forward/cos/special values (NaN, ±Inf, ±0, denormals, ±1e38)': RANGE,
   'forward/mul/special values, every pair': `${FTZ}: Infinity × 1e-40 becomes Infinity × 0 = NaN`,
-  'forward/pow/special values, every pair': "tfjs-webgl's pow shader computes exp2(y·log2|x|) with sign fix-ups; with denormals flushed and Infinity operands it does not follow IEEE pow",
+  'forward/pow/special values, every pair':
+    "tfjs-webgl's pow shader computes exp2(y·log2|x|) with sign fix-ups; with denormals flushed and Infinity operands it does not follow IEEE pow",
   'forward/pow/negative bases, integer exponents': "tfjs-webgl's pow shader returns 0 instead of ±Infinity when a negative base overflows",
-  'forward/elu/special values (NaN, ±Inf, ±0, denormals, ±1e38)': 'WebGL gives no NaN guarantees in comparisons inside fused shaders: elu(NaN) comes out Infinity',
+  'forward/elu/special values (NaN, ±Inf, ±0, denormals, ±1e38)':
+    'WebGL gives no NaN guarantees in comparisons inside fused shaders: elu(NaN) comes out Infinity',
 };

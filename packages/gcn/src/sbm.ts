@@ -70,6 +70,7 @@ export function sbm(options: SbmOptions): SbmGraph {
   /** Visits the indices in [0, total) that are "heads" of a Bernoulli(p) sequence. */
   const heads = (total: number, p: number, emit: (idx: number) => void) => {
     if (p === 0 || total === 0) return;
+    if (total > Number.MAX_SAFE_INTEGER) throw new ValueError(op, `a block pair has ${total} node pairs, more than 2^53 can index exactly`);
     const logQ = Math.log1p(-p);
     let idx = -1;
     for (;;) {

@@ -3,7 +3,8 @@
 // build/kernels-<feature>.wasm plus src/generated/wasm-binaries.ts, which inlines the binaries
 // as base64 so the package works unchanged in Node, bundlers and browsers.
 // Run from the package root before `tsc -b` (the package's build script does).
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
@@ -32,16 +33,23 @@ const builds = [
 await mkdir(buildDir, { recursive: true });
 await mkdir(dirname(generatedFile), { recursive: true });
 
+// Compile into a private directory and rename into place, so two builds running at once (turbo
+// in several terminals) never read each other's half-written files.
+const scratch = await mkdtemp(join(tmpdir(), 'kernels-wasm-build-'));
 const base64ByFeature = {};
 for (const { feature, flags } of builds) {
-  const outFile = join(buildDir, `kernels-${feature}.wasm`);
+  const outFile = join(scratch, `kernels-${feature}.wasm`);
   const { error, stderr } = await asc.main([entry, ...commonFlags, ...flags, '--outFile', outFile], {});
   if (error) {
     console.error(stderr.toString());
     throw new Error(`build-wasm: asc failed for the ${feature} build: ${error.message}`);
   }
   const bytes = await readFile(outFile);
+  if (bytes.length < 8) throw new Error(`build-wasm: the ${feature} build came out empty`);
   base64ByFeature[feature] = bytes.toString('base64');
+  const finalFile = join(buildDir, `kernels-${feature}.wasm`);
+  await writeFile(`${finalFile}.${process.pid}.tmp`, bytes);
+  await rename(`${finalFile}.${process.pid}.tmp`, finalFile);
   console.log(`build-wasm: ${feature.padEnd(7)} ${bytes.length} bytes -> build/kernels-${feature}.wasm`);
 }
 
@@ -54,5 +62,7 @@ const lines = [
   '} as const;',
   '',
 ];
-await writeFile(generatedFile, lines.join('\n'));
+await writeFile(`${generatedFile}.${process.pid}.tmp`, lines.join('\n'));
+await rename(`${generatedFile}.${process.pid}.tmp`, generatedFile);
+await rm(scratch, { recursive: true, force: true });
 console.log('build-wasm: wrote src/generated/wasm-binaries.ts');

@@ -5,11 +5,13 @@
  * packages/kernels-wasm/conformance-report/<name>.json.
  */
 import { runConformance } from '@lec/backend-tests';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { wasmBackend } from './wasm-backend.js';
 
 const reportDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'conformance-report');
+mkdirSync(reportDir, { recursive: true });
 
 for (const feature of ['simd', 'relaxed'] as const) {
   for (const threads of [1, 2]) {

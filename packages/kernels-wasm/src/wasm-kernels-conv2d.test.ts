@@ -14,8 +14,14 @@ import { loadKernels } from './load-kernels.js';
 
 /** Builds × algorithms ('direct' applies to stride 1, dilation 1 and falls back to im2col elsewhere). */
 const CONFIGS: [KernelFeature, 'auto' | 'im2col' | 'direct', number][] = [
-  ['scalar', 'auto', 1], ['simd', 'im2col', 1], ['simd', 'direct', 1], ['relaxed', 'im2col', 1], ['relaxed', 'direct', 1],
-  ['relaxed', 'auto', 1], ['relaxed', 'direct', 2], ['relaxed', 'im2col', 2],
+  ['scalar', 'auto', 1],
+  ['simd', 'im2col', 1],
+  ['simd', 'direct', 1],
+  ['relaxed', 'im2col', 1],
+  ['relaxed', 'direct', 1],
+  ['relaxed', 'auto', 1],
+  ['relaxed', 'direct', 2],
+  ['relaxed', 'im2col', 2],
 ];
 
 /** Shapes: the benchmark's (with small batches), then strides, dilations, odd pads, edges. */

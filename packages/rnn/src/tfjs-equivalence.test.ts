@@ -18,7 +18,8 @@ function permuteBlocks(w: Float32Array, rows: number, order: number[]): Float32A
   // columns are `order.length` blocks of H; output block k = input block order[k]
   const cols = order.length * H;
   const out = new Float32Array(w.length);
-  for (let r = 0; r < rows; r++) for (let k = 0; k < order.length; k++) for (let j = 0; j < H; j++) out[r * cols + k * H + j] = w[r * cols + order[k] * H + j];
+  for (let r = 0; r < rows; r++)
+    for (let k = 0; k < order.length; k++) for (let j = 0; j < H; j++) out[r * cols + k * H + j] = w[r * cols + order[k] * H + j];
   return out;
 }
 
@@ -40,10 +41,18 @@ describe('same weights, same outputs as tfjs-layers', async () => {
   it('LSTM (gate order i, f, c, o in both)', () => {
     withBackend(jsBackend(), () => {
       const ours = new LSTM(F, H, { seed: 2, returnSequences: true });
-      const cell = ours.cells[0] as unknown as { weightIh: { value: { dataSync(): Float32Array } }; weightHh: { value: { dataSync(): Float32Array } }; bias: { value: { dataSync(): Float32Array } } };
+      const cell = ours.cells[0] as unknown as {
+        weightIh: { value: { dataSync(): Float32Array } };
+        weightHh: { value: { dataSync(): Float32Array } };
+        bias: { value: { dataSync(): Float32Array } };
+      };
       const layer = tfl.layers.lstm({ units: H, returnSequences: true, recurrentActivation: 'sigmoid', inputShape: [T, F] });
       layer.apply(tf.zeros([B, T, F])); // builds the layer
-      layer.setWeights([tf.tensor(cell.weightIh.value.dataSync(), [F, 4 * H]), tf.tensor(cell.weightHh.value.dataSync(), [H, 4 * H]), tf.tensor(cell.bias.value.dataSync(), [4 * H])]);
+      layer.setWeights([
+        tf.tensor(cell.weightIh.value.dataSync(), [F, 4 * H]),
+        tf.tensor(cell.weightHh.value.dataSync(), [H, 4 * H]),
+        tf.tensor(cell.bias.value.dataSync(), [4 * H]),
+      ]);
       const expected = (layer.apply(tf.tensor(xData, [B, T, F])) as tf.Tensor).dataSync();
       const actual = ours.forward(tensor(xData, [B, T, F])).dataSync();
       expect(actual.length).toBe(expected.length);
@@ -54,7 +63,12 @@ describe('same weights, same outputs as tfjs-layers', async () => {
   it('GRU (ours r, z, n ↔ tfjs z, r, h; reset before the product)', () => {
     withBackend(jsBackend(), () => {
       const ours = new GRU(F, H, { seed: 3, returnSequences: true, resetAfter: false });
-      const cell = ours.cells[0] as unknown as { weightIh: { value: { dataSync(): Float32Array } }; weightHh: { value: { dataSync(): Float32Array } }; biasIh: { value: { dataSync(): Float32Array } }; biasHh: { value: { dataSync(): Float32Array } } };
+      const cell = ours.cells[0] as unknown as {
+        weightIh: { value: { dataSync(): Float32Array } };
+        weightHh: { value: { dataSync(): Float32Array } };
+        biasIh: { value: { dataSync(): Float32Array } };
+        biasHh: { value: { dataSync(): Float32Array } };
+      };
       // our biasHh is zero at initialisation, so tfjs's single bias equals our biasIh
       expect(Array.from(cell.biasHh.value.dataSync()).every((v) => v === 0)).toBe(true);
       const toTfjs = [1, 0, 2]; // tfjs block k takes our block toTfjs[k]: z ← z(1), r ← r(0), h ← n(2)

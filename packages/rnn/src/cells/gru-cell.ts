@@ -94,6 +94,9 @@ export class GRUCell extends Module implements RecurrentCell {
     const inputSize = c.int('inputSize', { min: 1 });
     const hiddenSize = c.int('hiddenSize', { min: 1 });
     context.reserve([inputSize + hiddenSize + 2, 3 * hiddenSize]);
-    return new GRUCell(inputSize, hiddenSize, { resetAfter: c.bool('resetAfter', true), dtype: c.choice('dtype', ['float32', 'float64'], 'float32') });
+    return new GRUCell(inputSize, hiddenSize, {
+      resetAfter: c.bool('resetAfter', true),
+      dtype: c.choice('dtype', ['float32', 'float64'], 'float32'),
+    });
   };
 }
