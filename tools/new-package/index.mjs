@@ -54,7 +54,6 @@ export function readRootFields(root) {
     engines: json.engines ?? { node: '>=20.19' },
     license: json.license ?? 'MIT',
     repositoryUrl: repository ?? null,
-    hasNn: existsSync(join(root, 'packages', 'nn', 'package.json')),
   };
 }
 
@@ -62,7 +61,7 @@ const json = (value) => `${JSON.stringify(value, null, 2)}\n`;
 
 function packageJson({ name, kind, description }, rootFields) {
   const dependencies = { '@lec/tensor': 'workspace:*' };
-  if (kind === 'model' && rootFields.hasNn) dependencies['@lec/nn'] = 'workspace:*';
+  // add @lec/nn when the first Module subclass arrives: pnpm --filter @lec/<name> add @lec/nn@workspace:*
   return {
     name: `@lec/${name}`,
     version: '0.0.0',
@@ -321,7 +320,7 @@ See CONTRIBUTING.md at the repository root ("Adding a backend").
  * The files of a new package, as a map from path (relative to the repository root) to
  * contents. Pure: the fields taken from the root package.json are passed in.
  * @param {{ name: string, kind: 'model' | 'backend', description?: string }} options
- * @param {{ engines: object, license: string, repositoryUrl: string | null, hasNn: boolean }} rootFields
+ * @param {{ engines: object, license: string, repositoryUrl: string | null }} rootFields
  */
 export function renderPackage(options, rootFields) {
   const error = validate(options);

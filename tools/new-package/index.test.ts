@@ -178,11 +178,10 @@ describe('new-package generator', () => {
   it('renders the same files without touching disk', () => {
     const files = renderPackage(
       { name: 'vision', kind: 'model' },
-      { engines: { node: '>=20.19' }, license: 'MIT', repositoryUrl: 'git+https://example.invalid/lec.git', hasNn: true },
+      { engines: { node: '>=20.19' }, license: 'MIT', repositoryUrl: 'git+https://example.invalid/lec.git' },
     );
-    expect(JSON.parse(files['packages/vision/package.json']).dependencies).toEqual({
-      '@lec/tensor': 'workspace:*',
-      '@lec/nn': 'workspace:*',
-    });
+    const manifest = JSON.parse(files['packages/vision/package.json']);
+    expect(manifest.dependencies).toEqual({ '@lec/tensor': 'workspace:*' });
+    expect(manifest.repository.url).toBe('git+https://example.invalid/lec.git');
   });
 });

@@ -104,6 +104,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
         dataDir: opts.dataDir,
         progress,
         timing,
+        note: (line) => notes.push(`${suite.name}: ${line}`),
         emit: (r) => {
           results.push(r);
           if (r.status === 'wrong') process.stderr.write(`\n*** WRONG RESULT *** ${r.suite} ${r.case} ${r.impl}: ${r.note}\n`);
@@ -136,13 +137,16 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       }
     }
   }
+  const suiteNotes = notes.splice(0);
   for (const impl of impls) notes.push(...impl.notes);
+  notes.push(...suiteNotes);
   if (suites.some((s) => s.name === 'conv'))
     notes.push('conv GFLOP/s = 2·N·Ho·Wo·Cout·kh·kw·Cin / time for all three passes (padding taps counted)');
   notes.push('tolerance: |got − f64 reference| <= rtol·|ref| + 1e-6·Σ|terms| per element, rtol = max(1e-5, 4·sqrt(K)·2^-24)');
   notes.push('× best peer = fastest peer time / this time (peers: tfjs-*, ml-matrix, onnxruntime*); >1 is faster than every peer');
 
-  const reportCtx: ReportContext = { kinds, notes };
+  const figures = new Map(suites.filter((s) => s.figure).map((s) => [s.name, s.figure!]));
+  const reportCtx: ReportContext = { kinds, notes, figures };
   const tables = buildTables(results, reportCtx);
   const header = `lec bench — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (V8 ${machine.v8}), ${machine.date}${opts.quick ? ', --quick' : ''}`;
   const text = `${header}\n${renderText(tables, reportCtx)}`;

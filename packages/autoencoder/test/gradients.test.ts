@@ -1,5 +1,5 @@
 import { binaryCrossEntropyWithLogits, gaussianKlDivergence, meanSquaredError } from '@lec/nn';
-import { Rng, Variable, f64Backend, mul, rand, randn, sum, withBackend } from '@lec/tensor';
+import { Rng, Variable, add, f64Backend, mul, noGrad, rand, randn, square, sum, withBackend } from '@lec/tensor';
 import { describe, expect, test } from 'vitest';
 import { Autoencoder, DenoisingAutoencoder, Reshape, VAE, corrupt } from '../src/index.js';
 import { gradcheck } from './gradcheck.js';
@@ -79,6 +79,15 @@ describe('float64 gradient checks (central differences, eps 1e-6, atol 1e-5, rto
       const logvar = new Variable(randn([2, 3], { seed: 16, ...f64 }), { name: 'logvar' });
       const w = randn([2, 3], { seed: 17, ...f64 });
       expectClean(gradcheck(() => sum(mul(VAE.reparameterize(mu.value, logvar.value, new Rng(18)), w)), [mu, logvar]));
+    });
+  });
+
+  test('the checker itself catches a wrong gradient', () => {
+    withBackend(backend, () => {
+      const v = new Variable(randn([4], { seed: 22, ...f64 }), { name: 'v' });
+      // noGrad hides the second term from autograd, so the analytic gradient is wrong by 1
+      const report = gradcheck(() => add(sum(square(v.value)), noGrad(() => sum(v.value))), [v]);
+      expect(report.mismatches).toHaveLength(4);
     });
   });
 

@@ -228,6 +228,7 @@ export class TfjsBackend implements BackendV1 {
 
   unary(op: UnaryOp, x: Handle, n: number, dtype: DType): Handle {
     this.check(dtype);
+    if (n === 0) return this.zeros([0], dtype);
     return this.run(() => {
       const v = this.r(x, [n]);
       switch (op) {
@@ -246,7 +247,9 @@ export class TfjsBackend implements BackendV1 {
           return tf.log(v);
         // GPU shaders compute log(1 + x): below -1 that is the log of a negative number
         case 'log1p':
-          return this.gpu ? tf.where(tf.less(v, -1), tf.scalar(Number.NaN), tf.log1p(v)) : tf.log1p(v);
+          return this.gpu
+            ? tf.where(tf.less(v, -1), tf.scalar(Number.NaN), tf.where(tf.equal(v, -1), tf.scalar(Number.NEGATIVE_INFINITY), tf.log1p(v)))
+            : tf.log1p(v);
         case 'sqrt':
           return tf.sqrt(v);
         case 'square':

@@ -127,7 +127,7 @@ function train(options: TrainGCNOptions, backend: BackendV1): TrainGCNResult {
   if (trainIds.length === 0) throw new ValueError(op, `split.train is empty`);
   const valIds = ids('val', split.val);
   const testIds = ids('test', split.test);
-  const classes = options.classes ?? Math.max(...labels) + 1;
+  const classes = options.classes ?? labels.reduce((m, v) => Math.max(m, v), 0) + 1;
   const dtype = options.dtype ?? 'float32';
   const model = new GCN({
     inFeatures,

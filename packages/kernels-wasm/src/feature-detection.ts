@@ -46,9 +46,6 @@ function validates(feature: KernelFeature): boolean {
   return WebAssembly.validate(kernelBinary(feature) as Uint8Array<ArrayBuffer>);
 }
 
-let flagAttempted = false;
-let flagFailure: string | undefined;
-
 interface V8Module {
   setFlagsFromString(flags: string): void;
 }
@@ -72,20 +69,14 @@ function enableRelaxedSimdInV8(): string | undefined {
  * // e.g. { feature: 'relaxed', reason: 'relaxed SIMD validated after setting V8 flag ...' }
  */
 export function chooseKernelFeature(requested: 'auto' | KernelFeature, allowV8Flag = true): FeatureChoice {
-  // V8 stops honouring the flag once it has compiled a module, so set it on the first call
-  // whatever build is asked for: a later call may want relaxed SIMD.
-  if (allowV8Flag && !flagAttempted) {
-    flagAttempted = true;
-    if (!validates('relaxed')) flagFailure = enableRelaxedSimdInV8();
-  }
   if (requested === 'scalar') return { feature: 'scalar', reason: 'scalar build requested' };
   if (requested === 'auto' || requested === 'relaxed') {
     if (validates('relaxed')) {
       return { feature: 'relaxed', reason: 'the engine validates relaxed SIMD' };
     }
     let whyNot = 'V8 flag not tried (allowV8Flag is false)';
-    if (allowV8Flag || flagAttempted) {
-      const failure = flagFailure;
+    if (allowV8Flag) {
+      const failure = enableRelaxedSimdInV8();
       if (failure === undefined && validates('relaxed')) {
         return {
           feature: 'relaxed',
@@ -94,7 +85,7 @@ export function chooseKernelFeature(requested: 'auto' | KernelFeature, allowV8Fl
       }
       whyNot =
         failure ??
-        'still rejected after setting V8 flag --experimental-wasm-relaxed-simd (was WebAssembly used before the first loadKernels call?)';
+        'still rejected after setting V8 flag --experimental-wasm-relaxed-simd';
     }
     if (requested === 'relaxed') {
       throw new Error(`kernels-wasm: loadKernels: feature 'relaxed' requested but the engine rejects relaxed SIMD (${whyNot})`);

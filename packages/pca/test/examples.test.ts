@@ -2,6 +2,7 @@ import * as tensorApi from '@lec/tensor';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 import * as api from '../src/index.js';
+import * as bench from '../src/bench.js';
 import { collectExamples, runExample } from './run-examples.js';
 
 const examples = collectExamples(fileURLToPath(new URL('../src', import.meta.url)));
@@ -11,5 +12,5 @@ test('every public export has an @example', () => {
 });
 
 test.each(examples.map((e) => [`${e.file}:${e.line}`, e] as const))('example %s runs and its values hold', async (_, ex) => {
-  await runExample(ex, { ...tensorApi, ...api });
+  await runExample(ex, { ...tensorApi, ...api, ...bench });
 });

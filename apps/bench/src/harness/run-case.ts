@@ -5,7 +5,7 @@
  */
 import { checkClose } from './check.js';
 import { measure } from './timing.js';
-import type { Impl, Result, Runner, SuiteContext } from './types.js';
+import type { Impl, Metric, Result, Runner, SuiteContext } from './types.js';
 
 export interface CaseSpec {
   suite: string;
@@ -16,7 +16,7 @@ export interface CaseSpec {
   k: number;
   /** The float64 reference (computed once per case, shared by all impls). */
   expected: () => Reference;
-  metrics?: Record<string, number | string | boolean>;
+  metrics?: Record<string, Metric>;
 }
 
 export interface Reference {

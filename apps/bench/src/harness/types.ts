@@ -92,10 +92,19 @@ export interface Result {
   min_ms: number | null;
   max_ms: number | null;
   gflops?: number;
-  metrics?: Record<string, number | string | boolean>;
+  /**
+   * The figure shown in the table for suites that measure something other than GFLOP/s
+   * (model suites): a short display string such as `1234 img/s` or `98.7 % ± 0.1`; the
+   * numbers themselves are in `metrics`.
+   */
+  figure?: string;
+  /** Numbers behind the figure; arrays for per-step series (gradient norms, learning curves). */
+  metrics?: Record<string, Metric>;
   status: Status;
   note?: string;
 }
+
+export type Metric = number | string | boolean | number[];
 
 /** Everything a suite gets from the CLI. */
 export interface SuiteContext {
@@ -108,6 +117,8 @@ export interface SuiteContext {
   progress: Progress;
   /** Where a suite reports each finished result (also collected for the final report). */
   emit(r: Result): void;
+  /** A line printed under the tables (ratios against targets, what a short mode left out). */
+  note(line: string): void;
   /** Timing budget knobs derived from --quick. */
   timing: TimingOptions;
 }

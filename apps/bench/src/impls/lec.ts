@@ -97,6 +97,12 @@ export class LecImpl implements Impl {
   private api!: LecTensorApi;
   private backend!: LecBackend;
 
+  /** The Backend v1 object (after setup): model suites train on it with `withBackend`. */
+  get lecBackend(): LecBackend {
+    if (!this.backend) throw new Error(`${this.name} is not set up`);
+    return this.backend;
+  }
+
   constructor(
     readonly name: string,
     readonly threads: number,

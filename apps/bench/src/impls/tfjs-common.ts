@@ -38,10 +38,39 @@ function tensorRunner(inputs: TF.Tensor[], compute: () => TF.Tensor): Runner {
   };
 }
 
+export type TfjsLayers = typeof import('@tensorflow/tfjs-layers');
+
+let layersPromise: Promise<TfjsLayers> | null = null;
+
+/**
+ * @tensorflow/tfjs-layers for the model suites. Its Node build registers the gradients
+ * (tfjs-core's register_all_gradients) but not the chained ops (`x.add(y)`) it calls, and
+ * tfjs-core's Node build leaves them out: the `@tensorflow/tfjs` bundle registers them on
+ * the same tfjs-core instance (it registers no backend in Node beyond cpu).
+ */
+export function loadTfjsLayers(): Promise<TfjsLayers> {
+  layersPromise ??= (async () => {
+    const tf = await loadTfjsCore();
+    await import('@tensorflow/tfjs');
+    const tfl = await import('@tensorflow/tfjs-layers');
+    if (typeof (tf.tensor([1]) as unknown as { add?: unknown }).add !== 'function')
+      throw new Error('tfjs chained ops are not registered (import @tensorflow/tfjs)');
+    if (!tf.getGradient('Conv2D')) throw new Error('tfjs gradients are not registered');
+    return tfl;
+  })();
+  return layersPromise;
+}
+
 export abstract class TfjsImpl implements Impl {
   readonly kind = 'peer' as const;
   notes: string[] = [];
   protected tf!: Tfjs;
+
+  /** The tfjs-core module (after setup); call `activate()` first to switch the engine to this backend. */
+  get tfjs(): Tfjs {
+    if (!this.tf) throw new Error(`${this.name} is not set up`);
+    return this.tf;
+  }
   abstract readonly name: string;
   abstract readonly threads: number;
   /** The tfjs backend name (`cpu`, `wasm`). */

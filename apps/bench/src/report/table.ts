@@ -10,6 +10,8 @@ export interface ReportContext {
   kinds: Map<string, 'lec' | 'peer'>;
   /** impl and setup notes, printed under the tables */
   notes: string[];
+  /** suite → header of its figure column (default GFLOP/s) */
+  figures?: Map<string, string>;
 }
 
 export interface Table {
@@ -54,7 +56,8 @@ export function buildTables(results: readonly Result[], ctx: ReportContext): Tab
   return suites.map((suite) => {
     const rs = results.filter((r) => r.suite === suite);
     const hasPeers = rs.some((r) => ctx.kinds.get(r.impl) === 'peer');
-    const header = ['case', 'impl', 'thr', 'median ms', 'min–max ms', 'GFLOP/s', ...(hasPeers ? ['× best peer'] : []), 'status'];
+    const figure = ctx.figures?.get(suite) ?? (rs.some((r) => r.figure !== undefined) ? 'figure' : 'GFLOP/s');
+    const header = ['case', 'impl', 'thr', 'median ms', 'min–max ms', figure, ...(hasPeers ? ['× best peer'] : []), 'status'];
     const rows: string[][] = [];
     const footnotes: string[] = [];
     const skippedImpls = new Map<string, string>();
@@ -73,7 +76,7 @@ export function buildTables(results: readonly Result[], ctx: ReportContext): Tab
         String(r.threads),
         fmtMs(r.median_ms),
         r.min_ms === null ? '' : `${fmtMs(r.min_ms)}–${fmtMs(r.max_ms)}`,
-        fmtNum(r.gflops),
+        r.figure ?? fmtNum(r.gflops),
         ...(hasPeers ? [ratio === undefined ? '' : `${ratio.toFixed(2)}×`] : []),
         status,
       ]);

@@ -5,6 +5,7 @@
 import type { Suite } from '../harness/types.js';
 import { conv } from './conv.js';
 import { gemm } from './gemm.js';
+import { lenet } from './lenet.js';
 import { peak } from './peak.js';
 
-export const suites: Suite[] = [peak, gemm, conv];
+export const suites: Suite[] = [peak, gemm, conv, lenet];

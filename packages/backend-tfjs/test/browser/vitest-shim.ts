@@ -4,6 +4,7 @@
  * aliases 'vitest' to this file for the browser build; `expect` is vitest's own (chai with
  * @vitest/expect's matchers), so assertions behave as they do in Node.
  */
+// @ts-expect-error resolved by run-browser.mjs from vitest's own dependencies (not a direct dependency)
 import { ChaiStyleAssertions, JestAsymmetricMatchers, JestChaiExpect, JestExtend, chai } from '@vitest/expect';
 
 chai.use(JestExtend);

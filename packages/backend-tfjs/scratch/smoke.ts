@@ -1,3 +1,0 @@
-import { nodeBackend } from '../test/node-backends.js';
-const b = await nodeBackend('wasm');
-console.log(b.info());

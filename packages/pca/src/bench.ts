@@ -1,0 +1,139 @@
+/**
+ * Measurement helpers for the bench app's `pca` suite and `scripts/measure.mjs`: synthetic
+ * data, fit timing, and the peak memory of one fit (Node only: reads process.resourceUsage,
+ * so run each memory case in a fresh process). Import from `@lec/pca/bench`.
+ */
+import { Rng, ValueError } from '@lec/tensor';
+import { IncrementalPCA } from './incremental-pca.js';
+import type { MatrixInput } from './matrix-input.js';
+import { PCA } from './pca.js';
+import type { PcaModel } from './pca-model.js';
+
+/** A fit to time: a name and a function fitting a model to the data. */
+export interface PcaFitter {
+  name: string;
+  fit(x: MatrixInput): PcaModel;
+}
+
+/**
+ * Our PCA fits with k components: covariance, svd, randomized (seed 0), incremental.
+ * @example
+ * ```ts
+ * pcaFitters(2).map((f) => f.name); // ['lec covariance', 'lec svd', 'lec randomized', 'lec incremental']
+ * ```
+ */
+export function pcaFitters(k: number, options: { batchSize?: number } = {}): PcaFitter[] {
+  return [
+    { name: 'lec covariance', fit: (x) => new PCA({ method: 'covariance', nComponents: k }).fit(x) },
+    { name: 'lec svd', fit: (x) => new PCA({ method: 'svd', nComponents: k }).fit(x) },
+    { name: 'lec randomized', fit: (x) => new PCA({ method: 'randomized', nComponents: k, seed: 0 }).fit(x) },
+    { name: 'lec incremental', fit: (x) => new IncrementalPCA({ nComponents: k, batchSize: options.batchSize ?? Math.max(5 * k, 200) }).fit(x) },
+  ];
+}
+
+/**
+ * n samples of d features: `rank` Gaussian factors with scales rank, rank−1, …, 1 mixed by a
+ * random matrix, plus Gaussian noise of σ 0.1, seeded. Rows `start`.. of the same
+ * stream can be generated separately (a batch at a time), so streaming fits never hold all of it.
+ * @example
+ * ```ts
+ * syntheticMatrix(4, 3, { seed: 1 }).shape; // [4, 3]
+ * ```
+ */
+export function syntheticMatrix(n: number, d: number, options: { rank?: number; seed?: number; start?: number } = {}): { data: Float64Array; shape: [number, number] } {
+  const rank = options.rank ?? 10;
+  const seed = options.seed ?? 0;
+  if (!(Number.isSafeInteger(n) && n >= 0 && Number.isSafeInteger(d) && d >= 1)) throw new ValueError('syntheticMatrix', `expected n >= 0 and d >= 1 integers, got ${n}, ${d}`);
+  const mix = new Rng(seed).normal(rank * d);
+  const data = new Float64Array(n * d);
+  const start = options.start ?? 0;
+  for (let i = 0; i < n; i++) {
+    const rng = new Rng(seed * 1_000_003 + 1 + start + i); // one stream per row: any slice is reproducible
+    const z = rng.normal(rank);
+    const e = rng.normal(d);
+    for (let j = 0; j < d; j++) {
+      let v = 0.1 * e[j];
+      for (let l = 0; l < rank; l++) v += (rank - l) * z[l] * mix[l * d + j];
+      data[i * d + j] = v;
+    }
+  }
+  return { data, shape: [n, d] };
+}
+
+/** Timing of repeated calls, in ms. */
+export interface Timing {
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  runs: number;
+}
+
+/**
+ * Calls `fn` `repeats` times (after `warmup` untimed calls) and reports the median.
+ * @example
+ * ```ts
+ * timeIt(() => {}, { repeats: 3 }).runs; // 3
+ * ```
+ */
+export function timeIt(fn: () => unknown, options: { repeats?: number; warmup?: number } = {}): Timing {
+  const repeats = options.repeats ?? 3;
+  for (let i = 0; i < (options.warmup ?? 0); i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t = performance.now();
+    fn();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { medianMs: times[Math.floor(times.length / 2)], minMs: times[0], maxMs: times[times.length - 1], runs: repeats };
+}
+
+/** What `peakMemoryOfFit` measured (MiB). */
+export interface MemoryCase {
+  method: 'covariance' | 'svd' | 'incremental';
+  n: number;
+  d: number;
+  k: number;
+  /** Resident set size just before the fit (data already in memory for batch methods). */
+  rssBeforeMiB: number;
+  /** The process's peak resident set size after the fit. */
+  peakRssMiB: number;
+  /** peak − before: what the fit itself added at its peak. */
+  fitPeakMiB: number;
+  ms: number;
+}
+
+/**
+ * Fits one model and reports the peak resident memory the fit added. Batch methods get the
+ * whole [n, d] matrix; `incremental` generates and feeds `batchSize` rows at a time, so only
+ * O(d·(k + batch)) is ever resident. Peak RSS is per process: call once per fresh process.
+ * @example
+ * ```ts
+ * peakMemoryOfFit({ method: 'incremental', n: 50, d: 8, k: 2, batchSize: 10 }).fitPeakMiB >= 0; // true
+ * ```
+ */
+export function peakMemoryOfFit(options: { method: MemoryCase['method']; n: number; d: number; k: number; batchSize?: number; seed?: number }): MemoryCase {
+  const { method, n, d, k } = options;
+  const batchSize = options.batchSize ?? 100;
+  const seed = options.seed ?? 0;
+  const mib = (bytes: number) => bytes / 2 ** 20;
+  const maxRss = () => mib(process.resourceUsage().maxRSS * 1024);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  let run: () => void;
+  if (method === 'incremental') {
+    run = () => {
+      const model = new IncrementalPCA({ nComponents: k, batchSize });
+      for (let s = 0; s < n; s += batchSize) model.partialFit(syntheticMatrix(Math.min(batchSize, n - s), d, { seed, start: s }));
+    };
+  } else {
+    const x = syntheticMatrix(n, d, { seed });
+    run = () => void new PCA({ method, nComponents: k }).fit(x);
+  }
+  gc?.();
+  const before = mib(process.memoryUsage().rss);
+  const t = performance.now();
+  run();
+  const ms = performance.now() - t;
+  const peak = maxRss();
+  return { method, n, d, k, rssBeforeMiB: before, peakRssMiB: peak, fitPeakMiB: Math.max(0, peak - before), ms };
+}
