@@ -5,7 +5,11 @@ const kw = await import('@lec/kernels-wasm');
 const t0 = performance.now();
 const ds = await loadMnist({ trainSize: 8000, testSize: 2000, seed: 0 });
 console.log('load', performance.now() - t0, ds.train.images.backend.name);
-for (const [name, mk] of [['wasm1', () => kw.wasmBackend({ threads: 1 })], ['wasm2', () => kw.wasmBackend({ threads: 2 })], ['js', () => T.jsBackend()]]) {
+for (const [name, mk] of [
+  ['wasm1', () => kw.wasmBackend({ threads: 1 })],
+  ['wasm2', () => kw.wasmBackend({ threads: 2 })],
+  ['js', () => T.jsBackend()],
+]) {
   const be = await mk();
   console.log(name, be.name, JSON.stringify(be.info?.()));
   T.withBackend(be, () => {

@@ -12,16 +12,18 @@ tf.enableProdMode();
 for (const be of ['wasm', 'cpu']) {
   await tf.setBackend(be);
   if (be === 'wasm') registerWasmConv2DBackpropFilter(tf);
-  const m = tfl.sequential({ layers: [
-    tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: 'same', activation: 'relu' }),
-    tfl.layers.maxPooling2d({ poolSize: 2 }),
-    tfl.layers.conv2d({ filters: 16, kernelSize: 5, padding: 'valid', activation: 'relu' }),
-    tfl.layers.maxPooling2d({ poolSize: 2 }),
-    tfl.layers.flatten(),
-    tfl.layers.dense({ units: 120, activation: 'relu' }),
-    tfl.layers.dense({ units: 84, activation: 'relu' }),
-    tfl.layers.dense({ units: 10 }),
-  ]});
+  const m = tfl.sequential({
+    layers: [
+      tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: 'same', activation: 'relu' }),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
+      tfl.layers.conv2d({ filters: 16, kernelSize: 5, padding: 'valid', activation: 'relu' }),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
+      tfl.layers.flatten(),
+      tfl.layers.dense({ units: 120, activation: 'relu' }),
+      tfl.layers.dense({ units: 84, activation: 'relu' }),
+      tfl.layers.dense({ units: 10 }),
+    ],
+  });
   m.compile({ optimizer: tf.train.adam(1e-3), loss: (y, p) => tf.losses.softmaxCrossEntropy(y, p) });
   const x = tf.randomUniform([64, 28, 28, 1]);
   const y = tf.oneHot(tf.randomUniform([64], 0, 10, 'int32'), 10);

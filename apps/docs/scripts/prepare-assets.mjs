@@ -109,7 +109,12 @@ if (tables.length === 0 && svgs.length === 0) {
   for (const t of tables) parts.push(readFileSync(join(benchDir, t), 'utf8').replace(/^# /gm, '### '), '');
   for (const s of svgs) {
     copyFileSync(join(benchDir, s), join(benchOut, s));
-    parts.push(`### ${s.replace(/\.svg$/, '')}`, '', `<img src="/generated/bench/${s}" alt="benchmark chart: ${s}" class="bench-chart" />`, '');
+    parts.push(
+      `### ${s.replace(/\.svg$/, '')}`,
+      '',
+      `<img src="/generated/bench/${s}" alt="benchmark chart: ${s}" class="bench-chart" />`,
+      '',
+    );
   }
   page = parts.join('\n');
   log(`benchmark results: ${tables.length} tables, ${svgs.length} charts`);

@@ -53,7 +53,10 @@ describe('metrics', () => {
 describe('image grids and PNG', () => {
   test('rows of tensors become grid rows; values map to 0–255; PNG decodes back', () => {
     const a = full([2, 2, 2, 1], 1);
-    const b = tensor([[0, 0.5, 1, 2], [-1, 0, 0, 0]]);
+    const b = tensor([
+      [0, 0.5, 1, 2],
+      [-1, 0, 0, 0],
+    ]);
     const grid = imageGrid([a, b], { padding: 1, background: 0 });
     expect([grid.width, grid.height]).toEqual([7, 7]);
     const px = (x: number, y: number) => grid.data[y * grid.width + x];

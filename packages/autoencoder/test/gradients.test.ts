@@ -86,7 +86,14 @@ describe('float64 gradient checks (central differences, eps 1e-6, atol 1e-5, rto
     withBackend(backend, () => {
       const v = new Variable(randn([4], { seed: 22, ...f64 }), { name: 'v' });
       // noGrad hides the second term from autograd, so the analytic gradient is wrong by 1
-      const report = gradcheck(() => add(sum(square(v.value)), noGrad(() => sum(v.value))), [v]);
+      const report = gradcheck(
+        () =>
+          add(
+            sum(square(v.value)),
+            noGrad(() => sum(v.value)),
+          ),
+        [v],
+      );
       expect(report.mismatches).toHaveLength(4);
     });
   });

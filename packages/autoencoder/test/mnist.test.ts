@@ -27,7 +27,10 @@ describe('MNIST subsets', () => {
     const clean = rows(2000, 300);
     const noisy = corrupt(clean, dae.corruption, { seed: 99 });
     const before = psnr(clean, noisy);
-    const after = psnr(clean, noGrad(() => dae.reconstruct(noisy)));
+    const after = psnr(
+      clean,
+      noGrad(() => dae.reconstruct(noisy)),
+    );
     expect(before).toBeCloseTo(10 * Math.log10(1 / 0.09), 0); // σ² = 0.09
     // 4 short epochs of a one-layer model; the ≥ 6 dB figure is the script's full run
     expect(after - before).toBeGreaterThan(1.5);

@@ -78,10 +78,46 @@ for (const feature of features) {
   }
 
   const convShapes = {
-    'N=64 28x28x1 5x5x6 same': { batch: 64, inHeight: 28, inWidth: 28, inChannels: 1, filterHeight: 5, filterWidth: 5, outChannels: 6, pads: [2, 2, 2, 2] },
-    'N=64 14x14x6 5x5x16 same': { batch: 64, inHeight: 14, inWidth: 14, inChannels: 6, filterHeight: 5, filterWidth: 5, outChannels: 16, pads: [2, 2, 2, 2] },
-    'N=1 56x56x64 3x3x64 same': { batch: 1, inHeight: 56, inWidth: 56, inChannels: 64, filterHeight: 3, filterWidth: 3, outChannels: 64, pads: [1, 1, 1, 1] },
-    'N=32 32x32x3 3x3x32 same': { batch: 32, inHeight: 32, inWidth: 32, inChannels: 3, filterHeight: 3, filterWidth: 3, outChannels: 32, pads: [1, 1, 1, 1] },
+    'N=64 28x28x1 5x5x6 same': {
+      batch: 64,
+      inHeight: 28,
+      inWidth: 28,
+      inChannels: 1,
+      filterHeight: 5,
+      filterWidth: 5,
+      outChannels: 6,
+      pads: [2, 2, 2, 2],
+    },
+    'N=64 14x14x6 5x5x16 same': {
+      batch: 64,
+      inHeight: 14,
+      inWidth: 14,
+      inChannels: 6,
+      filterHeight: 5,
+      filterWidth: 5,
+      outChannels: 16,
+      pads: [2, 2, 2, 2],
+    },
+    'N=1 56x56x64 3x3x64 same': {
+      batch: 1,
+      inHeight: 56,
+      inWidth: 56,
+      inChannels: 64,
+      filterHeight: 3,
+      filterWidth: 3,
+      outChannels: 64,
+      pads: [1, 1, 1, 1],
+    },
+    'N=32 32x32x3 3x3x32 same': {
+      batch: 32,
+      inHeight: 32,
+      inWidth: 32,
+      inChannels: 3,
+      filterHeight: 3,
+      filterWidth: 3,
+      outChannels: 32,
+      pads: [1, 1, 1, 1],
+    },
   };
   // Host level (copies in and out included), each algorithm choice as WasmKernels makes it.
   const threaded = await loadKernels({ feature, threads: 2 });
@@ -90,20 +126,26 @@ for (const feature of features) {
     const x = new Float32Array(s.batch * s.inHeight * s.inWidth * s.inChannels);
     const w = new Float32Array(s.filterHeight * s.filterWidth * s.inChannels * s.outChannels);
     const dy = new Float32Array(s.batch * s.outHeight * s.outWidth * s.outChannels);
-    fill(x); fill(w); fill(dy);
+    fill(x);
+    fill(w);
+    fill(dy);
     const flops = 2 * dy.length * s.filterHeight * s.filterWidth * s.inChannels;
     const cells = [];
     for (const k of [kernels, threaded]) {
       const forward = gflops(flops, () => k.conv2d(x, w, shape));
       const input = gflops(flops, () => k.conv2dBackpropInput(dy, w, shape));
       const filter = gflops(flops, () => k.conv2dBackpropFilter(x, dy, shape));
-      cells.push(`${k.threads}t fwd ${forward.toFixed(1)} dx ${input.toFixed(1)} (${Math.round((100 * input) / forward)}%) dw ${filter.toFixed(1)} (${Math.round((100 * filter) / forward)}%)`);
+      cells.push(
+        `${k.threads}t fwd ${forward.toFixed(1)} dx ${input.toFixed(1)} (${Math.round((100 * input) / forward)}%) dw ${filter.toFixed(1)} (${Math.round((100 * filter) / forward)}%)`,
+      );
     }
     console.log(`conv ${name}`.padEnd(31) + cells.join('   ') + '  GFLOP/s (host)');
   }
   for (const [m, n, k] of gemmShapes) {
-    const a = new Float32Array(m * k), b = new Float32Array(k * n);
-    fill(a); fill(b);
+    const a = new Float32Array(m * k),
+      b = new Float32Array(k * n);
+    fill(a);
+    fill(b);
     const one = gflops(2 * m * n * k, () => kernels.gemm(a, b, m, n, k));
     const two = gflops(2 * m * n * k, () => threaded.gemm(a, b, m, n, k));
     console.log(`gemm ${m}x${k}·${k}x${n} host`.padEnd(31) + `1t ${one.toFixed(1)}  2t ${two.toFixed(1)}  (×${(two / one).toFixed(2)})`);

@@ -83,9 +83,7 @@ export function chooseKernelFeature(requested: 'auto' | KernelFeature, allowV8Fl
           reason: 'relaxed SIMD validated after setting V8 flag --experimental-wasm-relaxed-simd',
         };
       }
-      whyNot =
-        failure ??
-        'still rejected after setting V8 flag --experimental-wasm-relaxed-simd';
+      whyNot = failure ?? 'still rejected after setting V8 flag --experimental-wasm-relaxed-simd';
     }
     if (requested === 'relaxed') {
       throw new Error(`kernels-wasm: loadKernels: feature 'relaxed' requested but the engine rejects relaxed SIMD (${whyNot})`);

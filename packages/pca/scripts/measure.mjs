@@ -41,19 +41,28 @@ function accuracy(n) {
   for (const method of ['covariance', 'svd']) {
     const ours = new PCA({ method, nComponents: 50 }).fit(x);
     const diff = Math.max(...ours.explainedVarianceRatio.map((r, i) => Math.abs(r - reference[i])));
-    console.log(`lec ${method.padEnd(10)} max |Δ ratio| = ${diff.toExponential(2)}  (${diff < 1e-6 ? 'within' : 'NOT within'} 1e-6); top-5 ratios ${ours.explainedVarianceRatio.slice(0, 5).map((r) => r.toFixed(5)).join(' ')}`);
+    console.log(
+      `lec ${method.padEnd(10)} max |Δ ratio| = ${diff.toExponential(2)}  (${diff < 1e-6 ? 'within' : 'NOT within'} 1e-6); top-5 ratios ${ours.explainedVarianceRatio
+        .slice(0, 5)
+        .map((r) => r.toFixed(5))
+        .join(' ')}`,
+    );
   }
   const batch = new PCA({ method: 'covariance', nComponents: 50 }).fit(x);
   for (const batchSize of [200, 1000]) {
     const inc = new IncrementalPCA({ nComponents: 50, batchSize }).fit(x);
     for (const m of [10, 16, 50]) {
       const angles = principalAngles(batch.componentsArray().slice(0, m), inc.componentsArray().slice(0, m), { vectors: 'rows' });
-      console.log(`IncrementalPCA(k=50, batch ${batchSize}) vs batch PCA, top-${m} subspace: largest principal angle ${Math.max(...angles).toFixed(3)}°`);
+      console.log(
+        `IncrementalPCA(k=50, batch ${batchSize}) vs batch PCA, top-${m} subspace: largest principal angle ${Math.max(...angles).toFixed(3)}°`,
+      );
     }
   }
   const rnd = new PCA({ method: 'randomized', nComponents: 50, seed: 0 }).fit(x);
   const anglesR = principalAngles(batch.componentsArray().slice(0, 16), rnd.componentsArray().slice(0, 16), { vectors: 'rows' });
-  console.log(`randomized(k=50, seed 0) vs batch PCA, top-16 subspace: largest principal angle ${Math.max(...anglesR).toFixed(4)}°; max |Δ ratio| top 50 ${Math.max(...rnd.explainedVarianceRatio.map((r, i) => Math.abs(r - batch.explainedVarianceRatio[i]))).toExponential(2)}`);
+  console.log(
+    `randomized(k=50, seed 0) vs batch PCA, top-16 subspace: largest principal angle ${Math.max(...anglesR).toFixed(4)}°; max |Δ ratio| top 50 ${Math.max(...rnd.explainedVarianceRatio.map((r, i) => Math.abs(r - batch.explainedVarianceRatio[i]))).toExponential(2)}`,
+  );
 }
 
 function time(n) {
@@ -65,7 +74,8 @@ function time(n) {
   results.push(['ml-pca 4.1.1 (SVD, default)', timeIt(() => new MlPca(rows), { repeats: 1 })]);
   for (const f of pcaFitters(50)) results.push([f.name, timeIt(() => f.fit(x), { repeats: Number(process.env.REPEATS ?? 1) })]);
   const base = results[0][1].medianMs;
-  for (const [name, t] of results) console.log(`${name.padEnd(30)} ${fmt(t.medianMs).padStart(9)}  (${(base / t.medianMs).toFixed(2)}× ml-pca; runs ${t.runs})`);
+  for (const [name, t] of results)
+    console.log(`${name.padEnd(30)} ${fmt(t.medianMs).padStart(9)}  (${(base / t.medianMs).toFixed(2)}× ml-pca; runs ${t.runs})`);
 }
 
 function memory() {
@@ -76,11 +86,17 @@ function memory() {
   console.log('d      covariance  svd        incremental   d² · 8 B    (k+b+1)·d · 8 B');
   for (const d of [128, 256, 512, 1024]) {
     const cells = ['covariance', 'svd', 'incremental'].map((method) => {
-      const out = execFileSync(process.execPath, ['--expose-gc', self, 'memory-case', method, String(n), String(d), String(k), String(batchSize)], { encoding: 'utf8' });
+      const out = execFileSync(
+        process.execPath,
+        ['--expose-gc', self, 'memory-case', method, String(n), String(d), String(k), String(batchSize)],
+        { encoding: 'utf8' },
+      );
       return JSON.parse(out);
     });
     const [c, s, i] = cells;
-    console.log(`${String(d).padEnd(6)} ${c.fitPeakMiB.toFixed(1).padStart(9)}  ${s.fitPeakMiB.toFixed(1).padStart(9)}  ${i.fitPeakMiB.toFixed(1).padStart(11)}   ${((d * d * 8) / 2 ** 20).toFixed(1).padStart(8)}    ${(((k + batchSize + 1) * d * 8) / 2 ** 20).toFixed(2).padStart(8)}     (times ${fmt(c.ms)}, ${fmt(s.ms)}, ${fmt(i.ms)})`);
+    console.log(
+      `${String(d).padEnd(6)} ${c.fitPeakMiB.toFixed(1).padStart(9)}  ${s.fitPeakMiB.toFixed(1).padStart(9)}  ${i.fitPeakMiB.toFixed(1).padStart(11)}   ${((d * d * 8) / 2 ** 20).toFixed(1).padStart(8)}    ${(((k + batchSize + 1) * d * 8) / 2 ** 20).toFixed(2).padStart(8)}     (times ${fmt(c.ms)}, ${fmt(s.ms)}, ${fmt(i.ms)})`,
+    );
   }
 }
 

@@ -27,7 +27,10 @@ export function pcaFitters(k: number, options: { batchSize?: number } = {}): Pca
     { name: 'lec covariance', fit: (x) => new PCA({ method: 'covariance', nComponents: k }).fit(x) },
     { name: 'lec svd', fit: (x) => new PCA({ method: 'svd', nComponents: k }).fit(x) },
     { name: 'lec randomized', fit: (x) => new PCA({ method: 'randomized', nComponents: k, seed: 0 }).fit(x) },
-    { name: 'lec incremental', fit: (x) => new IncrementalPCA({ nComponents: k, batchSize: options.batchSize ?? Math.max(5 * k, 200) }).fit(x) },
+    {
+      name: 'lec incremental',
+      fit: (x) => new IncrementalPCA({ nComponents: k, batchSize: options.batchSize ?? Math.max(5 * k, 200) }).fit(x),
+    },
   ];
 }
 
@@ -40,10 +43,15 @@ export function pcaFitters(k: number, options: { batchSize?: number } = {}): Pca
  * syntheticMatrix(4, 3, { seed: 1 }).shape; // [4, 3]
  * ```
  */
-export function syntheticMatrix(n: number, d: number, options: { rank?: number; seed?: number; start?: number } = {}): { data: Float64Array; shape: [number, number] } {
+export function syntheticMatrix(
+  n: number,
+  d: number,
+  options: { rank?: number; seed?: number; start?: number } = {},
+): { data: Float64Array; shape: [number, number] } {
   const rank = options.rank ?? 10;
   const seed = options.seed ?? 0;
-  if (!(Number.isSafeInteger(n) && n >= 0 && Number.isSafeInteger(d) && d >= 1)) throw new ValueError('syntheticMatrix', `expected n >= 0 and d >= 1 integers, got ${n}, ${d}`);
+  if (!(Number.isSafeInteger(n) && n >= 0 && Number.isSafeInteger(d) && d >= 1))
+    throw new ValueError('syntheticMatrix', `expected n >= 0 and d >= 1 integers, got ${n}, ${d}`);
   const mix = new Rng(seed).normal(rank * d);
   const data = new Float64Array(n * d);
   const start = options.start ?? 0;
@@ -112,7 +120,14 @@ export interface MemoryCase {
  * peakMemoryOfFit({ method: 'incremental', n: 50, d: 8, k: 2, batchSize: 10 }).fitPeakMiB >= 0; // true
  * ```
  */
-export function peakMemoryOfFit(options: { method: MemoryCase['method']; n: number; d: number; k: number; batchSize?: number; seed?: number }): MemoryCase {
+export function peakMemoryOfFit(options: {
+  method: MemoryCase['method'];
+  n: number;
+  d: number;
+  k: number;
+  batchSize?: number;
+  seed?: number;
+}): MemoryCase {
   const { method, n, d, k } = options;
   const batchSize = options.batchSize ?? 100;
   const seed = options.seed ?? 0;

@@ -5,8 +5,26 @@ import { RNN } from './layers/recurrent.js';
 
 describe('spectralNorm', () => {
   it('gives the largest singular value', () => {
-    expect(spectralNorm(tensor([[3, 0], [0, 1]]))).toBeCloseTo(3, 5);
-    expect(spectralNorm(tensor([[1, 2], [3, 4]], undefined, { dtype: 'float64' }))).toBeCloseTo(5.464985704219043, 9);
+    expect(
+      spectralNorm(
+        tensor([
+          [3, 0],
+          [0, 1],
+        ]),
+      ),
+    ).toBeCloseTo(3, 5);
+    expect(
+      spectralNorm(
+        tensor(
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          undefined,
+          { dtype: 'float64' },
+        ),
+      ),
+    ).toBeCloseTo(5.464985704219043, 9);
     expect(() => spectralNorm(tensor([1, 2]))).toThrow(/spectralNorm: argument 'w'/);
   });
 });

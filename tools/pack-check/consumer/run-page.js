@@ -11,6 +11,7 @@ const root = join(import.meta.dirname, 'dist-page');
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 const server = createServer((request, response) => {
   const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+  if (path === '/favicon.ico') return response.writeHead(204).end();
   try {
     const body = readFileSync(join(root, path.endsWith('/') ? `${path}index.html` : path));
     response.writeHead(200, { 'content-type': types[extname(path) || '.html'] ?? 'application/octet-stream' });

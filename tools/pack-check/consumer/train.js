@@ -2,7 +2,18 @@
 // page (page.js): a small CNN trained for a few steps on the wasm backend, then saved and
 // loaded with @lec/nn. Each step reports {name, ok, detail}; nothing throws past `run`.
 import { Conv2d, MaxPool2d, cnnLayers } from '@lec/cnn';
-import { Adam, Dense, Flatten, ReLU, Sequential, coreLayers, loadModel, saveModel, softmaxCrossEntropyWithLogits, trainStep } from '@lec/nn';
+import {
+  Adam,
+  Dense,
+  Flatten,
+  ReLU,
+  Sequential,
+  coreLayers,
+  loadModel,
+  saveModel,
+  softmaxCrossEntropyWithLogits,
+  trainStep,
+} from '@lec/nn';
 import { argmax, getBackend, jsBackend, setBackend, tidy } from '@lec/tensor';
 
 const STEPS = 8;
@@ -70,7 +81,10 @@ export async function run(loadData) {
   try {
     const saved = saveModel(net);
     // what a file round trip keeps: the JSON text and a copy of the bytes
-    const copy = loadModel({ description: String(saved.description), weights: new Uint8Array(saved.weights) }, { ...coreLayers, ...cnnLayers });
+    const copy = loadModel(
+      { description: String(saved.description), weights: new Uint8Array(saved.weights) },
+      { ...coreLayers, ...cnnLayers },
+    );
     const before = Array.from(net.forward(data.images).dataSync());
     const after = Array.from(copy.forward(data.images).dataSync());
     const classes = Array.from(argmax(copy.forward(data.images), -1).dataSync());

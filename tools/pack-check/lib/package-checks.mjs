@@ -7,7 +7,11 @@ import { join, posix } from 'node:path';
 
 /** Test files and folders (vitest, node:test and fixture conventions). */
 export function isTestFile(path) {
-  return /\.(test|spec|bench)\.[cm]?[jt]sx?(\.map)?$/.test(path) || /\.(test|spec)\.d\.[cm]?ts(\.map)?$/.test(path) || /(^|\/)(test|tests|__tests__|__fixtures__|fixtures)\//.test(path);
+  return (
+    /\.(test|spec|bench)\.[cm]?[jt]sx?(\.map)?$/.test(path) ||
+    /\.(test|spec)\.d\.[cm]?ts(\.map)?$/.test(path) ||
+    /(^|\/)(test|tests|__tests__|__fixtures__|fixtures)\//.test(path)
+  );
 }
 
 /** Files that only the build or the test runner needs. */

@@ -4,7 +4,7 @@
  * package that is missing, unbuilt or lacks an export makes only the suites that need it skip,
  * with the reason printed. Nothing here is typed against the packages themselves.
  */
-import { type Impl, type Result } from './types.js';
+import type { Impl, Result } from './types.js';
 import { type LecBackend, LecImpl } from '../impls/lec.js';
 import { TfjsImpl } from '../impls/tfjs-common.js';
 
@@ -37,7 +37,14 @@ export interface TensorApi {
 
 /** @lec/nn. */
 export interface NnApi {
-  trainStep(model: LModule, loss: LLoss, optimizer: unknown, x: LTensor, y: LTensor, options?: { clipNorm?: number }): { loss: number; gradNorm?: number };
+  trainStep(
+    model: LModule,
+    loss: LLoss,
+    optimizer: unknown,
+    x: LTensor,
+    y: LTensor,
+    options?: { clipNorm?: number },
+  ): { loss: number; gradNorm?: number };
   softmaxCrossEntropyWithLogits: LLoss;
   meanSquaredError: LLoss;
   Adam: new (o: { learningRate: number }) => unknown;
@@ -73,16 +80,31 @@ export function tfjsImpl(ctx: { impls: Impl[] }, name: string): TfjsImpl | undef
   return ctx.impls.find((i): i is TfjsImpl => i instanceof TfjsImpl && i.name === name);
 }
 
-/** Per-call wall times of `steps` calls after `warmup` untimed ones. */
-export async function timeCalls(fn: (i: number) => unknown, warmup: number, steps: number): Promise<number[]> {
+/**
+ * Per-call wall times (ms) of `steps` calls after `warmup` untimed ones. When `cpu` is given,
+ * the process CPU time of each call (all threads, ms) is pushed to it: on a loaded machine the
+ * wall time stretches while the CPU time stays close to what the work costs.
+ */
+export async function timeCalls(fn: (i: number) => unknown, warmup: number, steps: number, cpu?: number[]): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn(i);
   const ms: number[] = [];
   for (let i = 0; i < steps; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await fn(warmup + i);
     ms.push(performance.now() - t0);
+    if (cpu) {
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
+    }
   }
   return ms;
+}
+
+export function medianOf(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 export function meanStd(xs: readonly number[]): { mean: number; std: number } {
@@ -93,7 +115,17 @@ export function meanStd(xs: readonly number[]): { mean: number; std: number } {
 
 /** A skipped result for a model-suite case. */
 export function skip(suite: string, caseId: string, impl: { name: string; threads: number }, note: string): Result {
-  return { suite, case: caseId, impl: impl.name, threads: impl.threads, median_ms: null, min_ms: null, max_ms: null, status: 'skipped', note };
+  return {
+    suite,
+    case: caseId,
+    impl: impl.name,
+    threads: impl.threads,
+    median_ms: null,
+    min_ms: null,
+    max_ms: null,
+    status: 'skipped',
+    note,
+  };
 }
 
 /** An ok result from per-call times (ms), with a display figure and metrics. */

@@ -6,6 +6,7 @@ import type { Suite } from '../harness/types.js';
 import { conv } from './conv.js';
 import { gemm } from './gemm.js';
 import { lenet } from './lenet.js';
+import { lstm } from './lstm.js';
 import { peak } from './peak.js';
 
-export const suites: Suite[] = [peak, gemm, conv, lenet];
+export const suites: Suite[] = [peak, gemm, conv, lenet, lstm];

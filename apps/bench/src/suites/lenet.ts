@@ -28,6 +28,7 @@ import {
   skip,
   tfjsImpl,
   timeCalls,
+  medianOf,
   timed,
 } from '../harness/lec-models.js';
 import type { Impl, Result, Suite, SuiteContext } from '../harness/types.js';
@@ -63,10 +64,46 @@ interface Plan {
 
 function plan(ctx: SuiteContext): Plan {
   if (ctx.tiny)
-    return { batch: 16, trainSize: 128, testSize: 64, distinct: 2, warmup: 1, steps: 2, cpuWarmup: 0, cpuSteps: 0, seeds: 1, epochs: 1, mode: 'tiny' };
+    return {
+      batch: 16,
+      trainSize: 128,
+      testSize: 64,
+      distinct: 2,
+      warmup: 1,
+      steps: 2,
+      cpuWarmup: 0,
+      cpuSteps: 0,
+      seeds: 1,
+      epochs: 1,
+      mode: 'tiny',
+    };
   if (ctx.quick)
-    return { batch: 64, trainSize: 8000, testSize: 2000, distinct: 8, warmup: 3, steps: 10, cpuWarmup: 1, cpuSteps: 1, seeds: 1, epochs: 1, mode: 'quick' };
-  return { batch: 64, trainSize: 8000, testSize: 2000, distinct: 16, warmup: 5, steps: 30, cpuWarmup: 1, cpuSteps: 20, seeds: 3, epochs: 5, mode: 'full' };
+    return {
+      batch: 64,
+      trainSize: 8000,
+      testSize: 2000,
+      distinct: 8,
+      warmup: 3,
+      steps: 10,
+      cpuWarmup: 1,
+      cpuSteps: 1,
+      seeds: 1,
+      epochs: 1,
+      mode: 'quick',
+    };
+  return {
+    batch: 64,
+    trainSize: 8000,
+    testSize: 2000,
+    distinct: 16,
+    warmup: 5,
+    steps: 30,
+    cpuWarmup: 1,
+    cpuSteps: 20,
+    seeds: 3,
+    epochs: 5,
+    mode: 'full',
+  };
 }
 
 interface Data {
@@ -106,8 +143,11 @@ const range = (from: number, n: number) => Int32Array.from({ length: n }, (_, i)
 async function lecThroughput(T: TensorApi, nn: NnApi, cnn: CnnApi, backend: LecBackend, d: Data, p: Plan) {
   const model = T.withBackend(backend, () => cnn.lenet5({ seed: 0 }));
   const opt = new nn.Adam({ learningRate: 1e-3 });
-  const batches = T.withBackend(backend, () => Array.from({ length: p.distinct }, (_, b) => lecBatch(T, d.x, d.y, range(b * p.batch, p.batch))));
+  const batches = T.withBackend(backend, () =>
+    Array.from({ length: p.distinct }, (_, b) => lecBatch(T, d.x, d.y, range(b * p.batch, p.batch))),
+  );
   const losses: number[] = [];
+  const cpu: number[] = [];
   const ms = await timeCalls(
     (i) => {
       const { x, y } = batches[i % batches.length];
@@ -116,13 +156,20 @@ async function lecThroughput(T: TensorApi, nn: NnApi, cnn: CnnApi, backend: LecB
     },
     p.warmup,
     p.steps,
+    cpu,
   );
   for (const b of batches) for (const t of [b.x, b.y]) t.dispose();
-  return { ms, losses };
+  return { ms, losses, cpu };
 }
 
 /** (a) the tfjs-layers LeNet-5 on the tfjs backend the impl activates. */
-async function tfjsThroughput(impl: Impl & { tfjs: typeof import('@tensorflow/tfjs-core') }, d: Data, p: Plan, warmup: number, steps: number) {
+async function tfjsThroughput(
+  impl: Impl & { tfjs: typeof import('@tensorflow/tfjs-core') },
+  d: Data,
+  p: Plan,
+  warmup: number,
+  steps: number,
+) {
   const tfl = await loadTfjsLayers();
   await impl.activate?.();
   const tf = impl.tfjs;
@@ -138,7 +185,11 @@ async function tfjsThroughput(impl: Impl & { tfjs: typeof import('@tensorflow/tf
       tfl.layers.dense({ units: 10 }),
     ],
   });
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: (yTrue: import('@tensorflow/tfjs-core').Tensor, logits: import('@tensorflow/tfjs-core').Tensor) => tf.losses.softmaxCrossEntropy(yTrue, logits) });
+  model.compile({
+    optimizer: tf.train.adam(1e-3),
+    loss: (yTrue: import('@tensorflow/tfjs-core').Tensor, logits: import('@tensorflow/tfjs-core').Tensor) =>
+      tf.losses.softmaxCrossEntropy(yTrue, logits),
+  });
   const n = Math.min(p.distinct, Math.max(1, warmup + steps));
   const batches = Array.from({ length: n }, (_, b) => {
     const x = tf.tensor4d(d.x.subarray(b * p.batch * PIXELS, (b + 1) * p.batch * PIXELS), [p.batch, 28, 28, 1]);
@@ -149,6 +200,7 @@ async function tfjsThroughput(impl: Impl & { tfjs: typeof import('@tensorflow/tf
   });
   const losses: number[] = [];
   try {
+    const cpu: number[] = [];
     const ms = await timeCalls(
       async (i) => {
         const { x, y } = batches[i % batches.length];
@@ -157,8 +209,9 @@ async function tfjsThroughput(impl: Impl & { tfjs: typeof import('@tensorflow/tf
       },
       warmup,
       steps,
+      cpu,
     );
-    return { ms, losses };
+    return { ms, losses, cpu };
   } finally {
     for (const b of batches) tf.dispose([b.x, b.y]);
     model.dispose();
@@ -239,14 +292,20 @@ export const lenet: Suite = {
     for (const { impl, backend } of lecs) {
       ctx.progress.tick(`${SUITE} ${impl.name}`);
       try {
-        const { ms, losses } = await lecThroughput(T, nn, cnn, backend, data, p);
+        const { ms, losses, cpu } = await lecThroughput(T, nn, cnn, backend, data, p);
         if (!losses.every(Number.isFinite)) {
           results.push({ ...skip(SUITE, caseA, impl, `WRONG RESULT: non-finite loss ${losses.join(', ')}`), status: 'wrong' });
           continue;
         }
         const ips = figure(ms);
         results.push(
-          timed(SUITE, caseA, impl, ms, `${fmtRate(ips)} img/s`, { ...meta, throughput: ips, loss_first: losses[0], loss_last: losses[losses.length - 1] }),
+          timed(SUITE, caseA, impl, ms, `${fmtRate(ips)} img/s`, {
+            ...meta,
+            throughput: ips,
+            loss_first: losses[0],
+            loss_last: losses[losses.length - 1],
+            cpu_ms: medianOf(cpu),
+          }),
         );
       } catch (e) {
         results.push(skip(SUITE, caseA, impl, `error: ${errorLine(e)}`));
@@ -255,14 +314,14 @@ export const lenet: Suite = {
     // (a) the peers, tfjs-layers
     for (const impl of peers) {
       ctx.progress.tick(`${SUITE} ${impl.name}`);
-      const cpu = impl.name === 'tfjs-cpu';
-      const [warmup, steps] = cpu ? [p.cpuWarmup, p.cpuSteps] : [p.warmup, p.steps];
+      const isCpu = impl.name === 'tfjs-cpu';
+      const [warmup, steps] = isCpu ? [p.cpuWarmup, p.cpuSteps] : [p.warmup, p.steps];
       if (steps === 0) {
         results.push(skip(SUITE, caseA, impl, `not run in ${p.mode} mode (seconds per batch)`));
         continue;
       }
       try {
-        const { ms, losses } = await tfjsThroughput(impl, data, p, warmup, steps);
+        const { ms, losses, cpu } = await tfjsThroughput(impl, data, p, warmup, steps);
         const ips = figure(ms);
         results.push(
           timed(SUITE, caseA, impl, ms, `${fmtRate(ips)} img/s`, {
@@ -271,17 +330,22 @@ export const lenet: Suite = {
             throughput: ips,
             loss_first: losses[0],
             loss_last: losses[losses.length - 1],
+            cpu_ms: medianOf(cpu),
             model: 'tfjs-layers sequential, trainOnBatch, adam 1e-3, softmaxCrossEntropy on logits',
           }),
         );
-        if (cpu && p.mode !== 'full')
-          ctx.note(`tfjs-cpu timed over ${steps} batch(es) after ${warmup} warm-up (seconds per batch); full mode times ${plan({ ...ctx, quick: false, tiny: false }).cpuSteps}`);
+        if (isCpu && p.mode !== 'full')
+          ctx.note(
+            `tfjs-cpu timed over ${steps} batch(es) after ${warmup} warm-up (seconds per batch); full mode times ${plan({ ...ctx, quick: false, tiny: false }).cpuSteps}`,
+          );
       } catch (e) {
         results.push(skip(SUITE, caseA, impl, `error: ${errorLine(e)}`));
       }
     }
     // ratios
-    const peerMs = new Map(results.filter((r) => r.status === 'ok' && peers.some((q) => q.name === r.impl)).map((r) => [r.impl, r.median_ms!]));
+    const peerMs = new Map(
+      results.filter((r) => r.status === 'ok' && peers.some((q) => q.name === r.impl)).map((r) => [r.impl, r.median_ms!]),
+    );
     for (const r of results) {
       if (r.status !== 'ok' || !lecs.some((l) => l.impl.name === r.impl)) continue;
       for (const [peer, target] of [
@@ -317,18 +381,25 @@ export const lenet: Suite = {
       }
       const { mean, std } = meanStd(accs);
       const target = 0.985;
-      const res = timed(SUITE, caseB, chosen.impl, epochMs, `${(100 * mean).toFixed(2)} %${accs.length > 1 ? ` ± ${(100 * std).toFixed(2)}` : ''}`, {
-        accuracy_mean: mean,
-        accuracy_std: std,
-        accuracy_min: Math.min(...accs),
-        accuracy_max: Math.max(...accs),
-        accuracies: accs,
-        seeds: p.seeds,
-        epochs: p.epochs,
-        target: target,
-        meets_target: mean >= target,
-        mode: p.mode,
-      });
+      const res = timed(
+        SUITE,
+        caseB,
+        chosen.impl,
+        epochMs,
+        `${(100 * mean).toFixed(2)} %${accs.length > 1 ? ` ± ${(100 * std).toFixed(2)}` : ''}`,
+        {
+          accuracy_mean: mean,
+          accuracy_std: std,
+          accuracy_min: Math.min(...accs),
+          accuracy_max: Math.max(...accs),
+          accuracies: accs,
+          seeds: p.seeds,
+          epochs: p.epochs,
+          target: target,
+          meets_target: mean >= target,
+          mode: p.mode,
+        },
+      );
       ctx.emit(res);
       ctx.note(
         `accuracy on ${chosen.impl.name} (median ms = per epoch): ${accs.map((a) => (100 * a).toFixed(2)).join(', ')} % (target ≥ 98.5 %${p.mode !== 'full' ? `; ${p.mode} mode runs ${p.seeds} seed × ${p.epochs} epoch, full mode 3 seeds × 5 epochs` : ''})`,

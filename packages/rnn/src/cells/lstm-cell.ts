@@ -12,7 +12,7 @@
  * `forgetBias` (default 1, so the cell remembers by default).
  */
 import { type JsonObject, type LayerFactory, Module } from '@lec/nn';
-import { type Tensor, type Variable, add, matmul, mul, sigmoid, split, tanh, tensor, zeros } from '@lec/tensor';
+import { type Tensor, type Variable, add, lstmCell, matmul, tensor, zeros } from '@lec/tensor';
 import type { RecurrentCell, State } from './cell.js';
 import { type CellOptions, cellRng, inputWeights, recurrentWeights } from './init.js';
 import { checkInput } from './rnn-cell.js';
@@ -56,15 +56,10 @@ export class LSTMCell extends Module implements RecurrentCell {
 
   step(projected: Tensor, state: State): State {
     const [hPrev, cPrev] = state;
+    // z = x·W_x + b + h_{t−1}·W_h holds the four gates' pre-activations; lstmCell applies
+    // σ/tanh and forms c_t and h_t (fused into one pass on backends that have the fast path)
     const z = add(projected, matmul(hPrev, this.weightHh.value));
-    const [zi, zf, zc, zo] = split(z, 4, 1);
-    const i = sigmoid(zi);
-    const f = sigmoid(zf);
-    const candidate = tanh(zc);
-    const o = sigmoid(zo);
-    const c = add(mul(f, cPrev), mul(i, candidate));
-    const h = mul(o, tanh(c));
-    return [h, c];
+    return lstmCell(z, cPrev);
   }
 
   initialState(batch: number): State {

@@ -232,7 +232,12 @@ export class CpuBackend implements BackendV1 {
   constructor(
     readonly name: string,
     private readonly policy: StoragePolicy,
-  ) {}
+  ) {
+    if (policy === 'native') {
+      this.lstmCell = lstmCellForward;
+      this.lstmCellBackward = lstmCellBackward;
+    }
+  }
 
   info(): BackendInfo {
     return {
@@ -566,6 +571,10 @@ export class CpuBackend implements BackendV1 {
     return this.make(out);
   }
 
+  /** The fused LSTM step (fast path) in one loop; not on the f64 reference, which composes it. */
+  lstmCell?(z: Handle, cPrev: Handle, batch: number, hidden: number, dtype: DType): { h: Handle; c: Handle; saved: Handle; savedSize: number };
+  lstmCellBackward?(saved: Handle, cPrev: Handle, dh: Handle | null, dc: Handle | null, batch: number, hidden: number, dtype: DType): { dz: Handle; dcPrev: Handle };
+
   cast(x: Handle, size: number, _from: DType, to: DType): Handle {
     const src = this.get(x);
     const out = this.array(to, size);
@@ -573,6 +582,77 @@ export class CpuBackend implements BackendV1 {
     else out.set(src);
     return this.make(out);
   }
+}
+
+/** σ(v) with one exponential and no overflow for large |v|. */
+function sigmoidOf(v: number): number {
+  const e = Math.exp(-Math.abs(v));
+  return v >= 0 ? 1 / (1 + e) : e / (1 + e);
+}
+
+/**
+ * The fused LSTM step: gates from z, then c and h, in one pass. The activations i, f, C̃, o
+ * and tanh(c) are kept ([batch, 5H], row-major per sample) for the backward pass.
+ */
+function lstmCellForward(this: CpuBackend, z: Handle, cPrev: Handle, batch: number, hidden: number, dtype: DType): { h: Handle; c: Handle; saved: Handle; savedSize: number } {
+  const Z = this.get(z);
+  const C = this.get(cPrev);
+  const H = hidden;
+  const h = this.array(dtype, batch * H);
+  const c = this.array(dtype, batch * H);
+  const act = new Float64Array(batch * 5 * H);
+  for (let b = 0; b < batch; b++) {
+    const zb = b * 4 * H;
+    const sb = b * 5 * H;
+    for (let j = 0; j < H; j++) {
+      const i = sigmoidOf(Z[zb + j]);
+      const f = sigmoidOf(Z[zb + H + j]);
+      const g = Math.tanh(Z[zb + 2 * H + j]);
+      const o = sigmoidOf(Z[zb + 3 * H + j]);
+      const cv = f * C[b * H + j] + i * g;
+      const tc = Math.tanh(cv);
+      c[b * H + j] = cv;
+      h[b * H + j] = o * tc;
+      act[sb + j] = i;
+      act[sb + H + j] = f;
+      act[sb + 2 * H + j] = g;
+      act[sb + 3 * H + j] = o;
+      act[sb + 4 * H + j] = tc;
+    }
+  }
+  return { h: this.make(h), c: this.make(c), saved: this.make(act), savedSize: act.length };
+}
+
+/** Its gradient in one pass, from the saved activations. */
+function lstmCellBackward(this: CpuBackend, saved: Handle, cPrev: Handle, dh: Handle | null, dc: Handle | null, batch: number, hidden: number, dtype: DType): { dz: Handle; dcPrev: Handle } {
+  const A = this.get(saved);
+  const Cp = this.get(cPrev);
+  const DH = dh === null ? null : this.get(dh);
+  const DC = dc === null ? null : this.get(dc);
+  const H = hidden;
+  const dz = this.array(dtype, batch * 4 * H);
+  const dcp = this.array(dtype, batch * H);
+  for (let b = 0; b < batch; b++) {
+    const zb = b * 4 * H;
+    const sb = b * 5 * H;
+    for (let j = 0; j < H; j++) {
+      const k = b * H + j;
+      const i = A[sb + j];
+      const f = A[sb + H + j];
+      const g = A[sb + 2 * H + j];
+      const o = A[sb + 3 * H + j];
+      const tc = A[sb + 4 * H + j];
+      const dhv = DH === null ? 0 : DH[k];
+      // the total gradient reaching c: from h through tanh, plus from the next step's c
+      const dct = (DC === null ? 0 : DC[k]) + dhv * o * (1 - tc * tc);
+      dz[zb + j] = dct * g * i * (1 - i);
+      dz[zb + H + j] = dct * Cp[k] * f * (1 - f);
+      dz[zb + 2 * H + j] = dct * i * (1 - g * g);
+      dz[zb + 3 * H + j] = dhv * tc * o * (1 - o);
+      dcp[k] = dct * f;
+    }
+  }
+  return { dz: this.make(dz), dcPrev: this.make(dcp) };
 }
 
 /**

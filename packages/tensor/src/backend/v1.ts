@@ -205,6 +205,16 @@ export interface BackendV1 {
    * (shape []) and d loss / d logits ([n, c]).
    */
   softmaxCrossEntropy?(logits: Handle, labels: Handle, n: number, c: number, dtype: DType): { loss: Handle; dlogits: Handle };
+  /**
+   * The elementwise LSTM step from gate pre-activations z [batch, 4H] (blocks i, f, C̃, o) and
+   * cPrev [batch, H]: c = σ(z_f)·cPrev + σ(z_i)·tanh(z_C̃), h = σ(z_o)·tanh(c). `saved` holds
+   * whatever the backward pass needs (the CPU backends keep the five activations [batch, 5H]
+   * so the backward pass computes no exponentials). Comes with `lstmCellBackward`; a backend
+   * provides both or neither.
+   */
+  lstmCell?(z: Handle, cPrev: Handle, batch: number, hidden: number, dtype: DType): { h: Handle; c: Handle; saved: Handle; savedSize: number };
+  /** Gradients of lstmCell: dz [batch, 4H] and dcPrev [batch, H] from dh and dc (null = zeros). */
+  lstmCellBackward?(saved: Handle, cPrev: Handle, dh: Handle | null, dc: Handle | null, batch: number, hidden: number, dtype: DType): { dz: Handle; dcPrev: Handle };
 }
 
 export interface MatmulDims {
@@ -238,6 +248,8 @@ export const FAST_PATHS = [
   'avgPool2dBackward',
   'spmm',
   'softmaxCrossEntropy',
+  'lstmCell',
+  'lstmCellBackward',
 ] as const;
 
 export type FastPath = (typeof FAST_PATHS)[number];

@@ -35,6 +35,7 @@ export { logSoftmax } from './log-softmax.js';
 export { logSumExp } from './log-sum-exp.js';
 export { log } from './log.js';
 export { log1p } from './log1p.js';
+export { lstmCell } from './lstm-cell.js';
 export { matmul } from './matmul.js';
 export type { MatmulOptions } from './matmul.js';
 export { maxPool2d } from './max-pool2d.js';

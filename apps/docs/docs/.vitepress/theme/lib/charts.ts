@@ -16,7 +16,11 @@ export function fade(hex: string, alpha: number): string {
 }
 
 /** Replaces a chart on a canvas (demos re-run). */
-export function replaceChart(previous: Chart | undefined, canvas: HTMLCanvasElement, config: ConstructorParameters<typeof Chart>[1]): Chart {
+export function replaceChart(
+  previous: Chart | undefined,
+  canvas: HTMLCanvasElement,
+  config: ConstructorParameters<typeof Chart>[1],
+): Chart {
   previous?.destroy();
   return new Chart(canvas, config);
 }

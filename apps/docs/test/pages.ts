@@ -1,0 +1,125 @@
+/**
+ * What the browser test expects of every page: the demos on it, how to start each (most run
+ * on load; the training demos are started with their Train button) and what each must show.
+ * `result` is the JSON the demo puts in its `data-result` attribute when done.
+ */
+import type { Page } from 'playwright-core';
+
+export interface DemoExpectation {
+  id: string;
+  /** Seconds to wait for `data-status="done"`. */
+  timeout: number;
+  /** Runs before waiting (clicks, drawing). */
+  start?: (page: Page) => Promise<void>;
+  /** Returns undefined when the result is right, else what is wrong. */
+  check: (result: any) => string | undefined;
+}
+
+export interface PageExpectation {
+  path: string;
+  /** Text the page must contain (its heading). */
+  heading: string;
+  demos: DemoExpectation[];
+}
+
+const clickAction = (id: string, action: string) => async (page: Page) => {
+  await page.click(`[data-demo="${id}"] [data-action="${action}"]`);
+};
+
+function expect(condition: boolean, message: string): string | undefined {
+  return condition ? undefined : message;
+}
+
+/** Draws a "1" on the MNIST demo's canvas: one vertical stroke, slightly slanted, as a mouse would. */
+async function drawOne(page: Page): Promise<void> {
+  await page.waitForSelector('[data-demo="mnist"] [data-ready="true"]', { timeout: 60_000 });
+  const canvas = page.locator('[data-demo="mnist"] canvas[data-role="draw"]');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  const at = (fx: number, fy: number) => [box.x + fx * box.width, box.y + fy * box.height] as const;
+  await page.click('[data-demo="mnist"] [data-action="clear"]');
+  const [x0, y0] = at(0.52, 0.18);
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  for (let i = 1; i <= 24; i++) {
+    const [x, y] = at(0.52 - 0.04 * (i / 24), 0.18 + 0.64 * (i / 24));
+    await page.mouse.move(x, y);
+  }
+  await page.mouse.up();
+  await page.click('[data-demo="mnist"] [data-action="classify"]');
+}
+
+export const PAGES: PageExpectation[] = [
+  { path: '/', heading: 'lec', demos: [] },
+  {
+    path: '/getting-started.html',
+    heading: 'Getting started',
+    demos: [{ id: 'getting-started', timeout: 60, check: (r) => expect(r.correct === 4, `XOR MLP got ${r.correct}/4`) }],
+  },
+  {
+    path: '/guide/perceptron.html',
+    heading: 'Perceptron and MLP',
+    demos: [
+      {
+        id: 'perceptron',
+        timeout: 60,
+        check: (r) =>
+          expect(r.XOR.mlp === 1, `MLP on XOR reached ${r.XOR.mlp}, not 100%`) ??
+          expect(r.XOR.perceptron < 1, 'the perceptron solved XOR') ??
+          expect(r.OR.perceptron === 1 && r.AND.perceptron === 1, `perceptron OR ${r.OR.perceptron}, AND ${r.AND.perceptron}`),
+      },
+    ],
+  },
+  {
+    path: '/guide/cnn.html',
+    heading: 'CNNs and LeNet-5',
+    demos: [
+      {
+        id: 'receptive-field',
+        timeout: 30,
+        check: (r) =>
+          expect(r.weightsPerDenseNeuron === 120000, `weights per dense neuron ${r.weightsPerDenseNeuron}`) ??
+          expect(r.stack2 === 5 && r.stack3 === 7, `stacked 3x3 fields ${r.stack2}, ${r.stack3}`) ??
+          expect(r.lenetField === 16, `LeNet field ${r.lenetField}`),
+      },
+      // A scripted "1", classified by the weights trained at build time.
+      {
+        id: 'mnist',
+        timeout: 60,
+        start: drawOne,
+        check: (r) => expect(r.digit === 1, `the drawn 1 was classified as ${r.digit} (${r.probabilities?.map((p: number) => p.toFixed(2))})`),
+      },
+      // A fresh LeNet-5 trained in the page (3,000 digits, one epoch), then the same "1" again.
+      {
+        id: 'mnist-train',
+        timeout: 180,
+        start: clickAction('mnist-train', 'train'),
+        check: (r) => expect(r.testAccuracy > 0.8, `in-page LeNet-5 test accuracy ${r.testAccuracy}`),
+      },
+      {
+        id: 'mnist',
+        timeout: 60,
+        start: async (page) => {
+          await drawOne(page);
+          await page.waitForSelector('[data-demo="mnist"][data-result*="in this page"]', { timeout: 60_000 });
+        },
+        check: (r) => expect(r.digit === 1, `the page-trained model classified the drawn 1 as ${r.digit}`),
+      },
+    ],
+  },
+  {
+    path: '/guide/probability.html',
+    heading: 'Convolution as probability',
+    demos: [
+      {
+        id: 'dice',
+        timeout: 60,
+        check: (r) =>
+          expect(r.p7Text === '6/36', `P(sum = 7) shown as ${r.p7Text}`) ??
+          expect(r.directZeros > 0 && r.logFinite, `direct zeros ${r.directZeros}, log space finite ${r.logFinite}`),
+      },
+    ],
+  },
+];
+
+export { clickAction, drawOne };

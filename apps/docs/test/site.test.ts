@@ -1,0 +1,118 @@
+/**
+ * The docs site in headless Chromium: builds the site (unless LEC_DOCS_PREBUILT=1), serves it
+ * on 127.0.0.1 with COOP/COEP, opens every page in Debian's chromium (playwright-core, a fresh
+ * --user-data-dir), checks there are no console errors and that every demo shows its expected
+ * result, and saves a screenshot of each demo under apps/docs/test-results/.
+ * Skips, saying why, only when there is no chromium (CI installs it: apt-get install -y chromium).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs script without types
+import { distDir, docsRoot } from '../scripts/paths.mjs';
+// @ts-expect-error: a plain .mjs script without types
+import { serve } from '../scripts/serve.mjs';
+import { PAGES } from './pages';
+
+const CHROMIUM = process.env.LEC_CHROMIUM ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--enable-unsafe-webgpu',
+];
+const results = join(docsRoot, 'test-results');
+// VitePress's fixed navigation bar would cover the top of element screenshots.
+const HIDE_NAV = '.VPNav, .VPLocalNav { visibility: hidden !important; }';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.log(`@lec/docs: browser test skipped: no chromium at ${CHROMIUM} (install it: apt-get install -y chromium)`);
+
+describe.skipIf(!haveChromium)('the docs site in Chromium', () => {
+  let server: { url: string; close(): Promise<void> };
+  let context: BrowserContext;
+  let profile: string;
+
+  beforeAll(async () => {
+    if (process.env.LEC_DOCS_PREBUILT !== '1' || !existsSync(join(distDir, 'index.html'))) {
+      const built = spawnSync(process.execPath, [join(docsRoot, 'scripts', 'build.mjs')], { cwd: docsRoot, stdio: 'inherit' });
+      if (built.status !== 0) throw new Error(`the docs build failed (exit ${built.status})`);
+    }
+    mkdirSync(results, { recursive: true });
+    server = await serve({ root: distDir, port: 0 });
+    profile = mkdtempSync(join(tmpdir(), 'lec-docs-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      viewport: { width: 1280, height: 900 },
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('serves the pages crossOriginIsolated', async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+    await page.close();
+  });
+
+  for (const expected of PAGES) {
+    it(`page ${expected.path}`, async () => {
+      const page: Page = await context.newPage();
+      const errors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+      page.on('requestfailed', (request) => errors.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
+      page.on('response', (response) => {
+        if (response.status() >= 400) errors.push(`HTTP ${response.status()}: ${response.url()}`);
+      });
+      const slug = expected.path
+        .replace(/\.html$/, '')
+        .replace(/^\/$/, '/index')
+        .replace(/\//g, '-')
+        .replace(/^-/, '');
+      try {
+        await page.goto(`${server.url}${expected.path}`, { waitUntil: 'load' });
+        await expect.poll(() => page.locator('#VPContent').innerText()).toContain(expected.heading);
+        for (const demo of expected.demos) {
+          const root = page.locator(`[data-demo="${demo.id}"]`);
+          await root.waitFor({ timeout: 30_000 });
+          const started = Date.now();
+          await demo.start?.(page);
+          await page.waitForSelector(`[data-demo="${demo.id}"]:is([data-status="done"], [data-status="error"])`, {
+            timeout: demo.timeout * 1000,
+          });
+          const seconds = ((Date.now() - started) / 1000).toFixed(1);
+          await root.scrollIntoViewIfNeeded();
+          await root.screenshot({ path: join(results, `${slug}--${demo.id}.png`), style: HIDE_NAV });
+          const status = await root.getAttribute('data-status');
+          const progress = await root.locator('[data-role="progress"]').last().innerText();
+          expect(status, `demo ${demo.id}: ${progress}`).toBe('done');
+          const result = JSON.parse((await root.getAttribute('data-result')) ?? 'null');
+          console.log(`@lec/docs ${expected.path} demo ${demo.id} (${seconds} s): ${JSON.stringify(result)}`);
+          expect(demo.check(result), `demo ${demo.id} on ${expected.path}`).toBeUndefined();
+        }
+        if (expected.demos.length === 0) await page.screenshot({ path: join(results, `${slug}.png`), style: HIDE_NAV });
+        expect(errors, `console errors on ${expected.path}`).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
