@@ -165,6 +165,7 @@ async function main() {
   heading('files and metadata of each tarball');
   const sizes = [];
   const rewrites = [];
+  const versions = new Map(packages.map((p) => [p.name, p.packageJson.version]));
   for (const p of packed) {
     const into = join(unpacked, basename(p.tarball, '.tgz'));
     mkdirSync(into, { recursive: true });
@@ -174,8 +175,14 @@ async function main() {
       continue;
     }
     const dir = join(into, 'package');
-    const { problems, notes, files } = checkPackage({ dir, directory: p.directory, sourcePackageJson: p.packageJson });
-    rewrites.push(...notes.filter((n) => n.includes('workspace:')).map((n) => `${p.name} → ${n}`));
+    const { problems, notes, files, packageJson } = checkPackage({ dir, directory: p.directory, sourcePackageJson: p.packageJson });
+    for (const [dep, range] of Object.entries(p.packageJson.dependencies ?? {})) {
+      if (!String(range).startsWith('workspace:')) continue;
+      const spec = range.slice('workspace:'.length);
+      const version = versions.get(dep);
+      const expected = spec === '*' ? version : spec === '^' || spec === '~' ? `${spec}${version}` : spec;
+      rewrites.push({ from: `${p.name} → ${dep}`, range, packed: packageJson.dependencies?.[dep], expected });
+    }
     const other = notes.filter((n) => !n.includes('workspace:'));
     report('files', p.name, problems.length === 0, lines([...problems, ...other.map((n) => `(note) ${n}`)]));
     p.nonJsSubpaths = Object.entries(p.packageJson.exports ?? {})
@@ -183,7 +190,15 @@ async function main() {
       .map(([subpath]) => subpath);
     sizes.push({ name: p.name, packed: statSync(p.tarball).size, unpacked: totalBytes(dir, files), files: files.length });
   }
-  if (rewrites.length) console.log(`  workspace ranges rewritten by pnpm pack: ${rewrites.join(', ')}`);
+  const wrong = rewrites.filter((r) => r.packed !== r.expected);
+  report(
+    'files',
+    'workspace: dependencies rewritten by pnpm pack',
+    wrong.length === 0,
+    wrong.length
+      ? lines(wrong.map((r) => `${r.from}: ${r.range} became ${JSON.stringify(r.packed)}, expected "${r.expected}"`))
+      : `${rewrites.length} internal dependencies, each now the version of the package it names (${[...new Set(rewrites.map((r) => r.range))].join(', ')} → ${[...new Set(rewrites.map((r) => r.packed))].join(', ')})`,
+  );
 
   // 4. publint, arethetypeswrong
   const lintDone = await lintInstall;

@@ -110,6 +110,9 @@ describe.skipIf(!haveChromium)('the docs site in Chromium', () => {
         }
         if (expected.demos.length === 0) await page.screenshot({ path: join(results, `${slug}.png`), style: HIDE_NAV });
         expect(errors, `console errors on ${expected.path}`).toEqual([]);
+      } catch (error) {
+        await page.screenshot({ path: join(results, `${slug}--failure.png`), fullPage: true, style: HIDE_NAV }).catch(() => {});
+        throw error;
       } finally {
         await page.close();
       }

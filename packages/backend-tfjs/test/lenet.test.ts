@@ -68,9 +68,9 @@ describe.each<NodeDevice>(['cpu', 'wasm'])('LeNet-5 (@lec/cnn) on tfjs-%s', (dev
       if (!src) throw new Error(`no parameter ${name} in the tfjs model`);
       v.assign(toBackend(src.value, js));
     }
-    const tfLogits = withBackend(b, () => model.forward(xTest));
+    const tfLogits = withBackend(b, () => tidy(() => model.forward(xTest)));
     const xTestJs = toBackend(xTest, js);
-    const jsLogits: Tensor = withBackend(js, () => jsModel.forward(xTestJs));
+    const jsLogits: Tensor = withBackend(js, () => tidy(() => jsModel.forward(xTestJs)));
     expect(tfLogits.backend).toBe(b);
     expect(tfLogits.shape).toEqual([16, 10]);
     const got = tfLogits.dataSync();
@@ -80,17 +80,19 @@ describe.each<NodeDevice>(['cpu', 'wasm'])('LeNet-5 (@lec/cnn) on tfjs-%s', (dev
     for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / scale);
     console.log(`lenet tfjs-${device} vs js: max |Δlogit| / max(1, max|logit|) = ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-4);
-    // and the same predicted classes
-    const argmax = (v: ArrayLike<number>, r: number) => {
-      let k = 0;
-      for (let j = 1; j < 10; j++) if (v[r * 10 + j] > v[r * 10 + k]) k = j;
-      return k;
-    };
-    for (let r = 0; r < 16; r++) expect(argmax(got, r)).toBe(argmax(want, r));
+    // and the same predicted classes (where the top two logits are not a near tie)
+    for (let r = 0; r < 16; r++) {
+      const row = (v: ArrayLike<number>) => Array.from({ length: 10 }, (_, j) => v[r * 10 + j]);
+      const w = row(want);
+      const sorted = [...w].sort((p, q) => q - p);
+      const argmax = (v: number[]) => v.indexOf(Math.max(...v));
+      if (sorted[0] - sorted[1] > 1e-3 * scale) expect(argmax(row(got)), `test digit ${r}`).toBe(argmax(w));
+    }
 
     for (const t of [tfLogits, jsLogits, xTestJs, xTest, x, y, ...batches.flat()]) t.dispose();
     model.dispose();
     jsModel.dispose();
+    opt.reset(); // frees Adam's moment slots
     expect(tf.memory().numTensors, 'tfjs tensors after disposing everything').toBe(tfBefore);
-  }, 120_000);
+  }, 300_000);
 });

@@ -4,9 +4,10 @@
  */
 import type { Suite } from '../harness/types.js';
 import { conv } from './conv.js';
+import { gcn } from './gcn.js';
 import { gemm } from './gemm.js';
 import { lenet } from './lenet.js';
 import { lstm } from './lstm.js';
 import { peak } from './peak.js';
 
-export const suites: Suite[] = [peak, gemm, conv, lenet, lstm];
+export const suites: Suite[] = [peak, gemm, conv, lenet, lstm, gcn];

@@ -1,7 +1,7 @@
 /**
  * The browser test page (bundled by run-browser.mjs with 'vitest' aliased to the shim):
- * `?device=webgl|webgpu` makes the tfjs backend, registers the conformance suite and a small
- * CNN training run on it, runs them, and POSTs the results to the server's /results.
+ * `?device=webgl|webgpu` makes the tfjs backend, registers the conformance suite, a small
+ * CNN training run and a LeNet-5 (@lec/cnn + @lec/nn) training run on it, runs them, and POSTs the results to the server's /results.
  */
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -12,11 +12,12 @@ import { type TfjsBackend, type TfjsDevice, tfjsBackend } from '../../src/index.
 import { FLOAT64_SKIPS, GPU_TOLERANCES, WEBGL_SKIPS } from '../conformance-skips.js';
 import { registerUnitTests } from '../unit-cases.js';
 import { registerCnnTest } from './cnn.js';
+import { registerLenetTest } from './lenet.js';
 import { type TestResult, describe, it, runRegistered } from './vitest-shim.js';
 
 const params = new URLSearchParams(location.search);
 const device = (params.get('device') ?? 'webgl') as TfjsDevice;
-const only = params.get('only'); // 'cnn' | 'unit' | 'conformance' | null (all)
+const only = params.get('only'); // 'cnn' | 'lenet' | 'unit' | 'conformance' | null (all)
 
 async function post(path: string, body: unknown): Promise<void> {
   await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -86,6 +87,8 @@ async function main(): Promise<void> {
     }
     if ((!only || only === 'cnn') && syncReadProblem) syncSkip('CNN training');
     else if (!only || only === 'cnn') registerCnnTest(b, lec, tf, log);
+    if ((!only || only === 'lenet') && syncReadProblem) syncSkip('LeNet-5 training');
+    else if (!only || only === 'lenet') registerLenetTest(b, lec, tf, log);
   }
   let done = 0;
   const results: TestResult[] = await runRegistered((r) => {
