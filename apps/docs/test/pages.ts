@@ -33,11 +33,11 @@ function expect(condition: boolean, message: string): string | undefined {
 /** Draws a "1" on the MNIST demo's canvas: one vertical stroke, slightly slanted, as a mouse would. */
 async function drawOne(page: Page): Promise<void> {
   await page.waitForSelector('[data-demo="mnist"] [data-ready="true"]', { timeout: 60_000 });
+  await page.click('[data-demo="mnist"] [data-action="clear"]');
   const canvas = page.locator('[data-demo="mnist"] canvas[data-role="draw"]');
   await canvas.scrollIntoViewIfNeeded();
   const box = (await canvas.boundingBox())!;
   const at = (fx: number, fy: number) => [box.x + fx * box.width, box.y + fy * box.height] as const;
-  await page.click('[data-demo="mnist"] [data-action="clear"]');
   const [x0, y0] = at(0.52, 0.18);
   await page.mouse.move(x0, y0);
   await page.mouse.down();

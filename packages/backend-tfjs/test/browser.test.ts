@@ -33,7 +33,10 @@ if (why) {
     it('headless Chromium runs', (ctx) => ctx.skip(why));
   });
 } else {
-  const runs = (await runBrowserTests({ log: () => undefined })) as Record<string, Run>;
+  // the training runs' losses and tensor counts reach the vitest output; other page logs do not
+  const runs = (await runBrowserTests({
+    log: (line: string) => /^ {2}\[\w+\] (cnn|lenet) /.test(line) && console.log(line.trim()),
+  })) as Record<string, Run>;
   for (const [device, run] of Object.entries(runs)) {
     const s = summarize(run);
     console.log(`browser tfjs-${device}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped (${run.seconds.toFixed(0)} s)`);

@@ -29,10 +29,7 @@ describe.each<NodeDevice>(['cpu', 'wasm'])('LeNet-5 (@lec/cnn) on tfjs-%s', (dev
     for (const t of [data.train.images, data.train.labels, data.test.images, data.test.labels]) t.dispose();
     // fixed batches, sliced once
     const batches = withBackend(b, () =>
-      Array.from({ length: TRAIN / BATCH }, (_, i) => [
-        slice(x, [i * BATCH, 0, 0, 0], [BATCH, 28, 28, 1]),
-        slice(y, [i * BATCH], [BATCH]),
-      ]),
+      Array.from({ length: TRAIN / BATCH }, (_, i) => [slice(x, [i * BATCH, 0, 0, 0], [BATCH, 28, 28, 1]), slice(y, [i * BATCH], [BATCH])]),
     );
 
     const model = withBackend(b, () => lenet5({ seed: 0 }));

@@ -48,7 +48,9 @@ async function lecRun(T: TensorApi, nn: NnApi, ae: AeApi, backend: LecBackend, x
   const opt = new nn.Adam({ learningRate: 1e-3 });
   const perEpoch = Math.floor(p.train / p.batch);
   const batches = T.withBackend(backend, () =>
-    Array.from({ length: Math.min(perEpoch, 32) }, (_, b) => T.tensor(x.subarray(b * p.batch * 784, (b + 1) * p.batch * 784), [p.batch, 784])),
+    Array.from({ length: Math.min(perEpoch, 32) }, (_, b) =>
+      T.tensor(x.subarray(b * p.batch * 784, (b + 1) * p.batch * 784), [p.batch, 784]),
+    ),
   );
   const losses: number[] = [];
   const cpu: number[] = [];
@@ -79,7 +81,9 @@ async function tfjsRun(impl: TfjsImpl, x: Float32Array, p: Plan) {
   });
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError' });
   const perEpoch = Math.floor(p.train / p.batch);
-  const batches = Array.from({ length: Math.min(perEpoch, 32) }, (_, b) => tf.tensor2d(x.subarray(b * p.batch * 784, (b + 1) * p.batch * 784), [p.batch, 784]));
+  const batches = Array.from({ length: Math.min(perEpoch, 32) }, (_, b) =>
+    tf.tensor2d(x.subarray(b * p.batch * 784, (b + 1) * p.batch * 784), [p.batch, 784]),
+  );
   const losses: number[] = [];
   const cpu: number[] = [];
   try {

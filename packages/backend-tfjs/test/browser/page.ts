@@ -1,7 +1,8 @@
 /**
  * The browser test page (bundled by run-browser.mjs with 'vitest' aliased to the shim):
  * `?device=webgl|webgpu` makes the tfjs backend, registers the conformance suite, a small
- * CNN training run and a LeNet-5 (@lec/cnn + @lec/nn) training run on it, runs them, and POSTs the results to the server's /results.
+ * CNN training run and a LeNet-5 (@lec/cnn + @lec/nn) training run on it, runs them, and
+ * POSTs the results to the server's /results.
  */
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';

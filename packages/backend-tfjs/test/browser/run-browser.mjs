@@ -5,7 +5,7 @@
  * Chromium headless through playwright-core (SwiftShader for WebGL, --enable-unsafe-webgpu
  * for WebGPU, a fresh --user-data-dir), and collects each device's results.
  *
- *   node test/browser/run-browser.mjs [--device webgl,webgpu] [--only cnn|conformance] [--json FILE]
+ *   node test/browser/run-browser.mjs [--device webgl,webgpu] [--only cnn|lenet|unit|conformance] [--json FILE]
  *
  * Prints per-device passed/failed/skipped (skips with their reasons) and the closing line
  * `N passed, N failed`; exits non-zero on a failure or when nothing passed.
@@ -71,6 +71,10 @@ export async function bundlePage() {
     logLevel: 'error',
     alias: { vitest: join(here, 'vitest-shim.ts'), '@vitest/expect': vitestExpect, ...suiteAlias },
     define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
+    // @lec/nn's terminal progress bar is `await import('cli-progress')`, reached only in a Node
+    // TTY; esbuild would follow that literal import into cli-progress, which needs Node's
+    // 'events' and 'readline'. Left external, the page never evaluates it.
+    external: ['cli-progress'],
     plugins: [nodeStub],
   });
   return result.outputFiles[0].text;

@@ -20,7 +20,7 @@ import { tanh } from './tanh.js';
  * @example
  * ```ts
  * const [h, c] = lstmCell(zeros([1, 4]), ones([1, 1]));
- * [h.item(), c.item()]; // [0.2311585, 0.5]
+ * [h.item(), c.item()]; // [0.2310586, 0.5]
  * ```
  */
 export function lstmCell(z: TensorLike, cPrev: TensorLike): [Tensor, Tensor] {
