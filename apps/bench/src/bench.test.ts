@@ -50,24 +50,47 @@ describe('bench run', () => {
     const json = path.join(dir, 'out.json');
     const md = path.join(dir, 'out.md');
     const svg = path.join(dir, 'svg');
-    const report = await runBench({ suites: [], quick: true, tiny: true, threads: 2, json, md, svg, progress: 'silent', print: () => {} });
+    const report = await runBench({
+      suites: [],
+      quick: true,
+      tiny: true,
+      threads: 2,
+      json,
+      md,
+      svg,
+      dataDir: process.env.LEC_DATA_DIR,
+      progress: 'silent',
+      print: () => {},
+    });
     const doc = JSON.parse(fs.readFileSync(json, 'utf8'));
     expect(Object.keys(doc.machine).sort()).toEqual(expect.arrayContaining(['cpu', 'cores', 'node', 'v8', 'date']));
     expect(typeof doc.machine.cores).toBe('number');
     expect(doc.results.length).toBe(report.results.length);
     const suites = new Set(doc.results.map((r: { suite: string }) => r.suite));
-    expect([...suites].sort()).toEqual(['conv', 'gemm', 'peak']);
+    expect([...suites].sort()).toEqual(['autoencoder', 'conv', 'gcn', 'gemm', 'lenet', 'lstm', 'pca', 'peak']);
+    const gflopSuites = new Set(['peak', 'gemm', 'conv']);
     for (const r of doc.results) {
       expect(typeof r.suite).toBe('string');
       expect(typeof r.case).toBe('string');
       expect(typeof r.impl).toBe('string');
       expect(Number.isInteger(r.threads)).toBe(true);
       expect(['ok', 'wrong', 'skipped']).toContain(r.status);
-      if (r.status === 'ok') {
+      if (r.status === 'ok' && gflopSuites.has(r.suite)) {
         for (const k of ['median_ms', 'min_ms', 'max_ms']) expect(r[k]).toBeGreaterThan(0);
         expect(r.min_ms).toBeLessThanOrEqual(r.median_ms);
         expect(r.median_ms).toBeLessThanOrEqual(r.max_ms);
         expect(r.gflops).toBeGreaterThan(0);
+      } else if (r.status === 'ok') {
+        // model suites: a display figure, numbers in metrics; min/max when the suite timed calls itself
+        expect(r.median_ms).toBeGreaterThan(0);
+        if (r.min_ms !== null) expect(r.min_ms).toBeLessThanOrEqual(r.median_ms);
+        if (r.max_ms !== null) expect(r.median_ms).toBeLessThanOrEqual(r.max_ms);
+        expect(typeof r.figure).toBe('string');
+        expect(r.metrics).toBeTypeOf('object');
+        for (const v of Object.values(r.metrics)) {
+          if (Array.isArray(v)) for (const x of v) expect(typeof x).toBe('number');
+          else expect(['number', 'string', 'boolean']).toContain(typeof v);
+        }
       } else {
         expect(r.median_ms).toBeNull();
         expect(typeof r.note).toBe('string');
@@ -79,7 +102,29 @@ describe('bench run', () => {
     for (const impl of ['tfjs-cpu', 'tfjs-wasm', 'ml-matrix', 'onnxruntime', 'bench-wasm-kernel']) expect(okImpls).toContain(impl);
     expect(fs.readFileSync(md, 'utf8')).toMatch(/## gemm/);
     for (const s of ['peak', 'gemm', 'conv']) expect(fs.readFileSync(path.join(svg, `${s}.svg`), 'utf8')).toMatch(/^<svg/);
-  }, 120_000);
+    // the model suites ran on our backends with real packages (a missing package is a skip with a reason, never a crash)
+    const ok = (suite: string, caseStart: string) =>
+      doc.results.filter(
+        (r: { suite: string; case: string; status: string }) => r.suite === suite && r.case.startsWith(caseStart) && r.status === 'ok',
+      );
+    for (const [suite, c] of [
+      ['lenet', 'train step'],
+      ['lenet', 'accuracy'],
+      ['lstm', 'train step'],
+      ['lstm', 'adding'],
+      ['lstm', 'row-by-row'],
+      ['autoencoder', 'train'],
+      ['pca', 'fit'],
+      ['pca', 'peak memory'],
+    ])
+      expect(ok(suite, c).length, `${suite} ${c}`).toBeGreaterThan(0);
+    expect(ok('lenet', 'train step').map((r: { impl: string }) => r.impl)).toEqual(expect.arrayContaining(['lec-wasm', 'tfjs-wasm']));
+    const addingLstm = ok('lstm', 'adding').find((r: { case: string }) => r.case.includes('LSTM'));
+    expect(addingLstm.metrics['series_grad-norm_start'].length).toBe(10);
+    expect(ok('lenet', 'train step')[0].metrics.throughput).toBeGreaterThan(0);
+    if (process.env.LEC_DATA_DIR) expect(ok('gcn', 'train').length).toBeGreaterThan(0);
+    for (const s of ['lenet', 'lstm']) expect(fs.readFileSync(path.join(svg, `${s}.svg`), 'utf8')).toMatch(/^<svg/);
+  }, 600_000);
 
   it('reports a wrong impl as "wrong", loudly, and never times it', async () => {
     const wrongCalls = { run: 0 };
@@ -116,7 +161,7 @@ describe('bench run', () => {
 
   it('rejects unknown suites and backends with the available names', async () => {
     await expect(runBench({ suites: ['nope'], quick: true, tiny: true, threads: 1, progress: 'silent', print: () => {} })).rejects.toThrow(
-      /unknown suite 'nope'; available: peak, gemm, conv/,
+      /unknown suite 'nope'; available: peak, gemm, conv, lenet, lstm, gcn, autoencoder, pca/,
     );
     await expect(
       runBench({ suites: ['gemm'], quick: true, tiny: true, threads: 1, backends: ['nope'], progress: 'silent', print: () => {} }),

@@ -120,6 +120,68 @@ export const PAGES: PageExpectation[] = [
       },
     ],
   },
+  {
+    path: '/guide/rnn-forms.html',
+    heading: 'RNN forms',
+    demos: [
+      {
+        id: 'rnn-forms',
+        timeout: 30,
+        check: (r) =>
+          expect(JSON.stringify(r) === JSON.stringify({ classifier: [4, 10], tagger: [3, 6, 2], generator: [2, 3, 12], seq2seq: [1, 3, 12] }), 'shapes'),
+      },
+    ],
+  },
+  {
+    path: '/guide/gradients.html',
+    heading: 'Vanishing and exploding gradients',
+    demos: [
+      {
+        id: 'gradients',
+        timeout: 60,
+        check: (r) =>
+          expect(r.vanishing < 1e-6, `σ=0.5 ratio ${r.vanishing}`) ??
+          expect(r.exploding > 1e3, `σ=2 ratio ${r.exploding}`) ??
+          expect(Math.abs(r.clippedNorm - r.maxNorm) < 1e-3, `clipped norm ${r.clippedNorm}`),
+      },
+    ],
+  },
+  {
+    path: '/guide/lstm.html',
+    heading: 'LSTM vs RNN',
+    demos: [
+      {
+        id: 'adding',
+        timeout: 120,
+        start: clickAction('adding', 'train'),
+        check: (r) => expect(r.lstm < 0.05 && r.lstm < r.rnn / 2, `adding problem MSE: LSTM ${r.lstm}, RNN ${r.rnn}`),
+      },
+    ],
+  },
+  {
+    path: '/guide/bidirectional.html',
+    heading: 'Bidirectional RNNs',
+    demos: [
+      {
+        id: 'bidirectional',
+        timeout: 120,
+        start: clickAction('bidirectional', 'train'),
+        check: (r) => expect(r.bidirectional > 0.95 && r.unidirectional < 0.85, `accuracy: bi ${r.bidirectional}, uni ${r.unidirectional}`),
+      },
+    ],
+  },
+  {
+    path: '/guide/tree-lstm.html',
+    heading: 'Tree-LSTM',
+    demos: [
+      {
+        id: 'tree-lstm',
+        timeout: 120,
+        start: clickAction('tree-lstm', 'train'),
+        check: (r) => expect(r.mse < 0.25 * r.baseline, `Tree-LSTM MSE ${r.mse} vs baseline ${r.baseline}`),
+      },
+    ],
+  },
 ];
 
 export { clickAction, drawOne };

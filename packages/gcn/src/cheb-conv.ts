@@ -14,13 +14,13 @@
  * Â = D̃^−1/2 (A + I) D̃^−1/2; so L̃ := I − Â. Then K = 1 with tied weights Θ_1 = −Θ_0 = −W gives
  * Â·H·W, exactly GCNConv.
  */
-import { type CsrMatrix, Rng, type Tensor, type Variable, ValueError, add, mul, spmm, sub, zeros } from '@lec/tensor';
+import { FormatError, type JsonObject, type LayerFactory, Module, zerosInit } from '@lec/nn';
+import { type CsrMatrix, Rng, type Tensor, type Variable, ValueError, add, mul, spmm, sub } from '@lec/tensor';
 import { csrMatrix } from './csr.js';
-import { checkRows, featureTransform, glorot, type GraphInput, type GraphLayerOptions } from './gcn-conv.js';
+import { checkRows, dtypeConfig, featureTransform, glorot, type GraphInput, type GraphLayerOptions } from './gcn-conv.js';
 import { lanczos } from './eigen.js';
 import type { Graph } from './graph.js';
 import { laplacian, memoOnGraph } from './laplacian.js';
-import { GraphModule } from './module.js';
 
 /** Options of `ChebConv`. */
 export interface ChebConvOptions extends GraphLayerOptions {
@@ -71,7 +71,7 @@ export function scaledLaplacian(graph: Graph, lambdaMax: number | 'auto' = 2, re
  * new ChebConv(3, 2, 2, { seed: 0 }).forward({ graph: g, x: ones([5, 3]) }).shape; // [5, 2]
  * ```
  */
-export class ChebConv extends GraphModule {
+export class ChebConv extends Module<GraphInput, Tensor> {
   readonly type = 'ChebConv';
   readonly inFeatures: number;
   readonly outFeatures: number;
@@ -97,7 +97,7 @@ export class ChebConv extends GraphModule {
     this.weights = Array.from({ length: order + 1 }, (_, k) =>
       this.addParameter(`weight${k}`, glorot([inFeatures, outFeatures], rng, dtype)),
     );
-    this.bias = options.bias ? this.addParameter('bias', zeros([outFeatures], { dtype })) : null;
+    this.bias = options.bias ? this.addParameter('bias', zerosInit()([outFeatures], { dtype })) : null;
   }
 
   /** Σ_k T_k(L̃)·X·Θ_k (+ b), [n, out]. */
@@ -123,4 +123,47 @@ export class ChebConv extends GraphModule {
     }
     return this.bias ? add(out, this.bias.value) : out;
   }
+
+  /**
+   * The config `saveModel` writes.
+   * @example
+   * ```ts
+   * new ChebConv(3, 2, 2).config(); // { inFeatures: 3, outFeatures: 2, order: 2, bias: false, lambdaMax: 2, renormalized: false }
+   * ```
+   */
+  override config(): JsonObject {
+    return dtypeConfig(
+      {
+        inFeatures: this.inFeatures,
+        outFeatures: this.outFeatures,
+        order: this.order,
+        bias: this.bias !== null,
+        lambdaMax: this.lambdaMax,
+        renormalized: this.renormalized,
+      },
+      this.weights[0],
+    );
+  }
+
+  /** Registry factory (see `gcnLayers`). */
+  static readonly fromConfig: LayerFactory = (c, context) => {
+    const inFeatures = c.int('inFeatures', { min: 1 });
+    const outFeatures = c.int('outFeatures', { min: 1 });
+    const order = c.int('order', { max: 64 });
+    const bias = c.bool('bias', false);
+    const lambdaMax = c.config.lambdaMax === 'auto' ? 'auto' : c.number('lambdaMax', { fallback: 2 });
+    if (lambdaMax !== 'auto' && !(lambdaMax > 0))
+      throw new FormatError(
+        'loadModel',
+        `layer 'ChebConv': config field 'lambdaMax' expected a positive number or 'auto', got ${lambdaMax}`,
+      );
+    for (let k = 0; k <= order; k++) context.reserve([inFeatures, outFeatures]);
+    if (bias) context.reserve([outFeatures]);
+    return new ChebConv(inFeatures, outFeatures, order, {
+      bias,
+      lambdaMax,
+      renormalized: c.bool('renormalized', false),
+      dtype: c.choice('dtype', ['float32', 'float64'], 'float32'),
+    });
+  };
 }

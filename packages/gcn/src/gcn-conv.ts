@@ -9,9 +9,9 @@
  * product H·W is `spmm(H, W)` too, so the 1433-wide Cora features are never densified.
  * The activation is left to the caller (the model applies ReLU between layers).
  */
-import { CsrMatrix, type DType, Rng, type Tensor, type Variable, add, matmul, spmm, uniform, zeros, ShapeError } from '@lec/tensor';
+import { type JsonObject, type LayerFactory, Module, glorotUniform, zerosInit } from '@lec/nn';
+import { CsrMatrix, type DType, Rng, type Tensor, type Variable, add, matmul, spmm, ShapeError } from '@lec/tensor';
 import type { Graph } from './graph.js';
-import { GraphModule } from './module.js';
 
 /** A graph layer's input: the graph and the node features [n, in] (dense or sparse). */
 export interface GraphInput {
@@ -31,17 +31,21 @@ export interface GraphLayerOptions {
 }
 
 /**
- * Glorot/Xavier uniform init U(−r, r), r = √(6 / (fanIn + fanOut)), for a weight [fanIn, fanOut].
+ * Glorot/Xavier uniform init U(−r, r), r = √(6 / (fanIn + fanOut)), for a weight [fanIn, fanOut]:
+ * @lec/nn's `glorotUniform()` with an explicit generator (the same draws).
  * @example
  * ```ts
  * glorot([1433, 16], new Rng(0)).shape; // [1433, 16]
  * ```
  */
 export function glorot(shape: readonly number[], rng: Rng, dtype: DType = 'float32'): Tensor {
-  const fanIn = shape[shape.length - 2] ?? 1;
-  const fanOut = shape[shape.length - 1] ?? 1;
-  const r = Math.sqrt(6 / (fanIn + fanOut));
-  return uniform(shape, -r, r, { rng, dtype });
+  return glorotUniform()(shape, { rng, dtype });
+}
+
+/** @internal The dtype a saved config names (float32 is left out). */
+export function dtypeConfig(c: JsonObject, w: Variable): JsonObject {
+  if (w.value.dtype !== 'float32') c.dtype = w.value.dtype;
+  return c;
 }
 
 /** @internal X·W for dense or sparse X, checking the feature dimension. */
@@ -71,7 +75,7 @@ export function checkRows(op: string, graph: Graph, x: Tensor | CsrMatrix): void
  * conv.forward({ graph: g, x: ones([3, 4]) }).shape; // [3, 2]
  * ```
  */
-export class GCNConv extends GraphModule {
+export class GCNConv extends Module<GraphInput, Tensor> {
   readonly type = 'GCNConv';
   readonly inFeatures: number;
   readonly outFeatures: number;
@@ -87,7 +91,7 @@ export class GCNConv extends GraphModule {
     const rng = options.rng ?? new Rng(options.seed ?? 0);
     const dtype = options.dtype ?? 'float32';
     this.weight = this.addParameter('weight', glorot([inFeatures, outFeatures], rng, dtype));
-    this.bias = options.bias ? this.addParameter('bias', zeros([outFeatures], { dtype })) : null;
+    this.bias = options.bias ? this.addParameter('bias', zerosInit()([outFeatures], { dtype })) : null;
   }
 
   /** Â·X·W (+ b) [n, out]. The cheaper association is used for dense X: (Â·X)·W when in < out. */
@@ -102,4 +106,25 @@ export class GCNConv extends GraphModule {
         : spmm(a, featureTransform('GCNConv', x, w));
     return this.bias ? add(out, this.bias.value) : out;
   }
+
+  /**
+   * The config `saveModel` writes (the seed is not part of it: the weights are saved).
+   * @example
+   * ```ts
+   * new GCNConv(4, 2).config(); // { inFeatures: 4, outFeatures: 2, bias: false }
+   * ```
+   */
+  override config(): JsonObject {
+    return dtypeConfig({ inFeatures: this.inFeatures, outFeatures: this.outFeatures, bias: this.bias !== null }, this.weight);
+  }
+
+  /** Registry factory (see `gcnLayers`). */
+  static readonly fromConfig: LayerFactory = (c, context) => {
+    const inFeatures = c.int('inFeatures', { min: 1 });
+    const outFeatures = c.int('outFeatures', { min: 1 });
+    const bias = c.bool('bias', false);
+    context.reserve([inFeatures, outFeatures]);
+    if (bias) context.reserve([outFeatures]);
+    return new GCNConv(inFeatures, outFeatures, { bias, dtype: c.choice('dtype', ['float32', 'float64'], 'float32') });
+  };
 }

@@ -7,10 +7,10 @@
  * reference `sparse_dropout`), ReLU (or tanh) between layers and no activation on the last.
  * The paper's citation model is `new GCN({ inFeatures, classes, hidden: 16, dropout: 0.5 })`.
  */
+import { FormatError, type JsonObject, type LayerFactory, Module } from '@lec/nn';
 import { CsrMatrix, type DType, Rng, type Tensor, dropout, noGrad, relu, tanh } from '@lec/tensor';
 import { SparseFeatures } from './csr.js';
-import { GCNConv, type GraphInput } from './gcn-conv.js';
-import { GraphModule } from './module.js';
+import { GCNConv, dtypeConfig, type GraphInput } from './gcn-conv.js';
 
 /** Options of `GCN`. */
 export interface GCNOptions {
@@ -50,18 +50,21 @@ export function sparseFeaturesOf(x: CsrMatrix): SparseFeatures {
  * model.forward({ graph: g, x: ones([3, 4]) }).shape; // [3, 2]
  * ```
  */
-export class GCN extends GraphModule {
+export class GCN extends Module<GraphInput, Tensor> {
   readonly type = 'GCN';
   readonly layers: GCNConv[];
   readonly dropoutRate: number;
   readonly activation: 'relu' | 'tanh';
+  /** The seed of the init and of the dropout stream. */
+  readonly seed: number;
   readonly #rng: Rng;
 
   constructor(options: GCNOptions) {
     super();
     const hidden = typeof options.hidden === 'number' ? [options.hidden] : [...(options.hidden ?? [16])];
     const widths = [options.inFeatures, ...hidden, options.classes];
-    const init = new Rng(options.seed ?? 0);
+    this.seed = options.seed ?? 0;
+    const init = new Rng(this.seed);
     this.#rng = init.fork();
     this.dropoutRate = options.dropout ?? 0.5;
     this.activation = options.activation ?? 'relu';
@@ -94,6 +97,54 @@ export class GCN extends GraphModule {
       this.train(mode);
     }
   }
+
+  /**
+   * The config `saveModel` writes; with the saved weights, `loadModel(saved, gcnLayers)`
+   * rebuilds a model that predicts the same.
+   * @example
+   * ```ts
+   * new GCN({ inFeatures: 5, classes: 3 }).config().hidden; // [16]
+   * ```
+   */
+  override config(): JsonObject {
+    return dtypeConfig(
+      {
+        inFeatures: this.layers[0].inFeatures,
+        classes: this.layers[this.layers.length - 1].outFeatures,
+        hidden: this.layers.slice(0, -1).map((l) => l.outFeatures),
+        dropout: this.dropoutRate,
+        activation: this.activation,
+        bias: this.layers[0].bias !== null,
+        seed: this.seed,
+      },
+      this.layers[0].weight,
+    );
+  }
+
+  /** Registry factory (see `gcnLayers`). */
+  static readonly fromConfig: LayerFactory = (c, context) => {
+    const inFeatures = c.int('inFeatures', { min: 1 });
+    const classes = c.int('classes', { min: 1 });
+    const hidden = c.intList('hidden', { min: 1, maxLength: 64 });
+    const bias = c.bool('bias', false);
+    const widths = [inFeatures, ...hidden, classes];
+    for (let i = 1; i < widths.length; i++) {
+      context.reserve([widths[i - 1], widths[i]]);
+      if (bias) context.reserve([widths[i]]);
+    }
+    const rate = c.number('dropout', { min: 0, max: 1, fallback: 0.5 });
+    if (rate === 1) throw new FormatError('loadModel', `layer 'GCN': config field 'dropout' expected a rate in [0, 1), got 1`);
+    return new GCN({
+      inFeatures,
+      classes,
+      hidden,
+      dropout: rate,
+      activation: c.choice('activation', ['relu', 'tanh'], 'relu'),
+      bias,
+      seed: c.seed(),
+      dtype: c.choice('dtype', ['float32', 'float64'], 'float32'),
+    });
+  };
 
   #run(input: GraphInput, upTo: number): Tensor {
     let h: Tensor | CsrMatrix = input.x;

@@ -3,7 +3,8 @@
  * - `Graph` (CSR; weighted or not, directed or not), `sbm` (stochastic block model).
  * - Loaders: `loadPlanetoid` (Cora, Citeseer, Pubmed), `loadKarate`, `loadEdgeList`, and the
  *   string-based `parse*` twins for browsers.
- * - Layers and models: `GCNConv`, `GCN`, `ChebConv`, `trainGCN`, `nodeCoordinates`.
+ * - Layers and models (@lec/nn `Module`s): `GCNConv`, `GCN`, `ChebConv`, `trainGCN`,
+ *   `nodeCoordinates`, and the `gcnLayers` registry for nn's `saveModel`/`loadModel`.
  * - Spectral graph theory: `laplacian`, `eigh`, `lanczos`, `SpectralBasis` (graph Fourier
  *   transform, exact spectral filters), `lowPass`/`highPass`/`bandPass`/`heatKernel`.
  * @packageDocumentation
@@ -22,12 +23,11 @@ export {
   type Split,
 } from './planetoid.js';
 export { loadEdgeList, loadKarate, parseEdgeList, type EdgeListOptions, type KarateClub } from './edge-list.js';
-export { GraphModule } from './module.js';
-export { Adam, type AdamOptions } from './adam.js';
 export { GCNConv, glorot, type GraphInput, type GraphLayerOptions } from './gcn-conv.js';
 export { GCN, nodeCoordinates, type GCNOptions } from './gcn.js';
 export { trainGCN, type EpochRecord, type TrainGCNOptions, type TrainGCNResult } from './train.js';
 export { ChebConv, scaledLaplacian, type ChebConvOptions } from './cheb-conv.js';
+export { gcnLayers } from './registry.js';
 export { laplacian, csrMatVec, type LaplacianKind } from './laplacian.js';
 export { eigh, lanczos, type Eigenpairs, type LanczosOptions } from './eigen.js';
 export { SpectralBasis, bandPass, heatKernel, highPass, lowPass, type SpectralBasisOptions, type SpectralFilter } from './spectral.js';

@@ -1,11 +1,13 @@
 /**
  * trainGCN: the semi-supervised node classification of Kipf & Welling (2017), full batch.
  * Loss = mean cross-entropy over the training nodes + weightDecay · ½‖W0‖² (first layer
- * only, the reference `5e-4 * tf.nn.l2_loss(W0)`); Adam; after every epoch an evaluation
+ * only, the reference `5e-4 * tf.nn.l2_loss(W0)`, kept as an explicit loss term because the
+ * validation loss includes it too); @lec/nn's Adam; after every epoch an evaluation
  * pass (no dropout) gives the validation loss (with the L2 term, as the reference) and
  * accuracy; early stopping as the reference `train.py`: stop after epoch e > window when
  * val_loss[e] > mean(val_loss[e − window .. e − 1]). Test accuracy uses the final weights.
  */
+import { Adam } from '@lec/nn';
 import {
   type BackendV1,
   CsrMatrix,
@@ -28,7 +30,6 @@ import {
   variableGrads,
   withBackend,
 } from '@lec/tensor';
-import { Adam } from './adam.js';
 import { GCN } from './gcn.js';
 import type { Graph } from './graph.js';
 
@@ -139,7 +140,7 @@ function train(options: TrainGCNOptions, backend: BackendV1): TrainGCNResult {
     seed: options.seed,
     dtype,
   });
-  const params = model.parameters();
+  const params = model.trainableParameters();
   const w0 = model.layers[0].weight;
   const weightDecay = options.weightDecay ?? 5e-4;
   const optimizer = new Adam({ learningRate: options.learningRate ?? 0.01 });
@@ -213,7 +214,7 @@ function train(options: TrainGCNOptions, backend: BackendV1): TrainGCNResult {
     for (const v of testIds) if (predictions[v] === labels[v]) ok++;
     testAccuracy = ok / testIds.length;
   }
-  optimizer.dispose();
+  optimizer.reset();
   const mean = (k: 'stepMs' | 'epochMs') => history.reduce((s, r) => s + r[k], 0) / Math.max(1, history.length);
   return {
     model,

