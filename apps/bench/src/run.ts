@@ -148,7 +148,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   const figures = new Map(suites.filter((s) => s.figure).map((s) => [s.name, s.figure!]));
   const reportCtx: ReportContext = { kinds, notes, figures };
   const tables = buildTables(results, reportCtx);
-  const header = `lec bench — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (V8 ${machine.v8}), ${machine.date}${opts.quick ? ', --quick' : ''}`;
+  const busy = machine.load[0] > machine.cores ? ' (a loaded machine: wall times are stretched; see cpu_ms in the JSON)' : '';
+  const header = `lec bench — ${machine.cpu}, ${machine.cores} cores, load ${machine.load.join('/')}${busy}, Node ${machine.node} (V8 ${machine.v8}), ${machine.date}${opts.quick ? ', --quick' : ''}`;
   const text = `${header}\n${renderText(tables, reportCtx)}`;
   print(text);
 

@@ -12,6 +12,7 @@ export interface DemoExpectation {
   /** Runs before waiting (clicks, drawing). */
   start?: (page: Page) => Promise<void>;
   /** Returns undefined when the result is right, else what is wrong. */
+  // biome-ignore lint/suspicious/noExplicitAny: each demo's result is its own JSON shape
   check: (result: any) => string | undefined;
 }
 
@@ -35,7 +36,8 @@ async function drawOne(page: Page): Promise<void> {
   await page.waitForSelector('[data-demo="mnist"] [data-ready="true"]', { timeout: 60_000 });
   await page.click('[data-demo="mnist"] [data-action="clear"]');
   const canvas = page.locator('[data-demo="mnist"] canvas[data-role="draw"]');
-  await canvas.scrollIntoViewIfNeeded();
+  // centred, so that VitePress's fixed navigation bar does not cover the top of the canvas
+  await canvas.evaluate((element) => element.scrollIntoView({ block: 'center' }));
   const box = (await canvas.boundingBox())!;
   const at = (fx: number, fy: number) => [box.x + fx * box.width, box.y + fy * box.height] as const;
   const [x0, y0] = at(0.52, 0.18);
@@ -87,7 +89,8 @@ export const PAGES: PageExpectation[] = [
         id: 'mnist',
         timeout: 60,
         start: drawOne,
-        check: (r) => expect(r.digit === 1, `the drawn 1 was classified as ${r.digit} (${r.probabilities?.map((p: number) => p.toFixed(2))})`),
+        check: (r) =>
+          expect(r.digit === 1, `the drawn 1 was classified as ${r.digit} (${r.probabilities?.map((p: number) => p.toFixed(2))})`),
       },
       // A fresh LeNet-5 trained in the page (3,000 digits, one epoch), then the same "1" again.
       {
@@ -128,7 +131,10 @@ export const PAGES: PageExpectation[] = [
         id: 'rnn-forms',
         timeout: 30,
         check: (r) =>
-          expect(JSON.stringify(r) === JSON.stringify({ classifier: [4, 10], tagger: [3, 6, 2], generator: [2, 3, 12], seq2seq: [1, 3, 12] }), 'shapes'),
+          expect(
+            JSON.stringify(r) === JSON.stringify({ classifier: [4, 10], tagger: [3, 6, 2], generator: [2, 3, 12], seq2seq: [1, 3, 12] }),
+            'shapes',
+          ),
       },
     ],
   },
@@ -182,6 +188,48 @@ export const PAGES: PageExpectation[] = [
       },
     ],
   },
+  {
+    path: '/guide/gcn.html',
+    heading: 'Graph convolutional networks',
+    demos: [
+      { id: 'karate', timeout: 60, check: (r) => expect(r.accuracy >= 0.85, `karate accuracy ${r.accuracy} (karate data: ${r.karate})`) },
+      {
+        id: 'spectral',
+        timeout: 30,
+        check: (r) => expect(r.filteredError < 0.6 * r.noisyError, `filtered error ${r.filteredError} vs noisy ${r.noisyError}`),
+      },
+    ],
+  },
+  {
+    path: '/guide/autoencoders.html',
+    heading: 'Autoencoders, denoising, VAE',
+    demos: [
+      {
+        id: 'autoencoders',
+        timeout: 240,
+        start: clickAction('autoencoders', 'train'),
+        check: (r) =>
+          expect(r.denoisingOnNoisyMse < r.noisyMse, `denoising AE ${r.denoisingOnNoisyMse} vs noisy input ${r.noisyMse}`) ??
+          expect(r.autoencoderMse < 0.05, `autoencoder MSE ${r.autoencoderMse}`) ??
+          expect(r.vaeLast < r.vaeFirst, `VAE -ELBO ${r.vaeFirst} → ${r.vaeLast}`),
+      },
+    ],
+  },
+  {
+    path: '/guide/pca.html',
+    heading: 'PCA vs linear autoencoder',
+    demos: [
+      {
+        id: 'pca',
+        timeout: 120,
+        start: clickAction('pca', 'train'),
+        check: (r) => expect(r.maxAngleDegrees < 5 && r.relativeGap < 0.05, `angle ${r.maxAngleDegrees}°, gap ${r.relativeGap}`),
+      },
+    ],
+  },
+  { path: '/benchmarks.html', heading: 'Benchmarks', demos: [] },
+  { path: '/api-reference.html', heading: 'API reference', demos: [] },
+  { path: '/api/index.html', heading: 'lec API', demos: [] },
 ];
 
 export { clickAction, drawOne };

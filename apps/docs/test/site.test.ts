@@ -5,7 +5,7 @@
  * result, and saves a screenshot of each demo under apps/docs/test-results/.
  * Skips, saying why, only when there is no chromium (CI installs it: apt-get install -y chromium).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,16 @@ const HIDE_NAV = '.VPNav, .VPLocalNav { visibility: hidden !important; }';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.log(`@lec/docs: browser test skipped: no chromium at ${CHROMIUM} (install it: apt-get install -y chromium)`);
 
+/** Chromium sometimes refuses a capture while the page is busy; try again once. */
+async function capture(take: () => Promise<unknown>): Promise<void> {
+  try {
+    await take();
+  } catch {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await take();
+  }
+}
+
 describe.skipIf(!haveChromium)('the docs site in Chromium', () => {
   let server: { url: string; close(): Promise<void> };
   let context: BrowserContext;
@@ -43,9 +53,15 @@ describe.skipIf(!haveChromium)('the docs site in Chromium', () => {
 
   beforeAll(async () => {
     if (process.env.LEC_DOCS_PREBUILT !== '1' || !existsSync(join(distDir, 'index.html'))) {
-      const built = spawnSync(process.execPath, [join(docsRoot, 'scripts', 'build.mjs')], { cwd: docsRoot, stdio: 'inherit' });
-      if (built.status !== 0) throw new Error(`the docs build failed (exit ${built.status})`);
+      // asynchronous, so that the vitest worker stays responsive during the minute or two of the build
+      const status = await new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, [join(docsRoot, 'scripts', 'build.mjs')], { cwd: docsRoot, stdio: 'inherit' });
+        child.on('exit', (code) => resolve(code));
+        child.on('error', () => resolve(-1));
+      });
+      if (status !== 0) throw new Error(`the docs build failed (exit ${status})`);
     }
+    rmSync(results, { recursive: true, force: true });
     mkdirSync(results, { recursive: true });
     server = await serve({ root: distDir, port: 0 });
     profile = mkdtempSync(join(tmpdir(), 'lec-docs-chromium-'));
@@ -89,7 +105,7 @@ describe.skipIf(!haveChromium)('the docs site in Chromium', () => {
         .replace(/^-/, '');
       try {
         await page.goto(`${server.url}${expected.path}`, { waitUntil: 'load' });
-        await expect.poll(() => page.locator('#VPContent').innerText()).toContain(expected.heading);
+        await expect.poll(() => page.locator('body').innerText()).toContain(expected.heading);
         for (const demo of expected.demos) {
           const root = page.locator(`[data-demo="${demo.id}"]`);
           await root.waitFor({ timeout: 30_000 });
@@ -100,7 +116,7 @@ describe.skipIf(!haveChromium)('the docs site in Chromium', () => {
           });
           const seconds = ((Date.now() - started) / 1000).toFixed(1);
           await root.scrollIntoViewIfNeeded();
-          await root.screenshot({ path: join(results, `${slug}--${demo.id}.png`), style: HIDE_NAV });
+          await capture(() => root.screenshot({ path: join(results, `${slug}--${demo.id}.png`), style: HIDE_NAV }));
           const status = await root.getAttribute('data-status');
           const progress = await root.locator('[data-role="progress"]').last().innerText();
           expect(status, `demo ${demo.id}: ${progress}`).toBe('done');
@@ -108,7 +124,7 @@ describe.skipIf(!haveChromium)('the docs site in Chromium', () => {
           console.log(`@lec/docs ${expected.path} demo ${demo.id} (${seconds} s): ${JSON.stringify(result)}`);
           expect(demo.check(result), `demo ${demo.id} on ${expected.path}`).toBeUndefined();
         }
-        if (expected.demos.length === 0) await page.screenshot({ path: join(results, `${slug}.png`), style: HIDE_NAV });
+        if (expected.demos.length === 0) await capture(() => page.screenshot({ path: join(results, `${slug}.png`), style: HIDE_NAV }));
         expect(errors, `console errors on ${expected.path}`).toEqual([]);
       } catch (error) {
         await page.screenshot({ path: join(results, `${slug}--failure.png`), fullPage: true, style: HIDE_NAV }).catch(() => {});

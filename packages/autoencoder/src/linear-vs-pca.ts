@@ -48,7 +48,7 @@ export interface LinearVsPcaResult {
  * @example
  * ```ts
  * const x = mul(randn([256, 4], { seed: 0 }), tensor([3, 1, 0.1, 0.1]));
- * const result = await linearAutoencoderVsPca(x, 2, { epochs: 40, batchSize: 32 });
+ * const result = await linearAutoencoderVsPca(x, 2, { epochs: 40, batchSize: 32, learningRate: 3e-2 });
  * result.maxAngleDegrees < 1; // true
  * result.relativeGap < 0.01; // true
  * ```

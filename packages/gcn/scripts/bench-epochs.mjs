@@ -15,7 +15,10 @@ const threads = Number(arg('threads', '1'));
 const names = arg('backends', 'js,wasm').split(',');
 const d = loadPlanetoid(dataDir(), 'cora');
 const features = rowNormalize(d.features);
-const load = () => loadavg().map((v) => v.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
 
 async function backendOf(name) {
   if (name === 'js') return jsBackend();

@@ -2,11 +2,11 @@
  * Dense float64 linear algebra on row-major matrices, the numeric core of the package. PCA
  * works in double precision on the CPU whatever the tensor backend is: eigenvalues of a
  * 784-dimensional covariance must agree with a float64 reference to 1e-6, which float32
- * accumulation over 10,000 rows does not give. SVD and QR come from ml-matrix; the symmetric
- * eigensolver (EISPACK tred2/tql2, as ml-matrix's EVD but cache-friendly) and the O(n·d²) and
- * O(n·d·k) products are the loops below.
+ * accumulation over 10,000 rows does not give. The SVD comes from ml-matrix; the symmetric
+ * eigensolver (EISPACK tred2/tql2, as ml-matrix's EVD but cache-friendly), the thin QR
+ * (Gram–Schmidt twice) and the O(n·d²) and O(n·d·k) products are the loops below.
  */
-import { Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
+import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 
 /** A row-major float64 matrix: element (i, j) is `data[i * cols + j]`. */
 export interface Mat {
@@ -216,17 +216,6 @@ export function toMlMatrix(x: Mat): Matrix {
     else for (let j = 0; j < x.cols; j++) m.set(i, j, x.data[i * x.cols + j]);
   }
   return m;
-}
-
-/** @internal Converts an ml-matrix Matrix back (copies). */
-export function fromMlMatrix(m: Matrix): Mat {
-  const out = zerosMat(m.rows, m.columns);
-  const rows = rowsOf(m);
-  for (let i = 0; i < m.rows; i++) {
-    const row = rows[i];
-    for (let j = 0; j < m.columns; j++) out.data[i * m.columns + j] = row[j];
-  }
-  return out;
 }
 
 /**
@@ -445,11 +434,59 @@ export function topRightSingular(x: Mat, k: number): { s: Float64Array; vt: Mat 
   return { s, vt: gemm(z, q, false, true) };
 }
 
-/** @internal An orthonormal basis of the column space of a tall x ([rows, cols], rows >= cols): Q of a thin QR. */
+/**
+ * @internal An orthonormal basis of the column space of a tall x ([rows, cols], rows >= cols):
+ * the Q of a thin QR, by classical Gram–Schmidt applied twice ("CGS2", Giraud et al. 2005:
+ * orthogonal to working precision for numerically full-rank x) on contiguous columns. A
+ * column that vanishes (rank deficiency) is replaced by a unit vector orthogonal to the rest,
+ * so Q always has orthonormal columns.
+ */
 export function orthonormalColumns(x: Mat): Mat {
-  const qr = new QrDecomposition(toMlMatrix(x));
-  const q = qr.orthogonalMatrix; // thin: [rows, cols]
-  return fromMlMatrix(q);
+  const { rows: n, cols: m } = x;
+  const q = transpose(x).data; // column j is q[j * n ...]
+  const proj = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    const qj = j * n;
+    const original = Math.sqrt(dot(q, qj, q, qj, n));
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < j; i++) proj[i] = dot(q, i * n, q, qj, n);
+      for (let i = 0; i < j; i++) {
+        const c = proj[i];
+        const qi = i * n;
+        for (let r = 0; r < n; r++) q[qj + r] -= c * q[qi + r];
+      }
+    }
+    let norm = Math.sqrt(dot(q, qj, q, qj, n));
+    if (!(norm > 1e-10 * original) || norm === 0) {
+      // dependent column: take the first coordinate vector with a component outside span(q_0..q_j-1)
+      for (let e = 0; e < n; e++) {
+        q.fill(0, qj, qj + n);
+        q[qj + e] = 1;
+        for (let pass = 0; pass < 2; pass++) {
+          for (let i = 0; i < j; i++) {
+            const c = dot(q, i * n, q, qj, n);
+            for (let r = 0; r < n; r++) q[qj + r] -= c * q[i * n + r];
+          }
+        }
+        norm = Math.sqrt(dot(q, qj, q, qj, n));
+        if (norm > 0.5) break;
+      }
+    }
+    for (let r = 0; r < n; r++) q[qj + r] /= norm;
+  }
+  return transpose({ rows: m, cols: n, data: q });
+}
+
+function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let r = 0;
+  for (; r + 1 < n; r += 2) {
+    s0 += a[ao + r] * b[bo + r];
+    s1 += a[ao + r + 1] * b[bo + r + 1];
+  }
+  if (r < n) s0 += a[ao + r] * b[bo + r];
+  return s0 + s1;
 }
 
 /**

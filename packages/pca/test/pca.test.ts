@@ -1,6 +1,7 @@
 import { Rng, ShapeError, ValueError, f64Backend, tensor } from '@lec/tensor';
 import { describe, expect, test } from 'vitest';
 import { IncrementalPCA, PCA, type PcaMethod, principalAngles } from '../src/index.js';
+import { gemm, orthonormalColumns, symmetricEigen } from '../src/linalg.js';
 
 /** n samples of `latent` independent Gaussian factors with decreasing scales, mixed into d features, plus noise. */
 function synthetic(n: number, d: number, latent: number, noise: number, seed = 1): number[][] {
@@ -308,5 +309,33 @@ describe('principalAngles', () => {
     expect(() => principalAngles([[1], [0]], [[1], [0], [0]])).toThrow(/same space: a spans vectors of length 2, b of length 3/);
     expect(() => principalAngles([[1, 0, 1]], [[1]])).toThrow(/has 3 vectors in R\^1/);
     expect(() => principalAngles([[1]], [[1]], { unit: 'grad' as 'degrees' })).toThrow(/option 'unit'/);
+  });
+});
+
+describe('linear algebra kernels', () => {
+  test('orthonormalColumns: QᵀQ = I and span(Q) = span(x), also for dependent columns', () => {
+    const rng = new Rng(9);
+    const x = { rows: 30, cols: 5, data: rng.normal(150) };
+    for (let r = 0; r < 30; r++) x.data[r * 5 + 3] = 2 * x.data[r * 5 + 1] - x.data[r * 5]; // column 3 dependent
+    const q = orthonormalColumns(x);
+    const qtq = gemm(q, q, true, false);
+    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) expect(qtq.data[i * 5 + j]).toBeCloseTo(i === j ? 1 : 0, 12);
+    // every column of x lies in span(Q): x − Q·Qᵀ·x = 0
+    const back = gemm(q, gemm(q, x, true, false));
+    back.data.forEach((v, i) => expect(v).toBeCloseTo(x.data[i], 10));
+  });
+
+  test('symmetricEigen: A·v = λ·v, descending, orthonormal vectors', () => {
+    const rng = new Rng(10);
+    const n = 12;
+    const b = { rows: n, cols: n, data: rng.normal(n * n) };
+    const a = gemm(b, b, true, false);
+    const { values, vectors } = symmetricEigen(a);
+    for (let i = 1; i < n; i++) expect(values[i]).toBeLessThanOrEqual(values[i - 1]);
+    const av = gemm(vectors, a); // rows: (A·v_i)ᵀ, A symmetric
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(av.data[i * n + j]).toBeCloseTo(values[i] * vectors.data[i * n + j], 9);
+    const vvt = gemm(vectors, vectors, false, true);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(vvt.data[i * n + j]).toBeCloseTo(i === j ? 1 : 0, 12);
+    expect(symmetricEigen({ rows: 1, cols: 1, data: new Float64Array([4]) }).values[0]).toBe(4);
   });
 });

@@ -7,6 +7,8 @@ export interface MachineInfo {
   v8: string;
   date: string;
   platform: string;
+  /** 1, 5 and 15-minute load averages when the run started (other work on the machine stretches wall times). */
+  load: number[];
 }
 
 export function machineInfo(): MachineInfo {
@@ -18,5 +20,6 @@ export function machineInfo(): MachineInfo {
     v8: process.versions.v8,
     date: new Date().toISOString(),
     platform: `${process.platform}-${process.arch}`,
+    load: os.loadavg().map((v) => Math.round(v * 100) / 100),
   };
 }

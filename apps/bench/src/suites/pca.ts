@@ -183,7 +183,7 @@ export const pca: Suite = {
       }
     }
     ctx.note(
-      'peak memory = maxRSS of a fresh Node process that makes the data and fits − maxRSS of one that only makes the data (median ms = that one fit)',
+      'peak memory = maxRSS of a fresh Node process that makes the data and fits − maxRSS of one that only makes the data (median ms = that one fit); PROVISIONAL: start-up dominates maxRSS at these sizes and the difference is often 0, so this is not yet a measure of the fit',
     );
   },
 };

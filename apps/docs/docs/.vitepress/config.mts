@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitepress';
 
 // The guides follow the lectures; every guide has its maths, the API it uses and a live demo.
@@ -21,12 +22,14 @@ export default defineConfig({
   // Relative asset paths are not needed: the site is served from the root (see scripts/serve.mjs).
   cleanUrls: false,
   lastUpdated: false,
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   markdown: { math: true },
   // docs/_generated/ holds fragments the build writes (the benchmark tables), included by pages.
   srcExclude: ['_generated/**'],
   // The API reference is TypeDoc HTML written into dist/api after the VitePress build.
   ignoreDeadLinks: [/^\/api\//, /^\.\/api\//],
   vite: {
+    resolve: { alias: { 'cli-progress': fileURLToPath(new URL('./stubs/cli-progress.ts', import.meta.url)) } },
     // The demos import the workspace packages' built ESM (dist/); let Vite bundle them.
     build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
     optimizeDeps: { esbuildOptions: { target: 'es2022' } },

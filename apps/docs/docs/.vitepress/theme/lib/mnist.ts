@@ -55,7 +55,17 @@ export function toMnistPixels(source: HTMLCanvasElement): Float32Array | undefin
   mc.fillStyle = '#000';
   mc.fillRect(0, 0, 80, 80);
   mc.imageSmoothingQuality = 'high';
-  mc.drawImage(source, x0, y0, boxWidth, boxHeight, 40 - 2 * boxWidth * scale, 40 - 2 * boxHeight * scale, 4 * boxWidth * scale, 4 * boxHeight * scale);
+  mc.drawImage(
+    source,
+    x0,
+    y0,
+    boxWidth,
+    boxHeight,
+    40 - 2 * boxWidth * scale,
+    40 - 2 * boxHeight * scale,
+    4 * boxWidth * scale,
+    4 * boxHeight * scale,
+  );
   const small = document.createElement('canvas');
   small.width = 28;
   small.height = 28;
@@ -95,4 +105,21 @@ export function paintPixels(canvas: HTMLCanvasElement, pixels: Float32Array): vo
     image.data.set([v, v, v, 255], 4 * i);
   }
   context.putImageData(image, 0, 0);
+}
+
+/** Paints a gray image ({width, height, data} with one byte per pixel) onto a canvas. */
+export function paintGray(canvas: HTMLCanvasElement, image: { width: number; height: number; data: ArrayLike<number> }, scale = 2): void {
+  canvas.width = image.width * scale;
+  canvas.height = image.height * scale;
+  canvas.style.width = `${image.width * scale}px`;
+  canvas.style.height = `${image.height * scale}px`;
+  const small = document.createElement('canvas');
+  small.width = image.width;
+  small.height = image.height;
+  const pixels = small.getContext('2d')!.createImageData(image.width, image.height);
+  for (let i = 0; i < image.width * image.height; i++) pixels.data.set([image.data[i], image.data[i], image.data[i], 255], 4 * i);
+  small.getContext('2d')!.putImageData(pixels, 0, 0);
+  const context = canvas.getContext('2d')!;
+  context.imageSmoothingEnabled = false;
+  context.drawImage(small, 0, 0, canvas.width, canvas.height);
 }
