@@ -23,7 +23,7 @@ import {
 } from '@lec/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareToReference, randomF32, reductionAtol, reductionRtol } from '../test/reference.js';
-import { WasmBackend, wasmBackend } from './wasm-backend.js';
+import { type WasmBackend, wasmBackend } from './wasm-backend.js';
 
 const CONFIGS = [
   { feature: 'simd', threads: 1 },

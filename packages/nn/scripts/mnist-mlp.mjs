@@ -9,7 +9,19 @@
 // The test (test/mnist.test.ts) imports trainMnistMlp from here.
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
-import { Adam, Dense, Dropout, ReLU, Sequential, accuracy, cosineDecay, evaluate, fit, heUniform, softmaxCrossEntropyWithLogits } from '@lec/nn';
+import {
+  Adam,
+  Dense,
+  Dropout,
+  ReLU,
+  Sequential,
+  accuracy,
+  cosineDecay,
+  evaluate,
+  fit,
+  heUniform,
+  softmaxCrossEntropyWithLogits,
+} from '@lec/nn';
 import { tensor } from '@lec/tensor';
 
 const mnist = createRequire(import.meta.url)('mnist');
@@ -55,7 +67,8 @@ export function affineAugment({ x, y }, rng) {
         const fx = sx - x0;
         const fy = sy - y0;
         out[base + r * 28 + c] =
-          (1 - fy) * ((1 - fx) * at(base, y0, x0) + fx * at(base, y0, x0 + 1)) + fy * ((1 - fx) * at(base, y0 + 1, x0) + fx * at(base, y0 + 1, x0 + 1));
+          (1 - fy) * ((1 - fx) * at(base, y0, x0) + fx * at(base, y0, x0 + 1)) +
+          fy * ((1 - fx) * at(base, y0 + 1, x0) + fx * at(base, y0 + 1, x0 + 1));
       }
     }
   }
@@ -66,7 +79,12 @@ export function affineAugment({ x, y }, rng) {
 export async function trainMnistMlp({ epochs = 20, hidden = 512, onEpoch } = {}) {
   const train = loadSplit(0, 800);
   const test = loadSplit(800, Number.POSITIVE_INFINITY);
-  const model = new Sequential([new Dense(784, hidden, { seed: 1, weightInit: heUniform() }), new ReLU(), new Dropout(0.2, { seed: 2 }), new Dense(hidden, 10, { seed: 3 })]);
+  const model = new Sequential([
+    new Dense(784, hidden, { seed: 1, weightInit: heUniform() }),
+    new ReLU(),
+    new Dropout(0.2, { seed: 2 }),
+    new Dense(hidden, 10, { seed: 3 }),
+  ]);
   const t0 = performance.now();
   await fit(model, train, {
     loss: softmaxCrossEntropyWithLogits,
@@ -93,7 +111,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   } else {
     setBackend(jsBackend());
   }
-  const r = await trainMnistMlp({ epochs: Number(values.epochs), onEpoch: (e) => console.log(`epoch ${e.epoch + 1}: loss ${e.loss.toFixed(4)}`) });
-  console.log(`MNIST MLP 784-512-10 on ${values.backend}: test accuracy ${(100 * r.testAccuracy).toFixed(2)}% (2,000 held out) after ${values.epochs} epochs, ${r.seconds.toFixed(1)} s`);
+  const r = await trainMnistMlp({
+    epochs: Number(values.epochs),
+    onEpoch: (e) => console.log(`epoch ${e.epoch + 1}: loss ${e.loss.toFixed(4)}`),
+  });
+  console.log(
+    `MNIST MLP 784-512-10 on ${values.backend}: test accuracy ${(100 * r.testAccuracy).toFixed(2)}% (2,000 held out) after ${values.epochs} epochs, ${r.seconds.toFixed(1)} s`,
+  );
   process.exit(0);
 }

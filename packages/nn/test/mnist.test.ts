@@ -8,7 +8,7 @@
 import { wasmBackend } from '@lec/kernels-wasm';
 import { type BackendV1, setBackend } from '@lec/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
-// @ts-ignore a plain ESM script shared with the command line
+// @ts-expect-error a plain ESM script shared with the command line
 import { trainMnistMlp } from '../scripts/mnist-mlp.mjs';
 import { coreLayers, loadModel, predict, saveModel } from '../src/index.js';
 

@@ -82,7 +82,9 @@ function memory() {
   const n = 1000;
   const k = 16;
   const batchSize = 100;
-  console.log(`\n## peak memory added by one fit, n = ${n}, k = ${k}, incremental batch ${batchSize} (fresh process per case, --max-semi-space-size=1 so garbage does not pose as peak; MiB)`);
+  console.log(
+    `\n## peak memory added by one fit, n = ${n}, k = ${k}, incremental batch ${batchSize} (fresh process per case, --max-semi-space-size=1 so garbage does not pose as peak; MiB)`,
+  );
   console.log('d      covariance  svd        incremental   d² · 8 B    (k+b+1)·d · 8 B');
   for (const d of [128, 256, 512, 1024]) {
     const cells = ['covariance', 'svd', 'incremental'].map((method) => {

@@ -6,7 +6,7 @@ import type { BackendV1 } from './backend/v1.js';
 import { type DType, type TypedArray, dtypeOfArray } from './dtype.js';
 import { getBackend } from './engine.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from './errors.js';
-import { Rng, resolveRng } from './random.js';
+import { type Rng, resolveRng } from './random.js';
 import { checkShape, sizeOf } from './shape.js';
 import { type NestedArray, Tensor } from './tensor.js';
 

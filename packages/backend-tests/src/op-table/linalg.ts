@@ -237,7 +237,11 @@ export const LINALG: OpEntry[] = [
     forward: [
       { name: 'batch 3, hidden 4', inputs: [f([3, 16], uniformIn(-3, 3)), f([3, 4])], fn: ([z, c]) => lec.lstmCell(z, c) },
       { name: 'batch 1, hidden 17', inputs: [f([1, 68], uniformIn(-3, 3)), f([1, 17])], fn: ([z, c]) => lec.lstmCell(z, c) },
-      { name: 'saturated gates (±50)', inputs: [f([2, 8], cycle([50, -50, 0, 3, -3, 50, -50, 1])), f([2, 2])], fn: ([z, c]) => lec.lstmCell(z, c) },
+      {
+        name: 'saturated gates (±50)',
+        inputs: [f([2, 8], cycle([50, -50, 0, 3, -3, 50, -50, 1])), f([2, 2])],
+        fn: ([z, c]) => lec.lstmCell(z, c),
+      },
       { name: 'batch 0', inputs: [f([0, 8]), f([0, 2])], fn: ([z, c]) => lec.lstmCell(z, c) },
     ],
     grad: [
@@ -246,7 +250,12 @@ export const LINALG: OpEntry[] = [
       { name: 'c only (h gets no gradient)', inputs: [f([2, 8], uniformIn(-2, 2)), f([2, 2])], fn: ([z, c]) => lec.lstmCell(z, c)[1] },
     ],
     errors: [
-      { name: "'z' not four gates wide", fn: (c) => lec.lstmCell(floats(c, [1, 2, 3], [1, 3]), floats(c, [1], [1, 1])), error: ShapeError, arg: 'z' },
+      {
+        name: "'z' not four gates wide",
+        fn: (c) => lec.lstmCell(floats(c, [1, 2, 3], [1, 3]), floats(c, [1], [1, 1])),
+        error: ShapeError,
+        arg: 'z',
+      },
       { name: "rank-1 'cPrev'", fn: (c) => lec.lstmCell(floats(c, [1, 2, 3, 4], [1, 4]), floats(c, [1])), error: ShapeError, arg: 'cPrev' },
     ],
   },

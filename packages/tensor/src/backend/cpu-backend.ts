@@ -179,7 +179,7 @@ function applyBinary(op: BinaryOp, a: ArrayLike<number>, b: ArrayLike<number>, o
       else for (let i = 0; i < n; i++) out[i] = a[i] / b[i];
       return;
     case 'pow':
-      for (let i = 0; i < n; i++) out[i] = Math.pow(a[i], b[i]);
+      for (let i = 0; i < n; i++) out[i] = a[i] ** b[i];
       return;
     // NaN propagates through maximum/minimum (like numpy's maximum, unlike Math.max's -0 rule)
     case 'maximum':
@@ -578,8 +578,22 @@ export class CpuBackend implements BackendV1 {
   /** CSR × dense, row by row (fast path). */
   spmm?(rowPtr: Handle, colIdx: Handle, values: Handle, rows: number, cols: number, dense: Handle, n: number, dtype: DType): Handle;
   /** The fused LSTM step (fast path) in one loop; not on the f64 reference, which composes it. */
-  lstmCell?(z: Handle, cPrev: Handle, batch: number, hidden: number, dtype: DType): { h: Handle; c: Handle; saved: Handle; savedSize: number };
-  lstmCellBackward?(saved: Handle, cPrev: Handle, dh: Handle | null, dc: Handle | null, batch: number, hidden: number, dtype: DType): { dz: Handle; dcPrev: Handle };
+  lstmCell?(
+    z: Handle,
+    cPrev: Handle,
+    batch: number,
+    hidden: number,
+    dtype: DType,
+  ): { h: Handle; c: Handle; saved: Handle; savedSize: number };
+  lstmCellBackward?(
+    saved: Handle,
+    cPrev: Handle,
+    dh: Handle | null,
+    dc: Handle | null,
+    batch: number,
+    hidden: number,
+    dtype: DType,
+  ): { dz: Handle; dcPrev: Handle };
 
   cast(x: Handle, size: number, _from: DType, to: DType): Handle {
     const src = this.get(x);
@@ -591,7 +605,17 @@ export class CpuBackend implements BackendV1 {
 }
 
 /** out[r, :] = Σ_p values[p]·dense[colIdx[p], :] over row r's entries, accumulated in float64. */
-function spmmRows(this: CpuBackend, rowPtr: Handle, colIdx: Handle, values: Handle, rows: number, _cols: number, dense: Handle, n: number, dtype: DType): Handle {
+function spmmRows(
+  this: CpuBackend,
+  rowPtr: Handle,
+  colIdx: Handle,
+  values: Handle,
+  rows: number,
+  _cols: number,
+  dense: Handle,
+  n: number,
+  dtype: DType,
+): Handle {
   const ptr = this.get(rowPtr);
   const idx = this.get(colIdx);
   const val = this.get(values);
@@ -620,7 +644,14 @@ function sigmoidOf(v: number): number {
  * The fused LSTM step: gates from z, then c and h, in one pass. The activations i, f, C̃, o
  * and tanh(c) are kept ([batch, 5H], row-major per sample) for the backward pass.
  */
-function lstmCellForward(this: CpuBackend, z: Handle, cPrev: Handle, batch: number, hidden: number, dtype: DType): { h: Handle; c: Handle; saved: Handle; savedSize: number } {
+function lstmCellForward(
+  this: CpuBackend,
+  z: Handle,
+  cPrev: Handle,
+  batch: number,
+  hidden: number,
+  dtype: DType,
+): { h: Handle; c: Handle; saved: Handle; savedSize: number } {
   const Z = this.get(z);
   const C = this.get(cPrev);
   const H = hidden;
@@ -650,7 +681,16 @@ function lstmCellForward(this: CpuBackend, z: Handle, cPrev: Handle, batch: numb
 }
 
 /** Its gradient in one pass, from the saved activations. */
-function lstmCellBackward(this: CpuBackend, saved: Handle, cPrev: Handle, dh: Handle | null, dc: Handle | null, batch: number, hidden: number, dtype: DType): { dz: Handle; dcPrev: Handle } {
+function lstmCellBackward(
+  this: CpuBackend,
+  saved: Handle,
+  cPrev: Handle,
+  dh: Handle | null,
+  dc: Handle | null,
+  batch: number,
+  hidden: number,
+  dtype: DType,
+): { dz: Handle; dcPrev: Handle } {
   const A = this.get(saved);
   const Cp = this.get(cPrev);
   const DH = dh === null ? null : this.get(dh);

@@ -212,9 +212,23 @@ export interface BackendV1 {
    * so the backward pass computes no exponentials). Comes with `lstmCellBackward`; a backend
    * provides both or neither.
    */
-  lstmCell?(z: Handle, cPrev: Handle, batch: number, hidden: number, dtype: DType): { h: Handle; c: Handle; saved: Handle; savedSize: number };
+  lstmCell?(
+    z: Handle,
+    cPrev: Handle,
+    batch: number,
+    hidden: number,
+    dtype: DType,
+  ): { h: Handle; c: Handle; saved: Handle; savedSize: number };
   /** Gradients of lstmCell: dz [batch, 4H] and dcPrev [batch, H] from dh and dc (null = zeros). */
-  lstmCellBackward?(saved: Handle, cPrev: Handle, dh: Handle | null, dc: Handle | null, batch: number, hidden: number, dtype: DType): { dz: Handle; dcPrev: Handle };
+  lstmCellBackward?(
+    saved: Handle,
+    cPrev: Handle,
+    dh: Handle | null,
+    dc: Handle | null,
+    batch: number,
+    hidden: number,
+    dtype: DType,
+  ): { dz: Handle; dcPrev: Handle };
 }
 
 export interface MatmulDims {

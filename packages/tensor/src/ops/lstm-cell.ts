@@ -32,7 +32,10 @@ export function lstmCell(z: TensorLike, cPrev: TensorLike): [Tensor, Tensor] {
   if (ct.rank !== 2) throw new ShapeError('lstmCell', `argument 'cPrev' expected [batch, hidden], got ${fmtShape(ct.shape)}`);
   const [batch, hidden] = ct.shape;
   if (zt.rank !== 2 || zt.shape[0] !== batch || zt.shape[1] !== 4 * hidden) {
-    throw new ShapeError('lstmCell', `argument 'z' expected [${batch}, ${4 * hidden}] (four gates of 'cPrev' ${fmtShape(ct.shape)}), got ${fmtShape(zt.shape)}`);
+    throw new ShapeError(
+      'lstmCell',
+      `argument 'z' expected [${batch}, ${4 * hidden}] (four gates of 'cPrev' ${fmtShape(ct.shape)}), got ${fmtShape(zt.shape)}`,
+    );
   }
   if (!backend.lstmCell || !backend.lstmCellBackward) {
     const [zi, zf, zc, zo] = split(zt, 4, 1);
