@@ -11,6 +11,7 @@
  */
 export { runConformance, type ConformanceOptions } from './conformance.js';
 export { gradCheck, type GradCheckOptions, type GradCheckResult, type GradMismatch } from './grad-check.js';
+export { paramGradCheck } from './param-grad-check.js';
 export { bitIdentical, compareArrays, unravel, type Comparison } from './compare.js';
 export {
   DEFAULT_TOLERANCES,

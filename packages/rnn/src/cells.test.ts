@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Tensor, concat, f64Backend, mul, randn, sum, tensor, variableGrads, withBackend } from '@lec/tensor';
 import { gradCheck } from '@lec/backend-tests';
-import { paramGradCheck } from '../test/param-grad-check.js';
+import { paramGradCheck } from '@lec/backend-tests';
 import { GRUCell, LSTMCell, RNNCell, LSTM, GRU, RNN, Bidirectional } from './index.js';
 
 const f64 = f64Backend();

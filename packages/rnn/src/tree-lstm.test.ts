@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Adam, Dense, Module, meanSquaredError, trainStep } from '@lec/nn';
 import { Rng, type Tensor, f64Backend, gather, mul, noGrad, randn, sum, tensor, tidy, withBackend } from '@lec/tensor';
 import { gradCheck } from '@lec/backend-tests';
-import { paramGradCheck } from '../test/param-grad-check.js';
+import { paramGradCheck } from '@lec/backend-tests';
 import { EXPRESSION_TOKENS, expressionTrees } from './tasks.js';
 import { ChildSumTreeLSTM, NaryTreeLSTM, treeSchedule } from './tree-lstm.js';
 

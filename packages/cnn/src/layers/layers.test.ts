@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Tensor, concat, conv2d, f64Backend, jsBackend, mul, randn, slice, sum, tensor, withBackend, ones, zeros } from '@lec/tensor';
 import { gradCheck } from '@lec/backend-tests';
 import { Sequential, loadModel, saveModel, coreLayers } from '@lec/nn';
-import { paramGradCheck } from '../../test/param-grad-check.js';
+import { paramGradCheck } from '@lec/backend-tests';
 import { Conv2d } from './conv2d.js';
 import { Conv2dTranspose } from './conv2d-transpose.js';
 import { AvgPool2d, GlobalAvgPool, MaxPool2d } from './pooling.js';

@@ -1,13 +1,18 @@
-import type { Module } from '@lec/nn';
-import { type Tensor, tensor, variableGrads } from '@lec/tensor';
+import { type Tensor, type Variable, tensor, variableGrads } from '@lec/tensor';
 
 /**
  * Float64 gradient check of a module's parameters: variableGrads against central finite
  * differences (eps 1e-6, atol 1e-5, rtol 1e-3) for every element of every parameter.
- * The module must be float64; `loss` must return a scalar.
+ * The module must be float64; `loss` must return a scalar. Each element is perturbed by
+ * assigning a new value to its Variable, and the original is restored at the end.
+ * @example
+ * ```ts
+ * const w = new Variable(tensor([1, 2], undefined, { dtype: 'float64' }));
+ * paramGradCheck({ parameters: () => [w] }, () => sum(square(w.value))).failures; // []
+ * ```
  */
 export function paramGradCheck(
-  module: Module<any, any>,
+  module: { parameters(): Variable[] },
   loss: () => Tensor,
   options: { eps?: number; atol?: number; rtol?: number } = {},
 ): { checked: number; worst: number; failures: string[] } {
