@@ -168,7 +168,16 @@ export class WasmBackend extends CpuBackend {
     return this.#js(dtype, g.batch * g.inHeight * g.inWidth * g.channels, (out) => avgPool2dBackwardJs(this.get(dy), g, out));
   }
 
-  override spmm(rowPtr: Handle, colIdx: Handle, values: Handle, rows: number, cols: number, dense: Handle, n: number, dtype: DType): Handle {
+  override spmm(
+    rowPtr: Handle,
+    colIdx: Handle,
+    values: Handle,
+    rows: number,
+    cols: number,
+    dense: Handle,
+    n: number,
+    dtype: DType,
+  ): Handle {
     const rp = this.get(rowPtr) as Int32Array;
     const ci = this.get(colIdx) as Int32Array;
     const vals = this.get(values);
