@@ -6,7 +6,7 @@
  */
 import { onesLike, zerosLike } from './creation.js';
 import { isFloat } from './dtype.js';
-import { Tape, popTape, pushTape, tidy, withoutTape, withoutTapes } from './engine.js';
+import { Tape, popTape, pushTape, tidy, withNeededInputs, withoutTape, withoutTapes } from './engine.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from './errors.js';
 import { add } from './ops/add.js';
 import { shapesEqual } from './shape.js';
@@ -25,7 +25,9 @@ function backward(tape: Tape, root: Tensor, seed: Tensor): Map<number, Tensor> {
         return g ?? null;
       });
       if (!any) continue;
-      const inputGrads = node.vjp(dys);
+      const needed = node.inputs.map((input) => tape.tracked.has(input.id));
+      if (!needed.includes(true)) continue;
+      const inputGrads = withNeededInputs(needed, () => node.vjp(dys));
       node.inputs.forEach((input, j) => {
         const gi = inputGrads[j];
         if (gi === null || gi === undefined || !tape.tracked.has(input.id)) return;

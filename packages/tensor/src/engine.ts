@@ -161,6 +161,28 @@ export interface TapeNode {
   vjp: (dys: readonly (Tensor | null)[]) => readonly (Tensor | null)[];
 }
 
+let neededInputs: readonly boolean[] | null = null;
+
+/**
+ * @internal Inside an op's vjp: whether the backward pass uses the gradient of input `j`
+ * (false for inputs no tape tracks, such as a network's input images), so the vjp may return
+ * null there instead of computing it. True outside a backward pass.
+ */
+export function inputNeedsGrad(j: number): boolean {
+  return neededInputs === null || neededInputs[j] !== false;
+}
+
+/** @internal Runs a vjp with `needed` answering inputNeedsGrad. */
+export function withNeededInputs<T>(needed: readonly boolean[], fn: () => T): T {
+  const saved = neededInputs;
+  neededInputs = needed;
+  try {
+    return fn();
+  } finally {
+    neededInputs = saved;
+  }
+}
+
 /** @internal A gradient tape: ops whose inputs it tracks are recorded in order. */
 export class Tape {
   readonly tracked = new Set<number>();

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export type {
+  AdamStepParams,
   BackendInfo,
   BackendV1,
   BinaryOp,
@@ -12,6 +13,7 @@ export type {
   FusedActivation,
   GemmDims,
   Handle,
+  LstmSequenceDims,
   MatmulDims,
   Pool2dGeometry,
   ReduceOp,

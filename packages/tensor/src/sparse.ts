@@ -24,8 +24,8 @@ function backendId(backend: BackendV1): number {
 export interface CsrTensors {
   rowPtr: Tensor;
   colIdx: Tensor;
-  /** The row of every stored entry (the composite kernel scatters by it). */
-  rowIdx: Tensor;
+  /** The row of every stored entry (the composite kernel scatters by it); null on a backend with `spmm`, which never reads it. */
+  rowIdx: Tensor | null;
   values: Tensor;
 }
 
@@ -141,12 +141,16 @@ export class CsrMatrix {
     const key = `${backendId(backend)}:${dtype}`;
     let cached = this.#onBackend.get(key);
     if (!cached || cached.values.backend !== backend || cached.values.isDisposed) {
-      const rowIdx = new Int32Array(this.nnz);
-      for (let r = 0; r < this.rows; r++) for (let p = this.rowPtr[r]; p < this.rowPtr[r + 1]; p++) rowIdx[p] = r;
+      let rowIdx: Tensor | null = null;
+      if (!backend.spmm) {
+        const rows = new Int32Array(this.nnz);
+        for (let r = 0; r < this.rows; r++) for (let p = this.rowPtr[r]; p < this.rowPtr[r + 1]; p++) rows[p] = r;
+        rowIdx = keep(makeTensor(rows, [this.nnz], 'int32', backend));
+      }
       cached = {
         rowPtr: keep(makeTensor(this.rowPtr, [this.rows + 1], 'int32', backend)),
         colIdx: keep(makeTensor(this.colIdx, [this.nnz], 'int32', backend)),
-        rowIdx: keep(makeTensor(rowIdx, [this.nnz], 'int32', backend)),
+        rowIdx,
         values: keep(makeTensor(this.values, [this.nnz], dtype, backend)),
       };
       this.#onBackend.set(key, cached);
@@ -156,7 +160,7 @@ export class CsrMatrix {
 
   /** Frees the backend copies. */
   dispose(): void {
-    for (const t of this.#onBackend.values()) for (const v of Object.values(t)) v.dispose();
+    for (const t of this.#onBackend.values()) for (const v of Object.values(t)) v?.dispose();
     this.#onBackend.clear();
   }
 }

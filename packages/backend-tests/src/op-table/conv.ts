@@ -88,8 +88,32 @@ const conv2dEntry: OpEntry = {
       fn: ([x, w]) => lec.conv2d(x, w),
       tol: { reduction: 4 },
     },
+    // with a bias (the conv2dBias fast path where a backend has it)
+    ...GEOMETRIES.map(
+      (g): ForwardCase => ({
+        name: `${g.name}, bias`,
+        inputs: [f(g.x), f(g.w), f([g.w[3]])],
+        fn: ([x, w, b]) => lec.conv2d(x, w, { ...g.options, bias: b }),
+        tol: { reduction: K(g) + 1 },
+      }),
+    ),
   ],
-  grad: GRAD_GEOMETRIES.map((g): GradCase => ({ name: g.name, inputs: [f(g.x), f(g.w)], fn: ([x, w]) => lec.conv2d(x, w, g.options) })),
+  grad: [
+    ...GRAD_GEOMETRIES.map((g): GradCase => ({ name: g.name, inputs: [f(g.x), f(g.w)], fn: ([x, w]) => lec.conv2d(x, w, g.options) })),
+    ...GRAD_GEOMETRIES.map(
+      (g): GradCase => ({
+        name: `${g.name}, bias`,
+        inputs: [f(g.x), f(g.w), f([g.w[3]])],
+        fn: ([x, w, b]) => lec.conv2d(x, w, { ...g.options, bias: b }),
+      }),
+    ),
+    {
+      name: 'bias, x not differentiated (its gradient is skipped)',
+      inputs: [f([2, 5, 5, 1]), f([3, 3, 1, 2]), f([2])],
+      wrt: [1, 2],
+      fn: ([x, w, b]) => lec.conv2d(x, w, { padding: 'same', bias: b }),
+    },
+  ],
   errors: [
     {
       name: "rank-3 'x'",
@@ -102,6 +126,12 @@ const conv2dEntry: OpEntry = {
       fn: (c) => lec.conv2d(floats(c, new Array(9).fill(1), [1, 3, 3, 1]), floats(c, [1, 1], [1, 1, 2, 1])),
       error: ShapeError,
       arg: 'filter',
+    },
+    {
+      name: 'bias of the wrong length',
+      fn: (c) => lec.conv2d(floats(c, new Array(9).fill(1), [1, 3, 3, 1]), floats(c, [1], [1, 1, 1, 1]), { bias: floats(c, [1, 2]) }),
+      error: ShapeError,
+      arg: 'bias',
     },
     {
       name: 'stride 0',

@@ -53,6 +53,12 @@ export const BROADCASTS: readonly (readonly [readonly number[], readonly number[
   [[17], []],
   [[0, 3], [3]],
   [[1031], [1]],
+  // a short row repeated past one tile of the CPU backend's repeat loop (period 6 → 1020), and the mirror
+  [[300, 6], [6]],
+  [
+    [1, 7],
+    [3, 150, 7],
+  ],
 ];
 
 /** Elementwise binary cases: edge sizes, broadcasting, number operands and a cross product of specials. */

@@ -9,10 +9,11 @@ import { CREATION } from './creation.js';
 import { BINARY, UNARY } from './elementwise.js';
 import { LINALG } from './linalg.js';
 import { MOVEMENT } from './movement.js';
+import { OPTIM } from './optim.js';
 import { REDUCTIONS } from './reductions.js';
 import type { OpEntry } from './types.js';
 
-export const OP_TABLE: readonly OpEntry[] = [...UNARY, ...BINARY, ...REDUCTIONS, ...MOVEMENT, ...LINALG, ...CONV, ...CREATION];
+export const OP_TABLE: readonly OpEntry[] = [...UNARY, ...BINARY, ...REDUCTIONS, ...MOVEMENT, ...LINALG, ...CONV, ...CREATION, ...OPTIM];
 
 /** Function exports of @lec/tensor that are not ops, and why. */
 export const NON_OP_EXPORTS: Readonly<Record<string, string>> = {

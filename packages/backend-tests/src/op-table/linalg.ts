@@ -259,6 +259,105 @@ export const LINALG: OpEntry[] = [
       { name: "rank-1 'cPrev'", fn: (c) => lec.lstmCell(floats(c, [1, 2, 3, 4], [1, 4]), floats(c, [1])), error: ShapeError, arg: 'cPrev' },
     ],
   },
+  {
+    op: 'lstmSequence',
+    tol: 'transcendental',
+    forward: [
+      ...[
+        [3, 4, 4],
+        [2, 1, 17],
+        [1, 7, 3],
+        [5, 3, 16],
+      ].map(([batch, steps, hidden]) => ({
+        name: `batch ${batch}, steps ${steps}, hidden ${hidden}`,
+        inputs: [
+          f([batch, steps, 4 * hidden], uniformIn(-2, 2)),
+          f([hidden, 4 * hidden], uniformIn(-0.5, 0.5)),
+          f([batch, hidden]),
+          f([batch, hidden]),
+        ],
+        fn: ([p, w, h, c]: Tensor[]) => lec.lstmSequence(p, w, h, c),
+      })),
+      {
+        name: 'saturated gates (±50)',
+        inputs: [f([2, 2, 8], cycle([50, -50, 0, 3, -3, 50, -50, 1])), f([2, 8]), f([2, 2]), f([2, 2])],
+        fn: ([p, w, h, c]) => lec.lstmSequence(p, w, h, c),
+      },
+      {
+        name: 'steps 0 (the state passes through)',
+        inputs: [f([2, 0, 8]), f([2, 8]), f([2, 2]), f([2, 2])],
+        fn: ([p, w, h, c]) => lec.lstmSequence(p, w, h, c),
+      },
+      { name: 'batch 0', inputs: [f([0, 3, 8]), f([2, 8]), f([0, 2]), f([0, 2])], fn: ([p, w, h, c]) => lec.lstmSequence(p, w, h, c) },
+    ],
+    grad: [
+      {
+        name: 'sequence, h and c; every input',
+        inputs: [f([2, 3, 12], uniformIn(-1, 1)), f([3, 12], uniformIn(-0.5, 0.5)), f([2, 3]), f([2, 3])],
+        fn: ([p, w, h, c]) => lec.lstmSequence(p, w, h, c),
+      },
+      {
+        name: 'last h only',
+        inputs: [f([3, 4, 8], uniformIn(-1, 1)), f([2, 8], uniformIn(-0.5, 0.5)), f([3, 2]), f([3, 2])],
+        fn: ([p, w, h, c]) => lec.lstmSequence(p, w, h, c)[1],
+      },
+      {
+        name: 'sequence only',
+        inputs: [f([2, 5, 8], uniformIn(-1, 1)), f([2, 8], uniformIn(-0.5, 0.5)), f([2, 2]), f([2, 2])],
+        fn: ([p, w, h, c]) => lec.lstmSequence(p, w, h, c)[0],
+      },
+      {
+        name: 'last c only',
+        inputs: [f([1, 3, 8], uniformIn(-1, 1)), f([2, 8], uniformIn(-0.5, 0.5)), f([1, 2]), f([1, 2])],
+        fn: ([p, w, h, c]) => lec.lstmSequence(p, w, h, c)[2],
+      },
+    ],
+    errors: [
+      {
+        name: "'weightHh' not [H, 4H]",
+        fn: (c) =>
+          lec.lstmSequence(
+            floats(c, [0, 0, 0, 0], [1, 1, 4]),
+            floats(c, [1, 2, 3], [1, 3]),
+            floats(c, [0], [1, 1]),
+            floats(c, [0], [1, 1]),
+          ),
+        error: ShapeError,
+        arg: 'weightHh',
+      },
+      {
+        name: "'projected' of the wrong width",
+        fn: (c) =>
+          lec.lstmSequence(
+            floats(c, [0, 0, 0], [1, 1, 3]),
+            floats(c, [1, 2, 3, 4], [1, 4]),
+            floats(c, [0], [1, 1]),
+            floats(c, [0], [1, 1]),
+          ),
+        error: ShapeError,
+        arg: 'projected',
+      },
+      {
+        name: "'h0' of the wrong batch",
+        fn: (c) =>
+          lec.lstmSequence(
+            floats(c, [0, 0, 0, 0], [1, 1, 4]),
+            floats(c, [1, 2, 3, 4], [1, 4]),
+            floats(c, [0, 0], [2, 1]),
+            floats(c, [0], [1, 1]),
+          ),
+        error: ShapeError,
+        arg: 'h0',
+      },
+      {
+        name: "int32 'projected'",
+        fn: (c) =>
+          lec.lstmSequence(ints(c, [0, 0, 0, 0], [1, 1, 4]), ints(c, [1, 2, 3, 4], [1, 4]), ints(c, [0], [1, 1]), ints(c, [0], [1, 1])),
+        error: DTypeError,
+        arg: 'projected',
+      },
+    ],
+  },
 ];
 
 export type { Tensor };

@@ -52,6 +52,8 @@ function reduceForward(r: Reduce, tol: TolFor, options: { empty?: boolean; gen?:
       tol: tol(15),
     },
     { name: 'middle axis of [2, 1000, 3]', inputs: [f([2, 1000, 3], gen)], fn: ([x]) => r(x, 1), tol: tol(1000) },
+    // leading axes (a bias gradient), more rows than the CPU backend sums per block (170 of 6)
+    { name: 'leading axes [0, 1] of [50, 7, 6]', inputs: [f([50, 7, 6], gen)], fn: ([x]) => r(x, [0, 1]), tol: tol(350) },
     { name: 'scalar []', inputs: [f([], gen)], fn: ([x]) => r(x), tol: tol(1) },
     { name: 'special rows (NaN, ±Inf, ±1e38, denormals, ±0)', inputs: [f([8, 4], cycle(SPECIAL_ROWS))], fn: ([x]) => r(x, 1), tol: tol(4) },
   );

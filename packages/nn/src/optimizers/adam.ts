@@ -5,7 +5,7 @@
  * Adam's weightDecay is an L2 term added to g; AdamW decays the weights directly,
  * w ← w − lr·λ·w, decoupled from the adaptive step.
  */
-import { type Tensor, add, div, mul, sqrt, square, sub } from '@lec/tensor';
+import { type Tensor, adamUpdate } from '@lec/tensor';
 import type { LearningRate } from '../schedules.js';
 import { Optimizer, type UpdateResult } from './optimizer.js';
 
@@ -46,13 +46,16 @@ export class Adam extends Optimizer {
   }
 
   protected update(w: Tensor, grad: Tensor, slots: readonly Tensor[] | undefined, lr: number, t: number): UpdateResult {
-    const g = this.weightDecay && !this.decoupled ? add(grad, mul(w, this.weightDecay)) : grad;
-    const m = slots ? add(mul(slots[0], this.beta1), mul(g, 1 - this.beta1)) : mul(g, 1 - this.beta1);
-    const v = slots ? add(mul(slots[1], this.beta2), mul(square(g), 1 - this.beta2)) : mul(square(g), 1 - this.beta2);
-    const mHat = div(m, 1 - this.beta1 ** t);
-    const vHat = div(v, 1 - this.beta2 ** t);
-    let value = sub(w, mul(div(mHat, add(sqrt(vHat), this.epsilon)), lr));
-    if (this.weightDecay && this.decoupled) value = sub(value, mul(w, lr * this.weightDecay));
+    // one fused op (a single pass on backends with the adamStep fast path)
+    const [value, m, v] = adamUpdate(w, grad, slots?.[0] ?? null, slots?.[1] ?? null, {
+      learningRate: lr,
+      step: t,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      weightDecay: this.decoupled ? 0 : this.weightDecay,
+      decoupledDecay: this.decoupled ? this.weightDecay : 0,
+    });
     return { value, slots: [m, v] };
   }
 }

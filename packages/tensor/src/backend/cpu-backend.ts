@@ -12,7 +12,7 @@
 import { allocArray, type DType, type TypedArray } from '../dtype.js';
 import { BackendError, DTypeError, ValueError } from '../errors.js';
 import { sizeOf, stridesOf } from '../shape.js';
-import type { BackendInfo, BackendV1, BinaryOp, Handle, MatmulDims, ReduceOp, UnaryOp } from './v1.js';
+import type { AdamStepParams, BackendInfo, BackendV1, BinaryOp, Handle, LstmSequenceDims, MatmulDims, ReduceOp, UnaryOp } from './v1.js';
 
 export interface CpuHandle {
   data: TypedArray;
@@ -126,18 +126,30 @@ function applyUnary(op: UnaryOp, x: TypedArray, out: TypedArray): void {
         }
       }
       return;
-    case 'relu':
+    // relu and step are written without data-dependent branches (a branch on the sign of
+    // activations mispredicts half the time and costs ~4× the loop); the rare values the
+    // arithmetic gets wrong (−∞ for relu: −∞·0 is NaN; NaN for step) are counted and fixed
+    // in a second pass that only runs when there are any
+    case 'relu': {
+      let negInf = 0;
       for (let i = 0; i < n; i++) {
         const v = x[i];
-        out[i] = v > 0 ? v : v === v ? 0 : v;
+        out[i] = v * +(v > 0) + 0; // + 0 turns −0 into 0; NaN stays NaN
+        negInf += +(v === Number.NEGATIVE_INFINITY);
       }
+      if (negInf > 0) for (let i = 0; i < n; i++) if (x[i] === Number.NEGATIVE_INFINITY) out[i] = 0;
       return;
-    case 'step':
+    }
+    case 'step': {
+      let nan = 0;
       for (let i = 0; i < n; i++) {
         const v = x[i];
-        out[i] = v > 0 ? 1 : v === v ? 0 : v;
+        out[i] = +(v > 0);
+        nan += +(v !== v);
       }
+      if (nan > 0) for (let i = 0; i < n; i++) if (x[i] !== x[i]) out[i] = x[i];
       return;
+    }
     case 'floor':
       for (let i = 0; i < n; i++) out[i] = Math.floor(x[i]);
       return;
@@ -217,6 +229,83 @@ function applyBinary(op: BinaryOp, a: ArrayLike<number>, b: ArrayLike<number>, o
   }
 }
 
+/** The arithmetic ops `applyBinaryRepeat` runs without materialising a broadcast. */
+const ARITH4 = new Set<BinaryOp>(['add', 'sub', 'mul', 'div']);
+
+/**
+ * Whether `shape` broadcast to `outShape` only repeats along leading dimensions: after
+ * dropping leading 1s it equals a suffix of `outShape` (a scalar, or a bias [C] against
+ * [N, H, W, C]). Its data then repeats every `size(shape)` elements of the output.
+ */
+function isTrailing(shape: readonly number[], outShape: readonly number[]): boolean {
+  let start = 0;
+  while (start < shape.length && shape[start] === 1) start++;
+  const rest = shape.length - start;
+  if (rest > outShape.length) return false;
+  for (let i = 0; i < rest; i++) if (shape[start + i] !== outShape[outShape.length - rest + i]) return false;
+  return true;
+}
+
+/**
+ * add/sub/mul/div where one operand is full-size and the other repeats with a period
+ * dividing the output's length (see isTrailing; a scalar is period 1): out[i] =
+ * a[i] op b[i % b.length] or a[i % a.length] op b[i]. A short period is tiled to about
+ * 1024 values first so the inner loops stay long.
+ */
+function applyBinaryRepeat(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray): void {
+  const n = out.length;
+  const aFull = a.length === n;
+  if (aFull && b.length === 1) {
+    const y = b[0];
+    if (op === 'add') for (let i = 0; i < n; i++) out[i] = a[i] + y;
+    else if (op === 'sub') for (let i = 0; i < n; i++) out[i] = a[i] - y;
+    else if (op === 'mul') for (let i = 0; i < n; i++) out[i] = a[i] * y;
+    else for (let i = 0; i < n; i++) out[i] = a[i] / y;
+    return;
+  }
+  if (!aFull && a.length === 1) {
+    const x = a[0];
+    if (op === 'add') for (let i = 0; i < n; i++) out[i] = x + b[i];
+    else if (op === 'sub') for (let i = 0; i < n; i++) out[i] = x - b[i];
+    else if (op === 'mul') for (let i = 0; i < n; i++) out[i] = x * b[i];
+    else for (let i = 0; i < n; i++) out[i] = x / b[i];
+    return;
+  }
+  const short = aFull ? b : a;
+  const p = short.length;
+  const reps = Math.max(1, Math.floor(1024 / p));
+  let t = short;
+  if (reps > 1) {
+    t = new (short.constructor as new (length: number) => TypedArray)(reps * p);
+    for (let r = 0; r < reps; r++) t.set(short, r * p);
+  }
+  const period = t.length;
+  for (let o = 0; o < n; o += period) {
+    const m = Math.min(period, n - o);
+    if (aFull) {
+      if (op === 'add') for (let j = 0; j < m; j++) out[o + j] = a[o + j] + t[j];
+      else if (op === 'sub') for (let j = 0; j < m; j++) out[o + j] = a[o + j] - t[j];
+      else if (op === 'mul') for (let j = 0; j < m; j++) out[o + j] = a[o + j] * t[j];
+      else for (let j = 0; j < m; j++) out[o + j] = a[o + j] / t[j];
+    } else {
+      if (op === 'add') for (let j = 0; j < m; j++) out[o + j] = t[j] + b[o + j];
+      else if (op === 'sub') for (let j = 0; j < m; j++) out[o + j] = t[j] - b[o + j];
+      else if (op === 'mul') for (let j = 0; j < m; j++) out[o + j] = t[j] * b[o + j];
+      else for (let j = 0; j < m; j++) out[o + j] = t[j] / b[o + j];
+    }
+  }
+}
+
+/** Arrays shorter than this are not recycled (the allocator handles small ones well). */
+const RECYCLE_MIN = 4096;
+/** At most this many free arrays of one dtype and length, and this many bytes in all. */
+const RECYCLE_PER_SIZE = 8;
+const RECYCLE_MAX_BYTES = 64 * 1024 * 1024;
+
+function dtypeOfArray(a: TypedArray): DType {
+  return a instanceof Float32Array ? 'float32' : a instanceof Float64Array ? 'float64' : 'int32';
+}
+
 const COMPARE_OPS = new Set<BinaryOp>(['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual']);
 
 /**
@@ -239,7 +328,10 @@ export class CpuBackend implements BackendV1 {
     if (policy === 'native') {
       this.lstmCell ??= lstmCellForward;
       this.lstmCellBackward ??= lstmCellBackward;
+      this.lstmSequence ??= lstmSequenceForward;
+      this.lstmSequenceBackward ??= lstmSequenceBackward;
       this.spmm ??= spmmRows;
+      this.adamStep ??= adamStepJs;
     }
   }
 
@@ -253,14 +345,50 @@ export class CpuBackend implements BackendV1 {
 
   // ---- storage ----
   protected array(dtype: DType, size: number): TypedArray {
-    if (this.policy === 'float64' && dtype !== 'int32') return new Float64Array(size);
-    return allocArray(dtype, size);
+    const storage: DType = this.policy === 'float64' && dtype !== 'int32' ? 'float64' : dtype;
+    if (size >= RECYCLE_MIN) {
+      const reused = this.#free.get(`${storage}:${size}`)?.pop();
+      if (reused !== undefined) {
+        this.#freeBytes -= reused.byteLength;
+        return reused.fill(0);
+      }
+    }
+    return allocArray(storage, size);
   }
+
+  /**
+   * Arrays of disposed tensors, by dtype and length, handed out again by `array` (zeroed):
+   * a training loop that disposes its intermediates (tidy) then allocates no fresh memory
+   * for them (fresh large typed arrays cost page faults and garbage collection). Only arrays
+   * that own their whole buffer and that no live handle still shares are kept.
+   */
+  readonly #free = new Map<string, TypedArray[]>();
+  #freeBytes = 0;
+  /** Live handles per buffer (views share one; a buffer is reused only when none is left). */
+  readonly #refs = new WeakMap<ArrayBufferLike, number>();
 
   /** Wraps a typed array as a counted handle (for subclasses such as the wasm backend). */
   protected make(data: TypedArray): CpuHandle {
     this.live++;
+    if (data.length >= RECYCLE_MIN) this.#refs.set(data.buffer, (this.#refs.get(data.buffer) ?? 0) + 1);
     return { data, disposed: false };
+  }
+
+  #recycle(data: TypedArray): void {
+    const refs = (this.#refs.get(data.buffer) ?? 0) - 1;
+    if (refs > 0) {
+      this.#refs.set(data.buffer, refs);
+      return;
+    }
+    this.#refs.delete(data.buffer);
+    if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength || this.#freeBytes + data.byteLength > RECYCLE_MAX_BYTES)
+      return;
+    const key = `${dtypeOfArray(data)}:${data.length}`;
+    const list = this.#free.get(key);
+    if (list === undefined) this.#free.set(key, [data]);
+    else if (list.length < RECYCLE_PER_SIZE) list.push(data);
+    else return;
+    this.#freeBytes += data.byteLength;
   }
 
   /** The typed array behind a handle. */
@@ -288,6 +416,7 @@ export class CpuBackend implements BackendV1 {
     if (handle.disposed) return;
     handle.disposed = true;
     this.live--;
+    if (handle.data.length >= RECYCLE_MIN) this.#recycle(handle.data);
   }
 
   liveBuffers(): number {
@@ -330,6 +459,17 @@ export class CpuBackend implements BackendV1 {
   ): Handle {
     const outDtype = COMPARE_OPS.has(op) ? 'int32' : dtype;
     const out = this.array(outDtype, sizeOf(outShape));
+    if (outDtype !== 'int32' && out.length > 0 && ARITH4.has(op)) {
+      // no materialised broadcast when one operand is a scalar or repeats along leading dimensions
+      const A = this.get(a);
+      const B = this.get(b);
+      const aFull = A.length === out.length && sameShape(aShape, outShape);
+      const bFull = B.length === out.length && sameShape(bShape, outShape);
+      if (aFull !== bFull && (aFull ? isTrailing(bShape, outShape) : isTrailing(aShape, outShape))) {
+        applyBinaryRepeat(op, A, B, out);
+        return this.make(out);
+      }
+    }
     applyBinary(op, this.broadcast(a, aShape, outShape, dtype), this.broadcast(b, bShape, outShape, dtype), out);
     return this.make(out);
   }
@@ -369,6 +509,27 @@ export class CpuBackend implements BackendV1 {
   }
 
   reduce(op: ReduceOp, x: Handle, shape: readonly number[], axes: readonly number[], dtype: DType): Handle {
+    // sum over leading axes (a bias gradient: [N, H, W, C] → [C]) without moving them last;
+    // float64 accumulators, like the general loop's JS-number accumulator
+    if (op === 'sum' && axes.length > 0 && axes.length < shape.length && axes.every((a, i) => a === i)) {
+      const data = this.get(x);
+      const inner = sizeOf(shape.slice(axes.length));
+      const outer = inner === 0 ? 0 : data.length / inner;
+      // a short row (6 channels) is summed `reps` rows at a time so the inner loop stays long
+      const reps = Math.max(1, Math.min(outer, Math.floor(1024 / Math.max(1, inner))));
+      const span = reps * inner;
+      const acc = new Float64Array(span);
+      const whole = Math.floor(outer / reps) * span;
+      for (let base = 0; base < whole; base += span) for (let j = 0; j < span; j++) acc[j] += data[base + j];
+      for (let j = 0; j < data.length - whole; j++) acc[j] += data[whole + j];
+      const out = this.array(dtype, inner);
+      for (let j = 0; j < inner; j++) {
+        let t = 0;
+        for (let r = 0; r < reps; r++) t += acc[r * inner + j];
+        out[j] = t;
+      }
+      return this.make(out);
+    }
     const { data, outer, inner } = this.axesLast(x, shape, axes, dtype);
     const out = this.array(dtype, outer);
     for (let o = 0; o < outer; o++) {
@@ -595,6 +756,36 @@ export class CpuBackend implements BackendV1 {
     dtype: DType,
   ): { dz: Handle; dcPrev: Handle };
 
+  /** A whole LSTM recurrence (fast path) in JavaScript loops; not on the f64 reference. */
+  lstmSequence?(
+    projected: Handle,
+    weightHh: Handle,
+    h0: Handle,
+    c0: Handle,
+    dims: LstmSequenceDims,
+    dtype: DType,
+  ): { sequence: Handle; h: Handle; c: Handle; saved: Handle; savedSize: number };
+  lstmSequenceBackward?(
+    saved: Handle,
+    weightHh: Handle,
+    dSequence: Handle | null,
+    dh: Handle | null,
+    dc: Handle | null,
+    dims: LstmSequenceDims,
+    dtype: DType,
+  ): { dProjected: Handle; dWeightHh: Handle; dh0: Handle; dc0: Handle };
+
+  /** One fused Adam step (fast path): a single loop; not on the f64 reference. */
+  adamStep?(
+    w: Handle,
+    g: Handle,
+    m: Handle | null,
+    v: Handle | null,
+    size: number,
+    params: AdamStepParams,
+    dtype: DType,
+  ): { w: Handle; m: Handle; v: Handle };
+
   cast(x: Handle, size: number, _from: DType, to: DType): Handle {
     const src = this.get(x);
     const out = this.array(to, size);
@@ -644,6 +835,41 @@ function sigmoidOf(v: number): number {
  * The fused LSTM step: gates from z, then c and h, in one pass. The activations i, f, C̃, o
  * and tanh(c) are kept ([batch, 5H], row-major per sample) for the backward pass.
  */
+function adamStepJs(
+  this: CpuBackend,
+  w: Handle,
+  g: Handle,
+  m: Handle | null,
+  v: Handle | null,
+  size: number,
+  p: AdamStepParams,
+  dtype: DType,
+): { w: Handle; m: Handle; v: Handle } {
+  const W = this.get(w);
+  const G = this.get(g);
+  const M = m === null ? null : this.get(m);
+  const V = v === null ? null : this.get(v);
+  const w1 = this.array(dtype, size);
+  const m1 = this.array(dtype, size);
+  const v1 = this.array(dtype, size);
+  const { beta1, beta2, stepSize, epsilon, weightDecay, decay } = p;
+  const c1 = 1 - beta1;
+  const c2 = 1 - beta2;
+  for (let i = 0; i < size; i++) {
+    const wi = W[i];
+    // the penalty only when set: 0·w would turn an infinite weight into NaN
+    const gi = weightDecay === 0 ? G[i] : G[i] + weightDecay * wi;
+    const mi = M === null ? c1 * gi : beta1 * M[i] + c1 * gi;
+    const vi = V === null ? c2 * gi * gi : beta2 * V[i] + c2 * gi * gi;
+    m1[i] = mi;
+    v1[i] = vi;
+    // m and v as stored (rounded to the dtype), like the composite
+    const step = (stepSize * m1[i]) / (Math.sqrt(v1[i]) + epsilon);
+    w1[i] = decay === 0 ? wi - step : wi - step - decay * wi;
+  }
+  return { w: this.make(w1), m: this.make(m1), v: this.make(v1) };
+}
+
 function lstmCellForward(
   this: CpuBackend,
   z: Handle,
@@ -744,4 +970,140 @@ export function jsBackend(): BackendV1 {
  */
 export function f64Backend(): BackendV1 {
   return new CpuBackend('f64', 'float64');
+}
+
+/**
+ * Layout of the `saved` buffer of lstmSequence (shared with the wasm backend): the gate
+ * activations i, f, C̃, o [batch, steps, 4H], then h_0..h_T and c_0..c_T time-major
+ * [steps+1, batch, H] each, then tanh(c_1..c_T) [steps, batch, H].
+ */
+export function lstmSequenceLayout(batch: number, steps: number, hidden: number) {
+  const acts = 0;
+  const hs = batch * steps * 4 * hidden;
+  const cs = hs + (steps + 1) * batch * hidden;
+  const tanhC = cs + (steps + 1) * batch * hidden;
+  return { acts, hs, cs, tanhC, size: tanhC + steps * batch * hidden };
+}
+
+/** lstmSequence in loops: per step z = projected[:, t] + h·W_hh (float64 sums), then the cell. */
+function lstmSequenceForward(
+  this: CpuBackend,
+  projected: Handle,
+  weightHh: Handle,
+  h0: Handle,
+  c0: Handle,
+  { batch: B, steps: T, hidden: H }: LstmSequenceDims,
+  dtype: DType,
+): { sequence: Handle; h: Handle; c: Handle; saved: Handle; savedSize: number } {
+  const P = this.get(projected);
+  const W = this.get(weightHh);
+  const L = lstmSequenceLayout(B, T, H);
+  const S = new Float64Array(L.size);
+  S.set(this.get(h0), L.hs);
+  S.set(this.get(c0), L.cs);
+  const seq = this.array(dtype, B * T * H);
+  const G = 4 * H;
+  const z = new Float64Array(G);
+  for (let t = 0; t < T; t++) {
+    const hPrev = L.hs + t * B * H;
+    const cPrev = L.cs + t * B * H;
+    for (let b = 0; b < B; b++) {
+      const row = (b * T + t) * G;
+      for (let j = 0; j < G; j++) z[j] = P[row + j];
+      for (let k = 0; k < H; k++) {
+        const hv = S[hPrev + b * H + k];
+        if (hv === 0) continue;
+        const w = k * G;
+        for (let j = 0; j < G; j++) z[j] += hv * W[w + j];
+      }
+      for (let j = 0; j < H; j++) {
+        const i = sigmoidOf(z[j]);
+        const f = sigmoidOf(z[H + j]);
+        const g = Math.tanh(z[2 * H + j]);
+        const o = sigmoidOf(z[3 * H + j]);
+        const c = f * S[cPrev + b * H + j] + i * g;
+        const tc = Math.tanh(c);
+        S[row + j] = i;
+        S[row + H + j] = f;
+        S[row + 2 * H + j] = g;
+        S[row + 3 * H + j] = o;
+        S[cPrev + B * H + b * H + j] = c;
+        S[L.tanhC + (t * B + b) * H + j] = tc;
+        const h = o * tc;
+        S[hPrev + B * H + b * H + j] = h;
+        seq[(b * T + t) * H + j] = h;
+      }
+    }
+  }
+  const h = this.array(dtype, B * H);
+  const c = this.array(dtype, B * H);
+  h.set(S.subarray(L.hs + T * B * H, L.hs + (T + 1) * B * H));
+  c.set(S.subarray(L.cs + T * B * H, L.cs + (T + 1) * B * H));
+  return { sequence: this.make(seq), h: this.make(h), c: this.make(c), saved: this.make(S), savedSize: S.length };
+}
+
+/** Backpropagation through time for lstmSequence, from the saved activations. */
+function lstmSequenceBackward(
+  this: CpuBackend,
+  saved: Handle,
+  weightHh: Handle,
+  dSequence: Handle | null,
+  dhT: Handle | null,
+  dcT: Handle | null,
+  { batch: B, steps: T, hidden: H }: LstmSequenceDims,
+  dtype: DType,
+): { dProjected: Handle; dWeightHh: Handle; dh0: Handle; dc0: Handle } {
+  const S = this.get(saved);
+  const W = this.get(weightHh);
+  const DS = dSequence === null ? null : this.get(dSequence);
+  const L = lstmSequenceLayout(B, T, H);
+  const G = 4 * H;
+  const dh = new Float64Array(B * H);
+  const dc = new Float64Array(B * H);
+  if (dhT !== null) dh.set(this.get(dhT));
+  if (dcT !== null) dc.set(this.get(dcT));
+  const dP = this.array(dtype, B * T * G);
+  const dW = new Float64Array(H * G);
+  const dz = new Float64Array(G);
+  for (let t = T - 1; t >= 0; t--) {
+    const hPrev = L.hs + t * B * H;
+    const cPrev = L.cs + t * B * H;
+    for (let b = 0; b < B; b++) {
+      const row = (b * T + t) * G;
+      for (let j = 0; j < H; j++) {
+        const k = b * H + j;
+        const i = S[row + j];
+        const f = S[row + H + j];
+        const g = S[row + 2 * H + j];
+        const o = S[row + 3 * H + j];
+        const tc = S[L.tanhC + t * B * H + k];
+        const dhv = dh[k] + (DS === null ? 0 : DS[(b * T + t) * H + j]);
+        const dct = dc[k] + dhv * o * (1 - tc * tc);
+        dz[j] = dct * g * i * (1 - i);
+        dz[H + j] = dct * S[cPrev + k] * f * (1 - f);
+        dz[2 * H + j] = dct * i * (1 - g * g);
+        dz[3 * H + j] = dhv * tc * o * (1 - o);
+        dc[k] = dct * f;
+      }
+      for (let j = 0; j < G; j++) dP[row + j] = dz[j];
+      // dW_hh += h_{t−1}ᵀ·dz, dh_{t−1} = dz·W_hhᵀ
+      for (let kk = 0; kk < H; kk++) {
+        const hv = S[hPrev + b * H + kk];
+        const w = kk * G;
+        let acc = 0;
+        for (let j = 0; j < G; j++) {
+          dW[w + j] += hv * dz[j];
+          acc += dz[j] * W[w + j];
+        }
+        dh[b * H + kk] = acc;
+      }
+    }
+  }
+  const dWeightHh = this.array(dtype, H * G);
+  dWeightHh.set(dW);
+  const dh0 = this.array(dtype, B * H);
+  dh0.set(dh);
+  const dc0 = this.array(dtype, B * H);
+  dc0.set(dc);
+  return { dProjected: this.make(dP), dWeightHh: this.make(dWeightHh), dh0: this.make(dh0), dc0: this.make(dc0) };
 }

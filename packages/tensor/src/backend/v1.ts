@@ -188,6 +188,8 @@ export interface BackendV1 {
   gemm?(a: Handle, b: Handle, bias: Handle | null, dims: GemmDims, activation: FusedActivation, dtype: DType): Handle;
   /** x [N,H,W,Cin], w [kh,kw,Cin,Cout] → [N,Ho,Wo,Cout]. */
   conv2d?(x: Handle, w: Handle, g: Conv2dGeometry, dtype: DType): Handle;
+  /** conv2d then + bias[Cout] on every output pixel (one pass). */
+  conv2dBias?(x: Handle, w: Handle, bias: Handle, g: Conv2dGeometry, dtype: DType): Handle;
   /** dy [N,Ho,Wo,Cout], w → dx [N,H,W,Cin]. */
   conv2dBackpropInput?(dy: Handle, w: Handle, g: Conv2dGeometry, dtype: DType): Handle;
   /** x, dy → dw [kh,kw,Cin,Cout]. */
@@ -229,6 +231,69 @@ export interface BackendV1 {
     hidden: number,
     dtype: DType,
   ): { dz: Handle; dcPrev: Handle };
+  /**
+   * A whole LSTM layer's recurrence over `steps` time steps, from the input projections
+   * projected [batch, steps, 4H] (x_t·W_x + b, gate blocks i, f, C̃, o), the recurrent weights
+   * weightHh [H, 4H] and the initial state h0, c0 [batch, H]: for t = 0..steps−1,
+   * z_t = projected[:, t] + h_{t−1}·weightHh, then the lstmCell step. Returns the outputs
+   * sequence [batch, steps, H], the final h and c [batch, H], and `saved` (backend-defined, for
+   * the backward pass). Comes with `lstmSequenceBackward`; a backend provides both or neither.
+   * (It saves an op per step on the tape, and the recurrent weights' gradient becomes one
+   * product over all steps.)
+   */
+  lstmSequence?(
+    projected: Handle,
+    weightHh: Handle,
+    h0: Handle,
+    c0: Handle,
+    dims: LstmSequenceDims,
+    dtype: DType,
+  ): { sequence: Handle; h: Handle; c: Handle; saved: Handle; savedSize: number };
+  /**
+   * Gradients of lstmSequence from dSequence [batch, steps, H], dh and dc [batch, H] (null =
+   * zeros): dProjected [batch, steps, 4H], dWeightHh [H, 4H], dh0 and dc0 [batch, H].
+   */
+  lstmSequenceBackward?(
+    saved: Handle,
+    weightHh: Handle,
+    dSequence: Handle | null,
+    dh: Handle | null,
+    dc: Handle | null,
+    dims: LstmSequenceDims,
+    dtype: DType,
+  ): { dProjected: Handle; dWeightHh: Handle; dh0: Handle; dc0: Handle };
+  /**
+   * One Adam step over `size` values (the op adamUpdate; m and v null = zeros):
+   *   g' = g + weightDecay·w;  m' = β1·m + (1 − β1)·g';  v' = β2·v + (1 − β2)·g'²;
+   *   w' = w − stepSize·m'/(√v' + epsilon) − decay·w.
+   * stepSize and epsilon come with the bias corrections already folded in.
+   */
+  adamStep?(
+    w: Handle,
+    g: Handle,
+    m: Handle | null,
+    v: Handle | null,
+    size: number,
+    params: AdamStepParams,
+    dtype: DType,
+  ): { w: Handle; m: Handle; v: Handle };
+}
+
+/** Hyper-parameters of one adamStep call. */
+export interface AdamStepParams {
+  beta1: number;
+  beta2: number;
+  stepSize: number;
+  epsilon: number;
+  weightDecay: number;
+  decay: number;
+}
+
+/** Sizes of an lstmSequence call. */
+export interface LstmSequenceDims {
+  batch: number;
+  steps: number;
+  hidden: number;
 }
 
 export interface MatmulDims {
@@ -254,6 +319,7 @@ export interface GemmDims {
 export const FAST_PATHS = [
   'gemm',
   'conv2d',
+  'conv2dBias',
   'conv2dBackpropInput',
   'conv2dBackpropFilter',
   'maxPool2d',
@@ -264,6 +330,9 @@ export const FAST_PATHS = [
   'softmaxCrossEntropy',
   'lstmCell',
   'lstmCellBackward',
+  'lstmSequence',
+  'lstmSequenceBackward',
+  'adamStep',
 ] as const;
 
 export type FastPath = (typeof FAST_PATHS)[number];

@@ -37,7 +37,7 @@ export function spmm(a: CsrMatrix, x: TensorLike): Tensor {
         backend,
       );
     }
-    return scatterAdd([a.rows, n], csr.rowIdx, mul(gather(t, csr.colIdx, 0), expandDims(csr.values, 1)), 0);
+    return scatterAdd([a.rows, n], csr.rowIdx!, mul(gather(t, csr.colIdx, 0), expandDims(csr.values, 1)), 0);
   };
   return customOp('spmm', [t], forward, (dy) => [spmm(a.transpose(), dy)]);
 }
