@@ -59,12 +59,19 @@ export function conv2d_direct_workspace_bytes(geometry: usize): i32 {
   return (cin * planeLength(geometry) + max<i32>(forward, filter)) * 4 + 128;
 }
 
-/** Copies image n of x (NHWC) into the zero-padded channel planes at `planes`. */
+/** Zeroes the channel planes at `planes` (once per call: toPlanes only writes the image part). */
+function clearPlanes(geometry: usize, planes: usize): void {
+  memory.fill(planes, 0, <usize>(g(geometry, G_IN_C) * planeLength(geometry)) * 4);
+}
+
+/**
+ * Copies image n of x (NHWC) into the channel planes at `planes`, whose padding clearPlanes
+ * zeroed (every image writes the same positions, so the padding stays zero).
+ */
 function toPlanes(geometry: usize, x: usize, n: i32, planes: usize): void {
   const inH = g(geometry, G_IN_H), inW = g(geometry, G_IN_W), cin = g(geometry, G_IN_C);
   const pt = g(geometry, G_PAD_TOP), pl = g(geometry, G_PAD_LEFT), pw = padW(geometry);
   const len = planeLength(geometry);
-  memory.fill(planes, 0, <usize>(cin * len) * 4);
   let src = x + <usize>(n * inH * inW * cin) * 4;
   if (cin == 1) {
     for (let iy = 0; iy < inH; iy++) {
@@ -78,13 +85,17 @@ function toPlanes(geometry: usize, x: usize, n: i32, planes: usize): void {
     }
     return;
   }
+  const planeBytes = <usize>len * 4;
   for (let iy = 0; iy < inH; iy++) {
+    let at = planes + <usize>((iy + pt) * pw + pl) * 4;
     for (let ix = 0; ix < inW; ix++) {
-      const at = <usize>((iy + pt) * pw + pl + ix) * 4;
+      let dst = at;
       for (let ci = 0; ci < cin; ci++) {
-        store<f32>(planes + <usize>(ci * len) * 4 + at, load<f32>(src));
+        store<f32>(dst, load<f32>(src));
+        dst += planeBytes;
         src += 4;
       }
+      at += 4;
     }
   }
 }
@@ -119,12 +130,15 @@ export function conv2d_direct_forward_f32_nhwc(geometry: usize, x: usize, filter
   const pwBytes = <usize>pw * 4;
   const planeBytes = <usize>len * 4;
   const vqBytes = <usize>vq * 4;
+  clearPlanes(geometry, planes);
   for (let n = imageBegin; n < imageEnd; n++) {
     toPlanes(geometry, x, n, planes);
     for (let b = 0; b < coutP / CB; b++) {
       const wBlock = wp + <usize>(b * cin * taps * CB) * 4;
       const out0 = q + <usize>(b * CB) * vqBytes;
-      for (let q0 = 0; q0 < vq; q0 += QB) {
+      let q0 = 0;
+      if (ASC_FEATURE_SIMD && cout == 1) q0 = forwardOneChannel(cin, kh, kw, planes, planeBytes, pwBytes, wBlock, out0, vq);
+      for (; q0 < vq; q0 += QB) {
         if (ASC_FEATURE_SIMD) {
           let a00 = f32x4.splat(0), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00, a20 = a00, a21 = a00, a22 = a00;
           let wPtr = wBlock;
@@ -188,6 +202,38 @@ export function conv2d_direct_forward_f32_nhwc(geometry: usize, x: usize, filter
 }
 
 /**
+ * One output channel (the input gradient of a 1-channel layer): the three channel rows of a
+ * block would be two-thirds padding, so each step takes 36 pixels (nine f32x4) of the one
+ * channel instead. Returns the first virtual pixel it did not compute.
+ */
+function forwardOneChannel(cin: i32, kh: i32, kw: i32, planes: usize, planeBytes: usize, pwBytes: usize, wBlock: usize, out0: usize, vq: i32): i32 {
+  let q0 = 0;
+  for (; q0 + 3 * QB <= vq; q0 += 3 * QB) {
+    let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0;
+    let wPtr = wBlock;
+    for (let ci = 0; ci < cin; ci++) {
+      let row = planes + <usize>ci * planeBytes + (<usize>q0 << 2);
+      for (let ky = 0; ky < kh; ky++) {
+        let p = row;
+        for (let kx = 0; kx < kw; kx++) {
+          const w = v128.load32_splat(wPtr);
+          a0 = maddF32x4(v128.load(p), w, a0); a1 = maddF32x4(v128.load(p, 16), w, a1); a2 = maddF32x4(v128.load(p, 32), w, a2);
+          a3 = maddF32x4(v128.load(p, 48), w, a3); a4 = maddF32x4(v128.load(p, 64), w, a4); a5 = maddF32x4(v128.load(p, 80), w, a5);
+          a6 = maddF32x4(v128.load(p, 96), w, a6); a7 = maddF32x4(v128.load(p, 112), w, a7); a8 = maddF32x4(v128.load(p, 128), w, a8);
+          wPtr += CB * 4;
+          p += 4;
+        }
+        row += pwBytes;
+      }
+    }
+    const o = out0 + (<usize>q0 << 2);
+    v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48); v128.store(o, a4, 64);
+    v128.store(o, a5, 80); v128.store(o, a6, 96); v128.store(o, a7, 112); v128.store(o, a8, 128);
+  }
+  return q0;
+}
+
+/**
  * Filter gradient summed over images [imageBegin, imageEnd): written to dfilter, or added to
  * it when `accumulate`. Requires stride 1 and dilation 1.
  */
@@ -208,6 +254,7 @@ export function conv2d_direct_backprop_filter_f32_nhwc(geometry: usize, x: usize
   memory.fill(acc, 0, <usize>accLen * 4);
   const vqBytes = <usize>vq * 4;
   const planeBytes = <usize>len * 4;
+  clearPlanes(geometry, planes);
   for (let n = imageBegin; n < imageEnd; n++) {
     toPlanes(geometry, x, n, planes);
     // D[co][q] = dy[n, oy, ox, co] at q = oy·PW + ox, zero elsewhere (and for co ≥ cout).

@@ -95,7 +95,49 @@ export interface KernelExports {
     imageEnd: number,
     accumulate: number,
   ): void;
+  conv2d_implicit_workspace_bytes(geometry: number): number;
+  /** Implicit-GEMM conv2d forward (stride 1, dilation 1, SIMD builds) over images [imageBegin, imageEnd). */
+  conv2d_implicit_forward_f32_nhwc(
+    geometry: number,
+    x: number,
+    filter: number,
+    bias: number,
+    activation: number,
+    y: number,
+    work: number,
+    imageBegin: number,
+    imageEnd: number,
+  ): void;
   spmm_f32(rowPtr: number, colIdx: number, values: number, rows: number, dense: number, n: number, out: number): void;
+  /** One LSTM step's gates, c and h (assembly/lstm-f32.ts); z is overwritten with the activations. */
+  lstm_step_forward_f32(
+    batch: number,
+    hidden: number,
+    z: number,
+    ldz: number,
+    cPrev: number,
+    c: number,
+    tanhC: number,
+    h: number,
+    hOut: number,
+    ldh: number,
+  ): void;
+  /** One LSTM step's gradients: dz from dh (+ dSeq) and dc; dc becomes ∂L/∂c_{t−1}. */
+  lstm_step_backward_f32(
+    batch: number,
+    hidden: number,
+    acts: number,
+    ldActs: number,
+    tanhC: number,
+    cPrev: number,
+    dh: number,
+    dSeq: number,
+    ldSeq: number,
+    dc: number,
+    dz: number,
+    dzOut: number,
+    ldOut: number,
+  ): void;
 }
 
 /** Every function the host expects the module to export. */
@@ -122,6 +164,10 @@ export const KERNEL_EXPORT_NAMES = [
   'conv2d_direct_workspace_bytes',
   'conv2d_direct_forward_f32_nhwc',
   'conv2d_direct_backprop_filter_f32_nhwc',
+  'conv2d_implicit_workspace_bytes',
+  'conv2d_implicit_forward_f32_nhwc',
+  'lstm_step_forward_f32',
+  'lstm_step_backward_f32',
 ] as const satisfies readonly (keyof KernelExports)[];
 
 /** Flops done by one iteration of either peak kernel (12 chains × 4 lanes × 2). */

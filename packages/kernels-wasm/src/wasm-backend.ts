@@ -61,6 +61,7 @@ export interface WasmBackendOptions {
 const WASM_FAST_PATHS = [
   'gemm',
   'conv2d',
+  'conv2dBias',
   'conv2dBackpropInput',
   'conv2dBackpropFilter',
   'maxPool2d',
@@ -69,6 +70,10 @@ const WASM_FAST_PATHS = [
   'avgPool2dBackward',
   'spmm',
   'softmaxCrossEntropy',
+  'lstmCell',
+  'lstmCellBackward',
+  'lstmSequence',
+  'lstmSequenceBackward',
 ] as const;
 
 /**
@@ -83,6 +88,44 @@ export class WasmBackend extends CpuBackend {
     super('wasm', 'native');
     this.kernels = kernels;
     this.#maximumBytes = maximumBytes;
+    // float32 LSTM recurrences run in wasm; other dtypes keep the JavaScript fast path that
+    // CpuBackend's constructor installed
+    const jsForward = this.lstmSequence!;
+    const jsBackward = this.lstmSequenceBackward!;
+    this.lstmSequence = (projected, weightHh, h0, c0, dims, dtype) => {
+      if (dtype !== 'float32') return jsForward.call(this, projected, weightHh, h0, c0, dims, dtype);
+      const r = kernels.lstmSequence(
+        this.#f32(projected),
+        this.#f32(weightHh),
+        this.#f32(h0),
+        this.#f32(c0),
+        dims.batch,
+        dims.steps,
+        dims.hidden,
+      );
+      return {
+        sequence: this.make(r.sequence),
+        h: this.make(r.h),
+        c: this.make(r.c),
+        saved: this.make(r.saved),
+        savedSize: r.saved.length,
+      };
+    };
+    this.lstmSequenceBackward = (saved, weightHh, dSequence, dh, dc, dims, dtype) => {
+      if (dtype !== 'float32') return jsBackward.call(this, saved, weightHh, dSequence, dh, dc, dims, dtype);
+      const f = (h: Handle | null) => (h === null ? null : this.#f32(h));
+      const r = kernels.lstmSequenceBackward(
+        this.#f32(saved),
+        this.#f32(weightHh),
+        f(dSequence),
+        f(dh),
+        f(dc),
+        dims.batch,
+        dims.steps,
+        dims.hidden,
+      );
+      return { dProjected: this.make(r.dProjected), dWeightHh: this.make(r.dWeightHh), dh0: this.make(r.dh0), dc0: this.make(r.dc0) };
+    };
   }
 
   override info(): BackendInfo {
@@ -96,8 +139,9 @@ export class WasmBackend extends CpuBackend {
       maximumBytes: this.#maximumBytes,
       arenaBytes: this.kernels.arena.memoryBytes,
       fastPaths: [...WASM_FAST_PATHS],
-      wasmOps: 'float32 matmul, gemm, conv2d (+ both gradients), max/avg pooling (+ gradients), spmm',
-      jsOps: 'elementwise, reductions, shape ops, softmax cross-entropy, every float64 and int32 op',
+      wasmOps:
+        'float32 matmul, gemm, conv2d (+ both gradients), max/avg pooling (+ gradients), spmm, LSTM recurrences (lstmSequence + its gradient)',
+      jsOps: 'elementwise, reductions, shape ops, softmax cross-entropy, the single LSTM step (lstmCell), every float64 and int32 op',
     };
   }
 
@@ -132,6 +176,16 @@ export class WasmBackend extends CpuBackend {
   conv2d(x: Handle, w: Handle, g: Conv2dGeometry, dtype: DType): Handle {
     if (dtype === 'float32') return this.make(this.kernels.conv2d(this.#f32(x), this.#f32(w), this.#shape(g)));
     return this.#js(dtype, g.batch * g.outHeight * g.outWidth * g.outChannels, (out) => conv2dJs(this.get(x), this.get(w), g, out));
+  }
+
+  /** conv2d with the bias added by the kernel (float32); other dtypes add it in JavaScript. */
+  conv2dBias(x: Handle, w: Handle, bias: Handle, g: Conv2dGeometry, dtype: DType): Handle {
+    if (dtype === 'float32') return this.make(this.kernels.conv2d(this.#f32(x), this.#f32(w), this.#shape(g), this.#f32(bias)));
+    const outShape = [g.batch, g.outHeight, g.outWidth, g.outChannels];
+    const y = this.conv2d(x, w, g, dtype);
+    const out = this.binary('add', y, outShape, bias, [g.outChannels], outShape, dtype);
+    this.dispose(y);
+    return out;
   }
 
   conv2dBackpropInput(dy: Handle, w: Handle, g: Conv2dGeometry, dtype: DType): Handle {

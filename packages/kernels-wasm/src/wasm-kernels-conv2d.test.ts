@@ -12,11 +12,17 @@ import { resolveConv2dShape, type Conv2dShape } from './conv2d-shape.js';
 import type { KernelFeature } from './feature-detection.js';
 import { loadKernels } from './load-kernels.js';
 
-/** Builds × algorithms ('direct' applies to stride 1, dilation 1 and falls back to im2col elsewhere). */
-const CONFIGS: [KernelFeature, 'auto' | 'im2col' | 'direct', number][] = [
+/**
+ * Builds × algorithms ('direct' and 'implicit' apply to stride 1, dilation 1 and fall back to
+ * im2col elsewhere; 'implicit' forward-only, its gradients as 'direct').
+ */
+const CONFIGS: [KernelFeature, 'auto' | 'im2col' | 'direct' | 'implicit', number][] = [
   ['scalar', 'auto', 1],
   ['simd', 'im2col', 1],
   ['simd', 'direct', 1],
+  ['simd', 'implicit', 1],
+  ['relaxed', 'implicit', 1],
+  ['relaxed', 'implicit', 2],
   ['relaxed', 'im2col', 1],
   ['relaxed', 'direct', 1],
   ['relaxed', 'auto', 1],
@@ -102,6 +108,26 @@ const SHAPES: Record<string, Conv2dShape> = {
   'filter bigger than input': { batch: 1, inHeight: 2, inWidth: 2, inChannels: 1, filterHeight: 3, filterWidth: 3, outChannels: 2 },
   'empty batch': { batch: 0, inHeight: 4, inWidth: 4, inChannels: 2, filterHeight: 3, filterWidth: 3, outChannels: 2 },
   'one pixel, one channel': { batch: 1, inHeight: 1, inWidth: 1, inChannels: 1, filterHeight: 1, filterWidth: 1, outChannels: 1 },
+  'odd sizes, stride 1 (2x2 tiles with ragged rows, columns and channels)': {
+    batch: 3,
+    inHeight: 7,
+    inWidth: 9,
+    inChannels: 5,
+    filterHeight: 3,
+    filterWidth: 2,
+    outChannels: 13,
+    pads: [0, 1, 2, 0],
+  },
+  'batch in several chunks, 4-pixel tiles': {
+    batch: 5,
+    inHeight: 20,
+    inWidth: 20,
+    inChannels: 3,
+    filterHeight: 3,
+    filterWidth: 3,
+    outChannels: 40,
+    pads: [1, 1, 1, 1],
+  },
   'many rows (chunked im2col)': {
     batch: 4,
     inHeight: 40,

@@ -40,6 +40,9 @@ export interface MatmulShape {
  */
 export const MIN_FLOPS_PER_THREAD = 1.5e6;
 
+/** Floats of x or y per chunk of images in the one-thread direct/implicit conv2d forward (256 KiB). */
+const DIRECT_CHUNK_FLOATS = 1 << 16;
+
 /** Activations fused into gemm and conv2d. relu is max(x, 0) and keeps NaN. */
 export type Activation = 'none' | 'relu' | 'sigmoid' | 'tanh';
 
@@ -318,20 +321,33 @@ export class WasmKernels {
    * (the direct kernel for stride 1, dilation 1 and few channels, else im2col + GEMM);
    * 'im2col' or 'direct' force one where it applies (for tests and benchmarks).
    */
-  convAlgorithm: 'auto' | 'im2col' | 'direct' = 'auto';
+  convAlgorithm: 'auto' | 'im2col' | 'direct' | 'implicit' = 'auto';
 
   /** Whether the direct kernel runs this pass of this shape. */
   #useDirect(s: ResolvedConv2dShape, pass: 'forward' | 'filter'): boolean {
     const eligible = s.strides[0] === 1 && s.strides[1] === 1 && s.dilations[0] === 1 && s.dilations[1] === 1;
     if (!eligible || this.feature === 'scalar' || this.convAlgorithm === 'im2col') return false;
-    if (this.convAlgorithm === 'direct') return true;
+    if (this.convAlgorithm === 'direct' || this.convAlgorithm === 'implicit') return true;
     // Measured (scripts/measure.mjs): direct wins while im2col's K = kh·kw·Cin rows are short and
-    // the GEMM is narrow (Cout ≤ 32); the filter gradient only for 1–3 input channels.
-    if (pass === 'forward') return s.inChannels <= 16 && s.outChannels <= 32;
-    return s.inChannels <= 3 && s.outChannels <= 32;
+    // the GEMM is narrow (Cout ≤ 32), and for ≤ 3 output channels (the input gradient of an
+    // RGB or grey first layer, e.g. 32→3 channels: 28 against 22 GFLOP/s); the filter gradient
+    // only for 1–3 input channels and ≤ 16 output channels (3→32 ran 22 against im2col's 27).
+    if (pass === 'forward') return (s.inChannels <= 16 && s.outChannels <= 32) || (s.outChannels <= 3 && s.inChannels <= 64);
+    return s.inChannels <= 3 && s.outChannels <= 16;
   }
 
-  /** Forward pass with the direct kernel, split over threads by images. */
+  /**
+   * Which of the two stride-1 forward kernels #directForward runs: the implicit GEMM (channels
+   * in the lanes, 4 pixels × 8 channels per tile) or the planar direct kernel (pixels in the
+   * lanes, 3 channels per block), by what measured faster (scripts/measure.mjs).
+   */
+  #useImplicit(s: ResolvedConv2dShape): boolean {
+    if (this.convAlgorithm === 'implicit') return true;
+    if (this.convAlgorithm === 'direct') return false;
+    return s.outChannels >= 8;
+  }
+
+  /** Forward pass with the direct or implicit-GEMM kernel, split over threads by images. */
   #directForward(
     s: ResolvedConv2dShape,
     x: Float32Array,
@@ -339,18 +355,74 @@ export class WasmKernels {
     bias: Float32Array | undefined,
     code: number,
   ): Float32Array {
+    const implicit = this.#useImplicit(s);
+    if (this.#imageShares(s).length === 1) return this.#directForwardChunked(s, x, filter, bias, code, implicit);
     return this.#runConv(s, outputSize(s), (geometry, _work, alloc) => {
       const px = alloc(x);
       const pw = alloc(filter);
       const pbias = bias === undefined ? 0 : alloc(bias);
       const py = alloc(outputSize(s));
+      const e = this.exports;
       const jobs = this.#imageShares(s).map(([n0, n1]) => ({
-        kernel: 'conv2d_direct_forward_f32_nhwc' as const,
-        args: [geometry, px, pw, pbias, code, py, this.arena.alloc(this.exports.conv2d_direct_workspace_bytes(geometry)), n0, n1],
+        kernel: implicit ? ('conv2d_implicit_forward_f32_nhwc' as const) : ('conv2d_direct_forward_f32_nhwc' as const),
+        args: [
+          geometry,
+          px,
+          pw,
+          pbias,
+          code,
+          py,
+          this.arena.alloc(implicit ? e.conv2d_implicit_workspace_bytes(geometry) : e.conv2d_direct_workspace_bytes(geometry)),
+          n0,
+          n1,
+        ],
       }));
       this.#run(jobs);
       return py;
     });
+  }
+
+  /**
+   * #directForward on one thread, a few images at a time: each chunk of x is copied in, run,
+   * and its y copied out while still in cache (the copies of a whole batch cost a third of the
+   * time on shapes with few input channels, whose output is large next to the work).
+   */
+  #directForwardChunked(
+    s: ResolvedConv2dShape,
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | undefined,
+    code: number,
+    implicit: boolean,
+  ): Float32Array {
+    const out = new Float32Array(outputSize(s));
+    if (out.length === 0) return out;
+    const arena = this.arena;
+    const e = this.exports;
+    const mark = arena.mark();
+    try {
+      const block = conv2dGeometryBlock(s);
+      const geometry = arena.alloc(block.byteLength);
+      arena.i32(geometry, block.length).set(block);
+      const pw = arena.allocF32(filter.length, filter);
+      const pbias = bias === undefined ? 0 : arena.allocF32(bias.length, bias);
+      const imageIn = s.inHeight * s.inWidth * s.inChannels;
+      const imageOut = s.outHeight * s.outWidth * s.outChannels;
+      const count = Math.min(s.batch, Math.max(1, Math.floor(DIRECT_CHUNK_FLOATS / Math.max(imageIn, imageOut, 1))));
+      const px = arena.allocF32(count * imageIn);
+      const py = arena.allocF32(count * imageOut);
+      const work = arena.alloc(implicit ? e.conv2d_implicit_workspace_bytes(geometry) : e.conv2d_direct_workspace_bytes(geometry));
+      const kernel = implicit ? e.conv2d_implicit_forward_f32_nhwc : e.conv2d_direct_forward_f32_nhwc;
+      for (let n0 = 0; n0 < s.batch; n0 += count) {
+        const images = Math.min(count, s.batch - n0);
+        arena.f32(px, images * imageIn).set(x.subarray(n0 * imageIn, (n0 + images) * imageIn));
+        kernel(geometry, px, pw, pbias, code, py, work, 0, images);
+        out.set(arena.f32(py, images * imageOut), n0 * imageOut);
+      }
+      return out;
+    } finally {
+      arena.release(mark);
+    }
   }
 
   /** One range of images per share (at least one image each). */
@@ -555,6 +627,141 @@ export class WasmKernels {
   }
 
   /**
+   * A whole LSTM recurrence (the Backend interface's lstmSequence): projected [batch, steps,
+   * 4H] (gate blocks i, f, C̃, o), weightHh [H, 4H], h0 and c0 [batch, H]. Each step is one
+   * gemm (z_t += h_{t−1}·W_hh, accumulated in place into the step's rows of the projection)
+   * and one lstm_step_forward_f32; nothing is copied between steps. `saved` (layout in
+   * `lstmSequenceLayout`) is what lstmSequenceBackward needs.
+   * @example
+   * const r = kernels.lstmSequence(new Float32Array(8), new Float32Array(4), Float32Array.of(0), Float32Array.of(1), 1, 2, 1);
+   * [r.h[0], r.c[0]]; // [0.1224593, 0.25]
+   */
+  lstmSequence(
+    projected: Float32Array,
+    weightHh: Float32Array,
+    h0: Float32Array,
+    c0: Float32Array,
+    batch: number,
+    steps: number,
+    hidden: number,
+  ): { sequence: Float32Array; h: Float32Array; c: Float32Array; saved: Float32Array } {
+    const [B, T, H, G] = [batch, steps, hidden, 4 * hidden];
+    expectLength('lstmSequence', 'projected', projected, B * T * G, `[${B}, ${T}, ${G}]`);
+    expectLength('lstmSequence', 'weightHh', weightHh, H * G, `[${H}, ${G}]`);
+    expectLength('lstmSequence', 'h0', h0, B * H, `[${B}, ${H}]`);
+    expectLength('lstmSequence', 'c0', c0, B * H, `[${B}, ${H}]`);
+    const L = lstmSequenceLayout(B, T, H);
+    const arena = this.arena;
+    const mark = arena.mark();
+    try {
+      const ps = arena.allocF32(L.size);
+      arena.f32(ps, B * T * G).set(projected);
+      arena.f32(ps + L.hs * 4, B * H).set(h0);
+      arena.f32(ps + L.cs * 4, B * H).set(c0);
+      const pw = arena.allocF32(H * G, weightHh);
+      const pseq = arena.allocF32(B * T * H);
+      const e = this.exports;
+      for (let t = 0; t < T; t++) {
+        const z = ps + t * G * 4;
+        const hPrev = ps + (L.hs + t * B * H) * 4;
+        const cPrev = ps + (L.cs + t * B * H) * 4;
+        this.gemmPointers(B, G, H, hPrev, H, false, pw, G, false, z, T * G, 0, 0, true);
+        e.lstm_step_forward_f32(
+          B,
+          H,
+          z,
+          T * G,
+          cPrev,
+          cPrev + B * H * 4,
+          ps + (L.tanhC + t * B * H) * 4,
+          hPrev + B * H * 4,
+          pseq + t * H * 4,
+          T * H,
+        );
+      }
+      const saved = arena.f32(ps, L.size).slice();
+      return {
+        sequence: arena.f32(pseq, B * T * H).slice(),
+        h: saved.slice(L.hs + T * B * H, L.hs + (T + 1) * B * H),
+        c: saved.slice(L.cs + T * B * H, L.cs + (T + 1) * B * H),
+        saved,
+      };
+    } finally {
+      arena.release(mark);
+    }
+  }
+
+  /**
+   * Backpropagation through time for `lstmSequence`, from its `saved` buffer: per step (last
+   * first) one lstm_step_backward_f32 and one gemm (dh_{t−1} = dz_t·W_hhᵀ); then the
+   * recurrent weights' gradient as one product over every step, Σ_t h_{t−1}ᵀ·dz_t.
+   * dSequence [batch, steps, H], dh and dc [batch, H] may be null (zeros).
+   */
+  lstmSequenceBackward(
+    saved: Float32Array,
+    weightHh: Float32Array,
+    dSequence: Float32Array | null,
+    dh: Float32Array | null,
+    dc: Float32Array | null,
+    batch: number,
+    steps: number,
+    hidden: number,
+  ): { dProjected: Float32Array; dWeightHh: Float32Array; dh0: Float32Array; dc0: Float32Array } {
+    const [B, T, H, G] = [batch, steps, hidden, 4 * hidden];
+    const L = lstmSequenceLayout(B, T, H);
+    expectLength('lstmSequenceBackward', 'saved', saved, L.size, `${L.size} values`);
+    expectLength('lstmSequenceBackward', 'weightHh', weightHh, H * G, `[${H}, ${G}]`);
+    if (dSequence !== null) expectLength('lstmSequenceBackward', 'dSequence', dSequence, B * T * H, `[${B}, ${T}, ${H}]`);
+    if (dh !== null) expectLength('lstmSequenceBackward', 'dh', dh, B * H, `[${B}, ${H}]`);
+    if (dc !== null) expectLength('lstmSequenceBackward', 'dc', dc, B * H, `[${B}, ${H}]`);
+    const arena = this.arena;
+    const mark = arena.mark();
+    try {
+      const ps = arena.allocF32(L.size, saved);
+      const pw = arena.allocF32(H * G, weightHh);
+      const pseq = dSequence === null ? 0 : arena.allocF32(B * T * H, dSequence);
+      const pdh = arena.allocF32(B * H);
+      const pdc = arena.allocF32(B * H);
+      if (dh === null) arena.f32(pdh, B * H).fill(0);
+      else arena.f32(pdh, B * H).set(dh);
+      if (dc === null) arena.f32(pdc, B * H).fill(0);
+      else arena.f32(pdc, B * H).set(dc);
+      const pdz = arena.allocF32(T * B * G); // time-major, for the weight gradient
+      const pdp = arena.allocF32(B * T * G);
+      const pdw = arena.allocF32(H * G);
+      const e = this.exports;
+      for (let t = T - 1; t >= 0; t--) {
+        const dz = pdz + t * B * G * 4;
+        e.lstm_step_backward_f32(
+          B,
+          H,
+          ps + t * G * 4,
+          T * G,
+          ps + (L.tanhC + t * B * H) * 4,
+          ps + (L.cs + t * B * H) * 4,
+          pdh,
+          pseq === 0 ? 0 : pseq + t * H * 4,
+          T * H,
+          pdc,
+          dz,
+          pdp + t * G * 4,
+          T * G,
+        );
+        this.gemmPointers(B, H, G, dz, G, false, pw, G, true, pdh, H, 0, 0, false);
+      }
+      this.gemmPointers(H, G, T * B, ps + L.hs * 4, H, true, pdz, G, false, pdw, G, 0, 0, false);
+      return {
+        dProjected: arena.f32(pdp, B * T * G).slice(),
+        dWeightHh: arena.f32(pdw, H * G).slice(),
+        dh0: arena.f32(pdh, B * H).slice(),
+        dc0: arena.f32(pdc, B * H).slice(),
+      };
+    } finally {
+      arena.release(mark);
+    }
+  }
+
+  /**
    * Sparse × dense: CSR A [rows, cols] (rowPtr [rows+1] and colIdx [nnz] int32, values [nnz])
    * times dense [cols, n] → [rows, n]. The structure must be valid (indices in range, rowPtr
    * non-decreasing from 0 to nnz); it is checked.
@@ -730,4 +937,16 @@ function activationCode(op: string, activation: Activation | undefined): number 
     throw new RangeError(`${op}: activation must be one of ${Object.keys(ACTIVATION_CODES).join(', ')}, got ${String(activation)}`);
   }
   return code;
+}
+
+/**
+ * The `saved` buffer of lstmSequence, in floats: the activations i, f, C̃, o [batch, steps,
+ * 4H] (the projection, overwritten in place), then h_0..h_T and c_0..c_T time-major
+ * [steps+1, batch, H] each, then tanh(c_1..c_T) [steps, batch, H].
+ */
+export function lstmSequenceLayout(batch: number, steps: number, hidden: number) {
+  const hs = batch * steps * 4 * hidden;
+  const cs = hs + (steps + 1) * batch * hidden;
+  const tanhC = cs + (steps + 1) * batch * hidden;
+  return { acts: 0, hs, cs, tanhC, size: tanhC + steps * batch * hidden };
 }
