@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Tensor, concat, f64Backend, mul, randn, sum, tensor, variableGrads, withBackend } from '@lec/tensor';
+import { type Tensor, add, concat, f64Backend, jsBackend, mul, randn, sum, tensor, variableGrads, withBackend } from '@lec/tensor';
 import { gradCheck } from '@lec/backend-tests';
 import { paramGradCheck } from '@lec/backend-tests';
 import { GRUCell, LSTMCell, RNNCell, LSTM, GRU, RNN, Bidirectional } from './index.js';
@@ -135,6 +135,30 @@ describe('variable-length batches', () => {
         const d = g.dataSync();
         const e = g0[i].dataSync();
         for (let k = 0; k < d.length; k++) expect(d[k]).toBeCloseTo(e[k], 12);
+      });
+    });
+  });
+});
+
+describe('LSTM layer: the one-op recurrence', () => {
+  it('lstmSequence (used without lengths) equals the step-by-step loop (used with lengths) in values and gradients', () => {
+    withBackend(jsBackend(), () => {
+      const lstm = new LSTM(3, 5, { seed: 2, numLayers: 2 });
+      const x = randn([4, 6, 3], { seed: 3 });
+      const loss = (lengths?: number[]) => () => {
+        const r = lstm.run(x, lengths ? { lengths } : {});
+        return add(sum(mul(r.sequence, r.sequence)), sum(r.states[1][1]));
+      };
+      const params = lstm.parameters();
+      const fused = variableGrads(loss(), params);
+      const looped = variableGrads(loss([6, 6, 6, 6]), params);
+      expect(fused.value.item()).toBeCloseTo(looped.value.item(), 4);
+      expect(fused.grads).toHaveLength(params.length);
+      fused.grads.forEach((g, p) => {
+        const a = g.dataSync();
+        const b = looped.grads[p].dataSync();
+        expect(Math.max(...a.map(Math.abs))).toBeGreaterThan(1e-3);
+        for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i], 4);
       });
     });
   });

@@ -29,4 +29,21 @@ export {
   type TreeSchedule,
   type TreeStructure,
 } from './tree-lstm.js';
-export { EXPRESSION_TOKENS, addingProblem, expressionTrees, type ExpressionForest } from './tasks.js';
+export {
+  ADDING_RECIPE,
+  EXPRESSION_TOKENS,
+  ROW_MNIST_RECIPE,
+  addingProblem,
+  expressionTrees,
+  rowByRowAccuracy,
+  trainAddingProblem,
+  trainRowByRow,
+  type AddingEvalPoint,
+  type AddingTaskOptions,
+  type AddingTaskResult,
+  type ExpressionForest,
+  type ImageSplit,
+  type RowByRowEpoch,
+  type RowByRowOptions,
+  type RowByRowResult,
+} from './tasks.js';

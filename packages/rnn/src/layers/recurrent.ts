@@ -9,7 +9,21 @@
  * only by the recurrent weights.
  */
 import { type JsonObject, type LayerFactory, Module } from '@lec/nn';
-import { Rng, ShapeError, type Tensor, ValueError, add, dropout, mul, reshape, split, stack, sub, transpose } from '@lec/tensor';
+import {
+  Rng,
+  ShapeError,
+  type Tensor,
+  ValueError,
+  add,
+  dropout,
+  lstmSequence,
+  mul,
+  reshape,
+  split,
+  stack,
+  sub,
+  transpose,
+} from '@lec/tensor';
 import type { RecurrentCell, State } from '../cells/cell.js';
 import type { CellOptions } from '../cells/init.js';
 import { GRUCell } from '../cells/gru-cell.js';
@@ -123,6 +137,15 @@ abstract class Recurrent extends Module {
     this.cells.forEach((cell, layer) => {
       const isTop = layer === this.numLayers - 1;
       let state = options.initialState?.[layer] ?? cell.initialState(batch);
+      if (cell instanceof LSTMCell && !masks && !(isTop && options.probes)) {
+        // the same recurrence as the loop below, as one op: backends with the lstmSequence fast
+        // path run every step in one call (and the recurrent weights' gradient as one product)
+        const [sequence, h, c] = lstmSequence(cell.projectInputs(input), cell.weightHh.value, state[0], state[1]);
+        states.push([h, c]);
+        input = sequence;
+        if (!isTop && this.dropoutRate > 0 && this.training) input = dropout(input, this.dropoutRate, { rng: this.#rng });
+        return;
+      }
       // [batch, time, in] → [time, batch, gates·H] with one product, so step t is a contiguous slice
       const projected = transpose(cell.projectInputs(input), [1, 0, 2]);
       const width = projected.shape[2];
