@@ -65,6 +65,8 @@ export interface BenchmarkEpochsOptions {
   epochs?: number;
   warmup?: number;
   hidden?: number;
+  /** As `trainGCN`'s (default 'auto'). */
+  sparseFeatures?: boolean | 'auto';
   backend?: BackendV1;
   dtype?: DType;
 }
@@ -78,7 +80,14 @@ export interface BenchmarkEpochsOptions {
  * benchmarkEpochs({ graph, features: eye(100), labels, train: [0, 50], epochs: 5 }).epochs; // 5
  * ```
  */
-export function benchmarkEpochs(options: BenchmarkEpochsOptions): { epochs: number; medianMs: number; meanMs: number; totalMs: number } {
+export function benchmarkEpochs(options: BenchmarkEpochsOptions): {
+  epochs: number;
+  medianMs: number;
+  meanMs: number;
+  totalMs: number;
+  /** Every timed step, ms, in order. */
+  stepsMs: number[];
+} {
   const backend = options.backend ?? getBackend();
   return withBackend(backend, () => {
     const common = {
@@ -88,6 +97,7 @@ export function benchmarkEpochs(options: BenchmarkEpochsOptions): { epochs: numb
       split: { train: options.train },
       hidden: options.hidden,
       dtype: options.dtype,
+      sparseFeatures: options.sparseFeatures,
       backend,
       evaluate: false,
       patience: 0,
@@ -95,8 +105,9 @@ export function benchmarkEpochs(options: BenchmarkEpochsOptions): { epochs: numb
     const warmup = options.warmup ?? 3;
     if (warmup > 0) trainGCN({ ...common, epochs: warmup });
     const r = trainGCN({ ...common, epochs: options.epochs ?? 200 });
-    const ms = r.history.map((h) => h.stepMs).sort((a, b) => a - b);
+    const stepsMs = r.history.map((h) => h.stepMs);
+    const ms = [...stepsMs].sort((a, b) => a - b);
     const total = ms.reduce((s, v) => s + v, 0);
-    return { epochs: ms.length, medianMs: ms[Math.floor(ms.length / 2)], meanMs: total / ms.length, totalMs: total };
+    return { epochs: ms.length, medianMs: ms[Math.floor(ms.length / 2)], meanMs: total / ms.length, totalMs: total, stepsMs };
   });
 }

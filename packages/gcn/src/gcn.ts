@@ -4,12 +4,14 @@
  *   Z = Â · act(… act(Â · drop(X) · W0) …) · W_L      (logits [n, classes]; softmax in the loss)
  *
  * with dropout on the input of every layer (on the stored values when X is sparse, the
- * reference `sparse_dropout`), ReLU (or tanh) between layers and no activation on the last.
+ * reference `sparse_dropout`; masks from `dropDecisions`), ReLU (or tanh) between layers and
+ * no activation on the last.
  * The paper's citation model is `new GCN({ inFeatures, classes, hidden: 16, dropout: 0.5 })`.
  */
 import { FormatError, type JsonObject, type LayerFactory, Module } from '@lec/nn';
-import { CsrMatrix, type DType, Rng, type Tensor, dropout, noGrad, relu, tanh } from '@lec/tensor';
+import { CsrMatrix, type DType, Rng, type Tensor, noGrad, relu, tanh } from '@lec/tensor';
 import { SparseFeatures } from './csr.js';
+import { maskedDropout } from './dropout.js';
 import { GCNConv, dtypeConfig, type GraphInput } from './gcn-conv.js';
 
 /** Options of `GCN`. */
@@ -151,9 +153,7 @@ export class GCN extends Module<GraphInput, Tensor> {
     for (let i = 0; i < upTo; i++) {
       if (this.training && this.dropoutRate > 0) {
         h =
-          h instanceof CsrMatrix
-            ? sparseFeaturesOf(h).dropout(this.dropoutRate, this.#rng)
-            : dropout(h, this.dropoutRate, { rng: this.#rng });
+          h instanceof CsrMatrix ? sparseFeaturesOf(h).dropout(this.dropoutRate, this.#rng) : maskedDropout(h, this.dropoutRate, this.#rng);
       } else if (h instanceof CsrMatrix) {
         h = sparseFeaturesOf(h).matrix;
       }

@@ -171,7 +171,7 @@ describe('CSR helpers', () => {
     ]);
   });
 
-  it('SparseFeatures.dropout is seeded, keeps the pattern, and keeps the expectation', () => {
+  it('SparseFeatures.dropout is seeded, removes the dropped entries, and keeps the expectation', () => {
     const n = 20_000;
     const x = new SparseFeatures(
       CsrMatrix.fromCoo(
@@ -185,11 +185,38 @@ describe('CSR helpers', () => {
     const a = x.dropout(0.5, new Rng(7));
     const b = x.dropout(0.5, new Rng(7));
     expect(Array.from(a.values)).toEqual(Array.from(b.values));
-    expect(a.nnz).toBe(n);
+    expect(Array.from(a.colIdx)).toEqual(Array.from(b.colIdx));
+    expect(a.values.every((v) => v === 2)).toBe(true);
+    expect(Math.abs(a.nnz / n - 0.5)).toBeLessThan(0.02);
     const mean = a.values.reduce((s, v) => s + v, 0) / n;
     expect(Math.abs(mean - 1)).toBeLessThan(0.05);
     expect(a.transpose().toDenseArray().length).toBe(n);
     expect(x.dropout(0, new Rng(0))).toBe(x.matrix);
     expect(() => x.dropout(1, new Rng(0))).toThrow(/rate/);
+  });
+
+  it('SparseFeatures.dropout keeps values in place and gives the transpose of what it keeps', () => {
+    const m = CsrMatrix.fromCoo(
+      30,
+      20,
+      Array.from({ length: 300 }, (_, i) => (i * 7) % 30),
+      Array.from({ length: 300 }, (_, i) => (i * 13) % 20),
+      Array.from({ length: 300 }, (_, i) => 1 + (i % 5)),
+    );
+    const full = m.toDenseArray();
+    const x = new SparseFeatures(m);
+    for (const rate of [0.5, 0.25, 0.1]) {
+      const d = x.dropout(rate, new Rng(3));
+      const kept = d.toDenseArray();
+      for (let r = 0; r < 30; r++)
+        for (let c = 0; c < 20; c++) {
+          const v = kept[r][c];
+          if (v !== 0) expect(v).toBeCloseTo(full[r][c] / (1 - rate), 12);
+        }
+      expect(d.transpose().toDenseArray()).toEqual(kept[0].map((_, c) => kept.map((row) => row[c])));
+      expect(d.transpose().transpose()).toBe(d);
+      for (let r = 0; r < 30; r++)
+        for (let p = d.rowPtr[r] + 1; p < d.rowPtr[r + 1]; p++) expect(d.colIdx[p]).toBeGreaterThan(d.colIdx[p - 1]);
+    }
   });
 });

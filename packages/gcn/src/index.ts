@@ -11,7 +11,8 @@
  */
 export { DataFormatError, GraphError, NodeIdError } from './errors.js';
 export { Graph, type AdjacencyOptions, type DuplicatePolicy, type GraphOptions } from './graph.js';
-export { SparseFeatures, csrMatrix, rowNormalize, transposePattern, type CsrTransposePattern } from './csr.js';
+export { SparseFeatures, csrMatrix, denseToCsr, density, rowNormalize, transposePattern, type CsrTransposePattern } from './csr.js';
+export { dropDecisions, maskedDropout } from './dropout.js';
 export { sbm, type SbmGraph, type SbmOptions } from './sbm.js';
 export {
   loadPlanetoid,
@@ -25,7 +26,7 @@ export {
 export { loadEdgeList, loadKarate, parseEdgeList, type EdgeListOptions, type KarateClub } from './edge-list.js';
 export { GCNConv, glorot, type GraphInput, type GraphLayerOptions } from './gcn-conv.js';
 export { GCN, nodeCoordinates, type GCNOptions } from './gcn.js';
-export { trainGCN, type EpochRecord, type TrainGCNOptions, type TrainGCNResult } from './train.js';
+export { SPARSE_DENSITY, trainGCN, type EpochRecord, type TrainGCNOptions, type TrainGCNResult } from './train.js';
 export { ChebConv, scaledLaplacian, type ChebConvOptions } from './cheb-conv.js';
 export { gcnLayers } from './registry.js';
 export { laplacian, csrMatVec, type LaplacianKind } from './laplacian.js';

@@ -1,9 +1,11 @@
 /**
  * trainGCN: the semi-supervised node classification of Kipf & Welling (2017), full batch.
  * Loss = mean cross-entropy over the training nodes + weightDecay · ½‖W0‖² (first layer
- * only, the reference `5e-4 * tf.nn.l2_loss(W0)`, kept as an explicit loss term because the
- * validation loss includes it too); @lec/nn's Adam; after every epoch an evaluation
- * pass (no dropout) gives the validation loss (with the L2 term, as the reference) and
+ * only, the reference `5e-4 * tf.nn.l2_loss(W0)`; the validation loss includes it too). Its
+ * gradient weightDecay · W0 is added by a W0-only @lec/nn `Adam({ weightDecay })` (the other
+ * layers get a plain Adam) and its value, in both losses, is computed directly from W0: the
+ * same update as differentiating the term, without recording it. After every epoch an
+ * evaluation pass (no dropout) gives the validation loss (with the L2 term, as the reference) and
  * accuracy; early stopping as the reference `train.py`: stop after epoch e > window when
  * val_loss[e] > mean(val_loss[e − window .. e − 1]). Test accuracy uses the final weights.
  */
@@ -14,22 +16,19 @@ import {
   type DType,
   type Tensor,
   ValueError,
-  add,
   argmax,
   gather,
   getBackend,
   isTensor,
-  mul,
   noGrad,
   softmaxCrossEntropy,
-  square,
-  sum,
   tensor,
   tidy,
   toBackend,
   variableGrads,
   withBackend,
 } from '@lec/tensor';
+import { density, denseToCsr } from './csr.js';
 import { GCN } from './gcn.js';
 import type { Graph } from './graph.js';
 
@@ -38,6 +37,13 @@ export interface TrainGCNOptions {
   graph: Graph;
   /** Node features [n, f]: sparse (row-normalise them first, see `rowNormalize`) or dense. */
   features: CsrMatrix | Tensor;
+  /**
+   * Dense features are turned into CSR (so layer 1's X·W and its gradient Xᵀ·dH are sparse
+   * products and input dropout acts on the nonzeros) when this is true, or, with 'auto' (the
+   * default), when at most `SPARSE_DENSITY` (10%) of their entries are nonzero. `false`
+   * keeps them dense. Sparse features stay sparse.
+   */
+  sparseFeatures?: boolean | 'auto';
   /** Class per node (−1 or anything for nodes outside the split). */
   labels: ArrayLike<number>;
   /** Labelled nodes for training; `val` drives early stopping; `test` is scored at the end. */
@@ -95,6 +101,16 @@ export interface TrainGCNResult {
   meanEpochMs: number;
 }
 
+/** Largest fraction of nonzeros at which `trainGCN` turns dense features into CSR by default. */
+export const SPARSE_DENSITY = 0.1;
+
+function prepareFeatures(x: CsrMatrix | Tensor, sparse: boolean | 'auto', backend: BackendV1): CsrMatrix | Tensor {
+  if (x instanceof CsrMatrix) return x;
+  if (!isTensor(x)) throw new ValueError('trainGCN', `argument 'features' expected a Tensor or a CsrMatrix, got ${typeof x}`);
+  if (x.rank === 2 && (sparse === true || (sparse === 'auto' && density(x) <= SPARSE_DENSITY))) return denseToCsr(x);
+  return toBackend(x, backend);
+}
+
 /**
  * Trains a GCN and reports per-epoch history and test accuracy.
  * @example
@@ -113,7 +129,7 @@ function train(options: TrainGCNOptions, backend: BackendV1): TrainGCNResult {
   const op = 'trainGCN';
   const { graph, split } = options;
   const n = graph.numNodes;
-  const features = isTensor(options.features) ? toBackend(options.features, backend) : options.features;
+  const features = prepareFeatures(options.features, options.sparseFeatures ?? 'auto', backend);
   const inFeatures = features instanceof CsrMatrix ? features.cols : features.shape[1];
   const labels = Int32Array.from(options.labels);
   if (labels.length !== n) throw new ValueError(op, `argument 'labels' expected ${n} entries (one per node), got ${labels.length}`);
@@ -143,7 +159,12 @@ function train(options: TrainGCNOptions, backend: BackendV1): TrainGCNResult {
   const params = model.trainableParameters();
   const w0 = model.layers[0].weight;
   const weightDecay = options.weightDecay ?? 5e-4;
-  const optimizer = new Adam({ learningRate: options.learningRate ?? 0.01 });
+  const learningRate = options.learningRate ?? 0.01;
+  // weightDecay·½‖W0‖² differentiates to weightDecay·W0, which Adam's L2 option adds to W0's
+  // gradient: a W0-only Adam with it, and a plain one for the rest
+  const optimizer0 = new Adam({ learningRate, weightDecay });
+  const optimizer = new Adam({ learningRate });
+  const rest = params.filter((p) => p !== w0);
   const epochs = options.epochs ?? 200;
   const patience = options.patience ?? 10;
   const evaluate = options.evaluate ?? valIds !== null;
@@ -154,7 +175,14 @@ function train(options: TrainGCNOptions, backend: BackendV1): TrainGCNResult {
   const trainLabels = idx(Int32Array.from(trainIds, (v) => labels[v]));
   const valIdx = valIds && idx(valIds);
   const valLabels = valIds && idx(Int32Array.from(valIds, (v) => labels[v]));
-  const l2 = () => mul(sum(square(w0.value)), 0.5 * weightDecay);
+  /** weightDecay · ½‖W0‖² at the current weights. */
+  const l2 = (): number => {
+    if (weightDecay === 0) return 0;
+    const w = w0.value.dataSync();
+    let s = 0;
+    for (let i = 0; i < w.length; i++) s += w[i] * w[i];
+    return 0.5 * weightDecay * s;
+  };
   const accuracy = (logits: Tensor, nodes: Int32Array): number => {
     const pred = argmax(logits, 1).dataSync();
     let ok = 0;
@@ -172,11 +200,16 @@ function train(options: TrainGCNOptions, backend: BackendV1): TrainGCNResult {
       const { value, grads } = variableGrads(() => {
         const logits = gather(model.forward(input), trainIdx);
         trainAccuracy = noGrad(() => accuracy(logits, trainIds));
-        const ce = softmaxCrossEntropy(logits, trainLabels);
-        return weightDecay > 0 ? add(ce, l2()) : ce;
+        return softmaxCrossEntropy(logits, trainLabels);
       }, params);
-      optimizer.step(params, grads);
-      return { trainLoss: value.item(), trainAccuracy };
+      const trainLoss = value.item() + l2(); // the L2 term at the weights the loss was taken at
+      optimizer0.step([w0], [grads[params.indexOf(w0)]]);
+      if (rest.length)
+        optimizer.step(
+          rest,
+          grads.filter((_, i) => params[i] !== w0),
+        );
+      return { trainLoss, trainAccuracy };
     });
     const t1 = performance.now();
     let valLoss: number | null = null;
@@ -186,8 +219,7 @@ function train(options: TrainGCNOptions, backend: BackendV1): TrainGCNResult {
       tidy(() =>
         noGrad(() => {
           const logits = gather(model.forward(input), valIdx);
-          const loss = softmaxCrossEntropy(logits, valLabels);
-          valLoss = (weightDecay > 0 ? add(loss, l2()) : loss).item();
+          valLoss = softmaxCrossEntropy(logits, valLabels).item() + l2();
           valAccuracy = accuracy(logits, valIds);
         }),
       );
@@ -215,6 +247,7 @@ function train(options: TrainGCNOptions, backend: BackendV1): TrainGCNResult {
     testAccuracy = ok / testIds.length;
   }
   optimizer.reset();
+  optimizer0.reset();
   const mean = (k: 'stepMs' | 'epochMs') => history.reduce((s, r) => s + r[k], 0) / Math.max(1, history.length);
   return {
     model,
