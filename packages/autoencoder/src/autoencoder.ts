@@ -15,7 +15,10 @@ import {
   Dense,
   type FitOptions,
   Flatten,
+  FormatError,
   type History,
+  type JsonObject,
+  type LayerFactory,
   Module,
   type Optimizer,
   ReLU,
@@ -224,6 +227,25 @@ export class Autoencoder extends Module {
   }
 
   /**
+   * The config `saveModel` writes: the encoder's and decoder's own descriptions, so
+   * `loadModel(saved, { ...coreLayers, ...cnnLayers, ...autoencoderLayers })` rebuilds any
+   * autoencoder (dense or convolutional) that computes the same.
+   * @example
+   * ```ts
+   * Autoencoder.dense({ inputSize: 4, latentSize: 2 }).config().encoder.type; // 'Sequential'
+   * ```
+   */
+  override config(): JsonObject & { encoder: JsonObject; decoder: JsonObject } {
+    return { encoder: { ...this.encoder.describe() }, decoder: { ...this.decoder.describe() } };
+  }
+
+  /** Registry factory (see `autoencoderLayers`). */
+  static readonly fromConfig: LayerFactory = (c, context) => {
+    const { encoder, decoder } = halvesFromConfig(c.layer, c.config, context);
+    return new Autoencoder(encoder, decoder);
+  };
+
+  /**
    * Trains on `x` (target = x) with MSE and Adam; returns nn's per-epoch history.
    * @example
    * ```ts
@@ -286,4 +308,16 @@ export function denseHalves(op: string, options: DenseAutoencoderOptions): { enc
 /** @internal Checks x is a float tensor of rank ≥ 2 with a batch axis. */
 export function checkBatch(op: string, x: Tensor): void {
   if (x.rank < 2) throw new ShapeError(op, `argument 'x' expected a batch [n, ...], got shape [${x.shape.join(', ')}]`);
+}
+
+/** @internal Builds the encoder and decoder of a saved autoencoder's config. */
+export function halvesFromConfig(
+  layer: string,
+  config: JsonObject,
+  context: Parameters<LayerFactory>[1],
+): { encoder: Module; decoder: Module } {
+  for (const key of ['encoder', 'decoder'])
+    if (!Object.hasOwn(config, key))
+      throw new FormatError('loadModel', `layer '${layer}': config field '${key}' expected a layer description, got undefined`);
+  return { encoder: context.build(config.encoder), decoder: context.build(config.decoder) };
 }

@@ -4,7 +4,7 @@
  * seeded generator, so the network never sees the same noise twice and training is
  * reproducible.
  */
-import { type History, fit as nnFit } from '@lec/nn';
+import { ConfigReader, FormatError, type History, type JsonObject, type LayerFactory, isJsonObject, fit as nnFit } from '@lec/nn';
 import type { Tensor } from '@lec/tensor';
 import {
   Autoencoder,
@@ -13,6 +13,7 @@ import {
   type TrainOptions,
   denseHalves,
   fitOptions,
+  halvesFromConfig,
 } from './autoencoder.js';
 import { type Corruption, type NoiseOptions, checkCorruption, corrupt } from './corruption.js';
 
@@ -73,6 +74,32 @@ export class DenoisingAutoencoder extends Autoencoder {
   corrupt(x: Tensor, noise: NoiseOptions = {}): Tensor {
     return corrupt(x, this.corruption, noise);
   }
+
+  /**
+   * The config `saveModel` writes: the encoder, the decoder and the corruption model.
+   * @example
+   * ```ts
+   * DenoisingAutoencoder.dense({ inputSize: 4, latentSize: 2 }, { kind: 'masking', rate: 0.25 }).config().corruption; // { kind: 'masking', rate: 0.25 }
+   * ```
+   */
+  override config(): JsonObject & { encoder: JsonObject; decoder: JsonObject; corruption: JsonObject } {
+    return { ...super.config(), corruption: { ...this.corruption } };
+  }
+
+  /** Registry factory (see `autoencoderLayers`). */
+  static override readonly fromConfig: LayerFactory = (c, context) => {
+    const raw = c.config.corruption;
+    if (!isJsonObject(raw))
+      throw new FormatError('loadModel', `layer '${c.layer}': config field 'corruption' expected an object, got ${JSON.stringify(raw)}`);
+    const r = new ConfigReader(`${c.layer}.corruption`, raw);
+    const kind = r.choice('kind', ['gaussian', 'masking', 'saltAndPepper']);
+    const corruption: Corruption =
+      kind === 'gaussian'
+        ? { kind, std: r.number('std', { min: 0 }), ...(Object.hasOwn(raw, 'clip') ? { clip: r.bool('clip') } : {}) }
+        : { kind, rate: r.number('rate', { min: 0, max: 1 }) };
+    const { encoder, decoder } = halvesFromConfig(c.layer, c.config, context);
+    return new DenoisingAutoencoder(encoder, decoder, corruption);
+  };
 
   /**
    * Trains on (corrupt(x), x) with MSE; every batch gets fresh noise from the seeded generator.

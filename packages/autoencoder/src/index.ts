@@ -20,3 +20,4 @@ export { mse, psnr } from './metrics.js';
 export { imageGrid, type GrayImage, type ImageGridOptions } from './image-grid.js';
 export { linearAutoencoderVsPca, type LinearVsPcaOptions, type LinearVsPcaResult } from './linear-vs-pca.js';
 export { Reshape } from './reshape.js';
+export { autoencoderLayers } from './registry.js';

@@ -2,7 +2,7 @@
  * Reshape: x [n, ...] → [n, ...shape], the batch axis kept (a dense bottleneck back to an
  * NHWC feature map in a convolutional decoder). No parameters; the gradient is a reshape back.
  */
-import { Module } from '@lec/nn';
+import { type LayerFactory, Module } from '@lec/nn';
 import { ShapeError, type Tensor, reshape } from '@lec/tensor';
 
 /**
@@ -37,4 +37,7 @@ export class Reshape extends Module {
   override config() {
     return { shape: [...this.targetShape] };
   }
+
+  /** Registry factory (see `autoencoderLayers`). */
+  static readonly fromConfig: LayerFactory = (c) => new Reshape(c.intList('shape', { min: 1, maxLength: 8 }));
 }

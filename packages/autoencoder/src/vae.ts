@@ -11,7 +11,17 @@
  * (one Monte-Carlo sample of z), averaged over the batch; reported in nats per sample.
  * Shapes: x [n, d] with values in [0, 1]; μ, logvar, z [n, k]; logits [n, d].
  */
-import { Adam, Dense, Module, type Optimizer, Sequential, binaryCrossEntropyWithLogits, gaussianKlDivergence } from '@lec/nn';
+import {
+  Adam,
+  Dense,
+  type JsonObject,
+  type LayerFactory,
+  Module,
+  type Optimizer,
+  Sequential,
+  binaryCrossEntropyWithLogits,
+  gaussianKlDivergence,
+} from '@lec/nn';
 import {
   type DType,
   Rng,
@@ -107,6 +117,8 @@ export class VAE extends Module<Tensor, VaeOutput> {
   readonly logvarHead: Dense;
   readonly decoder: Sequential;
   readonly dtype: DType;
+  readonly hiddenSizes: readonly number[];
+  readonly activation: Activation;
 
   constructor(options: VaeOptions) {
     super();
@@ -121,6 +133,8 @@ export class VAE extends Module<Tensor, VaeOutput> {
     const layer = { rng, dtype: this.dtype };
     this.inputSize = d;
     this.latentSize = k;
+    this.hiddenSizes = [...hidden];
+    this.activation = activation;
     const body = new Sequential();
     let width = d;
     for (const h of hidden) {
@@ -141,6 +155,49 @@ export class VAE extends Module<Tensor, VaeOutput> {
     }
     this.decoder = this.addModule('decoder', decoder);
   }
+
+  /**
+   * The config `saveModel` writes; with the weights, `loadModel(saved, { ...coreLayers,
+   * ...autoencoderLayers })` rebuilds a VAE that encodes, decodes and samples the same.
+   * @example
+   * ```ts
+   * new VAE({ inputSize: 6, latentSize: 2, hiddenSizes: [4] }).config(); // { inputSize: 6, latentSize: 2, hiddenSizes: [4], activation: 'relu', dtype: 'float32' }
+   * ```
+   */
+  override config(): JsonObject {
+    return {
+      inputSize: this.inputSize,
+      latentSize: this.latentSize,
+      hiddenSizes: [...this.hiddenSizes],
+      activation: this.activation,
+      dtype: this.dtype,
+    };
+  }
+
+  /** Registry factory (see `autoencoderLayers`). */
+  static readonly fromConfig: LayerFactory = (c, context) => {
+    const inputSize = c.int('inputSize', { min: 1 });
+    const latentSize = c.int('latentSize', { min: 1 });
+    const hiddenSizes = c.intList('hiddenSizes', { min: 1, maxLength: 64 });
+    const widths = [inputSize, ...hiddenSizes];
+    // body, the two heads, the decoder: each Dense asks for its weight and bias first
+    const dense = (a: number, b: number) => {
+      context.reserve([a, b]);
+      context.reserve([b]);
+    };
+    for (let i = 1; i < widths.length; i++) dense(widths[i - 1], widths[i]);
+    dense(widths[widths.length - 1], latentSize);
+    dense(widths[widths.length - 1], latentSize);
+    const back = [latentSize, ...[...hiddenSizes].reverse(), inputSize];
+    for (let i = 1; i < back.length; i++) dense(back[i - 1], back[i]);
+    return new VAE({
+      inputSize,
+      latentSize,
+      hiddenSizes,
+      activation: c.choice('activation', ['relu', 'tanh', 'sigmoid', 'none'], 'relu'),
+      dtype: c.choice('dtype', ['float32', 'float64'], 'float32'),
+    });
+  };
 
   /**
    * The parameters of q(z|x): μ and logvar, each [n, k].
