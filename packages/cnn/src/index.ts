@@ -8,6 +8,7 @@ export { compareFirstLayer, convParameterCount, denseParameterCount, type FirstL
 export { convolvePdf, convolvePmf, type ConvolveMethod, type GridDensity } from './probability/convolve-pmf.js';
 export { logConvolve, logConvolvePmf, type LogConvolveOptions } from './probability/log-convolve.js';
 export { loadMnist, type DigitSource } from './data/mnist.js';
+export { randomAffine, type RandomAffineOptions } from './data/augment.js';
 export { FASHION_CLASSES, loadFashionMnist } from './data/fashion-mnist.js';
 export type { ImageDataset, ImageSplit, LoadOptions } from './data/image-dataset.js';
 export { Conv2d, type Conv2dLayerOptions } from './layers/conv2d.js';

@@ -32,14 +32,15 @@ export interface LeNetOptions {
 export function lenet5(options: LeNetOptions = {}): Sequential {
   const rng = options.rng ?? new Rng(options.seed ?? 0);
   const act = (): Module => (options.activation === 'tanh' ? new Tanh() : new ReLU());
-  const pool = (): Module => (options.pooling === 'avg' ? new AvgPool2d(2) : new MaxPool2d(2));
+  // A monotone activation commutes with max pooling (act(max(a, b)) = max(act(a), act(b))),
+  // so with max pooling it runs after the pool, on a quarter of the values (forward and
+  // backward): the same network, cheaper. Average pooling keeps the paper's order.
+  const block = (): Module[] => (options.pooling === 'avg' ? [act(), new AvgPool2d(2)] : [new MaxPool2d(2), act()]);
   return new Sequential([
     new Conv2d(1, 6, 5, { padding: 'same', rng }),
-    act(),
-    pool(),
+    ...block(),
     new Conv2d(6, 16, 5, { rng }),
-    act(),
-    pool(),
+    ...block(),
     new Flatten(),
     new Dense(400, 120, { rng }),
     act(),

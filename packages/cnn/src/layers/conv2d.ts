@@ -73,21 +73,18 @@ export class Conv2d extends Module {
         `argument 'x' expected NHWC [batch, height, width, ${this.inChannels}], got [${x.shape.join(', ')}]`,
       );
     }
-    let y: Tensor;
-    if (this.groups === 1) {
-      y = conv2d(x, this.weight.value, this.#conv);
-    } else {
-      const cin = this.inChannels / this.groups;
-      const cout = this.outChannels / this.groups;
-      const [kh, kw] = this.kernelSize;
-      const parts: Tensor[] = [];
-      for (let g = 0; g < this.groups; g++) {
-        const xg = slice(x, [0, 0, 0, g * cin], [-1, -1, -1, cin]);
-        const wg = slice(this.weight.value, [0, 0, 0, g * cout], [kh, kw, cin, cout]);
-        parts.push(conv2d(xg, wg, this.#conv));
-      }
-      y = concat(parts, 3);
+    // one op with the bias (fused into the convolution on backends with conv2dBias)
+    if (this.groups === 1) return conv2d(x, this.weight.value, { ...this.#conv, bias: this.bias?.value });
+    const cin = this.inChannels / this.groups;
+    const cout = this.outChannels / this.groups;
+    const [kh, kw] = this.kernelSize;
+    const parts: Tensor[] = [];
+    for (let g = 0; g < this.groups; g++) {
+      const xg = slice(x, [0, 0, 0, g * cin], [-1, -1, -1, cin]);
+      const wg = slice(this.weight.value, [0, 0, 0, g * cout], [kh, kw, cin, cout]);
+      parts.push(conv2d(xg, wg, this.#conv));
     }
+    const y = concat(parts, 3);
     return this.bias ? add(y, this.bias.value) : y;
   }
 
