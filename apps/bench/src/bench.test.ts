@@ -116,6 +116,7 @@ describe('bench run', () => {
       ['autoencoder', 'train'],
       ['pca', 'fit'],
       ['pca', 'peak memory'],
+      ['gcn', 'SBM'],
     ])
       expect(ok(suite, c).length, `${suite} ${c}`).toBeGreaterThan(0);
     expect(ok('lenet', 'train step').map((r: { impl: string }) => r.impl)).toEqual(expect.arrayContaining(['lec-wasm', 'tfjs-wasm']));

@@ -166,11 +166,22 @@ export const autoencoder: Suite = {
         results.push(skip(SUITE, caseId, peer, `error: ${errorLine(e)}`));
       }
     }
-    const peerMs = results.find((r) => r.impl === 'tfjs-wasm' && r.status === 'ok')?.median_ms;
+    const peerRes = results.find((r) => r.impl === 'tfjs-wasm' && r.status === 'ok');
+    const peerMs = peerRes?.median_ms;
+    const peerCpu = peerRes?.metrics?.cpu_ms;
     for (const r of results) {
       if (peerMs && r.status === 'ok' && r.impl !== 'tfjs-wasm') {
+        const ratio = r.median_ms! / peerMs; // time ratio: < 1 is faster than tfjs-wasm
         r.metrics!.vs_tfjs_wasm = peerMs / r.median_ms!;
-        ctx.note(`${r.impl}: ${(peerMs / r.median_ms!).toFixed(1)}× tfjs-wasm`);
+        r.metrics!.time_ratio_tfjs_wasm = ratio;
+        const cpu = r.metrics!.cpu_ms;
+        const cpuRatio = typeof cpu === 'number' && typeof peerCpu === 'number' && peerCpu > 0 ? cpu / peerCpu : undefined;
+        if (cpuRatio !== undefined) r.metrics!.cpu_ratio_tfjs_wasm = cpuRatio;
+        ctx.note(
+          `${r.impl} / tfjs-wasm = ${ratio.toFixed(2)} (median time per batch${
+            cpuRatio !== undefined ? `; CPU time ${cpuRatio.toFixed(2)}` : ''
+          }): ${ratio <= 1 ? `${(1 / ratio).toFixed(2)}× faster` : `${ratio.toFixed(2)}× slower`} than tfjs-layers on tfjs-wasm`,
+        );
       }
       ctx.emit(r);
     }
