@@ -62,6 +62,28 @@ describe('maskedDropout', () => {
       expect(Array.from(grads[0].dataSync())).toEqual(Array.from(ms, (m) => 3 * m));
       expect(maskedDropout(x, 0, new Rng(0))).toBe(x);
     }));
+
+  it('drops exactly the entries dropDecisions draws from the same generator, for every rate form', () => {
+    for (const rate of [0.5, 0.25, 0.75, 0.1, 1 / 3]) {
+      for (const size of [1, 31, 32, 33, 1000]) {
+        const decisions = dropDecisions(size, rate, new Rng(9));
+        const mask = maskedDropout(ones([size]), rate, new Rng(9)).dataSync();
+        const keep = Math.fround(1 / (1 - rate));
+        expect(Array.from(mask)).toEqual(Array.from(decisions, (d) => (d ? 0 : keep)));
+      }
+    }
+  });
+
+  it('gives fresh masks while reusing its scratch: earlier outputs stay as they were', () => {
+    const rng = new Rng(3);
+    const a = maskedDropout(ones([64, 8]), 0.5, rng);
+    const before = Array.from(a.dataSync());
+    const b = maskedDropout(ones([32, 8]), 0.5, rng);
+    maskedDropout(ones([64, 8], { dtype: 'float64' }), 0.5, rng);
+    expect(Array.from(a.dataSync())).toEqual(before);
+    expect(b.shape).toEqual([32, 8]);
+    expect(Array.from(b.dataSync())).not.toEqual(before.slice(0, 256));
+  });
 });
 
 describe('sparse features', () => {

@@ -31,18 +31,17 @@ export function dropDecisions(n: number, rate: number, rng: Rng): Uint8Array {
   return out;
 }
 
+/** Bits per decision for `rate`: the smallest b in 1, 2, 4, 8, 16 with rate·2^b an integer, else 32. */
+function decisionBits(rate: number): number {
+  for (const b of [1, 2, 4, 8, 16]) if (Number.isInteger(rate * 2 ** b)) return b;
+  return 32;
+}
+
 /** @internal Fills `out` with dropout decisions (see `dropDecisions`); returns how many are 1. */
 export function fillDecisions(out: Uint8Array, rate: number, rng: Rng): number {
   const n = out.length;
   if (rate === 0 || n === 0) return 0;
-  // bits per decision: the smallest b in 1, 2, 4, 8, 16 with rate·2^b an integer, else 32
-  let bits = 32;
-  for (const b of [1, 2, 4, 8, 16]) {
-    if (Number.isInteger(rate * 2 ** b)) {
-      bits = b;
-      break;
-    }
-  }
+  const bits = decisionBits(rate);
   let dropped = 0;
   if (bits === 32) {
     const threshold = Math.round(rate * 2 ** 32);
@@ -84,6 +83,67 @@ export function fillDecisions(out: Uint8Array, rate: number, rng: Rng): number {
 }
 
 /**
+ * @internal Fills `out` with an inverted-dropout mask: 0 where `fillDecisions` (same rate,
+ * same generator state) would put a 1, `keep` elsewhere; one pass, no decision array.
+ */
+export function fillMask(out: Float32Array | Float64Array, rate: number, keep: number, rng: Rng): void {
+  const n = out.length;
+  if (rate === 0) {
+    out.fill(keep);
+    return;
+  }
+  const bits = decisionBits(rate);
+  if (bits === 32) {
+    const threshold = Math.round(rate * 2 ** 32);
+    for (let i = 0; i < n; i++) out[i] = rng.nextUint32() < threshold ? 0 : keep;
+    return;
+  }
+  if (bits === 1) {
+    // rate 0.5: a decision per bit; branch-free (the decisions are random)
+    for (let i = 0; i < n; i += 32) {
+      let w = rng.nextUint32() | 0;
+      const end = Math.min(i + 32, n);
+      for (let j = i; j < end; j++) {
+        out[j] = keep * (1 - (w & 1));
+        w >>>= 1;
+      }
+    }
+    return;
+  }
+  const threshold = (rate * 2 ** bits) | 0;
+  const mask = ((1 << bits) - 1) | 0;
+  const perWord = (32 / bits) | 0;
+  for (let i = 0; i < n; i += perWord) {
+    let w = rng.nextUint32() | 0;
+    const end = Math.min(i + perWord, n);
+    for (let j = i; j < end; j++) {
+      out[j] = (w & mask) < threshold ? 0 : keep;
+      w >>>= bits;
+    }
+  }
+}
+
+/**
+ * A scratch array of at least `size` for the mask values, reused while the garbage collector
+ * leaves it alone (the values are copied into the mask tensor, so one scratch serves every
+ * call): a fresh array of n·features floats per layer and epoch cost page faults and
+ * collections on large graphs.
+ */
+const scratch: { float32: WeakRef<Float32Array> | null; float64: WeakRef<Float64Array> | null } = { float32: null, float64: null };
+function maskScratch(dtype: 'float32' | 'float64', size: number): Float32Array | Float64Array {
+  const held = scratch[dtype]?.deref();
+  if (held !== undefined && held.length >= size) return held.subarray(0, size);
+  if (dtype === 'float64') {
+    const fresh = new Float64Array(size);
+    scratch.float64 = new WeakRef(fresh);
+    return fresh;
+  }
+  const fresh = new Float32Array(size);
+  scratch.float32 = new WeakRef(fresh);
+  return fresh;
+}
+
+/**
  * Inverted dropout on a dense tensor: each entry is zeroed with probability `rate` and the
  * rest are scaled by 1/(1 − rate); differentiable in x (the gradient is dy times the same
  * mask). `rate` 0 returns x.
@@ -95,9 +155,7 @@ export function fillDecisions(out: Uint8Array, rate: number, rng: Rng): number {
 export function maskedDropout(x: Tensor, rate: number, rng: Rng): Tensor {
   checkRate('maskedDropout', rate);
   if (rate === 0) return x;
-  const drop = dropDecisions(x.size, rate, rng);
-  const scale = 1 / (1 - rate);
-  const values = x.dtype === 'float64' ? new Float64Array(x.size) : new Float32Array(x.size);
-  for (let i = 0; i < values.length; i++) values[i] = (1 - drop[i]) * scale; // branch-free: drops are random
+  const values = maskScratch(x.dtype === 'float64' ? 'float64' : 'float32', x.size);
+  fillMask(values, rate, 1 / (1 - rate), rng);
   return mul(x, tensor(values, x.shape, { dtype: x.dtype, backend: x.backend }));
 }

@@ -1,6 +1,7 @@
 export { loadKernels, type LoadKernelsOptions } from './load-kernels.js';
 export {
   WasmKernels,
+  ResidentCsr,
   MIN_FLOPS_PER_THREAD,
   type Activation,
   type GemmOptions,

@@ -50,6 +50,102 @@ describe('WasmArena', () => {
   });
 });
 
+describe('WasmArena resident blocks', () => {
+  it('keeps resident blocks across stack use, reuses freed ones first-fit and shrinks back', () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 8 });
+    const arena = new WasmArena(memory, 100, 8 * WASM_PAGE_BYTES);
+    const a = arena.allocResident(1000);
+    arena.i32(a, 4).set([1, 2, 3, 4]);
+    const b = arena.allocResident(100);
+    expect(a % 64).toBe(0);
+    expect(b).toBeGreaterThanOrEqual(a + 1000);
+    expect(arena.residentBytes).toBe(1024 + 128);
+    // the stack starts above the resident region and leaves it intact
+    const mark = arena.mark();
+    const s = arena.alloc(500);
+    expect(s).toBeGreaterThanOrEqual(b + 100);
+    arena.f32(s, 125).fill(7);
+    arena.release(mark);
+    expect(Array.from(arena.i32(a, 4))).toEqual([1, 2, 3, 4]);
+    // a freed block below another one is a hole, refilled by a block that fits
+    arena.freeResident(a);
+    expect(arena.residentBytes).toBe(128);
+    expect(arena.allocResident(900)).toBe(a);
+    arena.freeResident(a);
+    // freeing the last block drops the hole below it as well: the stack starts at the bottom again
+    arena.freeResident(b);
+    expect(arena.residentBytes).toBe(0);
+    expect(arena.alloc(10)).toBe(a);
+  });
+
+  it('refuses resident allocation while the stack is in use, and bad frees', () => {
+    const arena = new WasmArena(new WebAssembly.Memory({ initial: 1, maximum: 2 }), 0, 2 * WASM_PAGE_BYTES);
+    const mark = arena.mark();
+    arena.alloc(64);
+    expect(() => arena.allocResident(64)).toThrow(/stack are in use/);
+    arena.release(mark);
+    const r = arena.allocResident(64);
+    expect(() => arena.freeResident(r + 64)).toThrow(/not a resident block/);
+    arena.freeResident(r);
+    expect(() => arena.freeResident(r)).toThrow(/not a resident block/);
+    expect(() => arena.allocResident(-1)).toThrow(RangeError);
+  });
+
+  it('counts resident bytes against the limit', () => {
+    const arena = new WasmArena(new WebAssembly.Memory({ initial: 1, maximum: 2 }), 0, 2 * WASM_PAGE_BYTES);
+    arena.allocResident(WASM_PAGE_BYTES);
+    expect(() => arena.alloc(WASM_PAGE_BYTES + 64)).toThrow(WasmOutOfMemoryError);
+    expect(() => arena.allocResident(WASM_PAGE_BYTES + 64)).toThrow(WasmOutOfMemoryError);
+    expect(arena.alloc(1000)).toBe(WASM_PAGE_BYTES);
+  });
+
+  it('shrinks when the stack empties after a block was freed during a kernel call', () => {
+    const arena = new WasmArena(new WebAssembly.Memory({ initial: 1, maximum: 2 }), 0, 2 * WASM_PAGE_BYTES);
+    const r = arena.allocResident(256);
+    const mark = arena.mark();
+    arena.alloc(64);
+    arena.freeResident(r); // the region cannot move under live stack allocations
+    expect(arena.residentBytes).toBe(0);
+    arena.release(mark);
+    expect(arena.alloc(64)).toBe(0);
+  });
+});
+
+describe('resident CSR matrices', () => {
+  it('spmmResident matches spmm for every column block width, and a disposed matrix is refused', async () => {
+    const kernels = await loadKernels({ feature: 'relaxed' });
+    const rows = 7,
+      cols = 5;
+    const rowPtr = Int32Array.of(0, 2, 2, 5, 6, 6, 9, 10);
+    const colIdx = Int32Array.of(0, 4, 1, 2, 3, 0, 1, 3, 4, 2);
+    const values = randomF32(10, 3);
+    const a = kernels.residentCsr(rowPtr, colIdx, values, rows, cols);
+    expect(a.nnz).toBe(10);
+    for (const n of [1, 3, 4, 8, 12, 16, 21, 36]) {
+      const dense = randomF32(cols * n, n);
+      const want = new Float64Array(rows * n);
+      for (let i = 0; i < rows; i++)
+        for (let p = rowPtr[i]; p < rowPtr[i + 1]; p++) for (let j = 0; j < n; j++) want[i * n + j] += values[p] * dense[colIdx[p] * n + j];
+      const out = new Float32Array(rows * n);
+      expect(kernels.spmmResident(a, dense, n, out)).toBe(out);
+      expect(compareToReference(out, want, reductionRtol(3), reductionAtol(3))).toBe('');
+      expect(Array.from(kernels.spmm(rowPtr, colIdx, values, rows, cols, dense, n))).toEqual(Array.from(out));
+    }
+    expect(() => kernels.spmmResident(a, new Float32Array(cols), 2)).toThrow(RangeError);
+    expect(() => kernels.spmmResident(a, new Float32Array(cols * 2), 2, new Float32Array(3))).toThrow(/out must hold 14 floats/);
+    const used = kernels.arena.residentBytes;
+    expect(used).toBeGreaterThan(0);
+    a.dispose();
+    a.dispose(); // again: nothing
+    expect(kernels.arena.residentBytes).toBe(0);
+    expect(() => kernels.spmmResident(a, new Float32Array(cols), 1)).toThrow(/disposed/);
+    expect(() => kernels.residentCsr(rowPtr, Int32Array.of(0, 4, 1, 2, 3, 0, 1, 3, 5, 2), values, rows, cols)).toThrow(
+      'spmm: colIdx has 5 at entry 8, outside [0, 5)',
+    );
+    expect(kernels.arena.residentBytes).toBe(0);
+  });
+});
+
 describe('kernels over a growing, limited memory', () => {
   it('gives right gemm results when a call grows memory while an old view is held', async () => {
     const kernels = await loadKernels({ feature: 'simd', initialBytes: WASM_PAGE_BYTES });

@@ -6,6 +6,11 @@
  * The memory grows on demand up to an explicit maximum. Growing detaches every typed-array
  * view of the old buffer, so views must be re-derived after any allocation: use `f32(ptr, n)`
  * each time instead of keeping one.
+ *
+ * Below the stack lies a resident region for data that outlives one kernel call (e.g. a
+ * sparse matrix used by every spmm of a training run): `allocResident` / `freeResident`
+ * manage it first-fit, and it can grow or shrink only while the stack is empty (between
+ * kernel calls), so the stack simply starts where the resident region ends.
  */
 
 /** WebAssembly page size in bytes. */
@@ -29,11 +34,24 @@ export class WasmOutOfMemoryError extends Error {
   }
 }
 
+/** A block of the resident region (free or in use), in address order. */
+interface ResidentBlock {
+  ptr: number;
+  bytes: number;
+  free: boolean;
+}
+
 export class WasmArena {
   readonly #memory: WebAssembly.Memory;
-  readonly #base: number;
+  /** First usable byte: the start of the resident region. */
+  readonly #origin: number;
+  /** The start of the stack (the end of the resident region). */
+  #base: number;
   readonly #maximumBytes: number;
   #top: number;
+  /** The resident region [origin, base) as consecutive blocks. */
+  readonly #resident: ResidentBlock[] = [];
+  #residentBytes = 0;
 
   /**
    * @param memory       the module's linear memory
@@ -42,19 +60,25 @@ export class WasmArena {
    */
   constructor(memory: WebAssembly.Memory, base: number, maximumBytes: number) {
     this.#memory = memory;
-    this.#base = alignUp(base, 64);
+    this.#origin = alignUp(base, 64);
+    this.#base = this.#origin;
     this.#maximumBytes = maximumBytes;
     this.#top = this.#base;
   }
 
-  /** Bytes handed out and not yet released. */
+  /** Bytes of the stack handed out and not yet released (the resident region not included). */
   get usedBytes(): number {
     return this.#top - this.#base;
   }
 
-  /** The most bytes the arena can ever hand out. */
+  /** The most bytes the arena can ever hand out (stack and resident region together). */
   get limitBytes(): number {
-    return this.#maximumBytes - this.#base;
+    return this.#maximumBytes - this.#origin;
+  }
+
+  /** Bytes of resident blocks in use (see `allocResident`). */
+  get residentBytes(): number {
+    return this.#residentBytes;
   }
 
   /** Current size of linear memory in bytes. */
@@ -78,8 +102,15 @@ export class WasmArena {
     }
     const start = alignUp(this.#top, alignment);
     const end = start + bytes;
+    this.#reach(end, bytes);
+    this.#top = end;
+    return start;
+  }
+
+  /** Grows memory so that bytes up to `end` exist; `bytes` is the request, for the error. */
+  #reach(end: number, bytes: number): void {
     if (end > this.#maximumBytes) {
-      throw new WasmOutOfMemoryError(bytes, this.usedBytes, this.limitBytes);
+      throw new WasmOutOfMemoryError(bytes, this.usedBytes + this.#residentBytes, this.limitBytes);
     }
     const have = this.#memory.buffer.byteLength;
     if (end > have) {
@@ -88,11 +119,82 @@ export class WasmArena {
         this.#memory.grow(pages);
       } catch {
         // The engine refused (e.g. the process is out of address space).
-        throw new WasmOutOfMemoryError(bytes, this.usedBytes, this.limitBytes);
+        throw new WasmOutOfMemoryError(bytes, this.usedBytes + this.#residentBytes, this.limitBytes);
       }
     }
-    this.#top = end;
-    return start;
+  }
+
+  /**
+   * Reserves `bytes` bytes (64-byte aligned) that stay valid until `freeResident`, across
+   * kernel calls. Only while the stack is empty (no mark outstanding).
+   * @throws RangeError while stack allocations are live; WasmOutOfMemoryError past the maximum.
+   * @example
+   * const ptr = arena.allocResident(1024);
+   * arena.i32(ptr, 256).set(indices);
+   * // ... any number of kernel calls reading ptr ...
+   * arena.freeResident(ptr);
+   */
+  allocResident(bytes: number): number {
+    if (!Number.isSafeInteger(bytes) || bytes < 0) {
+      throw new RangeError(`kernels-wasm arena: allocResident: bytes must be a non-negative safe integer, got ${bytes}`);
+    }
+    if (this.#top !== this.#base) {
+      throw new RangeError(
+        `kernels-wasm arena: allocResident: ${this.usedBytes} bytes of the stack are in use; allocate resident memory between kernel calls`,
+      );
+    }
+    this.#trim();
+    const size = Math.max(64, alignUp(bytes, 64));
+    const blocks = this.#resident;
+    // first fit among the free blocks (after #trim the last block is in use)
+    for (let i = 0; i < blocks.length; i++) {
+      const b = blocks[i];
+      if (!b.free || b.bytes < size) continue;
+      if (b.bytes > size) blocks.splice(i + 1, 0, { ptr: b.ptr + size, bytes: b.bytes - size, free: true });
+      b.bytes = size;
+      b.free = false;
+      this.#residentBytes += size;
+      return b.ptr;
+    }
+    const ptr = this.#base;
+    this.#reach(ptr + size, bytes);
+    blocks.push({ ptr, bytes: size, free: false });
+    this.#base = this.#top = ptr + size;
+    this.#residentBytes += size;
+    return ptr;
+  }
+
+  /**
+   * Frees a block from `allocResident` (freeing one twice, or a pointer that is not one,
+   * throws). The region shrinks now, or at the next `release` that empties the stack.
+   */
+  freeResident(ptr: number): void {
+    const blocks = this.#resident;
+    const i = blocks.findIndex((b) => b.ptr === ptr && !b.free);
+    if (i < 0) throw new RangeError(`kernels-wasm arena: freeResident: ${ptr} is not a resident block in use`);
+    const b = blocks[i];
+    b.free = true;
+    this.#residentBytes -= b.bytes;
+    const next = blocks[i + 1];
+    if (next?.free) {
+      b.bytes += next.bytes;
+      blocks.splice(i + 1, 1);
+    }
+    const prev = blocks[i - 1];
+    if (prev?.free) {
+      prev.bytes += b.bytes;
+      blocks.splice(i, 1);
+    }
+    this.#trim();
+  }
+
+  /** Drops free blocks at the end of the resident region while the stack is empty. */
+  #trim(): void {
+    if (this.#top !== this.#base) return;
+    const blocks = this.#resident;
+    while (blocks.length > 0 && blocks[blocks.length - 1].free) blocks.pop();
+    const last = blocks[blocks.length - 1];
+    this.#base = this.#top = last === undefined ? this.#origin : last.ptr + last.bytes;
   }
 
   /** Allocates room for `length` f32 values and copies `values` (if given) into it. */
@@ -123,11 +225,13 @@ export class WasmArena {
       throw new RangeError(`kernels-wasm arena: release: mark ${mark} is not between ${this.#base} and ${this.#top}`);
     }
     this.#top = mark;
+    if (mark === this.#base && this.#resident.length > 0 && this.#resident[this.#resident.length - 1].free) this.#trim();
   }
 
-  /** Frees everything. */
+  /** Frees the whole stack (resident blocks stay). */
   reset(): void {
     this.#top = this.#base;
+    this.#trim();
   }
 }
 

@@ -202,14 +202,14 @@ describe.each(CONFIGS)('wasm backend ($feature, $threads threads)', ({ feature, 
     }
   });
 
-  it('spmm forward and gradient, including empty rows and n = 0, 1, 5, 17', async () => {
+  it('spmm forward and gradient, including empty rows and n = 0, 1, 5, 8, 12, 17, 36', async () => {
     const backend = await backendPromise;
     const rows = 9,
       cols = 7;
     const r = [0, 0, 1, 3, 3, 5, 8, 8, 8, 2, 6, 6],
       c = [1, 2, 0, 6, 3, 3, 6, 0, 5, 4, 4, 1];
     const v = Array.from(randomF32(r.length, 31));
-    for (const n of [0, 1, 5, 17]) {
+    for (const n of [0, 1, 5, 8, 12, 17, 36]) {
       const run = (b: BackendV1, dtype: 'float32' | 'float64') =>
         withBackend(b, () => {
           const a = CsrMatrix.fromCoo(rows, cols, r, c, v);
@@ -220,6 +220,79 @@ describe.each(CONFIGS)('wasm backend ($feature, $threads threads)', ({ feature, 
         });
       expectClose(run(backend, 'float32'), run(reference, 'float64'), reductionRtol(4), 1e-6);
     }
+  });
+
+  it('spmm keeps a sparse matrix resident across calls and drops it with its tensors, whose arrays are then reused', async () => {
+    const backend = (await wasmBackend({ feature, threads })) as WasmBackend;
+    const resident = () => backend.info().residentCsrBytes as number;
+    const rows = 50,
+      cols = 40,
+      nnz = 6000; // colIdx and values long enough for the backend to recycle their arrays
+    const rowPtr = Int32Array.from({ length: rows + 1 }, (_, i) => Math.round((i * nnz) / rows));
+    const colIdxA = Int32Array.from({ length: nnz }, (_, p) => (p * 7) % cols);
+    const colIdxB = Int32Array.from({ length: nnz }, (_, p) => (p * 13 + 5) % cols);
+    const a = new CsrMatrix(rows, cols, rowPtr, colIdxA, randomF32(nnz, 51));
+    const b = new CsrMatrix(rows, cols, rowPtr, colIdxB, randomF32(nnz, 52));
+    const expected = (m: CsrMatrix, x: ArrayLike<number>, n: number) => {
+      const out = new Float64Array(rows * n);
+      for (let i = 0; i < rows; i++)
+        for (let p = m.rowPtr[i]; p < m.rowPtr[i + 1]; p++)
+          for (let j = 0; j < n; j++) out[i * n + j] += m.values[p] * x[m.colIdx[p] * n + j];
+      return out;
+    };
+    withBackend(backend, () => {
+      const xData = randomF32(cols * 4, 53);
+      const x = tensor(xData, [cols, 4]);
+      const first = spmm(a, x).dataSync();
+      expect(resident()).toBeGreaterThan(0);
+      expect(Array.from(spmm(a, x).dataSync())).toEqual(Array.from(first));
+      expect(compareToReference(first, expected(a, xData, 4), reductionRtol(nnz / rows), reductionAtol(nnz / rows))).toBe('');
+      a.dispose();
+      expect(resident()).toBe(0);
+      // b's tensors get a's recycled arrays: its products must not use a's resident copy
+      expect(compareToReference(spmm(b, x).dataSync(), expected(b, xData, 4), reductionRtol(nnz / rows), reductionAtol(nnz / rows))).toBe(
+        '',
+      );
+      // a is made again on demand
+      expect(Array.from(spmm(a, x).dataSync())).toEqual(Array.from(first));
+      a.dispose();
+      b.dispose();
+      expect(resident()).toBe(0);
+    });
+    backend.disposeBackend();
+  });
+
+  it('spmm with resident copies past the budget: least recently used evicted, too large not kept, results right', async () => {
+    const backend = (await wasmBackend({ feature, threads, maximumBytes: 4 << 20 })) as WasmBackend;
+    const resident = () => backend.info().residentCsrBytes as number;
+    const budget = (backend.kernels.arena.limitBytes / 4) | 0;
+    const make = (nnz: number, seed: number) => {
+      const rows = 100;
+      const rowPtr = Int32Array.from({ length: rows + 1 }, (_, i) => Math.round((i * nnz) / rows));
+      return new CsrMatrix(
+        rows,
+        30,
+        rowPtr,
+        Int32Array.from({ length: nnz }, (_, p) => (p * seed) % 30),
+        randomF32(nnz, seed),
+      );
+    };
+    const reference1 = (m: CsrMatrix) =>
+      withBackend(reference, () => Array.from(spmm(m, tensor(randomF32(30 * 3, 61), [30, 3], { dtype: 'float64' })).dataSync()));
+    withBackend(backend, () => {
+      const x = tensor(randomF32(30 * 3, 61), [30, 3]);
+      const third = Math.floor(budget / 8 / 1.6); // nnz of a matrix taking ~60% of the budget
+      const [p, q] = [make(third, 7), make(third, 11)];
+      const big = make(Math.ceil(budget / 8) + 1000, 13);
+      for (const m of [p, q, p, big]) {
+        expect(compareToReference(spmm(m, x).dataSync(), reference1(m), reductionRtol(m.nnz / 100), reductionAtol(m.nnz / 100))).toBe('');
+        expect(resident()).toBeLessThanOrEqual(budget);
+      }
+      expect(resident()).toBeGreaterThan(0); // p, the most recently used one that fits
+      for (const m of [p, q, big]) m.dispose();
+      expect(resident()).toBe(0);
+    });
+    backend.disposeBackend();
   });
 
   it('softmaxCrossEntropy: loss and gradient, -1e9 masks, large logits, a label out of range', async () => {

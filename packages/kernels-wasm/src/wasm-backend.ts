@@ -4,7 +4,11 @@
  * Tensors live in ordinary typed arrays (the garbage collector frees them; nothing to
  * dispose), exactly as in the `js` backend it extends. A kernel call copies its operands
  * into the wasm arena, runs, and copies the result out; for gemm and conv that is O(n²)
- * copying against O(n³) work. What runs in wasm (float32 only):
+ * copying against O(n³) work. The exception is spmm's sparse matrix: a CSR (rowPtr, colIdx,
+ * values handles, as CsrMatrix keeps them per backend) is checked on its first product and
+ * its float32 form kept resident in the arena, so later products with the same handles copy
+ * only the dense operand; the copy is freed when one of the three handles is disposed or
+ * collected, or evicted (least recently used first) past a quarter of the arena's maximum. What runs in wasm (float32 only):
  *   matmul (batched, both transposes), gemm (+ bias + activation), conv2d and both of its
  *   gradients, maxPool2d/avgPool2d and their gradients, spmm.
  * What stays JavaScript: every elementwise primitive, reductions and shape ops (a wasm round
@@ -41,7 +45,23 @@ import {
   spmmJs,
 } from './js-kernels.js';
 import { loadKernels } from './load-kernels.js';
-import type { WasmKernels } from './wasm-kernels.js';
+import { WasmOutOfMemoryError } from './wasm-arena.js';
+import type { ResidentCsr, WasmKernels } from './wasm-kernels.js';
+
+/** A handle of this backend (an object, as CpuBackend's handles are), as a weak key. */
+type Key = object;
+
+/** What the backend keeps of a CSR triple spmm has seen (weakly: the handles own it). */
+interface CsrEntry {
+  values: WeakRef<Key>;
+  rowPtr: WeakRef<Key>;
+  colIdx: WeakRef<Key>;
+  rows: number;
+  cols: number;
+  /** The float32 copy in the arena, or null (float64, not made yet, or over the budget). */
+  resident: ResidentCsr | null;
+  dropped: boolean;
+}
 
 /** Options of `wasmBackend`. */
 export interface WasmBackendOptions {
@@ -83,11 +103,22 @@ export class WasmBackend extends CpuBackend {
   /** The kernels this backend runs (exposed for benchmarks and tests). */
   readonly kernels: WasmKernels;
   readonly #maximumBytes: number;
+  /** CSR triples spmm has checked, by their values handle. */
+  readonly #csr = new WeakMap<Key, CsrEntry>();
+  /** The entries that use a rowPtr or colIdx handle (to forget them when it is disposed). */
+  readonly #csrByIndex = new WeakMap<Key, Set<CsrEntry>>();
+  /** Entries holding resident arena memory, least recently used first. */
+  readonly #resident = new Set<CsrEntry>();
+  /** Most bytes of resident CSR copies (a quarter of the arena's maximum). */
+  readonly #residentBudget: number;
+  /** Frees the arena copy of a CSR whose values handle was collected without dispose(). */
+  readonly #collected = new FinalizationRegistry<CsrEntry>((entry) => this.#drop(entry));
 
   constructor(kernels: WasmKernels, maximumBytes: number) {
     super('wasm', 'native');
     this.kernels = kernels;
     this.#maximumBytes = maximumBytes;
+    this.#residentBudget = Math.floor(kernels.arena.limitBytes / 4);
     // float32 LSTM recurrences run in wasm; other dtypes keep the JavaScript fast path that
     // CpuBackend's constructor installed
     const jsForward = this.lstmSequence!;
@@ -138,6 +169,7 @@ export class WasmBackend extends CpuBackend {
       threadsReason: this.kernels.threadsReason,
       maximumBytes: this.#maximumBytes,
       arenaBytes: this.kernels.arena.memoryBytes,
+      residentCsrBytes: this.kernels.arena.residentBytes,
       fastPaths: [...WASM_FAST_PATHS],
       wasmOps:
         'float32 matmul, gemm, conv2d (+ both gradients), max/avg pooling (+ gradients), spmm, LSTM recurrences (lstmSequence + its gradient)',
@@ -150,13 +182,22 @@ export class WasmBackend extends CpuBackend {
     this.kernels.dispose();
   }
 
+  /** Disposes a handle; a sparse matrix spmm kept in the arena for it is freed too. */
+  override dispose(h: Handle): void {
+    super.dispose(h);
+    const entry = this.#csr.get(h as Key);
+    if (entry !== undefined) this.#drop(entry);
+    const users = this.#csrByIndex.get(h as Key);
+    if (users !== undefined) for (const e of [...users]) this.#drop(e);
+  }
+
   #f32(h: Handle): Float32Array {
     return this.get(h) as Float32Array;
   }
 
   override matmul(a: Handle, b: Handle, dims: MatmulDims, dtype: DType): Handle {
     if (dtype !== 'float32') return super.matmul(a, b, dims, dtype);
-    return this.make(this.kernels.matmul(this.#f32(a), this.#f32(b), dims));
+    return this.make(this.kernels.matmul(this.#f32(a), this.#f32(b), dims, this.#out(dims.batch * dims.m * dims.n)));
   }
 
   gemm(a: Handle, b: Handle, bias: Handle | null, dims: GemmDims, activation: FusedActivation, dtype: DType): Handle {
@@ -164,7 +205,13 @@ export class WasmBackend extends CpuBackend {
     if (dtype === 'float32') {
       const biasData = bias === null ? undefined : this.#f32(bias);
       return this.make(
-        this.kernels.gemm(this.#f32(a), this.#f32(b), m, n, k, { transA: transposeA, transB: transposeB, bias: biasData, activation }),
+        this.kernels.gemm(this.#f32(a), this.#f32(b), m, n, k, {
+          transA: transposeA,
+          transB: transposeB,
+          bias: biasData,
+          activation,
+          out: this.#out(m * n),
+        }),
       );
     }
     if (dtype === 'int32') throw new BackendError('wasm', `gemm: dtype 'int32' is not supported (use matmul)`);
@@ -232,12 +279,99 @@ export class WasmBackend extends CpuBackend {
     n: number,
     dtype: DType,
   ): Handle {
+    const entry = this.#csrEntry(rowPtr, colIdx, values, rows, cols);
     const rp = this.get(rowPtr) as Int32Array;
     const ci = this.get(colIdx) as Int32Array;
     const vals = this.get(values);
-    checkCsr(rp, ci, vals, rows, cols);
-    if (dtype === 'float32') return this.make(this.kernels.spmm(rp, ci, vals as Float32Array, rows, cols, this.#f32(dense), n));
+    if (dtype === 'float32') {
+      const x = this.#f32(dense);
+      const out = this.#out(rows * n);
+      const resident = this.#residentOf(entry, rp, ci, vals as Float32Array);
+      if (resident !== null) return this.make(this.kernels.spmmResident(resident, x, n, out));
+      return this.make(this.kernels.spmm(rp, ci, vals as Float32Array, rows, cols, x, n, out));
+    }
     return this.#js(dtype, rows * n, (out) => spmmJs(rp, ci, vals, rows, this.get(dense), n, out));
+  }
+
+  /** The entry of a CSR triple, checking the structure the first time it is seen. */
+  #csrEntry(rowPtr: Handle, colIdx: Handle, values: Handle, rows: number, cols: number): CsrEntry {
+    const known = this.#csr.get(values as Key);
+    if (
+      known !== undefined &&
+      known.rows === rows &&
+      known.cols === cols &&
+      known.rowPtr.deref() === rowPtr &&
+      known.colIdx.deref() === colIdx
+    ) {
+      return known;
+    }
+    checkCsr(this.get(rowPtr) as Int32Array, this.get(colIdx) as Int32Array, this.get(values), rows, cols);
+    if (known !== undefined) this.#drop(known);
+    const entry: CsrEntry = {
+      values: new WeakRef(values as Key),
+      rowPtr: new WeakRef(rowPtr as Key),
+      colIdx: new WeakRef(colIdx as Key),
+      rows,
+      cols,
+      resident: null,
+      dropped: false,
+    };
+    this.#csr.set(values as Key, entry);
+    for (const h of [rowPtr as Key, colIdx as Key]) {
+      let users = this.#csrByIndex.get(h);
+      if (users === undefined) this.#csrByIndex.set(h, (users = new Set()));
+      users.add(entry);
+    }
+    this.#collected.register(values as Key, entry, entry);
+    return entry;
+  }
+
+  /** The resident float32 copy of an entry (made now if the budget allows), or null. */
+  #residentOf(entry: CsrEntry, rowPtr: Int32Array, colIdx: Int32Array, values: Float32Array): ResidentCsr | null {
+    if (entry.resident !== null) {
+      // most recently used last
+      this.#resident.delete(entry);
+      this.#resident.add(entry);
+      return entry.resident;
+    }
+    const arena = this.kernels.arena;
+    const bytes = rowPtr.byteLength + colIdx.byteLength + values.byteLength + 64;
+    if (bytes > this.#residentBudget || arena.usedBytes !== 0) return null;
+    for (const old of this.#resident) {
+      if (arena.residentBytes + bytes <= this.#residentBudget) break;
+      this.#drop(old);
+    }
+    try {
+      entry.resident = this.kernels.residentCsr(rowPtr, colIdx, values, entry.rows, entry.cols);
+    } catch (e) {
+      if (e instanceof WasmOutOfMemoryError) return null; // the plain spmm copies it per call
+      throw e;
+    }
+    this.#resident.add(entry);
+    return entry.resident;
+  }
+
+  /** Forgets an entry and frees its arena copy (again: nothing). */
+  #drop(entry: CsrEntry): void {
+    if (entry.dropped) return;
+    entry.dropped = true;
+    entry.resident?.dispose();
+    entry.resident = null;
+    this.#resident.delete(entry);
+    this.#collected.unregister(entry);
+    const values = entry.values.deref();
+    if (values !== undefined && this.#csr.get(values) === entry) this.#csr.delete(values);
+    for (const ref of [entry.rowPtr, entry.colIdx]) {
+      const h = ref.deref();
+      const users = h === undefined ? undefined : this.#csrByIndex.get(h);
+      users?.delete(entry);
+      if (h !== undefined && users?.size === 0) this.#csrByIndex.delete(h);
+    }
+  }
+
+  /** A float32 output array of `size` for a kernel that writes all of it (recycled, not zeroed, when one fits). */
+  #out(size: number): Float32Array {
+    return this.arrayToOverwrite('float32', size) as Float32Array;
   }
 
   softmaxCrossEntropy(logits: Handle, labels: Handle, n: number, c: number, dtype: DType): { loss: Handle; dlogits: Handle } {

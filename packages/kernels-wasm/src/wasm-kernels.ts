@@ -57,6 +57,8 @@ export interface GemmOptions {
   /** bias[n], added to every row. */
   bias?: Float32Array;
   activation?: Activation;
+  /** Receives the result (m·n floats) and is returned; default a fresh array. */
+  out?: Float32Array;
 }
 
 export class WasmKernels {
@@ -202,11 +204,12 @@ export class WasmKernels {
   /**
    * `batch` products op(A_t)·op(B_t) (see `MatmulShape`), as the Backend interface's matmul:
    * a is [aBatch, m, k] (or [aBatch, k, m] transposed), b is [bBatch, k, n] (or [bBatch, n, k]).
+   * `out`, when given, receives the result (batch·m·n floats) and is returned.
    * @example
    * kernels.matmul(Float32Array.of(1, 2), Float32Array.of(3, 4),
    *   { batch: 1, aBatch: 1, bBatch: 1, m: 1, n: 1, k: 2, transposeA: false, transposeB: false }); // [11]
    */
-  matmul(a: Float32Array, b: Float32Array, shape: MatmulShape): Float32Array {
+  matmul(a: Float32Array, b: Float32Array, shape: MatmulShape, out?: Float32Array): Float32Array {
     const { batch, aBatch, bBatch, m, n, k, transposeA, transposeB } = shape;
     for (const [name, value] of Object.entries({ batch, aBatch, bBatch, m, n, k })) {
       if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`matmul: ${name} must be a non-negative integer, got ${value}`);
@@ -216,14 +219,14 @@ export class WasmKernels {
     }
     expectLength('matmul', 'a', a, aBatch * m * k, `[${aBatch}, ${transposeA ? `${k}, ${m}` : `${m}, ${k}`}]`);
     expectLength('matmul', 'b', b, bBatch * k * n, `[${bBatch}, ${transposeB ? `${n}, ${k}` : `${k}, ${n}`}]`);
-    const out = new Float32Array(batch * m * n);
-    if (out.length === 0) return out;
+    const result = outputArray('matmul', out, batch * m * n);
+    if (result.length === 0) return result;
     const arena = this.arena;
     const mark = arena.mark();
     try {
       const pa = arena.allocF32(a.length, a);
       const pb = arena.allocF32(b.length, b);
-      const pc = arena.allocF32(out.length);
+      const pc = arena.allocF32(result.length);
       for (let t = 0; t < batch; t++) {
         const at = pa + (aBatch === 1 ? 0 : t * m * k) * 4;
         const bt = pb + (bBatch === 1 ? 0 : t * k * n) * 4;
@@ -244,8 +247,8 @@ export class WasmKernels {
           false,
         );
       }
-      out.set(arena.f32(pc, out.length));
-      return out;
+      result.set(arena.f32(pc, result.length));
+      return result;
     } finally {
       arena.release(mark);
     }
@@ -269,7 +272,7 @@ export class WasmKernels {
     expectLength('gemm', 'b', b, k * n, transB ? `[n=${n}, k=${k}]` : `[k=${k}, n=${n}]`);
     if (options.bias !== undefined) expectLength('gemm', 'bias', options.bias, n, `[n=${n}]`);
     const activation = activationCode('gemm', options.activation);
-    const out = new Float32Array(m * n);
+    const out = outputArray('gemm', options.out, m * n);
     if (out.length === 0) return out;
     const arena = this.arena;
     const mark = arena.mark();
@@ -764,7 +767,9 @@ export class WasmKernels {
   /**
    * Sparse × dense: CSR A [rows, cols] (rowPtr [rows+1] and colIdx [nnz] int32, values [nnz])
    * times dense [cols, n] → [rows, n]. The structure must be valid (indices in range, rowPtr
-   * non-decreasing from 0 to nnz); it is checked.
+   * non-decreasing from 0 to nnz); it is checked. A matrix used for many products is better
+   * made resident once (`residentCsr`, then `spmmResident`): no check and no copy per call.
+   * `out`, when given, receives the result (rows·n floats) and is returned.
    * @example
    * kernels.spmm(Int32Array.of(0, 1, 2), Int32Array.of(1, 0), Float32Array.of(2, 3), 2, 2,
    *   Float32Array.of(1, 1, 10, 10), 2); // [20, 20, 3, 3]
@@ -777,35 +782,77 @@ export class WasmKernels {
     cols: number,
     dense: Float32Array,
     n: number,
+    out?: Float32Array,
   ): Float32Array {
-    const nnz = colIdx.length;
-    if (rowPtr.length !== rows + 1 || values.length !== nnz || rowPtr[0] !== 0 || rowPtr[rows] !== nnz) {
-      throw new RangeError(
-        `spmm: a CSR [${rows}, ${cols}] needs rowPtr of ${rows + 1} from 0 to nnz = colIdx.length = values.length; got rowPtr ${rowPtr.length} long (${rowPtr[0]} .. ${rowPtr[rows]}), colIdx ${nnz}, values ${values.length}`,
-      );
-    }
-    for (let i = 0; i < rows; i++) if (rowPtr[i + 1] < rowPtr[i]) throw new RangeError(`spmm: rowPtr must be non-decreasing (row ${i})`);
-    for (let p = 0; p < nnz; p++)
-      if (!(colIdx[p] >= 0 && colIdx[p] < cols)) throw new RangeError(`spmm: colIdx has ${colIdx[p]} at entry ${p}, outside [0, ${cols})`);
+    checkCsrStructure(rowPtr, colIdx, values, rows, cols);
     expectLength('spmm', 'dense', dense, cols * n, `[${cols}, ${n}]`);
-    const out = new Float32Array(rows * n);
-    if (out.length === 0) return out;
+    const result = outputArray('spmm', out, rows * n);
+    if (result.length === 0) return result;
     const arena = this.arena;
     const mark = arena.mark();
     try {
+      const nnz = colIdx.length;
       const prp = arena.alloc(rowPtr.byteLength, 16);
       arena.i32(prp, rowPtr.length).set(rowPtr);
       const pci = arena.alloc(colIdx.byteLength, 16);
       arena.i32(pci, nnz).set(colIdx);
       const pv = arena.allocF32(nnz, values);
-      const pd = arena.allocF32(dense.length, dense);
-      const po = arena.allocF32(out.length);
-      this.exports.spmm_f32(prp, pci, pv, rows, pd, n, po);
-      out.set(arena.f32(po, out.length));
-      return out;
+      this.#spmmInto(prp, pci, pv, rows, dense, n, result);
+      return result;
     } finally {
       arena.release(mark);
     }
+  }
+
+  /**
+   * Checks a CSR matrix (as `spmm` does) and copies it into resident arena memory, for any
+   * number of `spmmResident` calls without a check or a copy each. The copy is independent
+   * of the arrays passed in. Free it with `dispose()`; only between kernel calls.
+   * @example
+   * const a = kernels.residentCsr(Int32Array.of(0, 1, 2), Int32Array.of(1, 0), Float32Array.of(2, 3), 2, 2);
+   * kernels.spmmResident(a, Float32Array.of(1, 1, 10, 10), 2); // [20, 20, 3, 3]
+   * a.dispose();
+   */
+  residentCsr(rowPtr: Int32Array, colIdx: Int32Array, values: Float32Array, rows: number, cols: number): ResidentCsr {
+    checkCsrStructure(rowPtr, colIdx, values, rows, cols);
+    const nnz = colIdx.length;
+    const arena = this.arena;
+    const valuesOffset = alignUp(rowPtr.byteLength + colIdx.byteLength, 16);
+    const bytes = valuesOffset + values.byteLength;
+    const ptr = arena.allocResident(bytes);
+    arena.i32(ptr, rowPtr.length).set(rowPtr);
+    arena.i32(ptr + rowPtr.byteLength, nnz).set(colIdx);
+    arena.f32(ptr + valuesOffset, nnz).set(values);
+    return new ResidentCsr(arena, ptr, bytes, rows, cols, nnz, ptr + rowPtr.byteLength, ptr + valuesOffset);
+  }
+
+  /**
+   * `spmm` with a resident matrix (see `residentCsr`): only `dense` is copied in.
+   * @throws Error when `a` was disposed or belongs to another instance.
+   */
+  spmmResident(a: ResidentCsr, dense: Float32Array, n: number, out?: Float32Array): Float32Array {
+    if (a.arena !== this.arena) throw new Error('spmmResident: the matrix was made resident by another kernels instance');
+    if (a.disposed) throw new Error('spmmResident: the resident matrix was disposed');
+    expectLength('spmmResident', 'dense', dense, a.cols * n, `[${a.cols}, ${n}]`);
+    const result = outputArray('spmmResident', out, a.rows * n);
+    if (result.length === 0) return result;
+    const arena = this.arena;
+    const mark = arena.mark();
+    try {
+      this.#spmmInto(a.ptr, a.colIdxPtr, a.valuesPtr, a.rows, dense, n, result);
+      return result;
+    } finally {
+      arena.release(mark);
+    }
+  }
+
+  /** Copies `dense` in, runs spmm_f32 on arena pointers and copies the product into `out` (within a mark). */
+  #spmmInto(prp: number, pci: number, pv: number, rows: number, dense: Float32Array, n: number, out: Float32Array): void {
+    const arena = this.arena;
+    const pd = arena.allocF32(dense.length, dense);
+    const po = arena.allocF32(out.length);
+    this.exports.spmm_f32(prp, pci, pv, rows, pd, n, po);
+    out.set(arena.f32(po, out.length));
   }
 
   #runPool(
@@ -920,6 +967,71 @@ function outputSize(s: ResolvedConv2dShape): number {
 }
 function filterSize(s: ResolvedConv2dShape): number {
   return s.filterHeight * s.filterWidth * s.inChannels * s.outChannels;
+}
+
+/** A CSR matrix copied into resident arena memory by `WasmKernels.residentCsr`. */
+export class ResidentCsr {
+  /** @internal */
+  readonly arena: WasmArena;
+  /** @internal Byte pointer of rowPtr (the start of the block). */
+  readonly ptr: number;
+  /** Bytes of arena memory held. */
+  readonly bytes: number;
+  readonly rows: number;
+  readonly cols: number;
+  readonly nnz: number;
+  /** @internal */
+  readonly colIdxPtr: number;
+  /** @internal */
+  readonly valuesPtr: number;
+  #disposed = false;
+
+  /** @internal Made by `WasmKernels.residentCsr`. */
+  constructor(arena: WasmArena, ptr: number, bytes: number, rows: number, cols: number, nnz: number, colIdxPtr: number, valuesPtr: number) {
+    this.arena = arena;
+    this.ptr = ptr;
+    this.bytes = bytes;
+    this.rows = rows;
+    this.cols = cols;
+    this.nnz = nnz;
+    this.colIdxPtr = colIdxPtr;
+    this.valuesPtr = valuesPtr;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Frees the arena memory (again: nothing). Only between kernel calls. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.arena.freeResident(this.ptr);
+  }
+}
+
+/** Checks a CSR structure (RangeError, as the other kernels' argument checks). */
+function checkCsrStructure(rowPtr: Int32Array, colIdx: Int32Array, values: Float32Array, rows: number, cols: number): void {
+  const nnz = colIdx.length;
+  if (rowPtr.length !== rows + 1 || values.length !== nnz || rowPtr[0] !== 0 || rowPtr[rows] !== nnz) {
+    throw new RangeError(
+      `spmm: a CSR [${rows}, ${cols}] needs rowPtr of ${rows + 1} from 0 to nnz = colIdx.length = values.length; got rowPtr ${rowPtr.length} long (${rowPtr[0]} .. ${rowPtr[rows]}), colIdx ${nnz}, values ${values.length}`,
+    );
+  }
+  for (let i = 0; i < rows; i++) if (rowPtr[i + 1] < rowPtr[i]) throw new RangeError(`spmm: rowPtr must be non-decreasing (row ${i})`);
+  for (let p = 0; p < nnz; p++)
+    if (!(colIdx[p] >= 0 && colIdx[p] < cols)) throw new RangeError(`spmm: colIdx has ${colIdx[p]} at entry ${p}, outside [0, ${cols})`);
+}
+
+/** `out` checked to hold `length` floats, or a fresh array. */
+function outputArray(op: string, out: Float32Array | undefined, length: number): Float32Array {
+  if (out === undefined) return new Float32Array(length);
+  expectLength(op, 'out', out, length, `[${length}]`);
+  return out;
+}
+
+function alignUp(value: number, alignment: number): number {
+  return Math.ceil(value / alignment) * alignment;
 }
 
 function expectLength(op: string, name: string, array: Float32Array, expected: number, shape: string): void {

@@ -298,7 +298,13 @@ function applyBinaryRepeat(op: BinaryOp, a: TypedArray, b: TypedArray, out: Type
 
 /** Arrays shorter than this are not recycled (the allocator handles small ones well). */
 const RECYCLE_MIN = 4096;
-/** At most this many free arrays of one dtype and length, and this many bytes in all. */
+/**
+ * At most this many free arrays of one dtype and length, and this many bytes in all, or as
+ * many as the largest working set seen (the most bytes of recyclable arrays alive at once)
+ * when that is larger: a training step whose intermediates outgrow the floor (a GCN epoch on
+ * a 10^6-edge graph disposes ~250 MB at once) then reuses all of them instead of paying a
+ * page fault per 4 KiB of fresh arrays every step, while a small workload keeps the floor.
+ */
 const RECYCLE_PER_SIZE = 8;
 const RECYCLE_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -344,13 +350,26 @@ export class CpuBackend implements BackendV1 {
   }
 
   // ---- storage ----
+  /** A zeroed array of `size` for `dtype`'s storage (recycled when one of that length is free). */
   protected array(dtype: DType, size: number): TypedArray {
+    return this.#take(dtype, size, true);
+  }
+
+  /**
+   * As `array`, for a caller that writes every element before anyone reads it: a recycled
+   * array is handed out as it is, without zeroing it first (a wasted pass over a large one).
+   */
+  protected arrayToOverwrite(dtype: DType, size: number): TypedArray {
+    return this.#take(dtype, size, false);
+  }
+
+  #take(dtype: DType, size: number, zero: boolean): TypedArray {
     const storage: DType = this.policy === 'float64' && dtype !== 'int32' ? 'float64' : dtype;
     if (size >= RECYCLE_MIN) {
       const reused = this.#free.get(`${storage}:${size}`)?.pop();
       if (reused !== undefined) {
         this.#freeBytes -= reused.byteLength;
-        return reused.fill(0);
+        return zero ? reused.fill(0) : reused;
       }
     }
     return allocArray(storage, size);
@@ -366,11 +385,21 @@ export class CpuBackend implements BackendV1 {
   #freeBytes = 0;
   /** Live handles per buffer (views share one; a buffer is reused only when none is left). */
   readonly #refs = new WeakMap<ArrayBufferLike, number>();
+  /** Bytes of the buffers in #refs (alive), and the most there have been at once. */
+  #liveBytes = 0;
+  #peakLiveBytes = 0;
 
   /** Wraps a typed array as a counted handle (for subclasses such as the wasm backend). */
   protected make(data: TypedArray): CpuHandle {
     this.live++;
-    if (data.length >= RECYCLE_MIN) this.#refs.set(data.buffer, (this.#refs.get(data.buffer) ?? 0) + 1);
+    if (data.length >= RECYCLE_MIN) {
+      const refs = this.#refs.get(data.buffer) ?? 0;
+      if (refs === 0) {
+        this.#liveBytes += data.buffer.byteLength;
+        if (this.#liveBytes > this.#peakLiveBytes) this.#peakLiveBytes = this.#liveBytes;
+      }
+      this.#refs.set(data.buffer, refs + 1);
+    }
     return { data, disposed: false };
   }
 
@@ -381,8 +410,9 @@ export class CpuBackend implements BackendV1 {
       return;
     }
     this.#refs.delete(data.buffer);
-    if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength || this.#freeBytes + data.byteLength > RECYCLE_MAX_BYTES)
-      return;
+    if (refs === 0) this.#liveBytes -= data.buffer.byteLength;
+    const maxBytes = Math.max(RECYCLE_MAX_BYTES, this.#peakLiveBytes);
+    if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength || this.#freeBytes + data.byteLength > maxBytes) return;
     const key = `${dtypeOfArray(data)}:${data.length}`;
     const list = this.#free.get(key);
     if (list === undefined) this.#free.set(key, [data]);
@@ -400,7 +430,7 @@ export class CpuBackend implements BackendV1 {
 
   fromArray(data: ArrayLike<number>, dtype: DType): Handle {
     if (!this.dtypes.includes(dtype)) throw new DTypeError(this.name, `dtype '${dtype}' is not supported`);
-    const arr = this.array(dtype, data.length);
+    const arr = this.arrayToOverwrite(dtype, data.length);
     arr.set(data as ArrayLike<number>);
     return this.make(arr);
   }
@@ -429,8 +459,10 @@ export class CpuBackend implements BackendV1 {
 
   // ---- primitives ----
   unary(op: UnaryOp, x: Handle, size: number, dtype: DType): Handle {
-    const out = this.array(dtype, size);
-    applyUnary(op, this.get(x), out);
+    const data = this.get(x);
+    // applyUnary writes every element of an output as long as its input
+    const out = data.length === size ? this.arrayToOverwrite(dtype, size) : this.array(dtype, size);
+    applyUnary(op, data, out);
     return this.make(out);
   }
 
@@ -458,7 +490,7 @@ export class CpuBackend implements BackendV1 {
     dtype: DType,
   ): Handle {
     const outDtype = COMPARE_OPS.has(op) ? 'int32' : dtype;
-    const out = this.array(outDtype, sizeOf(outShape));
+    const out = this.arrayToOverwrite(outDtype, sizeOf(outShape)); // both loops write every element
     if (outDtype !== 'int32' && out.length > 0 && ARITH4.has(op)) {
       // no materialised broadcast when one operand is a scalar or repeats along leading dimensions
       const A = this.get(a);

@@ -1,4 +1,4 @@
-import { record } from '../engine.js';
+import { inputNeedsGrad, record } from '../engine.js';
 import { ShapeError, fmtShape } from '../errors.js';
 import { broadcastShapes, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -83,22 +83,26 @@ export function matmul(a: TensorLike, b: TensorLike, options: MatmulOptions = {}
     [x, y],
     out,
     (dy) => {
-      let da: Tensor;
-      let db: Tensor;
+      // only the gradients the backward pass uses (not that of a constant input such as a
+      // layer's features: for a tall input that is the larger product)
+      const needA = inputNeedsGrad(0);
+      const needB = inputNeedsGrad(1);
+      let da: Tensor | null = null;
+      let db: Tensor | null = null;
       if (!ta && !tb) {
-        da = matmul(dy, y, { transposeB: true });
-        db = matmul(x, dy, { transposeA: true });
+        if (needA) da = matmul(dy, y, { transposeB: true });
+        if (needB) db = matmul(x, dy, { transposeA: true });
       } else if (ta && !tb) {
-        da = matmul(y, dy, { transposeB: true });
-        db = matmul(x, dy);
+        if (needA) da = matmul(y, dy, { transposeB: true });
+        if (needB) db = matmul(x, dy);
       } else if (!ta && tb) {
-        da = matmul(dy, y);
-        db = matmul(dy, x, { transposeA: true });
+        if (needA) da = matmul(dy, y);
+        if (needB) db = matmul(dy, x, { transposeA: true });
       } else {
-        da = matmul(y, dy, { transposeA: true, transposeB: true });
-        db = matmul(dy, x, { transposeA: true, transposeB: true });
+        if (needA) da = matmul(y, dy, { transposeA: true, transposeB: true });
+        if (needB) db = matmul(dy, x, { transposeA: true, transposeB: true });
       }
-      return [sumToShape(da, x.shape), sumToShape(db, y.shape)];
+      return [da && sumToShape(da, x.shape), db && sumToShape(db, y.shape)];
     },
     [xa, yb],
   );

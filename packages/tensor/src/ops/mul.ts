@@ -1,4 +1,4 @@
-import { record } from '../engine.js';
+import { inputNeedsGrad, record } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 
 import { type TensorLike, asPair, binaryPrimitive } from './op-utils.js';
@@ -15,6 +15,10 @@ import { sumToShape } from './sum-to-shape.js';
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = asPair('mul', a, b);
   const out = binaryPrimitive('mul', 'mul', x, y);
-  record('mul', [x, y], out, (dy) => [sumToShape(mul(dy, y), x.shape), sumToShape(mul(dy, x), y.shape)]);
+  // a gradient nobody uses (e.g. of a dropout mask) is not computed
+  record('mul', [x, y], out, (dy) => [
+    inputNeedsGrad(0) ? sumToShape(mul(dy, y), x.shape) : null,
+    inputNeedsGrad(1) ? sumToShape(mul(dy, x), y.shape) : null,
+  ]);
   return out;
 }
