@@ -72,6 +72,32 @@ const matmulForward: ForwardCase[] = [
   },
 ];
 
+/** matmul with a bias [n] (the fused gemm where a backend has one). */
+function mmBiasCase({ m, n, k, ta = false, tb = false }: Mm): ForwardCase {
+  return {
+    ...mmCase({ m, n, k, ta, tb }, `bias: m ${m}, n ${n}, k ${k}${ta ? ', aᵀ' : ''}${tb ? ', bᵀ' : ''}`),
+    inputs: [f(ta ? [k, m] : [m, k]), f(tb ? [n, k] : [k, n]), f([n])],
+    fn: ([a, b, bias]) => lec.matmul(a, b, { transposeA: ta, transposeB: tb, bias }),
+    tol: { reduction: k + 1 },
+  };
+}
+
+const matmulBiasForward: ForwardCase[] = [
+  ...[1, 5, 17, 67].map((m) => mmBiasCase({ m, n: 9, k: 13 })),
+  ...[
+    [true, false],
+    [false, true],
+    [true, true],
+  ].map(([ta, tb]) => mmBiasCase({ m: 6, n: 10, k: 7, ta, tb })),
+  mmBiasCase({ m: 3, n: 4, k: 0 }),
+  {
+    name: 'bias on a batch of matrices (added to every row)',
+    inputs: [f([2, 3, 4]), f([4, 5]), f([5])],
+    fn: ([a, b, bias]) => lec.matmul(a, b, { bias }),
+    tol: { reduction: 5 },
+  },
+];
+
 const matmulGrad: GradCase[] = [
   { name: '[3, 4]·[4, 2]', inputs: [f([3, 4]), f([4, 2])], fn: ([a, b]) => lec.matmul(a, b) },
   { name: 'aᵀ', inputs: [f([4, 3]), f([4, 2])], fn: ([a, b]) => lec.matmul(a, b, { transposeA: true }) },
@@ -79,6 +105,18 @@ const matmulGrad: GradCase[] = [
   { name: 'aᵀ·bᵀ', inputs: [f([4, 3]), f([2, 4])], fn: ([a, b]) => lec.matmul(a, b, { transposeA: true, transposeB: true }) },
   { name: 'batch times one matrix', inputs: [f([2, 3, 4]), f([4, 2])], fn: ([a, b]) => lec.matmul(a, b) },
   { name: 'broadcast batches', inputs: [f([2, 1, 2, 3]), f([3, 3, 2])], fn: ([a, b]) => lec.matmul(a, b) },
+  ...[
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ].map(
+    ([ta, tb]): GradCase => ({
+      name: `bias${ta ? ', aᵀ' : ''}${tb ? ', bᵀ' : ''}`,
+      inputs: [f(ta ? [4, 3] : [3, 4]), f(tb ? [2, 4] : [4, 2]), f([2])],
+      fn: ([a, b, bias]) => lec.matmul(a, b, { transposeA: ta, transposeB: tb, bias }),
+    }),
+  ),
 ];
 
 /** A random sparse matrix with duplicate coordinates and empty rows. */
@@ -132,11 +170,17 @@ export const LINALG: OpEntry[] = [
   {
     op: 'matmul',
     tol: 'elementwise',
-    forward: matmulForward,
+    forward: [...matmulForward, ...matmulBiasForward],
     grad: matmulGrad,
     errors: [
       { name: "rank-1 'a'", fn: (c) => lec.matmul(floats(c, [1, 2]), floats(c, [1, 2], [2, 1])), error: ShapeError, arg: 'a' },
       { name: "rank-1 'b'", fn: (c) => lec.matmul(floats(c, [1, 2], [1, 2]), floats(c, [1, 2])), error: ShapeError, arg: 'b' },
+      {
+        name: "'bias' of the wrong length",
+        fn: (c) => lec.matmul(floats(c, [1, 2, 3, 4], [2, 2]), floats(c, [1, 2, 3, 4], [2, 2]), { bias: floats(c, [1, 2, 3]) }),
+        error: ShapeError,
+        arg: 'bias',
+      },
       {
         name: 'inner dimensions differ',
         fn: (c) => lec.matmul(floats(c, [1, 2, 3, 4, 5, 6], [2, 3]), floats(c, [1, 2, 3, 4, 5, 6, 7, 8], [4, 2])),

@@ -3,7 +3,7 @@
  * Shapes: x [..., in] → y [..., out]; W [in, out] (row-major, so x·W needs no transpose;
  * note PyTorch's nn.Linear stores the transpose [out, in]); b [out].
  */
-import { type Tensor, ShapeError, type Variable, add, matmul, reshape } from '@lec/tensor';
+import { type Tensor, ShapeError, type Variable, matmul, reshape } from '@lec/tensor';
 import { type Initializer, glorotUniform, zerosInit } from '../initializers.js';
 import type { JsonObject } from '../json.js';
 import { Module } from '../module.js';
@@ -49,11 +49,11 @@ export class Dense extends Module {
     if (x.rank < 1 || x.shape[x.rank - 1] !== this.inFeatures) {
       throw new ShapeError('Dense.forward', `argument 'x' expected shape [..., ${this.inFeatures}], got [${x.shape.join(', ')}]`);
     }
-    const y =
-      x.rank === 1
-        ? reshape(matmul(reshape(x, [1, this.inFeatures]), this.weight.value), [this.outFeatures])
-        : matmul(x, this.weight.value);
-    return this.bias ? add(y, this.bias.value) : y;
+    // the bias goes into the product (one fused gemm on backends that have it)
+    const bias = this.bias?.value;
+    return x.rank === 1
+      ? reshape(matmul(reshape(x, [1, this.inFeatures]), this.weight.value, { bias }), [this.outFeatures])
+      : matmul(x, this.weight.value, { bias });
   }
 
   override config(): JsonObject {

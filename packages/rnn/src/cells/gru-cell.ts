@@ -48,7 +48,7 @@ export class GRUCell extends Module implements RecurrentCell {
   }
 
   projectInputs(x: Tensor): Tensor {
-    return add(matmul(x, this.weightIh.value), this.biasIh.value);
+    return matmul(x, this.weightIh.value, { bias: this.biasIh.value });
   }
 
   step(projected: Tensor, state: State): State {

@@ -40,7 +40,7 @@ export class RNNCell extends Module implements RecurrentCell {
   }
 
   projectInputs(x: Tensor): Tensor {
-    return add(matmul(x, this.weightIh.value), this.bias.value);
+    return matmul(x, this.weightIh.value, { bias: this.bias.value });
   }
 
   step(projected: Tensor, state: State): State {
