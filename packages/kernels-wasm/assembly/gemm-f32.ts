@@ -4,7 +4,7 @@
  *
  * Structure (the BLIS loop nest):
  *   for jc in n step NC:                 B block kc×nc packed into NR-wide panels (in L2)
- *     for pc in k step KC:
+ *     for pc in k step kc (≤ KC):          k split into equal blocks (784 = 2×392, not 512+272)
  *       for ic in m step MC:             A block mc×kc packed into MR-tall panels (in L2)
  *         for jr in nc step NR:          one B micro-panel kc×NR stays in L1
  *           for ir in mc step MR:        micro-kernel: MR×NR tile held in registers
@@ -28,12 +28,16 @@ import { maddF32x4 } from './simd-helpers';
 export const MR: i32 = 4;
 /** Micro-tile columns (two f32x4). */
 export const NR: i32 = 8;
-/** Depth of one k block: a B micro-panel is KC·NR·4 = 8 KiB (L1). */
-export const KC: i32 = 256;
-/** Rows of one packed A block: MC·KC·4 = 96 KiB (L2). Multiple of MR (4 and 6). */
+/**
+ * Most depth of one k block: a B micro-panel is KC·NR·4 = 16 KiB (L1). 512 measured faster
+ * than 256 at 1024² (half the passes over C, which then no longer fits in L2) and no slower
+ * elsewhere.
+ */
+export const KC: i32 = 512;
+/** Rows of one packed A block: MC·KC·4 = 192 KiB (L2). Multiple of MR (4 and 6). */
 export const MC: i32 = 96;
-/** Columns of one packed B block: KC·NC·4 = 1 MiB at most (L2). Multiple of NR. */
-export const NC: i32 = 1024;
+/** Columns of one packed B block: KC·NC·4 = 1 MiB at most (half of L2). Multiple of NR. */
+export const NC: i32 = 512;
 
 /** Up to this many rows of op(A), a non-transposed B is read in place instead of packed. */
 const DIRECT_B_MAX_M: i32 = 64;
@@ -59,11 +63,21 @@ export const ACTIVATION_TANH: i32 = 3;
   return ((x + multiple - 1) / multiple) * multiple;
 }
 
+/** Depth of the k blocks: k split into the fewest blocks of at most KC, of equal depth. */
+// @ts-ignore: decorator
+@inline function kBlock(k: i32, most: i32): i32 {
+  const blocks = (k + most - 1) / most;
+  return (k + blocks - 1) / blocks;
+}
+
 /**
  * Bytes of scratch space `gemm_f32` needs for these sizes (packed A block, packed B block
  * and one edge tile). The host passes that many bytes at `work`.
  */
 export function gemm_f32_workspace_bytes(m: i32, n: i32, k: i32): i32 {
+  // min(KC, k), not kBlock(k): kBlock is not monotone (kBlock(513) = 257 < kBlock(512) = 512),
+  // and callers (the conv passes) size one workspace for their largest chunk, then run
+  // smaller ones in it. min(KC, k) bounds kBlock(k') for every k' <= k.
   const kc = min32(KC, k > 0 ? k : 1);
   const mc = roundUp(min32(MC, m > 0 ? m : 1), MR);
   const nc = roundUp(min32(NC, n > 0 ? n : 1), NR);
@@ -90,6 +104,49 @@ export function gemm_f32(
   bias: usize, activation: i32, accumulate: bool,
   work: usize,
 ): void {
+  gemm(m, n, k, a, lda, transA, b, ldb, transB, false, c, ldc, bias, activation, accumulate, work);
+}
+
+/**
+ * Floats of op(B) [k,n] packed by `gemm_f32_pack_b`: ⌈n/NR⌉ panels of k×NR (zero-padded).
+ */
+export function gemm_f32_packed_b_floats(k: i32, n: i32): i32 {
+  return roundUp(n > 0 ? n : 0, NR) * (k > 0 ? k : 0);
+}
+
+/**
+ * Packs op(B) [k,n] (B stored [k,n], or [n,k] when `transB`, row stride `ldb`) once into the
+ * layout `gemm_f32_packed_b` reads: NR-column panels over all of k, panel j at float
+ * j·k·NR, row p of it at + p·NR, columns past n zero. For an operand used in many products.
+ */
+export function gemm_f32_pack_b(k: i32, n: i32, b: usize, ldb: i32, transB: bool, dst: usize): void {
+  if (k <= 0 || n <= 0) return;
+  packB(b, ldb, transB, 0, 0, k, n, dst);
+}
+
+/**
+ * `gemm_f32` with op(B) already packed by `gemm_f32_pack_b` (same k and n): no packing of B
+ * per call, and each micro-panel is read as one contiguous stream. `work` as for gemm_f32.
+ */
+export function gemm_f32_packed_b(
+  m: i32, n: i32, k: i32,
+  a: usize, lda: i32, transA: bool,
+  b: usize,
+  c: usize, ldc: i32,
+  bias: usize, activation: i32, accumulate: bool,
+  work: usize,
+): void {
+  gemm(m, n, k, a, lda, transA, b, 0, false, true, c, ldc, bias, activation, accumulate, work);
+}
+
+function gemm(
+  m: i32, n: i32, k: i32,
+  a: usize, lda: i32, transA: bool,
+  b: usize, ldb: i32, transB: bool, bPacked: bool,
+  c: usize, ldc: i32,
+  bias: usize, activation: i32, accumulate: bool,
+  work: usize,
+): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     // Empty sum: C keeps its value (accumulate) or becomes 0, then the epilogue.
@@ -100,7 +157,15 @@ export function gemm_f32(
     }
     return;
   }
-  const kcMax = min32(KC, k);
+  // Few rows of A and a B that stays in L2: each B panel serves only m/MR micro-tiles,
+  // so read B in place (rows ldb apart) instead of packing it; only a ragged last panel is
+  // packed. (A larger B measured faster packed: the in-place reads then come from L3.)
+  const directB = !bPacked && !transB && m <= DIRECT_B_MAX_M && <i64>k * <i64>n <= DIRECT_B_MAX_FLOATS;
+  // One block of A against a large B: B is packed a group of panels at a time (see below).
+  const fusedB = !bPacked && !directB && m <= MC;
+  // k blocks depend on k alone: a product split over threads (along m or n) then sums every
+  // element in the same order, so the result does not depend on the thread count.
+  const kcMax = kBlock(k, KC);
   const mcMax = roundUp(min32(MC, m), MR);
   const packedA = (work + 15) & ~<usize>15;
   const packedB = packedA + <usize>(mcMax * kcMax) * 4;
@@ -110,16 +175,26 @@ export function gemm_f32(
 
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min32(NC, n - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min32(KC, k - pc);
+    for (let pc = 0; pc < k; pc += kcMax) {
+      const kc = min32(kcMax, k - pc);
       const addToC = accumulate || pc > 0;
       const lastBlock = pc + kc >= k;
-      // Few rows of A and a B that stays in L2: each B panel serves only m/MR micro-tiles,
-      // so read B in place (rows ldb apart) instead of packing it; only a ragged last panel is
-      // packed. (A larger B measured faster packed: the in-place reads then come from L3.)
-      const directB = !transB && m <= DIRECT_B_MAX_M && <i64>k * <i64>n <= DIRECT_B_MAX_FLOATS;
       const fullCols = nc - nc % NR;
-      if (!directB) {
+      if (fusedB) {
+        // One block of A against a large B: pack B a group of panels at a time and use each
+        // group at once, while it is still in L1/L2, instead of packing the whole kc×nc block
+        // first (which, written out in full, is read back from farther away).
+        packA(a, lda, transA, 0, pc, m, kc, packedA);
+        for (let jg = 0; jg < nc; jg += PACK_B_GROUP) {
+          const g = min32(PACK_B_GROUP, nc - jg);
+          packB(b, ldb, transB, pc, jc + jg, kc, g, packedB);
+          macroKernel(m, g, kc, packedA, packedB, NR * 4, c + <usize>(jc + jg) * 4, ldcBytes, addToC, lastBlock, bias != 0 ? bias + <usize>(jc + jg) * 4 : 0, activation, tile);
+        }
+        continue;
+      }
+      if (bPacked) {
+        // nothing to pack
+      } else if (!directB) {
         packB(b, ldb, transB, pc, jc, kc, nc, packedB);
       } else if (fullCols < nc) {
         const panel = packedB + <usize>(fullCols * kc) * 4;
@@ -133,7 +208,11 @@ export function gemm_f32(
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min32(NR, nc - jr);
           const inPlace = directB && jr < fullCols;
-          const bPanel = inPlace ? b + (<usize>pc * <usize>ldb + <usize>(jc + jr)) * 4 : packedB + <usize>(jr * kc) * 4;
+          const bPanel = bPacked
+            ? b + (<usize>(jc + jr) * <usize>k + <usize>pc * NR) * 4
+            : inPlace
+              ? b + (<usize>pc * <usize>ldb + <usize>(jc + jr)) * 4
+              : packedB + <usize>(jr * kc) * 4;
           const bStride: usize = inPlace ? <usize>ldb * 4 : NR * 4;
           const rowBias = bias != 0 ? bias + <usize>(jc + jr) * 4 : 0;
           for (let ir = 0; ir < mc; ir += MR) {
@@ -151,6 +230,37 @@ export function gemm_f32(
             }
           }
         }
+      }
+    }
+  }
+}
+
+/**
+ * The two inner loops over packed panels: C[0:mc, 0:nc] (+)= packedA · packedB, B panels
+ * `bStride` bytes per p apart, then the epilogue when `lastBlock`. `bias` is already offset
+ * to column 0 of this block.
+ */
+function macroKernel(
+  mc: i32, nc: i32, kc: i32, packedA: usize, packedB: usize, bStride: usize,
+  c: usize, ldcBytes: usize, addToC: bool, lastBlock: bool, bias: usize, activation: i32, tile: usize,
+): void {
+  const ldc = <i32>(ldcBytes >> 2);
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = min32(NR, nc - jr);
+    const bPanel = packedB + <usize>(jr * kc) * 4;
+    const rowBias = bias != 0 ? bias + <usize>jr * 4 : 0;
+    for (let ir = 0; ir < mc; ir += MR) {
+      const mr = min32(MR, mc - ir);
+      const aPanel = packedA + <usize>(ir * kc) * 4;
+      const cTile = c + <usize>ir * ldcBytes + <usize>jr * 4;
+      if (mr == MR && nr == NR) {
+        microKernel(kc, aPanel, bPanel, cTile, ldcBytes, addToC, bStride);
+      } else {
+        microKernel(kc, aPanel, bPanel, tile, NR * 4, false, bStride);
+        copyTile(tile, cTile, ldcBytes, mr, nr, addToC);
+      }
+      if (lastBlock && (rowBias != 0 || activation != ACTIVATION_NONE)) {
+        epilogue(cTile, ldc, mr, nr, rowBias, activation);
       }
     }
   }

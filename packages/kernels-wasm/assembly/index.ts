@@ -4,7 +4,7 @@
  */
 export { heap_base } from './memory-layout';
 export { peak_mul_add_f32x4, peak_madd_f32x4 } from './peak';
-export { gemm_f32, gemm_f32_workspace_bytes } from './gemm-f32';
+export { gemm_f32, gemm_f32_workspace_bytes, gemm_f32_pack_b, gemm_f32_packed_b, gemm_f32_packed_b_floats } from './gemm-f32';
 export {
   conv2d_output_size,
   conv2d_f32_nhwc_workspace_bytes,

@@ -72,6 +72,8 @@ describe.each(FEATURES)('gemm (%s build)', (feature) => {
     ]) {
       expect(await check(m, n, k, false, true, 7, randomF32(n, 99), activation)).toBe('');
     }
+    // few rows against a large B (packed a group of panels at a time), ragged groups and panels
+    for (const transB of [false, true]) expect(await check(40, 700, 600, true, transB, 8, randomF32(700, 98), activation)).toBe('');
   });
 
   it('reads subarray operands at unaligned offsets', async () => {
@@ -117,9 +119,11 @@ describe.each(FEATURES)('gemm (%s build)', (feature) => {
     }
   });
 
-  it('accumulates into C when asked', async () => {
+  it.each([
+    [9, 10, 300],
+    [9, 700, 600],
+  ])('accumulates into C when asked, m=%i n=%i k=%i', async (m, n, k) => {
     const { arena, exports } = await kernelsPromise;
-    const [m, n, k] = [9, 10, 300];
     const mark = arena.mark();
     const a = randomF32(m * k, 1),
       b = randomF32(k * n, 2),
@@ -174,5 +178,82 @@ describe('gemm argument checks', () => {
   it('runs the documented example', async () => {
     const kernels = await loadKernels();
     expect(Array.from(kernels.gemm(Float32Array.of(1, 2), Float32Array.of(3, 4), 1, 1, 2))).toEqual([11]);
+    const w = kernels.residentF32(Float32Array.of(3, 4));
+    expect(Array.from(kernels.gemm(Float32Array.of(1, 2), w, 1, 1, 2))).toEqual([11]);
+    w.dispose();
+  });
+});
+
+describe('resident gemm/matmul operands', () => {
+  it('give the same products as arrays, both sides and both transposes, and are checked', async () => {
+    const kernels = await loadKernels({ feature: 'relaxed' });
+    const [m, n, k] = [37, 150, 70];
+    const a = randomF32(m * k, 5),
+      b = randomF32(k * n, 6);
+    const ra = kernels.residentF32(a),
+      rb = kernels.residentF32(b);
+    expect(kernels.arena.residentBytes).toBeGreaterThanOrEqual((m * k + k * n) * 4);
+    a.fill(0); // the resident copies are independent of the arrays
+    const a0 = randomF32(m * k, 5);
+    for (const [transA, transB] of TRANSPOSES) {
+      const want = kernels.gemm(a0, b, m, n, k, { transA, transB });
+      expect(Array.from(kernels.gemm(ra, rb, m, n, k, { transA, transB }))).toEqual(Array.from(want));
+      expect(Array.from(kernels.gemm(a0, rb, m, n, k, { transA, transB }))).toEqual(Array.from(want));
+      const shape = { batch: 1, aBatch: 1, bBatch: 1, m, n, k, transposeA: transA, transposeB: transB };
+      expect(Array.from(kernels.matmul(ra, b, shape))).toEqual(Array.from(want));
+    }
+    expect(() => kernels.gemm(ra, rb, m, n, k + 1)).toThrow(
+      `gemm: a must hold ${m * (k + 1)} floats for shape [m=${m}, k=${k + 1}], got ${m * k}`,
+    );
+    const other = await loadKernels({ feature: 'simd' });
+    expect(() => other.gemm(ra, b, m, n, k)).toThrow('gemm: a was made resident by another kernels instance');
+    rb.dispose();
+    rb.dispose(); // again: nothing
+    expect(() => kernels.gemm(a0, rb, m, n, k)).toThrow('gemm: b is a resident array that was disposed');
+    ra.dispose();
+    expect(kernels.arena.residentBytes).toBe(0);
+    expect(() => kernels.residentF32([1, 2] as unknown as Float32Array)).toThrow('residentF32: values must be a Float32Array');
+  });
+
+  it.each([1, 2])('packed b (residentPackedB) gives the same products on %i thread(s), edge and block-crossing sizes', async (threads) => {
+    const kernels = await loadKernels({ feature: 'relaxed', threads });
+    const failures: string[] = [];
+    for (const [m, n, k] of [
+      [1, 1, 1],
+      [5, 17, 3],
+      [37, 150, 70],
+      [130, 61, 600],
+      [9, 1100, 260],
+      [200, 530, 40],
+    ]) {
+      for (const [transA, transB] of TRANSPOSES) {
+        const a = randomF32(m * k, m + k),
+          b = randomF32(k * n, n + k),
+          bias = randomF32(n, 3);
+        const rb = kernels.residentPackedB(b, k, n, transB);
+        expect(rb.packed).toEqual({ k, n, transB });
+        const want = kernels.gemm(a, b, m, n, k, { transA, transB, bias, activation: 'relu' });
+        const got = kernels.gemm(a, rb, m, n, k, { transA, transB, bias, activation: 'relu' });
+        if (Array.from(got).some((v, i) => v !== want[i])) failures.push(`m=${m} n=${n} k=${k} transA=${transA} transB=${transB}`);
+        const shape = { batch: 3, aBatch: 3, bBatch: 1, m, n, k, transposeA: transA, transposeB: transB };
+        const a3 = randomF32(3 * m * k, 9);
+        const want3 = kernels.matmul(a3, b, shape);
+        if (Array.from(kernels.matmul(a3, rb, shape)).some((v, i) => v !== want3[i]))
+          failures.push(`matmul m=${m} n=${n} k=${k} transA=${transA} transB=${transB}`);
+        rb.dispose();
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(kernels.arena.residentBytes).toBe(0);
+    const rb = kernels.residentPackedB(randomF32(12, 1), 3, 4, false);
+    expect(() => kernels.gemm(randomF32(6, 2), rb, 2, 4, 3, { transB: true })).toThrow(
+      'gemm: b was packed for k=3, n=4, transB=false, used with k=3, n=4, transB=true',
+    );
+    expect(() => kernels.gemm(rb, randomF32(12, 2), 4, 4, 3)).toThrow('gemm: a is packed as a b operand (residentPackedB); pass it as b');
+    expect(() =>
+      kernels.matmul(randomF32(12, 2), rb, { batch: 2, aBatch: 2, bBatch: 2, m: 2, n: 4, k: 3, transposeA: false, transposeB: false }),
+    ).toThrow('matmul: b must hold 24 floats');
+    rb.dispose();
+    kernels.dispose();
   });
 });

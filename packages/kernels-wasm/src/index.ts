@@ -2,6 +2,7 @@ export { loadKernels, type LoadKernelsOptions } from './load-kernels.js';
 export {
   WasmKernels,
   ResidentCsr,
+  ResidentF32,
   MIN_FLOPS_PER_THREAD,
   type Activation,
   type GemmOptions,

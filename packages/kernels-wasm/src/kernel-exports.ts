@@ -31,6 +31,26 @@ export interface KernelExports {
     work: number,
   ): void;
   gemm_f32_workspace_bytes(m: number, n: number, k: number): number;
+  /** Floats of op(B) [k,n] packed by gemm_f32_pack_b. */
+  gemm_f32_packed_b_floats(k: number, n: number): number;
+  /** Packs op(B) [k,n] once for gemm_f32_packed_b (NR-column panels over all of k). */
+  gemm_f32_pack_b(k: number, n: number, b: number, ldb: number, transB: number, dst: number): void;
+  /** gemm_f32 with op(B) packed by gemm_f32_pack_b; `work` as for gemm_f32. */
+  gemm_f32_packed_b(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    lda: number,
+    transA: number,
+    b: number,
+    c: number,
+    ldc: number,
+    bias: number,
+    activation: number,
+    accumulate: number,
+    work: number,
+  ): void;
   conv2d_output_size(input: number, filter: number, stride: number, dilation: number, padBefore: number, padAfter: number): number;
   conv2d_f32_nhwc_workspace_bytes(geometry: number): number;
   conv2d_forward_f32_nhwc(geometry: number, x: number, filter: number, bias: number, activation: number, y: number, work: number): void;
@@ -147,6 +167,9 @@ export const KERNEL_EXPORT_NAMES = [
   'peak_madd_f32x4',
   'gemm_f32',
   'gemm_f32_workspace_bytes',
+  'gemm_f32_packed_b_floats',
+  'gemm_f32_pack_b',
+  'gemm_f32_packed_b',
   'conv2d_output_size',
   'conv2d_f32_nhwc_workspace_bytes',
   'conv2d_forward_f32_nhwc',

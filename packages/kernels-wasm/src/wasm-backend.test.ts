@@ -295,6 +295,75 @@ describe.each(CONFIGS)('wasm backend ($feature, $threads threads)', ({ feature, 
     backend.disposeBackend();
   });
 
+  it('matmul keeps a large operand resident from its second product and drops it on dispose; recycled arrays are not mistaken for it', async () => {
+    const backend = (await wasmBackend({ feature, threads })) as WasmBackend;
+    const resident = () => backend.info().residentOperandBytes as number;
+    const [m, k, n] = [20, 90, 70]; // w: 6300 floats, long enough to be kept and recycled
+    const product = (x: ArrayLike<number>, w: ArrayLike<number>) =>
+      withBackend(reference, () =>
+        Array.from(
+          matmul(tensor(Array.from(x), [m, k], { dtype: 'float64' }), tensor(Array.from(w), [k, n], { dtype: 'float64' })).dataSync(),
+        ),
+      );
+    withBackend(backend, () => {
+      const xData = randomF32(m * k, 71),
+        wData = randomF32(k * n, 72),
+        vData = randomF32(k * n, 73);
+      const x = tensor(xData, [m, k]);
+      const w = tensor(wData, [k, n]);
+      const first = matmul(x, w).dataSync();
+      expect(resident()).toBe(0); // one product: copied per call
+      expect(Array.from(matmul(x, w).dataSync())).toEqual(Array.from(first));
+      expect(resident()).toBeGreaterThanOrEqual(k * n * 4);
+      for (let i = 0; i < 3; i++) expect(Array.from(matmul(x, w).dataSync())).toEqual(Array.from(first));
+      expect(compareToReference(first, product(xData, wData), reductionRtol(k), reductionAtol(k))).toBe('');
+      w.dispose();
+      expect(resident()).toBe(0);
+      // v gets w's recycled array: its products must not use w's resident copy
+      for (let i = 0; i < 3; i++) {
+        const v = tensor(vData, [k, n]);
+        expect(compareToReference(matmul(x, v).dataSync(), product(xData, vData), reductionRtol(k), reductionAtol(k))).toBe('');
+        expect(compareToReference(matmul(x, v).dataSync(), product(xData, vData), reductionRtol(k), reductionAtol(k))).toBe('');
+        v.dispose();
+      }
+      expect(resident()).toBe(0);
+      x.dispose();
+    });
+    backend.disposeBackend();
+  });
+
+  it('resident operands past the budget: least recently used evicted, too large not kept, results right', async () => {
+    const backend = (await wasmBackend({ feature, threads, maximumBytes: 4 << 20 })) as WasmBackend;
+    const resident = () => backend.info().residentOperandBytes as number;
+    const budget = (backend.kernels.arena.limitBytes / 4) | 0;
+    const rows = Math.floor(budget / 4 / 1.6 / 8); // [rows, 8] takes ~60% of the budget
+    const bigRows = Math.ceil(budget / 4 / 8) + 100;
+    withBackend(backend, () => {
+      const x = tensor(randomF32(3 * 8, 81), [3, 8]);
+      const ws = [rows, rows, bigRows].map((r, i) => ({ data: randomF32(r * 8, 82 + i), t: tensor(randomF32(r * 8, 82 + i), [r, 8]) }));
+      const [p, q, big] = ws;
+      for (const w of [p, q, p, q, big, big, p]) {
+        const r = w.data.length / 8;
+        const want = withBackend(reference, () =>
+          Array.from(
+            matmul(
+              tensor(Array.from(w.data), [r, 8], { dtype: 'float64' }),
+              tensor(Array.from(randomF32(3 * 8, 81)), [3, 8], { dtype: 'float64' }),
+              { transposeB: true },
+            ).dataSync(),
+          ),
+        );
+        expect(compareToReference(matmul(w.t, x, { transposeB: true }).dataSync(), want, reductionRtol(8), reductionAtol(8))).toBe('');
+        expect(resident()).toBeLessThanOrEqual(budget);
+      }
+      expect(resident()).toBeGreaterThan(0); // p, the most recently used one that fits
+      for (const w of ws) w.t.dispose();
+      expect(resident()).toBe(0);
+      x.dispose();
+    });
+    backend.disposeBackend();
+  });
+
   it('softmaxCrossEntropy: loss and gradient, -1e9 masks, large logits, a label out of range', async () => {
     const backend = await backendPromise;
     const n = 5,

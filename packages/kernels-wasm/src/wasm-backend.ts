@@ -8,7 +8,9 @@
  * values handles, as CsrMatrix keeps them per backend) is checked on its first product and
  * its float32 form kept resident in the arena, so later products with the same handles copy
  * only the dense operand; the copy is freed when one of the three handles is disposed or
- * collected, or evicted (least recently used first) past a quarter of the arena's maximum. What runs in wasm (float32 only):
+ * collected, or evicted (least recently used first) past a quarter of the arena's maximum.
+ * Large float32 operands of matmul and gemm are kept resident the same way from their second
+ * product on (see #operand), within another quarter. What runs in wasm (float32 only):
  *   matmul (batched, both transposes), gemm (+ bias + activation), conv2d and both of its
  *   gradients, maxPool2d/avgPool2d and their gradients, spmm.
  * What stays JavaScript: every elementwise primitive, reductions and shape ops (a wasm round
@@ -46,7 +48,7 @@ import {
 } from './js-kernels.js';
 import { loadKernels } from './load-kernels.js';
 import { WasmOutOfMemoryError } from './wasm-arena.js';
-import type { ResidentCsr, WasmKernels } from './wasm-kernels.js';
+import type { ResidentCsr, ResidentF32, WasmKernels } from './wasm-kernels.js';
 
 /** A handle of this backend (an object, as CpuBackend's handles are), as a weak key. */
 type Key = object;
@@ -62,6 +64,21 @@ interface CsrEntry {
   resident: ResidentCsr | null;
   dropped: boolean;
 }
+
+/** A float32 gemm/matmul operand kept resident in the arena for its handle (see #operand). */
+interface DenseEntry {
+  handle: WeakRef<Key>;
+  /** 'a' (a plain copy) or `b:k:n:transB` (packed as that op(B)). */
+  role: string;
+  resident: ResidentF32;
+  dropped: boolean;
+}
+
+/**
+ * Float32 operands of at least this many floats are kept resident from their second product
+ * on (smaller ones copy in a few microseconds: not worth an arena block).
+ */
+const DENSE_RESIDENT_MIN_FLOATS = 4096;
 
 /** Options of `wasmBackend`. */
 export interface WasmBackendOptions {
@@ -113,12 +130,24 @@ export class WasmBackend extends CpuBackend {
   readonly #residentBudget: number;
   /** Frees the arena copy of a CSR whose values handle was collected without dispose(). */
   readonly #collected = new FinalizationRegistry<CsrEntry>((entry) => this.#drop(entry));
+  /** The roles (see DenseEntry) large float32 handles have had in one product (the second makes them resident). */
+  readonly #seen = new WeakMap<Key, string[]>();
+  /** Resident copies of float32 gemm/matmul operands, by handle (one per role). */
+  readonly #dense = new WeakMap<Key, DenseEntry[]>();
+  /** The entries of #dense, least recently used first. */
+  readonly #denseLru = new Set<DenseEntry>();
+  #denseBytes = 0;
+  /** Most bytes of resident dense operands (a quarter of the arena's maximum). */
+  readonly #denseBudget: number;
+  /** Frees the arena copy of an operand whose handle was collected without dispose(). */
+  readonly #denseCollected = new FinalizationRegistry<DenseEntry>((entry) => this.#dropDense(entry));
 
   constructor(kernels: WasmKernels, maximumBytes: number) {
     super('wasm', 'native');
     this.kernels = kernels;
     this.#maximumBytes = maximumBytes;
     this.#residentBudget = Math.floor(kernels.arena.limitBytes / 4);
+    this.#denseBudget = Math.floor(kernels.arena.limitBytes / 4);
     // float32 LSTM recurrences run in wasm; other dtypes keep the JavaScript fast path that
     // CpuBackend's constructor installed
     const jsForward = this.lstmSequence!;
@@ -169,7 +198,8 @@ export class WasmBackend extends CpuBackend {
       threadsReason: this.kernels.threadsReason,
       maximumBytes: this.#maximumBytes,
       arenaBytes: this.kernels.arena.memoryBytes,
-      residentCsrBytes: this.kernels.arena.residentBytes,
+      residentCsrBytes: this.kernels.arena.residentBytes - this.#denseBytes,
+      residentOperandBytes: this.#denseBytes,
       fastPaths: [...WASM_FAST_PATHS],
       wasmOps:
         'float32 matmul, gemm, conv2d (+ both gradients), max/avg pooling (+ gradients), spmm, LSTM recurrences (lstmSequence + its gradient)',
@@ -189,6 +219,80 @@ export class WasmBackend extends CpuBackend {
     if (entry !== undefined) this.#drop(entry);
     const users = this.#csrByIndex.get(h as Key);
     if (users !== undefined) for (const e of [...users]) this.#drop(e);
+    const dense = this.#dense.get(h as Key);
+    if (dense !== undefined) for (const e of [...dense]) this.#dropDense(e);
+  }
+
+  /**
+   * A float32 gemm/matmul operand: the handle's array, or its resident arena copy. A handle's
+   * values never change while it lives (handles are immutable; a disposed handle's array may
+   * be recycled into a new handle, and dispose drops the copy first), so a large operand read
+   * a second time (a weight in forward and backward, repeated inference) is copied into the
+   * arena once and reused until the handle is disposed or collected, or evicted (least
+   * recently used first) past a quarter of the arena's maximum. As the b of a product (`packB`
+   * given: its k, n and transB) the copy is kept packed the way the gemm micro-kernel reads it,
+   * so such a product packs nothing per call; one handle may have a copy per role.
+   */
+  #operand(h: Handle, packB?: { k: number; n: number; transB: boolean }): Float32Array | ResidentF32 {
+    const data = this.#f32(h);
+    if (data.length < DENSE_RESIDENT_MIN_FLOATS) return data;
+    const key = h as Key;
+    const role = packB === undefined ? 'a' : `b:${packB.k}:${packB.n}:${packB.transB}`;
+    const entries = this.#dense.get(key);
+    const known = entries?.find((e) => e.role === role);
+    if (known !== undefined) {
+      // most recently used last
+      this.#denseLru.delete(known);
+      this.#denseLru.add(known);
+      return known.resident;
+    }
+    const seen = this.#seen.get(key);
+    if (seen === undefined) {
+      this.#seen.set(key, [role]);
+      return data;
+    }
+    if (!seen.includes(role)) {
+      seen.push(role);
+      return data;
+    }
+    const arena = this.kernels.arena;
+    const bytes = data.byteLength + (packB === undefined ? 64 : 32 * packB.k + 64); // packing pads n to a multiple of 8
+    if (bytes > this.#denseBudget || arena.usedBytes !== 0) return data;
+    for (const old of this.#denseLru) {
+      if (this.#denseBytes + bytes <= this.#denseBudget) break;
+      this.#dropDense(old);
+    }
+    let resident: ResidentF32;
+    try {
+      resident = packB === undefined ? this.kernels.residentF32(data) : this.kernels.residentPackedB(data, packB.k, packB.n, packB.transB);
+    } catch (e) {
+      if (e instanceof WasmOutOfMemoryError) return data; // copied per call instead
+      throw e;
+    }
+    const entry: DenseEntry = { handle: new WeakRef(key), role, resident, dropped: false };
+    if (entries === undefined) this.#dense.set(key, [entry]);
+    else entries.push(entry);
+    this.#denseLru.add(entry);
+    this.#denseBytes += resident.bytes;
+    this.#denseCollected.register(key, entry, entry);
+    return resident;
+  }
+
+  /** Forgets a resident operand and frees its arena copy (again: nothing). */
+  #dropDense(entry: DenseEntry): void {
+    if (entry.dropped) return;
+    entry.dropped = true;
+    this.#denseBytes -= entry.resident.bytes;
+    entry.resident.dispose();
+    this.#denseLru.delete(entry);
+    this.#denseCollected.unregister(entry);
+    const h = entry.handle.deref();
+    const entries = h === undefined ? undefined : this.#dense.get(h);
+    if (entries !== undefined) {
+      const i = entries.indexOf(entry);
+      if (i >= 0) entries.splice(i, 1);
+      if (entries.length === 0) this.#dense.delete(h!);
+    }
   }
 
   #f32(h: Handle): Float32Array {
@@ -197,7 +301,9 @@ export class WasmBackend extends CpuBackend {
 
   override matmul(a: Handle, b: Handle, dims: MatmulDims, dtype: DType): Handle {
     if (dtype !== 'float32') return super.matmul(a, b, dims, dtype);
-    return this.make(this.kernels.matmul(this.#f32(a), this.#f32(b), dims, this.#out(dims.batch * dims.m * dims.n)));
+    const { k, n, transposeB } = dims;
+    const bOperand = dims.bBatch === 1 ? this.#operand(b, { k, n, transB: transposeB }) : this.#operand(b);
+    return this.make(this.kernels.matmul(this.#operand(a), bOperand, dims, this.#out(dims.batch * dims.m * dims.n)));
   }
 
   gemm(a: Handle, b: Handle, bias: Handle | null, dims: GemmDims, activation: FusedActivation, dtype: DType): Handle {
@@ -205,7 +311,7 @@ export class WasmBackend extends CpuBackend {
     if (dtype === 'float32') {
       const biasData = bias === null ? undefined : this.#f32(bias);
       return this.make(
-        this.kernels.gemm(this.#f32(a), this.#f32(b), m, n, k, {
+        this.kernels.gemm(this.#operand(a), this.#operand(b, { k, n, transB: transposeB }), m, n, k, {
           transA: transposeA,
           transB: transposeB,
           bias: biasData,
@@ -338,7 +444,7 @@ export class WasmBackend extends CpuBackend {
     const bytes = rowPtr.byteLength + colIdx.byteLength + values.byteLength + 64;
     if (bytes > this.#residentBudget || arena.usedBytes !== 0) return null;
     for (const old of this.#resident) {
-      if (arena.residentBytes + bytes <= this.#residentBudget) break;
+      if (arena.residentBytes - this.#denseBytes + bytes <= this.#residentBudget) break;
       this.#drop(old);
     }
     try {

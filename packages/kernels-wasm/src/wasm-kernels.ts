@@ -138,9 +138,15 @@ export class WasmKernels {
     bias: number,
     activation: number,
     accumulate: boolean,
+    bPacked = false,
   ): void {
     if (m === 0 || n === 0) return;
     const e = this.exports;
+    // b packed by gemm_f32_pack_b (ldb unused): panels of NR = 8 columns over all of k
+    const job = (mm: number, nn: number, aa: number, bb: number, cc: number, bs: number, work: number): KernelJob =>
+      bPacked
+        ? { kernel: 'gemm_f32_packed_b', args: [mm, nn, k, aa, lda, +transA, bb, cc, ldc, bs, activation, +accumulate, work] }
+        : { kernel: 'gemm_f32', args: [mm, nn, k, aa, lda, +transA, bb, ldb, +transB, cc, ldc, bs, activation, +accumulate, work] };
     const arena = this.arena;
     let shares = this.#shares(2 * m * n * k);
     const alongN = n >= m;
@@ -151,7 +157,8 @@ export class WasmKernels {
       const mark = arena.mark();
       try {
         const work = arena.alloc(e.gemm_f32_workspace_bytes(m, n, k));
-        e.gemm_f32(m, n, k, a, lda, +transA, b, ldb, +transB, c, ldc, bias, activation, +accumulate, work);
+        if (bPacked) e.gemm_f32_packed_b(m, n, k, a, lda, +transA, b, c, ldc, bias, activation, +accumulate, work);
+        else e.gemm_f32(m, n, k, a, lda, +transA, b, ldb, +transB, c, ldc, bias, activation, +accumulate, work);
       } finally {
         arena.release(mark);
       }
@@ -165,34 +172,13 @@ export class WasmKernels {
         const size = Math.min(step, extent - begin);
         if (alongN) {
           const work = arena.alloc(e.gemm_f32_workspace_bytes(m, size, k));
-          const bSub = b + (transB ? begin * ldb : begin) * 4;
-          jobs.push({
-            kernel: 'gemm_f32',
-            args: [
-              m,
-              size,
-              k,
-              a,
-              lda,
-              +transA,
-              bSub,
-              ldb,
-              +transB,
-              c + begin * 4,
-              ldc,
-              bias === 0 ? 0 : bias + begin * 4,
-              activation,
-              +accumulate,
-              work,
-            ],
-          });
+          // begin is a multiple of 8: a whole number of packed panels
+          const bSub = b + (bPacked ? begin * k : transB ? begin * ldb : begin) * 4;
+          jobs.push(job(m, size, a, bSub, c + begin * 4, bias === 0 ? 0 : bias + begin * 4, work));
         } else {
           const work = arena.alloc(e.gemm_f32_workspace_bytes(size, n, k));
           const aSub = a + (transA ? begin : begin * lda) * 4;
-          jobs.push({
-            kernel: 'gemm_f32',
-            args: [size, n, k, aSub, lda, +transA, b, ldb, +transB, c + begin * ldc * 4, ldc, bias, activation, +accumulate, work],
-          });
+          jobs.push(job(size, n, aSub, b, c + begin * ldc * 4, bias, work));
         }
       }
       this.#run(jobs);
@@ -209,7 +195,7 @@ export class WasmKernels {
    * kernels.matmul(Float32Array.of(1, 2), Float32Array.of(3, 4),
    *   { batch: 1, aBatch: 1, bBatch: 1, m: 1, n: 1, k: 2, transposeA: false, transposeB: false }); // [11]
    */
-  matmul(a: Float32Array, b: Float32Array, shape: MatmulShape, out?: Float32Array): Float32Array {
+  matmul(a: Float32Array | ResidentF32, b: Float32Array | ResidentF32, shape: MatmulShape, out?: Float32Array): Float32Array {
     const { batch, aBatch, bBatch, m, n, k, transposeA, transposeB } = shape;
     for (const [name, value] of Object.entries({ batch, aBatch, bBatch, m, n, k })) {
       if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`matmul: ${name} must be a non-negative integer, got ${value}`);
@@ -217,15 +203,18 @@ export class WasmKernels {
     if ((aBatch !== 1 && aBatch !== batch) || (bBatch !== 1 && bBatch !== batch)) {
       throw new RangeError(`matmul: aBatch and bBatch must be 1 or batch=${batch}, got ${aBatch} and ${bBatch}`);
     }
-    expectLength('matmul', 'a', a, aBatch * m * k, `[${aBatch}, ${transposeA ? `${k}, ${m}` : `${m}, ${k}`}]`);
-    expectLength('matmul', 'b', b, bBatch * k * n, `[${bBatch}, ${transposeB ? `${n}, ${k}` : `${k}, ${n}`}]`);
+    expectOperand('matmul', 'a', a, aBatch * m * k, `[${aBatch}, ${transposeA ? `${k}, ${m}` : `${m}, ${k}`}]`, this.arena);
+    expectOperand('matmul', 'b', b, bBatch * k * n, `[${bBatch}, ${transposeB ? `${n}, ${k}` : `${k}, ${n}`}]`, this.arena);
+    const bPacked = expectPacking('matmul', a, b, k, n, transposeB);
+    if (bPacked && bBatch !== 1)
+      throw new RangeError(`matmul: a packed b must be shared by the batch (bBatch = 1), got bBatch = ${bBatch}`);
     const result = outputArray('matmul', out, batch * m * n);
     if (result.length === 0) return result;
     const arena = this.arena;
     const mark = arena.mark();
     try {
-      const pa = arena.allocF32(a.length, a);
-      const pb = arena.allocF32(b.length, b);
+      const pa = operandPointer(arena, a);
+      const pb = operandPointer(arena, b);
       const pc = arena.allocF32(result.length);
       for (let t = 0; t < batch; t++) {
         const at = pa + (aBatch === 1 ? 0 : t * m * k) * 4;
@@ -245,6 +234,7 @@ export class WasmKernels {
           0,
           0,
           false,
+          bPacked,
         );
       }
       result.set(arena.f32(pc, result.length));
@@ -262,14 +252,22 @@ export class WasmKernels {
    * const kernels = await loadKernels();
    * kernels.gemm(Float32Array.of(1, 2), Float32Array.of(3, 4), 1, 1, 2); // Float32Array [11]
    */
-  gemm(a: Float32Array, b: Float32Array, m: number, n: number, k: number, options: GemmOptions = {}): Float32Array {
+  gemm(
+    a: Float32Array | ResidentF32,
+    b: Float32Array | ResidentF32,
+    m: number,
+    n: number,
+    k: number,
+    options: GemmOptions = {},
+  ): Float32Array {
     for (const [name, value] of Object.entries({ m, n, k })) {
       if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`gemm: ${name} must be a non-negative integer, got ${value}`);
     }
     const transA = options.transA ?? false;
     const transB = options.transB ?? false;
-    expectLength('gemm', 'a', a, m * k, transA ? `[k=${k}, m=${m}]` : `[m=${m}, k=${k}]`);
-    expectLength('gemm', 'b', b, k * n, transB ? `[n=${n}, k=${k}]` : `[k=${k}, n=${n}]`);
+    expectOperand('gemm', 'a', a, m * k, transA ? `[k=${k}, m=${m}]` : `[m=${m}, k=${k}]`, this.arena);
+    expectOperand('gemm', 'b', b, k * n, transB ? `[n=${n}, k=${k}]` : `[k=${k}, n=${n}]`, this.arena);
+    const bPacked = expectPacking('gemm', a, b, k, n, transB);
     if (options.bias !== undefined) expectLength('gemm', 'bias', options.bias, n, `[n=${n}]`);
     const activation = activationCode('gemm', options.activation);
     const out = outputArray('gemm', options.out, m * n);
@@ -277,11 +275,11 @@ export class WasmKernels {
     const arena = this.arena;
     const mark = arena.mark();
     try {
-      const pa = arena.allocF32(a.length, a);
-      const pb = arena.allocF32(b.length, b);
+      const pa = operandPointer(arena, a);
+      const pb = operandPointer(arena, b);
       const pbias = options.bias === undefined ? 0 : arena.allocF32(n, options.bias);
       const pc = arena.allocF32(m * n);
-      this.gemmPointers(m, n, k, pa, transA ? m : k, transA, pb, transB ? k : n, transB, pc, n, pbias, activation, false);
+      this.gemmPointers(m, n, k, pa, transA ? m : k, transA, pb, transB ? k : n, transB, pc, n, pbias, activation, false, bPacked);
       out.set(arena.f32(pc, m * n));
       return out;
     } finally {
@@ -827,6 +825,54 @@ export class WasmKernels {
   }
 
   /**
+   * Copies `values` into resident arena memory (see `WasmArena.allocResident`), to pass as an
+   * operand of `gemm` or `matmul` any number of times without copying it in again (a weight
+   * used by every forward and backward product). The copy is independent of `values`; free
+   * it with `dispose()`, only between kernel calls.
+   * @example
+   * const w = kernels.residentF32(Float32Array.of(3, 4));
+   * kernels.gemm(Float32Array.of(1, 2), w, 1, 1, 2); // [11]
+   * w.dispose();
+   */
+  residentF32(values: Float32Array): ResidentF32 {
+    if (!(values instanceof Float32Array)) {
+      throw new TypeError(`residentF32: values must be a Float32Array, got ${Object.prototype.toString.call(values)}`);
+    }
+    const ptr = this.arena.allocResident(values.byteLength);
+    this.arena.f32(ptr, values.length).set(values);
+    return new ResidentF32(this.arena, ptr, values.length, values.byteLength, null);
+  }
+
+  /**
+   * As `residentF32` for an operand used as op(B) [k,n] (B stored [k,n], or [n,k] when
+   * `transB`): the copy is packed once into the panels the gemm micro-kernel reads, so a
+   * product with it packs nothing per call. Only `gemm`/`matmul` as b with the same k, n and
+   * transB take it (anything else throws).
+   * @example
+   * const w = kernels.residentPackedB(Float32Array.of(3, 4), 2, 1, false);
+   * kernels.gemm(Float32Array.of(1, 2), w, 1, 1, 2); // [11]
+   * w.dispose();
+   */
+  residentPackedB(values: Float32Array, k: number, n: number, transB: boolean): ResidentF32 {
+    for (const [name, value] of Object.entries({ k, n })) {
+      if (!Number.isSafeInteger(value) || value < 0)
+        throw new RangeError(`residentPackedB: ${name} must be a non-negative integer, got ${value}`);
+    }
+    expectLength('residentPackedB', 'values', values, k * n, transB ? `[n=${n}, k=${k}]` : `[k=${k}, n=${n}]`);
+    const arena = this.arena;
+    const bytes = this.exports.gemm_f32_packed_b_floats(k, n) * 4;
+    const ptr = arena.allocResident(bytes);
+    const mark = arena.mark();
+    try {
+      const raw = arena.allocF32(values.length, values);
+      this.exports.gemm_f32_pack_b(k, n, raw, transB ? k : n, +transB, ptr);
+    } finally {
+      arena.release(mark);
+    }
+    return new ResidentF32(arena, ptr, values.length, bytes, { k, n, transB });
+  }
+
+  /**
    * `spmm` with a resident matrix (see `residentCsr`): only `dense` is copied in.
    * @throws Error when `a` was disposed or belongs to another instance.
    */
@@ -967,6 +1013,76 @@ function outputSize(s: ResolvedConv2dShape): number {
 }
 function filterSize(s: ResolvedConv2dShape): number {
   return s.filterHeight * s.filterWidth * s.inChannels * s.outChannels;
+}
+
+/** A float32 array copied into resident arena memory by `WasmKernels.residentF32`. */
+export class ResidentF32 {
+  /** @internal */
+  readonly arena: WasmArena;
+  /** @internal Byte pointer of the first float. */
+  readonly ptr: number;
+  /** Floats of the array it was made from. */
+  readonly length: number;
+  /** Bytes of arena memory held (at least 64: blocks are whole cache lines). */
+  readonly bytes: number;
+  /** For `residentPackedB`: the op(B) it was packed as; null for a plain copy. */
+  readonly packed: { readonly k: number; readonly n: number; readonly transB: boolean } | null;
+  #disposed = false;
+
+  /** @internal Made by `WasmKernels.residentF32` and `residentPackedB`. */
+  constructor(arena: WasmArena, ptr: number, length: number, dataBytes: number, packed: ResidentF32['packed']) {
+    this.arena = arena;
+    this.ptr = ptr;
+    this.length = length;
+    this.bytes = Math.max(64, alignUp(dataBytes, 64));
+    this.packed = packed;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Frees the arena memory (again: nothing). Only between kernel calls. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.arena.freeResident(this.ptr);
+  }
+}
+
+/** Checks a gemm/matmul operand: a Float32Array, or a live ResidentF32 of this arena, of `expected` floats. */
+function expectOperand(op: string, name: string, x: Float32Array | ResidentF32, expected: number, shape: string, arena: WasmArena): void {
+  if (!(x instanceof ResidentF32)) {
+    expectLength(op, name, x, expected, shape);
+    return;
+  }
+  if (x.arena !== arena) throw new Error(`${op}: ${name} was made resident by another kernels instance`);
+  if (x.disposed) throw new Error(`${op}: ${name} is a resident array that was disposed`);
+  if (x.length !== expected) throw new RangeError(`${op}: ${name} must hold ${expected} floats for shape ${shape}, got ${x.length}`);
+}
+
+/** Whether b is packed (checked to match k, n, transB); a may not be. */
+function expectPacking(
+  op: string,
+  a: Float32Array | ResidentF32,
+  b: Float32Array | ResidentF32,
+  k: number,
+  n: number,
+  transB: boolean,
+): boolean {
+  if (a instanceof ResidentF32 && a.packed !== null)
+    throw new RangeError(`${op}: a is packed as a b operand (residentPackedB); pass it as b`);
+  if (!(b instanceof ResidentF32) || b.packed === null) return false;
+  const p = b.packed;
+  if (p.k !== k || p.n !== n || p.transB !== transB) {
+    throw new RangeError(`${op}: b was packed for k=${p.k}, n=${p.n}, transB=${p.transB}, used with k=${k}, n=${n}, transB=${transB}`);
+  }
+  return true;
+}
+
+/** The arena pointer of an operand: a resident one's own, or a stack copy of an array. */
+function operandPointer(arena: WasmArena, x: Float32Array | ResidentF32): number {
+  return x instanceof ResidentF32 ? x.ptr : arena.allocF32(x.length, x);
 }
 
 /** A CSR matrix copied into resident arena memory by `WasmKernels.residentCsr`. */
