@@ -327,13 +327,15 @@ export class WasmBackend extends CpuBackend {
   }
 
   conv2d(x: Handle, w: Handle, g: Conv2dGeometry, dtype: DType): Handle {
-    if (dtype === 'float32') return this.make(this.kernels.conv2d(this.#f32(x), this.#f32(w), this.#shape(g)));
+    if (dtype === 'float32')
+      return this.make(this.kernels.conv2d(this.#f32(x), this.#f32(w), this.#shape(g), undefined, undefined, this.#out(outSize(g))));
     return this.#js(dtype, g.batch * g.outHeight * g.outWidth * g.outChannels, (out) => conv2dJs(this.get(x), this.get(w), g, out));
   }
 
   /** conv2d with the bias added by the kernel (float32); other dtypes add it in JavaScript. */
   conv2dBias(x: Handle, w: Handle, bias: Handle, g: Conv2dGeometry, dtype: DType): Handle {
-    if (dtype === 'float32') return this.make(this.kernels.conv2d(this.#f32(x), this.#f32(w), this.#shape(g), this.#f32(bias)));
+    if (dtype === 'float32')
+      return this.make(this.kernels.conv2d(this.#f32(x), this.#f32(w), this.#shape(g), this.#f32(bias), undefined, this.#out(outSize(g))));
     const outShape = [g.batch, g.outHeight, g.outWidth, g.outChannels];
     const y = this.conv2d(x, w, g, dtype);
     const out = this.binary('add', y, outShape, bias, [g.outChannels], outShape, dtype);
@@ -342,14 +344,30 @@ export class WasmBackend extends CpuBackend {
   }
 
   conv2dBackpropInput(dy: Handle, w: Handle, g: Conv2dGeometry, dtype: DType): Handle {
-    if (dtype === 'float32') return this.make(this.kernels.conv2dBackpropInput(this.#f32(dy), this.#f32(w), this.#shape(g)));
+    if (dtype === 'float32')
+      return this.make(
+        this.kernels.conv2dBackpropInput(
+          this.#f32(dy),
+          this.#f32(w),
+          this.#shape(g),
+          this.#out(g.batch * g.inHeight * g.inWidth * g.inChannels),
+        ),
+      );
     return this.#js(dtype, g.batch * g.inHeight * g.inWidth * g.inChannels, (out) =>
       conv2dBackpropInputJs(this.get(dy), this.get(w), g, out),
     );
   }
 
   conv2dBackpropFilter(x: Handle, dy: Handle, g: Conv2dGeometry, dtype: DType): Handle {
-    if (dtype === 'float32') return this.make(this.kernels.conv2dBackpropFilter(this.#f32(x), this.#f32(dy), this.#shape(g)));
+    if (dtype === 'float32')
+      return this.make(
+        this.kernels.conv2dBackpropFilter(
+          this.#f32(x),
+          this.#f32(dy),
+          this.#shape(g),
+          this.#out(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels),
+        ),
+      );
     return this.#js(dtype, g.filterHeight * g.filterWidth * g.inChannels * g.outChannels, (out) =>
       conv2dBackpropFilterJs(this.get(x), this.get(dy), g, out),
     );
@@ -531,4 +549,9 @@ export async function wasmBackend(options: WasmBackendOptions = {}): Promise<Bac
   const maximumBytes = options.maximumBytes ?? 1 << 30;
   const kernels = await loadKernels({ feature: options.feature ?? 'auto', threads: options.threads ?? 1, maximumBytes });
   return new WasmBackend(kernels, maximumBytes);
+}
+
+/** Floats of a conv2d output [batch, outHeight, outWidth, outChannels]. */
+function outSize(g: Conv2dGeometry): number {
+  return g.batch * g.outHeight * g.outWidth * g.outChannels;
 }

@@ -296,14 +296,23 @@ export class WasmKernels {
    * const shape = { batch: 1, inHeight: 2, inWidth: 2, inChannels: 1, filterHeight: 2, filterWidth: 2, outChannels: 1 };
    * kernels.conv2d(Float32Array.of(1, 2, 3, 4), Float32Array.of(1, 1, 1, 1), shape); // Float32Array [10]
    */
-  conv2d(x: Float32Array, filter: Float32Array, shape: Conv2dShape, bias?: Float32Array, activation?: Activation): Float32Array {
+  conv2d(
+    x: Float32Array,
+    filter: Float32Array,
+    shape: Conv2dShape,
+    bias?: Float32Array,
+    activation?: Activation,
+    out?: Float32Array,
+  ): Float32Array {
     const s = resolveConv2dShape(shape, 'conv2d');
     expectLength('conv2d', 'x', x, inputSize(s), `NHWC [${s.batch}, ${s.inHeight}, ${s.inWidth}, ${s.inChannels}]`);
     expectLength('conv2d', 'filter', filter, filterSize(s), `[${s.filterHeight}, ${s.filterWidth}, ${s.inChannels}, ${s.outChannels}]`);
     if (bias !== undefined) expectLength('conv2d', 'bias', bias, s.outChannels, `[${s.outChannels}]`);
     const code = activationCode('conv2d', activation);
-    if (this.#useDirect(s, 'forward')) return this.#directForward(s, x, filter, bias, code);
-    return this.#runConv(s, outputSize(s), (geometry, work, alloc) => {
+    if (out !== undefined)
+      expectLength('conv2d', 'out', out, outputSize(s), `NHWC [${s.batch}, ${s.outHeight}, ${s.outWidth}, ${s.outChannels}]`);
+    if (this.#useDirect(s, 'forward')) return this.#directForward(s, x, filter, bias, code, out);
+    return this.#runConv(s, outputSize(s), out, (geometry, work, alloc) => {
       const px = alloc(x);
       const pw = alloc(filter);
       const pbias = bias === undefined ? 0 : alloc(bias);
@@ -355,10 +364,11 @@ export class WasmKernels {
     filter: Float32Array,
     bias: Float32Array | undefined,
     code: number,
+    out?: Float32Array,
   ): Float32Array {
     const implicit = this.#useImplicit(s);
-    if (this.#imageShares(s).length === 1) return this.#directForwardChunked(s, x, filter, bias, code, implicit);
-    return this.#runConv(s, outputSize(s), (geometry, _work, alloc) => {
+    if (this.#imageShares(s).length === 1) return this.#directForwardChunked(s, x, filter, bias, code, implicit, out);
+    return this.#runConv(s, outputSize(s), out, (geometry, _work, alloc) => {
       const px = alloc(x);
       const pw = alloc(filter);
       const pbias = bias === undefined ? 0 : alloc(bias);
@@ -395,8 +405,10 @@ export class WasmKernels {
     bias: Float32Array | undefined,
     code: number,
     implicit: boolean,
+    into?: Float32Array,
   ): Float32Array {
-    const out = new Float32Array(outputSize(s));
+    // `into` (a recycled array of the output's length) is overwritten in full, chunk by chunk
+    const out = into ?? new Float32Array(outputSize(s));
     if (out.length === 0) return out;
     const arena = this.arena;
     const e = this.exports;
@@ -443,8 +455,10 @@ export class WasmKernels {
    * const shape = { batch: 1, inHeight: 2, inWidth: 2, inChannels: 1, filterHeight: 2, filterWidth: 2, outChannels: 1 };
    * kernels.conv2dBackpropInput(Float32Array.of(1), Float32Array.of(1, 2, 3, 4), shape); // [1, 2, 3, 4]
    */
-  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, shape: Conv2dShape): Float32Array {
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, shape: Conv2dShape, out?: Float32Array): Float32Array {
     const s = resolveConv2dShape(shape, 'conv2dBackpropInput');
+    if (out !== undefined)
+      expectLength('conv2dBackpropInput', 'out', out, inputSize(s), `NHWC [${s.batch}, ${s.inHeight}, ${s.inWidth}, ${s.inChannels}]`);
     expectLength('conv2dBackpropInput', 'dy', dy, outputSize(s), `NHWC [${s.batch}, ${s.outHeight}, ${s.outWidth}, ${s.outChannels}]`);
     expectLength(
       'conv2dBackpropInput',
@@ -482,10 +496,10 @@ export class WasmKernels {
             const dst = (ky * kw + kx) * cout * cin;
             for (let ci = 0; ci < cin; ci++) for (let co = 0; co < cout; co++) rotated[dst + co * cin + ci] = filter[src + ci * cout + co];
           }
-        return this.#directForward(r, dy, rotated, undefined, 0);
+        return this.#directForward(r, dy, rotated, undefined, 0, out);
       }
     }
-    return this.#runConv(s, size, (geometry, work, alloc) => {
+    return this.#runConv(s, size, out, (geometry, work, alloc) => {
       const pdy = alloc(dy);
       const pw = alloc(filter);
       const pointwise =
@@ -523,14 +537,22 @@ export class WasmKernels {
    * const shape = { batch: 1, inHeight: 2, inWidth: 2, inChannels: 1, filterHeight: 2, filterWidth: 2, outChannels: 1 };
    * kernels.conv2dBackpropFilter(Float32Array.of(1, 2, 3, 4), Float32Array.of(1), shape); // [1, 2, 3, 4]
    */
-  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, shape: Conv2dShape): Float32Array {
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, shape: Conv2dShape, out?: Float32Array): Float32Array {
     const s = resolveConv2dShape(shape, 'conv2dBackpropFilter');
+    if (out !== undefined)
+      expectLength(
+        'conv2dBackpropFilter',
+        'out',
+        out,
+        filterSize(s),
+        `[${s.filterHeight}, ${s.filterWidth}, ${s.inChannels}, ${s.outChannels}]`,
+      );
     expectLength('conv2dBackpropFilter', 'x', x, inputSize(s), `NHWC [${s.batch}, ${s.inHeight}, ${s.inWidth}, ${s.inChannels}]`);
     expectLength('conv2dBackpropFilter', 'dy', dy, outputSize(s), `NHWC [${s.batch}, ${s.outHeight}, ${s.outWidth}, ${s.outChannels}]`);
     const size = filterSize(s);
     // Finite x only: the direct kernel multiplies x by the zero dy of the thrown-away pixels.
     if (this.#useDirect(s, 'filter') && allFinite(x)) {
-      return this.#runConv(s, size, (geometry, _work, alloc) => {
+      return this.#runConv(s, size, out, (geometry, _work, alloc) => {
         const px = alloc(x);
         const pdy = alloc(dy);
         const shares = this.#imageShares(s);
@@ -545,7 +567,7 @@ export class WasmKernels {
         return targets[0];
       });
     }
-    return this.#runConv(s, size, (geometry, work, alloc) => {
+    return this.#runConv(s, size, out, (geometry, work, alloc) => {
       const px = alloc(x);
       const pdy = alloc(dy);
       const shares = this.#rowShares(s, 1);
@@ -968,9 +990,11 @@ export class WasmKernels {
   #runConv(
     s: ResolvedConv2dShape,
     resultLength: number,
+    into: Float32Array | undefined,
     body: (geometry: number, work: () => number, alloc: (source: Float32Array | number) => number) => number,
   ): Float32Array {
-    const out = new Float32Array(resultLength);
+    // `into` (a recycled array of resultLength) is overwritten in full by the copy-out
+    const out = into ?? new Float32Array(resultLength);
     if (resultLength === 0) return out;
     const arena = this.arena;
     const mark = arena.mark();
