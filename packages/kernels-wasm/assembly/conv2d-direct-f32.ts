@@ -85,17 +85,54 @@ function toPlanes(geometry: usize, x: usize, n: i32, planes: usize): void {
     }
     return;
   }
-  const planeBytes = <usize>len * 4;
-  for (let iy = 0; iy < inH; iy++) {
-    let at = planes + <usize>((iy + pt) * pw + pl) * 4;
-    for (let ix = 0; ix < inW; ix++) {
-      let dst = at;
-      for (let ci = 0; ci < cin; ci++) {
-        store<f32>(dst, load<f32>(src));
-        dst += planeBytes;
-        src += 4;
+  nhwcToPlanes(src, inH, inW, cin, planes + <usize>(pt * pw + pl) * 4, <usize>pw * 4, <usize>len * 4);
+}
+
+/**
+ * NHWC rows to channel planes: dst[c][r·rowStride + col] = src[(r·cols + col)·channels + c]
+ * for r < rows, col < cols (strides in bytes). Four pixels × four channels at a time through a
+ * 4×4 transpose in registers; the channels past the last multiple of 4, and the last pixels of
+ * a row, one by one.
+ */
+function nhwcToPlanes(src: usize, rows: i32, cols: i32, channels: i32, dst: usize, rowStrideBytes: usize, planeBytes: usize): void {
+  const c4 = channels & ~3;
+  const pixBytes = <usize>channels * 4;
+  for (let r = 0; r < rows; r++) {
+    const rowDst = dst + <usize>r * rowStrideBytes;
+    let s = src + <usize>(r * cols) * pixBytes;
+    let col = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; col + 4 <= cols; col += 4) {
+        const d = rowDst + (<usize>col << 2);
+        for (let c = 0; c < c4; c += 4) {
+          const a = s + (<usize>c << 2);
+          const v0 = v128.load(a), v1 = v128.load(a + pixBytes), v2 = v128.load(a + 2 * pixBytes), v3 = v128.load(a + 3 * pixBytes);
+          const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+          const t2 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+          const p = d + <usize>c * planeBytes;
+          v128.store(p, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+          v128.store(p + planeBytes, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+          v128.store(p + 2 * planeBytes, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+          v128.store(p + 3 * planeBytes, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+        }
+        for (let c = c4; c < channels; c++) {
+          const p = d + <usize>c * planeBytes;
+          const a = s + (<usize>c << 2);
+          store<f32>(p, load<f32>(a));
+          store<f32>(p, load<f32>(a + pixBytes), 4);
+          store<f32>(p, load<f32>(a + 2 * pixBytes), 8);
+          store<f32>(p, load<f32>(a + 3 * pixBytes), 12);
+        }
+        s += 4 * pixBytes;
       }
-      at += 4;
+    }
+    for (; col < cols; col++) {
+      let p = rowDst + (<usize>col << 2);
+      for (let c = 0; c < channels; c++) {
+        store<f32>(p, load<f32>(s));
+        p += planeBytes;
+        s += 4;
+      }
     }
   }
 }
@@ -187,13 +224,18 @@ export function conv2d_direct_forward_f32_nhwc(geometry: usize, x: usize, filter
     // Planar Q → NHWC y for image n (only ox < OW), then bias and activation.
     const yImage = y + <usize>(n * outH * outW * cout) * 4;
     let dst = yImage;
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++) {
-        let src = q + <usize>(oy * pw + ox) * 4;
-        for (let co = 0; co < cout; co++) {
-          store<f32>(dst, load<f32>(src));
-          dst += 4;
-          src += vqBytes;
+    if (cout == 1) {
+      // one channel: each output row is a contiguous run of Q
+      for (let oy = 0; oy < outH; oy++) memory.copy(yImage + <usize>(oy * outW) * 4, q + <usize>(oy * pw) * 4, <usize>outW * 4);
+    } else {
+      for (let oy = 0; oy < outH; oy++) {
+        for (let ox = 0; ox < outW; ox++) {
+          let src = q + <usize>(oy * pw + ox) * 4;
+          for (let co = 0; co < cout; co++) {
+            store<f32>(dst, load<f32>(src));
+            dst += 4;
+            src += vqBytes;
+          }
         }
       }
     }
@@ -259,16 +301,7 @@ export function conv2d_direct_backprop_filter_f32_nhwc(geometry: usize, x: usize
     toPlanes(geometry, x, n, planes);
     // D[co][q] = dy[n, oy, ox, co] at q = oy·PW + ox, zero elsewhere (and for co ≥ cout).
     memory.fill(d, 0, <usize>(coutP * vq) * 4);
-    let src = dy + <usize>(n * outH * outW * cout) * 4;
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++) {
-        const at = d + <usize>(oy * pw + ox) * 4;
-        for (let co = 0; co < cout; co++) {
-          store<f32>(at + <usize>co * vqBytes, load<f32>(src));
-          src += 4;
-        }
-      }
-    }
+    nhwcToPlanes(dy + <usize>(n * outH * outW * cout) * 4, outH, outW, cout, d, <usize>pw * 4, vqBytes);
     for (let ci = 0; ci < cin; ci++) {
       for (let ky = 0; ky < kh; ky++) {
         for (let kx0 = 0; kx0 < kwP; kx0 += 3) {
