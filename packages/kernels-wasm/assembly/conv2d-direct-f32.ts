@@ -362,3 +362,25 @@ export function conv2d_direct_backprop_filter_f32_nhwc(geometry: usize, x: usize
   const s = f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
   store<f32>(at, load<f32>(at) + s);
 }
+
+/**
+ * 1 when every one of the n floats at `x` is finite, else 0 (x − x is 0 exactly for finite x
+ * and NaN for ±∞ and NaN). The host runs it on its arena copy before choosing the direct filter
+ * kernel, which multiplies x by zeros of the thrown-away pixels (0·∞ would be NaN).
+ */
+export function all_finite_f32(x: usize, n: i32): i32 {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    let bad = i32x4.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const v = v128.load(x + (<usize>i << 2));
+      bad = v128.or(bad, f32x4.ne(f32x4.sub(v, v), f32x4.splat(0)));
+    }
+    if (v128.any_true(bad)) return 0;
+  }
+  for (; i < n; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    if (v - v != 0) return 0;
+  }
+  return 1;
+}

@@ -94,6 +94,8 @@ export interface KernelExports {
   avg_pool2d_f32_nhwc(geometry: number, x: number, y: number): void;
   avg_pool2d_backward_f32_nhwc(geometry: number, dy: number, dx: number): void;
   conv2d_direct_workspace_bytes(geometry: number): number;
+  /** 1 when all n floats at x are finite, else 0. */
+  all_finite_f32(x: number, n: number): number;
   conv2d_direct_forward_f32_nhwc(
     geometry: number,
     x: number,
@@ -185,6 +187,7 @@ export const KERNEL_EXPORT_NAMES = [
   'avg_pool2d_backward_f32_nhwc',
   'spmm_f32',
   'conv2d_direct_workspace_bytes',
+  'all_finite_f32',
   'conv2d_direct_forward_f32_nhwc',
   'conv2d_direct_backprop_filter_f32_nhwc',
   'conv2d_implicit_workspace_bytes',

@@ -550,11 +550,13 @@ export class WasmKernels {
     expectLength('conv2dBackpropFilter', 'x', x, inputSize(s), `NHWC [${s.batch}, ${s.inHeight}, ${s.inWidth}, ${s.inChannels}]`);
     expectLength('conv2dBackpropFilter', 'dy', dy, outputSize(s), `NHWC [${s.batch}, ${s.outHeight}, ${s.outWidth}, ${s.outChannels}]`);
     const size = filterSize(s);
-    // Finite x only: the direct kernel multiplies x by the zero dy of the thrown-away pixels.
-    if (this.#useDirect(s, 'filter') && allFinite(x)) {
-      return this.#runConv(s, size, out, (geometry, _work, alloc) => {
-        const px = alloc(x);
-        const pdy = alloc(dy);
+    const direct = this.#useDirect(s, 'filter');
+    return this.#runConv(s, size, out, (geometry, work, alloc) => {
+      const px = alloc(x);
+      const pdy = alloc(dy);
+      // Finite x only (checked in wasm on the arena copy): the direct kernel multiplies x by
+      // the zero dy of the thrown-away pixels, and 0·∞ is NaN.
+      if (direct && this.exports.all_finite_f32(px, x.length) === 1) {
         const shares = this.#imageShares(s);
         const targets = shares.map(() => alloc(size));
         this.#run(
@@ -565,11 +567,7 @@ export class WasmKernels {
         );
         this.#sumInto(targets, size);
         return targets[0];
-      });
-    }
-    return this.#runConv(s, size, out, (geometry, work, alloc) => {
-      const px = alloc(x);
-      const pdy = alloc(dy);
+      }
       const shares = this.#rowShares(s, 1);
       const targets = shares.map(() => alloc(size));
       this.#run(
