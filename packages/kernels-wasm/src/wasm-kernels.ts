@@ -1037,27 +1037,20 @@ function filterSize(s: ResolvedConv2dShape): number {
   return s.filterHeight * s.filterWidth * s.inChannels * s.outChannels;
 }
 
-/** A float32 array copied into resident arena memory by `WasmKernels.residentF32`. */
-export class ResidentF32 {
+/** A block of resident arena memory (kept between kernel calls until disposed). */
+abstract class ResidentBlock {
   /** @internal */
   readonly arena: WasmArena;
-  /** @internal Byte pointer of the first float. */
+  /** @internal Byte pointer of the start of the block. */
   readonly ptr: number;
-  /** Floats of the array it was made from. */
-  readonly length: number;
-  /** Bytes of arena memory held (at least 64: blocks are whole cache lines). */
+  /** Bytes of arena memory held. */
   readonly bytes: number;
-  /** For `residentPackedB`: the op(B) it was packed as; null for a plain copy. */
-  readonly packed: { readonly k: number; readonly n: number; readonly transB: boolean } | null;
   #disposed = false;
 
-  /** @internal Made by `WasmKernels.residentF32` and `residentPackedB`. */
-  constructor(arena: WasmArena, ptr: number, length: number, dataBytes: number, packed: ResidentF32['packed']) {
+  constructor(arena: WasmArena, ptr: number, bytes: number) {
     this.arena = arena;
     this.ptr = ptr;
-    this.length = length;
-    this.bytes = Math.max(64, alignUp(dataBytes, 64));
-    this.packed = packed;
+    this.bytes = bytes;
   }
 
   get disposed(): boolean {
@@ -1069,6 +1062,24 @@ export class ResidentF32 {
     if (this.#disposed) return;
     this.#disposed = true;
     this.arena.freeResident(this.ptr);
+  }
+}
+
+/**
+ * A float32 array copied into resident arena memory by `WasmKernels.residentF32` (`ptr` is its
+ * first float; `bytes` is at least 64, blocks being whole cache lines).
+ */
+export class ResidentF32 extends ResidentBlock {
+  /** Floats of the array it was made from. */
+  readonly length: number;
+  /** For `residentPackedB`: the op(B) it was packed as; null for a plain copy. */
+  readonly packed: { readonly k: number; readonly n: number; readonly transB: boolean } | null;
+
+  /** @internal Made by `WasmKernels.residentF32` and `residentPackedB`. */
+  constructor(arena: WasmArena, ptr: number, length: number, dataBytes: number, packed: ResidentF32['packed']) {
+    super(arena, ptr, Math.max(64, alignUp(dataBytes, 64)));
+    this.length = length;
+    this.packed = packed;
   }
 }
 
@@ -1107,14 +1118,8 @@ function operandPointer(arena: WasmArena, x: Float32Array | ResidentF32): number
   return x instanceof ResidentF32 ? x.ptr : arena.allocF32(x.length, x);
 }
 
-/** A CSR matrix copied into resident arena memory by `WasmKernels.residentCsr`. */
-export class ResidentCsr {
-  /** @internal */
-  readonly arena: WasmArena;
-  /** @internal Byte pointer of rowPtr (the start of the block). */
-  readonly ptr: number;
-  /** Bytes of arena memory held. */
-  readonly bytes: number;
+/** A CSR matrix copied into resident arena memory by `WasmKernels.residentCsr` (`ptr` is rowPtr). */
+export class ResidentCsr extends ResidentBlock {
   readonly rows: number;
   readonly cols: number;
   readonly nnz: number;
@@ -1122,29 +1127,15 @@ export class ResidentCsr {
   readonly colIdxPtr: number;
   /** @internal */
   readonly valuesPtr: number;
-  #disposed = false;
 
   /** @internal Made by `WasmKernels.residentCsr`. */
   constructor(arena: WasmArena, ptr: number, bytes: number, rows: number, cols: number, nnz: number, colIdxPtr: number, valuesPtr: number) {
-    this.arena = arena;
-    this.ptr = ptr;
-    this.bytes = bytes;
+    super(arena, ptr, bytes);
     this.rows = rows;
     this.cols = cols;
     this.nnz = nnz;
     this.colIdxPtr = colIdxPtr;
     this.valuesPtr = valuesPtr;
-  }
-
-  get disposed(): boolean {
-    return this.#disposed;
-  }
-
-  /** Frees the arena memory (again: nothing). Only between kernel calls. */
-  dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.arena.freeResident(this.ptr);
   }
 }
 
