@@ -39,47 +39,7 @@ function decisionBits(rate: number): number {
 
 /** @internal Fills `out` with dropout decisions (see `dropDecisions`); returns how many are 1. */
 export function fillDecisions(out: Uint8Array, rate: number, rng: Rng): number {
-  const n = out.length;
-  if (rate === 0 || n === 0) return 0;
-  const bits = decisionBits(rate);
-  let dropped = 0;
-  if (bits === 32) {
-    const threshold = Math.round(rate * 2 ** 32);
-    for (let i = 0; i < n; i++) {
-      const d = rng.nextUint32() < threshold ? 1 : 0;
-      out[i] = d;
-      dropped += d;
-    }
-    return dropped;
-  }
-  if (bits === 1) {
-    // rate 0.5: a decision per bit
-    for (let i = 0; i < n; i += 32) {
-      let w = rng.nextUint32() | 0;
-      const end = Math.min(i + 32, n);
-      for (let j = i; j < end; j++) {
-        const d = w & 1;
-        out[j] = d;
-        dropped += d;
-        w >>>= 1;
-      }
-    }
-    return dropped;
-  }
-  const threshold = (rate * 2 ** bits) | 0;
-  const mask = ((1 << bits) - 1) | 0;
-  const perWord = (32 / bits) | 0;
-  for (let i = 0; i < n; i += perWord) {
-    let w = rng.nextUint32() | 0;
-    const end = Math.min(i + perWord, n);
-    for (let j = i; j < end; j++) {
-      const d = (w & mask) < threshold ? 1 : 0;
-      out[j] = d;
-      dropped += d;
-      w >>>= bits;
-    }
-  }
-  return dropped;
+  return fillDropout(out, rate, rng, 1, 0);
 }
 
 /**
@@ -87,29 +47,34 @@ export function fillDecisions(out: Uint8Array, rate: number, rng: Rng): number {
  * same generator state) would put a 1, `keep` elsewhere; one pass, no decision array.
  */
 export function fillMask(out: Float32Array | Float64Array, rate: number, keep: number, rng: Rng): void {
+  fillDropout(out, rate, rng, 0, keep);
+}
+
+/**
+ * Draws the decisions of `dropDecisions` into `out`: `dropped` where an entry is dropped,
+ * `kept` elsewhere, in one pass (branch-free: the decisions are random). Returns how many
+ * were dropped.
+ */
+function fillDropout(out: Uint8Array | Float32Array | Float64Array, rate: number, rng: Rng, dropped: number, kept: number): number {
   const n = out.length;
   if (rate === 0) {
-    out.fill(keep);
-    return;
+    out.fill(kept);
+    return 0;
   }
+  const step = dropped - kept;
+  let count = 0;
   const bits = decisionBits(rate);
   if (bits === 32) {
     const threshold = Math.round(rate * 2 ** 32);
-    for (let i = 0; i < n; i++) out[i] = rng.nextUint32() < threshold ? 0 : keep;
-    return;
-  }
-  if (bits === 1) {
-    // rate 0.5: a decision per bit; branch-free (the decisions are random)
-    for (let i = 0; i < n; i += 32) {
-      let w = rng.nextUint32() | 0;
-      const end = Math.min(i + 32, n);
-      for (let j = i; j < end; j++) {
-        out[j] = keep * (1 - (w & 1));
-        w >>>= 1;
-      }
+    for (let i = 0; i < n; i++) {
+      const d = rng.nextUint32() < threshold ? 1 : 0;
+      out[i] = kept + step * d;
+      count += d;
     }
-    return;
+    return count;
   }
+  // b bits per decision, 32 / b per uint32: dropped when the b-bit integer is below rate·2^b
+  // (rate 0.5 drops on a 1 bit, an equally likely event; kept so seeded masks do not change)
   const threshold = (rate * 2 ** bits) | 0;
   const mask = ((1 << bits) - 1) | 0;
   const perWord = (32 / bits) | 0;
@@ -117,10 +82,13 @@ export function fillMask(out: Float32Array | Float64Array, rate: number, keep: n
     let w = rng.nextUint32() | 0;
     const end = Math.min(i + perWord, n);
     for (let j = i; j < end; j++) {
-      out[j] = (w & mask) < threshold ? 0 : keep;
+      const d = bits === 1 ? w & 1 : (w & mask) < threshold ? 1 : 0;
+      out[j] = kept + step * d;
+      count += d;
       w >>>= bits;
     }
   }
+  return count;
 }
 
 /**

@@ -180,6 +180,9 @@ function gemm(
       const addToC = accumulate || pc > 0;
       const lastBlock = pc + kc >= k;
       const fullCols = nc - nc % NR;
+      const packedPanelBytes = <usize>(kc * NR) * 4;
+      // direct B: the last, ragged panel (fewer than NR columns) is packed here
+      const raggedPanel = packedB + <usize>(fullCols * kc) * 4;
       if (fusedB) {
         // One block of A against a large B: pack B a group of panels at a time and use each
         // group at once, while it is still in L1/L2, instead of packing the whole kc×nc block
@@ -188,7 +191,7 @@ function gemm(
         for (let jg = 0; jg < nc; jg += PACK_B_GROUP) {
           const g = min32(PACK_B_GROUP, nc - jg);
           packB(b, ldb, transB, pc, jc + jg, kc, g, packedB);
-          macroKernel(m, g, kc, packedA, packedB, NR * 4, c + <usize>(jc + jg) * 4, ldcBytes, addToC, lastBlock, bias != 0 ? bias + <usize>(jc + jg) * 4 : 0, activation, tile);
+          macroKernel(m, g, kc, packedA, packedB, packedPanelBytes, NR * 4, c + <usize>(jc + jg) * 4, ldcBytes, addToC, lastBlock, bias != 0 ? bias + <usize>(jc + jg) * 4 : 0, activation, tile);
         }
         continue;
       }
@@ -197,38 +200,30 @@ function gemm(
       } else if (!directB) {
         packB(b, ldb, transB, pc, jc, kc, nc, packedB);
       } else if (fullCols < nc) {
-        const panel = packedB + <usize>(fullCols * kc) * 4;
         for (let p = 0; p < kc; p++) {
-          packBColumnsScalar(b, <usize>ldb * 4, false, pc + p, jc + fullCols, nc - fullCols, panel + <usize>(p * NR) * 4);
+          packBColumnsScalar(b, <usize>ldb * 4, false, pc + p, jc + fullCols, nc - fullCols, raggedPanel + <usize>(p * NR) * 4);
         }
       }
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min32(MC, m - ic);
         packA(a, lda, transA, ic, pc, mc, kc, packedA);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const nr = min32(NR, nc - jr);
-          const inPlace = directB && jr < fullCols;
-          const bPanel = bPacked
-            ? b + (<usize>(jc + jr) * <usize>k + <usize>pc * NR) * 4
-            : inPlace
-              ? b + (<usize>pc * <usize>ldb + <usize>(jc + jr)) * 4
-              : packedB + <usize>(jr * kc) * 4;
-          const bStride: usize = inPlace ? <usize>ldb * 4 : NR * 4;
-          const rowBias = bias != 0 ? bias + <usize>(jc + jr) * 4 : 0;
-          for (let ir = 0; ir < mc; ir += MR) {
-            const mr = min32(MR, mc - ir);
-            const aPanel = packedA + <usize>(ir * kc) * 4;
-            const cTile = c + <usize>(ic + ir) * ldcBytes + <usize>(jc + jr) * 4;
-            if (mr == MR && nr == NR) {
-              microKernel(kc, aPanel, bPanel, cTile, ldcBytes, addToC, bStride);
-            } else {
-              microKernel(kc, aPanel, bPanel, tile, NR * 4, false, bStride);
-              copyTile(tile, cTile, ldcBytes, mr, nr, addToC);
-            }
-            if (lastBlock && (rowBias != 0 || activation != ACTIVATION_NONE)) {
-              epilogue(cTile, ldc, mr, nr, rowBias, activation);
-            }
+        const cBlock = c + <usize>ic * ldcBytes + <usize>jc * 4;
+        const biasBlock = bias != 0 ? bias + <usize>jc * 4 : 0;
+        if (bPacked) {
+          // panels of NR columns over all of k: this k block starts pc rows into each
+          const bBlock = b + (<usize>jc * <usize>k + <usize>pc * NR) * 4;
+          macroKernel(mc, nc, kc, packedA, bBlock, <usize>(k * NR) * 4, NR * 4, cBlock, ldcBytes, addToC, lastBlock, biasBlock, activation, tile);
+        } else if (directB) {
+          // the whole panels read in place, rows ldb apart; then the ragged one
+          const bBlock = b + (<usize>pc * <usize>ldb + <usize>jc) * 4;
+          macroKernel(mc, fullCols, kc, packedA, bBlock, NR * 4, <usize>ldb * 4, cBlock, ldcBytes, addToC, lastBlock, biasBlock, activation, tile);
+          if (fullCols < nc) {
+            const raggedBias = biasBlock != 0 ? biasBlock + <usize>fullCols * 4 : 0;
+            macroKernel(mc, nc - fullCols, kc, packedA, raggedPanel, packedPanelBytes, NR * 4,
+              cBlock + <usize>fullCols * 4, ldcBytes, addToC, lastBlock, raggedBias, activation, tile);
           }
+        } else {
+          macroKernel(mc, nc, kc, packedA, packedB, packedPanelBytes, NR * 4, cBlock, ldcBytes, addToC, lastBlock, biasBlock, activation, tile);
         }
       }
     }
@@ -236,18 +231,19 @@ function gemm(
 }
 
 /**
- * The two inner loops over packed panels: C[0:mc, 0:nc] (+)= packedA · packedB, B panels
- * `bStride` bytes per p apart, then the epilogue when `lastBlock`. `bias` is already offset
- * to column 0 of this block.
+ * The two inner loops: C[0:mc, 0:nc] (+)= packedA · B, then the epilogue when `lastBlock`.
+ * B's NR-column panels start `panelBytes` apart from `b`, and a panel's rows (one per p)
+ * `bStride` bytes apart: packed panels (kc·NR·4 and NR·4), panels packed once over all of k
+ * (k·NR·4 and NR·4), or B read in place (NR·4 and ldb·4). `bias` is offset to column 0.
  */
 function macroKernel(
-  mc: i32, nc: i32, kc: i32, packedA: usize, packedB: usize, bStride: usize,
+  mc: i32, nc: i32, kc: i32, packedA: usize, b: usize, panelBytes: usize, bStride: usize,
   c: usize, ldcBytes: usize, addToC: bool, lastBlock: bool, bias: usize, activation: i32, tile: usize,
 ): void {
   const ldc = <i32>(ldcBytes >> 2);
-  for (let jr = 0; jr < nc; jr += NR) {
+  let bPanel = b;
+  for (let jr = 0; jr < nc; jr += NR, bPanel += panelBytes) {
     const nr = min32(NR, nc - jr);
-    const bPanel = packedB + <usize>(jr * kc) * 4;
     const rowBias = bias != 0 ? bias + <usize>jr * 4 : 0;
     for (let ir = 0; ir < mc; ir += MR) {
       const mr = min32(MR, mc - ir);
