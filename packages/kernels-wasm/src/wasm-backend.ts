@@ -80,6 +80,59 @@ interface DenseEntry {
  */
 const DENSE_RESIDENT_MIN_FLOATS = 4096;
 
+/**
+ * Resident arena copies under a byte budget, least recently used first (the CSR copies and
+ * the dense operands each have one).
+ */
+class ResidentLru<E> {
+  /** Entry → its bytes, in use order (a Map iterates in insertion order). */
+  readonly #entries = new Map<E, number>();
+  #bytes = 0;
+  readonly budget: number;
+
+  constructor(budget: number) {
+    this.budget = budget;
+  }
+
+  /** Bytes held by the entries. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Marks an entry as just used. */
+  touch(entry: E): void {
+    const bytes = this.#entries.get(entry);
+    if (bytes === undefined) return;
+    this.#entries.delete(entry);
+    this.#entries.set(entry, bytes);
+  }
+
+  /**
+   * Makes room for `bytes` more, calling `evict` (which must `remove`) on the least recently
+   * used entries; false when `bytes` alone is over the budget.
+   */
+  makeRoom(bytes: number, evict: (entry: E) => void): boolean {
+    if (bytes > this.budget) return false;
+    for (const old of this.#entries.keys()) {
+      if (this.#bytes + bytes <= this.budget) break;
+      evict(old);
+    }
+    return true;
+  }
+
+  add(entry: E, bytes: number): void {
+    this.#entries.set(entry, bytes);
+    this.#bytes += bytes;
+  }
+
+  remove(entry: E): void {
+    const bytes = this.#entries.get(entry);
+    if (bytes === undefined) return;
+    this.#entries.delete(entry);
+    this.#bytes -= bytes;
+  }
+}
+
 /** Options of `wasmBackend`. */
 export interface WasmBackendOptions {
   /**
@@ -124,21 +177,16 @@ export class WasmBackend extends CpuBackend {
   readonly #csr = new WeakMap<Key, CsrEntry>();
   /** The entries that use a rowPtr or colIdx handle (to forget them when it is disposed). */
   readonly #csrByIndex = new WeakMap<Key, Set<CsrEntry>>();
-  /** Entries holding resident arena memory, least recently used first. */
-  readonly #resident = new Set<CsrEntry>();
-  /** Most bytes of resident CSR copies (a quarter of the arena's maximum). */
-  readonly #residentBudget: number;
+  /** Entries holding resident arena memory, within a quarter of the arena's maximum. */
+  readonly #csrLru: ResidentLru<CsrEntry>;
   /** Frees the arena copy of a CSR whose values handle was collected without dispose(). */
   readonly #collected = new FinalizationRegistry<CsrEntry>((entry) => this.#drop(entry));
   /** The roles (see DenseEntry) large float32 handles have had in one product (the second makes them resident). */
   readonly #seen = new WeakMap<Key, string[]>();
   /** Resident copies of float32 gemm/matmul operands, by handle (one per role). */
   readonly #dense = new WeakMap<Key, DenseEntry[]>();
-  /** The entries of #dense, least recently used first. */
-  readonly #denseLru = new Set<DenseEntry>();
-  #denseBytes = 0;
-  /** Most bytes of resident dense operands (a quarter of the arena's maximum). */
-  readonly #denseBudget: number;
+  /** The entries of #dense, within another quarter of the arena's maximum. */
+  readonly #denseLru: ResidentLru<DenseEntry>;
   /** Frees the arena copy of an operand whose handle was collected without dispose(). */
   readonly #denseCollected = new FinalizationRegistry<DenseEntry>((entry) => this.#dropDense(entry));
 
@@ -146,8 +194,8 @@ export class WasmBackend extends CpuBackend {
     super('wasm', 'native');
     this.kernels = kernels;
     this.#maximumBytes = maximumBytes;
-    this.#residentBudget = Math.floor(kernels.arena.limitBytes / 4);
-    this.#denseBudget = Math.floor(kernels.arena.limitBytes / 4);
+    this.#csrLru = new ResidentLru(Math.floor(kernels.arena.limitBytes / 4));
+    this.#denseLru = new ResidentLru(Math.floor(kernels.arena.limitBytes / 4));
     // float32 LSTM recurrences run in wasm; other dtypes keep the JavaScript fast path that
     // CpuBackend's constructor installed
     const jsForward = this.lstmSequence!;
@@ -198,8 +246,8 @@ export class WasmBackend extends CpuBackend {
       threadsReason: this.kernels.threadsReason,
       maximumBytes: this.#maximumBytes,
       arenaBytes: this.kernels.arena.memoryBytes,
-      residentCsrBytes: this.kernels.arena.residentBytes - this.#denseBytes,
-      residentOperandBytes: this.#denseBytes,
+      residentCsrBytes: this.#csrLru.bytes,
+      residentOperandBytes: this.#denseLru.bytes,
       fastPaths: [...WASM_FAST_PATHS],
       wasmOps:
         'float32 matmul, gemm, conv2d (+ both gradients), max/avg pooling (+ gradients), spmm, LSTM recurrences (lstmSequence + its gradient)',
@@ -241,9 +289,7 @@ export class WasmBackend extends CpuBackend {
     const entries = this.#dense.get(key);
     const known = entries?.find((e) => e.role === role);
     if (known !== undefined) {
-      // most recently used last
-      this.#denseLru.delete(known);
-      this.#denseLru.add(known);
+      this.#denseLru.touch(known);
       return known.resident;
     }
     const seen = this.#seen.get(key);
@@ -257,11 +303,7 @@ export class WasmBackend extends CpuBackend {
     }
     const arena = this.kernels.arena;
     const bytes = data.byteLength + (packB === undefined ? 64 : 32 * packB.k + 64); // packing pads n to a multiple of 8
-    if (bytes > this.#denseBudget || arena.usedBytes !== 0) return data;
-    for (const old of this.#denseLru) {
-      if (this.#denseBytes + bytes <= this.#denseBudget) break;
-      this.#dropDense(old);
-    }
+    if (arena.usedBytes !== 0 || !this.#denseLru.makeRoom(bytes, (old) => this.#dropDense(old))) return data;
     let resident: ResidentF32;
     try {
       resident = packB === undefined ? this.kernels.residentF32(data) : this.kernels.residentPackedB(data, packB.k, packB.n, packB.transB);
@@ -272,8 +314,7 @@ export class WasmBackend extends CpuBackend {
     const entry: DenseEntry = { handle: new WeakRef(key), role, resident, dropped: false };
     if (entries === undefined) this.#dense.set(key, [entry]);
     else entries.push(entry);
-    this.#denseLru.add(entry);
-    this.#denseBytes += resident.bytes;
+    this.#denseLru.add(entry, resident.bytes);
     this.#denseCollected.register(key, entry, entry);
     return resident;
   }
@@ -282,9 +323,8 @@ export class WasmBackend extends CpuBackend {
   #dropDense(entry: DenseEntry): void {
     if (entry.dropped) return;
     entry.dropped = true;
-    this.#denseBytes -= entry.resident.bytes;
     entry.resident.dispose();
-    this.#denseLru.delete(entry);
+    this.#denseLru.remove(entry);
     this.#denseCollected.unregister(entry);
     const h = entry.handle.deref();
     const entries = h === undefined ? undefined : this.#dense.get(h);
@@ -453,25 +493,19 @@ export class WasmBackend extends CpuBackend {
   /** The resident float32 copy of an entry (made now if the budget allows), or null. */
   #residentOf(entry: CsrEntry, rowPtr: Int32Array, colIdx: Int32Array, values: Float32Array): ResidentCsr | null {
     if (entry.resident !== null) {
-      // most recently used last
-      this.#resident.delete(entry);
-      this.#resident.add(entry);
+      this.#csrLru.touch(entry);
       return entry.resident;
     }
     const arena = this.kernels.arena;
     const bytes = rowPtr.byteLength + colIdx.byteLength + values.byteLength + 64;
-    if (bytes > this.#residentBudget || arena.usedBytes !== 0) return null;
-    for (const old of this.#resident) {
-      if (arena.residentBytes - this.#denseBytes + bytes <= this.#residentBudget) break;
-      this.#drop(old);
-    }
+    if (arena.usedBytes !== 0 || !this.#csrLru.makeRoom(bytes, (old) => this.#drop(old))) return null;
     try {
       entry.resident = this.kernels.residentCsr(rowPtr, colIdx, values, entry.rows, entry.cols);
     } catch (e) {
       if (e instanceof WasmOutOfMemoryError) return null; // the plain spmm copies it per call
       throw e;
     }
-    this.#resident.add(entry);
+    this.#csrLru.add(entry, entry.resident.bytes);
     return entry.resident;
   }
 
@@ -481,7 +515,7 @@ export class WasmBackend extends CpuBackend {
     entry.dropped = true;
     entry.resident?.dispose();
     entry.resident = null;
-    this.#resident.delete(entry);
+    this.#csrLru.remove(entry);
     this.#collected.unregister(entry);
     const values = entry.values.deref();
     if (values !== undefined && this.#csr.get(values) === entry) this.#csr.delete(values);
