@@ -9,6 +9,7 @@ export { convolvePdf, convolvePmf, type ConvolveMethod, type GridDensity } from 
 export { logConvolve, logConvolvePmf, type LogConvolveOptions } from './probability/log-convolve.js';
 export { loadMnist, type DigitSource } from './data/mnist.js';
 export { randomAffine, type RandomAffineOptions } from './data/augment.js';
+export { deskew, type DeskewOptions } from './data/deskew.js';
 export { FASHION_CLASSES, loadFashionMnist } from './data/fashion-mnist.js';
 export type { ImageDataset, ImageSplit, LoadOptions } from './data/image-dataset.js';
 export { Conv2d, type Conv2dLayerOptions } from './layers/conv2d.js';
