@@ -29,7 +29,9 @@ export function encodePng(image: GrayImage): Uint8Array {
  * Writes a grayscale image to `path` as PNG.
  * @example
  * ```ts
- * writePng(join(tmpdir(), 'lec-example.png'), { width: 1, height: 1, data: new Uint8Array([128]) });
+ * const image = { width: 1, height: 1, data: new Uint8Array([128]) };
+ * writePng(join(tmpdir(), 'lec-example.png'), image);
+ * Buffer.compare(readFileSync(join(tmpdir(), 'lec-example.png')), encodePng(image)); // 0 (the bytes of encodePng)
  * ```
  */
 export function writePng(path: string, image: GrayImage): void {

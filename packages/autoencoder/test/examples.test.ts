@@ -1,22 +1,21 @@
-import * as tensorApi from '@lec/tensor';
+/** Runs every `@example` block of src/ through the shared runner of @lec/backend-tests. */
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from 'vitest';
+import { describeExamples } from '@lec/backend-tests/examples';
+import * as tensorApi from '@lec/tensor';
 import * as api from '../src/index.js';
 import * as png from '../src/png.js';
-import { collectExamples, runExample } from './run-examples.js';
 
-const examples = collectExamples(fileURLToPath(new URL('../src', import.meta.url)));
-
-test('the public API carries @examples', () => {
-  expect(examples.length).toBeGreaterThanOrEqual(25);
-});
-
-test.each(examples.map((e) => [`${e.file}:${e.line}`, e] as const))(
-  'example %s runs and its values hold',
-  async (_, ex) => {
-    await runExample(ex, { ...tensorApi, ...api, ...png, join, tmpdir });
+describeExamples({
+  srcDir: fileURLToPath(new URL('../src', import.meta.url)),
+  scope: { ...tensorApi, ...api, ...png, join, tmpdir, readFileSync },
+  minExamples: 25,
+  requireChecks: true,
+  timeout: 30_000,
+  reset: () => {
+    tensorApi.setBackend(tensorApi.jsBackend());
+    tensorApi.setSeed(0);
   },
-  30_000,
-);
+});

@@ -39,8 +39,10 @@ async function importByName(specifier: string): Promise<Record<string, unknown>>
  * install when that fails. Calls `tf.setBackend` and `tf.ready`.
  * @example
  * ```ts
- * import '@tensorflow/tfjs-backend-webgl';
- * setBackend(await tfjsBackend({ backend: 'webgl' }));
+ * import '@tensorflow/tfjs-backend-cpu'; // in a browser: '@tensorflow/tfjs-backend-webgl' and { backend: 'webgl' }
+ * setBackend(await tfjsBackend({ backend: 'cpu' }));
+ * getBackend().name; // 'tfjs-cpu'
+ * sum(tensor([1, 2, 3])).item(); // 6
  * ```
  */
 export async function tfjsBackend(options: TfjsBackendFactoryOptions): Promise<TfjsBackend> {

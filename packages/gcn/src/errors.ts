@@ -9,7 +9,7 @@ import { LecError } from '@lec/tensor';
  * A node id is not an integer in [0, numNodes).
  * @example
  * ```ts
- * try { Graph.fromEdges(2, [[0, 5]]); } catch (e) { e instanceof NodeIdError; } // true
+ * Graph.fromEdges(2, [[0, 5]]); // throws NodeIdError
  * ```
  */
 export class NodeIdError extends LecError {}
@@ -19,7 +19,7 @@ export class NodeIdError extends LecError {}
  * or non-finite weight, mismatched array lengths).
  * @example
  * ```ts
- * try { Graph.fromEdges(2, [[0, 1], [1, 0]], { duplicates: 'error' }); } catch (e) { e instanceof GraphError; } // true
+ * Graph.fromEdges(2, [[0, 1], [1, 0]], { duplicates: 'error' }); // throws GraphError
  * ```
  */
 export class GraphError extends LecError {}
@@ -29,7 +29,7 @@ export class GraphError extends LecError {}
  * message names the file and, for a bad line, its 1-based line number.
  * @example
  * ```ts
- * try { parseEdgeList('0 x\n'); } catch (e) { e instanceof DataFormatError; } // true
+ * parseEdgeList('0 x\n'); // throws DataFormatError
  * ```
  */
 export class DataFormatError extends LecError {}

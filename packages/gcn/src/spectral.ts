@@ -77,7 +77,7 @@ export class SpectralBasis {
    * The graph Fourier transform x̂ = Uᵀx ([k] or [k, c] row-major).
    * @example
    * ```ts
-   * SpectralBasis.fromGraph(ringGraph(4)).gft(Float64Array.of(1, 1, 1, 1))[0].toFixed(3); // '2.000' (or '-2.000')
+   * Math.abs(SpectralBasis.fromGraph(ringGraph(4)).gft(Float64Array.of(1, 1, 1, 1))[0]); // 2 (an eigenvector's sign is arbitrary)
    * ```
    */
   gft(x: ArrayLike<number>): Float64Array {

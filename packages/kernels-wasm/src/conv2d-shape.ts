@@ -41,8 +41,11 @@ export function conv2dOutputSize(
  * Fills defaults, checks every field and computes the output size.
  * @throws RangeError naming the op and the field when a value is not allowed
  * @example
- * resolveConv2dShape({ batch: 1, inHeight: 5, inWidth: 5, inChannels: 1, filterHeight: 3,
- *   filterWidth: 3, outChannels: 2, pads: [1, 1, 1, 1] }).outHeight; // 5
+ * ```ts
+ * const shape = { batch: 1, inHeight: 5, inWidth: 5, inChannels: 1, filterHeight: 3, filterWidth: 3, outChannels: 2 };
+ * resolveConv2dShape({ ...shape, pads: [1, 1, 1, 1] }).outHeight; // 5
+ * resolveConv2dShape(shape).outHeight; // 3 (no padding)
+ * ```
  */
 export function resolveConv2dShape(shape: Conv2dShape, op = 'conv2d'): ResolvedConv2dShape {
   const strides = shape.strides ?? [1, 1];

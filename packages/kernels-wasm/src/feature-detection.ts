@@ -65,8 +65,11 @@ function enableRelaxedSimdInV8(): string | undefined {
  * Chooses the build for `requested`. 'auto' takes the best that validates; naming a build
  * insists on it and throws when the engine rejects it.
  * @example
+ * ```ts
  * const choice = chooseKernelFeature('auto');
- * // e.g. { feature: 'relaxed', reason: 'relaxed SIMD validated after setting V8 flag ...' }
+ * // e.g. { feature: 'relaxed', reason: 'the engine validates relaxed SIMD' }
+ * chooseKernelFeature('scalar'); // { feature: 'scalar', reason: 'scalar build requested' }
+ * ```
  */
 export function chooseKernelFeature(requested: 'auto' | KernelFeature, allowV8Flag = true): FeatureChoice {
   if (requested === 'scalar') return { feature: 'scalar', reason: 'scalar build requested' };

@@ -33,9 +33,11 @@ const MAX_WASM32_PAGES = 65536;
  * Compiles and instantiates the kernels module over a fresh linear memory.
  * The result says which build runs (`feature`) and why (`reason`).
  * @example
+ * ```ts
  * const kernels = await loadKernels({ feature: 'auto' });
  * console.log(kernels.feature, kernels.reason);
  * kernels.gemm(Float32Array.of(1, 2), Float32Array.of(3, 4), 1, 1, 2); // Float32Array [11]
+ * ```
  */
 export async function loadKernels(options: LoadKernelsOptions = {}): Promise<WasmKernels> {
   const choice = chooseKernelFeature(options.feature ?? 'auto', options.allowV8Flag ?? true);

@@ -91,10 +91,13 @@ export class WasmArena {
    * start on a cache line) and returns the byte pointer. Grows memory when needed.
    * @throws WasmOutOfMemoryError past the maximum; the arena is unchanged then.
    * @example
+   * ```ts
    * const mark = arena.mark();
    * const ptr = arena.alloc(16);
    * arena.f32(ptr, 4).set([1, 2, 3, 4]);
-   * arena.release(mark);
+   * arena.f32(ptr, 4); // Float32Array [1, 2, 3, 4]
+   * arena.release(mark); // what was allocated after the mark is free again
+   * ```
    */
   alloc(bytes: number, alignment = 64): number {
     if (!Number.isSafeInteger(bytes) || bytes < 0) {
@@ -129,10 +132,13 @@ export class WasmArena {
    * kernel calls. Only while the stack is empty (no mark outstanding).
    * @throws RangeError while stack allocations are live; WasmOutOfMemoryError past the maximum.
    * @example
+   * ```ts
    * const ptr = arena.allocResident(1024);
-   * arena.i32(ptr, 256).set(indices);
+   * arena.i32(ptr, 3).set([7, 1, 5]);
    * // ... any number of kernel calls reading ptr ...
+   * arena.i32(ptr, 3); // Int32Array [7, 1, 5]
    * arena.freeResident(ptr);
+   * ```
    */
   allocResident(bytes: number): number {
     if (!Number.isSafeInteger(bytes) || bytes < 0) {

@@ -574,8 +574,8 @@ export class WasmBackend extends CpuBackend {
  *
  * const backend = await wasmBackend({ threads: 2 });
  * setBackend(backend);
- * console.log(backend.info()); // { name: 'wasm', feature: 'relaxed', threads: 2, ... }
- * matmul(randn([512, 512]), randn([512, 512]));
+ * backend.info(); // { name: 'wasm', threads: 2 } (and feature, e.g. 'relaxed', and more)
+ * matmul(randn([512, 512]), randn([512, 512])).shape; // [512, 512]
  * backend.disposeBackend?.(); // stop the workers
  * ```
  */

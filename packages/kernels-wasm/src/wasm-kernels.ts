@@ -94,8 +94,11 @@ export class WasmKernels {
   /**
    * Stops the worker threads (if any). The instance still works afterwards, on one thread.
    * @example
+   * ```ts
    * const kernels = await loadKernels({ threads: 2 });
    * kernels.dispose(); // the process can exit
+   * kernels.gemm(Float32Array.of(1, 2), Float32Array.of(3, 4), 1, 1, 2); // Float32Array [11] (now on one thread)
+   * ```
    */
   dispose(): void {
     this.#pool?.terminate();
@@ -192,8 +195,10 @@ export class WasmKernels {
    * a is [aBatch, m, k] (or [aBatch, k, m] transposed), b is [bBatch, k, n] (or [bBatch, n, k]).
    * `out`, when given, receives the result (batch·m·n floats) and is returned.
    * @example
-   * kernels.matmul(Float32Array.of(1, 2), Float32Array.of(3, 4),
-   *   { batch: 1, aBatch: 1, bBatch: 1, m: 1, n: 1, k: 2, transposeA: false, transposeB: false }); // [11]
+   * ```ts
+   * const shape = { batch: 1, aBatch: 1, bBatch: 1, m: 1, n: 1, k: 2, transposeA: false, transposeB: false };
+   * kernels.matmul(Float32Array.of(1, 2), Float32Array.of(3, 4), shape); // Float32Array [11]
+   * ```
    */
   matmul(a: Float32Array | ResidentF32, b: Float32Array | ResidentF32, shape: MatmulShape, out?: Float32Array): Float32Array {
     const { batch, aBatch, bBatch, m, n, k, transposeA, transposeB } = shape;
@@ -249,8 +254,10 @@ export class WasmKernels {
    * stored [m,k], or Aᵀ of A stored [k,m] with `transA`; op(B) is B stored [k,n], or Bᵀ of
    * B stored [n,k] with `transB`.
    * @example
+   * ```ts
    * const kernels = await loadKernels();
    * kernels.gemm(Float32Array.of(1, 2), Float32Array.of(3, 4), 1, 1, 2); // Float32Array [11]
+   * ```
    */
   gemm(
     a: Float32Array | ResidentF32,
@@ -293,8 +300,10 @@ export class WasmKernels {
    * outChannels]; y is NHWC [batch, outHeight, outWidth, outChannels]
    * (see `resolveConv2dShape` for the output size).
    * @example
+   * ```ts
    * const shape = { batch: 1, inHeight: 2, inWidth: 2, inChannels: 1, filterHeight: 2, filterWidth: 2, outChannels: 1 };
    * kernels.conv2d(Float32Array.of(1, 2, 3, 4), Float32Array.of(1, 1, 1, 1), shape); // Float32Array [10]
+   * ```
    */
   conv2d(
     x: Float32Array,
@@ -452,8 +461,10 @@ export class WasmKernels {
    * Gradient of conv2d with respect to its input: dx [batch, inHeight, inWidth, inChannels]
    * from dy [batch, outHeight, outWidth, outChannels] and the filter.
    * @example
+   * ```ts
    * const shape = { batch: 1, inHeight: 2, inWidth: 2, inChannels: 1, filterHeight: 2, filterWidth: 2, outChannels: 1 };
    * kernels.conv2dBackpropInput(Float32Array.of(1), Float32Array.of(1, 2, 3, 4), shape); // [1, 2, 3, 4]
+   * ```
    */
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, shape: Conv2dShape, out?: Float32Array): Float32Array {
     const s = resolveConv2dShape(shape, 'conv2dBackpropInput');
@@ -534,8 +545,10 @@ export class WasmKernels {
    * Gradient of conv2d with respect to its filter: dW [filterHeight, filterWidth,
    * inChannels, outChannels] from x (NHWC) and dy (NHWC).
    * @example
+   * ```ts
    * const shape = { batch: 1, inHeight: 2, inWidth: 2, inChannels: 1, filterHeight: 2, filterWidth: 2, outChannels: 1 };
    * kernels.conv2dBackpropFilter(Float32Array.of(1, 2, 3, 4), Float32Array.of(1), shape); // [1, 2, 3, 4]
+   * ```
    */
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, shape: Conv2dShape, out?: Float32Array): Float32Array {
     const s = resolveConv2dShape(shape, 'conv2dBackpropFilter');
@@ -585,9 +598,11 @@ export class WasmKernels {
    * Max pooling, NHWC: y [batch, outHeight, outWidth, channels] from x [batch, inHeight,
    * inWidth, channels]; padding never wins, NaN propagates.
    * @example
+   * ```ts
    * const g = { batch: 1, inHeight: 2, inWidth: 2, channels: 1, outHeight: 1, outWidth: 1, windowHeight: 2,
    *   windowWidth: 2, strideHeight: 2, strideWidth: 2, padTop: 0, padLeft: 0, padBottom: 0, padRight: 0 };
    * kernels.maxPool2d(Float32Array.of(1, 4, 2, 3), g); // [4]
+   * ```
    */
   maxPool2d(x: Float32Array, g: Pool2dGeometry): Float32Array {
     expectLength('maxPool2d', 'x', x, poolInputSize(g), poolInputShape(g));
@@ -603,7 +618,11 @@ export class WasmKernels {
    * Gradient of max pooling: dx (the shape of x) with each dy at the first maximum of its
    * window.
    * @example
+   * ```ts
+   * const g = { batch: 1, inHeight: 2, inWidth: 2, channels: 1, outHeight: 1, outWidth: 1, windowHeight: 2,
+   *   windowWidth: 2, strideHeight: 2, strideWidth: 2, padTop: 0, padLeft: 0, padBottom: 0, padRight: 0 };
    * kernels.maxPool2dBackward(Float32Array.of(5), Float32Array.of(1, 4, 2, 4), g); // [0, 5, 0, 0]
+   * ```
    */
   maxPool2dBackward(dy: Float32Array, x: Float32Array, g: Pool2dGeometry): Float32Array {
     expectLength('maxPool2dBackward', 'dy', dy, poolOutputSize(g), `NHWC [${g.batch}, ${g.outHeight}, ${g.outWidth}, ${g.channels}]`);
@@ -620,7 +639,11 @@ export class WasmKernels {
   /**
    * Average pooling, NHWC, padding excluded from the count.
    * @example
+   * ```ts
+   * const g = { batch: 1, inHeight: 2, inWidth: 2, channels: 1, outHeight: 1, outWidth: 1, windowHeight: 2,
+   *   windowWidth: 2, strideHeight: 2, strideWidth: 2, padTop: 0, padLeft: 0, padBottom: 0, padRight: 0 };
    * kernels.avgPool2d(Float32Array.of(1, 4, 2, 3), g); // [2.5]
+   * ```
    */
   avgPool2d(x: Float32Array, g: Pool2dGeometry): Float32Array {
     expectLength('avgPool2d', 'x', x, poolInputSize(g), poolInputShape(g));
@@ -635,7 +658,11 @@ export class WasmKernels {
   /**
    * Gradient of average pooling: dy / count spread over each window's real inputs.
    * @example
+   * ```ts
+   * const g = { batch: 1, inHeight: 2, inWidth: 2, channels: 1, outHeight: 1, outWidth: 1, windowHeight: 2,
+   *   windowWidth: 2, strideHeight: 2, strideWidth: 2, padTop: 0, padLeft: 0, padBottom: 0, padRight: 0 };
    * kernels.avgPool2dBackward(Float32Array.of(4), g); // [1, 1, 1, 1]
+   * ```
    */
   avgPool2dBackward(dy: Float32Array, g: Pool2dGeometry): Float32Array {
     expectLength('avgPool2dBackward', 'dy', dy, poolOutputSize(g), `NHWC [${g.batch}, ${g.outHeight}, ${g.outWidth}, ${g.channels}]`);
@@ -654,8 +681,10 @@ export class WasmKernels {
    * and one lstm_step_forward_f32; nothing is copied between steps. `saved` (layout in
    * `lstmSequenceLayout`) is what lstmSequenceBackward needs.
    * @example
+   * ```ts
    * const r = kernels.lstmSequence(new Float32Array(8), new Float32Array(4), Float32Array.of(0), Float32Array.of(1), 1, 2, 1);
    * [r.h[0], r.c[0]]; // [0.1224593, 0.25]
+   * ```
    */
   lstmSequence(
     projected: Float32Array,
@@ -789,8 +818,10 @@ export class WasmKernels {
    * made resident once (`residentCsr`, then `spmmResident`): no check and no copy per call.
    * `out`, when given, receives the result (rows·n floats) and is returned.
    * @example
-   * kernels.spmm(Int32Array.of(0, 1, 2), Int32Array.of(1, 0), Float32Array.of(2, 3), 2, 2,
-   *   Float32Array.of(1, 1, 10, 10), 2); // [20, 20, 3, 3]
+   * ```ts
+   * const [rowPtr, colIdx, values] = [Int32Array.of(0, 1, 2), Int32Array.of(1, 0), Float32Array.of(2, 3)]; // [[0, 2], [3, 0]]
+   * kernels.spmm(rowPtr, colIdx, values, 2, 2, Float32Array.of(1, 1, 10, 10), 2); // [20, 20, 3, 3]
+   * ```
    */
   spmm(
     rowPtr: Int32Array,
@@ -827,9 +858,11 @@ export class WasmKernels {
    * number of `spmmResident` calls without a check or a copy each. The copy is independent
    * of the arrays passed in. Free it with `dispose()`; only between kernel calls.
    * @example
+   * ```ts
    * const a = kernels.residentCsr(Int32Array.of(0, 1, 2), Int32Array.of(1, 0), Float32Array.of(2, 3), 2, 2);
    * kernels.spmmResident(a, Float32Array.of(1, 1, 10, 10), 2); // [20, 20, 3, 3]
    * a.dispose();
+   * ```
    */
   residentCsr(rowPtr: Int32Array, colIdx: Int32Array, values: Float32Array, rows: number, cols: number): ResidentCsr {
     checkCsrStructure(rowPtr, colIdx, values, rows, cols);
@@ -850,9 +883,11 @@ export class WasmKernels {
    * used by every forward and backward product). The copy is independent of `values`; free
    * it with `dispose()`, only between kernel calls.
    * @example
+   * ```ts
    * const w = kernels.residentF32(Float32Array.of(3, 4));
    * kernels.gemm(Float32Array.of(1, 2), w, 1, 1, 2); // [11]
    * w.dispose();
+   * ```
    */
   residentF32(values: Float32Array): ResidentF32 {
     if (!(values instanceof Float32Array)) {
@@ -869,9 +904,11 @@ export class WasmKernels {
    * product with it packs nothing per call. Only `gemm`/`matmul` as b with the same k, n and
    * transB take it (anything else throws).
    * @example
+   * ```ts
    * const w = kernels.residentPackedB(Float32Array.of(3, 4), 2, 1, false);
    * kernels.gemm(Float32Array.of(1, 2), w, 1, 1, 2); // [11]
    * w.dispose();
+   * ```
    */
   residentPackedB(values: Float32Array, k: number, n: number, transB: boolean): ResidentF32 {
     for (const [name, value] of Object.entries({ k, n })) {

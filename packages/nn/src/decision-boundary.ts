@@ -18,8 +18,9 @@ export interface DecisionGrid {
  * (a score or 0/1); several columns give the argmax class.
  * @example
  * ```ts
- * const grid = decisionBoundary(perceptron, { xRange: [0, 1], yRange: [0, 1], resolution: 3 });
- * grid.values.length; // 3 (rows: ys), grid.values[0].length === 3 (columns: xs)
+ * const grid = decisionBoundary(new Perceptron(2), { xRange: [0, 1], yRange: [0, 1], resolution: 3 });
+ * grid.values.length; // 3 (rows: ys)
+ * grid.values[0].length; // 3 (columns: xs)
  * ```
  */
 export function decisionBoundary(

@@ -9,7 +9,7 @@ import { LecError } from '@lec/tensor';
  * offsets out of bounds, a polluting key, an unknown layer type, a size over the budget).
  * @example
  * ```ts
- * try { readSafetensors(new Uint8Array(3)); } catch (e) { e instanceof FormatError; } // true
+ * readSafetensors(new Uint8Array(3)); // throws FormatError
  * ```
  */
 export class FormatError extends LecError {}

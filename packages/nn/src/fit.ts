@@ -150,6 +150,8 @@ function withMode<T>(model: Module<Tensor, Tensor>, training: boolean, fn: () =>
  * Trains `model` on `data` and returns the per-epoch history.
  * @example
  * ```ts
+ * const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+ * const y = tensor([[0], [1], [1], [0]]); // XOR
  * const model = new Sequential([new Dense(2, 8, { seed: 0 }), new Tanh(), new Dense(8, 1, { seed: 1 })]);
  * const history = await fit(model, { x, y }, {
  *   loss: binaryCrossEntropyWithLogits, optimizer: new Adam({ learningRate: 0.05 }),
@@ -309,7 +311,10 @@ export interface EvaluateOptions {
  * The mean loss and metrics of `model` on `data`, in evaluation mode, without gradients.
  * @example
  * ```ts
- * evaluate(model, { x, y }, { loss: softmaxCrossEntropyWithLogits, metrics: { accuracy } }); // { loss: 0.08, accuracy: 0.975 }
+ * const model = new Sequential([]); // the identity: the inputs are the logits
+ * const x = tensor([[2, 0], [0, 2], [2, 0]]);
+ * const y = tensor([0, 1, 1], undefined, { dtype: 'int32' });
+ * evaluate(model, { x, y }, { loss: softmaxCrossEntropyWithLogits, metrics: { accuracy } }); // ≈ { loss: 0.7936, accuracy: 0.6667 }
  * ```
  */
 export function evaluate(
@@ -350,7 +355,7 @@ export function evaluate(
  * The model's outputs for `x`, computed in batches in evaluation mode without gradients.
  * @example
  * ```ts
- * predict(model, xTest).shape; // [2000, 10]
+ * predict(new Dense(4, 10, { seed: 0 }), zeros([300, 4]), { batchSize: 128 }).shape; // [300, 10]
  * ```
  */
 export function predict(model: Module<Tensor, Tensor>, x: Tensor, options: { batchSize?: number } = {}): Tensor {

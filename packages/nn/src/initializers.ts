@@ -107,7 +107,8 @@ export function normalInit(mean = 0, std = 1): Initializer {
  * stability) in plain float64 JavaScript; the signs follow R's positive diagonal.
  * @example
  * ```ts
- * const w = orthogonal()([3, 3], { rng: new Rng(0) }); // wᵀ·w ≈ I
+ * const w = orthogonal()([3, 3], { rng: new Rng(0) });
+ * max(abs(sub(matmul(transpose(w), w), eye(3)))).item(); // ≈ 0 (wᵀ·w = I)
  * ```
  */
 export function orthogonal(gain = 1): Initializer {

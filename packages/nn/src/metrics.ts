@@ -48,8 +48,8 @@ export function accuracy(prediction: Tensor, target: Tensor, options: { threshol
  * `numClasses` defaults to the score columns (2 for a single column).
  * @example
  * ```ts
- * confusionMatrix(tensor([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]]), tensor([0, 1, 1], undefined, { dtype: 'int32' }));
- * // [[1, 0], [1, 1]]
+ * const target = tensor([0, 1, 1], undefined, { dtype: 'int32' });
+ * confusionMatrix(tensor([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]]), target); // [[1, 0], [1, 1]]
  * ```
  */
 export function confusionMatrix(prediction: Tensor, target: Tensor, options: { numClasses?: number; threshold?: number } = {}): number[][] {

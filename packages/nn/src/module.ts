@@ -81,7 +81,12 @@ export abstract class Module<I = Tensor, O = Tensor> {
    * Registers a parameter under `name` (letters, digits, `_`) and returns its Variable.
    * @example
    * ```ts
-   * // inside a constructor: this.weight = this.addParameter('weight', zeros([3, 4]));
+   * class Affine extends Module {
+   *   readonly type = 'Affine';
+   *   readonly weight = this.addParameter('weight', zeros([3, 4]));
+   *   forward(x: Tensor): Tensor { return matmul(x, this.weight.value); }
+   * }
+   * new Affine().parameters()[0].shape; // [3, 4]
    * ```
    */
   protected addParameter(name: string, value: Tensor, options: ParameterOptions = {}): Variable {
@@ -96,7 +101,12 @@ export abstract class Module<I = Tensor, O = Tensor> {
    * `name.param` in `namedParameters()`.
    * @example
    * ```ts
-   * // inside a constructor: this.encoder = this.addModule('encoder', new Dense(784, 32));
+   * class Encoder extends Module {
+   *   readonly type = 'Encoder';
+   *   readonly encoder = this.addModule('encoder', new Dense(784, 32));
+   *   forward(x: Tensor): Tensor { return this.encoder.forward(x); }
+   * }
+   * new Encoder().namedParameters().map(([name]) => name); // ['encoder.weight', 'encoder.bias']
    * ```
    */
   protected addModule<M extends Module<any, any>>(name: string, module: M): M {

@@ -85,7 +85,9 @@ export class Perceptron extends Module {
    * has no mistakes (converged) or `epochs` (default 100) have run.
    * @example
    * ```ts
-   * new Perceptron(2).learn(xor.x, xor.y, { epochs: 50 }); // { converged: false, epochs: 50, errors: [...] }
+   * const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+   * new Perceptron(2).learn(x, tensor([0, 1, 1, 0]), { epochs: 50 }); // { converged: false, epochs: 50 } (XOR is not linearly separable)
+   * new Perceptron(2).learn(x, tensor([0, 0, 0, 1])).converged; // true (AND is)
    * ```
    */
   learn(x: Tensor, y: Tensor, options: { epochs?: number; learningRate?: number } = {}): PerceptronResult {

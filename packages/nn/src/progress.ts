@@ -28,6 +28,7 @@ export function isNodeTty(): boolean {
  * @example
  * ```ts
  * const display = await terminalProgress(); // undefined in a browser or under CI
+ * (display === undefined) === !isNodeTty(); // true (a bar only on a terminal)
  * ```
  */
 export async function terminalProgress(): Promise<ProgressDisplay | undefined> {

@@ -122,7 +122,8 @@ function isSafeCount(v: unknown): v is number {
  * unsafe or over the limits, before allocating tensor memory.
  * @example
  * ```ts
- * const { tensors, metadata } = readSafetensors(bytes);
+ * const bytes = saveWeights(new Sequential([new Dense(2, 3, { seed: 0 })]));
+ * const { tensors } = readSafetensors(bytes);
  * tensors.get('0.weight')!.dtype; // 'float32'
  * readSafetensors(new Uint8Array(4)); // throws FormatError (truncated)
  * ```

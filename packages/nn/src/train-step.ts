@@ -48,7 +48,10 @@ function where(options: TrainStepOptions): string {
  * ```ts
  * const model = new Dense(2, 1, { seed: 0 });
  * const opt = new SGD({ learningRate: 0.1 });
- * const { loss } = trainStep(model, meanSquaredError, opt, tensor([[1, 2]]), tensor([[1]]));
+ * const x = tensor([[1, 2]]);
+ * const y = tensor([[1]]);
+ * const { loss } = trainStep(model, meanSquaredError, opt, x, y);
+ * meanSquaredError(model.forward(x), y).item() < loss; // true (the step lowered the loss)
  * ```
  */
 export function trainStep<I>(

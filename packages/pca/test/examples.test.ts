@@ -1,16 +1,17 @@
-import * as tensorApi from '@lec/tensor';
+/** Runs every `@example` block of src/ through the shared runner of @lec/backend-tests. */
 import { fileURLToPath } from 'node:url';
-import { expect, test } from 'vitest';
-import * as api from '../src/index.js';
+import { describeExamples } from '@lec/backend-tests/examples';
+import * as tensorApi from '@lec/tensor';
 import * as bench from '../src/bench.js';
-import { collectExamples, runExample } from './run-examples.js';
+import * as api from '../src/index.js';
 
-const examples = collectExamples(fileURLToPath(new URL('../src', import.meta.url)));
-
-test('every public export has an @example', () => {
-  expect(examples.length).toBeGreaterThanOrEqual(10);
-});
-
-test.each(examples.map((e) => [`${e.file}:${e.line}`, e] as const))('example %s runs and its values hold', async (_, ex) => {
-  await runExample(ex, { ...tensorApi, ...api, ...bench });
+describeExamples({
+  srcDir: fileURLToPath(new URL('../src', import.meta.url)),
+  scope: { ...tensorApi, ...api, ...bench },
+  minExamples: 10,
+  requireChecks: true,
+  reset: () => {
+    tensorApi.setBackend(tensorApi.jsBackend());
+    tensorApi.setSeed(0);
+  },
 });

@@ -431,7 +431,11 @@ function flatImages(fn: string, name: string, split: ImageSplit, size: number): 
  * Test accuracy of a classifier that reads images row by row: x [n, rows, cols] → logits.
  * @example
  * ```ts
- * rowByRowAccuracy(model, test, { backend }); // 0.97…
+ * const model = new SequenceClassifier(3, 4, 2, { seed: 0 });
+ * const images = randn([6, 2, 3], { seed: 1 });
+ * const labels = argmax(model.forward(images)); // the model's own predictions
+ * rowByRowAccuracy(model, { images, labels }, { rows: 2, cols: 3 }); // 1
+ * rowByRowAccuracy(model, { images, labels: sub(1, labels) }, { rows: 2, cols: 3 }); // 0 (the other class)
  * ```
  */
 export function rowByRowAccuracy(

@@ -28,6 +28,7 @@ export interface AdamOptions {
  * @example
  * ```ts
  * const opt = new Adam({ learningRate: 1e-3 });
+ * opt.currentLearningRate; // 0.001
  * ```
  */
 export class Adam extends Optimizer {
@@ -65,6 +66,7 @@ export class Adam extends Optimizer {
  * @example
  * ```ts
  * const opt = new AdamW({ learningRate: 1e-3, weightDecay: 0.05 });
+ * opt.currentLearningRate; // 0.001
  * ```
  */
 export class AdamW extends Adam {

@@ -50,7 +50,10 @@ export abstract class Optimizer {
    * variables are skipped.
    * @example
    * ```ts
-   * opt.step(model.trainableParameters(), grads);
+   * const w = new Variable(tensor([1, 2]));
+   * const opt = new SGD({ learningRate: 0.5 });
+   * opt.step([w], [tensor([2, 2])]);
+   * w.value.toArray(); // [0, 1]
    * ```
    */
   step(variables: readonly Variable[], grads: readonly Tensor[]): void {
@@ -87,6 +90,7 @@ export abstract class Optimizer {
    * The state tensors kept for `variable` (e.g. Adam's [m, v]), or undefined before its first step.
    * @example
    * ```ts
+   * const w = new Variable(tensor([1, 2]));
    * new Adam().stateOf(w); // undefined
    * ```
    */
@@ -98,8 +102,13 @@ export abstract class Optimizer {
    * Frees the state tensors and resets the step count.
    * @example
    * ```ts
+   * const w = new Variable(tensor([1, 2]));
+   * const opt = new Adam();
+   * opt.step([w], [tensor([1, 1])]);
+   * opt.iterations; // 1
    * opt.reset();
    * opt.iterations; // 0
+   * opt.stateOf(w); // undefined
    * ```
    */
   reset(): void {

@@ -25,6 +25,7 @@ export interface RMSPropOptions {
  * @example
  * ```ts
  * const opt = new RMSProp({ learningRate: 1e-3, rho: 0.9 });
+ * opt.currentLearningRate; // 0.001
  * ```
  */
 export class RMSProp extends Optimizer {

@@ -24,6 +24,7 @@ export interface SGDOptions {
  * @example
  * ```ts
  * const opt = new SGD({ learningRate: 0.1, momentum: 0.9, nesterov: true });
+ * opt.currentLearningRate; // 0.1
  * ```
  */
 export class SGD extends Optimizer {
