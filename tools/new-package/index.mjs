@@ -4,7 +4,8 @@
 // Everything a published package needs comes right from the start: package.json (ESM,
 // strict exports with types, files, sideEffects false, engines, license, repository, the
 // "lec.kind" the boundary check reads), tsconfig.json, vitest.config.ts, src/index.ts with a
-// first export, a first test and a README with a runnable example.
+// first export, a first test, a test that runs every TSDoc @example, and a README with a
+// runnable example.
 //
 //   node tools/new-package/index.mjs --name vision --kind model [--description "..."]
 //   pnpm new-package --name backend-webnn --kind backend
@@ -157,6 +158,25 @@ describe('affine', () => {
       expect(result.ok, result.message).toBe(true);
     });
   });
+});
+`;
+
+// Every package runs its TSDoc examples as tests (CONTRIBUTING: each public function has an
+// @example that a test executes), through the shared runner of @lec/backend-tests.
+const examplesTest = () => `/** Runs every TSDoc \`@example\` of src/ through the shared runner of @lec/backend-tests. */
+import { fileURLToPath } from 'node:url';
+import { describeExamples } from '@lec/backend-tests/examples';
+import * as tensorApi from '@lec/tensor';
+import * as api from './index.js';
+
+describeExamples({
+  srcDir: fileURLToPath(new URL('.', import.meta.url)),
+  scope: { ...tensorApi, ...api },
+  // each example checks a value (\`expr; // value\`), and each exported function has one
+  requireChecks: true,
+  requireExampleFor: api,
+  // examples may switch the backend: put the default back around each one
+  reset: () => tensorApi.setBackend(tensorApi.jsBackend()),
 });
 `;
 
@@ -338,12 +358,14 @@ export function renderPackage(options, rootFields) {
     files[`${dir}/src/index.ts`] = modelIndex(o);
     files[`${dir}/src/affine.ts`] = modelLayer(o);
     files[`${dir}/src/affine.test.ts`] = modelTest(o);
+    files[`${dir}/src/examples.test.ts`] = examplesTest();
     files[`${dir}/README.md`] = modelReadme(o);
   } else {
     files[`${dir}/src/index.ts`] = backendIndex(o);
     files[`${dir}/src/backend.ts`] = backendSource(o);
     files[`${dir}/src/backend.test.ts`] = backendTest(o);
     files[`${dir}/src/backend.conformance.test.ts`] = backendConformance(o);
+    files[`${dir}/src/examples.test.ts`] = examplesTest();
     files[`${dir}/README.md`] = backendReadme(o);
   }
   return files;

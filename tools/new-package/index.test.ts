@@ -81,6 +81,7 @@ describe('new-package generator', () => {
       'packages/vision/src/index.ts',
       'packages/vision/src/affine.ts',
       'packages/vision/src/affine.test.ts',
+      'packages/vision/src/examples.test.ts',
       'packages/vision/README.md',
     ]);
     const manifest = readJson(root, 'packages/vision/package.json');
@@ -106,7 +107,8 @@ describe('new-package generator', () => {
     expect(manifest.devDependencies).toEqual({ '@lec/backend-tests': 'workspace:*' });
     expect(readJson(root, 'packages/vision/tsconfig.json')).toMatchObject({ extends: '../../tsconfig.base.json', include: ['src'] });
     expect(readFileSync(join(root, 'packages/vision/vitest.config.ts'), 'utf8')).toContain("name: '@lec/vision'");
-    for (const file of ['vitest.config.ts', 'src/index.ts', 'src/affine.ts', 'src/affine.test.ts']) {
+    expect(readFileSync(join(root, 'packages/vision/src/examples.test.ts'), 'utf8')).toContain('requireExampleFor: api');
+    for (const file of ['vitest.config.ts', 'src/index.ts', 'src/affine.ts', 'src/affine.test.ts', 'src/examples.test.ts']) {
       expect(syntaxErrors(join(root, 'packages/vision', file)), file).toEqual([]);
     }
     const readme = readFileSync(join(root, 'packages/vision/README.md'), 'utf8');
@@ -135,7 +137,13 @@ describe('new-package generator', () => {
     expect(readFileSync(join(root, 'packages/backend-webnn/src/backend.conformance.test.ts'), 'utf8')).toContain(
       "runConformance({ name: 'webnn', makeBackend: webnnBackend });",
     );
-    for (const file of ['src/index.ts', 'src/backend.ts', 'src/backend.test.ts', 'src/backend.conformance.test.ts']) {
+    for (const file of [
+      'src/index.ts',
+      'src/backend.ts',
+      'src/backend.test.ts',
+      'src/backend.conformance.test.ts',
+      'src/examples.test.ts',
+    ]) {
       expect(syntaxErrors(join(root, 'packages/backend-webnn', file)), file).toEqual([]);
     }
   });
@@ -145,7 +153,7 @@ describe('new-package generator', () => {
     generatePackage({ name: 'vision', kind: 'model' }, root);
     generatePackage({ name: 'backend-webnn', kind: 'backend' }, root);
     const biome = runBiome(root, ['packages'], { capture: true });
-    expect(biome.output).toContain('Checked 13 files'); // 6 + 7 (README.md is not Biome's)
+    expect(biome.output).toContain('Checked 15 files'); // 7 + 8 (README.md is not Biome's)
     expect(biome.status, biome.output).toBe(0);
     expect(checkBoundaries(root)).toEqual([]);
     if (!existsSync(join(repoRoot, 'packages/backend-tests/dist/index.d.ts'))) return; // pnpm test builds first
