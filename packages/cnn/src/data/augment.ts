@@ -5,6 +5,7 @@
  * images.
  */
 import { Rng, ShapeError, type Tensor, ValueError, tensor } from '@lec/tensor';
+import { resampleImage } from './resample.js';
 
 /** Options of `randomAffine`. */
 export interface RandomAffineOptions {
@@ -64,25 +65,12 @@ export function randomAffine(images: Tensor, options: RandomAffineOptions = {}):
     // output pixel (r, q) samples the source at the inverse transform about the centre
     const cos = Math.cos(angle) / zoom;
     const sin = Math.sin(angle) / zoom;
-    const base = s * h * w * c;
-    const at = (r: number, q: number, ch: number) => (r >= 0 && r < h && q >= 0 && q < w ? src[base + (r * w + q) * c + ch] : 0);
-    for (let r = 0; r < h; r++) {
-      for (let q = 0; q < w; q++) {
-        const xr = q - cx - tx;
-        const yr = r - cy - ty;
-        const sx = cos * xr + sin * yr + cx;
-        const sy = -sin * xr + cos * yr + cy;
-        const x0 = Math.floor(sx);
-        const y0 = Math.floor(sy);
-        const fx = sx - x0;
-        const fy = sy - y0;
-        for (let ch = 0; ch < c; ch++) {
-          out[base + (r * w + q) * c + ch] =
-            (1 - fy) * ((1 - fx) * at(y0, x0, ch) + fx * at(y0, x0 + 1, ch)) +
-            fy * ((1 - fx) * at(y0 + 1, x0, ch) + fx * at(y0 + 1, x0 + 1, ch));
-        }
-      }
-    }
+    resampleImage(src, out, s, [h, w, c], (r, q, at) => {
+      const xr = q - cx - tx;
+      const yr = r - cy - ty;
+      at[0] = -sin * xr + cos * yr + cy;
+      at[1] = cos * xr + sin * yr + cx;
+    });
   }
   return tensor(out, images.shape, { dtype: images.dtype, backend: images.backend });
 }

@@ -5,6 +5,7 @@
  * so the network no longer has to learn every slant from examples.
  */
 import { ShapeError, type Tensor, ValueError, tensor } from '@lec/tensor';
+import { resampleImage } from './resample.js';
 
 /** Options of `deskew`. */
 export interface DeskewOptions {
@@ -90,24 +91,12 @@ export function deskew(images: Tensor, options: DeskewOptions = {}): Tensor {
     const alpha = mu02 > 0 ? mu11 / mu02 : 0;
     const dy = center ? meanY - midY : 0;
     const dx = center ? meanX - midX : 0;
-    const at = (r: number, q: number, ch: number) => (r >= 0 && r < h && q >= 0 && q < w ? src[base + (r * w + q) * c + ch] : 0);
     // output pixel (r, q) samples the source at the inverse map: row r + dy, column
     // q + dx + α (row − ȳ)
-    for (let r = 0; r < h; r++) {
-      const sy = r + dy;
-      const y0 = Math.floor(sy);
-      const fy = sy - y0;
-      for (let q = 0; q < w; q++) {
-        const sx = q + dx + alpha * (sy - meanY);
-        const x0 = Math.floor(sx);
-        const fx = sx - x0;
-        for (let ch = 0; ch < c; ch++) {
-          out[base + (r * w + q) * c + ch] =
-            (1 - fy) * ((1 - fx) * at(y0, x0, ch) + fx * at(y0, x0 + 1, ch)) +
-            fy * ((1 - fx) * at(y0 + 1, x0, ch) + fx * at(y0 + 1, x0 + 1, ch));
-        }
-      }
-    }
+    resampleImage(src, out, s, [h, w, c], (r, q, at) => {
+      at[0] = r + dy;
+      at[1] = q + dx + alpha * (at[0] - meanY);
+    });
   }
   return tensor(out, images.shape, { dtype: images.dtype, backend: images.backend });
 }
