@@ -10,7 +10,8 @@
  *   forward:  Q[co][q] = Σ_{ci,ky,kx} P[ci][q + ky·PW + kx] · w[ky,kx,ci,co], 3 channels × 12
  *             pixels (9 f32x4 accumulators) per step, then Q is written back as NHWC.
  *   filter:   dw[ky,kx,ci,co] = Σ_q P[ci][q + ky·PW + kx] · D[co][q], with D the planar dy
- *             (zero at the thrown-away pixels); 3 kx × 3 channels per step, 4 pixels per lane.
+ *             (zero at the thrown-away pixels); 3 kx × 3 channels per step, 4 pixels per lane
+ *             (the last 1 or 2 kx of a kw that is not a multiple of 3 on their own).
  * The input gradient is the forward pass of dy with the filter rotated 180° and its in/out
  * channels swapped (the host sets that up), so it needs no kernel of its own.
  *
@@ -291,7 +292,8 @@ export function conv2d_direct_backprop_filter_f32_nhwc(geometry: usize, x: usize
   const planes = (work + 15) & ~<usize>15;
   const d = planes + <usize>(cin * len) * 4;
   const acc = d + <usize>(coutP * vq) * 4;
-  // acc[ci][ky][kxP][coutP]: kx padded to a multiple of 3 (the extra columns are discarded).
+  // acc[ci][ky][kxP][coutP]: kx padded to a multiple of 3 (the extra columns, computed only
+  // by the scalar build, are discarded).
   const accLen = cin * kh * kwP * coutP;
   memory.fill(acc, 0, <usize>accLen * 4);
   const vqBytes = <usize>vq * 4;
@@ -310,7 +312,25 @@ export function conv2d_direct_backprop_filter_f32_nhwc(geometry: usize, x: usize
             const d0 = d + <usize>b * vqBytes;
             const out = acc + <usize>(((ci * kh + ky) * kwP + kx0) * coutP + b) * 4;
             const coutPBytes = <usize>coutP * 4;
-            if (ASC_FEATURE_SIMD) {
+            if (ASC_FEATURE_SIMD && kw - kx0 <= 2) {
+              // The last 1 or 2 filter columns (kw not a multiple of 3): only those, not the
+              // padded column (for kw = 5, a sixth of the multiply-adds).
+              const two = kw - kx0 == 2;
+              let s00 = f32x4.splat(0), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
+              for (let qq = 0; qq < vq; qq += 4) {
+                const o = <usize>qq << 2;
+                const e0 = v128.load(d0 + o), e1 = v128.load(d0 + vqBytes + o), e2 = v128.load(d0 + 2 * vqBytes + o);
+                const p = xRow + o;
+                let xv = v128.load(p);
+                s00 = maddF32x4(xv, e0, s00); s01 = maddF32x4(xv, e1, s01); s02 = maddF32x4(xv, e2, s02);
+                if (two) {
+                  xv = v128.load(p, 4);
+                  s10 = maddF32x4(xv, e0, s10); s11 = maddF32x4(xv, e1, s11); s12 = maddF32x4(xv, e2, s12);
+                }
+              }
+              addSum(out, s00); addSum(out + 4, s01); addSum(out + 8, s02);
+              addSum(out + coutPBytes, s10); addSum(out + coutPBytes + 4, s11); addSum(out + coutPBytes + 8, s12);
+            } else if (ASC_FEATURE_SIMD) {
               let s00 = f32x4.splat(0), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00, s20 = s00, s21 = s00, s22 = s00;
               for (let qq = 0; qq < vq; qq += 4) {
                 const o = <usize>qq << 2;

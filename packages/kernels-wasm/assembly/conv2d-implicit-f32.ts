@@ -181,3 +181,135 @@ export function conv2d_implicit_forward_f32_nhwc(geometry: usize, x: usize, filt
   v128.store(c + d2, c20); v128.store(c + d2, c21, 16);
   v128.store(c + d3, c30); v128.store(c + d3, c31, 16);
 }
+
+/** Filter taps (rows of dW[K, Cout]) per filter-gradient tile. */
+const TK: i32 = 4;
+/** Bytes of dy and X rows the filter gradient keeps in L1 across tiles (one band of rows). */
+const BAND_BYTES: i32 = 32768;
+
+/** Bytes of workspace `conv2d_implicit_backprop_filter_f32_nhwc` needs. */
+export function conv2d_implicit_filter_workspace_bytes(geometry: usize): i32 {
+  const k = g(geometry, G_FILTER_H) * g(geometry, G_FILTER_W) * g(geometry, G_IN_C);
+  const coutP = roundUp(g(geometry, G_OUT_C), TC);
+  const dyFloats = g(geometry, G_OUT_H) * g(geometry, G_OUT_W) * coutP;
+  return (paddedFloats(geometry) + dyFloats + roundUp(k, TK) * (coutP + 1)) * 4 + 64;
+}
+
+/**
+ * Filter gradient dW[K, Cout] = colᵀ · dy summed over images [imageBegin, imageEnd), without
+ * building col: written to dfilter, or added to it when `accumulate`. Requires stride 1,
+ * dilation 1 and SIMD (the host checks).
+ *
+ * Each image is copied into the zero-padded X of the forward pass; dy is read in place, or
+ * through a copy with Cout padded to a multiple of 8 (zeros) when it is not one. A tile is 4
+ * filter taps t (rows of dW, any 4: tap t = (ky, j) reads X at ky·rowBytes + j·4 from the
+ * pixel's corner) × 8 output channels, 8 accumulators, summed over a band of output rows
+ * (as many as keep the band's dy and X in L1 across its tiles, BAND_BYTES) and then added to
+ * dW: per pixel two f32x4 of dy and four splats of X, the forward tile's mirror image. Taps
+ * past K (the last tile) read tap 0 and are discarded, as are the padded channels: nothing
+ * else is computed in vain, and only padding zeros multiply dy, as in im2col.
+ */
+export function conv2d_implicit_backprop_filter_f32_nhwc(geometry: usize, x: usize, dy: usize, dfilter: usize, work: usize, imageBegin: i32, imageEnd: i32, accumulate: bool): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const inH = g(geometry, G_IN_H), inW = g(geometry, G_IN_W), cin = g(geometry, G_IN_C);
+  const kh = g(geometry, G_FILTER_H), kw = g(geometry, G_FILTER_W), cout = g(geometry, G_OUT_C);
+  const pt = g(geometry, G_PAD_TOP), pl = g(geometry, G_PAD_LEFT);
+  const outH = g(geometry, G_OUT_H), outW = g(geometry, G_OUT_W);
+  const pw = inW + pl + g(geometry, G_PAD_RIGHT);
+  const k = kh * kw * cin;
+  if (k == 0 || cout == 0) return;
+  const run = kw * cin;
+  const kP = roundUp(k, TK);
+  const coutP = roundUp(cout, TC);
+  const xp = (work + 15) & ~<usize>15;
+  const xpFloats = paddedFloats(geometry);
+  const dp = xp + <usize>xpFloats * 4;
+  const acc = dp + <usize>(outH * outW * coutP) * 4;
+  const offsets = acc + <usize>(kP * coutP) * 4;
+  memory.fill(acc, 0, <usize>(kP * coutP) * 4);
+  const pixelBytes = <usize>cin * 4;
+  const xRowBytes = <usize>(pw * cin) * 4;
+  const imageBytes = <usize>(inH * inW * cin) * 4;
+  const runBytes = <usize>inW * pixelBytes;
+  // X byte offset of each tap t = ky·run + j from a pixel's corner; taps past K read tap 0.
+  for (let t = 0; t < kP; t++) {
+    const ky = t < k ? t / run : 0;
+    const j = t < k ? t - ky * run : 0;
+    store<u32>(offsets + (<usize>t << 2), <u32>(<usize>ky * xRowBytes + (<usize>j << 2)));
+  }
+  const ragged = cout != coutP;
+  const dPixelBytes = <usize>coutP * 4;
+  const dyImageBytes = <usize>(outH * outW * cout) * 4;
+  // Skipped per output row: the X pixels past the last output column.
+  const xRowSkip = xRowBytes - <usize>outW * pixelBytes;
+  // Output rows per band: a band's dy and X rows stay in L1 across its tiles (BAND_BYTES).
+  const band = max<i32>(1, min<i32>(outH, BAND_BYTES / max<i32>(1, outW * coutP * 4 + <i32>xRowBytes)));
+  memory.fill(xp, 0, <usize>xpFloats * 4);
+  if (ragged) memory.fill(dp, 0, <usize>(outH * outW * coutP) * 4);
+  for (let n = imageBegin; n < imageEnd; n++) {
+    let src = x + <usize>n * imageBytes;
+    let dst = xp + <usize>pt * xRowBytes + <usize>pl * pixelBytes;
+    for (let iy = 0; iy < inH; iy++) {
+      memory.copy(dst, src, runBytes);
+      src += runBytes;
+      dst += xRowBytes;
+    }
+    let d = dy + <usize>n * dyImageBytes;
+    if (ragged) {
+      // dp[p][0 .. cout) = dy[n, p, :]; lanes cout .. coutP stay zero.
+      const rowBytes = <usize>cout * 4;
+      for (let p = 0; p < outH * outW; p++) memory.copy(dp + <usize>p * dPixelBytes, d + <usize>p * rowBytes, rowBytes);
+      d = dp;
+    }
+    for (let oy0 = 0; oy0 < outH; oy0 += band) {
+      const rows = min<i32>(band, outH - oy0);
+      for (let cb = 0; cb < coutP; cb += TC) {
+        const dBlock = d + <usize>(oy0 * outW) * dPixelBytes + <usize>cb * 4;
+        const xBand = xp + <usize>oy0 * xRowBytes;
+        for (let t0 = 0; t0 < kP; t0 += TK) {
+          const ot = offsets + (<usize>t0 << 2);
+          const o0 = <usize>load<u32>(ot), o1 = <usize>load<u32>(ot, 4), o2 = <usize>load<u32>(ot, 8), o3 = <usize>load<u32>(ot, 12);
+          let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+          let a = xBand;
+          let e = dBlock;
+          for (let oy = 0; oy < rows; oy++) {
+            for (let ox = 0; ox < outW; ox++) {
+              const d0 = v128.load(e), d1 = v128.load(e, 16);
+              let s = v128.load32_splat(a + o0);
+              c00 = maddF32x4(s, d0, c00); c01 = maddF32x4(s, d1, c01);
+              s = v128.load32_splat(a + o1);
+              c10 = maddF32x4(s, d0, c10); c11 = maddF32x4(s, d1, c11);
+              s = v128.load32_splat(a + o2);
+              c20 = maddF32x4(s, d0, c20); c21 = maddF32x4(s, d1, c21);
+              s = v128.load32_splat(a + o3);
+              c30 = maddF32x4(s, d0, c30); c31 = maddF32x4(s, d1, c31);
+              a += pixelBytes;
+              e += dPixelBytes;
+            }
+            a += xRowSkip;
+          }
+          // acc rows are coutP floats, like dp's pixels
+          const r = acc + <usize>(t0 * coutP + cb) * 4;
+          addTo(r, c00); addTo(r + 16, c01);
+          addTo(r + dPixelBytes, c10); addTo(r + dPixelBytes + 16, c11);
+          addTo(r + 2 * dPixelBytes, c20); addTo(r + 2 * dPixelBytes + 16, c21);
+          addTo(r + 3 * dPixelBytes, c30); addTo(r + 3 * dPixelBytes + 16, c31);
+        }
+      }
+    }
+  }
+  for (let t = 0; t < k; t++) {
+    const from = acc + <usize>(t * coutP) * 4;
+    const to = dfilter + <usize>(t * cout) * 4;
+    for (let co = 0; co < cout; co++) {
+      const v = load<f32>(from + <usize>co * 4);
+      const at = to + <usize>co * 4;
+      store<f32>(at, accumulate ? load<f32>(at) + v : v);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function addTo(at: usize, v: v128): void {
+  v128.store(at, f32x4.add(v128.load(at), v));
+}

@@ -29,5 +29,10 @@ export {
   conv2d_direct_backprop_filter_f32_nhwc,
   all_finite_f32,
 } from './conv2d-direct-f32';
-export { conv2d_implicit_workspace_bytes, conv2d_implicit_forward_f32_nhwc } from './conv2d-implicit-f32';
+export {
+  conv2d_implicit_workspace_bytes,
+  conv2d_implicit_forward_f32_nhwc,
+  conv2d_implicit_filter_workspace_bytes,
+  conv2d_implicit_backprop_filter_f32_nhwc,
+} from './conv2d-implicit-f32';
 export { lstm_step_forward_f32, lstm_step_backward_f32 } from './lstm-f32';

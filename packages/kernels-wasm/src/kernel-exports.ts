@@ -130,6 +130,18 @@ export interface KernelExports {
     imageBegin: number,
     imageEnd: number,
   ): void;
+  conv2d_implicit_filter_workspace_bytes(geometry: number): number;
+  /** Implicit-GEMM conv2d filter gradient (stride 1, dilation 1, SIMD builds) summed over images [imageBegin, imageEnd). */
+  conv2d_implicit_backprop_filter_f32_nhwc(
+    geometry: number,
+    x: number,
+    dy: number,
+    dfilter: number,
+    work: number,
+    imageBegin: number,
+    imageEnd: number,
+    accumulate: number,
+  ): void;
   spmm_f32(rowPtr: number, colIdx: number, values: number, rows: number, dense: number, n: number, out: number): void;
   /** One LSTM step's gates, c and h (assembly/lstm-f32.ts); z is overwritten with the activations. */
   lstm_step_forward_f32(
@@ -192,6 +204,8 @@ export const KERNEL_EXPORT_NAMES = [
   'conv2d_direct_backprop_filter_f32_nhwc',
   'conv2d_implicit_workspace_bytes',
   'conv2d_implicit_forward_f32_nhwc',
+  'conv2d_implicit_filter_workspace_bytes',
+  'conv2d_implicit_backprop_filter_f32_nhwc',
   'lstm_step_forward_f32',
   'lstm_step_backward_f32',
 ] as const satisfies readonly (keyof KernelExports)[];

@@ -14,7 +14,8 @@ import { loadKernels } from './load-kernels.js';
 
 /**
  * Builds × algorithms ('direct' and 'implicit' apply to stride 1, dilation 1 and fall back to
- * im2col elsewhere; 'implicit' forward-only, its gradients as 'direct').
+ * im2col elsewhere; under 'implicit' the forward pass and the filter gradient run the
+ * implicit-GEMM kernels, the input gradient the implicit forward on the rotated filter).
  */
 const CONFIGS: [KernelFeature, 'auto' | 'im2col' | 'direct' | 'implicit', number][] = [
   ['scalar', 'auto', 1],
@@ -127,6 +128,36 @@ const SHAPES: Record<string, Conv2dShape> = {
     filterWidth: 3,
     outChannels: 40,
     pads: [1, 1, 1, 1],
+  },
+  'ragged taps (K = 42) and channels (Cout = 9), uneven pads, 3 images': {
+    batch: 3,
+    inHeight: 6,
+    inWidth: 5,
+    inChannels: 7,
+    filterHeight: 2,
+    filterWidth: 3,
+    outChannels: 9,
+    pads: [3, 0, 1, 2],
+  },
+  'one output column, Cout = 8 read in place, K = 15': {
+    batch: 2,
+    inHeight: 4,
+    inWidth: 3,
+    inChannels: 1,
+    filterHeight: 5,
+    filterWidth: 3,
+    outChannels: 8,
+    pads: [1, 0, 1, 0],
+  },
+  'kw = 4 (direct filter gradient: 3 columns, then 1)': {
+    batch: 2,
+    inHeight: 9,
+    inWidth: 10,
+    inChannels: 2,
+    filterHeight: 3,
+    filterWidth: 4,
+    outChannels: 5,
+    pads: [1, 2, 1, 1],
   },
   'many rows (chunked im2col)': {
     batch: 4,

@@ -337,8 +337,9 @@ export class WasmKernels {
 
   /**
    * Which conv2d algorithm to run: 'auto' (default) picks per shape what measured faster
-   * (the direct kernel for stride 1, dilation 1 and few channels, else im2col + GEMM);
-   * 'im2col' or 'direct' force one where it applies (for tests and benchmarks).
+   * (the direct or implicit-GEMM kernels for stride 1, dilation 1 and few channels, else
+   * im2col + GEMM); 'im2col', 'direct' or 'implicit' force one where it applies (for tests and
+   * benchmarks; 'implicit' runs the implicit forward and filter-gradient kernels).
    */
   convAlgorithm: 'auto' | 'im2col' | 'direct' | 'implicit' = 'auto';
 
@@ -364,6 +365,30 @@ export class WasmKernels {
     if (this.convAlgorithm === 'implicit') return true;
     if (this.convAlgorithm === 'direct') return false;
     return s.outChannels >= 8;
+  }
+
+  /**
+   * Whether the filter gradient runs the implicit-GEMM kernel (dW = colᵀ·dy without building
+   * col, 4 taps × 8 output channels per tile) rather than the planar direct kernel or im2col +
+   * GEMM: stride 1, dilation 1, SIMD, and where it measured faster. Measured (one thread,
+   * against im2col): it wins while dW is small (K·Cout ≤ 5120 floats, so its accumulators stay
+   * in L1 across images: 14×14×6→16 5×5 1.22 against 1.83 ms, 32×32×3→32 3×3 1.63 against
+   * 2.14, 28×28×16→32 3×3 2.41 against 2.61) and loses beyond (28×28×16→64 3×3 5.4 against
+   * 4.8) and on tiny outputs (5×5×16→120 5×5 valid, one pixel: 0.61 against 0.15 ms). It
+   * splits threads by images, so it also needs as many images as im2col would use threads.
+   */
+  #useImplicitFilter(s: ResolvedConv2dShape): boolean {
+    const eligible = s.strides[0] === 1 && s.strides[1] === 1 && s.dilations[0] === 1 && s.dilations[1] === 1;
+    if (!eligible || this.feature === 'scalar' || this.convAlgorithm === 'im2col' || this.convAlgorithm === 'direct') return false;
+    if (this.convAlgorithm === 'implicit') return true;
+    const dwFloats = s.filterHeight * s.filterWidth * s.inChannels * s.outChannels;
+    return (
+      s.outChannels % 8 === 0 &&
+      dwFloats <= 5120 &&
+      s.outHeight * s.outWidth >= 16 &&
+      !this.#useDirect(s, 'filter') &&
+      this.#imageShares(s).length >= this.#rowShares(s, 1).length
+    );
   }
 
   /** Forward pass with the direct or implicit-GEMM kernel, split over threads by images. */
@@ -564,18 +589,27 @@ export class WasmKernels {
     expectLength('conv2dBackpropFilter', 'dy', dy, outputSize(s), `NHWC [${s.batch}, ${s.outHeight}, ${s.outWidth}, ${s.outChannels}]`);
     const size = filterSize(s);
     const direct = this.#useDirect(s, 'filter');
+    const implicit = this.#useImplicitFilter(s);
     return this.#runConv(s, size, out, (geometry, work, alloc) => {
       const px = alloc(x);
       const pdy = alloc(dy);
-      // Finite x only (checked in wasm on the arena copy): the direct kernel multiplies x by
-      // the zero dy of the thrown-away pixels, and 0·∞ is NaN.
-      if (direct && this.exports.all_finite_f32(px, x.length) === 1) {
+      // Per-image kernels: the implicit one, or the direct one for finite x only (checked in
+      // wasm on the arena copy: it multiplies x by the zero dy of the thrown-away pixels, and
+      // 0·∞ is NaN). Each share of images sums into its own dW, added up afterwards.
+      const e = this.exports;
+      const imageKernel = implicit
+        ? ('conv2d_implicit_backprop_filter_f32_nhwc' as const)
+        : direct && e.all_finite_f32(px, x.length) === 1
+          ? ('conv2d_direct_backprop_filter_f32_nhwc' as const)
+          : undefined;
+      if (imageKernel !== undefined) {
+        const workBytes = implicit ? e.conv2d_implicit_filter_workspace_bytes(geometry) : e.conv2d_direct_workspace_bytes(geometry);
         const shares = this.#imageShares(s);
         const targets = shares.map(() => alloc(size));
         this.#run(
           shares.map(([n0, n1], i) => ({
-            kernel: 'conv2d_direct_backprop_filter_f32_nhwc' as const,
-            args: [geometry, px, pdy, targets[i], this.arena.alloc(this.exports.conv2d_direct_workspace_bytes(geometry)), n0, n1, 0],
+            kernel: imageKernel,
+            args: [geometry, px, pdy, targets[i], this.arena.alloc(workBytes), n0, n1, 0],
           })),
         );
         this.#sumInto(targets, size);
