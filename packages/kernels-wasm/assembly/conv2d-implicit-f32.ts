@@ -40,6 +40,20 @@ const TC: i32 = 8;
 }
 
 /** Floats of the padded image buffer X, tail included (edge tiles read past the last row and pixel). */
+/**
+ * Copies image `n` of x into the zero-padded buffer xp, `pt` rows down and `pl` pixels right
+ * (its borders stay as they are: zero from the caller's fill).
+ */
+@inline function copyPadded(x: usize, n: i32, imageBytes: usize, xp: usize, pt: i32, pl: i32, xRowBytes: usize, pixelBytes: usize, inH: i32, runBytes: usize): void {
+  let src = x + <usize>n * imageBytes;
+  let dst = xp + <usize>pt * xRowBytes + <usize>pl * pixelBytes;
+  for (let iy = 0; iy < inH; iy++) {
+    memory.copy(dst, src, runBytes);
+    src += runBytes;
+    dst += xRowBytes;
+  }
+}
+
 function paddedFloats(geometry: usize): i32 {
   const ph = g(geometry, G_IN_H) + g(geometry, G_PAD_TOP) + g(geometry, G_PAD_BOTTOM);
   const pw = g(geometry, G_IN_W) + g(geometry, G_PAD_LEFT) + g(geometry, G_PAD_RIGHT);
@@ -101,13 +115,7 @@ export function conv2d_implicit_forward_f32_nhwc(geometry: usize, x: usize, filt
   memory.fill(xp, 0, <usize>xpFloats * 4);
   for (let n = imageBegin; n < imageEnd; n++) {
     // Padded copy of image n (the borders and the tail stay zero from the fill above).
-    let src = x + <usize>n * imageBytes;
-    let dst = xp + <usize>pt * xRowBytes + <usize>pl * pixelBytes;
-    for (let iy = 0; iy < inH; iy++) {
-      memory.copy(dst, src, runBytes);
-      src += runBytes;
-      dst += xRowBytes;
-    }
+    copyPadded(x, n, imageBytes, xp, pt, pl, xRowBytes, pixelBytes, inH, runBytes);
     const yImage = y + <usize>(n * outH * outW) * yPixelBytes;
     for (let oy = 0; oy < outH; oy += tall) {
       const rowsValid = min<i32>(tall, outH - oy);
@@ -247,13 +255,7 @@ export function conv2d_implicit_backprop_filter_f32_nhwc(geometry: usize, x: usi
   memory.fill(xp, 0, <usize>xpFloats * 4);
   if (ragged) memory.fill(dp, 0, <usize>(outH * outW * coutP) * 4);
   for (let n = imageBegin; n < imageEnd; n++) {
-    let src = x + <usize>n * imageBytes;
-    let dst = xp + <usize>pt * xRowBytes + <usize>pl * pixelBytes;
-    for (let iy = 0; iy < inH; iy++) {
-      memory.copy(dst, src, runBytes);
-      src += runBytes;
-      dst += xRowBytes;
-    }
+    copyPadded(x, n, imageBytes, xp, pt, pl, xRowBytes, pixelBytes, inH, runBytes);
     let d = dy + <usize>n * dyImageBytes;
     if (ragged) {
       // dp[p][0 .. cout) = dy[n, p, :]; lanes cout .. coutP stay zero.
