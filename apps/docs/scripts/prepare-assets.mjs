@@ -20,7 +20,7 @@ const log = (line) => console.log(`prepare-assets: ${line}`);
 // with cosine decay to 0, randomAffine (±8°, ±8 %, ±1 px) on every batch. The demo deskews
 // drawings the same way.
 const LENET_RECIPE = {
-  key: 'lenet5-relu-max-seed0-train8000-epochs5-deskew-batch16-adam0.004cos-affine-v2',
+  key: 'lenet5-relu-max-seed0-train8000-epochs5-deskew-batch16-adam0.004cos-affine-fit-v3',
   trainSize: 8000,
   testSize: 2000,
   epochs: 5,
@@ -43,9 +43,9 @@ const lenetJson = join(generatedDir, 'lenet5-mnist.json');
 const lenetDone = existsSync(lenetJson) && JSON.parse(readFileSync(lenetJson, 'utf8')).key === LENET_RECIPE.key;
 if (!subsetDone || !lenetDone) {
   const started = performance.now();
-  const { Rng, gather, setBackend, tensor, tidy } = await import('@lec/tensor');
+  const { setBackend } = await import('@lec/tensor');
   const { wasmBackend } = await import('@lec/kernels-wasm');
-  const { Adam, accuracy, cosineDecay, evaluate, saveWeights, softmaxCrossEntropyWithLogits, trainStep } = await import('@lec/nn');
+  const { Adam, accuracy, cosineDecay, evaluate, fit, saveWeights, softmaxCrossEntropyWithLogits } = await import('@lec/nn');
   const { deskew, lenet5, loadMnist, randomAffine } = await import('@lec/cnn');
   const backend = await wasmBackend({ threads: 2 });
   setBackend(backend);
@@ -57,30 +57,25 @@ if (!subsetDone || !lenetDone) {
   }
   if (!lenetDone) {
     const { epochs, batch, trainSize } = LENET_RECIPE;
-    const trainX = deskew(train.images);
-    const testX = deskew(test.images);
     const model = lenet5({ seed: 0 });
-    const optimizer = new Adam({
-      learningRate: cosineDecay(LENET_RECIPE.learningRate, { totalSteps: epochs * Math.floor(trainSize / batch) }),
-    });
-    const rng = new Rng(1000);
-    const augmentRng = new Rng(2000);
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      const order = rng.permutation(trainSize);
-      let loss = 0;
-      for (let b = 0; b + batch <= trainSize; b += batch) {
-        const rows = tensor(Int32Array.from(order.subarray(b, b + batch)), [batch], { dtype: 'int32' });
-        loss += tidy(() => {
-          const x = randomAffine(gather(trainX, rows), { shift: 1, rng: augmentRng });
-          return trainStep(model, softmaxCrossEntropyWithLogits, optimizer, x, gather(train.labels, rows)).loss;
-        });
-        rows.dispose();
-      }
-      log(`LeNet-5 epoch ${epoch + 1}: mean loss ${(loss / Math.floor(trainSize / batch)).toFixed(4)}`);
-    }
+    await fit(
+      model,
+      { x: deskew(train.images), y: train.labels },
+      {
+        loss: softmaxCrossEntropyWithLogits,
+        optimizer: new Adam({
+          learningRate: cosineDecay(LENET_RECIPE.learningRate, { totalSteps: epochs * Math.floor(trainSize / batch) }),
+        }),
+        epochs,
+        batchSize: batch,
+        augment: ({ x, y }, rng) => ({ x: randomAffine(x, { shift: 1, rng }), y }),
+        progress: false,
+        callbacks: { onEpochEnd: (l) => log(`LeNet-5 epoch ${l.epoch + 1}: loss ${l.loss.toFixed(4)}`) },
+      },
+    );
     const { accuracy: testAccuracy } = evaluate(
       model,
-      { x: testX, y: test.labels },
+      { x: deskew(test.images), y: test.labels },
       { loss: softmaxCrossEntropyWithLogits, metrics: { accuracy } },
     );
     writeFileSync(join(generatedDir, 'lenet5-mnist.safetensors'), saveWeights(model, { recipe: LENET_RECIPE.key }));

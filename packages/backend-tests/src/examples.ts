@@ -25,6 +25,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { compareArrays } from './compare.js';
+import type { Tolerance } from './tolerances.js';
 
 /** One ```ts block of an `@example`. */
 export interface DocExample {
@@ -45,16 +47,10 @@ export interface CollectedExamples {
   documented: Map<string, boolean>;
 }
 
-/** atol + rtol·|expected|: how far a number may be from the value an example states. */
-export interface ExampleTolerance {
-  rtol: number;
-  atol: number;
-}
-
-/** For `expr; // value`. */
-export const EXACT_TOLERANCE: ExampleTolerance = { rtol: 1e-5, atol: 1e-6 };
+/** How far a number may be from the value an example states (atol + rtol·|expected|), for `expr; // value`. */
+export const EXACT_TOLERANCE: Tolerance = { rtol: 1e-5, atol: 1e-6 };
 /** For `expr; // ≈ value`. */
-export const LOOSE_TOLERANCE: ExampleTolerance = { rtol: 1e-3, atol: 1e-3 };
+export const LOOSE_TOLERANCE: Tolerance = { rtol: 1e-3, atol: 1e-3 };
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -158,12 +154,6 @@ export function parseExpected(comment: string): ExpectedValue | null {
   return null;
 }
 
-function closeNumbers(actual: number, expected: number, tol: ExampleTolerance): boolean {
-  if (Number.isNaN(expected)) return Number.isNaN(actual);
-  if (!Number.isFinite(expected)) return actual === expected;
-  return Math.abs(actual - expected) <= tol.atol + tol.rtol * Math.abs(expected);
-}
-
 const show = (v: unknown): string => {
   if (ArrayBuffer.isView(v)) return `${v.constructor.name} [${Array.from(v as unknown as ArrayLike<number>).join(', ')}]`;
   if (typeof v === 'string') return JSON.stringify(v);
@@ -186,10 +176,12 @@ const show = (v: unknown): string => {
  * difference(3, 4, EXACT_TOLERANCE); // 'value: got 3, expected 4'
  * ```
  */
-export function difference(actual: unknown, expected: unknown, tol: ExampleTolerance, path = ''): string {
+export function difference(actual: unknown, expected: unknown, tol: Tolerance, path = ''): string {
   const at = path || 'value';
   if (typeof expected === 'number') {
-    return typeof actual === 'number' && closeNumbers(actual, expected, tol) ? '' : `${at}: got ${show(actual)}, expected ${expected}`;
+    return typeof actual === 'number' && compareArrays([actual], [expected], tol).ok
+      ? ''
+      : `${at}: got ${show(actual)}, expected ${expected}`;
   }
   if (Array.isArray(expected) || ArrayBuffer.isView(expected)) {
     if (!(Array.isArray(actual) || ArrayBuffer.isView(actual))) return `${at}: got ${show(actual)}, expected an array`;
@@ -260,9 +252,9 @@ export function exampleScript(code: string): string {
 /** What `runExample` needs besides the example. */
 export interface RunExampleOptions {
   /** For `expr; // value`; default EXACT_TOLERANCE. */
-  tolerance?: ExampleTolerance;
+  tolerance?: Tolerance;
   /** For `expr; // ≈ value`; default LOOSE_TOLERANCE. */
-  looseTolerance?: ExampleTolerance;
+  looseTolerance?: Tolerance;
 }
 
 const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...args: unknown[]) => Promise<void>;
