@@ -104,7 +104,7 @@ describe.each(CONFIGS)('wasm backend ($feature, $threads threads)', ({ feature, 
         const a = randomF32(m * k, 1),
           b = randomF32(k * n, 2),
           bias = randomF32(n, 3);
-        const h = backend.gemm(
+        const h = backend.fastPaths.gemm!(
           backend.fromArray(a, dtype),
           backend.fromArray(b, dtype),
           backend.fromArray(bias, dtype),

@@ -39,8 +39,8 @@ export function softmaxCrossEntropy(logits: TensorLike, labels: Tensor): Tensor 
   if (y.rank !== 1 || y.shape[0] !== n)
     throw new ShapeError('softmaxCrossEntropy', `argument 'labels' (int32 classes) expected shape [${n}], got ${fmtShape(y.shape)}`);
   const backend = z.backend;
-  if (backend.softmaxCrossEntropy) {
-    const r = backend.softmaxCrossEntropy(z.handle, y.handle, n, c, z.dtype);
+  if (backend.fastPaths.softmaxCrossEntropy) {
+    const r = backend.fastPaths.softmaxCrossEntropy(z.handle, y.handle, n, c, z.dtype);
     const dlogits = wrap(r.dlogits, [n, c], z.dtype, backend);
     return customOp(
       'softmaxCrossEntropy',
