@@ -14,11 +14,11 @@
  * Â = D̃^−1/2 (A + I) D̃^−1/2; so L̃ := I − Â. Then K = 1 with tied weights Θ_1 = −Θ_0 = −W gives
  * Â·H·W, exactly GCNConv.
  */
+import { lanczos } from '@lec/linalg';
 import { FormatError, type JsonObject, type LayerFactory, Module, zerosInit } from '@lec/nn';
 import { type CsrMatrix, Rng, type Tensor, type Variable, ValueError, add, mul, spmm, sub } from '@lec/tensor';
 import { csrMatrix } from './csr.js';
 import { checkRows, dtypeConfig, featureTransform, glorot, type GraphInput, type GraphLayerOptions } from './gcn-conv.js';
-import { lanczos } from './eigen.js';
 import type { Graph } from './graph.js';
 import { laplacian, memoOnGraph } from './laplacian.js';
 

@@ -76,19 +76,5 @@ export function laplacian(graph: Graph, kind: LaplacianKind = 'combinatorial'): 
   });
 }
 
-/**
- * y = M·x for a CSR matrix and a Float64Array (plain JavaScript, float64), the operator the
- * eigen solvers and spectral code use.
- * @example
- * ```ts
- * Array.from(csrMatVec(laplacian(Graph.fromEdges(2, [[0, 1]])), Float64Array.of(1, 0))); // [1, -1]
- * ```
- */
-export function csrMatVec(m: CsrMatrix, x: Float64Array, y = new Float64Array(m.rows)): Float64Array {
-  for (let r = 0; r < m.rows; r++) {
-    let s = 0;
-    for (let p = m.rowPtr[r]; p < m.rowPtr[r + 1]; p++) s += m.values[p] * x[m.colIdx[p]];
-    y[r] = s;
-  }
-  return y;
-}
+/** y = M·x for a CSR matrix and a Float64Array (float64), the operator the eigensolvers use; from @lec/linalg. */
+export { csrMatVec } from '@lec/linalg';
