@@ -6,8 +6,7 @@
  * An isolated node (degree 0) gets an all-zero row in the normalised forms (as networkx).
  * A self-loop contributes to D and to A_ii, so it cancels on the diagonal of D − A.
  */
-import { type CsrMatrix, ValueError } from '@lec/tensor';
-import { csrMatrix } from './csr.js';
+import { CsrMatrix, ValueError } from '@lec/tensor';
 import type { Graph } from './graph.js';
 
 /** The Laplacian variants. */
@@ -72,7 +71,7 @@ export function laplacian(graph: Graph, kind: LaplacianKind = 'combinatorial'): 
       for (let q = start; q < out; q++) if (colIdx[q] === r) values[q] = left[r] * diag * right[r];
       rowPtr[r + 1] = out;
     }
-    return csrMatrix(n, n, rowPtr, colIdx.slice(0, out), values.slice(0, out), { symmetric: !graph.directed && kind !== 'randomWalk' });
+    return new CsrMatrix(n, n, rowPtr, colIdx.slice(0, out), values.slice(0, out), { symmetric: !graph.directed && kind !== 'randomWalk' });
   });
 }
 
