@@ -1,10 +1,26 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import type { MemoryCase } from '../src/bench.js';
+import { type MemoryCase, pcaFitters, peakMemoryOfFit, syntheticMatrix, timeIt } from './pca-fits.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The built module a fresh process imports (build the bench first, as for every test here). */
+const built = pathToFileURL(path.join(root, 'dist', 'harness', 'pca-fits.js')).href;
+
+describe('pca-fits helpers', () => {
+  test('pcaFitters, syntheticMatrix and timeIt', () => {
+    expect(pcaFitters(2).map((f) => f.name)).toEqual(['lec covariance', 'lec svd', 'lec randomized', 'lec incremental']);
+    const x = syntheticMatrix(40, 6, { seed: 1, rank: 2 });
+    expect(x.shape).toEqual([40, 6]);
+    // any slice of the stream is reproducible on its own
+    expect(syntheticMatrix(10, 6, { seed: 1, rank: 2, start: 30 }).data).toEqual(x.data.slice(30 * 6));
+    expect(pcaFitters(2).every((f) => f.fit(x).nComponents === 2)).toBe(true);
+    expect(timeIt(() => {}, { repeats: 3 }).runs).toBe(3);
+    expect(() => syntheticMatrix(2, 0)).toThrow(/expected n >= 0 and d >= 1/);
+    expect(peakMemoryOfFit({ method: 'incremental', n: 50, d: 8, k: 2, batchSize: 10 }).fitPeakMiB).toBeGreaterThanOrEqual(0);
+  });
+});
 
 /**
  * `peakMemoryOfFit` of the built package in `runs` fresh Node processes, the median kept (as
@@ -12,7 +28,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  */
 function measure(method: MemoryCase['method'], d: number, runs = 1): MemoryCase {
   const script = `
-    const { peakMemoryOfFit } = await import('@lec/pca/bench');
+    const { peakMemoryOfFit } = await import(${JSON.stringify(built)});
     process.stdout.write(JSON.stringify(peakMemoryOfFit(${JSON.stringify({ method, n: 500, d, k: 16, batchSize: 100 })})));
   `;
   const cases = Array.from({ length: runs }, () => {

@@ -1,11 +1,11 @@
 // Experiment: the adding problem with trainAddingProblem (the recipe in ADDING_RECIPE unless
 // overridden) on lec-wasm, 1 thread. Build first: pnpm turbo run build --filter=@lec/bench...
-//   node packages/rnn/scripts/adding-experiment.mjs [cell=lstm|rnn|gru] [T=100] [hidden=64] [batch=64] [steps=1500] [lr=0.01] [clip=1] [seed=0] [evalEvery=100]
-import { ADDING_RECIPE, trainAddingProblem } from '../dist/index.js';
+//   node apps/bench/scripts/rnn/adding-experiment.mjs [cell=lstm|rnn|gru] [T=100] [hidden=64] [batch=64] [steps=1500] [lr=0.01] [clip=1] [seed=0] [evalEvery=100]
+import { ADDING_RECIPE, trainAddingProblem } from '@lec/rnn';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=')));
 const num = (k) => (args[k] === undefined ? undefined : Number(args[k]));
-const { wasmBackend } = await import('../../kernels-wasm/dist/index.js');
+const { wasmBackend } = await import('@lec/kernels-wasm');
 const backend = await wasmBackend({ threads: 1 });
 const options = {
   cell: args.cell ?? 'lstm',

@@ -1,21 +1,21 @@
 #!/usr/bin/env node
 /**
- * PCA measurements (needs `pnpm exec turbo run build --filter @lec/pca...` first).
+ * PCA measurements (needs `pnpm exec turbo run build --filter @lec/bench...` first).
  *
- *   node scripts/measure.mjs accuracy [n]   ratios vs ml-pca on n MNIST digits (default all 10,000)
- *   node scripts/measure.mjs time [n]       fit time of each method vs ml-pca on n digits (default 10,000)
- *   node scripts/measure.mjs memory         peak memory of full (covariance) vs incremental PCA as d grows,
+ *   node apps/bench/scripts/pca/measure.mjs accuracy [n]   ratios vs ml-pca on n MNIST digits (default all 10,000)
+ *   node apps/bench/scripts/pca/measure.mjs time [n]       fit time of each method vs ml-pca on n digits (default 10,000)
+ *   node apps/bench/scripts/pca/measure.mjs memory         peak memory of full (covariance) vs incremental PCA as d grows,
  *                                           each case in a fresh process (O(d²) vs O(d·(k + batch)))
- *   node scripts/measure.mjs all            all three
+ *   node apps/bench/scripts/pca/measure.mjs all            all three
  *
- * The functions it uses are exported from `@lec/pca/bench` for the bench app's `pca` suite.
+ * The helpers it uses live in apps/bench/src/harness/pca-fits.ts (shared with the `pca` suite).
  */
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '@lec/tensor';
-import { PCA, IncrementalPCA, principalAngles } from '../dist/index.js';
-import { pcaFitters, peakMemoryOfFit, timeIt } from '../dist/bench.js';
+import { PCA, IncrementalPCA, principalAngles } from '@lec/pca';
+import { pcaFitters, peakMemoryOfFit, timeIt } from '../../dist/harness/pca-fits.js';
 
 const require = createRequire(import.meta.url);
 const self = fileURLToPath(import.meta.url);

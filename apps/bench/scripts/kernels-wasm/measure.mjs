@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Quick throughput check of the built kernels (run `pnpm build` first):
+// Quick throughput check of the built kernels (run `pnpm exec turbo run build --filter @lec/bench...` first):
 // peak probes, gemm on the target shapes (all transposes, one thread), then host-level conv2d
 // forward/backward and gemm on one and two threads.
 // Kernel-level numbers use operands already in the arena; "host" numbers include the copies
 // in and out done by WasmKernels.gemm. Every case is warmed up first (V8 tiers up wasm).
-// Usage: node scripts/measure.mjs [relaxed|simd|scalar ...]
-import { loadKernels, PEAK_FLOPS_PER_ITERATION, resolveConv2dShape, conv2dGeometryBlock } from '../dist/index.js';
+// Usage: node apps/bench/scripts/kernels-wasm/measure.mjs [relaxed|simd|scalar ...]
+import { loadKernels, PEAK_FLOPS_PER_ITERATION, resolveConv2dShape, conv2dGeometryBlock } from '@lec/kernels-wasm';
 
 const features = process.argv.length > 2 ? process.argv.slice(2) : ['simd', 'relaxed'];
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Karate club with only nodes 0 and 33 labelled: accuracy on the other 32 and the 2-D
 // embedding (JSON, one [x, y, faction, predicted] per node) for plotting.
-//   node packages/gcn/scripts/karate.mjs --data ../shared/datasets [--seed 0] [--out karate.json]
+//   node apps/bench/scripts/gcn/karate.mjs --data ../shared/datasets [--seed 0] [--out karate.json]
 import { writeFileSync } from 'node:fs';
-import { loadKarate, trainKarate } from '../dist/index.js';
+import { loadKarate, trainKarate } from '@lec/gcn';
 import { arg, dataDir } from './common.mjs';
 
 const club = loadKarate(dataDir());

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Kipf & Welling on a Planetoid dataset, standard split, N seeds: test accuracy mean ± std
-// (sample std), epochs run, and per-epoch times. Build first (pnpm exec turbo run build --filter @lec/gcn...).
-//   node packages/gcn/scripts/cora.mjs --data ../shared/datasets [--seeds 10] [--first-seed 0] [--dataset cora] [--backend js|f64]
+// (sample std), epochs run, and per-epoch times. Build first (pnpm exec turbo run build --filter @lec/bench...).
+//   node apps/bench/scripts/gcn/cora.mjs --data ../shared/datasets [--seeds 10] [--first-seed 0] [--dataset cora] [--backend js|f64]
 import { f64Backend, jsBackend } from '@lec/tensor';
-import { loadPlanetoid, rowNormalize, trainGCN } from '../dist/index.js';
+import { loadPlanetoid, rowNormalize, trainGCN } from '@lec/gcn';
 import { arg, dataDir, meanStd } from './common.mjs';
 
 const name = arg('dataset', 'cora');

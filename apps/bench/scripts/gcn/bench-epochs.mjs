@@ -2,11 +2,11 @@
 // 200 full-batch training steps of the paper's GCN on Cora (hidden 16, dropout 0.5, sparse
 // features and Â; forward, backward, Adam; no evaluation pass) with benchmarkEpochs, on the
 // js backend (float32) and the wasm backend (threads 1 by default), with the load average.
-// Build first (pnpm exec turbo run build --filter @lec/gcn...).
-//   node packages/gcn/scripts/bench-epochs.mjs --data ../shared/datasets [--epochs 200] [--warmup 3] [--backends js,wasm] [--threads 1]
+// Build first (pnpm exec turbo run build --filter @lec/bench...).
+//   node apps/bench/scripts/gcn/bench-epochs.mjs --data ../shared/datasets [--epochs 200] [--warmup 3] [--backends js,wasm] [--threads 1]
 import { loadavg } from 'node:os';
 import { jsBackend } from '@lec/tensor';
-import { benchmarkEpochs, loadPlanetoid, rowNormalize } from '../dist/index.js';
+import { benchmarkEpochs, loadPlanetoid, rowNormalize } from '@lec/gcn';
 import { arg, dataDir } from './common.mjs';
 
 const epochs = Number(arg('epochs', '200'));

