@@ -139,7 +139,8 @@ async function idxPair(dataset: string, files: Record<'trainImages' | 'trainLabe
  * (`<root>/mnist/`) or downloaded (see `FetchOptions`); each is checked against torchvision's MD5.
  * @example
  * ```ts
- * const { train, test } = await mnist({ root: fixtureRoot, download: false });
+ * // fixtureRoot holds small files in the standard format; `expected` gives their digests
+const { train, test } = await mnist({ root: fixtureRoot, download: false, expected: fixtureDigests('mnist') });
  * [train.images.shape, test.labels.shape]; // [[6, 28, 28, 1], [4]]
  * ```
  */
@@ -152,7 +153,7 @@ export async function mnist(options: FetchOptions = {}): Promise<ImageData> {
  * [n, 28, 28, 1] in [0, 1], from `<root>/fashion-mnist/` or its mirrors.
  * @example
  * ```ts
- * const { train, classes } = await fashionMnist({ root: fixtureRoot, download: false });
+ * const { train, classes } = await fashionMnist({ root: fixtureRoot, download: false, expected: fixtureDigests('fashion-mnist') });
  * [train.images.shape[0], classes[9]]; // [6, 'Ankle boot']
  * ```
  */
@@ -165,7 +166,7 @@ export async function fashionMnist(options: FetchOptions = {}): Promise<ImageDat
  * the binary tarball `<root>/cifar-10/cifar-10-binary.tar.gz` or Toronto's server.
  * @example
  * ```ts
- * const { train, test } = await cifar10({ root: fixtureRoot, download: false });
+ * const { train, test } = await cifar10({ root: fixtureRoot, download: false, expected: fixtureDigests('cifar-10') });
  * [train.images.shape, test.images.shape[0]]; // [[5, 32, 32, 3], 2]
  * ```
  */

@@ -13,8 +13,9 @@ export type PlanetoidName = 'cora' | 'citeseer' | 'pubmed';
  * (see `parsePlanetoidFiles`). Cora and Citeseer are checked against stored SHA-256s.
  * @example
  * ```ts
- * const cora = await planetoid('cora', { root: sharedDatasets, download: false });
- * [cora.numNodes, cora.edges.src.length, cora.split.train.length]; // [2708, 5278, 140]
+ * // const cora = await planetoid('cora'); // downloads once into ~/.cache/lec/planetoid-original
+ * // cora.numNodes === 2708, cora.split.train.length === 140
+ * await planetoid('cora', { root: emptyDir, download: false }); // throws DownloadError
  * ```
  */
 export async function planetoid(name: PlanetoidName, options: FetchOptions = {}): Promise<PlanetoidData> {

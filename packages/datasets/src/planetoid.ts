@@ -55,7 +55,7 @@ const OP = 'parsePlanetoidFiles';
  * @example
  * ```ts
  * const d = parsePlanetoidFiles('tiny', tinyPlanetoidFiles());
- * [d.numNodes, d.split.train.length, d.split.test.length]; // [8, 2, 3]
+ * [d.numNodes, d.split.train.length, d.split.val.length, d.split.test.length]; // [514, 2, 500, 3]
  * ```
  */
 export function parsePlanetoidFiles(name: string, files: PlanetoidFiles): PlanetoidData {

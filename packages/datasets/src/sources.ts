@@ -67,7 +67,13 @@ const PLANETOID_SHA256: Record<string, string> = {
   'ind.cora.y': '94465c14eb53e04ca262198dcbb2521ee8af60fb3f3d546cd6ca24a511b0e7d1',
 };
 
-/** The original file `ind.<dataset>.<suffix>` with its mirrors and SHA-256 (none yet for PubMed). */
+/**
+ * The original file `ind.<dataset>.<suffix>` with its mirrors and SHA-256 (none yet for PubMed).
+ * @example
+ * ```ts
+ * planetoidFile('cora', 'x').sha256; // '23cfa55d91c6f624233f5eb7b6e3f141f1bd2b2ae39608a63cf5d084bb27baab'
+ * ```
+ */
 export function planetoidFile(dataset: string, suffix: string): RemoteFile {
   const name = `ind.${dataset}.${suffix}`;
   return { name, urls: PLANETOID_MIRRORS.map((m) => m + name), sha256: PLANETOID_SHA256[name] };
