@@ -45,7 +45,16 @@ export {
   type RandomOptions,
 } from './creation.js';
 export { Rng, setSeed } from './random.js';
-export { grad, noGrad, valueAndGrad, variableGrads, type ValueAndGrads } from './autograd.js';
+export {
+  grad,
+  noGrad,
+  valueAndGrad,
+  variableGrads,
+  type GradOptions,
+  type GradsAndAux,
+  type ValueAndGrads,
+  type ValueAuxAndGrads,
+} from './autograd.js';
 export { Variable } from './variable.js';
 export { CsrMatrix } from './sparse.js';
 export { broadcastShapes, sizeOf } from './shape.js';
