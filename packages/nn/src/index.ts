@@ -43,7 +43,7 @@ export {
   type LossOptions,
   type Reduction,
 } from './losses.js';
-export { Optimizer, type UpdateResult } from './optimizers/optimizer.js';
+export { Optimizer, type StepContext, type UpdateResult } from './optimizers/optimizer.js';
 export { SGD, type SGDOptions } from './optimizers/sgd.js';
 export { Adam, AdamW, type AdamOptions } from './optimizers/adam.js';
 export { RMSProp, type RMSPropOptions } from './optimizers/rmsprop.js';

@@ -1,11 +1,55 @@
 /**
  * The optimizer base: holds per-variable state (momenta, second moments) and applies one
- * update to a list of variables given their gradients. An update is all-or-nothing: every
- * new value and state tensor is computed first, then all are committed, so a failure while
- * computing leaves the parameters and the state as they were.
+ * update to a list of variables given their gradients. An update is all-or-nothing: the
+ * gradients are checked to be finite, every new value and state tensor is computed, checked to
+ * be finite, and only then are all committed; a non-finite gradient or result throws a
+ * NonFiniteError naming the parameter and leaves the parameters, the state and the step count
+ * as they were. `fit`, `trainStep` and hand-written loops all go through this one check.
+ * Hyper-parameters are validated when the optimizer is constructed.
  */
-import { type Tensor, type Variable, ShapeError, ValueError, keep, tidy } from '@lec/tensor';
+import { type Tensor, type Variable, ShapeError, ValueError, add, keep, mul, sum, tidy } from '@lec/tensor';
+import { NonFiniteError } from '../errors.js';
 import { type LearningRate, learningRateAt } from '../schedules.js';
+
+/** Where a step runs, for error messages: parameter names (same order), epoch and batch. */
+export interface StepContext {
+  /** Names of the variables (default: each variable's own name). */
+  names?: readonly string[];
+  /** Epoch (0-based), named in errors. */
+  epoch?: number;
+  /** Batch (0-based), named in errors. */
+  batch?: number;
+}
+
+/**
+ * @internal Checks an optimizer hyper-parameter at construction: a finite number in
+ * [min, max] (or [min, max) when `maxOpen`), else a ValueError naming it.
+ */
+export function checkHyperParameter(op: string, arg: string, value: unknown, min: number, max: number, maxOpen = false): number {
+  const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && (maxOpen ? value < max : value <= max);
+  if (!ok) {
+    const range = `[${min}, ${max === Infinity ? '∞' : max}${maxOpen ? ')' : ']'}`;
+    throw new ValueError(op, `argument '${arg}' expected a finite number in ${range}, got ${String(value)}`);
+  }
+  return value as number;
+}
+
+/** Index of the first tensor with a NaN or infinite entry, or -1 (one read for all when all are finite). */
+function firstNonFinite(tensors: readonly (Tensor | null)[]): number {
+  const list = tensors.filter((t): t is Tensor => t !== null && t.size > 0 && t.dtype !== 'int32');
+  if (list.length === 0) return -1;
+  // Σ_i sum(t_i·0) is 0 when every entry is finite and NaN otherwise
+  const all = tidy(() => list.map((t) => sum(mul(t, 0))).reduce((a, b) => add(a, b)).item());
+  if (Number.isFinite(all)) return -1;
+  return tensors.findIndex((t) => t !== null && t.size > 0 && t.dtype !== 'int32' && !Number.isFinite(tidy(() => sum(mul(t, 0)).item())));
+}
+
+function at(context: StepContext): string {
+  const parts: string[] = [];
+  if (context.epoch !== undefined) parts.push(`epoch ${context.epoch}`);
+  if (context.batch !== undefined) parts.push(`batch ${context.batch}`);
+  return parts.length ? ` at ${parts.join(', ')}` : '';
+}
 
 /** What `Optimizer.update` returns for one variable: its new value and new state slots. */
 export interface UpdateResult {
@@ -31,6 +75,9 @@ export abstract class Optimizer {
   readonly #state = new Map<Variable, Tensor[]>();
 
   constructor(learningRate: LearningRate) {
+    if (typeof learningRate === 'number') checkHyperParameter(new.target.name, 'learningRate', learningRate, 0, Infinity);
+    else if (typeof learningRate !== 'function')
+      throw new ValueError(new.target.name, `argument 'learningRate' expected a number or a schedule, got ${typeof learningRate}`);
     this.learningRate = learningRate;
   }
 
@@ -47,7 +94,10 @@ export abstract class Optimizer {
 
   /**
    * One update of each trainable variable from its gradient (same order). Non-trainable
-   * variables are skipped.
+   * variables are skipped. All-or-nothing: a gradient with a NaN or infinite entry, or an
+   * update that would make a parameter or its optimizer state non-finite (e.g. an overflow),
+   * throws a NonFiniteError naming the parameter, and nothing (parameters, state, step count)
+   * changes. `context` names the parameters, epoch and batch in that error.
    * @example
    * ```ts
    * const w = new Variable(tensor([1, 2]));
@@ -56,7 +106,7 @@ export abstract class Optimizer {
    * w.value.toArray(); // [0, 1]
    * ```
    */
-  step(variables: readonly Variable[], grads: readonly Tensor[]): void {
+  step(variables: readonly Variable[], grads: readonly Tensor[], context: StepContext = {}): void {
     if (variables.length !== grads.length)
       throw new ValueError('Optimizer.step', `got ${variables.length} variables but ${grads.length} gradients`);
     variables.forEach((v, i) => {
@@ -68,9 +118,29 @@ export abstract class Optimizer {
         );
       }
     });
+    const name = (i: number) => context.names?.[i] ?? variables[i].name;
+    const badGrad = firstNonFinite(variables.map((v, i) => (v.trainable ? grads[i] : null)));
+    if (badGrad >= 0)
+      throw new NonFiniteError(
+        'Optimizer.step',
+        `the gradient of '${name(badGrad)}' has NaN or infinite entries${at(context)}; the parameters were not updated`,
+        { epoch: context.epoch, batch: context.batch, what: 'gradient' },
+      );
     const lr = this.currentLearningRate;
     const t = this.iterations + 1;
     const results = tidy(() => variables.map((v, i) => (v.trainable ? this.update(v.value, grads[i], this.#state.get(v), lr, t) : null)));
+    // the new values and state must be finite too (an overflow, or 0/0 with epsilon 0)
+    const badValue = firstNonFinite(results.map((r) => (r ? r.value : null)));
+    const badSlot = badValue >= 0 ? -1 : results.findIndex((r) => r !== null && firstNonFinite(r.slots) >= 0);
+    if (badValue >= 0 || badSlot >= 0) {
+      const i = badValue >= 0 ? badValue : badSlot;
+      for (const r of results) if (r) for (const x of [r.value, ...r.slots]) if (!this.#isState(x)) x.dispose();
+      throw new NonFiniteError(
+        'Optimizer.step',
+        `the update of '${name(i)}' gives NaN or infinite ${badValue >= 0 ? 'values' : 'optimizer state'}${at(context)} (learning rate ${lr}, step ${t}); the parameters were not updated`,
+        { epoch: context.epoch, batch: context.batch, what: 'parameter' },
+      );
+    }
     // commit: nothing below can fail on shape or dtype (checked above; update keeps dtype)
     variables.forEach((v, i) => {
       const r = results[i];
@@ -96,6 +166,12 @@ export abstract class Optimizer {
    */
   stateOf(variable: Variable): readonly Tensor[] | undefined {
     return this.#state.get(variable);
+  }
+
+  /** Whether `t` is one of the kept state tensors (an update may return a slot unchanged). */
+  #isState(t: Tensor): boolean {
+    for (const slots of this.#state.values()) if (slots.includes(t)) return true;
+    return false;
   }
 
   /**
