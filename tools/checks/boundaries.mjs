@@ -19,8 +19,11 @@ import { argValue, listPackages, repoRoot, toPosix } from './lib/workspace.mjs';
 
 /** The core package: no runtime dependencies, only relative imports in src/. */
 export const CORE_PACKAGE = '@lec/tensor';
-/** Model packages (layer 2 and up). A package can also declare `"lec": { "kind": "model" }`. */
-export const MODEL_PACKAGES = ['@lec/nn', '@lec/cnn', '@lec/rnn', '@lec/gcn', '@lec/autoencoder', '@lec/pca'];
+/**
+ * Model packages (layer 2 and up), and @lec/linalg, the float64 maths pca and gcn share, which
+ * obeys the same rule. A package can also declare `"lec": { "kind": "model" }`.
+ */
+export const MODEL_PACKAGES = ['@lec/nn', '@lec/linalg', '@lec/cnn', '@lec/rnn', '@lec/gcn', '@lec/autoencoder', '@lec/pca'];
 /** Backend packages of this repository. A package can also declare `"lec": { "kind": "backend" }`. */
 export const BACKEND_PACKAGES = ['@lec/kernels-wasm', '@lec/backend-tfjs'];
 /** Third-party compute engines only a backend may wrap. */
