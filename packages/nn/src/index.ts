@@ -68,6 +68,7 @@ export {
   type TrainingControl,
 } from './fit.js';
 export { accuracy, confusionMatrix, type Metric } from './metrics.js';
+export { summary, type HasReceptiveWindow, type ModelSummary, type ReceptiveWindow, type SummaryRow } from './summary.js';
 export { epochLinePrinter, isNodeTty, printLine, terminalProgress, type ProgressDisplay } from './progress.js';
 export {
   readSafetensors,

@@ -279,3 +279,33 @@ describe('optimizer state save/load', () => {
 });
 
 export type { Tensor };
+
+describe('summary and printing', () => {
+  it('summary lists layers in call order with output shapes and parameter counts (trainable / not)', async () => {
+    const { BatchNorm1d, summary } = await import('../src/index.js');
+    const model = new Sequential([new Dense(4, 8, { seed: 0 }), new BatchNorm1d(8), new ReLU(), new Dense(8, 2, { seed: 1 })]);
+    const s = summary(model, [4]);
+    expect(s.rows.map((r) => [r.name, r.type, r.outputShape, r.params, r.trainable])).toEqual([
+      ['0', 'Dense', [-1, 8], 40, 40],
+      ['1', 'BatchNorm1d', [-1, 8], 32, 16],
+      ['2', 'ReLU', [-1, 8], 0, 0],
+      ['3', 'Dense', [-1, 2], 18, 18],
+    ]);
+    expect([s.params, s.trainable, s.nonTrainable]).toEqual([90, 74, 16]);
+    expect(String(s)).toContain('Non-trainable params: 16');
+    expect(String(s)).toContain('1 (BatchNorm1d)  [-1, 8]');
+    // the model is left as it was: training mode, forward not shadowed
+    expect(model.training).toBe(true);
+    expect(Object.hasOwn(model.layers[0], 'forward')).toBe(false);
+    expect(() => summary(model, [0])).toThrow(/summary: argument 'inputShape'/);
+  });
+
+  it('modules print as a tree of types, configs and parameter counts (console.log too)', async () => {
+    const { inspect } = await import('node:util');
+    const model = new Sequential([new Dense(2, 3, { seed: 0 }), new ReLU()]);
+    expect(String(model)).toBe(
+      'Sequential (9 parameters)\n  0: Dense {"inFeatures":2,"outFeatures":3,"bias":true} (9 parameters)\n  1: ReLU',
+    );
+    expect(inspect(model)).toBe(String(model));
+  });
+});
