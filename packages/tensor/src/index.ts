@@ -44,7 +44,7 @@ export {
   type CreateOptions,
   type RandomOptions,
 } from './creation.js';
-export { Rng, setSeed } from './random.js';
+export { Rng, setSeed, type RngState } from './random.js';
 export {
   grad,
   noGrad,
