@@ -467,6 +467,7 @@ async function rehearse(work, copy, setRegistry) {
         );
       }
     }
+    if (r.name === '@lec/backend-tests') await checkExamplesRunner(dir, manager);
   };
   await pool(
     installs.map((install) => async () => checkProject(await install())),
@@ -553,6 +554,41 @@ async function rehearse(work, copy, setRegistry) {
     );
   }
   return 0;
+}
+
+/**
+ * `@lec/backend-tests/examples` as its users run it: vitest and typescript are peer dependencies
+ * now, so the project installed from the README's line (which names them) runs a package's TSDoc
+ * examples with its own vitest: one passing example, and one stating a wrong value that must fail.
+ */
+async function checkExamplesRunner(dir, manager) {
+  const doc = (value) => `/**\n * Adds two numbers.\n * @example\n * \`\`\`ts\n * add(1, 2); // ${value}\n * \`\`\`\n */\n`;
+  const test = [
+    "import { fileURLToPath } from 'node:url';",
+    "import { describeExamples } from '@lec/backend-tests/examples';",
+    "import * as api from '../src/index.js';",
+    '',
+    "describeExamples({ srcDir: fileURLToPath(new URL('../src', import.meta.url)), scope: { ...api }, requireChecks: true });",
+    '',
+  ].join('\n');
+  for (const [value, expected] of [
+    [3, 0],
+    [4, 1],
+  ]) {
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    mkdirSync(join(dir, 'test'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'index.ts'), `${doc(value)}export function add(a: number, b: number): number {\n  return a + b;\n}\n`);
+    writeFileSync(join(dir, 'test', 'examples.test.ts'), test);
+    const vitest = await run(join(dir, 'node_modules', '.bin', 'vitest'), ['run', '--root', dir], dir, { timeoutSeconds: 300 });
+    const ok =
+      expected === 0 ? vitest.status === 0 : vitest.status !== 0 && /got 3, expected 4/.test(vitest.stdout + vitest.stderr);
+    report(
+      `examples-runner:${manager}`,
+      `@lec/backend-tests/examples with the project's vitest: an example stating ${value} ${expected === 0 ? 'passes' : 'fails'}`,
+      ok,
+      ok ? seconds(vitest) : tail(vitest.stdout + vitest.stderr, 20),
+    );
+  }
 }
 
 function summary(started) {
