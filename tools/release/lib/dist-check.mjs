@@ -43,7 +43,7 @@ export function distProblems(dir) {
   }
   if (missing.length) {
     problems.push(
-      `${pkg.name}: dist/ lacks ${missing.length} build output(s) of src/: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}`,
+      `${pkg.name}: dist/ lacks ${missing.length} build output(s) of src/: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''} (tsc -b does not rewrite a deleted output while dist/.tsbuildinfo says the build is current: delete dist/ and build again)`,
     );
   }
   const stamp = join(dir, 'dist', '.tsbuildinfo');
