@@ -6,7 +6,10 @@
 import { LecError, type Tensor, ValueError, Variable, tensor, tidy } from '@lec/tensor';
 import { describe, expect, it } from 'vitest';
 import { clipGradNorm } from './clip.js';
-import { NonFiniteError } from './errors.js';
+import { FormatError, NonFiniteError } from './errors.js';
+import { coreLayers } from './layers/core-layers.js';
+import { readSafetensors } from './safetensors.js';
+import { loadModel, saveModel } from './serialization.js';
 import { fit } from './fit.js';
 import { BatchNorm1d } from './layers/batch-norm.js';
 import { Dense } from './layers/dense.js';
@@ -152,5 +155,36 @@ describe('BatchNorm1d in training on one value per channel (defect 9)', () => {
     expect(bn.forward(tensor([[1, 2, 3], [3, 2, 1]])).shape).toEqual([2, 3]);
     bn.eval();
     expect(bn.forward(tensor([[1, 2, 3]])).shape).toEqual([1, 3]);
+  });
+});
+
+describe('safetensors headers (defect 8)', () => {
+  const file = (header: string, data = new Uint8Array(8)) => {
+    const json = new TextEncoder().encode(header);
+    const out = new Uint8Array(8 + json.length + data.length);
+    new DataView(out.buffer).setUint32(0, json.length, true);
+    out.set(json, 8);
+    out.set(data, 8 + json.length);
+    return out;
+  };
+  const entry = '{"dtype":"F32","shape":[2],"data_offsets":[0,8]}';
+
+  it('refuses a repeated tensor name (another reader would keep the other one)', () => {
+    expect(() => readSafetensors(file(`{"w":${entry},"w":${entry}}`))).toThrow(/readSafetensors: the JSON has the key "w" twice/);
+    expect(() => readSafetensors(file(`{"w":${entry},"\\u0077":${entry}}`))).toThrow(FormatError);
+    expect(readSafetensors(file(`{"w":${entry}}`)).tensors.get('w')?.shape).toEqual([2]);
+  });
+
+  it('refuses deep nesting before JSON.parse builds it (a 2 MB nested header)', () => {
+    const deep = `{"w":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`;
+    const rss = process.memoryUsage().rss;
+    expect(() => readSafetensors(file(deep))).toThrow(/nests deeper than 3 levels/);
+    expect(process.memoryUsage().rss - rss).toBeLessThan(64 * 2 ** 20);
+  });
+
+  it('a model description with a repeated key is a FormatError', () => {
+    const saved = saveModel(new Dense(2, 1, { seed: 0 }));
+    const description = saved.description.replace('"config":{', '"config":{"inFeatures":3,');
+    expect(() => loadModel({ ...saved, description }, coreLayers)).toThrow(FormatError);
   });
 });

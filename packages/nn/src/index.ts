@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { FormatError, NonFiniteError } from './errors.js';
-export { ConfigReader, isJsonObject, safeJsonParse, type JsonObject, type JsonValue } from './json.js';
+export { ConfigReader, isJsonObject, safeJsonParse, type JsonObject, type JsonValue, type SafeJsonOptions } from './json.js';
 export { Module, type ModuleDescription, type ParameterOptions } from './module.js';
 export type { BuildContext, LayerFactory, LayerRegistry } from './registry.js';
 export {

@@ -158,7 +158,8 @@ export function readSafetensors(bytes: Uint8Array, options: ReadSafetensorsOptio
     fail('the header is not valid UTF-8');
   }
   if (text.trimStart()[0] !== '{') fail(`the header must be a JSON object, it starts with ${JSON.stringify(text.slice(0, 10))}`);
-  const header = safeJsonParse(text, OP_READ);
+  // a valid header nests 3 deep (header → tensor → shape); keys are unique (duplicates would mean two models)
+  const header = safeJsonParse(text, OP_READ, { maxDepth: 3 });
   if (!isJsonObject(header)) fail('the header must be a JSON object');
   const dataStart = 8 + lo;
   const dataLength = bytes.length - dataStart;

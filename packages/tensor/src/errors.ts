@@ -5,8 +5,8 @@
 export class LecError extends Error {
   /** The op or function that raised it (`matmul`, `conv2d`, `loadSafetensors`, ...). */
   readonly op: string;
-  constructor(op: string, message: string) {
-    super(`${op}: ${message}`);
+  constructor(op: string, message: string, options?: { cause?: unknown }) {
+    super(`${op}: ${message}`, options);
     this.name = new.target.name;
     this.op = op;
   }
