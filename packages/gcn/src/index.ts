@@ -1,8 +1,9 @@
 /**
  * @lec/gcn: graphs, graph datasets and graph convolutional networks.
  * - `Graph` (CSR; weighted or not, directed or not), `sbm` (stochastic block model).
- * - Loaders: `loadPlanetoid` (Cora, Citeseer, Pubmed), `loadKarate`, `loadEdgeList`, and the
- *   string-based `parse*` twins for browsers.
+ * - Loaders: `loadPlanetoid` (Cora, Citeseer, Pubmed from the original files through
+ *   @lec/datasets), `loadPlanetoidText` (the text copies), `loadKarate` (shipped data),
+ *   `loadEdgeList`, and the string-based `parse*` twins for browsers.
  * - Layers and models (@lec/nn `Module`s): `GCNConv`, `GCN`, `ChebConv`, `trainGCN`,
  *   `nodeCoordinates`, and the `gcnLayers` registry for nn's `saveModel`/`loadModel`.
  * - Spectral graph theory: `laplacian`, `eigh`, `lanczos`, `SpectralBasis` (graph Fourier
@@ -16,6 +17,7 @@ export { dropDecisions, maskedDropout } from './dropout.js';
 export { sbm, type SbmGraph, type SbmOptions } from './sbm.js';
 export {
   loadPlanetoid,
+  loadPlanetoidText,
   parsePlanetoid,
   type PlanetoidDataset,
   type PlanetoidFiles,
@@ -23,7 +25,7 @@ export {
   type PlanetoidOptions,
   type Split,
 } from './planetoid.js';
-export { loadEdgeList, loadKarate, parseEdgeList, type EdgeListOptions, type KarateClub } from './edge-list.js';
+export { EDGE_LIST_MAX_NODES, loadEdgeList, loadKarate, parseEdgeList, type EdgeListOptions, type KarateClub } from './edge-list.js';
 export { GCNConv, glorot, type GraphInput, type GraphLayerOptions } from './gcn-conv.js';
 export { GCN, nodeCoordinates, type GCNOptions } from './gcn.js';
 export { SPARSE_DENSITY, trainGCN, type EpochRecord, type TrainGCNOptions, type TrainGCNResult } from './train.js';
