@@ -19,6 +19,11 @@ import { argValue, listPackages, repoRoot, toPosix } from './lib/workspace.mjs';
 
 /** The core package: no runtime dependencies, only relative imports in src/. */
 export const CORE_PACKAGE = '@lec/tensor';
+/**
+ * Data packages: above @lec/tensor, below the models (they may import @lec/tensor and
+ * @lec/nn, never a model or a backend). A package can also declare `"lec": { "kind": "data" }`.
+ */
+export const DATA_PACKAGES = ['@lec/datasets'];
 /** Model packages (layer 2 and up). A package can also declare `"lec": { "kind": "model" }`. */
 export const MODEL_PACKAGES = ['@lec/nn', '@lec/cnn', '@lec/rnn', '@lec/gcn', '@lec/autoencoder', '@lec/pca'];
 /** Backend packages of this repository. A package can also declare `"lec": { "kind": "backend" }`. */
@@ -43,8 +48,9 @@ const SOURCE_EXTENSIONS = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 /** 'core' | 'model' | 'backend' | 'other', from `"lec": { "kind" }` or the lists above. */
 export function packageKind(json) {
   const declared = json?.lec?.kind;
-  if (declared === 'model' || declared === 'backend' || declared === 'core') return declared;
+  if (declared === 'model' || declared === 'backend' || declared === 'core' || declared === 'data') return declared;
   if (json?.name === CORE_PACKAGE) return 'core';
+  if (DATA_PACKAGES.includes(json?.name)) return 'data';
   if (MODEL_PACKAGES.includes(json?.name)) return 'model';
   if (BACKEND_PACKAGES.includes(json?.name)) return 'backend';
   return 'other';
@@ -76,6 +82,7 @@ export function scanImports(text) {
 export function targetKind(name, kinds) {
   if (kinds.has(name)) return kinds.get(name);
   if (MODEL_PACKAGES.includes(name)) return 'model';
+  if (DATA_PACKAGES.includes(name)) return 'data';
   if (BACKEND_PACKAGES.includes(name) || EXTERNAL_BACKEND_PATTERNS.some((p) => p.test(name))) return 'backend';
   return 'other';
 }
@@ -85,11 +92,20 @@ const RULES = {
     forbidden: 'backend',
     why: 'a model package never imports a backend: take tensors on whatever backend the caller set (setBackend / withBackend)',
   },
+  data: {
+    forbidden: ['model', 'backend'],
+    why: 'a data package sits below the models and never imports a backend: it parses files into arrays and @lec/tensor tensors',
+  },
   backend: {
     forbidden: 'model',
     why: 'a backend never imports a model package: it implements BackendV1 from @lec/tensor and nothing above it',
   },
 };
+
+/** Whether a rule forbids a target kind (`forbidden` is one kind or a list). */
+function forbids(rule, kind) {
+  return Array.isArray(rule.forbidden) ? rule.forbidden.includes(kind) : rule.forbidden === kind;
+}
 
 /**
  * Checks one package. Pure: the caller reads the files.
@@ -116,10 +132,10 @@ export function checkPackage(pkg, files, kinds = new Map()) {
           file: manifest,
           message: `${pkg.name} must have no runtime dependency, but "${field}" lists '${dep}' (move it to devDependencies if only tests need it)`,
         });
-      } else if (RULES[kind] && targetKind(dep, kinds) === RULES[kind].forbidden) {
+      } else if (RULES[kind] && forbids(RULES[kind], targetKind(dep, kinds))) {
         violations.push({
           file: manifest,
-          message: `${kind} package ${pkg.name} depends on ${RULES[kind].forbidden} '${dep}' in "${field}": ${RULES[kind].why}`,
+          message: `${kind} package ${pkg.name} depends on ${targetKind(dep, kinds)} '${dep}' in "${field}": ${RULES[kind].why}`,
         });
       }
     }
@@ -160,8 +176,9 @@ export function checkPackage(pkg, files, kinds = new Map()) {
         continue;
       }
       const rule = RULES[kind];
-      if (rule && targetKind(packageNameOf(specifier), kinds) === rule.forbidden) {
-        violations.push({ file: path, line, message: `${kind} package ${pkg.name} imports ${rule.forbidden} '${specifier}': ${rule.why}` });
+      const target = targetKind(packageNameOf(specifier), kinds);
+      if (rule && forbids(rule, target)) {
+        violations.push({ file: path, line, message: `${kind} package ${pkg.name} imports ${target} '${specifier}': ${rule.why}` });
       }
     }
   }
