@@ -349,7 +349,9 @@ async function get(url: string, file: RemoteFile, options: FetchOptions): Promis
 async function progressBar(options: FetchOptions, name: string) {
   const stderr = (globalThis as { process?: { stderr?: { isTTY?: boolean } } }).process?.stderr;
   if (!(options.progressBar ?? stderr?.isTTY === true)) return null;
-  const { default: cliProgress } = await import('cli-progress');
+  // a variable specifier: bundlers leave this Node-only import alone (it runs only on a terminal)
+  const specifier = 'cli-progress';
+  const cliProgress = ((await import(/* @vite-ignore */ specifier)) as { default: typeof import('cli-progress') }).default;
   return new cliProgress.SingleBar(
     { format: `${name} [{bar}] {percentage}% {value}/{total} bytes`, clearOnComplete: false, stream: process.stderr },
     cliProgress.Presets.shades_classic,
