@@ -118,6 +118,9 @@ export function readCifar10Tar(tar: Uint8Array, file: string): { train: RawImage
   return { train: batch([1, 2, 3, 4, 5].map((b) => `data_batch_${b}.bin`)), test: batch(['test_batch.bin']) };
 }
 
+/** uint8 → float32 v / 255, as a table (one load per pixel instead of a division). */
+const SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
 /**
  * uint8 NHWC pixels → float32 [0, 1] tensor, labels → int32 tensor.
  * @example
@@ -126,8 +129,10 @@ export function readCifar10Tar(tar: Uint8Array, file: string): { train: RawImage
  * ```
  */
 export function toImageSplit(raw: RawImages): ImageSplit {
-  const x = new Float32Array(raw.pixels.length);
-  for (let i = 0; i < x.length; i++) x[i] = raw.pixels[i] / 255;
+  const pixels = raw.pixels;
+  const n = pixels.length;
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = SCALE[pixels[i]];
   return { images: tensor(x, raw.shape), labels: tensor(Int32Array.from(raw.labels), [raw.labels.length], { dtype: 'int32' }) };
 }
 
