@@ -112,6 +112,21 @@ export function cacheRoot(root?: string): string {
 }
 
 /**
+ * Fetches several files of a dataset at once; waits for every one to settle (so each
+ * download finishes or cleans up and releases its lock) before the first failure is thrown.
+ * @example
+ * ```ts
+ * await fetchFiles('demo', [{ name: 'missing.bin', urls: [] }], { root: emptyDir, download: false }); // throws DownloadError
+ * ```
+ */
+export async function fetchFiles(dataset: string, files: readonly RemoteFile[], options: FetchOptions = {}): Promise<Uint8Array[]> {
+  const settled = await Promise.allSettled(files.map((f) => fetchFile(dataset, f, options)));
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<Uint8Array>).value);
+}
+
+/**
  * Hex digest of bytes (`sha256` or `md5`; Node).
  * @example
  * ```ts

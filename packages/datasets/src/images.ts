@@ -5,7 +5,7 @@
  */
 import { type Tensor, tensor } from '@lec/tensor';
 import { DatasetFormatError } from './errors.js';
-import { type FetchOptions, type RemoteFile, fetchFile } from './fetch.js';
+import { type FetchOptions, type RemoteFile, fetchFile, fetchFiles } from './fetch.js';
 import { gunzip } from './gzip.js';
 import { parseIdx } from './idx.js';
 import { CIFAR10_FILE, FASHION_MNIST_FILES, MNIST_FILES } from './sources.js';
@@ -141,13 +141,10 @@ async function idxPair(
   files: Record<'trainImages' | 'trainLabels' | 'testImages' | 'testLabels', RemoteFile>,
   options: FetchOptions,
 ) {
-  const get = async (f: RemoteFile, max: number) => gunzip(await fetchFile(dataset, f, options), f.name, max);
-  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
-    get(files.trainImages, 60_000 * 784 + 16),
-    get(files.trainLabels, 60_000 + 8),
-    get(files.testImages, 10_000 * 784 + 16),
-    get(files.testLabels, 10_000 + 8),
-  ]);
+  const order = [files.trainImages, files.trainLabels, files.testImages, files.testLabels];
+  const gz = await fetchFiles(dataset, order, options);
+  const limits = [60_000 * 784 + 16, 60_000 + 8, 10_000 * 784 + 16, 10_000 + 8];
+  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(gz.map((b, i) => gunzip(b, order[i].name, limits[i])));
   return {
     train: toImageSplit(pairIdx(trainImages, trainLabels, `${dataset} train`, 10, 60_000)),
     test: toImageSplit(pairIdx(testImages, testLabels, `${dataset} test`, 10, 10_000)),
