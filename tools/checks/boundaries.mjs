@@ -20,12 +20,22 @@ import { argValue, listPackages, repoRoot, toPosix } from './lib/workspace.mjs';
 /** The core package: no runtime dependencies, only relative imports in src/. */
 export const CORE_PACKAGE = '@lec/tensor';
 /**
- * Data packages: above @lec/tensor, below the models (they may import @lec/tensor and
- * @lec/nn, never a model or a backend). A package can also declare `"lec": { "kind": "data" }`.
+ * Model packages (layer 2 and up), and @lec/linalg, the float64 maths pca and gcn share, which
+ * obeys the same rule. A package can also declare `"lec": { "kind": "model" }`.
+ */
+export const MODEL_PACKAGES = ['@lec/nn', '@lec/linalg', '@lec/cnn', '@lec/rnn', '@lec/gcn', '@lec/autoencoder', '@lec/pca'];
+/**
+ * Packages above the models (DESIGN.md: `@lec/interop` converts models to and from other
+ * tools): like a model package they never import a backend, and no model package imports them.
+ * A package can also declare `"lec": { "kind": "converter" }`.
+ */
+export const CONVERTER_PACKAGES = ['@lec/interop'];
+/**
+ * Data packages (DESIGN.md: `@lec/datasets`, above @lec/tensor and below the models): they may
+ * import @lec/tensor and @lec/nn, never a model, a converter or a backend. A package can also
+ * declare `"lec": { "kind": "data" }`.
  */
 export const DATA_PACKAGES = ['@lec/datasets'];
-/** Model packages (layer 2 and up). A package can also declare `"lec": { "kind": "model" }`. */
-export const MODEL_PACKAGES = ['@lec/nn', '@lec/cnn', '@lec/rnn', '@lec/gcn', '@lec/autoencoder', '@lec/pca'];
 /** Backend packages of this repository. A package can also declare `"lec": { "kind": "backend" }`. */
 export const BACKEND_PACKAGES = ['@lec/kernels-wasm', '@lec/backend-tfjs'];
 /** Third-party compute engines only a backend may wrap. */
@@ -45,11 +55,12 @@ export const RUNTIME_DEPENDENCY_FIELDS = [
 
 const SOURCE_EXTENSIONS = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 
-/** 'core' | 'model' | 'backend' | 'other', from `"lec": { "kind" }` or the lists above. */
+/** 'core' | 'data' | 'model' | 'converter' | 'backend' | 'other', from `"lec": { "kind" }` or the lists above. */
 export function packageKind(json) {
   const declared = json?.lec?.kind;
-  if (declared === 'model' || declared === 'backend' || declared === 'core' || declared === 'data') return declared;
+  if (declared === 'model' || declared === 'backend' || declared === 'core' || declared === 'converter' || declared === 'data') return declared;
   if (json?.name === CORE_PACKAGE) return 'core';
+  if (CONVERTER_PACKAGES.includes(json?.name)) return 'converter';
   if (DATA_PACKAGES.includes(json?.name)) return 'data';
   if (MODEL_PACKAGES.includes(json?.name)) return 'model';
   if (BACKEND_PACKAGES.includes(json?.name)) return 'backend';
@@ -82,6 +93,7 @@ export function scanImports(text) {
 export function targetKind(name, kinds) {
   if (kinds.has(name)) return kinds.get(name);
   if (MODEL_PACKAGES.includes(name)) return 'model';
+  if (CONVERTER_PACKAGES.includes(name)) return 'converter';
   if (DATA_PACKAGES.includes(name)) return 'data';
   if (BACKEND_PACKAGES.includes(name) || EXTERNAL_BACKEND_PATTERNS.some((p) => p.test(name))) return 'backend';
   return 'other';
@@ -89,23 +101,35 @@ export function targetKind(name, kinds) {
 
 const RULES = {
   model: {
-    forbidden: 'backend',
-    why: 'a model package never imports a backend: take tensors on whatever backend the caller set (setBackend / withBackend)',
+    forbidden: ['backend', 'converter'],
+    why: {
+      backend: 'a model package never imports a backend: take tensors on whatever backend the caller set (setBackend / withBackend)',
+      converter: 'a converter (@lec/interop) sits above the models: arrows only point down',
+    },
+  },
+  converter: {
+    forbidden: ['backend'],
+    why: {
+      backend:
+        'a converter (@lec/interop) sits above the models and, like them, never imports a backend: engines such as onnxruntime belong in its tests',
+    },
   },
   data: {
-    forbidden: ['model', 'backend'],
-    why: 'a data package sits below the models and never imports a backend: it parses files into arrays and @lec/tensor tensors',
+    forbidden: ['model', 'converter', 'backend'],
+    why: {
+      model: 'a data package (@lec/datasets) sits below the models: arrows only point down',
+      converter: 'a data package (@lec/datasets) sits below the models and converters: arrows only point down',
+      backend: 'a data package never imports a backend: it parses files into arrays and @lec/tensor tensors',
+    },
   },
   backend: {
-    forbidden: 'model',
-    why: 'a backend never imports a model package: it implements BackendV1 from @lec/tensor and nothing above it',
+    forbidden: ['model', 'converter'],
+    why: {
+      model: 'a backend never imports a model package: it implements BackendV1 from @lec/tensor and nothing above it',
+      converter: 'a backend never imports a model package: it implements BackendV1 from @lec/tensor and nothing above it',
+    },
   },
 };
-
-/** Whether a rule forbids a target kind (`forbidden` is one kind or a list). */
-function forbids(rule, kind) {
-  return Array.isArray(rule.forbidden) ? rule.forbidden.includes(kind) : rule.forbidden === kind;
-}
 
 /**
  * Checks one package. Pure: the caller reads the files.
@@ -132,10 +156,10 @@ export function checkPackage(pkg, files, kinds = new Map()) {
           file: manifest,
           message: `${pkg.name} must have no runtime dependency, but "${field}" lists '${dep}' (move it to devDependencies if only tests need it)`,
         });
-      } else if (RULES[kind] && forbids(RULES[kind], targetKind(dep, kinds))) {
+      } else if (RULES[kind]?.forbidden.includes(targetKind(dep, kinds))) {
         violations.push({
           file: manifest,
-          message: `${kind} package ${pkg.name} depends on ${targetKind(dep, kinds)} '${dep}' in "${field}": ${RULES[kind].why}`,
+          message: `${kind} package ${pkg.name} depends on ${targetKind(dep, kinds)} '${dep}' in "${field}": ${RULES[kind].why[targetKind(dep, kinds)]}`,
         });
       }
     }
@@ -177,8 +201,8 @@ export function checkPackage(pkg, files, kinds = new Map()) {
       }
       const rule = RULES[kind];
       const target = targetKind(packageNameOf(specifier), kinds);
-      if (rule && forbids(rule, target)) {
-        violations.push({ file: path, line, message: `${kind} package ${pkg.name} imports ${target} '${specifier}': ${rule.why}` });
+      if (rule?.forbidden.includes(target)) {
+        violations.push({ file: path, line, message: `${kind} package ${pkg.name} imports ${target} '${specifier}': ${rule.why[target]}` });
       }
     }
   }

@@ -98,7 +98,7 @@ describe('new-package generator', () => {
       main: './dist/index.js',
       types: './dist/index.d.ts',
       files: ['dist', '!dist/**/*.test.*', 'README.md', 'CHANGELOG.md'],
-      scripts: { build: 'tsc -b', typecheck: 'tsc -b --noEmit false', test: 'vitest run' },
+      scripts: { build: 'tsc -b', typecheck: 'tsc -b --noEmit false', test: 'vitest run', prepack: 'node ../../tools/release/prepack.mjs' },
       lec: { kind: 'model' },
       dependencies: { '@lec/tensor': 'workspace:*' },
     });

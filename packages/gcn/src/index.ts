@@ -32,7 +32,7 @@ export { SPARSE_DENSITY, trainGCN, type EpochRecord, type TrainGCNOptions, type 
 export { ChebConv, scaledLaplacian, type ChebConvOptions } from './cheb-conv.js';
 export { gcnLayers } from './registry.js';
 export { laplacian, csrMatVec, type LaplacianKind } from './laplacian.js';
-export { eigh, lanczos, type Eigenpairs, type LanczosOptions } from './eigen.js';
+export { eigh, lanczos, type Eigenpairs, type LanczosOptions } from '@lec/linalg';
 export { SpectralBasis, bandPass, heatKernel, highPass, lowPass, type SpectralBasisOptions, type SpectralFilter } from './spectral.js';
 export { gridGraph, ringGraph } from './generators.js';
 export { benchmarkEpochs, trainKarate, type BenchmarkEpochsOptions, type KarateResult } from './experiments.js';
