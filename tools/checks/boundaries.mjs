@@ -30,6 +30,12 @@ export const MODEL_PACKAGES = ['@lec/nn', '@lec/linalg', '@lec/cnn', '@lec/rnn',
  * A package can also declare `"lec": { "kind": "converter" }`.
  */
 export const CONVERTER_PACKAGES = ['@lec/interop'];
+/**
+ * Data packages (DESIGN.md: `@lec/datasets`, above @lec/tensor and below the models): they may
+ * import @lec/tensor and @lec/nn, never a model, a converter or a backend. A package can also
+ * declare `"lec": { "kind": "data" }`.
+ */
+export const DATA_PACKAGES = ['@lec/datasets'];
 /** Backend packages of this repository. A package can also declare `"lec": { "kind": "backend" }`. */
 export const BACKEND_PACKAGES = ['@lec/kernels-wasm', '@lec/backend-tfjs'];
 /** Third-party compute engines only a backend may wrap. */
@@ -49,12 +55,13 @@ export const RUNTIME_DEPENDENCY_FIELDS = [
 
 const SOURCE_EXTENSIONS = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 
-/** 'core' | 'model' | 'converter' | 'backend' | 'other', from `"lec": { "kind" }` or the lists above. */
+/** 'core' | 'data' | 'model' | 'converter' | 'backend' | 'other', from `"lec": { "kind" }` or the lists above. */
 export function packageKind(json) {
   const declared = json?.lec?.kind;
-  if (declared === 'model' || declared === 'backend' || declared === 'core' || declared === 'converter') return declared;
+  if (declared === 'model' || declared === 'backend' || declared === 'core' || declared === 'converter' || declared === 'data') return declared;
   if (json?.name === CORE_PACKAGE) return 'core';
   if (CONVERTER_PACKAGES.includes(json?.name)) return 'converter';
+  if (DATA_PACKAGES.includes(json?.name)) return 'data';
   if (MODEL_PACKAGES.includes(json?.name)) return 'model';
   if (BACKEND_PACKAGES.includes(json?.name)) return 'backend';
   return 'other';
@@ -87,6 +94,7 @@ export function targetKind(name, kinds) {
   if (kinds.has(name)) return kinds.get(name);
   if (MODEL_PACKAGES.includes(name)) return 'model';
   if (CONVERTER_PACKAGES.includes(name)) return 'converter';
+  if (DATA_PACKAGES.includes(name)) return 'data';
   if (BACKEND_PACKAGES.includes(name) || EXTERNAL_BACKEND_PATTERNS.some((p) => p.test(name))) return 'backend';
   return 'other';
 }
@@ -104,6 +112,14 @@ const RULES = {
     why: {
       backend:
         'a converter (@lec/interop) sits above the models and, like them, never imports a backend: engines such as onnxruntime belong in its tests',
+    },
+  },
+  data: {
+    forbidden: ['model', 'converter', 'backend'],
+    why: {
+      model: 'a data package (@lec/datasets) sits below the models: arrows only point down',
+      converter: 'a data package (@lec/datasets) sits below the models and converters: arrows only point down',
+      backend: 'a data package never imports a backend: it parses files into arrays and @lec/tensor tensors',
     },
   },
   backend: {

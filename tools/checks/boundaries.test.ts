@@ -129,6 +129,23 @@ describe('boundaries check', () => {
     ]);
   });
 
+  it('keeps @lec/datasets (kind data) below the models: no model or backend import', () => {
+    const pkg = {
+      name: '@lec/datasets',
+      dir: 'packages/datasets',
+      json: { name: '@lec/datasets', dependencies: { '@lec/tensor': 'workspace:^' } },
+    };
+    expect(packageKind(pkg.json)).toBe('data');
+    expect(checkPackage(pkg, [{ path: 'packages/datasets/src/a.ts', text: "import { tensor } from '@lec/tensor';" }])).toEqual([]);
+    const bad = checkPackage(pkg, [
+      { path: 'packages/datasets/src/a.ts', text: "import { Graph } from '@lec/gcn';\nimport { wasmBackend } from '@lec/kernels-wasm';" },
+    ]);
+    expect(bad.map((v) => v.message)).toEqual([
+      expect.stringMatching(/data package @lec\/datasets imports model '@lec\/gcn'/),
+      expect.stringMatching(/data package @lec\/datasets imports backend '@lec\/kernels-wasm'/),
+    ]);
+  });
+
   it('classifies new packages by their "lec.kind" field', () => {
     expect(packageKind({ name: '@lec/vision', lec: { kind: 'model' } })).toBe('model');
     expect(packageKind({ name: '@lec/backend-webnn', lec: { kind: 'backend' } })).toBe('backend');

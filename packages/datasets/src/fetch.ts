@@ -112,6 +112,21 @@ export function cacheRoot(root?: string): string {
 }
 
 /**
+ * Fetches several files of a dataset at once; waits for every one to settle (so each
+ * download finishes or cleans up and releases its lock) before the first failure is thrown.
+ * @example
+ * ```ts
+ * await fetchFiles('demo', [{ name: 'missing.bin', urls: [] }], { root: emptyDir, download: false }); // throws DownloadError
+ * ```
+ */
+export async function fetchFiles(dataset: string, files: readonly RemoteFile[], options: FetchOptions = {}): Promise<Uint8Array[]> {
+  const settled = await Promise.allSettled(files.map((f) => fetchFile(dataset, f, options)));
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<Uint8Array>).value);
+}
+
+/**
  * Hex digest of bytes (`sha256` or `md5`; Node).
  * @example
  * ```ts
@@ -175,7 +190,12 @@ export async function fetchFile(dataset: string, stored: RemoteFile, options: Fe
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new DownloadError(op, `cannot create the cache folder ${dir} (${(e as Error).message}); set LEC_DATA_DIR or the root option`, [], target);
+    throw new DownloadError(
+      op,
+      `cannot create the cache folder ${dir} (${(e as Error).message}); set LEC_DATA_DIR or the root option`,
+      [],
+      target,
+    );
   }
   const lockTimeout = options.lockTimeoutMs ?? 30 * 60_000;
   const started = Date.now();
@@ -196,7 +216,12 @@ export async function fetchFile(dataset: string, stored: RemoteFile, options: Fe
       }
     }
     if (Date.now() - started > lockTimeout)
-      throw new DownloadError(op, `waited ${lockTimeout} ms for another process downloading ${target} (remove ${target}.lock if none is)`, [], target);
+      throw new DownloadError(
+        op,
+        `waited ${lockTimeout} ms for another process downloading ${target} (remove ${target}.lock if none is)`,
+        [],
+        target,
+      );
     await sleep(100);
     const done = readVerified(fs, target, file, op, warn);
     if (done) return done;
@@ -217,7 +242,9 @@ function readVerified(fs: typeof NodeFs, target: string, file: RemoteFile, op: s
     throw new ChecksumError(op, `${target} in the cache has ${bad}: delete it to download it again, or replace it with the right file`);
   if (!file.sha256 && !file.md5 && !recorded) {
     fs.writeFileSync(recordPath, `${digest(bytes, 'sha256')}\n`);
-    warn(`${op}: no published checksum is stored for ${file.name}; recorded the SHA-256 of this copy in ${recordPath} and will check it from now on`);
+    warn(
+      `${op}: no published checksum is stored for ${file.name}; recorded the SHA-256 of this copy in ${recordPath} and will check it from now on`,
+    );
   }
   return bytes;
 }
@@ -229,7 +256,8 @@ function tryLock(fs: typeof NodeFs, lockPath: string, staleMs: number): number |
     fs.writeSync(fd, `${process.pid}\n`);
     return fd;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new DownloadError('fetchFile', `cannot create ${lockPath}: ${(e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+      throw new DownloadError('fetchFile', `cannot create ${lockPath}: ${(e as Error).message}`);
   }
   try {
     const pid = Number(fs.readFileSync(lockPath, 'utf8').trim());
@@ -273,7 +301,9 @@ async function download(
           fs.writeFileSync(temp, bytes);
           if (!file.sha256 && !file.md5) {
             fs.writeFileSync(`${target}.sha256`, `${digest(bytes, 'sha256')}\n`);
-            warn(`${op}: no published checksum is stored for ${file.name}; recorded the SHA-256 of the download from ${url} and will check it from now on`);
+            warn(
+              `${op}: no published checksum is stored for ${file.name}; recorded the SHA-256 of the download from ${url} and will check it from now on`,
+            );
           }
           fs.renameSync(temp, target);
         } finally {
@@ -349,7 +379,9 @@ async function get(url: string, file: RemoteFile, options: FetchOptions): Promis
 async function progressBar(options: FetchOptions, name: string) {
   const stderr = (globalThis as { process?: { stderr?: { isTTY?: boolean } } }).process?.stderr;
   if (!(options.progressBar ?? stderr?.isTTY === true)) return null;
-  const { default: cliProgress } = await import('cli-progress');
+  // a variable specifier: bundlers leave this Node-only import alone (it runs only on a terminal)
+  const specifier = 'cli-progress';
+  const cliProgress = ((await import(/* @vite-ignore */ specifier)) as { default: typeof import('cli-progress') }).default;
   return new cliProgress.SingleBar(
     { format: `${name} [{bar}] {percentage}% {value}/{total} bytes`, clearOnComplete: false, stream: process.stderr },
     cliProgress.Presets.shades_classic,

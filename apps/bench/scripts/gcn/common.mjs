@@ -1,6 +1,7 @@
 // Shared bits of the gcn scripts: the data directory (--data DIR or LEC_DATA_DIR), flags, and the
 // Planetoid loading both ways (--source original: the ind.* files through @lec/datasets' cache,
-// downloaded when missing; --source text: the text copies under --data).
+// downloaded when missing, from --mirror URL first when given, into --root DIR (default --data);
+// --source text: the text copies under --data).
 export function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
@@ -28,7 +29,11 @@ export async function planetoidFromArgs(api, name) {
   const d =
     source === 'text'
       ? api.loadPlanetoidText(dataDir(), name)
-      : await api.loadPlanetoid(name, { root: arg('data', process.env.LEC_DATA_DIR) });
+      : await api.loadPlanetoid(name, {
+          root: arg('root', arg('data', process.env.LEC_DATA_DIR)),
+          mirrors: arg('mirror') ? [arg('mirror')] : undefined,
+          progressBar: false,
+        });
   const ms = performance.now() - t0;
   console.log(`${name}: ${source === 'text' ? 'text copies' : 'original ind.* files'} loaded in ${ms.toFixed(0)} ms`);
   return d;
