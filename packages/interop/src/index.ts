@@ -20,3 +20,4 @@ export {
   type OnnxValue,
 } from './onnx-graph.js';
 export { toOnnx, type ToOnnxOptions } from './onnx-export.js';
+export { fromTfjsLayers, toTfjsLayers, type FromTfjsOptions, type TfjsLayersArtifacts, type TfjsLayersFiles } from './tfjs-layers.js';

@@ -36,7 +36,7 @@ import {
   Tanh,
 } from '@lec/nn';
 import { AvgPool2d, Conv2d, Conv2dTranspose, GlobalAvgPool, MaxPool2d } from '@lec/cnn';
-import { Bidirectional, GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell, type Recurrent } from '@lec/rnn';
+import { Bidirectional, GRU, GRUCell, LSTM, LSTMCell, RNN, type RNNCell, type Recurrent } from '@lec/rnn';
 import { type Padding, type Tensor, type TypedArray, ValueError, noGrad, zeros } from '@lec/tensor';
 import { UnsupportedLayerError } from './errors.js';
 import { permute } from './layout.js';
