@@ -327,38 +327,41 @@ function recurrentFromKeras(
   if (!kernel || kernel.length !== 2) fail(`layer '${c.name}' (${kind}): weight '${prefix}/kernel' is missing or not a matrix`);
   const inputSize = kernel[0];
   const returnSequences = c.bool('return_sequences', false);
+  // every weight is checked against the config before a layer allocates anything
   if (kind === 'LSTM') {
+    const w = [
+      take(c, 'kernel', [inputSize, 4 * units], prefix),
+      take(c, 'recurrent_kernel', [units, 4 * units], prefix),
+      take(c, 'bias', [4 * units], prefix),
+    ];
     const layer = new LSTM(inputSize, units, { returnSequences });
     const cell = layer.cells[0] as LSTMCell;
-    assign.push([cell.weightIh, take(c, 'kernel', [inputSize, 4 * units], prefix)]);
-    assign.push([cell.weightHh, take(c, 'recurrent_kernel', [units, 4 * units], prefix)]);
-    assign.push([cell.bias, take(c, 'bias', [4 * units], prefix)]);
+    assign.push([cell.weightIh, w[0]], [cell.weightHh, w[1]], [cell.bias, w[2]]);
     return layer;
   }
   if (kind === 'GRU') {
     const resetAfter = c.bool('reset_after', false);
+    const kernel = reorderGates(take(c, 'kernel', [inputSize, 3 * units], prefix), inputSize, units, GRU_ORDER);
+    const recurrent = reorderGates(take(c, 'recurrent_kernel', [units, 3 * units], prefix), units, units, GRU_ORDER);
+    const b = take(c, 'bias', resetAfter ? [2, 3 * units] : [3 * units], prefix);
     const layer = new GRU(inputSize, units, { returnSequences, resetAfter });
     const cell = layer.cells[0] as GRUCell;
-    assign.push([cell.weightIh, reorderGates(take(c, 'kernel', [inputSize, 3 * units], prefix), inputSize, units, GRU_ORDER)]);
-    assign.push([cell.weightHh, reorderGates(take(c, 'recurrent_kernel', [units, 3 * units], prefix), units, units, GRU_ORDER)]);
-    if (resetAfter) {
-      const b = take(c, 'bias', [2, 3 * units], prefix);
-      assign.push([cell.biasIh, reorderGates(b.slice(0, 3 * units), 1, units, GRU_ORDER)]);
-      assign.push([cell.biasHh, reorderGates(b.slice(3 * units), 1, units, GRU_ORDER)]);
-    } else {
-      assign.push([cell.biasIh, reorderGates(take(c, 'bias', [3 * units], prefix), 1, units, GRU_ORDER)]);
-      assign.push([cell.biasHh, new Float32Array(3 * units)]);
-    }
+    assign.push([cell.weightIh, kernel], [cell.weightHh, recurrent]);
+    assign.push([cell.biasIh, reorderGates(b.slice(0, 3 * units), 1, units, GRU_ORDER)]);
+    assign.push([cell.biasHh, resetAfter ? reorderGates(b.slice(3 * units), 1, units, GRU_ORDER) : new Float32Array(3 * units)]);
     return layer;
   }
   const act = c.string('activation', 'tanh');
   if (act !== 'tanh' && act !== 'relu')
     throw new UnsupportedLayerError(READ, `layer '${c.name}' (SimpleRNN): activation '${act}' is not supported (tanh, relu)`);
+  const w = [
+    take(c, 'kernel', [inputSize, units], prefix),
+    take(c, 'recurrent_kernel', [units, units], prefix),
+    take(c, 'bias', [units], prefix),
+  ];
   const layer = new RNN(inputSize, units, { returnSequences, activation: act });
   const cell = layer.cells[0] as RNNCell;
-  assign.push([cell.weightIh, take(c, 'kernel', [inputSize, units], prefix)]);
-  assign.push([cell.weightHh, take(c, 'recurrent_kernel', [units, units], prefix)]);
-  assign.push([cell.bias, take(c, 'bias', [units], prefix)]);
+  assign.push([cell.weightIh, w[0]], [cell.weightHh, w[1]], [cell.bias, w[2]]);
   return layer;
 }
 
@@ -384,9 +387,11 @@ function buildLayer(
       const kernel = shapeOf(`${c.name}/kernel`);
       if (!kernel || kernel.length !== 2) fail(`layer '${c.name}' (Dense): weight '${c.name}/kernel' is missing or not a matrix`);
       const bias = c.bool('use_bias', true);
+      const w = take(c, 'kernel', [kernel[0], units]);
+      const b = bias ? take(c, 'bias', [units]) : null;
       const d = new Dense(kernel[0], units, { bias });
-      assign.push([d.weight, take(c, 'kernel', [kernel[0], units])]);
-      if (d.bias) assign.push([d.bias, take(c, 'bias', [units])]);
+      assign.push([d.weight, w]);
+      if (d.bias && b) assign.push([d.bias, b]);
       layers.push(d);
       return withActivation(rank);
     }
@@ -402,18 +407,15 @@ function buildLayer(
       const kernel = shapeOf(`${c.name}/kernel`);
       if (!kernel || kernel.length !== 4) fail(`layer '${c.name}' (${c.className}): weight '${c.name}/kernel' is missing or not rank 4`);
       const bias = c.bool('use_bias', true);
-      if (c.className === 'Conv2D') {
-        const dilations = c.pair('dilation_rate', [1, 1]);
-        const conv = new Conv2d(kernel[2], filters, [kh, kw], { strides, dilations, padding, bias });
-        assign.push([conv.weight, take(c, 'kernel', [kh, kw, kernel[2], filters])]);
-        if (conv.bias) assign.push([conv.bias, take(c, 'bias', [filters])]);
-        layers.push(conv);
-      } else {
-        const conv = new Conv2dTranspose(kernel[3], filters, [kh, kw], { strides, padding, bias });
-        assign.push([conv.weight, take(c, 'kernel', [kh, kw, filters, kernel[3]])]);
-        if (conv.bias) assign.push([conv.bias, take(c, 'bias', [filters])]);
-        layers.push(conv);
-      }
+      const transpose = c.className === 'Conv2DTranspose';
+      const w = take(c, 'kernel', transpose ? [kh, kw, filters, kernel[3]] : [kh, kw, kernel[2], filters]);
+      const b = bias ? take(c, 'bias', [filters]) : null;
+      const conv = transpose
+        ? new Conv2dTranspose(kernel[3], filters, [kh, kw], { strides, padding, bias })
+        : new Conv2d(kernel[2], filters, [kh, kw], { strides, dilations: c.pair('dilation_rate', [1, 1]), padding, bias });
+      assign.push([conv.weight, w]);
+      if (conv.bias && b) assign.push([conv.bias, b]);
+      layers.push(conv);
       return withActivation(4);
     }
     case 'MaxPooling2D':
@@ -493,8 +495,9 @@ function buildLayer(
     case 'Embedding': {
       const n = c.int('input_dim');
       const d = c.int('output_dim');
+      const w = take(c, 'embeddings', [n, d]);
       const e = new Embedding(n, d);
-      assign.push([e.weight, take(c, 'embeddings', [n, d])]);
+      assign.push([e.weight, w]);
       layers.push(e);
       return rank + 1;
     }

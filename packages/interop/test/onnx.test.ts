@@ -95,7 +95,7 @@ function prepare(c: Case): { model: Module<any, any>; x: Tensor; lec: Float32Arr
   const model = c.build();
   const shape = [c.batch, ...c.inputShape];
   const size = shape.reduce((a, b) => a * b, 1);
-  const data = Float32Array.from({ length: size }, () => (c.ids ? Math.floor(rng.uniform() * c.ids) : rng.uniform() * 2 - 1));
+  const data = Float32Array.from({ length: size }, () => (c.ids ? Math.floor(rng.uniform(1)[0] * c.ids) : rng.uniform(1)[0] * 2 - 1));
   const x = c.ids ? tensor(Int32Array.from(data), shape, { dtype: 'int32' }) : tensor(data, shape);
   if (!c.ids) model.forward(x); // training mode: BatchNorm statistics move off their defaults
   model.eval();

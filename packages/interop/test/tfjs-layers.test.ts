@@ -65,7 +65,7 @@ function randomize(model: tfl.LayersModel, seed: number): void {
       const n = w.shape.reduce((a, b) => a * (b ?? 1), 1);
       const low = w.name.includes('moving_variance') ? 0.5 : -0.5;
       return tf.tensor(
-        Float32Array.from({ length: n }, () => low + rng.uniform()),
+        Float32Array.from({ length: n }, () => low + rng.uniform(1)[0]),
         w.shape as number[],
       );
     }),
@@ -75,7 +75,7 @@ function randomize(model: tfl.LayersModel, seed: number): void {
 function input(shape: number[], seed: number, ids?: number): Float32Array {
   const rng = new Rng(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return Float32Array.from({ length: n }, () => (ids ? Math.floor(rng.uniform() * ids) : rng.uniform() * 2 - 1));
+  return Float32Array.from({ length: n }, () => (ids ? Math.floor(rng.uniform(1)[0] * ids) : rng.uniform(1)[0] * 2 - 1));
 }
 
 const tfjsModels: Record<string, { build: () => tfl.LayersModel; shape: number[]; ids?: number }> = {
