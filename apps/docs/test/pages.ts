@@ -227,6 +227,7 @@ export const PAGES: PageExpectation[] = [
       },
     ],
   },
+  { path: '/guide/interop.html', heading: 'Interoperability', demos: [] },
   { path: '/benchmarks.html', heading: 'Benchmarks', demos: [] },
   { path: '/api-reference.html', heading: 'API reference', demos: [] },
   { path: '/api/index.html', heading: 'lec API', demos: [] },
