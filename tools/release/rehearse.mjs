@@ -580,8 +580,7 @@ async function checkExamplesRunner(dir, manager) {
     writeFileSync(join(dir, 'src', 'index.ts'), `${doc(value)}export function add(a: number, b: number): number {\n  return a + b;\n}\n`);
     writeFileSync(join(dir, 'test', 'examples.test.ts'), test);
     const vitest = await run(join(dir, 'node_modules', '.bin', 'vitest'), ['run', '--root', dir], dir, { timeoutSeconds: 300 });
-    const ok =
-      expected === 0 ? vitest.status === 0 : vitest.status !== 0 && /got 3, expected 4/.test(vitest.stdout + vitest.stderr);
+    const ok = expected === 0 ? vitest.status === 0 : vitest.status !== 0 && /got 3, expected 4/.test(vitest.stdout + vitest.stderr);
     report(
       `examples-runner:${manager}`,
       `@lec/backend-tests/examples with the project's vitest: an example stating ${value} ${expected === 0 ? 'passes' : 'fails'}`,
