@@ -428,7 +428,9 @@ async function rehearse(work, copy, setRegistry) {
             types: ['node'],
             typeRoots: [typeRoots],
             noEmit: true,
-            skipLibCheck: false,
+            // our .d.ts files are checked too where a missing type dependency would show
+            // (pnpm's strict layout); the npm project checks only the examples (half the time)
+            skipLibCheck: manager === 'npm',
           },
           include: ['examples/*.ts'],
         },
@@ -439,7 +441,7 @@ async function rehearse(work, copy, setRegistry) {
     const tsc = await run(process.execPath, [typescript, '-p', 'tsconfig.json'], dir, { timeoutSeconds: 300 });
     report(
       `typecheck:${manager}`,
-      `${r.name}: tsc --strict on ${examples.length} README example(s) (lines ${examples.map((e) => e.line).join(', ')})`,
+      `${r.name}: tsc --strict${manager === 'npm' ? '' : ' (and the .d.ts files)'} on ${examples.length} README example(s) (lines ${examples.map((e) => e.line).join(', ')})`,
       tsc.status === 0,
       tsc.status === 0 ? seconds(tsc) : tail(tsc.stdout + tsc.stderr, 20),
     );
