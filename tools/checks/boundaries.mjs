@@ -19,8 +19,17 @@ import { argValue, listPackages, repoRoot, toPosix } from './lib/workspace.mjs';
 
 /** The core package: no runtime dependencies, only relative imports in src/. */
 export const CORE_PACKAGE = '@lec/tensor';
-/** Model packages (layer 2 and up). A package can also declare `"lec": { "kind": "model" }`. */
-export const MODEL_PACKAGES = ['@lec/nn', '@lec/cnn', '@lec/rnn', '@lec/gcn', '@lec/autoencoder', '@lec/pca'];
+/**
+ * Model packages (layer 2 and up), and @lec/linalg, the float64 maths pca and gcn share, which
+ * obeys the same rule. A package can also declare `"lec": { "kind": "model" }`.
+ */
+export const MODEL_PACKAGES = ['@lec/nn', '@lec/linalg', '@lec/cnn', '@lec/rnn', '@lec/gcn', '@lec/autoencoder', '@lec/pca'];
+/**
+ * Packages above the models (DESIGN.md: `@lec/interop` converts models to and from other
+ * tools): like a model package they never import a backend, and no model package imports them.
+ * A package can also declare `"lec": { "kind": "converter" }`.
+ */
+export const CONVERTER_PACKAGES = ['@lec/interop'];
 /** Backend packages of this repository. A package can also declare `"lec": { "kind": "backend" }`. */
 export const BACKEND_PACKAGES = ['@lec/kernels-wasm', '@lec/backend-tfjs'];
 /** Third-party compute engines only a backend may wrap. */
@@ -40,11 +49,12 @@ export const RUNTIME_DEPENDENCY_FIELDS = [
 
 const SOURCE_EXTENSIONS = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 
-/** 'core' | 'model' | 'backend' | 'other', from `"lec": { "kind" }` or the lists above. */
+/** 'core' | 'model' | 'converter' | 'backend' | 'other', from `"lec": { "kind" }` or the lists above. */
 export function packageKind(json) {
   const declared = json?.lec?.kind;
-  if (declared === 'model' || declared === 'backend' || declared === 'core') return declared;
+  if (declared === 'model' || declared === 'backend' || declared === 'core' || declared === 'converter') return declared;
   if (json?.name === CORE_PACKAGE) return 'core';
+  if (CONVERTER_PACKAGES.includes(json?.name)) return 'converter';
   if (MODEL_PACKAGES.includes(json?.name)) return 'model';
   if (BACKEND_PACKAGES.includes(json?.name)) return 'backend';
   return 'other';
@@ -76,18 +86,32 @@ export function scanImports(text) {
 export function targetKind(name, kinds) {
   if (kinds.has(name)) return kinds.get(name);
   if (MODEL_PACKAGES.includes(name)) return 'model';
+  if (CONVERTER_PACKAGES.includes(name)) return 'converter';
   if (BACKEND_PACKAGES.includes(name) || EXTERNAL_BACKEND_PATTERNS.some((p) => p.test(name))) return 'backend';
   return 'other';
 }
 
 const RULES = {
   model: {
-    forbidden: 'backend',
-    why: 'a model package never imports a backend: take tensors on whatever backend the caller set (setBackend / withBackend)',
+    forbidden: ['backend', 'converter'],
+    why: {
+      backend: 'a model package never imports a backend: take tensors on whatever backend the caller set (setBackend / withBackend)',
+      converter: 'a converter (@lec/interop) sits above the models: arrows only point down',
+    },
+  },
+  converter: {
+    forbidden: ['backend'],
+    why: {
+      backend:
+        'a converter (@lec/interop) sits above the models and, like them, never imports a backend: engines such as onnxruntime belong in its tests',
+    },
   },
   backend: {
-    forbidden: 'model',
-    why: 'a backend never imports a model package: it implements BackendV1 from @lec/tensor and nothing above it',
+    forbidden: ['model', 'converter'],
+    why: {
+      model: 'a backend never imports a model package: it implements BackendV1 from @lec/tensor and nothing above it',
+      converter: 'a backend never imports a model package: it implements BackendV1 from @lec/tensor and nothing above it',
+    },
   },
 };
 
@@ -116,10 +140,10 @@ export function checkPackage(pkg, files, kinds = new Map()) {
           file: manifest,
           message: `${pkg.name} must have no runtime dependency, but "${field}" lists '${dep}' (move it to devDependencies if only tests need it)`,
         });
-      } else if (RULES[kind] && targetKind(dep, kinds) === RULES[kind].forbidden) {
+      } else if (RULES[kind]?.forbidden.includes(targetKind(dep, kinds))) {
         violations.push({
           file: manifest,
-          message: `${kind} package ${pkg.name} depends on ${RULES[kind].forbidden} '${dep}' in "${field}": ${RULES[kind].why}`,
+          message: `${kind} package ${pkg.name} depends on ${targetKind(dep, kinds)} '${dep}' in "${field}": ${RULES[kind].why[targetKind(dep, kinds)]}`,
         });
       }
     }
@@ -160,8 +184,9 @@ export function checkPackage(pkg, files, kinds = new Map()) {
         continue;
       }
       const rule = RULES[kind];
-      if (rule && targetKind(packageNameOf(specifier), kinds) === rule.forbidden) {
-        violations.push({ file: path, line, message: `${kind} package ${pkg.name} imports ${rule.forbidden} '${specifier}': ${rule.why}` });
+      const target = targetKind(packageNameOf(specifier), kinds);
+      if (rule?.forbidden.includes(target)) {
+        violations.push({ file: path, line, message: `${kind} package ${pkg.name} imports ${target} '${specifier}': ${rule.why[target]}` });
       }
     }
   }

@@ -51,6 +51,21 @@ describe('boundaries check', () => {
     ]);
   });
 
+  it('keeps @lec/interop above the models: it imports no backend, and no model imports it', () => {
+    const root = fixture({
+      'packages/interop/package.json': manifest('@lec/interop', { dependencies: { '@lec/nn': 'workspace:*' } }),
+      'packages/interop/src/onnx.ts': "import { InferenceSession } from 'onnxruntime-node';\nexport { InferenceSession };\n",
+      'packages/interop/src/onnx.test.ts': "import { InferenceSession } from 'onnxruntime-web';\nexport { InferenceSession };\n",
+      'packages/cnn/package.json': manifest('@lec/cnn'),
+      'packages/cnn/src/load.ts': "import { fromTorchStateDict } from '@lec/interop';\nexport { fromTorchStateDict };\n",
+    });
+    expect(packageKind({ name: '@lec/interop' })).toBe('converter');
+    expect(messages(root)).toEqual([
+      expect.stringContaining("packages/cnn/src/load.ts:1: model package @lec/cnn imports converter '@lec/interop'"),
+      expect.stringContaining("packages/interop/src/onnx.ts:1: converter package @lec/interop imports backend 'onnxruntime-node'"),
+    ]);
+  });
+
   it('fails when a backend imports a model package', () => {
     const root = fixture({
       'packages/kernels-wasm/package.json': manifest('@lec/kernels-wasm'),

@@ -3,7 +3,7 @@
  * filters [kh, kw, inChannels, outChannels].
  * @packageDocumentation
  */
-export { receptiveField, type FieldInfo, type FieldLayer } from './receptive-field.js';
+export { fieldLayersOf, receptiveField, type FieldInfo, type FieldLayer } from './receptive-field.js';
 export { compareFirstLayer, convParameterCount, denseParameterCount, type FirstLayerComparison } from './parameter-count.js';
 export { convolvePdf, convolvePmf, type ConvolveMethod, type GridDensity } from './probability/convolve-pmf.js';
 export { logConvolve, logConvolvePmf, type LogConvolveOptions } from './probability/log-convolve.js';

@@ -3,17 +3,19 @@
 // features and Â; forward, backward, Adam; no evaluation pass) with benchmarkEpochs, on the
 // js backend (float32) and the wasm backend (threads 1 by default), with the load average.
 // Build first (pnpm exec turbo run build --filter @lec/gcn...).
-//   node packages/gcn/scripts/bench-epochs.mjs --data ../shared/datasets [--epochs 200] [--warmup 3] [--backends js,wasm] [--threads 1]
+//   node packages/gcn/scripts/bench-epochs.mjs [--data ../shared/datasets] [--source original|text] [--epochs 200] [--warmup 3] [--backends js,wasm] [--threads 1]
 import { loadavg } from 'node:os';
 import { jsBackend } from '@lec/tensor';
-import { benchmarkEpochs, loadPlanetoid, rowNormalize } from '../dist/index.js';
-import { arg, dataDir } from './common.mjs';
+import * as api from '../dist/index.js';
+import { arg, planetoidFromArgs } from './common.mjs';
+
+const { benchmarkEpochs, rowNormalize } = api;
 
 const epochs = Number(arg('epochs', '200'));
 const warmup = Number(arg('warmup', '3'));
 const threads = Number(arg('threads', '1'));
 const names = arg('backends', 'js,wasm').split(',');
-const d = loadPlanetoid(dataDir(), 'cora');
+const d = await planetoidFromArgs(api, 'cora');
 const features = rowNormalize(d.features);
 const load = () =>
   loadavg()

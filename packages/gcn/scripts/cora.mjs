@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Kipf & Welling on a Planetoid dataset, standard split, N seeds: test accuracy mean ± std
 // (sample std), epochs run, and per-epoch times. Build first (pnpm exec turbo run build --filter @lec/gcn...).
-//   node packages/gcn/scripts/cora.mjs --data ../shared/datasets [--seeds 10] [--first-seed 0] [--dataset cora] [--backend js|f64]
+//   node packages/gcn/scripts/cora.mjs [--data ../shared/datasets] [--source original|text] [--seeds 10] [--first-seed 0] [--dataset cora] [--backend js|f64]
 import { f64Backend, jsBackend } from '@lec/tensor';
-import { loadPlanetoid, rowNormalize, trainGCN } from '../dist/index.js';
-import { arg, dataDir, meanStd } from './common.mjs';
+import * as api from '../dist/index.js';
+import { arg, meanStd, planetoidFromArgs } from './common.mjs';
+
+const { rowNormalize, trainGCN } = api;
 
 const name = arg('dataset', 'cora');
 const seeds = Number(arg('seeds', '10'));
@@ -12,7 +14,7 @@ const firstSeed = Number(arg('first-seed', '0'));
 const backendName = arg('backend', 'js'); // js (float32) or f64 (float64 reference)
 const backend = backendName === 'f64' ? f64Backend() : jsBackend();
 const dtype = backendName === 'f64' ? 'float64' : 'float32';
-const d = loadPlanetoid(dataDir(), name);
+const d = await planetoidFromArgs(api, name);
 if (!d.features) {
   console.error(d.notes.join('\n'));
   process.exit(1);

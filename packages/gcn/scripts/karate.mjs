@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Karate club with only nodes 0 and 33 labelled: accuracy on the other 32 and the 2-D
 // embedding (JSON, one [x, y, faction, predicted] per node) for plotting.
-//   node packages/gcn/scripts/karate.mjs --data ../shared/datasets [--seed 0] [--out karate.json]
+//   node packages/gcn/scripts/karate.mjs [--seed 0] [--out karate.json]
 import { writeFileSync } from 'node:fs';
 import { loadKarate, trainKarate } from '../dist/index.js';
-import { arg, dataDir } from './common.mjs';
+import { arg } from './common.mjs';
 
-const club = loadKarate(dataDir());
+const club = loadKarate(); // shipped in @lec/datasets
 const r = trainKarate(club, { seed: Number(arg('seed', '0')) });
 const wrong = [];
 for (let i = 1; i < 33; i++) if (r.predictions[i] !== club.labels[i]) wrong.push(i);

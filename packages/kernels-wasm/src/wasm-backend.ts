@@ -190,6 +190,11 @@ export class WasmBackend extends CpuBackend {
   /** Frees the arena copy of an operand whose handle was collected without dispose(). */
   readonly #denseCollected = new FinalizationRegistry<DenseEntry>((entry) => this.#dropDense(entry));
 
+  /** Ops refuse a tensor larger than linear memory may grow to, before allocating. */
+  get memoryLimit(): { bytes: number; option: string } {
+    return { bytes: this.#maximumBytes, option: 'wasmBackend({ maximumBytes })' };
+  }
+
   constructor(kernels: WasmKernels, maximumBytes: number) {
     super('wasm', 'native');
     this.kernels = kernels;
@@ -582,7 +587,33 @@ export class WasmBackend extends CpuBackend {
 export async function wasmBackend(options: WasmBackendOptions = {}): Promise<BackendV1> {
   const maximumBytes = options.maximumBytes ?? 1 << 30;
   const kernels = await loadKernels({ feature: options.feature ?? 'auto', threads: options.threads ?? 1, maximumBytes });
-  return new WasmBackend(kernels, maximumBytes);
+  return namingOutOfMemory(new WasmBackend(kernels, maximumBytes));
+}
+
+/**
+ * Re-raises the arena's WasmOutOfMemoryError from every backend method naming the primitive
+ * that allocated (`matmul`, `binary(add)`, `conv2d`, ...), so the user sees which op ran out.
+ */
+function namingOutOfMemory(backend: WasmBackend): WasmBackend {
+  const target = backend as unknown as Record<string, unknown>;
+  const names = new Set<string>();
+  for (let o: object | null = backend; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o))
+    for (const name of Object.getOwnPropertyNames(o)) {
+      const d = Object.getOwnPropertyDescriptor(o, name);
+      if (name !== 'constructor' && d && typeof d.value === 'function') names.add(name);
+    }
+  for (const name of names) {
+    const method = target[name] as (...args: unknown[]) => unknown;
+    target[name] = function namedOutOfMemory(this: unknown, ...args: unknown[]) {
+      try {
+        return method.apply(this, args);
+      } catch (e) {
+        if (!(e instanceof WasmOutOfMemoryError)) throw e;
+        throw e.naming(typeof args[0] === 'string' ? `${name}(${args[0]})` : name);
+      }
+    };
+  }
+  return backend;
 }
 
 /** Floats of a conv2d output [batch, outHeight, outWidth, outChannels]. */

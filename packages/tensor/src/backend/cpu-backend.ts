@@ -992,8 +992,10 @@ export function jsBackend(): BackendV1 {
 }
 
 /**
- * The `f64` reference backend: every float tensor is held and computed in Float64Array (a
- * float32 program run here is the same program in double precision). The oracle for tests.
+ * The `f64` reference backend: every float tensor is held and computed in Float64Array, so a
+ * float32 program run here computes every op in double precision with no rounding between ops;
+ * reading a float32 tensor back (dataSync, toArray, item) rounds it to float32 once, at the end.
+ * For the double-precision values themselves, use float64 tensors. The oracle for tests.
  * @example
  * ```ts
  * f64Backend().name; // 'f64'
@@ -1043,8 +1045,8 @@ function lstmSequenceForward(
       const row = (b * T + t) * G;
       for (let j = 0; j < G; j++) z[j] = P[row + j];
       for (let k = 0; k < H; k++) {
+        // no skip for hv = 0: 0·∞ must give NaN, as the composite h·W_hh does
         const hv = S[hPrev + b * H + k];
-        if (hv === 0) continue;
         const w = k * G;
         for (let j = 0; j < G; j++) z[j] += hv * W[w + j];
       }

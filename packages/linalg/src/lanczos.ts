@@ -1,63 +1,13 @@
 /**
- * Symmetric eigendecomposition, two ways:
- * - `eigh`: dense, every eigenpair, via ml-matrix's EigenvalueDecomposition (Householder
- *   tridiagonalisation + QL, O(n³)): for graphs up to a few thousand nodes.
- * - `lanczos`: the k extreme eigenpairs of a large sparse symmetric matrix. Lanczos with full
- *   reorthogonalisation (every new vector is orthogonalised twice against the whole basis, so
- *   no spurious copies of converged Ritz values appear), extended until the wanted Ritz pairs
- *   have residual ‖A·y − θ·y‖ ≤ tol·max(1, |θ|). O(m·nnz + m²·n) for a basis of m vectors.
- *
- * Results: `values` ascending (`lanczos` with which 'largest' gives the k largest, still
- * ascending), `vectors` row-major [n, k] with column j the unit eigenvector of values[j]
- * (sign arbitrary).
+ * The k extreme eigenpairs of a large sparse symmetric matrix: Lanczos with full
+ * reorthogonalisation (every new vector is orthogonalised twice against the whole basis, so no
+ * spurious copies of converged Ritz values appear), extended until the wanted Ritz pairs have
+ * residual ‖A·y − θ·y‖ ≤ tol·max(1, |θ|). O(m·nnz + m²·n) for a basis of m vectors; the small
+ * tridiagonal T is solved by `symmetricEigen`.
  */
 import { type CsrMatrix, Rng, ValueError } from '@lec/tensor';
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { csrMatVec } from './laplacian.js';
-
-/** Eigenpairs: values ascending; vectors [n, k] row-major, column j ↔ values[j]. */
-export interface Eigenpairs {
-  values: Float64Array;
-  vectors: Float64Array;
-  /** Matrix size (rows of `vectors`). */
-  n: number;
-  /** Number of pairs (columns of `vectors`). */
-  k: number;
-}
-
-/**
- * All eigenpairs of a symmetric matrix (a CsrMatrix or nested arrays), dense, via ml-matrix.
- * Symmetry is assumed, not checked: pass the symmetric Laplacians, not the random-walk one.
- * @example
- * ```ts
- * const { values } = eigh(laplacian(ringGraph(4)));
- * Array.from(values, (v) => Math.round(v)); // [0, 2, 2, 4]
- * ```
- */
-export function eigh(matrix: CsrMatrix | readonly (readonly number[])[]): Eigenpairs {
-  const dense = Array.isArray(matrix) ? (matrix as number[][]) : (matrix as CsrMatrix).toDenseArray();
-  const n = dense.length;
-  if (dense.some((row) => row.length !== n))
-    throw new ValueError(
-      'eigh',
-      `argument 'matrix' expected a square matrix, got ${n} rows of lengths ${dense
-        .map((r) => r.length)
-        .join(', ')
-        .slice(0, 60)}`,
-    );
-  if (n === 0) return { values: new Float64Array(0), vectors: new Float64Array(0), n: 0, k: 0 };
-  const evd = new EigenvalueDecomposition(new Matrix(dense), { assumeSymmetric: true });
-  const raw = evd.realEigenvalues;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => raw[a] - raw[b]);
-  const vecs = evd.eigenvectorMatrix;
-  const values = Float64Array.from(order, (i) => raw[i]);
-  const vectors = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    const col = order[j];
-    for (let i = 0; i < n; i++) vectors[i * n + j] = vecs.get(i, col);
-  }
-  return { values, vectors, n, k: n };
-}
+import { mat } from './mat.js';
+import { type Eigenpairs, symmetricEigen } from './symmetric-eigen.js';
 
 /** Options of `lanczos`. */
 export interface LanczosOptions {
@@ -72,14 +22,32 @@ export interface LanczosOptions {
 }
 
 /**
- * The k largest (or smallest) eigenpairs of a symmetric sparse matrix by Lanczos with full
- * reorthogonalisation. A breakdown (an invariant subspace, e.g. one per connected component)
- * restarts from a fresh random vector orthogonal to the basis, so repeated eigenvalues are
- * found too. Throws a ValueError when the pairs have not converged within `maxBasis`.
+ * y = m·x for a CSR matrix m [rows, cols] and a vector x [cols]; y [rows] is written and returned.
  * @example
  * ```ts
- * const { values } = lanczos(laplacian(ringGraph(100)), 1, { which: 'largest' });
- * values[0].toFixed(6); // '4.000000'
+ * Array.from(csrMatVec(CsrMatrix.fromCoo(2, 2, [0, 1], [1, 0], [2, 3]), Float64Array.of(1, 1))); // [2, 3]
+ * ```
+ */
+export function csrMatVec(m: CsrMatrix, x: Float64Array, y = new Float64Array(m.rows)): Float64Array {
+  for (let r = 0; r < m.rows; r++) {
+    let s = 0;
+    for (let p = m.rowPtr[r]; p < m.rowPtr[r + 1]; p++) s += m.values[p] * x[m.colIdx[p]];
+    y[r] = s;
+  }
+  return y;
+}
+
+/**
+ * The k largest (or smallest) eigenpairs of a symmetric sparse matrix by Lanczos with full
+ * reorthogonalisation: values ascending (with which 'largest', the k largest, still
+ * ascending), vectors [n, k] row-major with column j the unit eigenvector of values[j] (sign
+ * arbitrary). A breakdown (an invariant subspace, e.g. one per connected component) restarts
+ * from a fresh random vector orthogonal to the basis, so repeated eigenvalues are found too.
+ * Throws a ValueError when the pairs have not converged within `maxBasis`.
+ * @example
+ * ```ts
+ * const path = CsrMatrix.fromCoo(3, 3, [0, 1, 1, 2], [1, 0, 2, 1]); // the path graph 0-1-2
+ * lanczos(path, 1).values[0].toFixed(6); // '1.414214'
  * ```
  */
 export function lanczos(matrix: CsrMatrix, k: number, options: LanczosOptions = {}): Eigenpairs {
@@ -88,7 +56,12 @@ export function lanczos(matrix: CsrMatrix, k: number, options: LanczosOptions = 
   if (matrix.cols !== n) throw new ValueError(op, `argument 'matrix' expected a square matrix, got ${matrix.rows} x ${matrix.cols}`);
   if (!Number.isSafeInteger(k) || k < 1 || k > n) throw new ValueError(op, `argument 'k' expected an integer in [1, ${n}], got ${k}`);
   const which = options.which ?? 'largest';
+  if (which !== 'largest' && which !== 'smallest')
+    throw new ValueError(op, `option 'which' expected 'largest' or 'smallest', got ${String(which)}`);
   const tol = options.tol ?? 1e-10;
+  if (!(tol > 0)) throw new ValueError(op, `option 'tol' expected a positive number, got ${tol}`);
+  if (options.maxBasis !== undefined && !(Number.isSafeInteger(options.maxBasis) && options.maxBasis >= k))
+    throw new ValueError(op, `option 'maxBasis' expected an integer >= k = ${k}, got ${options.maxBasis}`);
   const maxBasis = Math.min(n, options.maxBasis ?? Math.max(300, 20 * k));
   const rng = new Rng(options.seed ?? 0);
   const basis: Float64Array[] = [];
@@ -124,7 +97,7 @@ export function lanczos(matrix: CsrMatrix, k: number, options: LanczosOptions = 
     return null;
   };
 
-  let next = fresh()!;
+  let next = fresh() as Float64Array;
   let target = Math.min(maxBasis, Math.max(2 * k + 20, 40));
   let scale = 0;
   let exhausted = false;
@@ -160,21 +133,19 @@ export function lanczos(matrix: CsrMatrix, k: number, options: LanczosOptions = 
       }
     }
     const m = basis.length;
-    const t = Matrix.zeros(m, m);
+    const t = mat(m, m);
     for (let j = 0; j < m; j++) {
-      t.set(j, j, alpha[j]);
+      t.data[j * m + j] = alpha[j];
       if (j + 1 < m) {
-        t.set(j, j + 1, beta[j]);
-        t.set(j + 1, j, beta[j]);
+        t.data[j * m + j + 1] = beta[j];
+        t.data[(j + 1) * m + j] = beta[j];
       }
     }
-    const evd = new EigenvalueDecomposition(t, { assumeSymmetric: true });
-    const theta = evd.realEigenvalues;
-    const s = evd.eigenvectorMatrix;
-    const order = Array.from({ length: m }, (_, i) => i).sort((a, b) => theta[a] - theta[b]);
-    const picked = which === 'largest' ? order.slice(m - k) : order.slice(0, k);
+    // theta ascending; row j of s.data is the eigenvector of theta[j] in the Lanczos basis
+    const { values: theta, vectors: s } = symmetricEigen(t, { order: 'ascending' });
+    const picked = Array.from({ length: k }, (_, i) => (which === 'largest' ? m - k + i : i));
     const last = exhausted ? 0 : (beta[m - 1] ?? 0);
-    const converged = picked.every((j) => Math.abs(last * s.get(m - 1, j)) <= tol * Math.max(1, Math.abs(theta[j])));
+    const converged = picked.every((j) => Math.abs(last * s.data[j * m + m - 1]) <= tol * Math.max(1, Math.abs(theta[j])));
     if (converged || m >= maxBasis || exhausted) {
       if (!converged)
         throw new ValueError(
@@ -185,7 +156,7 @@ export function lanczos(matrix: CsrMatrix, k: number, options: LanczosOptions = 
       const vectors = new Float64Array(n * k);
       picked.forEach((j, col) => {
         for (let r = 0; r < m; r++) {
-          const c = s.get(r, j);
+          const c = s.data[j * m + r];
           if (c === 0) continue;
           const q = basis[r];
           for (let i = 0; i < n; i++) vectors[i * k + col] += c * q[i];
