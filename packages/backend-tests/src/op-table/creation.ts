@@ -61,7 +61,7 @@ export const CREATION: OpEntry[] = [
     ],
     grad: { notDifferentiable: made },
     errors: [
-      { name: 'fractional dimension', fn: (c) => lec.zeros([1.5], { dtype: c.dtype }), error: ShapeError, arg: 'shape', op: 'full' },
+      { name: 'fractional dimension', fn: (c) => lec.zeros([1.5], { dtype: c.dtype }), error: ShapeError, arg: 'shape' },
     ],
   },
   {
@@ -141,7 +141,7 @@ export const CREATION: OpEntry[] = [
     tol: 'exact',
     forward: [{ name: 'seeded [1031]', inputs: [], fn: (_, c) => lec.rand([1031], { seed: 12, dtype: c.dtype }), refSameDtype: true }],
     grad: { notDifferentiable: made },
-    errors: [{ name: 'int32 dtype', fn: () => lec.rand([2], { dtype: 'int32' }), error: DTypeError, arg: 'dtype', op: 'uniform' }],
+    errors: [{ name: 'int32 dtype', fn: () => lec.rand([2], { dtype: 'int32' }), error: DTypeError, arg: 'dtype' }],
   },
   {
     op: 'randn',
