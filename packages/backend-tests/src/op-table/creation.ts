@@ -60,9 +60,7 @@ export const CREATION: OpEntry[] = [
       { name: 'empty [0, 3]', inputs: [], fn: (_, c) => lec.zeros([0, 3], { dtype: c.dtype }) },
     ],
     grad: { notDifferentiable: made },
-    errors: [
-      { name: 'fractional dimension', fn: (c) => lec.zeros([1.5], { dtype: c.dtype }), error: ShapeError, arg: 'shape' },
-    ],
+    errors: [{ name: 'fractional dimension', fn: (c) => lec.zeros([1.5], { dtype: c.dtype }), error: ShapeError, arg: 'shape' }],
   },
   {
     op: 'ones',

@@ -44,17 +44,45 @@ export const HOSTILE_ERRORS: Readonly<Record<string, readonly ErrorCase[]>> = {
   linspace: [{ name: '10^13 points', fn: (c) => lec.linspace(0, 1, 1e13, on(c)), error: OutOfMemoryError, arg: 'num' }],
   eye: [{ name: '10^6 × 10^6', fn: (c) => lec.eye(1e6, 1e6, on(c)), error: OutOfMemoryError, arg: 'n' }],
   tensor: [
-    { name: 'int32 value 1.5 (would truncate)', fn: (c) => lec.tensor([1.5, 2], [2], { dtype: 'int32', backend: c.backend }), error: ValueError, arg: 'values' },
-    { name: 'int32 value 2^40 (would wrap)', fn: (c) => lec.tensor([1, 2 ** 40], [2], { dtype: 'int32', backend: c.backend }), error: ValueError, arg: 'values' },
+    {
+      name: 'int32 value 1.5 (would truncate)',
+      fn: (c) => lec.tensor([1.5, 2], [2], { dtype: 'int32', backend: c.backend }),
+      error: ValueError,
+      arg: 'values',
+    },
+    {
+      name: 'int32 value 2^40 (would wrap)',
+      fn: (c) => lec.tensor([1, 2 ** 40], [2], { dtype: 'int32', backend: c.backend }),
+      error: ValueError,
+      arg: 'values',
+    },
   ],
-  pad: [{ name: 'padding to 10^12 elements', fn: (c) => lec.pad(floats(c, [1, 2, 3, 4], [2, 2]), [[0, 1e6], [0, 1e6]]), error: OutOfMemoryError, arg: 'paddings' }],
+  pad: [
+    {
+      name: 'padding to 10^12 elements',
+      fn: (c) =>
+        lec.pad(floats(c, [1, 2, 3, 4], [2, 2]), [
+          [0, 1e6],
+          [0, 1e6],
+        ]),
+      error: OutOfMemoryError,
+      arg: 'paddings',
+    },
+  ],
   broadcastTo: [{ name: 'to 10^12 elements', fn: (c) => lec.broadcastTo(floats(c, [1]), HUGE), error: OutOfMemoryError, arg: 'shape' }],
   oneHot: [
     { name: 'index equal to depth', fn: (c) => lec.oneHot(ints(c, [0, 3]), 3), error: ValueError, arg: 'indices' },
     { name: 'negative index', fn: (c) => lec.oneHot(ints(c, [-1]), 3), error: ValueError, arg: 'indices' },
     { name: 'depth 10^10', fn: (c) => lec.oneHot(ints(c, [0, 1]), 1e10), error: OutOfMemoryError, arg: 'depth' },
   ],
-  matmul: [{ name: 'output of 10^10 elements', fn: (c) => lec.matmul(floats(c, new Array(1e5).fill(1), [1e5, 1]), floats(c, new Array(1e5).fill(1), [1, 1e5])), error: OutOfMemoryError, arg: 'b' }],
+  matmul: [
+    {
+      name: 'output of 10^10 elements',
+      fn: (c) => lec.matmul(floats(c, new Array(1e5).fill(1), [1e5, 1]), floats(c, new Array(1e5).fill(1), [1, 1e5])),
+      error: OutOfMemoryError,
+      arg: 'b',
+    },
+  ],
   conv2dTranspose: [
     {
       name: 'stride 10^6 (output of 10^12 elements)',
@@ -64,9 +92,24 @@ export const HOSTILE_ERRORS: Readonly<Record<string, readonly ErrorCase[]>> = {
     },
   ],
   softmaxCrossEntropy: [
-    { name: 'label equal to the class count', fn: (c) => lec.softmaxCrossEntropy(floats(c, [1, 2, 3, 1, 2, 3], [2, 3]), ints(c, [0, 3])), error: ValueError, arg: 'labels' },
-    { name: 'label 7 of 3 classes', fn: (c) => lec.softmaxCrossEntropy(floats(c, [1, 2, 3, 1, 2, 3], [2, 3]), ints(c, [0, 7])), error: ValueError, arg: 'labels' },
-    { name: 'negative label', fn: (c) => lec.softmaxCrossEntropy(floats(c, [1, 2, 3, 1, 2, 3], [2, 3]), ints(c, [-1, 0])), error: ValueError, arg: 'labels' },
+    {
+      name: 'label equal to the class count',
+      fn: (c) => lec.softmaxCrossEntropy(floats(c, [1, 2, 3, 1, 2, 3], [2, 3]), ints(c, [0, 3])),
+      error: ValueError,
+      arg: 'labels',
+    },
+    {
+      name: 'label 7 of 3 classes',
+      fn: (c) => lec.softmaxCrossEntropy(floats(c, [1, 2, 3, 1, 2, 3], [2, 3]), ints(c, [0, 7])),
+      error: ValueError,
+      arg: 'labels',
+    },
+    {
+      name: 'negative label',
+      fn: (c) => lec.softmaxCrossEntropy(floats(c, [1, 2, 3, 1, 2, 3], [2, 3]), ints(c, [-1, 0])),
+      error: ValueError,
+      arg: 'labels',
+    },
   ],
   toBackend: [
     { name: 'not a tensor', fn: (c) => lec.toBackend({} as never, c.backend), error: ValueError, arg: 't' },

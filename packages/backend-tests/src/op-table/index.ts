@@ -16,13 +16,20 @@ import { NON_FINITE_CASES } from './non-finite.js';
 import type { OpEntry } from './types.js';
 
 /** Every entry, with its NaN/±∞ cases (non-finite.ts) added to its forward cases. */
-export const OP_TABLE: readonly OpEntry[] = [...UNARY, ...BINARY, ...REDUCTIONS, ...MOVEMENT, ...LINALG, ...CONV, ...CREATION, ...OPTIM].map(
-  (e) => ({
-    ...e,
-    forward: [...e.forward, ...(NON_FINITE_CASES[e.op] ?? [])],
-    errors: [...(e.errors ?? []), ...(HOSTILE_ERRORS[e.op] ?? [])],
-  }),
-);
+export const OP_TABLE: readonly OpEntry[] = [
+  ...UNARY,
+  ...BINARY,
+  ...REDUCTIONS,
+  ...MOVEMENT,
+  ...LINALG,
+  ...CONV,
+  ...CREATION,
+  ...OPTIM,
+].map((e) => ({
+  ...e,
+  forward: [...e.forward, ...(NON_FINITE_CASES[e.op] ?? [])],
+  errors: [...(e.errors ?? []), ...(HOSTILE_ERRORS[e.op] ?? [])],
+}));
 
 export { HOSTILE_ERRORS, NO_BAD_INPUT };
 
