@@ -37,7 +37,8 @@ type Path = readonly (readonly [number, number])[];
 /** Clears the MNIST demo's canvas and draws `strokes` with the mouse (one press per stroke), then clicks Classify. */
 async function drawStrokes(page: Page, strokes: readonly Path[]): Promise<void> {
   await page.waitForSelector('[data-demo="mnist"] [data-ready="true"]', { timeout: 60_000 });
-  const count = () => page.evaluate(() => JSON.parse(document.querySelector('[data-demo="mnist"]')?.getAttribute('data-result') ?? '{}').count ?? 0);
+  const count = () =>
+    page.evaluate(() => JSON.parse(document.querySelector('[data-demo="mnist"]')?.getAttribute('data-result') ?? '{}').count ?? 0);
   const before = await count();
   await page.click('[data-demo="mnist"] [data-action="clear"]');
   const canvas = page.locator('[data-demo="mnist"] canvas[data-role="draw"]');

@@ -164,16 +164,23 @@ describe.skipIf(!haveChromium)('the docs site in Chromium', () => {
         const result = JSON.parse((await page.locator('[data-demo="mnist"]').getAttribute('data-result')) ?? '{}');
         confusion[labels[index]][result.digit]++;
         if (result.digit !== labels[index]) wrong.push(`#${index}: ${labels[index]} read as ${result.digit}`);
+        const done = confusion.flat().reduce((a, b) => a + b, 0);
+        if (done % 10 === 0)
+          console.log(
+            `@lec/docs drawing test: ${done}/100 drawn, ${wrong.length} wrong so far (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+          );
       }
       const correct = confusion.reduce((n, row, d) => n + row[d], 0);
       console.log(
         `@lec/docs drawing test: ${correct}/100 test digits drawn as strokes classified correctly (${((Date.now() - started) / 1000).toFixed(1)} s); per class ${confusion.map((row, d) => `${d}:${row[d]}/10`).join(' ')}; wrong: ${wrong.join(', ') || 'none'}`,
       );
-      await capture(() => page.locator('[data-demo="mnist"]').screenshot({ path: join(results, 'drawing-test-last-digit.png'), style: HIDE_NAV }));
+      await capture(() =>
+        page.locator('[data-demo="mnist"]').screenshot({ path: join(results, 'drawing-test-last-digit.png'), style: HIDE_NAV }),
+      );
       expect(correct, `${correct}/100 drawn test digits read correctly; wrong: ${wrong.join(', ')}`).toBeGreaterThanOrEqual(90);
       expect(errors).toEqual([]);
     } finally {
       await page.close();
     }
-  }, 600_000);
+  }, 1_200_000);
 });

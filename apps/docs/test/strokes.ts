@@ -106,8 +106,30 @@ export function trace(skeleton: Uint8Array): [number, number][][] {
   return lines;
 }
 
+/** Ramer–Douglas–Peucker: drops points within `epsilon` of the line through their neighbours (fewer pointer events, same strokes). */
+export function simplify(line: [number, number][], epsilon: number): [number, number][] {
+  if (line.length < 3) return line;
+  const [ax, ay] = line[0];
+  const [bx, by] = line[line.length - 1];
+  const length = Math.hypot(bx - ax, by - ay);
+  let worst = 0;
+  let at = 0;
+  for (let i = 1; i < line.length - 1; i++) {
+    const [px, py] = line[i];
+    const d = length === 0 ? Math.hypot(px - ax, py - ay) : Math.abs((bx - ax) * (ay - py) - (ax - px) * (by - ay)) / length;
+    if (d > worst) {
+      worst = d;
+      at = i;
+    }
+  }
+  if (worst <= epsilon) return [line[0], line[line.length - 1]];
+  return [...simplify(line.slice(0, at + 1), epsilon).slice(0, -1), ...simplify(line.slice(at), epsilon)];
+}
+
 /** Pen strokes for a 28×28 digit on a `canvasSize` canvas: polylines of [x, y] in canvas pixels. */
 export function digitStrokes(digit: ArrayLike<number>, canvasSize = 280): [number, number][][] {
   const scale = canvasSize / N;
-  return trace(thin(upsampleThreshold(digit))).map((line) => line.map(([x, y]) => [(x + 0.5) * scale, (y + 0.5) * scale]));
+  return trace(thin(upsampleThreshold(digit))).map((line) =>
+    simplify(line, 0.75).map(([x, y]) => [(x + 0.5) * scale, (y + 0.5) * scale] as [number, number]),
+  );
 }
