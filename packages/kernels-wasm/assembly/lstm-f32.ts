@@ -10,7 +10,9 @@
  *
  * σ and tanh come from one exponential: exp(x) = 2ⁿ·exp(r) with n = round(x·log₂e),
  * r = x − n·ln2 (|r| ≤ ln2/2, ln2 split in two parts so r is exact) and exp(r) by its Taylor
- * polynomial to degree 7 (truncation error < 1e-8 relative). tanh(x) for |x| < 0.2 uses its
+ * polynomial to degree 7 (truncation error < 1e-8 relative); exp saturates like the f64
+ * reference rounded to f32: +∞ above 88, exactly 0 below −87, NaN stays NaN, so σ(±1000) and
+ * σ(±∞) are exactly 1 and 0 and tanh(±∞) exactly ±1. tanh(x) for |x| < 0.2 uses its
  * own Taylor series (to x⁹) because (1 − e^−2|x|)/(1 + e^−2|x|) loses digits near 0.
  * Four lanes at a time in the SIMD builds; the scalar tail and the scalar build use the same
  * formulas, so every lane gets the same answer.
@@ -42,11 +44,13 @@ const TANH_SMALL: f32 = 0.2;
 
 // @ts-ignore: decorator
 @inline function expf(x: f32): f32 {
-  x = min<f32>(max<f32>(x, EXP_MIN), EXP_MAX);
-  const n = nearest<f32>(x * LOG2E);
-  const r = x - n * LN2_HI - n * LN2_LO;
+  const y = min<f32>(max<f32>(x, EXP_MIN), EXP_MAX);
+  const n = nearest<f32>(y * LOG2E);
+  const r = y - n * LN2_HI - n * LN2_LO;
   const p = f32(1) + r * (f32(1) + r * (C2 + r * (C3 + r * (C4 + r * (C5 + r * (C6 + r * C7))))));
-  return p * reinterpret<f32>((<i32>n + 127) << 23);
+  const e = p * reinterpret<f32>((<i32>n + 127) << 23);
+  // saturate outside the polynomial's range (a NaN fails both tests and stays NaN)
+  return x > EXP_MAX ? f32(Infinity) : x < EXP_MIN ? f32(0) : e;
 }
 
 // @ts-ignore: decorator
@@ -69,8 +73,8 @@ const TANH_SMALL: f32 = 0.2;
 // ---- f32x4 ----
 
 // @ts-ignore: decorator
-@inline function expF32x4(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(EXP_MIN)), f32x4.splat(EXP_MAX));
+@inline function expF32x4(input: v128): v128 {
+  const x = f32x4.min(f32x4.max(input, f32x4.splat(EXP_MIN)), f32x4.splat(EXP_MAX));
   const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
   let p = maddF32x4(r, f32x4.splat(C7), f32x4.splat(C6));
@@ -81,7 +85,11 @@ const TANH_SMALL: f32 = 0.2;
   p = maddF32x4(r, p, f32x4.splat(1));
   p = maddF32x4(r, p, f32x4.splat(1));
   const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
-  return f32x4.mul(p, scale);
+  const e = f32x4.mul(p, scale);
+  // saturate as the scalar expf does: +∞ above EXP_MAX, exactly 0 below EXP_MIN, NaN stays NaN
+  const over = f32x4.gt(input, f32x4.splat(EXP_MAX));
+  const under = f32x4.lt(input, f32x4.splat(EXP_MIN));
+  return v128.andnot(v128.bitselect(f32x4.splat(Infinity), e, over), under);
 }
 
 // @ts-ignore: decorator

@@ -9,6 +9,8 @@
  * Gradients: max routes dy to the first maximum of each window in (ky, kx) order (a NaN is a
  * maximum, a padding tap counts as −∞ and, if it wins, drops dy), as lec's composite (argmax)
  * does; avg spreads dy / count over the real inputs. Both zero dx first and add into it.
+ * NaN semantics follow the composite (dx = Σ_windows oneHot(argmax)·dy): a NaN or infinite dy
+ * also gives 0·dy = NaN at every other real tap of its window.
  *
  * Geometry comes as 14 i32 values at `geometry` (see the P_* offsets).
  */
@@ -109,10 +111,10 @@ export function max_pool2d_backward_f32_nhwc(geometry: usize, dy: usize, x: usiz
               bestT = v128.bitselect(i32x4.splat(t), bestT, update);
               done = v128.or(done, isNaN);
             }
-            routeLane(i32x4.extract_lane(bestT, 0), n, top, left, ww, inH, inW, dx, pixelBytes, cOff, load<f32>(d + cOff));
-            routeLane(i32x4.extract_lane(bestT, 1), n, top, left, ww, inH, inW, dx, pixelBytes, cOff + 4, load<f32>(d + cOff + 4));
-            routeLane(i32x4.extract_lane(bestT, 2), n, top, left, ww, inH, inW, dx, pixelBytes, cOff + 8, load<f32>(d + cOff + 8));
-            routeLane(i32x4.extract_lane(bestT, 3), n, top, left, ww, inH, inW, dx, pixelBytes, cOff + 12, load<f32>(d + cOff + 12));
+            routeLane(i32x4.extract_lane(bestT, 0), taps, n, top, left, ww, inH, inW, dx, pixelBytes, cOff, load<f32>(d + cOff));
+            routeLane(i32x4.extract_lane(bestT, 1), taps, n, top, left, ww, inH, inW, dx, pixelBytes, cOff + 4, load<f32>(d + cOff + 4));
+            routeLane(i32x4.extract_lane(bestT, 2), taps, n, top, left, ww, inH, inW, dx, pixelBytes, cOff + 8, load<f32>(d + cOff + 8));
+            routeLane(i32x4.extract_lane(bestT, 3), taps, n, top, left, ww, inH, inW, dx, pixelBytes, cOff + 12, load<f32>(d + cOff + 12));
           }
         }
         for (; c < C; c++) {
@@ -128,7 +130,7 @@ export function max_pool2d_backward_f32_nhwc(geometry: usize, dy: usize, x: usiz
               if (v > bestV) { best = t; bestV = v; }
             }
           }
-          routeLane(best, n, top, left, ww, inH, inW, dx, pixelBytes, cOff, load<f32>(d + cOff));
+          routeLane(best, taps, n, top, left, ww, inH, inW, dx, pixelBytes, cOff, load<f32>(d + cOff));
         }
         d += pixelBytes;
       }
@@ -137,11 +139,21 @@ export function max_pool2d_backward_f32_nhwc(geometry: usize, dy: usize, x: usiz
 }
 
 // @ts-ignore: decorator
-@inline function routeLane(t: i32, n: i32, top: i32, left: i32, ww: i32, inH: i32, inW: i32, dx: usize, pixelBytes: usize, cOff: usize, value: f32): void {
+@inline function routeLane(t: i32, taps: i32, n: i32, top: i32, left: i32, ww: i32, inH: i32, inW: i32, dx: usize, pixelBytes: usize, cOff: usize, value: f32): void {
   const pix = tapPixel(n, top, left, t, ww, inH, inW);
   if (pix >= 0) {
     const at = dx + <usize>pix * pixelBytes + cOff;
     store<f32>(at, load<f32>(at) + value);
+  }
+  // a non-finite dy: the composite's 0·dy at the other real taps is NaN (rare, so a plain loop)
+  if (value - value != 0) {
+    const nan = value * f32(0);
+    for (let u = 0; u < taps; u++) {
+      const other = tapPixel(n, top, left, u, ww, inH, inW);
+      if (u == t || other < 0) continue;
+      const at = dx + <usize>other * pixelBytes + cOff;
+      store<f32>(at, load<f32>(at) + nan);
+    }
   }
 }
 

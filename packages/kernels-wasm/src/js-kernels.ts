@@ -166,6 +166,8 @@ export function maxPool2dJs(x: TypedArray, g: Pool2dGeometry, y: TypedArray): vo
 /**
  * Gradient of maxPool2d: each dy goes to the first maximum of its window, ties and NaN as
  * argmax decides (first on ties, first NaN wins; a padding tap counts as −∞ and drops it).
+ * A NaN or infinite dy also makes every other real tap of its window NaN (0·dy), as the
+ * composite's oneHot(argmax)·dy does.
  */
 export function maxPool2dBackwardJs(dy: TypedArray, x: TypedArray, g: Pool2dGeometry, dx: TypedArray): void {
   const C = g.channels;
@@ -192,7 +194,10 @@ export function maxPool2dBackwardJs(dy: TypedArray, x: TypedArray, g: Pool2dGeom
               }
             }
           }
-          if (taps.length > 0 && taps[best] >= 0) acc[taps[best] * C + c] += dy[o + c];
+          const d = dy[o + c];
+          if (taps.length > 0 && taps[best] >= 0) acc[taps[best] * C + c] += d;
+          // the composite's 0·dy at the other real taps: NaN when dy is NaN or infinite
+          if (d - d !== 0) for (let t = 0; t < taps.length; t++) if (t !== best && taps[t] >= 0) acc[taps[t] * C + c] += d * 0;
         }
       }
     }

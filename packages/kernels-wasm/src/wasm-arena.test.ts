@@ -43,7 +43,7 @@ describe('WasmArena', () => {
     const arena = new WasmArena(memory, 0, 2 * WASM_PAGE_BYTES);
     arena.alloc(1000);
     expect(() => arena.alloc(200_000)).toThrow(
-      'kernels-wasm arena: out of memory: asked for 200000 bytes with 1000 in use, limit 131072 bytes',
+      'kernels-wasm arena: out of memory: asked for 200000 bytes with 1000 in use, limit 131072 bytes (raise it with wasmBackend({ maximumBytes })',
     );
     expect(arena.usedBytes).toBe(1000);
     expect(arena.alloc(1000)).toBeGreaterThan(0);
@@ -180,5 +180,45 @@ describe('kernels over a growing, limited memory', () => {
     await expect(loadKernels({ maximumBytes: 5 * 2 ** 30 })).rejects.toThrow(
       'loadKernels: maximumBytes must be between 65536 and 4294967296, got 5368709120',
     );
+  });
+});
+
+describe('out of memory through the backend (issue 25, defect 5)', () => {
+  it('is a LecError naming the op, the bytes and wasmBackend({ maximumBytes }); the backend stays usable', async () => {
+    const { wasmBackend } = await import('./wasm-backend.js');
+    const { LecError, OutOfMemoryError, matmul, randn, zeros, withBackend } = await import('@lec/tensor');
+    const backend = await wasmBackend({ feature: 'simd', maximumBytes: 4 << 20 });
+    try {
+      withBackend(backend, () => {
+        // bigger than the whole limit: refused by the op before anything is allocated
+        let e: unknown;
+        try {
+          zeros([1024, 1024, 2]);
+        } catch (err) {
+          e = err;
+        }
+        expect(e).toBeInstanceOf(OutOfMemoryError);
+        expect((e as Error).message).toContain('wasmBackend({ maximumBytes })');
+        expect((e as InstanceType<typeof LecError>).op).toBe('zeros');
+        // fits alone, but the kernel's operands and scratch do not: the arena's error, naming the primitive
+        const a = randn([700, 700], { seed: 1 });
+        const b = randn([700, 700], { seed: 2 });
+        let f: unknown;
+        try {
+          matmul(a, b);
+        } catch (err) {
+          f = err;
+        }
+        expect(f).toBeInstanceOf(OutOfMemoryError);
+        expect(f).toBeInstanceOf(LecError);
+        expect((f as Error).message).toMatch(
+          /^(matmul|gemm|fromArray)\b.*: out of memory: asked for \d+ bytes .*wasmBackend\(\{ maximumBytes \}\)/,
+        );
+        expect((f as InstanceType<typeof OutOfMemoryError>).requestedBytes).toBeGreaterThan(0);
+        expect(matmul(randn([8, 8]), randn([8, 8])).shape).toEqual([8, 8]);
+      });
+    } finally {
+      backend.disposeBackend?.();
+    }
   });
 });

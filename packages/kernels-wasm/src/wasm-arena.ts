@@ -13,24 +13,47 @@
  * kernel calls), so the stack simply starts where the resident region ends.
  */
 
+import { OutOfMemoryError } from '@lec/tensor';
+
 /** WebAssembly page size in bytes. */
 export const WASM_PAGE_BYTES = 65536;
 
-/** Thrown when an allocation would take the arena past its maximum. Nothing is allocated. */
-export class WasmOutOfMemoryError extends Error {
-  override readonly name = 'WasmOutOfMemoryError';
+/** The option that raises the wasm backend's memory limit, named in every out-of-memory message. */
+export const MAXIMUM_BYTES_OPTION = 'wasmBackend({ maximumBytes }) (or loadKernels({ maximumBytes })), at most 4 GiB';
+
+/**
+ * Thrown when an allocation would take the arena past its maximum. Nothing is allocated. An
+ * `OutOfMemoryError` (a `LecError`) of @lec/tensor: `op` is the arena here, and the wasm
+ * backend re-raises it naming the backend primitive that allocated (`matmul`, `conv2d`, ...).
+ * @example
+ * ```ts
+ * const e = new WasmOutOfMemoryError(2 ** 20, 0, 65536);
+ * e.requestedBytes; // 1048576
+ * e instanceof OutOfMemoryError; // true
+ * ```
+ */
+export class WasmOutOfMemoryError extends OutOfMemoryError {
   constructor(
     /** Bytes the failed allocation asked for. */
-    readonly requestedBytes: number,
+    requestedBytes: number,
     /** Bytes of the arena in use when it failed. */
-    readonly inUseBytes: number,
+    inUseBytes: number,
     /** The arena's maximum size in bytes (linear memory above the module's static data). */
-    readonly limitBytes: number,
+    limitBytes: number,
+    /** The op that allocated (default: the arena itself). */
+    op = 'kernels-wasm arena',
   ) {
     super(
-      `kernels-wasm arena: out of memory: asked for ${requestedBytes} bytes with ${inUseBytes} ` +
-        `in use, limit ${limitBytes} bytes (raise maximumBytes in loadKernels)`,
+      op,
+      `out of memory: asked for ${requestedBytes} bytes with ${inUseBytes} in use, limit ${limitBytes} bytes ` +
+        `(raise it with ${MAXIMUM_BYTES_OPTION})`,
+      { requestedBytes, inUseBytes, limitBytes, option: 'wasmBackend({ maximumBytes })' },
     );
+  }
+
+  /** The same error, naming `op` (the backend primitive that allocated). */
+  naming(op: string): WasmOutOfMemoryError {
+    return new WasmOutOfMemoryError(this.requestedBytes, this.inUseBytes ?? 0, this.limitBytes, op);
   }
 }
 

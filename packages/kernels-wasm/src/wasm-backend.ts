@@ -20,6 +20,8 @@ import {
   type BackendV1,
   CpuBackend,
   type CpuHandle,
+  FAST_PATH_KINDS,
+  type FastPath,
   type FastPaths,
   fastPathNames,
   jsFastPaths,
@@ -34,6 +36,7 @@ import { ResidentOperands } from './backend/resident-operands.js';
 import { wasmSoftmaxCrossEntropy } from './backend/softmax-cross-entropy.js';
 import { wasmSpmm } from './backend/spmm.js';
 import { loadKernels } from './load-kernels.js';
+import { WasmOutOfMemoryError } from './wasm-arena.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
 /** Options of `wasmBackend`. */
@@ -87,6 +90,8 @@ export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number): 
     dtypes: store.dtypes,
     kernels,
     fastPaths,
+    /** Ops refuse a tensor larger than linear memory may grow to, before allocating. */
+    memoryLimit: { bytes: maximumBytes, option: 'wasmBackend({ maximumBytes })' },
     matmul: wasmMatmul(context),
     /** Disposes a handle; what the arena keeps for it (a sparse matrix, operand copies) is freed too. */
     dispose(h: CpuHandle): void {
@@ -136,5 +141,41 @@ export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number): 
 export async function wasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   const maximumBytes = options.maximumBytes ?? 1 << 30;
   const kernels = await loadKernels({ feature: options.feature ?? 'auto', threads: options.threads ?? 1, maximumBytes });
-  return composeWasmBackend(kernels, maximumBytes);
+  return namingOutOfMemory(composeWasmBackend(kernels, maximumBytes));
+}
+
+/**
+ * The backend with every function member and every fast-path function re-raising the arena's
+ * WasmOutOfMemoryError naming the primitive that allocated (`matmul`, `binary(add)`,
+ * `conv2d`, `lstmSequenceBackward`, ...), so the user sees which op ran out. A new object;
+ * the parts it wraps are untouched.
+ */
+function namingOutOfMemory(backend: WasmBackend): WasmBackend {
+  const named = <F extends (...args: never[]) => unknown>(name: string, fn: F): F =>
+    ((...args: Parameters<F>) => {
+      try {
+        return fn(...args);
+      } catch (e) {
+        if (!(e instanceof WasmOutOfMemoryError)) throw e;
+        const first = (args as unknown[])[0];
+        const detail =
+          typeof first === 'string' ? first : typeof first === 'object' && first !== null && 'op' in first ? first.op : undefined;
+        throw e.naming(typeof detail === 'string' ? `${name}(${detail})` : name);
+      }
+    }) as F;
+  const fastPaths: Record<string, unknown> = {};
+  for (const [name, entry] of Object.entries(backend.fastPaths)) {
+    if (entry === undefined) continue;
+    if (FAST_PATH_KINDS[name as FastPath] === 'pair') {
+      const pair = entry as { forward: (...args: never[]) => unknown; backward: (...args: never[]) => unknown };
+      fastPaths[name] = { forward: named(name, pair.forward), backward: named(`${name}Backward`, pair.backward) };
+    } else {
+      fastPaths[name] = named(name, entry as (...args: never[]) => unknown);
+    }
+  }
+  const out: Record<string, unknown> = { ...backend, fastPaths };
+  for (const [name, value] of Object.entries(backend)) {
+    if (typeof value === 'function') out[name] = named(name, value as (...args: never[]) => unknown);
+  }
+  return out as unknown as WasmBackend;
 }

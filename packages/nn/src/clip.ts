@@ -31,7 +31,10 @@ export function globalNorm(tensors: readonly Tensor[]): number {
 
 /**
  * Clips gradients by their global norm. Returns the (possibly scaled) gradients and the norm
- * before clipping. Gradients under the limit are returned as they are.
+ * before clipping. Gradients under the limit are returned as they are. With a NaN or infinite
+ * norm (a gradient has a NaN or infinite entry) it is a no-op: the gradients come back
+ * unchanged with that norm, and `Optimizer.step` (hence `trainStep` and `fit`) refuses them with
+ * a NonFiniteError naming the parameter, so they never reach the parameters.
  * @example
  * ```ts
  * const { grads, norm } = clipGradNorm([tensor([3]), tensor([4])], 1);

@@ -15,8 +15,8 @@ import { LecError } from '@lec/tensor';
 export class FormatError extends LecError {}
 
 /**
- * A training step produced a NaN or infinite loss or gradient. The parameters and the
- * optimizer state are left as they were before the step.
+ * A training step produced a NaN or infinite loss, gradient or updated parameter. The
+ * parameters and the optimizer state are left as they were before the step.
  * @example
  * ```ts
  * const e = new NonFiniteError('trainStep', 'loss is NaN', { epoch: 2, batch: 7, what: 'loss' });
@@ -28,9 +28,12 @@ export class NonFiniteError extends LecError {
   readonly epoch: number | undefined;
   /** Batch (0-based, within the epoch) of the failed step, when known. */
   readonly batch: number | undefined;
-  /** Which value was not finite: `'loss'` or `'gradient'`. */
-  readonly what: 'loss' | 'gradient';
-  constructor(op: string, message: string, details: { epoch?: number; batch?: number; what: 'loss' | 'gradient' }) {
+  /**
+   * Which value was not finite: `'loss'`, `'gradient'`, or `'parameter'` (the update would make
+   * a parameter or its optimizer state non-finite, e.g. Adam's moments overflowing).
+   */
+  readonly what: 'loss' | 'gradient' | 'parameter';
+  constructor(op: string, message: string, details: { epoch?: number; batch?: number; what: 'loss' | 'gradient' | 'parameter' }) {
     super(op, message);
     this.epoch = details.epoch;
     this.batch = details.batch;

@@ -11,16 +11,72 @@ export type JsonObject = { [key: string]: JsonValue };
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** Options of `safeJsonParse`. */
+export interface SafeJsonOptions {
+  /** Deepest nesting of objects and arrays accepted (default 256). */
+  maxDepth?: number;
+}
+
 /**
- * Parses JSON text, rejecting the keys `__proto__`, `constructor` and `prototype` anywhere
- * and turning every parse failure (syntax, nesting too deep) into a `FormatError`.
+ * A linear pre-scan that runs before `JSON.parse` builds anything: nesting deeper than
+ * `maxDepth` and a key repeated within one object are refused (JSON.parse keeps the last of a
+ * repeated key, another reader may keep the first, so the file would mean two things).
+ * Syntax errors are left to JSON.parse.
+ */
+function scanJson(text: string, op: string, maxDepth: number): void {
+  const stack: (Set<string> | null)[] = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x22 /* " */) {
+      let j = i + 1;
+      while (j < text.length) {
+        const c = text.charCodeAt(j);
+        if (c === 0x5c /* \ */) j += 2;
+        else if (c === 0x22) break;
+        else j++;
+      }
+      const keys = stack[stack.length - 1];
+      if (expectKey && keys) {
+        let key: string;
+        try {
+          key = JSON.parse(text.slice(i, j + 1)) as string;
+        } catch {
+          return; // malformed string: JSON.parse reports it
+        }
+        if (keys.has(key)) throw new FormatError(op, `the JSON has the key ${JSON.stringify(key).slice(0, 80)} twice in one object`);
+        keys.add(key);
+      }
+      expectKey = false;
+      i = j;
+    } else if (ch === 0x7b /* { */ || ch === 0x5b /* [ */) {
+      stack.push(ch === 0x7b ? new Set() : null);
+      if (stack.length > maxDepth) throw new FormatError(op, `the JSON nests deeper than ${maxDepth} levels`);
+      expectKey = ch === 0x7b;
+    } else if (ch === 0x7d /* } */ || ch === 0x5d /* ] */) {
+      stack.pop();
+      expectKey = false;
+    } else if (ch === 0x2c /* , */) {
+      expectKey = stack[stack.length - 1] != null;
+    }
+  }
+}
+
+/**
+ * Parses JSON text, rejecting the keys `__proto__`, `constructor` and `prototype` anywhere,
+ * a key repeated within one object, and nesting deeper than `options.maxDepth` (checked by a
+ * linear scan before anything is built), and turning every parse failure into a `FormatError`.
  * @example
  * ```ts
  * safeJsonParse('{"a": [1, 2]}', 'loadModel'); // { a: [1, 2] }
  * safeJsonParse('{"__proto__": {}}', 'loadModel'); // throws FormatError
+ * safeJsonParse('{"a": 1, "a": 2}', 'loadModel'); // throws FormatError (duplicate key)
+ * safeJsonParse('[[[1]]]', 'loadModel', { maxDepth: 2 }); // throws FormatError (too deep)
  * ```
  */
-export function safeJsonParse(text: string, op: string): JsonValue {
+export function safeJsonParse(text: string, op: string, options: SafeJsonOptions = {}): JsonValue {
+  if (typeof text !== 'string') throw new FormatError(op, `the JSON must be a string, got ${typeof text}`);
+  scanJson(text, op, options.maxDepth ?? 256);
   let bad: string | undefined;
   let value: JsonValue;
   try {

@@ -6,6 +6,7 @@
 import {
   DTypeError,
   ShapeError,
+  ValueError,
   type Tensor,
   abs,
   cast,
@@ -111,8 +112,18 @@ export function binaryCrossEntropyWithLogits(logits: Tensor, target: Tensor, opt
   return reduce(sub(softplus(logits), mul(y, logits)), options.reduction);
 }
 
+/** int32 class ids must lie in [0, classes): an id outside would train on an all-zero target row. */
+function checkLabels(op: string, arg: string, target: Tensor, classes: number): void {
+  if (target.dtype !== 'int32') return;
+  const v = target.dataSync();
+  for (let i = 0; i < v.length; i++)
+    if (!(v[i] >= 0 && v[i] < classes))
+      throw new ValueError(op, `argument '${arg}' expected class ids in [0, ${classes}), got ${v[i]} at index ${i}`);
+}
+
 /**
- * Softmax cross-entropy from logits [n, c] and either int32 class ids [n] or target
+ * Softmax cross-entropy from logits [n, c] and either int32 class ids [n] (each in [0, c),
+ * else a ValueError naming the first bad one) or target
  * distributions [n, c] (one-hot or soft): −Σ_c y_c·log softmax(z)_c per sample, averaged.
  * Uses tensor's fused, stable `softmaxCrossEntropy` op for the mean.
  * @example
@@ -122,6 +133,7 @@ export function binaryCrossEntropyWithLogits(logits: Tensor, target: Tensor, opt
  */
 export function softmaxCrossEntropyWithLogits(logits: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   const reduction = options.reduction ?? 'mean';
+  if (logits.rank === 2) checkLabels('softmaxCrossEntropyWithLogits', 'target', target, logits.shape[1]);
   if (reduction === 'mean') return softmaxCrossEntropy(logits, target);
   if (reduction === 'sum') return mul(softmaxCrossEntropy(logits, target), logits.shape[0] ?? 1);
   if (logits.rank !== 2)
@@ -136,7 +148,7 @@ export function softmaxCrossEntropyWithLogits(logits: Tensor, target: Tensor, op
 
 /**
  * Negative log-likelihood from log-probabilities [n, c] (e.g. a LogSoftmax output) and int32
- * class ids [n] or one-hot [n, c]: −mean_i logp[i, y_i].
+ * class ids [n] (each in [0, c), else a ValueError) or one-hot [n, c]: −mean_i logp[i, y_i].
  * @example
  * ```ts
  * negativeLogLikelihood(tensor([[Math.log(0.5), Math.log(0.5)]]), tensor([0], undefined, { dtype: 'int32' })).item(); // 0.6931472
@@ -156,6 +168,7 @@ export function negativeLogLikelihood(logProbabilities: Tensor, target: Tensor, 
         'negativeLogLikelihood',
         `argument 'target' (int32 classes) expected shape [${n}], got [${target.shape.join(', ')}]`,
       );
+    checkLabels('negativeLogLikelihood', 'target', target, c);
     y = oneHot(target, c, logProbabilities.dtype);
   } else {
     sameShape('negativeLogLikelihood', logProbabilities, target);

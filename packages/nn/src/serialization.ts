@@ -5,7 +5,7 @@
  * registers itself globally; nothing from a file is evaluated). Every problem with a file
  * is a `FormatError`.
  */
-import { type Tensor, type Variable, LecError, tensor, tidy } from '@lec/tensor';
+import { type Tensor, type Variable, tensor, tidy } from '@lec/tensor';
 import { FormatError } from './errors.js';
 import { ConfigReader, type JsonValue, isJsonObject, safeJsonParse } from './json.js';
 import type { Module } from './module.js';
@@ -45,7 +45,8 @@ export function saveWeights(model: Module<any, any>, metadata: Record<string, st
   );
 }
 
-function assignAll(op: string, model: Module<any, any>, file: SafetensorsFile): void {
+/** @internal Assigns a file's tensors to the model's parameters by name; all-or-nothing. */
+export function assignAll(op: string, model: Module<any, any>, file: SafetensorsFile): void {
   const named = model.namedParameters();
   const expected = new Set(named.map(([n]) => n));
   const missing = named.filter(([n]) => !file.tensors.has(n)).map(([n]) => n);
@@ -130,7 +131,8 @@ export function loadModel(saved: SavedModel, registry: LayerRegistry, options: L
   if (saved.description.length > maxLength)
     throw new FormatError(op, `the description is ${saved.description.length} characters, over the limit of ${maxLength}`);
   const file = readSafetensors(saved.weights, options);
-  const root = safeJsonParse(saved.description, op);
+  // a layer description nests about 4 JSON levels per layer level: cap the JSON before it is built
+  const root = safeJsonParse(saved.description, op, { maxDepth: 4 * (options.maxDepth ?? 64) + 8 });
   if (!isJsonObject(root) || root.format !== FORMAT) throw new FormatError(op, `the description must be an object with format '${FORMAT}'`);
   if (root.version !== VERSION)
     throw new FormatError(
@@ -143,6 +145,7 @@ export function loadModel(saved: SavedModel, registry: LayerRegistry, options: L
   let reserved = 0;
   const maxDepth = options.maxDepth ?? 64;
   let depth = 0;
+  const built: Module<any, any>[] = [];
   const context: BuildContext = {
     reserve(shape) {
       let count = 1;
@@ -171,16 +174,29 @@ export function loadModel(saved: SavedModel, registry: LayerRegistry, options: L
       }
       if (++depth > maxDepth) throw new FormatError(op, `layers nest deeper than ${maxDepth}`);
       try {
-        return registry[type](new ConfigReader(type, description.config), context);
+        const module = registry[type](new ConfigReader(type, description.config), context);
+        built.push(module);
+        return module;
       } catch (e) {
-        if (e instanceof LecError) throw e;
-        throw new FormatError(op, `layer '${type}' could not be built: ${e instanceof Error ? e.message : String(e)}`);
+        // every failure of a file is the documented FormatError: a layer constructor's ValueError
+        // (a bad kernelSize, strides, groups, ...) is wrapped, naming the layer, with the original as cause
+        if (e instanceof FormatError) throw e;
+        throw new FormatError(op, `layer '${type}' has an invalid config: ${e instanceof Error ? e.message : String(e)}`, {
+          cause: e,
+        });
       } finally {
         depth--;
       }
     },
   };
-  const model = context.build(root.model ?? null);
+  let model: Module<any, any>;
+  try {
+    model = context.build(root.model ?? null);
+  } catch (e) {
+    // a failed build leaves nothing alive: free the layers built before the failure
+    for (const m of built) m.dispose();
+    throw e;
+  }
   try {
     tidy(() => assignAll(op, model, file));
   } catch (e) {

@@ -3,11 +3,11 @@
  * random ones. All are created on the current backend (`getBackend()`) unless one is given.
  */
 import type { BackendV1 } from './backend/v1.js';
-import { type DType, type TypedArray, dtypeOfArray } from './dtype.js';
+import { type DType, type TypedArray, allocArray, dtypeOfArray } from './dtype.js';
 import { getBackend } from './engine.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from './errors.js';
 import { type Rng, resolveRng } from './random.js';
-import { checkShape, sizeOf } from './shape.js';
+import { checkAllocation, checkShape, sizeOf } from './shape.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
 /** Options every creation function takes. */
@@ -23,6 +23,15 @@ export interface RandomOptions extends CreateOptions {
   seed?: number;
   /** A generator to draw from (advances it). */
   rng?: Rng;
+}
+
+/** int32 holds integers in [−2^31, 2^31): anything else would be truncated or wrapped silently. */
+function checkInt32(op: string, arg: string, v: number, index?: number): void {
+  if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31)
+    throw new ValueError(
+      op,
+      `argument '${arg}' expected integers in [-2^31, 2^31) for dtype int32, got ${v}${index === undefined ? '' : ` at flat index ${index}`}`,
+    );
 }
 
 function inferShape(op: string, values: NestedArray): number[] {
@@ -86,6 +95,8 @@ export function tensor(
     checkShape(op, 'shape', s);
     if (sizeOf(s) !== data.length)
       throw new ShapeError(op, `argument 'shape' ${fmtShape(s)} holds ${sizeOf(s)} elements but 'values' has ${data.length}`);
+    if (options.dtype === 'int32' && !(data instanceof Int32Array))
+      for (let i = 0; i < data.length; i++) checkInt32(op, 'values', data[i], i);
     return makeTensor(data, s, options.dtype ?? dtypeOfArray(data), options.backend);
   }
   const inferred = inferShape(op, values as NestedArray);
@@ -99,6 +110,7 @@ export function tensor(
   checkShape(op, 'shape', s);
   if (sizeOf(s) !== flat.length)
     throw new ShapeError(op, `argument 'shape' ${fmtShape(s)} holds ${sizeOf(s)} elements but 'values' has ${flat.length}`);
+  if (options.dtype === 'int32') for (let i = 0; i < flat.length; i++) checkInt32(op, 'values', flat[i], i);
   return makeTensor(flat, s, options.dtype ?? 'float32', options.backend);
 }
 
@@ -110,9 +122,23 @@ export function tensor(
  * ```
  */
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
-  checkShape('full', 'shape', shape);
-  const data = new Float64Array(sizeOf(shape)).fill(value);
-  return makeTensor(data, shape, options.dtype ?? 'float32', options.backend);
+  return filled('full', shape, value, options);
+}
+
+function checkLike(op: string, t: Tensor): void {
+  if (!(t instanceof Tensor)) throw new ValueError(op, `argument 't' expected a Tensor, got ${t === null ? 'null' : typeof t}`);
+}
+
+function filled(op: string, shape: readonly number[], value: number, options: CreateOptions): Tensor {
+  const backend = options.backend ?? getBackend();
+  const dtype = options.dtype ?? 'float32';
+  const n = checkAllocation(op, 'shape', shape, dtype, backend);
+  if (typeof value !== 'number') throw new ValueError(op, `argument 'value' expected a number, got ${typeof value}`);
+  if (dtype === 'int32') checkInt32(op, 'value', value);
+  // allocated in the target dtype: a float32 tensor never passes through a float64 copy
+  const data = allocArray(dtype, n);
+  if (value !== 0) data.fill(value);
+  return makeTensor(data, shape, dtype, backend);
 }
 
 /**
@@ -123,7 +149,7 @@ export function full(shape: readonly number[], value: number, options: CreateOpt
  * ```
  */
 export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 /**
@@ -134,7 +160,7 @@ export function zeros(shape: readonly number[], options: CreateOptions = {}): Te
  * ```
  */
 export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 /**
@@ -145,7 +171,8 @@ export function ones(shape: readonly number[], options: CreateOptions = {}): Ten
  * ```
  */
 export function zerosLike(t: Tensor): Tensor {
-  return full(t.shape, 0, { dtype: t.dtype, backend: t.backend });
+  checkLike('zerosLike', t);
+  return filled('zerosLike', t.shape, 0, { dtype: t.dtype, backend: t.backend });
 }
 
 /**
@@ -156,7 +183,8 @@ export function zerosLike(t: Tensor): Tensor {
  * ```
  */
 export function onesLike(t: Tensor): Tensor {
-  return full(t.shape, 1, { dtype: t.dtype, backend: t.backend });
+  checkLike('onesLike', t);
+  return filled('onesLike', t.shape, 1, { dtype: t.dtype, backend: t.backend });
 }
 
 /**
@@ -168,12 +196,19 @@ export function onesLike(t: Tensor): Tensor {
  * ```
  */
 export function arange(start: number, stop: number, step = 1, options: CreateOptions = {}): Tensor {
+  if (!Number.isFinite(start)) throw new ValueError('arange', `argument 'start' expected a finite number, got ${start}`);
+  if (!Number.isFinite(stop)) throw new ValueError('arange', `argument 'stop' expected a finite number, got ${stop}`);
   if (step === 0 || !Number.isFinite(step))
     throw new ValueError('arange', `argument 'step' expected a finite non-zero number, got ${step}`);
-  const n = Math.max(0, Math.ceil((stop - start) / step));
-  const data = new Float64Array(n);
+  const backend = options.backend ?? getBackend();
+  const dtype = options.dtype ?? 'float32';
+  const count = Math.max(0, Math.ceil((stop - start) / step));
+  if (!Number.isSafeInteger(count))
+    throw new ShapeError('arange', `arguments 'start', 'stop', 'step' give ${count} elements, more than 2^53`);
+  const n = checkAllocation('arange', 'stop', [count], dtype, backend);
+  const data = allocArray(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
-  return makeTensor(data, [n], options.dtype ?? 'float32', options.backend);
+  return makeTensor(data, [n], dtype, backend);
 }
 
 /**
@@ -185,9 +220,12 @@ export function arange(start: number, stop: number, step = 1, options: CreateOpt
  */
 export function linspace(start: number, stop: number, num: number, options: CreateOptions = {}): Tensor {
   if (!Number.isSafeInteger(num) || num < 0) throw new ValueError('linspace', `argument 'num' expected a non-negative integer, got ${num}`);
-  const data = new Float64Array(num);
+  const backend = options.backend ?? getBackend();
+  const dtype = options.dtype ?? 'float32';
+  checkAllocation('linspace', 'num', [num], dtype, backend);
+  const data = allocArray(dtype, num);
   for (let i = 0; i < num; i++) data[i] = num === 1 ? start : start + ((stop - start) * i) / (num - 1);
-  return makeTensor(data, [num], options.dtype ?? 'float32', options.backend);
+  return makeTensor(data, [num], dtype, backend);
 }
 
 /**
@@ -198,10 +236,12 @@ export function linspace(start: number, stop: number, num: number, options: Crea
  * ```
  */
 export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
-  checkShape('eye', 'n', [n, m]);
-  const data = new Float64Array(n * m);
+  const backend = options.backend ?? getBackend();
+  const dtype = options.dtype ?? 'float32';
+  checkAllocation('eye', 'n', [n, m], dtype, backend);
+  const data = allocArray(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
-  return makeTensor(data, [n, m], options.dtype ?? 'float32', options.backend);
+  return makeTensor(data, [n, m], dtype, backend);
 }
 
 function floatDtype(op: string, dtype: DType | undefined): DType {
@@ -218,8 +258,12 @@ function floatDtype(op: string, dtype: DType | undefined): DType {
  * ```
  */
 export function uniform(shape: readonly number[], low = 0, high = 1, options: RandomOptions = {}): Tensor {
-  checkShape('uniform', 'shape', shape);
-  const dtype = floatDtype('uniform', options.dtype);
+  return uniformAs('uniform', shape, low, high, options);
+}
+
+function uniformAs(op: string, shape: readonly number[], low: number, high: number, options: RandomOptions): Tensor {
+  const dtype = floatDtype(op, options.dtype);
+  checkAllocation(op, 'shape', shape, dtype, options.backend ?? getBackend());
   const u = resolveRng(options).uniform(sizeOf(shape), dtype === 'float32' ? 24 : 53);
   for (let i = 0; i < u.length; i++) u[i] = low + (high - low) * u[i];
   return makeTensor(u, shape, dtype, options.backend);
@@ -233,7 +277,7 @@ export function uniform(shape: readonly number[], low = 0, high = 1, options: Ra
  * ```
  */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  return uniform(shape, 0, 1, options);
+  return uniformAs('rand', shape, 0, 1, options);
 }
 
 /**
@@ -244,8 +288,8 @@ export function rand(shape: readonly number[], options: RandomOptions = {}): Ten
  * ```
  */
 export function randn(shape: readonly number[], options: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
-  checkShape('randn', 'shape', shape);
   const dtype = floatDtype('randn', options.dtype);
+  checkAllocation('randn', 'shape', shape, dtype, options.backend ?? getBackend());
   const z = resolveRng(options).normal(sizeOf(shape));
   const mean = options.mean ?? 0;
   const std = options.std ?? 1;
@@ -261,8 +305,8 @@ export function randn(shape: readonly number[], options: RandomOptions & { mean?
  * ```
  */
 export function bernoulli(shape: readonly number[], p: number, options: RandomOptions = {}): Tensor {
-  checkShape('bernoulli', 'shape', shape);
   if (!(p >= 0 && p <= 1)) throw new ValueError('bernoulli', `argument 'p' expected a probability in [0, 1], got ${p}`);
+  checkAllocation('bernoulli', 'shape', shape, options.dtype ?? 'float32', options.backend ?? getBackend());
   const u = resolveRng(options).uniform(sizeOf(shape), 24);
   for (let i = 0; i < u.length; i++) u[i] = u[i] < p ? 1 : 0;
   return makeTensor(u, shape, options.dtype ?? 'float32', options.backend);

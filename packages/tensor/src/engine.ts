@@ -4,7 +4,7 @@
  */
 import { jsBackend } from './backend/cpu-backend.js';
 import type { BackendV1 } from './backend/v1.js';
-import { BackendError } from './errors.js';
+import { BackendError, ValueError } from './errors.js';
 import type { Tensor } from './tensor.js';
 
 // ---- backends -----------------------------------------------------------------------------
@@ -50,7 +50,11 @@ export function getBackend(): BackendV1 {
 }
 
 /**
- * Runs `fn` with `backend` as the current backend, then restores the previous one.
+ * Runs `fn` with `backend` as the current backend, then restores the previous one. `fn` must
+ * be synchronous: the override ends when `fn` returns, so an async function would fall back
+ * to the previous backend after its first `await`. An `async` function is refused with a
+ * ValueError before it runs; a function that returns a promise anyway raises the ValueError
+ * when it returns. For async code pass `{ backend }` to creation ops or use `setBackend`.
  * @example
  * ```ts
  * const y = withBackend(f64Backend(), () => add(tensor([1]), tensor([2])));
@@ -59,12 +63,25 @@ export function getBackend(): BackendV1 {
  */
 export function withBackend<T>(backend: BackendV1, fn: () => T): T {
   checkBackend('withBackend', backend);
+  if (typeof fn !== 'function') throw new ValueError('withBackend', `argument 'fn' expected a function, got ${typeof fn}`);
+  if (fn.constructor?.name === 'AsyncFunction' || fn.constructor?.name === 'AsyncGeneratorFunction')
+    throw new ValueError(
+      'withBackend',
+      `argument 'fn' is an async function: the backend override would end at its first await (use setBackend or pass { backend })`,
+    );
   overrides.push(backend);
+  let result: T;
   try {
-    return fn();
+    result = fn();
   } finally {
     overrides.pop();
   }
+  if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function')
+    throw new ValueError(
+      'withBackend',
+      `argument 'fn' returned a promise: the backend override ended when it returned, before the promise settled (use setBackend or pass { backend })`,
+    );
+  return result;
 }
 
 // ---- tidy scopes --------------------------------------------------------------------------

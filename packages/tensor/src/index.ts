@@ -40,7 +40,7 @@ export { cpuSpmm } from './backend/cpu/spmm.js';
 export { jsFastPaths } from './backend/cpu/js-fast-paths.js';
 export { requiredPrimitives, type RequiredPrimitives } from './backend/compose.js';
 export { type DType, type TypedArray, DTYPES, isFloat, bytesPerElement } from './dtype.js';
-export { BackendError, DTypeError, DisposedError, LecError, ShapeError, ValueError, fmtShape } from './errors.js';
+export { BackendError, DTypeError, DisposedError, LecError, OutOfMemoryError, ShapeError, ValueError, fmtShape } from './errors.js';
 export { getBackend, isRecording, keep, setBackend, tidy, withBackend } from './engine.js';
 export { Tensor, isTensor, type NestedArray } from './tensor.js';
 export {
@@ -60,10 +60,19 @@ export {
   type CreateOptions,
   type RandomOptions,
 } from './creation.js';
-export { Rng, setSeed } from './random.js';
-export { grad, noGrad, valueAndGrad, variableGrads, type ValueAndGrads } from './autograd.js';
+export { Rng, setSeed, type RngState } from './random.js';
+export {
+  grad,
+  noGrad,
+  valueAndGrad,
+  variableGrads,
+  type GradOptions,
+  type GradsAndAux,
+  type ValueAndGrads,
+  type ValueAuxAndGrads,
+} from './autograd.js';
 export { Variable } from './variable.js';
 export { CsrMatrix } from './sparse.js';
-export { broadcastShapes, sizeOf } from './shape.js';
+export { broadcastShapes, checkAllocation, sizeOf } from './shape.js';
 export { toBackend } from './to-backend.js';
 export * from './ops/index.js';

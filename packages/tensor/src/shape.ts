@@ -1,4 +1,6 @@
-import { ShapeError, ValueError, fmtShape } from './errors.js';
+import type { BackendV1 } from './backend/v1.js';
+import { type DType, bytesPerElement } from './dtype.js';
+import { OutOfMemoryError, ShapeError, ValueError, fmtShape } from './errors.js';
 
 /**
  * Number of elements of a shape (1 for a scalar `[]`).
@@ -88,4 +90,45 @@ export function shapesEqual(a: readonly number[], b: readonly number[]): boolean
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** The largest typed array Node 20 (V8) makes: one tensor's elements on the CPU backends. */
+export const MAX_TYPED_ARRAY_LENGTH = 2 ** 32 - 1;
+
+/**
+ * Checks, before anything is allocated, that a tensor of `shape` and `dtype` can exist on
+ * `backend`: every dimension a non-negative safe integer (ShapeError), the element count and
+ * byte size computed without overflow, and at most the backend's `memoryLimit` (or the host's
+ * largest typed array) (OutOfMemoryError naming the bytes and the option that raises the
+ * limit). Returns the element count.
+ * @example
+ * ```ts
+ * checkAllocation('zeros', 'shape', [2, 3], 'float32', jsBackend()); // 6
+ * checkAllocation('zeros', 'shape', [1e6, 1e6], 'float32', jsBackend()); // throws OutOfMemoryError
+ * ```
+ */
+export function checkAllocation(op: string, arg: string, shape: readonly number[], dtype: DType, backend: BackendV1): number {
+  checkShape(op, arg, shape);
+  let n = 1;
+  for (const d of shape) if (d === 0) return 0;
+  for (const d of shape) {
+    // overflow-safe: n·d stays exact while it is below 2^53
+    if (n > Number.MAX_SAFE_INTEGER / d) throw new ShapeError(op, `argument '${arg}' ${fmtShape(shape)} holds more than 2^53 elements`);
+    n *= d;
+  }
+  const bytes = n * bytesPerElement(dtype);
+  const limit = backend.memoryLimit;
+  if (limit !== undefined && bytes > limit.bytes)
+    throw new OutOfMemoryError(
+      op,
+      `argument '${arg}' ${fmtShape(shape)} (${dtype}) needs ${bytes} bytes, over the ${backend.name} backend's limit of ${limit.bytes} bytes (raise it with ${limit.option})`,
+      { requestedBytes: bytes, limitBytes: limit.bytes, option: limit.option },
+    );
+  if (n > MAX_TYPED_ARRAY_LENGTH)
+    throw new OutOfMemoryError(
+      op,
+      `argument '${arg}' ${fmtShape(shape)} (${dtype}) needs ${n} elements (${bytes} bytes), over the largest typed array (${MAX_TYPED_ARRAY_LENGTH} elements)`,
+      { requestedBytes: bytes, limitBytes: MAX_TYPED_ARRAY_LENGTH * bytesPerElement(dtype) },
+    );
+  return n;
 }

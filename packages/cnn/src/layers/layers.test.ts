@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { type Tensor, concat, conv2d, f64Backend, jsBackend, mul, randn, slice, sum, tensor, withBackend, ones, zeros } from '@lec/tensor';
+import {
+  type Tensor,
+  OutOfMemoryError,
+  concat,
+  conv2d,
+  f64Backend,
+  jsBackend,
+  mul,
+  randn,
+  slice,
+  sum,
+  tensor,
+  withBackend,
+  ones,
+  zeros,
+} from '@lec/tensor';
 import { gradCheck } from '@lec/backend-tests';
-import { Sequential, loadModel, saveModel, coreLayers } from '@lec/nn';
+import { FormatError, Sequential, loadModel, saveModel, coreLayers } from '@lec/nn';
 import { paramGradCheck } from '@lec/backend-tests';
 import { Conv2d } from './conv2d.js';
 import { Conv2dTranspose } from './conv2d-transpose.js';
@@ -112,5 +127,55 @@ describe('layer behaviour', () => {
       const loaded = loadModel(saved, { ...coreLayers, ...cnnLayers });
       expect(Array.from(loaded.forward(x).dataSync())).toEqual(Array.from(net.forward(x).dataSync()));
     });
+  });
+});
+
+describe('loadModel with bad cnn configs (issue 25, defect 7)', () => {
+  // each mutation of a valid description must give the documented FormatError, never a ValueError
+  const mutations: [string, (config: Record<string, unknown>, type: string) => void][] = [
+    ['kernelSize 0', (c, t) => t === 'Conv2d' && (c.kernelSize = [0, 3])],
+    ['kernelSize 3 entries', (c, t) => t === 'Conv2d' && (c.kernelSize = [3, 3, 3])],
+    ['strides 0', (c, t) => t === 'Conv2d' && (c.strides = [0, 1])],
+    ['dilations -1', (c, t) => t === 'Conv2d' && (c.dilations = [-1, 1])],
+    ['padding nonsense', (c, t) => t === 'Conv2d' && (c.padding = 'middle')],
+    ['padding negative', (c, t) => t === 'Conv2d' && (c.padding = -2)],
+    ['groups not dividing the channels', (c, t) => t === 'Conv2d' && (c.groups = 2)],
+    ['windowSize 0', (c, t) => t === 'MaxPool2d' && (c.windowSize = [0, 0])],
+    ['pool strides 0', (c, t) => t === 'MaxPool2d' && (c.strides = [0, 0])],
+    ['transpose strides 0', (c, t) => t === 'Conv2dTranspose' && (c.strides = [0, 2])],
+    ['upsample factor 0', (c, t) => t === 'Upsample' && (c.scale = 0)],
+  ];
+  const net = () =>
+    new Sequential([
+      new Conv2d(1, 3, 3, { padding: 'same', seed: 1 }),
+      new MaxPool2d(2),
+      new Conv2dTranspose(3, 1, 2, { strides: 2, seed: 2 }),
+      new Upsample(2),
+    ]);
+  for (const [name, mutate] of mutations)
+    it(`${name}: FormatError`, () => {
+      const saved = saveModel(net());
+      const root = JSON.parse(saved.description);
+      let changed = false;
+      for (const layer of root.model.config.layers) {
+        const before = JSON.stringify(layer.config);
+        mutate(layer.config, layer.type);
+        changed ||= JSON.stringify(layer.config) !== before;
+      }
+      expect(changed).toBe(true);
+      let e: unknown;
+      try {
+        loadModel({ description: JSON.stringify(root), weights: saved.weights }, { ...coreLayers, ...cnnLayers });
+      } catch (err) {
+        e = err;
+      }
+      expect(e).toBeInstanceOf(FormatError);
+      expect((e as Error).message).toMatch(/^loadModel: /);
+    });
+});
+
+describe('huge upsampling (issue 25, defect 4)', () => {
+  it('Upsample(1e6) refuses the output with an OutOfMemoryError before building its plans', () => {
+    expect(() => new Upsample(1e6).forward(zeros([1, 10, 10, 1]))).toThrow(OutOfMemoryError);
   });
 });

@@ -5,7 +5,7 @@
  * gradient is exact.
  */
 import { type JsonObject, type LayerFactory, Module } from '@lec/nn';
-import { ShapeError, type Tensor, ValueError, add, gather, mul, tensor } from '@lec/tensor';
+import { checkAllocation, ShapeError, type Tensor, ValueError, add, gather, mul, tensor } from '@lec/tensor';
 
 function axisPlan(size: number, scale: number, mode: 'nearest' | 'bilinear') {
   const out = size * scale;
@@ -50,6 +50,9 @@ export class Upsample extends Module {
   forward(x: Tensor): Tensor {
     if (x.rank !== 4)
       throw new ShapeError('Upsample.forward', `argument 'x' expected NHWC [batch, height, width, channels], got [${x.shape.join(', ')}]`);
+    const [n, h, w, c] = x.shape;
+    // the output size is checked (overflow-safe, against the backend's limit) before the plans are built
+    checkAllocation('Upsample.forward', 'x', [n, h * this.scale, w * this.scale, c], x.dtype, x.backend);
     let y = x;
     for (const axis of [1, 2]) {
       const plan = axisPlan(y.shape[axis], this.scale, this.mode);

@@ -7,7 +7,7 @@
  * BatchNorm2d takes NHWC [n, h, w, c]. Parameter names follow PyTorch: weight, bias,
  * running_mean, running_var.
  */
-import { type Tensor, ShapeError, type Variable, add, div, mean, mul, noGrad, sqrt, square, sub } from '@lec/tensor';
+import { type Tensor, ShapeError, ValueError, type Variable, add, div, mean, mul, noGrad, sqrt, square, sub } from '@lec/tensor';
 import { onesInit, zerosInit } from '../initializers.js';
 import type { JsonObject } from '../json.js';
 import { Module } from '../module.js';
@@ -57,6 +57,12 @@ abstract class BatchNormBase extends Module {
     if (this.training) {
       const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
       const n = x.size / this.numFeatures;
+      // one value per channel has variance 0 and normalises to exactly 0: refuse rather than train on zeros
+      if (n <= 1)
+        throw new ValueError(
+          `${this.type}.forward`,
+          `argument 'x' of shape [${x.shape.join(', ')}] has ${n} value per channel; training needs more than 1 (use a larger batch or call eval())`,
+        );
       const mu = mean(x, axes);
       const centred = sub(x, mu);
       const variance = mean(square(centred), axes);

@@ -7,7 +7,7 @@
  */
 import { type Tensor, adamUpdate } from '@lec/tensor';
 import type { LearningRate } from '../schedules.js';
-import { Optimizer, type UpdateResult } from './optimizer.js';
+import { Optimizer, type UpdateResult, checkHyperParameter } from './optimizer.js';
 
 /** Options of `Adam` and `AdamW`. */
 export interface AdamOptions {
@@ -24,7 +24,8 @@ export interface AdamOptions {
 }
 
 /**
- * Adam: per-parameter steps scaled by running moments of the gradient.
+ * Adam: per-parameter steps scaled by running moments of the gradient. beta1 and beta2 must
+ * lie in [0, 1), epsilon and weightDecay be finite and >= 0 (a ValueError otherwise).
  * @example
  * ```ts
  * const opt = new Adam({ learningRate: 1e-3 });
@@ -40,10 +41,11 @@ export class Adam extends Optimizer {
 
   constructor(options: AdamOptions = {}) {
     super(options.learningRate ?? 1e-3);
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.epsilon = options.epsilon ?? 1e-8;
-    this.weightDecay = options.weightDecay ?? 0;
+    const op = new.target.name;
+    this.beta1 = checkHyperParameter(op, 'beta1', options.beta1 ?? 0.9, 0, 1, true);
+    this.beta2 = checkHyperParameter(op, 'beta2', options.beta2 ?? 0.999, 0, 1, true);
+    this.epsilon = checkHyperParameter(op, 'epsilon', options.epsilon ?? 1e-8, 0, Infinity);
+    this.weightDecay = checkHyperParameter(op, 'weightDecay', options.weightDecay ?? 0, 0, Infinity);
   }
 
   protected update(w: Tensor, grad: Tensor, slots: readonly Tensor[] | undefined, lr: number, t: number): UpdateResult {

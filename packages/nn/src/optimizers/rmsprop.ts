@@ -4,7 +4,7 @@
  */
 import { type Tensor, add, div, mul, sqrt, square, sub } from '@lec/tensor';
 import type { LearningRate } from '../schedules.js';
-import { Optimizer, type UpdateResult } from './optimizer.js';
+import { Optimizer, type UpdateResult, checkHyperParameter } from './optimizer.js';
 
 /** Options of `RMSProp`. */
 export interface RMSPropOptions {
@@ -36,10 +36,10 @@ export class RMSProp extends Optimizer {
 
   constructor(options: RMSPropOptions = {}) {
     super(options.learningRate ?? 1e-3);
-    this.rho = options.rho ?? 0.9;
-    this.epsilon = options.epsilon ?? 1e-8;
-    this.momentum = options.momentum ?? 0;
-    this.weightDecay = options.weightDecay ?? 0;
+    this.rho = checkHyperParameter('RMSProp', 'rho', options.rho ?? 0.9, 0, 1, true);
+    this.epsilon = checkHyperParameter('RMSProp', 'epsilon', options.epsilon ?? 1e-8, 0, Infinity);
+    this.momentum = checkHyperParameter('RMSProp', 'momentum', options.momentum ?? 0, 0, 1, true);
+    this.weightDecay = checkHyperParameter('RMSProp', 'weightDecay', options.weightDecay ?? 0, 0, Infinity);
   }
 
   protected update(w: Tensor, grad: Tensor, slots: readonly Tensor[] | undefined, lr: number): UpdateResult {

@@ -5,7 +5,7 @@
  */
 import { type Tensor, ValueError, add, mul, sub } from '@lec/tensor';
 import type { LearningRate } from '../schedules.js';
-import { Optimizer, type UpdateResult } from './optimizer.js';
+import { Optimizer, type UpdateResult, checkHyperParameter } from './optimizer.js';
 
 /** Options of `SGD`. */
 export interface SGDOptions {
@@ -34,11 +34,9 @@ export class SGD extends Optimizer {
 
   constructor(options: SGDOptions = {}) {
     super(options.learningRate ?? 0.01);
-    this.momentum = options.momentum ?? 0;
+    this.momentum = checkHyperParameter('SGD', 'momentum', options.momentum ?? 0, 0, 1, true);
     this.nesterov = options.nesterov ?? false;
-    this.weightDecay = options.weightDecay ?? 0;
-    if (!(this.momentum >= 0 && this.momentum < 1))
-      throw new ValueError('SGD', `argument 'momentum' expected a number in [0, 1), got ${this.momentum}`);
+    this.weightDecay = checkHyperParameter('SGD', 'weightDecay', options.weightDecay ?? 0, 0, Infinity);
     if (this.nesterov && this.momentum === 0) throw new ValueError('SGD', `Nesterov momentum needs momentum > 0`);
   }
 

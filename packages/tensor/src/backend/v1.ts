@@ -289,6 +289,12 @@ export interface BackendV1<H = Handle> {
   dispose(handle: H): void;
   /** Number of handles alive (made and not disposed): used by leak tests. */
   liveBuffers(): number;
+  /**
+   * The most bytes one tensor may take on this backend, and the option that raises it (e.g.
+   * `wasmBackend({ maximumBytes })`). Ops refuse larger outputs with an OutOfMemoryError before
+   * allocating. Absent: the host's largest typed array (2^32 − 1 elements in Node 20).
+   */
+  readonly memoryLimit?: { readonly bytes: number; readonly option: string };
   /** A new handle to the same values (used by reshape; data is immutable so it may share). */
   view(handle: H, dtype: DType): H;
   /** Releases everything the backend holds (workers, device memory). Optional. */

@@ -1,6 +1,6 @@
 import { record } from '../engine.js';
 import { ShapeError, fmtShape } from '../errors.js';
-import { broadcastShapes, checkShape, shapesEqual } from '../shape.js';
+import { broadcastShapes, checkAllocation, checkShape, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { type TensorLike, asTensor, wrap } from './op-utils.js';
 import { sumToShape } from './sum-to-shape.js';
@@ -20,6 +20,7 @@ export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
   if (t.rank > shape.length || !shapesEqual(broadcastShapes('broadcastTo', t.shape, shape, ['x', 'shape']), shape)) {
     throw new ShapeError('broadcastTo', `argument 'x' of shape ${fmtShape(t.shape)} cannot be broadcast to ${fmtShape(shape)}`);
   }
+  checkAllocation('broadcastTo', 'shape', shape, t.dtype, t.backend);
   const out = wrap(t.backend.broadcastTo(t.handle, t.shape, shape, t.dtype), shape, t.dtype, t.backend);
   record('broadcastTo', [t], out, (dy) => [sumToShape(dy, t.shape)]);
   return out;

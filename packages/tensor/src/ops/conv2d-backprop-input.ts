@@ -7,7 +7,7 @@ import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { type Conv2dOptions, conv2dGeometry } from './conv-geometry.js';
 import { foldWindows } from './im2col.js';
 import { matmul } from './matmul.js';
-import { type TensorLike, asTensor, checkSameBackend, checkSameDtype, customOp, wrap } from './op-utils.js';
+import { type TensorLike, asTensor, checkAllocation, checkSameBackend, checkSameDtype, customOp, wrap } from './op-utils.js';
 import { reshape } from './reshape.js';
 
 /** @internal dx of conv2d: the backend's fast path, or one GEMM + col2im. */
@@ -53,6 +53,7 @@ export function conv2dBackpropInput(
   checkSameBackend('conv2dBackpropInput', { dy: d, filter: w });
   checkSameDtype('conv2dBackpropInput', 'dy', d, 'filter', w);
   const g = conv2dGeometry('conv2dBackpropInput', inputShape, w.shape, options);
+  checkAllocation('conv2dBackpropInput', 'inputShape', inputShape, d.dtype, d.backend);
   checkDy('conv2dBackpropInput', d, g);
   return customOp(
     'conv2dBackpropInput',

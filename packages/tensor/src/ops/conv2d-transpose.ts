@@ -2,7 +2,7 @@ import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { conv2dBackpropInput } from './conv2d-backprop-input.js';
 import type { Conv2dOptions } from './conv-geometry.js';
-import { type TensorLike, asTensor, checkFloat } from './op-utils.js';
+import { type TensorLike, asTensor, checkAllocation, checkFloat } from './op-utils.js';
 
 /** Options of conv2dTranspose. */
 export interface Conv2dTransposeOptions extends Conv2dOptions {
@@ -49,6 +49,7 @@ export function conv2dTranspose(x: TensorLike, filter: TensorLike, options: Conv
     outputShape = [t.shape[0], size(0), size(1), w.shape[2]];
     if (outputShape.some((v) => v <= 0))
       throw new ValueError('conv2dTranspose', `the options give a non-positive output shape ${fmtShape(outputShape)}`);
+    checkAllocation('conv2dTranspose', 'strides', outputShape, t.dtype, t.backend);
   }
   return conv2dBackpropInput(t, w, outputShape, options);
 }

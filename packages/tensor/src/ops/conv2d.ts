@@ -7,7 +7,7 @@ import { conv2dBackpropInput } from './conv2d-backprop-input.js';
 import { type Conv2dOptions, conv2dGeometry } from './conv-geometry.js';
 import { extractWindows } from './im2col.js';
 import { matmul } from './matmul.js';
-import { type TensorLike, asTensor, checkFloat, checkSameBackend, checkSameDtype, customOp, wrap } from './op-utils.js';
+import { type TensorLike, asTensor, checkAllocation, checkFloat, checkSameBackend, checkSameDtype, customOp, wrap } from './op-utils.js';
 import { reshape } from './reshape.js';
 import { add } from './add.js';
 import { sum } from './sum.js';
@@ -56,6 +56,7 @@ export function conv2d(x: TensorLike, filter: TensorLike, options: Conv2dBiasOpt
   checkSameDtype('conv2d', 'x', t, 'filter', w);
   checkFloat('conv2d', 'x', t);
   const g = conv2dGeometry('conv2d', t.shape, w.shape, options);
+  checkAllocation('conv2d', 'x', [g.batch, g.outHeight, g.outWidth, g.outChannels], t.dtype, t.backend);
   const geometry: Conv2dOptions = { strides: options.strides, dilations: options.dilations, padding: options.padding };
   const gradients = (dy: Tensor): (Tensor | null)[] => [
     // the input's gradient is skipped when nothing uses it (the images fed to a first layer)

@@ -4,7 +4,7 @@ import { broadcastShapes, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { broadcastTo } from './broadcast-to.js';
 import { add } from './add.js';
-import { type TensorLike, asPair, asTensor, checkFloat, checkSameBackend, checkSameDtype, wrap } from './op-utils.js';
+import { type TensorLike, asPair, asTensor, checkAllocation, checkFloat, checkSameBackend, checkSameDtype, wrap } from './op-utils.js';
 import { reshape } from './reshape.js';
 import { sum } from './sum.js';
 import { sumToShape } from './sum-to-shape.js';
@@ -88,6 +88,7 @@ export function matmul(a: TensorLike, b: TensorLike, options: MatmulOptions = {}
     transposeB: tb,
   };
   const shape = [...batchShape, m, n];
+  checkAllocation('matmul', 'b', shape, x.dtype, backend);
   const out = wrap(backend.matmul(xa.handle, yb.handle, dims, x.dtype), shape, x.dtype, backend);
   record(
     'matmul',

@@ -8,6 +8,7 @@ import { type DType, type TypedArray, isFloat } from '../dtype.js';
 import { getBackend, record, tidy, withoutTapes } from '../engine.js';
 import { BackendError, DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
+export { checkAllocation } from '../shape.js';
 import { type NestedArray, Tensor, isTensor } from '../tensor.js';
 
 /** Anything an op accepts where a tensor is expected: numbers take the other operand's dtype. */
@@ -140,4 +141,17 @@ export function binaryPrimitive(name: string, op: BinaryOp, a: Tensor, b: Tensor
     isCompare ? 'int32' : a.dtype,
     backend,
   );
+}
+
+/**
+ * @internal Checks that every entry of the int32 tensor `t` is a valid index in [0, bound):
+ * class labels, one-hot indices. Reads the values (one download on a device backend).
+ */
+export function checkIndices(op: string, arg: string, t: Tensor, bound: number, what = 'indices'): void {
+  if (t.size === 0) return;
+  const v = t.backend.read(t.handle, t.dtype);
+  for (let i = 0; i < v.length; i++) {
+    if (!(v[i] >= 0 && v[i] < bound))
+      throw new ValueError(op, `argument '${arg}' expected ${what} in [0, ${bound}), got ${v[i]} at flat index ${i}`);
+  }
 }

@@ -1,7 +1,7 @@
 import { record } from '../engine.js';
 import { ShapeError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { type TensorLike, asTensor, wrap } from './op-utils.js';
+import { type TensorLike, asTensor, checkAllocation, wrap } from './op-utils.js';
 import { slice } from './slice.js';
 
 /**
@@ -22,6 +22,7 @@ export function pad(x: TensorLike, paddings: readonly (readonly [number, number]
   }
   if (paddings.every(([a, b]) => a === 0 && b === 0)) return t;
   const shape = t.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
+  checkAllocation('pad', 'paddings', shape, t.dtype, t.backend);
   const out = wrap(t.backend.pad(t.handle, t.shape, paddings, value, t.dtype), shape, t.dtype, t.backend);
   record('pad', [t], out, (dy) => [
     slice(

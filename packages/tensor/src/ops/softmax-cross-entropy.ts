@@ -6,14 +6,15 @@ import { mean } from './mean.js';
 import { mul } from './mul.js';
 import { neg } from './neg.js';
 import { oneHot } from './one-hot.js';
-import { type TensorLike, asTensor, checkFloat, checkSameBackend, customOp, wrap } from './op-utils.js';
+import { type TensorLike, asTensor, checkFloat, checkSameBackend, checkIndices, customOp, wrap } from './op-utils.js';
 import { softmax } from './softmax.js';
 import { sub } from './sub.js';
 import { sum } from './sum.js';
 
 /**
  * softmaxCrossEntropy(logits, labels): the mean over the batch of −Σ_c p_c·log softmax(z)_c,
- * from logits [n, c] and either int32 class labels [n] or target distributions [n, c]
+ * from logits [n, c] and either int32 class labels [n] (each in [0, c), else a ValueError
+ * naming the bad label) or target distributions [n, c]
  * (one-hot or soft). Stable for any logits. Gradient w.r.t. logits: (softmax(z) − p) / n.
  * @example
  * ```ts
@@ -38,6 +39,7 @@ export function softmaxCrossEntropy(logits: TensorLike, labels: Tensor): Tensor 
   }
   if (y.rank !== 1 || y.shape[0] !== n)
     throw new ShapeError('softmaxCrossEntropy', `argument 'labels' (int32 classes) expected shape [${n}], got ${fmtShape(y.shape)}`);
+  checkIndices('softmaxCrossEntropy', 'labels', y, c, 'class ids');
   const backend = z.backend;
   if (backend.fastPaths.softmaxCrossEntropy) {
     const r = backend.fastPaths.softmaxCrossEntropy(z.handle, y.handle, n, c, z.dtype);

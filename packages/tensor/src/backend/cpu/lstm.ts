@@ -144,8 +144,8 @@ export function cpuLstm(store: CpuStore): Pick<FastPaths<CpuHandle>, 'lstmCell' 
             const row = (b * T + t) * G;
             for (let j = 0; j < G; j++) z[j] = P[row + j];
             for (let k = 0; k < H; k++) {
+              // no skip for hv = 0: 0·∞ must give NaN, as the composite h·W_hh does
               const hv = S[hPrev + b * H + k];
-              if (hv === 0) continue;
               const w = k * G;
               for (let j = 0; j < G; j++) z[j] += hv * W[w + j];
             }
