@@ -58,7 +58,8 @@ const SOURCE_EXTENSIONS = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 /** 'core' | 'data' | 'model' | 'converter' | 'backend' | 'other', from `"lec": { "kind" }` or the lists above. */
 export function packageKind(json) {
   const declared = json?.lec?.kind;
-  if (declared === 'model' || declared === 'backend' || declared === 'core' || declared === 'converter' || declared === 'data') return declared;
+  if (declared === 'model' || declared === 'backend' || declared === 'core' || declared === 'converter' || declared === 'data')
+    return declared;
   if (json?.name === CORE_PACKAGE) return 'core';
   if (CONVERTER_PACKAGES.includes(json?.name)) return 'converter';
   if (DATA_PACKAGES.includes(json?.name)) return 'data';
