@@ -9,6 +9,7 @@
 import { Dense, Embedding, Module } from '@lec/nn';
 import { Rng, ShapeError, type Tensor, ValueError, argmax, reshape, split, stack, tanh, tensor, zerosLike } from '@lec/tensor';
 import type { State } from './cells/cell.js';
+import { checkSizes } from './cells/init.js';
 import { GRUCell } from './cells/gru-cell.js';
 import { LSTMCell } from './cells/lstm-cell.js';
 import { RNNCell } from './cells/rnn-cell.js';
@@ -61,6 +62,7 @@ export class SequenceClassifier extends Module {
 
   constructor(inputSize: number, hiddenSize: number, classes: number, options: SequenceModelOptions = {}) {
     super();
+    checkSizes('SequenceClassifier', { inputSize, hiddenSize, classes });
     const rng = new Rng(options.seed ?? 0);
     const cell = options.cell ?? 'lstm';
     const layer = () => makeLayer(cell, inputSize, hiddenSize, rng, options.numLayers);
@@ -90,6 +92,7 @@ export class SequenceTagger extends Module {
 
   constructor(inputSize: number, hiddenSize: number, classes: number, options: SequenceModelOptions = {}) {
     super();
+    checkSizes('SequenceTagger', { inputSize, hiddenSize, classes });
     const rng = new Rng(options.seed ?? 0);
     const cell = options.cell ?? 'lstm';
     const layer = () => makeLayer(cell, inputSize, hiddenSize, rng, options.numLayers);
@@ -196,6 +199,7 @@ export class SequenceGenerator extends Module<{ vectors: Tensor; inputs: Tensor 
     options: SequenceModelOptions & TokenOptions & { embedSize?: number } = {},
   ) {
     super();
+    checkSizes('SequenceGenerator', { vectorSize, hiddenSize, vocab });
     const rng = new Rng(options.seed ?? 0);
     this.cellType = options.cell ?? 'lstm';
     this.tokens = { bos: options.bos ?? 0, eos: options.eos ?? 1 };
@@ -245,6 +249,7 @@ export class Seq2Seq extends Module<{ source: Tensor; inputs: Tensor; sourceLeng
     options: SequenceModelOptions & TokenOptions & { embedSize?: number } = {},
   ) {
     super();
+    checkSizes('Seq2Seq', { sourceVocab, targetVocab, hiddenSize });
     const rng = new Rng(options.seed ?? 0);
     const cell = options.cell ?? 'lstm';
     const embed = options.embedSize ?? hiddenSize;

@@ -17,6 +17,7 @@
  * run as one batch, and a forest of many trees runs together. x is [nodes, features];
  * the result h, c are [nodes, hidden] in node order.
  */
+import { checkSizes } from './cells/init.js';
 import { Module, glorotUniform, orthogonal, zerosInit } from '@lec/nn';
 import {
   Rng,
@@ -136,6 +137,7 @@ abstract class TreeLSTMBase extends Module<{ x: Tensor; tree: TreeStructure | Tr
     readonly hiddenSize: number,
   ) {
     super();
+    checkSizes(new.target.name, { inputSize, hiddenSize });
   }
 
   protected schedule(tree: TreeStructure | TreeSchedule): TreeSchedule {
