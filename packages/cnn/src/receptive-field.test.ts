@@ -1,6 +1,9 @@
+import { Sequential, ReLU, summary } from '@lec/nn';
+import { Conv2d } from './layers/conv2d.js';
+import { lenet5 } from './models.js';
 import { describe, expect, it } from 'vitest';
 import { compareFirstLayer, convParameterCount, denseParameterCount } from './parameter-count.js';
-import { receptiveField } from './receptive-field.js';
+import { fieldLayersOf, receptiveField } from './receptive-field.js';
 
 describe('receptiveField', () => {
   it('two stacked 3x3 convolutions see 5x5, three see 7x7', () => {
@@ -44,5 +47,59 @@ describe('parameter counts', () => {
     expect(denseParameterCount(784, 10)).toBe(7850);
     expect(convParameterCount(5, 5, 1, 6)).toBe(156);
     expect(() => denseParameterCount(0, 1)).toThrow(/argument 'inputs'/);
+  });
+  it('reads the layers from a model: LeNet-5 and a dilated, strided stack', () => {
+    const net = lenet5({ seed: 0 });
+    expect(fieldLayersOf(net).map((l) => [l.kernel, l.stride])).toEqual([
+      [5, 1],
+      [2, 2],
+      [5, 1],
+      [2, 2],
+    ]);
+    expect(receptiveField(net).map((f) => f.size)).toEqual(
+      receptiveField([{ kernel: 5 }, { kernel: 2, stride: 2 }, { kernel: 5 }, { kernel: 2, stride: 2 }]).map((f) => f.size),
+    );
+    const stack = new Sequential([
+      new Conv2d(1, 2, [3, 5], { dilations: 2, seed: 0 }),
+      new ReLU(),
+      new Conv2d(2, 2, 3, { strides: 2, seed: 1 }),
+    ]);
+    expect(receptiveField(stack).at(-1)!.size).toBe(5 + 2); // rows: 1 + 2·2 = 5, then + 2·1
+    expect(receptiveField(fieldLayersOf(stack, 1)).at(-1)!.size).toBe(9 + 2); // columns: 1 + 4·2 = 9, then + 2
+  });
+
+  it('summary of LeNet-5: output shapes, 61,706 parameters and the receptive field per layer', () => {
+    const s = summary(lenet5({ seed: 0 }), [28, 28, 1]);
+    expect(s.params).toBe(61706);
+    expect(s.rows.map((r) => r.outputShape)).toEqual([
+      [-1, 28, 28, 6],
+      [-1, 14, 14, 6],
+      [-1, 14, 14, 6],
+      [-1, 10, 10, 16],
+      [-1, 5, 5, 16],
+      [-1, 5, 5, 16],
+      [-1, 400],
+      [-1, 120],
+      [-1, 120],
+      [-1, 84],
+      [-1, 84],
+      [-1, 10],
+    ]);
+    expect(s.rows.map((r) => r.receptiveField?.[0])).toEqual([
+      5,
+      6,
+      6,
+      14,
+      16,
+      16,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(s.rows[0].params).toBe(156);
+    expect(String(s)).toMatch(/0 \(Conv2d\)\s+\[-1, 28, 28, 6\]\s+156\s+5×5/);
   });
 });

@@ -1,3 +1,4 @@
+import type { HasReceptiveWindow, Module } from '@lec/nn';
 import { ValueError } from '@lec/tensor';
 
 /** One layer as the receptive-field arithmetic sees it (conv or pooling). */
@@ -25,17 +26,46 @@ export interface FieldInfo {
 }
 
 /**
+ * The windowed layers of a model (convolutions and pools, anything with `receptiveWindow()`),
+ * depth-first in registration order, as `FieldLayer`s along one axis (0 rows, 1 columns).
+ * Padding is taken as 0 (it moves `start`, never `size`).
+ * @example
+ * ```ts
+ * fieldLayersOf(lenet5({ seed: 0 })).map((l) => l.kernel); // [5, 2, 5, 2]
+ * ```
+ */
+export function fieldLayersOf(model: Module<any, any>, axis: 0 | 1 = 0): FieldLayer[] {
+  const out: FieldLayer[] = [];
+  const walk = (m: Module<any, any>, path: string) => {
+    const w = (m as Partial<HasReceptiveWindow>).receptiveWindow?.();
+    if (w)
+      out.push({
+        kernel: w.kernel[axis],
+        stride: w.stride[axis],
+        dilation: w.dilation?.[axis] ?? 1,
+        name: `${path || 'model'} (${m.type})`,
+      });
+    for (const [name, child] of m.children()) walk(child, path ? `${path}.${name}` : name);
+  };
+  walk(model, '');
+  return out;
+}
+
+/**
  * receptiveField(layers): size, jump and start of the receptive field after each layer
- * (one spatial axis). With k_eff = (k − 1)·d + 1: size' = size + (k_eff − 1)·jump,
+ * (one spatial axis). `layers` may be a model: its convolutions and pools are read from it
+ * (`fieldLayersOf`), so nothing is typed by hand. With k_eff = (k − 1)·d + 1: size' = size + (k_eff − 1)·jump,
  * jump' = jump·stride, start' = start + ((k_eff − 1)/2 − padding)·jump. Two stacked 3×3
  * convolutions see 5×5; three see 7×7 (with fewer weights than one 7×7).
  * @example
  * ```ts
  * receptiveField([{ kernel: 3 }, { kernel: 3 }]).at(-1)!.size; // 5
  * receptiveField([{ kernel: 5 }, { kernel: 2, stride: 2 }, { kernel: 5 }, { kernel: 2, stride: 2 }]).at(-1)!.size; // 16
+ * receptiveField(lenet5({ seed: 0 })).at(-1)!.size; // 16
  * ```
  */
-export function receptiveField(layers: readonly FieldLayer[]): FieldInfo[] {
+export function receptiveField(layersOrModel: readonly FieldLayer[] | Module<any, any>): FieldInfo[] {
+  const layers = Array.isArray(layersOrModel) ? (layersOrModel as readonly FieldLayer[]) : fieldLayersOf(layersOrModel as Module<any, any>);
   let size = 1;
   let jump = 1;
   let start = 0;

@@ -14,11 +14,10 @@
  * Â = D̃^−1/2 (A + I) D̃^−1/2; so L̃ := I − Â. Then K = 1 with tied weights Θ_1 = −Θ_0 = −W gives
  * Â·H·W, exactly GCNConv.
  */
+import { lanczos } from '@lec/linalg';
 import { FormatError, type JsonObject, type LayerFactory, Module, zerosInit } from '@lec/nn';
-import { type CsrMatrix, Rng, type Tensor, type Variable, ValueError, add, mul, spmm, sub } from '@lec/tensor';
-import { csrMatrix } from './csr.js';
+import { CsrMatrix, Rng, type Tensor, type Variable, ValueError, add, mul, spmm, sub } from '@lec/tensor';
 import { checkRows, dtypeConfig, featureTransform, glorot, type GraphInput, type GraphLayerOptions } from './gcn-conv.js';
-import { lanczos } from './eigen.js';
 import type { Graph } from './graph.js';
 import { laplacian, memoOnGraph } from './laplacian.js';
 
@@ -47,7 +46,7 @@ export function scaledLaplacian(graph: Graph, lambdaMax: number | 'auto' = 2, re
       const values = new Float64Array(a.nnz);
       for (let r = 0; r < a.rows; r++)
         for (let p = a.rowPtr[r]; p < a.rowPtr[r + 1]; p++) values[p] = (a.colIdx[p] === r ? 1 : 0) - a.values[p];
-      return csrMatrix(a.rows, a.cols, a.rowPtr, a.colIdx, values, { symmetric: !graph.directed });
+      return new CsrMatrix(a.rows, a.cols, a.rowPtr, a.colIdx, values, { symmetric: !graph.directed });
     });
   }
   const l = laplacian(graph, 'symmetric');
@@ -59,7 +58,7 @@ export function scaledLaplacian(graph: Graph, lambdaMax: number | 'auto' = 2, re
     const values = new Float64Array(l.nnz);
     for (let r = 0; r < l.rows; r++)
       for (let p = l.rowPtr[r]; p < l.rowPtr[r + 1]; p++) values[p] = (2 / lmax) * l.values[p] - (l.colIdx[p] === r ? 1 : 0);
-    return csrMatrix(l.rows, l.cols, l.rowPtr, l.colIdx, values, { symmetric: !graph.directed });
+    return new CsrMatrix(l.rows, l.cols, l.rowPtr, l.colIdx, values, { symmetric: !graph.directed });
   });
 }
 

@@ -1,28 +1,10 @@
 /**
- * CSR helpers that stay O(nnz): a transpose by counting sort (CsrMatrix.transpose sorts
- * with a comparator, about 40 ms for Cora's 49k feature entries, too slow to redo every
- * epoch), CSR matrices whose transpose is known up front (a symmetric Â is its own
- * transpose), row normalisation and dropout on the stored values.
+ * CSR helpers that stay O(nnz): CSR matrices declared symmetric (a symmetric Â is its own
+ * transpose, so `spmm`'s backward pass reuses it), the transpose pattern, row normalisation and
+ * dropout on the stored values (compacting a matrix and its transpose together).
  */
 import { CsrMatrix, type Rng, type Tensor, ValueError } from '@lec/tensor';
 import { checkRate, fillDecisions } from './dropout.js';
-
-/**
- * A CsrMatrix whose transpose is supplied (or is itself), so `spmm`'s backward pass never
- * rebuilds it. Structure arrays are shared, not copied.
- */
-class LinkedCsr extends CsrMatrix {
-  #linked: CsrMatrix | undefined;
-
-  link(transposed: CsrMatrix | 'self'): this {
-    this.#linked = transposed === 'self' ? this : transposed;
-    return this;
-  }
-
-  override transpose(): CsrMatrix {
-    return this.#linked ?? super.transpose();
-  }
-}
 
 /** The transposed structure of a CSR pattern and where each entry moves (`perm[p]`). */
 export interface CsrTransposePattern {
@@ -60,8 +42,8 @@ export function transposePattern(a: { rows: number; cols: number; rowPtr: Int32A
 }
 
 /**
- * Makes a CsrMatrix from CSR arrays whose transpose is built once by counting sort (or is
- * the matrix itself when `symmetric`), so gradients through `spmm` stay O(nnz).
+ * Makes a CsrMatrix from CSR arrays; with `symmetric` its transpose is the matrix itself (no
+ * copy, and its backend copies serve both), otherwise `transpose()` builds it once in O(nnz).
  * @example
  * ```ts
  * const a = csrMatrix(2, 2, Int32Array.of(0, 1, 2), Int32Array.of(1, 0), [1, 1], { symmetric: true });
@@ -74,18 +56,10 @@ export function csrMatrix(
   rowPtr: Int32Array,
   colIdx: Int32Array,
   values: ArrayLike<number>,
-  options: { symmetric?: boolean; pattern?: CsrTransposePattern } = {},
+  options: { symmetric?: boolean } = {},
 ): CsrMatrix {
-  const m = new LinkedCsr(rows, cols, rowPtr, colIdx, values);
-  if (options.symmetric) {
-    if (rows !== cols) throw new ValueError('csrMatrix', `a symmetric matrix must be square, got ${rows} x ${cols}`);
-    return m.link('self');
-  }
-  const pattern = options.pattern ?? transposePattern(m);
-  const tValues = new Float64Array(m.nnz);
-  for (let p = 0; p < m.nnz; p++) tValues[pattern.perm[p]] = m.values[p];
-  const t = new LinkedCsr(cols, rows, pattern.rowPtr, pattern.colIdx, tValues).link(m);
-  return m.link(t);
+  if (options.symmetric && rows !== cols) throw new ValueError('csrMatrix', `a symmetric matrix must be square, got ${rows} x ${cols}`);
+  return new CsrMatrix(rows, cols, rowPtr, colIdx, values, { symmetric: options.symmetric });
 }
 
 /**
@@ -104,7 +78,7 @@ export function rowNormalize(a: CsrMatrix): CsrMatrix {
     const inv = s === 0 ? 1 : 1 / s;
     for (let p = a.rowPtr[r]; p < a.rowPtr[r + 1]; p++) values[p] = a.values[p] * inv;
   }
-  return csrMatrix(a.rows, a.cols, a.rowPtr, a.colIdx, values);
+  return new CsrMatrix(a.rows, a.cols, a.rowPtr, a.colIdx, values);
 }
 
 /**
@@ -122,8 +96,7 @@ export function density(x: Tensor): number {
 }
 
 /**
- * A dense matrix [rows, cols] as CSR, keeping its nonzero entries (its transpose built by
- * counting sort, as `csrMatrix`).
+ * A dense matrix [rows, cols] as CSR, keeping its nonzero entries.
  * @example
  * ```ts
  * denseToCsr(tensor([[0, 2], [3, 0]])).toDenseArray(); // [[0, 2], [3, 0]]
@@ -148,7 +121,7 @@ export function denseToCsr(x: Tensor): CsrMatrix {
     }
     rowPtr[r + 1] = k;
   }
-  return csrMatrix(rows, cols, rowPtr, colIdx, values);
+  return new CsrMatrix(rows, cols, rowPtr, colIdx, values);
 }
 
 /**
@@ -177,7 +150,7 @@ export class SparseFeatures {
 
   constructor(matrix: CsrMatrix) {
     this.#pattern = transposePattern(matrix);
-    this.matrix = csrMatrix(matrix.rows, matrix.cols, matrix.rowPtr, matrix.colIdx, matrix.values, { pattern: this.#pattern });
+    this.matrix = new CsrMatrix(matrix.rows, matrix.cols, matrix.rowPtr, matrix.colIdx, matrix.values);
     this.#source = new Int32Array(matrix.nnz);
     for (let p = 0; p < matrix.nnz; p++) this.#source[this.#pattern.perm[p]] = p;
     this.#tValues = new Float64Array(matrix.nnz);
@@ -200,8 +173,7 @@ export class SparseFeatures {
     checkRate('SparseFeatures.dropout', rate);
     if (rate === 0) return this.matrix;
     const m = this.matrix;
-    // free the previous mask's backend copies (spmm remakes them if that matrix is used again)
-    this.#last?.transpose().dispose();
+    // free the previous mask's backend copies and its transpose's (spmm remakes them if used again)
     this.#last?.dispose();
     const drop = this.#drop;
     const kept = m.nnz - fillDecisions(drop, rate, rng);
@@ -241,8 +213,8 @@ export class SparseFeatures {
       }
       tRowPtr[c + 1] = k;
     }
-    const out = new LinkedCsr(m.rows, m.cols, rowPtr, colIdx.subarray(0, kept), values.subarray(0, kept));
-    this.#last = out.link(new LinkedCsr(m.cols, m.rows, tRowPtr, tColIdx.subarray(0, kept), tValues.subarray(0, kept)).link(out));
-    return out;
+    const transpose = new CsrMatrix(m.cols, m.rows, tRowPtr, tColIdx.subarray(0, kept), tValues.subarray(0, kept));
+    this.#last = new CsrMatrix(m.rows, m.cols, rowPtr, colIdx.subarray(0, kept), values.subarray(0, kept), { transpose });
+    return this.#last;
   }
 }

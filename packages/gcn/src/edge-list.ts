@@ -1,11 +1,15 @@
 /**
  * Edge-list text files (`src dst [weight]` per line; blank lines and lines starting with
- * `#` or `%` are skipped) and Zachary's karate club (shared/datasets/karate).
+ * `#` or `%` are skipped) and Zachary's karate club (shipped in @lec/datasets).
+ *
+ * Budget: the node count (`numNodes`, or the largest id + 1) must be at most `maxNodes`
+ * (default 2^24 = 16,777,216 nodes, about 200 MB for the graph's arrays); it is checked
+ * before the graph is built, so a 15-byte file naming node 400,000,000 is refused at once.
  */
+import { karateClub } from '@lec/datasets';
 import { DataFormatError } from './errors.js';
 import { Graph, type DuplicatePolicy } from './graph.js';
-import { countLines, exists, joinPath, lines, metaCount, parseIndex, parseIntIn, parseJson, parseNumber, readText } from './io.js';
-import { asObject } from './planetoid.js';
+import { lines, parseIndex, parseNumber, readText } from './io.js';
 
 /** Options of `parseEdgeList` / `loadEdgeList`. */
 export interface EdgeListOptions {
@@ -16,8 +20,12 @@ export interface EdgeListOptions {
   weighted?: boolean | 'auto';
   /** Repeated edges (see GraphOptions; default 'merge'). */
   duplicates?: DuplicatePolicy;
+  /** The most nodes the graph may have (default `EDGE_LIST_MAX_NODES`, 2^24). */
+  maxNodes?: number;
 }
 
+/** The default node budget of `parseEdgeList`. */
+export const EDGE_LIST_MAX_NODES = 1 << 24;
 const MAX_ID = 0x7ffffffe;
 
 /**
@@ -30,6 +38,11 @@ const MAX_ID = 0x7ffffffe;
  */
 export function parseEdgeList(text: string, options: EdgeListOptions = {}, file = 'edge list'): Graph {
   const op = 'parseEdgeList';
+  const maxNodes = options.maxNodes ?? EDGE_LIST_MAX_NODES;
+  if (!Number.isSafeInteger(maxNodes) || maxNodes < 0 || maxNodes > MAX_ID + 1)
+    throw new DataFormatError(op, `option 'maxNodes' expected an integer in [0, ${MAX_ID + 1}], got ${maxNodes}`);
+  if (options.numNodes !== undefined && !(Number.isSafeInteger(options.numNodes) && options.numNodes >= 0 && options.numNodes <= maxNodes))
+    throw new DataFormatError(op, `option 'numNodes' expected an integer in [0, maxNodes = ${maxNodes}], got ${options.numNodes}`);
   const limit = options.numNodes ?? MAX_ID + 1;
   const rows = lines(text);
   const src: number[] = [];
@@ -61,6 +74,11 @@ export function parseEdgeList(text: string, options: EdgeListOptions = {}, file 
   if (n === undefined) {
     n = 0;
     for (let e = 0; e < src.length; e++) n = Math.max(n, src[e] + 1, dst[e] + 1);
+    if (n > maxNodes)
+      throw new DataFormatError(
+        op,
+        `${file}: node id ${n - 1} needs ${n} nodes, more than maxNodes = ${maxNodes} (pass numNodes / maxNodes to allow a larger graph)`,
+      );
   }
   return Graph.fromArrays(n, src, dst, {
     directed: options.directed,
@@ -91,48 +109,20 @@ export interface KarateClub {
 }
 
 /**
- * Loads the karate club from `dataDir` (the shared datasets root holding `karate/`, or the
- * karate folder itself). `weighted: true` reads edge_weights.txt (1..7, aligned with
- * edges.txt). Counts are checked against meta.json.
+ * Zachary's karate club, from the copy shipped inside @lec/datasets (no files, no download;
+ * works in a browser). `weighted: true` uses the interaction counts (1..7, sum 231).
  * @example
  * ```ts
- * const { graph, labels } = loadKarate(process.env.LEC_DATA_DIR!);
+ * const { graph, labels } = loadKarate();
  * graph.numEdges; // 78
  * labels[33]; // 1
  * ```
  */
-export function loadKarate(dataDir: string, options: { weighted?: boolean } = {}): KarateClub {
-  const op = 'loadKarate';
-  const dir = [joinPath(op, dataDir, 'karate'), dataDir].find(
-    (d) => exists(op, joinPath(op, d, 'edges.txt')) && exists(op, joinPath(op, d, 'meta.json')),
-  );
-  if (!dir) throw new DataFormatError(op, `no karate dataset (edges.txt + meta.json) under '${dataDir}'`);
-  const meta = asObject(op, 'meta.json', parseJson(op, 'meta.json', readText(op, joinPath(op, dir, 'meta.json'))));
-  const n = metaCount(op, meta, 'nodes', 1 << 20);
-  const m = metaCount(op, meta, 'edges', 1 << 24);
-  const c = metaCount(op, meta, 'classes', 1 << 10);
-  const edgesText = readText(op, joinPath(op, dir, 'edges.txt'));
-  if (countLines(edgesText) !== m) throw new DataFormatError(op, `edges.txt has ${countLines(edgesText)} lines, meta.json says ${m} edges`);
-  let weightText = '';
-  if (options.weighted) {
-    weightText = readText(op, joinPath(op, dir, 'edge_weights.txt'));
-    if (countLines(weightText) !== m)
-      throw new DataFormatError(op, `edge_weights.txt has ${countLines(weightText)} lines, meta.json says ${m} edges`);
-  }
-  const w = lines(weightText);
-  const withWeights = options.weighted
-    ? lines(edgesText)
-        .map((l, i) => `${l} ${w[i]}`)
-        .join('\n')
-    : edgesText;
-  const graph = parseEdgeList(withWeights, { numNodes: n, weighted: options.weighted ?? false, duplicates: 'error' }, 'karate/edges.txt');
-  const labelsText = readText(op, joinPath(op, dir, 'labels.txt'));
-  if (countLines(labelsText) !== n)
-    throw new DataFormatError(op, `labels.txt has ${countLines(labelsText)} lines, meta.json says ${n} nodes`);
-  const labels = Int32Array.from(lines(labelsText), (l, i) => parseIntIn(op, 'labels.txt', i + 1, l, 'faction', 0, c - 1));
-  const names =
-    Array.isArray(meta.class_names) && meta.class_names.every((s) => typeof s === 'string')
-      ? (meta.class_names as string[])
-      : Array.from({ length: c }, (_, i) => `class ${i}`);
-  return { graph, labels, classNames: names };
+export function loadKarate(options: { weighted?: boolean } = {}): KarateClub {
+  const k = karateClub();
+  const graph = Graph.fromArrays(k.numNodes, k.edges.src, k.edges.dst, {
+    duplicates: 'error',
+    weights: options.weighted ? Array.from(k.edges.weight) : undefined,
+  });
+  return { graph, labels: k.labels, classNames: [...k.classNames] };
 }

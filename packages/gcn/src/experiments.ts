@@ -25,7 +25,7 @@ export interface KarateResult {
  * 2-unit layer is a 2-D embedding.
  * @example
  * ```ts
- * const r = trainKarate(loadKarate(process.env.LEC_DATA_DIR!));
+ * const r = trainKarate(loadKarate());
  * r.coordinates.length; // 34
  * ```
  */

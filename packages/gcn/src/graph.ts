@@ -7,8 +7,7 @@
  * (the row sum, so a self-loop counts once, as in A + I). Built in O(n + m) by two counting
  * sorts, so graphs of 10^6 edges build in well under a second.
  */
-import { type CsrMatrix, ValueError } from '@lec/tensor';
-import { csrMatrix } from './csr.js';
+import { CsrMatrix, ValueError } from '@lec/tensor';
 import { GraphError, NodeIdError } from './errors.js';
 
 /** What happens when an edge appears more than once (for undirected graphs (u, v) and (v, u) are the same edge). */
@@ -281,7 +280,7 @@ export class Graph {
     if (!Number.isFinite(s)) throw new ValueError('Graph.adjacency', `argument 'selfLoopWeight' expected a finite number, got ${s}`);
     return this.#memo(`adjacency:${s}`, () => {
       const { rowPtr, colIdx, values } = s === 0 ? this : this.#withDiagonal(s);
-      return csrMatrix(this.numNodes, this.numNodes, rowPtr, colIdx, values, { symmetric: !this.directed });
+      return new CsrMatrix(this.numNodes, this.numNodes, rowPtr, colIdx, values, { symmetric: !this.directed });
     });
   }
 
@@ -303,7 +302,7 @@ export class Graph {
       const inv = d.map((x) => (x > 0 ? 1 / Math.sqrt(x) : 0));
       const out = new Float64Array(values.length);
       for (let r = 0; r < this.numNodes; r++) for (let p = rowPtr[r]; p < rowPtr[r + 1]; p++) out[p] = inv[r] * values[p] * inv[colIdx[p]];
-      return csrMatrix(this.numNodes, this.numNodes, rowPtr, colIdx, out, { symmetric: !this.directed });
+      return new CsrMatrix(this.numNodes, this.numNodes, rowPtr, colIdx, out, { symmetric: !this.directed });
     });
   }
 

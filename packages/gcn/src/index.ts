@@ -1,8 +1,9 @@
 /**
  * @lec/gcn: graphs, graph datasets and graph convolutional networks.
  * - `Graph` (CSR; weighted or not, directed or not), `sbm` (stochastic block model).
- * - Loaders: `loadPlanetoid` (Cora, Citeseer, Pubmed), `loadKarate`, `loadEdgeList`, and the
- *   string-based `parse*` twins for browsers.
+ * - Loaders: `loadPlanetoid` (Cora, Citeseer, Pubmed from the original files through
+ *   @lec/datasets), `loadPlanetoidText` (the text copies), `loadKarate` (shipped data),
+ *   `loadEdgeList`, and the string-based `parse*` twins for browsers.
  * - Layers and models (@lec/nn `Module`s): `GCNConv`, `GCN`, `ChebConv`, `trainGCN`,
  *   `nodeCoordinates`, and the `gcnLayers` registry for nn's `saveModel`/`loadModel`.
  * - Spectral graph theory: `laplacian`, `eigh`, `lanczos`, `SpectralBasis` (graph Fourier
@@ -16,6 +17,7 @@ export { dropDecisions, maskedDropout } from './dropout.js';
 export { sbm, type SbmGraph, type SbmOptions } from './sbm.js';
 export {
   loadPlanetoid,
+  loadPlanetoidText,
   parsePlanetoid,
   type PlanetoidDataset,
   type PlanetoidFiles,
@@ -23,14 +25,14 @@ export {
   type PlanetoidOptions,
   type Split,
 } from './planetoid.js';
-export { loadEdgeList, loadKarate, parseEdgeList, type EdgeListOptions, type KarateClub } from './edge-list.js';
+export { EDGE_LIST_MAX_NODES, loadEdgeList, loadKarate, parseEdgeList, type EdgeListOptions, type KarateClub } from './edge-list.js';
 export { GCNConv, glorot, type GraphInput, type GraphLayerOptions } from './gcn-conv.js';
 export { GCN, nodeCoordinates, type GCNOptions } from './gcn.js';
 export { SPARSE_DENSITY, trainGCN, type EpochRecord, type TrainGCNOptions, type TrainGCNResult } from './train.js';
 export { ChebConv, scaledLaplacian, type ChebConvOptions } from './cheb-conv.js';
 export { gcnLayers } from './registry.js';
 export { laplacian, csrMatVec, type LaplacianKind } from './laplacian.js';
-export { eigh, lanczos, type Eigenpairs, type LanczosOptions } from './eigen.js';
+export { eigh, lanczos, type Eigenpairs, type LanczosOptions } from '@lec/linalg';
 export { SpectralBasis, bandPass, heatKernel, highPass, lowPass, type SpectralBasisOptions, type SpectralFilter } from './spectral.js';
 export { gridGraph, ringGraph } from './generators.js';
 export { benchmarkEpochs, trainKarate, type BenchmarkEpochsOptions, type KarateResult } from './experiments.js';

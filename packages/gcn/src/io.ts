@@ -112,11 +112,13 @@ export function parseIntIn(
   return v;
 }
 
-/** @internal A finite decimal number token. */
+/** @internal A finite decimal number token (`1e400`, which would be Infinity, is refused). */
 export function parseNumber(op: string, file: string, line: number, token: string | undefined, what: string): number {
   if (token === undefined || !FLOAT.test(token))
     throw new DataFormatError(op, `${file} line ${line}: expected ${what} (a decimal number), got '${clip(token)}'`);
-  return Number(token);
+  const v = Number(token);
+  if (!Number.isFinite(v)) throw new DataFormatError(op, `${file} line ${line}: ${what} '${clip(token)}' is beyond the float64 range`);
+  return v;
 }
 
 /** @internal A count from meta.json: a safe integer in [0, max]. */

@@ -6,8 +6,7 @@
  * An isolated node (degree 0) gets an all-zero row in the normalised forms (as networkx).
  * A self-loop contributes to D and to A_ii, so it cancels on the diagonal of D − A.
  */
-import { type CsrMatrix, ValueError } from '@lec/tensor';
-import { csrMatrix } from './csr.js';
+import { CsrMatrix, ValueError } from '@lec/tensor';
 import type { Graph } from './graph.js';
 
 /** The Laplacian variants. */
@@ -72,23 +71,9 @@ export function laplacian(graph: Graph, kind: LaplacianKind = 'combinatorial'): 
       for (let q = start; q < out; q++) if (colIdx[q] === r) values[q] = left[r] * diag * right[r];
       rowPtr[r + 1] = out;
     }
-    return csrMatrix(n, n, rowPtr, colIdx.slice(0, out), values.slice(0, out), { symmetric: !graph.directed && kind !== 'randomWalk' });
+    return new CsrMatrix(n, n, rowPtr, colIdx.slice(0, out), values.slice(0, out), { symmetric: !graph.directed && kind !== 'randomWalk' });
   });
 }
 
-/**
- * y = M·x for a CSR matrix and a Float64Array (plain JavaScript, float64), the operator the
- * eigen solvers and spectral code use.
- * @example
- * ```ts
- * Array.from(csrMatVec(laplacian(Graph.fromEdges(2, [[0, 1]])), Float64Array.of(1, 0))); // [1, -1]
- * ```
- */
-export function csrMatVec(m: CsrMatrix, x: Float64Array, y = new Float64Array(m.rows)): Float64Array {
-  for (let r = 0; r < m.rows; r++) {
-    let s = 0;
-    for (let p = m.rowPtr[r]; p < m.rowPtr[r + 1]; p++) s += m.values[p] * x[m.colIdx[p]];
-    y[r] = s;
-  }
-  return y;
-}
+/** y = M·x for a CSR matrix and a Float64Array (float64), the operator the eigensolvers use; from @lec/linalg. */
+export { csrMatVec } from '@lec/linalg';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DataFormatError } from './errors.js';
 import { loadEdgeList, loadKarate, parseEdgeList } from './edge-list.js';
-import { loadPlanetoid, parsePlanetoid } from './planetoid.js';
+import { loadPlanetoidText, parsePlanetoid } from './planetoid.js';
 import { dataDir } from '../test/data-dir.js';
 
 const tinyMeta = JSON.stringify({ name: 'tiny', nodes: 3, features: 4, classes: 2, edges: 2, feature_nnz: 3 });
@@ -57,6 +57,34 @@ describe('parsePlanetoid', () => {
   });
 });
 
+describe('budgets and finite values (issue 25, items 2 and 9)', () => {
+  it('parseEdgeList refuses a 15-byte file that names node 400,000,000 before building anything', () => {
+    const t0 = performance.now();
+    expect(() => parseEdgeList('0 400000000\n')).toThrow(DataFormatError);
+    expect(() => parseEdgeList('0 400000000\n')).toThrow(/node id 400000000 needs 400000001 nodes, more than maxNodes = 16777216/);
+    expect(performance.now() - t0).toBeLessThan(500);
+    expect(() => parseEdgeList('0 2000000000\n')).toThrow(DataFormatError); // was an untyped RangeError
+    expect(() => parseEdgeList('0 1\n', { numNodes: 1e9 })).toThrow(/'numNodes' expected an integer in \[0, maxNodes = 16777216\]/);
+    expect(parseEdgeList('0 99\n', { maxNodes: 100 }).numNodes).toBe(100);
+  });
+
+  it('parsePlanetoid checks labels.txt and features.txt against meta.json before allocating the graph', () => {
+    const huge = { ...tiny, meta: JSON.stringify({ ...JSON.parse(tinyMeta), nodes: 2 ** 26, edges: 2 }) };
+    const t0 = performance.now();
+    expect(() => parsePlanetoid(huge)).toThrow(/labels.txt has 3 lines, meta.json says 67108864 nodes/);
+    expect(performance.now() - t0).toBeLessThan(500);
+    const nnz = { ...tiny, meta: JSON.stringify({ ...JSON.parse(tinyMeta), feature_nnz: 2 ** 27 }) };
+    expect(() => parsePlanetoid(nnz)).toThrow(/feature_nnz = 134217728 cannot fit/);
+  });
+
+  it('refuses feature values and weights beyond the float64 range instead of storing Infinity', () => {
+    expect(() => parsePlanetoid({ ...tiny, features: '0 0:1e400 3:1\n1 2:0.5\n2\n' })).toThrow(
+      /features.txt line 1: feature value '1e400' is beyond the float64 range/,
+    );
+    expect(() => parseEdgeList('0 1 1e400\n')).toThrow(/weight '1e400' is beyond the float64 range/);
+  });
+});
+
 describe('parseEdgeList', () => {
   it('reads comments, weights and node counts', () => {
     const g = parseEdgeList('# comment\n0 1 2.5\n\n1 3 1\n');
@@ -78,7 +106,7 @@ describe('dataset files (LEC_DATA_DIR)', () => {
   const dir = dataDir('the Planetoid and karate loader checks');
 
   it.skipIf(!dir)('loads Cora: 2708 x 1433, 5278 edges, the standard split', () => {
-    const d = loadPlanetoid(dir!, 'cora');
+    const d = loadPlanetoidText(dir!, 'cora');
     expect(d.features!.rows).toBe(2708);
     expect(d.features!.cols).toBe(1433);
     expect(d.features!.nnz).toBe(49216);
@@ -92,17 +120,17 @@ describe('dataset files (LEC_DATA_DIR)', () => {
   });
 
   it.skipIf(!dir)('loads Citeseer (15 unlabelled nodes, all-zero rows) and can restore its self-loops', () => {
-    const d = loadPlanetoid(dir!, 'citeseer');
+    const d = loadPlanetoidText(dir!, 'citeseer');
     expect(d.labels.filter((l) => l < 0).length).toBe(15);
     let empty = 0;
     for (let r = 0; r < d.features!.rows; r++) if (d.features!.rowPtr[r + 1] === d.features!.rowPtr[r]) empty++;
     expect(empty).toBe(15);
     expect(d.graph.numEdges).toBe(4552);
-    expect(loadPlanetoid(dir!, 'citeseer', { restoreSelfLoops: true }).graph.numSelfLoops).toBe(124);
+    expect(loadPlanetoidText(dir!, 'citeseer', { restoreSelfLoops: true }).graph.numSelfLoops).toBe(124);
   });
 
   it.skipIf(!dir)('loads the Pubmed graph and labels and says the features are missing', () => {
-    const d = loadPlanetoid(dir!, 'pubmed');
+    const d = loadPlanetoidText(dir!, 'pubmed');
     expect(d.features).toBeNull();
     expect(d.numFeatures).toBe(500);
     expect(d.graph.numEdges).toBe(44324);
@@ -110,20 +138,20 @@ describe('dataset files (LEC_DATA_DIR)', () => {
   });
 
   it.skipIf(!dir)('loads the karate club (34 nodes, 78 edges, weights summing to 231)', () => {
-    const k = loadKarate(dir!);
+    const k = loadKarate();
     expect(k.graph.numNodes).toBe(34);
     expect(k.graph.numEdges).toBe(78);
     const deg = k.graph.degrees();
     expect([deg[0], deg[33], deg[32]]).toEqual([16, 17, 12]);
     expect(k.labels.reduce((s, v) => s + v, 0)).toBe(17);
     expect(k.classNames).toEqual(['Mr. Hi', 'Officer']);
-    const w = loadKarate(dir!, { weighted: true }).graph;
+    const w = loadKarate({ weighted: true }).graph;
     expect([...w.edges()].reduce((s, [, , x]) => s + x, 0)).toBe(231);
     expect(loadEdgeList(`${dir}/karate/edges.txt`).numEdges).toBe(78);
   });
 
   it.skipIf(!dir)('refuses a missing dataset or a file whose size disagrees with meta.json', () => {
-    expect(() => loadPlanetoid(`${dir}/nowhere`, 'cora')).toThrow(/no 'cora' dataset/);
-    expect(() => loadPlanetoid(dir!, 'nell' as 'cora')).toThrow(/expected 'cora', 'citeseer' or 'pubmed'/);
+    expect(() => loadPlanetoidText(`${dir}/nowhere`, 'cora')).toThrow(/no 'cora' dataset/);
+    expect(() => loadPlanetoidText(dir!, 'nell' as 'cora')).toThrow(/expected 'cora', 'citeseer' or 'pubmed'/);
   });
 });

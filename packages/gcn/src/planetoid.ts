@@ -1,11 +1,17 @@
 /**
- * Loaders for the Planetoid citation graphs (Cora, Citeseer, Pubmed) in the plain-text form
- * described in shared/datasets/planetoid/README.md: features.txt (`node feat:value ...`,
- * raw values), labels.txt (one class per line, −1 = unlabelled), edges.txt (`src dst`, each
- * undirected edge once), split.json and meta.json. Every count is checked against
- * meta.json before arrays are allocated; a malformed line raises a DataFormatError naming
- * the file and line.
+ * Loaders for the Planetoid citation graphs (Cora, Citeseer, Pubmed):
+ *
+ * - `loadPlanetoid(name)`: the original `ind.<name>.*` files through @lec/datasets (fetched,
+ *   verified and cached; Kipf & Welling's split), made into a `Graph`.
+ * - `loadPlanetoidText(dir, name)` / `parsePlanetoid(files)`: the plain-text form described in
+ *   shared/datasets/planetoid/README.md: features.txt (`node feat:value ...`, raw values),
+ *   labels.txt (one class per line, −1 = unlabelled), edges.txt (`src dst`, each undirected
+ *   edge once), split.json and meta.json. Budget: the line counts of every file are checked
+ *   against meta.json's counts (nodes ≤ 2^26, features ≤ 2^24, edges and nonzeros ≤ 2^28)
+ *   before any array is allocated; feature values must be finite; a malformed line raises a
+ *   DataFormatError naming the file and line.
  */
+import { type FetchOptions, planetoid } from '@lec/datasets';
 import { CsrMatrix } from '@lec/tensor';
 import { DataFormatError, GraphError } from './errors.js';
 import { Graph } from './graph.js';
@@ -67,19 +73,59 @@ const MAX_FEATURES = 1 << 24;
 const MAX_EDGES = 1 << 28;
 
 /**
- * Loads a Planetoid dataset from `dataDir`: the shared datasets root (holding
- * `planetoid/<name>/`), the planetoid folder, or the dataset folder itself. Needs Node.
- * File sizes are checked against meta.json before anything is read. Pubmed loads without
- * features (`features: null`, and a note says so).
+ * Loads Cora, Citeseer or Pubmed from the original Planetoid files with @lec/datasets
+ * (`planetoid`): cached under `root` / LEC_DATA_DIR / ~/.cache/lec (`planetoid-original/`),
+ * downloaded when missing unless `download: false`, verified, and assembled with Kipf &
+ * Welling's split (140/500/1000 for Cora). Node only. Self-loops of the original graph dict
+ * (Citeseer 124, Pubmed 3) are left out unless `restoreSelfLoops`, as in `loadPlanetoidText`.
+ * Offline and not cached, it throws @lec/datasets' `DownloadError` naming the URLs tried and
+ * where to put the files.
  * @example
  * ```ts
- * const cora = loadPlanetoid(process.env.LEC_DATA_DIR!, 'cora');
+ * await loadPlanetoid('cora', { root: emptyDir, download: false }); // throws DownloadError
+ * ```
+ */
+export async function loadPlanetoid(name: PlanetoidName, options: PlanetoidOptions & FetchOptions = {}): Promise<PlanetoidDataset> {
+  const op = 'loadPlanetoid';
+  if (name !== 'cora' && name !== 'citeseer' && name !== 'pubmed')
+    throw new DataFormatError(op, `argument 'name' expected 'cora', 'citeseer' or 'pubmed', got '${String(name)}'`);
+  const d = await planetoid(name, options);
+  const loops = options.restoreSelfLoops ? d.selfLoops : [];
+  const m = d.edges.src.length;
+  const src = new Int32Array(m + loops.length);
+  const dst = new Int32Array(m + loops.length);
+  src.set(d.edges.src);
+  dst.set(d.edges.dst);
+  loops.forEach((v, k) => {
+    src[m + k] = dst[m + k] = v;
+  });
+  return {
+    name,
+    graph: Graph.fromArrays(d.numNodes, src, dst, { duplicates: 'error' }),
+    features: d.features,
+    labels: d.labels,
+    numClasses: d.numClasses,
+    numFeatures: d.numFeatures,
+    split: d.split,
+    selfLoopsRemoved: d.selfLoops,
+    notes: [],
+  };
+}
+
+/**
+ * Loads a Planetoid dataset in the plain-text form from `dataDir`: the shared datasets root
+ * (holding `planetoid/<name>/`), the planetoid folder, or the dataset folder itself. Needs
+ * Node. File sizes are checked against meta.json before anything is read. Pubmed loads
+ * without features (`features: null`, and a note says so).
+ * @example
+ * ```ts
+ * const cora = loadPlanetoidText(process.env.LEC_DATA_DIR!, 'cora');
  * cora.features!.rows; // 2708
  * cora.split.train.length; // 140
  * ```
  */
-export function loadPlanetoid(dataDir: string, name: PlanetoidName, options: PlanetoidOptions = {}): PlanetoidDataset {
-  const op = 'loadPlanetoid';
+export function loadPlanetoidText(dataDir: string, name: PlanetoidName, options: PlanetoidOptions = {}): PlanetoidDataset {
+  const op = 'loadPlanetoidText';
   if (name !== 'cora' && name !== 'citeseer' && name !== 'pubmed')
     throw new DataFormatError(op, `argument 'name' expected 'cora', 'citeseer' or 'pubmed', got '${String(name)}'`);
   const candidates = [joinPath(op, dataDir, 'planetoid', name), joinPath(op, dataDir, name), dataDir];
@@ -127,9 +173,23 @@ export function parsePlanetoid(files: PlanetoidFiles, options: PlanetoidOptions 
   });
   const notes: string[] = [];
 
-  // edges.txt: exactly `edges` lines `src dst`, src < dst
+  // every declared count against the data before anything of that size is allocated
   const edgeLines = countLines(files.edges);
   if (edgeLines !== m) throw new DataFormatError(op, `edges.txt has ${edgeLines} lines, meta.json says ${m} edges`);
+  const labelLines = countLines(files.labels);
+  if (labelLines !== n) throw new DataFormatError(op, `labels.txt has ${labelLines} lines, meta.json says ${n} nodes`);
+  if (files.features !== undefined) {
+    const featureLines = countLines(files.features);
+    if (featureLines !== n) throw new DataFormatError(op, `features.txt has ${featureLines} lines, meta.json says ${n} nodes`);
+    const nnz = metaCount(op, meta, 'feature_nnz', MAX_EDGES);
+    if (nnz > files.features.length / 4)
+      throw new DataFormatError(
+        op,
+        `meta.json: feature_nnz = ${nnz} cannot fit in the ${files.features.length} characters of features.txt`,
+      );
+  }
+
+  // edges.txt: exactly `edges` lines `src dst`, src < dst
   const extra = options.restoreSelfLoops ? selfLoopsRemoved.length : 0;
   const src = new Int32Array(m + extra);
   const dst = new Int32Array(m + extra);
@@ -151,8 +211,6 @@ export function parsePlanetoid(files: PlanetoidFiles, options: PlanetoidOptions 
   }
 
   // labels.txt: exactly `nodes` lines, each a class in [−1, classes)
-  const labelLines = countLines(files.labels);
-  if (labelLines !== n) throw new DataFormatError(op, `labels.txt has ${labelLines} lines, meta.json says ${n} nodes`);
   const labels = new Int32Array(n);
   lines(files.labels).forEach((text, i) => {
     labels[i] = parseIntIn(op, 'labels.txt', i + 1, text, 'class id', -1, c - 1);
@@ -168,8 +226,6 @@ export function parsePlanetoid(files: PlanetoidFiles, options: PlanetoidOptions 
     );
   } else {
     const nnz = metaCount(op, meta, 'feature_nnz', MAX_EDGES);
-    const featureLines = countLines(files.features);
-    if (featureLines !== n) throw new DataFormatError(op, `features.txt has ${featureLines} lines, meta.json says ${n} nodes`);
     const rowPtr = new Int32Array(n + 1);
     const colIdx = new Int32Array(nnz);
     const values = new Float64Array(nnz);

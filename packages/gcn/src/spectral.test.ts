@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@lec/tensor';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { eigh, lanczos } from './eigen.js';
+import { eigh, lanczos } from '@lec/linalg';
 import { gridGraph, ringGraph } from './generators.js';
 import { Graph } from './graph.js';
 import { csrMatVec, laplacian } from './laplacian.js';

@@ -6,8 +6,8 @@
  * small), large ones high frequencies. Signals are Float64Arrays of length n, or n·c for c
  * channels stored row-major [n, c].
  */
+import { type Eigenpairs, eigh, lanczos } from '@lec/linalg';
 import { ValueError } from '@lec/tensor';
-import { type Eigenpairs, eigh, lanczos } from './eigen.js';
 import type { Graph } from './graph.js';
 import { laplacian } from './laplacian.js';
 

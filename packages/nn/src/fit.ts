@@ -1,16 +1,18 @@
 /**
  * Training loop and inference helpers. `fit` batches and shuffles with the seeded generator,
- * calls `trainStep` per batch, validates, runs callbacks (which may be async, for browsers
- * that want to repaint, and may stop training), supports early stopping, and shows a
- * progress bar only in a Node terminal. `evaluate` and `predict` run in evaluation mode
- * without recording gradients.
+ * calls `trainStep` per batch, validates, runs callbacks (which may be async and may stop
+ * training), supports early stopping, a per-epoch learning-rate hook, checkpoints and
+ * resuming, yields to the event loop (`yieldEvery`, so a page stays responsive) and reports
+ * progress (`verbose`: a bar on a terminal, one line per epoch otherwise). `evaluate` and
+ * `predict` run in evaluation mode without recording gradients.
  */
 import { type Tensor, Rng, ShapeError, ValueError, concat, gather, keep, mul, noGrad, slice, tensor, tidy } from '@lec/tensor';
+import { type JsonEpochLogs, restoreCheckpoint, writeCheckpoint } from './checkpoint.js';
 import type { Loss } from './losses.js';
 import type { Metric } from './metrics.js';
 import type { Module } from './module.js';
 import type { Optimizer } from './optimizers/optimizer.js';
-import { type ProgressDisplay, terminalProgress } from './progress.js';
+import { type ProgressDisplay, epochLinePrinter, isNodeTty, printLine, terminalProgress } from './progress.js';
 import { trainStep } from './train-step.js';
 
 /** A dataset held in two tensors whose first axis is the sample axis. */
@@ -37,10 +39,16 @@ export interface BatchLogs {
   size: number;
 }
 
-/** Lets a callback stop training after the current batch. */
+/** Lets a callback stop training after the current batch, and snapshot it. */
 export interface TrainingControl {
   stop(): void;
   readonly stopped: boolean;
+  /**
+   * The whole training state after the last completed epoch (parameters, optimizer state,
+   * shuffling and layer generators, history) as one file: pass it to `fit`'s `resumeFrom`.
+   * Call it from `onEpochEnd` (what `modelCheckpoint` does).
+   */
+  checkpoint(): Uint8Array;
 }
 
 /** Callbacks of `fit` (each may return a promise, which is awaited). */
@@ -84,7 +92,8 @@ export interface FitOptions {
   /** Metrics by name, e.g. `{ accuracy }`. */
   metrics?: Record<string, Metric>;
   earlyStopping?: EarlyStoppingOptions;
-  callbacks?: FitCallbacks;
+  /** One callback object or several (run in order). */
+  callbacks?: FitCallbacks | readonly FitCallbacks[];
   /** Stops training (after the current batch) when aborted. */
   signal?: AbortSignal;
   clipNorm?: number;
@@ -95,8 +104,36 @@ export interface FitOptions {
    * the step. Not applied to validation data.
    */
   augment?: (batch: Dataset, rng: Rng) => Dataset;
-  /** Progress bar: `'auto'` (default) shows it only in a Node TTY; `false` never. */
+  /** Progress bar: `'auto'` (default) shows it only in a Node TTY; `false` never. Superseded by `verbose`. */
   progress?: boolean | 'auto';
+  /**
+   * What fit prints, as in Keras: 0 nothing; 1 a progress bar (running-mean loss) on a Node
+   * terminal, a line per epoch elsewhere in Node; 2 one line per epoch (loss, metrics, time).
+   * Default `'auto'`: 1 on a terminal, 2 when Node's stdout is not a terminal (a log file, CI),
+   * 0 in a browser.
+   */
+  verbose?: 0 | 1 | 2 | 'auto';
+  /**
+   * When fit gives the event loop a turn (a macrotask, so a page can repaint and handle
+   * clicks): a number of milliseconds between turns, `'batch'`, `'epoch'` or `'never'`.
+   * Default `'auto'`: every 50 ms in a browser, never in Node.
+   */
+  yieldEvery?: number | 'auto' | 'batch' | 'epoch' | 'never';
+  /**
+   * Per-epoch learning rate (Keras' LearningRateScheduler): called before each epoch with
+   * the epoch (0-based) and the current rate; the optimizer uses what it returns. The rate
+   * is logged as `lr`.
+   */
+  learningRateSchedule?: (epoch: number, learningRate: number) => number;
+  /**
+   * A checkpoint from `control.checkpoint()` (or `modelCheckpoint`): restores the
+   * parameters, the optimizer's state, the generators and the history, and continues at the
+   * epoch after it up to `epochs` (the total, as in an uninterrupted run). With the same
+   * options, the weights come out bit-identical to a run that was never interrupted.
+   */
+  resumeFrom?: Uint8Array;
+  /** Say once, on the first epoch, when training runs on the slow `js` backend (default true). */
+  backendHint?: boolean;
 }
 
 /** What `fit` returns. */
@@ -146,8 +183,55 @@ function withMode<T>(model: Module<Tensor, Tensor>, training: boolean, fn: () =>
   }
 }
 
+type YieldEvery = NonNullable<FitOptions['yieldEvery']>;
+
+/** Gives the event loop one turn: setImmediate in Node, a MessageChannel task in browsers (no 4 ms clamp). */
+export function nextMacrotask(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => void; MessageChannel?: typeof MessageChannel };
+  if (typeof g.setImmediate === 'function') return new Promise((resolve) => g.setImmediate!(resolve));
+  if (typeof g.MessageChannel === 'function') {
+    const channel = new g.MessageChannel();
+    return new Promise((resolve) => {
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+const isNode = () => Boolean((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node);
+
+/** The interval in ms between yields (Infinity: never; 0: every batch; -1: every epoch). */
+function yieldInterval(op: string, y: YieldEvery): number {
+  if (y === 'auto') return isNode() ? Infinity : 50;
+  if (y === 'never') return Infinity;
+  if (y === 'batch') return 0;
+  if (y === 'epoch') return -1;
+  if (typeof y !== 'number' || !(y >= 0))
+    throw new ValueError(op, `option 'yieldEvery' expected a number of ms >= 0, 'auto', 'batch', 'epoch' or 'never', got ${String(y)}`);
+  return y;
+}
+
+let backendHinted = false;
+
+/** @internal Lets tests see the one-time backend hint again. */
+export function resetBackendHint(): void {
+  backendHinted = false;
+}
+
+function formatEpoch(logs: EpochLogs, epochs: number): string {
+  const parts = Object.entries(logs)
+    .filter(([k, v]) => k !== 'epoch' && k !== 'seconds' && typeof v === 'number')
+    .map(([k, v]) => `${k} ${k === 'lr' ? (v as number).toPrecision(4) : (v as number).toFixed(4)}`);
+  return `epoch ${logs.epoch + 1}/${epochs}: ${parts.join(', ')} (${logs.seconds.toFixed(2)} s)`;
+}
+
 /**
- * Trains `model` on `data` and returns the per-epoch history.
+ * Trains `model` on `data` and returns the per-epoch history. Async: it awaits callbacks and,
+ * with `yieldEvery`, gives the event loop turns so a page stays responsive.
  * @example
  * ```ts
  * const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
@@ -156,6 +240,7 @@ function withMode<T>(model: Module<Tensor, Tensor>, training: boolean, fn: () =>
  * const history = await fit(model, { x, y }, {
  *   loss: binaryCrossEntropyWithLogits, optimizer: new Adam({ learningRate: 0.05 }),
  *   epochs: 200, batchSize: 4, metrics: { accuracy: (p, t) => accuracy(p, t, { threshold: 0 }) },
+ *   verbose: 0,
  * });
  * history.epochs.at(-1)!.accuracy; // 1
  * ```
@@ -169,19 +254,19 @@ export async function fit(model: Module<Tensor, Tensor>, data: Dataset, options:
   if (!Number.isSafeInteger(epochs) || epochs < 0) throw new ValueError(op, `argument 'epochs' expected an integer >= 0, got ${epochs}`);
   checkBatchSize(op, batchSize);
   if (!options.loss || !options.optimizer) throw new ValueError(op, `options 'loss' and 'optimizer' are required`);
+  const verboseOption = options.verbose ?? (options.progress === false ? 0 : options.progress === true ? 1 : 'auto');
+  if (![0, 1, 2, 'auto'].includes(verboseOption))
+    throw new ValueError(op, `option 'verbose' expected 0, 1, 2 or 'auto', got ${String(verboseOption)}`);
+  const interval = yieldInterval(op, options.yieldEvery ?? 'auto');
+  const optimizer = options.optimizer;
   const rng = options.rng ?? new Rng(options.seed ?? 0);
   const metrics = Object.entries(options.metrics ?? {});
-  const callbacks = options.callbacks ?? {};
-  let stopRequested = false;
-  const control: TrainingControl = {
-    stop: () => {
-      stopRequested = true;
-    },
-    get stopped() {
-      return stopRequested;
-    },
-  };
-  const display: ProgressDisplay | undefined = options.progress === false ? undefined : await terminalProgress();
+  const callbackList: readonly FitCallbacks[] = Array.isArray(options.callbacks)
+    ? options.callbacks
+    : options.callbacks
+      ? [options.callbacks as FitCallbacks]
+      : [];
+  const history: History = { epochs: [], stopReason: 'completed' };
   const es = options.earlyStopping;
   const monitor = es?.monitor ?? (options.validation ? 'valLoss' : 'loss');
   const maximise = (es?.mode ?? (/acc/i.test(monitor) ? 'max' : 'min')) === 'max';
@@ -189,15 +274,75 @@ export async function fit(model: Module<Tensor, Tensor>, data: Dataset, options:
   let bestEpoch: number | undefined;
   let bestWeights: Tensor[] | undefined;
   let wait = 0;
-  const history: History = { epochs: [], stopReason: 'completed' };
+  let firstEpoch = 0;
+  if (options.resumeFrom) {
+    const restored = restoreCheckpoint(options.resumeFrom, model, optimizer);
+    rng.setState(restored.rng);
+    firstEpoch = restored.epoch;
+    history.epochs.push(...(restored.history as EpochLogs[]));
+    if (restored.earlyStopping) {
+      if (Number.isFinite(restored.earlyStopping.best)) best = restored.earlyStopping.best;
+      wait = restored.earlyStopping.wait;
+      bestEpoch = restored.earlyStopping.bestEpoch;
+    }
+  }
+  let stopRequested = false;
+  let completedEpoch = firstEpoch;
+  const control: TrainingControl = {
+    stop: () => {
+      stopRequested = true;
+    },
+    get stopped() {
+      return stopRequested;
+    },
+    checkpoint: () =>
+      writeCheckpoint(model, optimizer, {
+        epoch: completedEpoch,
+        rng: rng.state(),
+        history: history.epochs as JsonEpochLogs[],
+        earlyStopping: es ? { best, wait, ...(bestEpoch !== undefined ? { bestEpoch } : {}) } : undefined,
+      }),
+  };
+  const each = async (f: (c: FitCallbacks) => void | Promise<void> | undefined) => {
+    for (const c of callbackList) await f(c);
+  };
+  const verbose = verboseOption === 'auto' ? (isNodeTty() ? 1 : isNode() ? 2 : 0) : verboseOption;
+  const display: ProgressDisplay | undefined =
+    verbose === 0 ? undefined : verbose === 1 ? ((await terminalProgress()) ?? epochLinePrinter()) : epochLinePrinter();
+  if (verbose !== 0 && options.backendHint !== false && !backendHinted && epochs > firstEpoch) {
+    const backend = model.parameters()[0]?.value.backend ?? data.x.backend;
+    if (backend.name === 'js') {
+      backendHinted = true;
+      printLine(
+        "lec: training on the 'js' backend (plain JavaScript, the slowest). `await ready()` from 'lec', or " +
+          "`setBackend(await wasmBackend())` from '@lec/kernels-wasm' before creating the model, runs the same code on " +
+          'WebAssembly SIMD kernels, several times faster for dense and convolutional layers. (backendHint: false hides this.)',
+      );
+    }
+  }
   const batches = Math.ceil(n / batchSize);
   const wasTraining = model.training;
+  let lastYield = performance.now();
+  const maybeYield = async (endOfEpoch: boolean) => {
+    if (interval === Infinity) return;
+    if (interval === -1 ? endOfEpoch : performance.now() - lastYield >= interval) {
+      await nextMacrotask();
+      lastYield = performance.now();
+    }
+  };
   try {
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      await callbacks.onEpochBegin?.(epoch, control);
+    for (let epoch = firstEpoch; epoch < epochs; epoch++) {
+      if (options.learningRateSchedule) {
+        const lr = options.learningRateSchedule(epoch, optimizer.currentLearningRate);
+        if (!(Number.isFinite(lr) && lr >= 0))
+          throw new ValueError(op, `learningRateSchedule returned ${lr} for epoch ${epoch}; expected a finite number >= 0`);
+        optimizer.learningRate = lr;
+      }
+      await each((c) => c.onEpochBegin?.(epoch, control));
       const t0 = performance.now();
       const order = options.shuffle === false ? null : rng.permutation(n);
       let lossSum = 0;
+      let seen = 0;
       const metricSums = metrics.map(() => 0);
       display?.startEpoch(epoch, epochs, batches);
       model.train(true);
@@ -220,7 +365,7 @@ export async function fit(model: Module<Tensor, Tensor>, data: Dataset, options:
           return [batch.x === data.x ? mul(batch.x, 1) : batch.x, batch.y === data.y ? mul(batch.y, 1) : batch.y];
         });
         try {
-          const r = trainStep(model, options.loss, options.optimizer, xb, yb, {
+          const r = trainStep(model, options.loss, optimizer, xb, yb, {
             clipNorm: options.clipNorm,
             clipValue: options.clipValue,
             epoch,
@@ -228,6 +373,7 @@ export async function fit(model: Module<Tensor, Tensor>, data: Dataset, options:
             keepOutput: metrics.length > 0,
           });
           lossSum += r.loss * size;
+          seen += size;
           if (r.output) {
             const out = r.output;
             metrics.forEach(([, metric], i) => {
@@ -235,12 +381,13 @@ export async function fit(model: Module<Tensor, Tensor>, data: Dataset, options:
             });
             out.dispose();
           }
-          display?.update(b, r.loss);
-          await callbacks.onBatchEnd?.({ epoch, batch: b, loss: r.loss, size }, control);
+          display?.update(b, lossSum / seen);
+          await each((c) => c.onBatchEnd?.({ epoch, batch: b, loss: r.loss, size }, control));
         } finally {
           xb.dispose();
           yb.dispose();
         }
+        await maybeYield(false);
       }
       const logs: EpochLogs = { epoch, loss: lossSum / n, seconds: 0 };
       metrics.forEach(([name], i) => {
@@ -255,19 +402,11 @@ export async function fit(model: Module<Tensor, Tensor>, data: Dataset, options:
         logs.valLoss = v.loss;
         for (const [name] of metrics) logs[`val${capitalise(name)}`] = v[name];
       }
+      if (options.learningRateSchedule) logs.lr = optimizer.learningRate as number;
       logs.seconds = (performance.now() - t0) / 1000;
       history.epochs.push(logs);
-      display?.endEpoch(
-        `epoch ${epoch + 1}/${epochs}: ${Object.entries(logs)
-          .filter(([k]) => k !== 'epoch')
-          .map(([k, v]) => `${k} ${typeof v === 'number' ? v.toFixed(4) : v}`)
-          .join(', ')}`,
-      );
-      await callbacks.onEpochEnd?.(logs, control);
-      if (stopRequested || options.signal?.aborted) {
-        history.stopReason = 'stopped';
-        break;
-      }
+      completedEpoch = epoch + 1;
+      let stopNow = false;
       if (es) {
         const value = logs[monitor];
         if (typeof value !== 'number')
@@ -281,12 +420,21 @@ export async function fit(model: Module<Tensor, Tensor>, data: Dataset, options:
             for (const t of bestWeights ?? []) t.dispose();
             bestWeights = tidy(() => model.parameters().map((p) => mul(p.value, 1))).map((t) => keep(t));
           }
-        } else if (++wait >= (es.patience ?? 3)) {
-          history.stopReason = 'earlyStopping';
-          if (bestWeights) model.parameters().forEach((p, i) => p.assign(bestWeights![i]));
-          bestWeights = undefined;
-          break;
-        }
+        } else if (++wait >= (es.patience ?? 3)) stopNow = true;
+      }
+      display?.endEpoch(formatEpoch(logs, epochs));
+      await each((c) => c.onEpochEnd?.(logs, control));
+      await maybeYield(true);
+      if (stopRequested || options.signal?.aborted) {
+        history.stopReason = 'stopped';
+        break;
+      }
+      if (stopNow) {
+        history.stopReason = 'earlyStopping';
+        // assign takes ownership of the tensors
+        if (bestWeights) model.parameters().forEach((p, i) => p.assign(bestWeights![i]));
+        bestWeights = undefined;
+        break;
       }
     }
   } finally {
@@ -295,7 +443,7 @@ export async function fit(model: Module<Tensor, Tensor>, data: Dataset, options:
     model.train(wasTraining);
   }
   if (bestEpoch !== undefined) history.bestEpoch = bestEpoch;
-  await callbacks.onTrainEnd?.(history);
+  await each((c) => c.onTrainEnd?.(history));
   return history;
 }
 

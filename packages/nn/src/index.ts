@@ -43,7 +43,9 @@ export {
   type LossOptions,
   type Reduction,
 } from './losses.js';
-export { Optimizer, type StepContext, type UpdateResult } from './optimizers/optimizer.js';
+export { Optimizer, type OptimizerState, type StepContext, type UpdateResult } from './optimizers/optimizer.js';
+export { loadOptimizer, saveOptimizer, type RandomStateful } from './checkpoint.js';
+export { modelCheckpoint, type ModelCheckpointOptions } from './model-checkpoint.js';
 export { SGD, type SGDOptions } from './optimizers/sgd.js';
 export { Adam, AdamW, type AdamOptions } from './optimizers/adam.js';
 export { RMSProp, type RMSPropOptions } from './optimizers/rmsprop.js';
@@ -53,6 +55,7 @@ export { trainStep, type TrainStepOptions, type TrainStepResult } from './train-
 export {
   evaluate,
   fit,
+  nextMacrotask,
   predict,
   type BatchLogs,
   type Dataset,
@@ -65,7 +68,8 @@ export {
   type TrainingControl,
 } from './fit.js';
 export { accuracy, confusionMatrix, type Metric } from './metrics.js';
-export { isNodeTty, terminalProgress, type ProgressDisplay } from './progress.js';
+export { summary, type HasReceptiveWindow, type ModelSummary, type ReceptiveWindow, type SummaryRow } from './summary.js';
+export { epochLinePrinter, isNodeTty, printLine, terminalProgress, type ProgressDisplay } from './progress.js';
 export {
   readSafetensors,
   writeSafetensors,

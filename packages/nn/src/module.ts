@@ -217,6 +217,35 @@ export abstract class Module<I = Tensor, O = Tensor> {
   }
 
   /**
+   * A readable tree: each module's type, its config and its parameter count, children
+   * indented (`console.log(model)` in Node prints the same). For output shapes per layer,
+   * use `summary(model, inputShape)`.
+   * @example
+   * ```ts
+   * String(new Sequential([new Dense(2, 3, { seed: 0 }), new ReLU()])); // 'Sequential (9 parameters)\n  0: Dense {"inFeatures":2,"outFeatures":3,"bias":true} (9 parameters)\n  1: ReLU'
+   * ```
+   */
+  toString(): string {
+    const lines: string[] = [];
+    const render = (m: Module<unknown, unknown>, label: string, indent: string) => {
+      let config = '';
+      if (!(m.children().length > 0 && m.type === 'Sequential')) {
+        try {
+          const c = JSON.stringify(m.config());
+          if (c !== '{}') config = ` ${c.length > 120 ? `${c.slice(0, 117)}...` : c}`;
+        } catch {
+          /* a module without config(): type and parameters only */
+        }
+      }
+      const n = m.numParameters();
+      lines.push(`${indent}${label}${m.type}${config}${n > 0 ? ` (${n.toLocaleString('en-US')} parameters)` : ''}`);
+      for (const [name, child] of m.children()) render(child, `${name}: `, `${indent}  `);
+    };
+    render(this as Module<unknown, unknown>, '', '');
+    return lines.join('\n');
+  }
+
+  /**
    * Frees every parameter's tensor (needed on device backends).
    * @example
    * ```ts
@@ -229,3 +258,10 @@ export abstract class Module<I = Tensor, O = Tensor> {
     for (const v of this.parameters()) v.dispose();
   }
 }
+
+// Node's console.log/util.inspect call this (a registered symbol, so no import of node:util).
+Object.defineProperty(Module.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+  value(this: Module<unknown, unknown>): string {
+    return this.toString();
+  },
+});

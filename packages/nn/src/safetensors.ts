@@ -45,6 +45,16 @@ const FROM_FILE = new Map<string, DType>([
   ['I32', 'int32'],
 ]);
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
+/**
+ * File dtypes PyTorch writes that are read by widening or narrowing: I64 (BatchNorm's
+ * `num_batches_tracked`, index tensors) becomes int32 when every value fits (else a
+ * FormatError), F16 and BF16 become float32 (exactly).
+ */
+const CONVERTED = new Map<string, { dtype: DType; bytes: number }>([
+  ['I64', { dtype: 'int32', bytes: 8 }],
+  ['F16', { dtype: 'float32', bytes: 2 }],
+  ['BF16', { dtype: 'float32', bytes: 2 }],
+]);
 const OP_READ = 'readSafetensors';
 
 /**
@@ -154,7 +164,7 @@ export function readSafetensors(bytes: Uint8Array, options: ReadSafetensorsOptio
   const dataStart = 8 + lo;
   const dataLength = bytes.length - dataStart;
   const metadata: Record<string, string> = {};
-  const specs: { name: string; dtype: DType; shape: number[]; begin: number; end: number }[] = [];
+  const specs: { name: string; dtype: DType; fileDtype: string; shape: number[]; begin: number; end: number }[] = [];
   let totalBytes = 0;
   for (const name of Object.keys(header)) {
     const value = header[name];
@@ -172,21 +182,23 @@ export function readSafetensors(bytes: Uint8Array, options: ReadSafetensorsOptio
     const keys = Object.keys(value).sort().join(',');
     if (keys !== 'data_offsets,dtype,shape')
       fail(`tensor '${name}' must have exactly the keys dtype, shape, data_offsets; got ${keys || 'none'}`);
-    const dtype = typeof value.dtype === 'string' ? FROM_FILE.get(value.dtype) : undefined;
-    if (!dtype) fail(`tensor '${name}' has dtype ${JSON.stringify(value.dtype)}; supported: F32, F64, I32`);
+    const fileDtype = typeof value.dtype === 'string' ? value.dtype : '';
+    const dtype = FROM_FILE.get(fileDtype) ?? CONVERTED.get(fileDtype)?.dtype;
+    if (!dtype) fail(`tensor '${name}' has dtype ${JSON.stringify(value.dtype)}; supported: F32, F64, I32 (and I64, F16, BF16, converted)`);
+    const elementBytes = CONVERTED.get(fileDtype)?.bytes ?? BYTES[dtype];
     const shape = value.shape;
     if (!Array.isArray(shape) || shape.length > maxRank)
       fail(`tensor '${name}' shape must be a list of at most ${maxRank} dimensions, got ${JSON.stringify(shape)?.slice(0, 80)}`);
     // multiply with an overflow check against the byte budget, before any allocation
-    const maxElements = Math.floor(maxBytes / BYTES[dtype]);
+    const maxElements = Math.floor(maxBytes / Math.max(elementBytes, BYTES[dtype]));
     let count = 1;
     for (const d of shape) {
       if (!isSafeCount(d)) fail(`tensor '${name}' has dimension ${JSON.stringify(d)}; every dimension must be a safe non-negative integer`);
       count *= d;
       if (count > maxElements) fail(`tensor '${name}' of shape [${shape.join(', ')}] exceeds the budget of ${maxBytes} bytes`);
     }
-    const nbytes = count * BYTES[dtype];
-    totalBytes += nbytes;
+    const nbytes = count * elementBytes;
+    totalBytes += count * Math.max(elementBytes, BYTES[dtype]);
     if (totalBytes > maxBytes) fail(`the tensors together exceed the budget of ${maxBytes} bytes`);
     const offsets = value.data_offsets;
     if (!Array.isArray(offsets) || offsets.length !== 2 || !isSafeCount(offsets[0]) || !isSafeCount(offsets[1]))
@@ -200,7 +212,7 @@ export function readSafetensors(bytes: Uint8Array, options: ReadSafetensorsOptio
       fail(
         `tensor '${name}' data_offsets [${begin}, ${end}] hold ${end - begin} bytes but dtype ${value.dtype} and shape [${shape.join(', ')}] need ${nbytes}`,
       );
-    specs.push({ name, dtype, shape: shape as number[], begin, end });
+    specs.push({ name, dtype, fileDtype, shape: shape as number[], begin, end });
   }
   specs.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let cursor = 0;
@@ -212,10 +224,12 @@ export function readSafetensors(bytes: Uint8Array, options: ReadSafetensorsOptio
   if (cursor !== dataLength) fail(`the data has ${dataLength} bytes but the tensors cover ${cursor} (offsets must cover the data exactly)`);
   const tensors = new Map<string, SafetensorsEntry>();
   for (const s of specs) {
-    const n = (s.end - s.begin) / BYTES[s.dtype];
+    const n = (s.end - s.begin) / (CONVERTED.get(s.fileDtype)?.bytes ?? BYTES[s.dtype]);
     const at = dataStart + s.begin;
     let data: TypedArray;
-    if (s.dtype === 'float32') {
+    if (CONVERTED.has(s.fileDtype)) {
+      data = readConverted(view, at, n, s.fileDtype, s.name);
+    } else if (s.dtype === 'float32') {
       const a = new Float32Array(n);
       for (let i = 0; i < n; i++) a[i] = view.getFloat32(at + 4 * i, true);
       data = a;
@@ -231,4 +245,38 @@ export function readSafetensors(bytes: Uint8Array, options: ReadSafetensorsOptio
     tensors.set(s.name, { dtype: s.dtype, shape: s.shape, data });
   }
   return { tensors, metadata };
+}
+
+/** Reads I64 (into int32, range-checked), F16 or BF16 (into float32) little-endian values. */
+function readConverted(view: DataView, at: number, n: number, fileDtype: string, name: string): TypedArray {
+  if (fileDtype === 'I64') {
+    const a = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = view.getBigInt64(at + 8 * i, true);
+      if (v > 2147483647n || v < -2147483648n) fail(`tensor '${name}' holds the I64 value ${v}, outside the int32 range it is read into`);
+      a[i] = Number(v);
+    }
+    return a;
+  }
+  const a = new Float32Array(n);
+  if (fileDtype === 'BF16') {
+    const bits = new Uint32Array(a.buffer);
+    for (let i = 0; i < n; i++) bits[i] = view.getUint16(at + 2 * i, true) << 16;
+    return a;
+  }
+  for (let i = 0; i < n; i++) {
+    const h = view.getUint16(at + 2 * i, true);
+    const sign = h & 0x8000 ? -1 : 1;
+    const exponent = (h >> 10) & 0x1f;
+    const fraction = h & 0x3ff;
+    a[i] =
+      exponent === 0
+        ? sign * fraction * 2 ** -24
+        : exponent === 31
+          ? fraction
+            ? Number.NaN
+            : sign * Number.POSITIVE_INFINITY
+          : sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+  }
+  return a;
 }

@@ -45,7 +45,8 @@ export function saveWeights(model: Module<any, any>, metadata: Record<string, st
   );
 }
 
-function assignAll(op: string, model: Module<any, any>, file: SafetensorsFile): void {
+/** @internal Assigns a file's tensors to the model's parameters by name; all-or-nothing. */
+export function assignAll(op: string, model: Module<any, any>, file: SafetensorsFile): void {
   const named = model.namedParameters();
   const expected = new Set(named.map(([n]) => n));
   const missing = named.filter(([n]) => !file.tensors.has(n)).map(([n]) => n);

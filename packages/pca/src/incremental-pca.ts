@@ -13,7 +13,8 @@
  * goes through its small (k + b + 1)² Gram matrix and a Rayleigh–Ritz step (linalg.ts).
  */
 import { type DType, ValueError } from '@lec/tensor';
-import { type Mat, columnMeans, columnSquaredDeviations, flipSigns, subtractRow, topRightSingular } from './linalg.js';
+import { type Mat, flipSigns, topRightSingular } from '@lec/linalg';
+import { columnMeans, columnSquaredDeviations, subtractRow } from './centering.js';
 import { type MatrixInput, readMatrix } from './matrix-input.js';
 import { PcaModel } from './pca-model.js';
 

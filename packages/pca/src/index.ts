@@ -3,7 +3,7 @@
  * seeded randomized SVD), `IncrementalPCA` (batches, O(d·k) memory) and `principalAngles`
  * between subspaces. Inputs: a rank-2 Tensor, number[][] or `{ data, shape }` (rows are
  * samples); matrices come back as Tensors, vectors of numbers as number[].
- * The linear algebra runs in float64 on the CPU (ml-matrix for the decompositions).
+ * The linear algebra runs in float64 on the CPU (@lec/linalg for the decompositions).
  * @packageDocumentation
  */
 export { PCA, type PcaMethod, type PcaOptions } from './pca.js';

@@ -11,7 +11,7 @@
  * Vectors of numbers (explained variance, singular values, angles) are plain `number[]`.
  */
 import { type BackendV1, type DType, ShapeError, type Tensor, ValueError, getBackend, isTensor, tensor } from '@lec/tensor';
-import type { Mat } from './linalg.js';
+import type { Mat } from '@lec/linalg';
 
 /** A data matrix: rows are samples, columns features. See the module notes for the forms. */
 export type MatrixInput =

@@ -8,7 +8,8 @@
  * Rows are samples. Numbers are float64 inside; see matrix-input.ts for what comes out.
  */
 import { type DType, ShapeError, type Tensor, ValueError, getBackend } from '@lec/tensor';
-import { type Mat, addRow, gemm, subtractRow } from './linalg.js';
+import { type Mat, gemm } from '@lec/linalg';
+import { addRow, subtractRow } from './centering.js';
 import { type MatrixInput, placementOf, readMatrix, toTensor } from './matrix-input.js';
 
 /** The fitted state of a PCA model, in float64. */

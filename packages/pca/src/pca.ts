@@ -10,20 +10,8 @@
  * Components are the rows of V (sign fixed so each row's largest-magnitude entry is positive).
  */
 import { type DType, Rng, ValueError } from '@lec/tensor';
-import {
-  type Mat,
-  columnMeans,
-  columnSquaredDeviations,
-  flipSigns,
-  gemm,
-  gram,
-  orthonormalColumns,
-  subtractRow,
-  symmetricEigen,
-  thinSvd,
-  topRows,
-  transpose,
-} from './linalg.js';
+import { type Mat, flipSigns, gemm, gram, orthonormalColumns, symmetricEigen, thinSvd, topRows, transpose } from '@lec/linalg';
+import { columnMeans, columnSquaredDeviations, subtractRow } from './centering.js';
 import { type MatrixInput, readMatrix } from './matrix-input.js';
 import { PcaModel, componentsForThreshold } from './pca-model.js';
 

@@ -7,7 +7,7 @@
  * values of (I − Qa·Qaᵀ)·Qb, the sines (Knyazev & Argentati 2002).
  */
 import { ShapeError, ValueError } from '@lec/tensor';
-import { type Mat, gemm, orthonormalColumns, thinSvd, transpose } from './linalg.js';
+import { type Mat, gemm, orthonormalColumns, thinSvd, transpose } from '@lec/linalg';
 import { type MatrixInput, readMatrix } from './matrix-input.js';
 
 /** Options of `principalAngles`. */

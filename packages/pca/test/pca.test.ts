@@ -1,7 +1,7 @@
 import { Rng, ShapeError, ValueError, f64Backend, tensor } from '@lec/tensor';
 import { describe, expect, test } from 'vitest';
 import { IncrementalPCA, PCA, type PcaMethod, principalAngles } from '../src/index.js';
-import { gemm, orthonormalColumns, symmetricEigen } from '../src/linalg.js';
+import { gemm, orthonormalColumns, symmetricEigen } from '@lec/linalg';
 
 /** n samples of `latent` independent Gaussian factors with decreasing scales, mixed into d features, plus noise. */
 function synthetic(n: number, d: number, latent: number, noise: number, seed = 1): number[][] {

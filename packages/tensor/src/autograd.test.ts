@@ -3,7 +3,7 @@ import { f64Backend, jsBackend } from './backend/cpu-backend.js';
 import { grad, noGrad, valueAndGrad, variableGrads } from './autograd.js';
 import { ones, tensor, zeros } from './creation.js';
 import { getBackend, isRecording, keep, tidy, withBackend } from './engine.js';
-import { DTypeError, DisposedError, ShapeError } from './errors.js';
+import { DTypeError, DisposedError, ShapeError, ValueError } from './errors.js';
 import { add, exp, matmul, mul, pow, sin, sum, tanh } from './ops/index.js';
 import type { Tensor } from './tensor.js';
 import { Variable } from './variable.js';
@@ -170,10 +170,64 @@ describe('tidy and keep', () => {
     x.dispose();
   });
 
+  it('without hasAux, other tensors f returns or creates are disposed (documented)', () => {
+    let side: Tensor | undefined;
+    const { value } = valueAndGrad((x: Tensor) => {
+      side = mul(x, 3);
+      return sum(mul(x, x));
+    })(tensor([1, 2]));
+    expect(value.isDisposed).toBe(false);
+    expect(side?.isDisposed).toBe(true);
+  });
+
+  it('hasAux: valueAndGrad returns { value, aux, grads } and keeps aux alive', () => {
+    const x = tensor([1, 2, 3]);
+    const f = (t: Tensor) => {
+      const y = mul(t, t);
+      return [sum(y), { y, twice: mul(t, 2), label: 'squares' }] as const;
+    };
+    const { value, aux, grads } = valueAndGrad(f, { hasAux: true })(x);
+    expect(value.item()).toBe(14);
+    expect(aux.y.isDisposed).toBe(false);
+    expect(Array.from(aux.y.dataSync())).toEqual([1, 4, 9]);
+    expect(Array.from(aux.twice.dataSync())).toEqual([2, 4, 6]);
+    expect(aux.label).toBe('squares');
+    expect(Array.from(grads[0].dataSync())).toEqual([2, 4, 6]);
+    // the aux output does not change the gradient (only the loss is differentiated)
+    expect(Array.from(valueAndGrad((t: Tensor) => sum(mul(t, t)))(x).grads[0].dataSync())).toEqual([2, 4, 6]);
+  });
+
+  it('hasAux: grad returns { grads, aux }, variableGrads returns aux too', () => {
+    const { grads, aux } = grad((t: Tensor) => [sum(mul(t, t)), exp(t)] as const, { hasAux: true })(f64([0, 1]));
+    close(grads[0].dataSync(), [0, 2]);
+    close(aux.dataSync(), [1, Math.E]);
+    expect(aux.isDisposed).toBe(false);
+    const w = new Variable(f64([3]));
+    const r = variableGrads(() => [sum(mul(w.value, w.value)), [mul(w.value, 2)]] as const, [w], { hasAux: true });
+    close(r.grads[0].dataSync(), [6]);
+    close(r.aux[0].dataSync(), [6]);
+    // the loss itself can be part of aux
+    const g = grad(
+      (t: Tensor) => {
+        const loss = sum(t);
+        return [loss, loss] as const;
+      },
+      { hasAux: true },
+    )(f64([1, 2]));
+    expect(g.aux.isDisposed).toBe(false);
+    expect(g.aux.item()).toBe(3);
+  });
+
+  it('hasAux: a function that does not return a pair gets a ValueError', () => {
+    const bad = valueAndGrad((t: Tensor) => sum(t) as never, { hasAux: true });
+    expect(() => bad(tensor([1]))).toThrow(ValueError);
+    expect(() => bad(tensor([1]))).toThrow(/valueAndGrad: with hasAux the function must return a pair \[loss, aux\]/);
+  });
+
   it('a disposed tensor raises DisposedError when used', () => {
     const t = tensor([1]);
     t.dispose();
     expect(() => t.dataSync()).toThrow(DisposedError);
-    expect(String(t)).toBe('Tensor(float32, [1]) <disposed>');
+    expect(String(t)).toBe('tensor(<disposed>, shape=[1], dtype=float32, backend=js)');
   });
 });

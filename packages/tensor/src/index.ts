@@ -44,8 +44,17 @@ export {
   type CreateOptions,
   type RandomOptions,
 } from './creation.js';
-export { Rng, setSeed } from './random.js';
-export { grad, noGrad, valueAndGrad, variableGrads, type ValueAndGrads } from './autograd.js';
+export { Rng, setSeed, type RngState } from './random.js';
+export {
+  grad,
+  noGrad,
+  valueAndGrad,
+  variableGrads,
+  type GradOptions,
+  type GradsAndAux,
+  type ValueAndGrads,
+  type ValueAuxAndGrads,
+} from './autograd.js';
 export { Variable } from './variable.js';
 export { CsrMatrix } from './sparse.js';
 export { broadcastShapes, checkAllocation, sizeOf } from './shape.js';

@@ -115,4 +115,26 @@ describe('Rng', () => {
     expect([...randn([3], { seed: 4 }).dataSync()]).toEqual([...randn([3], { seed: 4 }).dataSync()]);
     setSeed(0);
   });
+  it('state() and setState() continue a stream exactly, mid-block too', () => {
+    for (const skip of [0, 1, 3, 4, 5, 9]) {
+      const rng = new Rng(11);
+      for (let i = 0; i < skip; i++) rng.nextUint32();
+      const saved = rng.state();
+      const expected = Array.from({ length: 7 }, () => rng.nextUint32());
+      const other = new Rng(0);
+      other.setState(JSON.parse(JSON.stringify(saved)));
+      expect(Array.from({ length: 7 }, () => other.nextUint32())).toEqual(expected);
+      expect(other.seed).toBe(11);
+    }
+  });
+
+  it('setState rejects a malformed state with a ValueError and changes nothing', () => {
+    const rng = new Rng(2);
+    rng.nextUint32();
+    const before = rng.state();
+    expect(() => rng.setState({ seed: -1, counter: 0, used: 4 })).toThrow(/Rng.setState: argument 'seed'/);
+    expect(() => rng.setState({ seed: 1, counter: 1.5, used: 0 })).toThrow(/argument 'state.counter'/);
+    expect(() => rng.setState({ seed: 1, counter: 2, used: 5 })).toThrow(ValueError);
+    expect(rng.state()).toEqual(before);
+  });
 });

@@ -48,6 +48,15 @@ function checkSeed(op: string, seed: number): void {
   }
 }
 
+/** The position of an `Rng` stream (plain JSON): see `Rng.state()`. */
+export interface RngState {
+  seed: number;
+  /** Blocks of four uint32 generated so far. */
+  counter: number;
+  /** Numbers of the current block already used (4: none left). */
+  used: number;
+}
+
 /**
  * A seeded stream of random numbers. The same seed gives the same numbers everywhere.
  * @example
@@ -58,7 +67,7 @@ function checkSeed(op: string, seed: number): void {
  * ```
  */
 export class Rng {
-  readonly seed: number;
+  #seed: number;
   #k0: number;
   #k1: number;
   /** Index of the next 128-bit block. */
@@ -68,9 +77,60 @@ export class Rng {
 
   constructor(seed: number) {
     checkSeed('Rng', seed);
-    this.seed = seed;
+    this.#seed = seed;
     this.#k0 = seed >>> 0;
     this.#k1 = Math.floor(seed / 0x100000000) >>> 0;
+  }
+
+  /** The seed the stream started from. */
+  get seed(): number {
+    return this.#seed;
+  }
+
+  /**
+   * Where the stream is: restore it with `setState` to continue with exactly the same numbers
+   * (what resuming training from a checkpoint needs).
+   * @example
+   * ```ts
+   * const rng = new Rng(3);
+   * rng.uniform(5);
+   * const saved = rng.state();
+   * const next = rng.uniform(2);
+   * const other = new Rng(0);
+   * other.setState(saved);
+   * other.uniform(2)[1] === next[1]; // true
+   * ```
+   */
+  state(): RngState {
+    return { seed: this.seed, counter: this.#counter, used: this.#used };
+  }
+
+  /**
+   * Moves this generator to a state from `state()` (of any generator): the seed, the block
+   * counter and the position in the current block.
+   * @example
+   * ```ts
+   * const rng = new Rng(1);
+   * rng.setState({ seed: 7, counter: 0, used: 4 });
+   * rng.nextUint32() === new Rng(7).nextUint32(); // true
+   * ```
+   */
+  setState(state: RngState): void {
+    const { seed, counter, used } = state ?? ({} as RngState);
+    checkSeed('Rng.setState', seed);
+    if (!Number.isSafeInteger(counter) || counter < 0)
+      throw new ValueError('Rng.setState', `argument 'state.counter' expected a non-negative safe integer, got ${counter}`);
+    if (!Number.isInteger(used) || used < 0 || used > 4 || (counter === 0 && used !== 4))
+      throw new ValueError('Rng.setState', `argument 'state.used' expected an integer in [0, 4] (4 before the first block), got ${used}`);
+    this.#seed = seed;
+    this.#k0 = seed >>> 0;
+    this.#k1 = Math.floor(seed / 0x100000000) >>> 0;
+    this.#counter = counter;
+    this.#used = used;
+    if (used < 4) {
+      const c = counter - 1;
+      philox4x32(c >>> 0, Math.floor(c / 0x100000000) >>> 0, 0, 0, this.#k0, this.#k1, this.#block);
+    }
   }
 
   /** The next uniformly distributed uint32. */

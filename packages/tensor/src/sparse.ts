@@ -47,10 +47,36 @@ export class CsrMatrix {
   #transpose: CsrMatrix | undefined;
   #onBackend = new Map<string, CsrTensors>();
 
-  constructor(rows: number, cols: number, rowPtr: Int32Array, colIdx: Int32Array, values: ArrayLike<number>) {
+  /**
+   * @param options.symmetric the caller vouches that the matrix equals its transpose (a
+   *   normalised adjacency D^−1/2·A·D^−1/2, equal to rounding): `transpose()` returns the matrix
+   *   itself without building it. It must be square.
+   * @param options.transpose the caller supplies the transpose, built alongside (as sparse
+   *   dropout compacts a matrix and its transpose together): a matrix [cols, rows] with the
+   *   same nnz, not yet linked to another; the two become each other's `transpose()`.
+   */
+  constructor(
+    rows: number,
+    cols: number,
+    rowPtr: Int32Array,
+    colIdx: Int32Array,
+    values: ArrayLike<number>,
+    options: { symmetric?: boolean; transpose?: CsrMatrix } = {},
+  ) {
     const op = 'CsrMatrix';
     if (!Number.isSafeInteger(rows) || rows < 0 || !Number.isSafeInteger(cols) || cols < 0)
       throw new ShapeError(op, `expected non-negative integer rows and cols, got ${rows} x ${cols}`);
+    if (options.symmetric && rows !== cols) throw new ShapeError(op, `option 'symmetric' needs a square matrix, got ${rows} x ${cols}`);
+    const t = options.transpose;
+    if (t !== undefined) {
+      if (options.symmetric) throw new ValueError(op, `options 'symmetric' and 'transpose' exclude each other`);
+      if (t.rows !== cols || t.cols !== rows || t.nnz !== colIdx.length)
+        throw new ShapeError(
+          op,
+          `option 'transpose' expected a ${cols} x ${rows} matrix with ${colIdx.length} entries, got ${t.rows} x ${t.cols} with ${t.nnz}`,
+        );
+      if (t.#transpose !== undefined) throw new ValueError(op, `option 'transpose' is already linked to its own transpose`);
+    }
     if (rowPtr.length !== rows + 1)
       throw new ShapeError(op, `argument 'rowPtr' expected length rows + 1 = ${rows + 1}, got ${rowPtr.length}`);
     const nnz = colIdx.length;
@@ -68,6 +94,11 @@ export class CsrMatrix {
     this.rowPtr = rowPtr;
     this.colIdx = colIdx;
     this.values = Float64Array.from(values);
+    if (options.symmetric) this.#transpose = this;
+    if (t !== undefined) {
+      this.#transpose = t;
+      t.#transpose = this;
+    }
   }
 
   /**
@@ -116,13 +147,41 @@ export class CsrMatrix {
     return this.colIdx.length;
   }
 
-  /** The transpose, computed once. */
+  /**
+   * The transpose, computed once by a counting sort, O(rows + cols + nnz) (each transposed
+   * row's columns come out ascending). A symmetric matrix (the same structure and values as
+   * its transpose) is its own transpose: the same object, so its backend copies serve both.
+   * @example
+   * ```ts
+   * const a = CsrMatrix.fromCoo(2, 3, [0, 1], [2, 0], [5, 6]);
+   * a.transpose().toDenseArray(); // [[0, 6], [0, 0], [5, 0]]
+   * const s = CsrMatrix.fromCoo(2, 2, [0, 1], [1, 0], [1, 1]);
+   * s.transpose() === s; // true
+   * ```
+   */
   transpose(): CsrMatrix {
-    if (!this.#transpose) {
-      const rowIdx = new Int32Array(this.nnz);
-      for (let r = 0; r < this.rows; r++) for (let p = this.rowPtr[r]; p < this.rowPtr[r + 1]; p++) rowIdx[p] = r;
-      this.#transpose = CsrMatrix.fromCoo(this.cols, this.rows, this.colIdx, rowIdx, this.values);
-      this.#transpose.#transpose = this;
+    if (this.#transpose) return this.#transpose;
+    const { rows, cols, nnz, rowPtr, colIdx, values } = this;
+    const tRowPtr = new Int32Array(cols + 1);
+    for (let p = 0; p < nnz; p++) tRowPtr[colIdx[p] + 1]++;
+    for (let c = 0; c < cols; c++) tRowPtr[c + 1] += tRowPtr[c];
+    const next = tRowPtr.slice(0, cols);
+    const tColIdx = new Int32Array(nnz);
+    const tValues = new Float64Array(nnz);
+    for (let r = 0; r < rows; r++) {
+      const end = rowPtr[r + 1];
+      for (let p = rowPtr[r]; p < end; p++) {
+        const q = next[colIdx[p]]++;
+        tColIdx[q] = r;
+        tValues[q] = values[p];
+      }
+    }
+    if (rows === cols && sameEntries(rowPtr, tRowPtr) && sameEntries(colIdx, tColIdx) && sameEntries(values, tValues)) {
+      this.#transpose = this;
+    } else {
+      const t = new CsrMatrix(cols, rows, tRowPtr, tColIdx, tValues);
+      t.#transpose = this;
+      this.#transpose = t;
     }
     return this.#transpose;
   }
@@ -158,9 +217,21 @@ export class CsrMatrix {
     return cached;
   }
 
-  /** Frees the backend copies. */
+  /** Frees the backend copies, and those of the transpose if it was computed (it makes them again when used). */
   dispose(): void {
+    this.#disposeCopies();
+    if (this.#transpose !== undefined && this.#transpose !== this) this.#transpose.#disposeCopies();
+  }
+
+  #disposeCopies(): void {
     for (const t of this.#onBackend.values()) for (const v of Object.values(t)) v?.dispose();
     this.#onBackend.clear();
   }
+}
+
+/** True when two arrays hold the same numbers (same length, `===` entry by entry). */
+function sameEntries(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

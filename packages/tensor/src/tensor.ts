@@ -122,28 +122,72 @@ export class Tensor {
   }
 
   /**
-   * A readable rendering: dtype, shape and values (long dimensions elided).
+   * A readable rendering, numpy-style: the values (columns aligned; a tensor of more than
+   * 1000 elements shows the first and last 3 entries of each dimension around `...`), then
+   * the shape, dtype and backend. `console.log(t)` in Node prints the same.
    * @example
    * ```ts
-   * String(tensor([1, 2])); // 'Tensor(float32, [2]) [1, 2]'
+   * String(tensor([1, 2])); // 'tensor([1, 2], shape=[2], dtype=float32, backend=js)'
+   * String(tensor([[1.5, -2], [3, 4]])); // 'tensor([[ 1.5000, -2.0000],\n        [ 3.0000,  4.0000]], shape=[2, 2], dtype=float32, backend=js)'
    * ```
    */
   toString(): string {
-    if (this.#disposed) return `Tensor(${this.dtype}, ${fmtShape(this.shape)}) <disposed>`;
-    const data = this.dataSync();
-    const fmt = (v: number) => (this.dtype === 'int32' ? String(v) : Number.isInteger(v) ? String(v) : v.toPrecision(4));
-    const render = (dim: number, offset: number, indent: string): string => {
-      if (dim === this.shape.length) return fmt(data[offset]);
-      const n = this.shape[dim];
-      const inner = sizeOf(this.shape.slice(dim + 1));
-      const show = n > 8 ? [0, 1, 2, -1, n - 3, n - 2, n - 1] : Array.from({ length: n }, (_, i) => i);
-      const parts = show.map((i) => (i < 0 ? '...' : render(dim + 1, offset + i * inner, `${indent} `)));
-      const sep = dim === this.shape.length - 1 ? ', ' : `,\n${indent} `;
-      return `[${parts.join(sep)}]`;
-    };
-    return `Tensor(${this.dtype}, ${fmtShape(this.shape)}) ${render(0, 0, '')}`;
+    const meta = `shape=${fmtShape(this.shape)}, dtype=${this.dtype}, backend=${this.backend.name}`;
+    if (this.#disposed) return `tensor(<disposed>, ${meta})`;
+    return `tensor(${formatValues(this.dataSync(), this.shape, 'tensor('.length)}, ${meta})`;
   }
 }
+
+/** Elide a dimension when the tensor has more than this many elements (numpy's threshold). */
+const SUMMARY_THRESHOLD = 1000;
+const EDGE_ITEMS = 3;
+
+function formatValues(data: ArrayLike<number>, shape: readonly number[], indent: number): string {
+  const summarise = sizeOf(shape) > SUMMARY_THRESHOLD;
+  const shownIndices = (n: number) =>
+    summarise && n > 2 * EDGE_ITEMS
+      ? [...Array.from({ length: EDGE_ITEMS }, (_, i) => i), -1, ...Array.from({ length: EDGE_ITEMS }, (_, i) => n - EDGE_ITEMS + i)]
+      : Array.from({ length: n }, (_, i) => i);
+  // first pass: the values that will be shown decide one format for all of them
+  const shown: number[] = [];
+  const collect = (dim: number, offset: number): void => {
+    if (dim === shape.length) {
+      shown.push(data[offset]);
+      return;
+    }
+    const inner = sizeOf(shape.slice(dim + 1));
+    for (const i of shownIndices(shape[dim])) if (i >= 0) collect(dim + 1, offset + i * inner);
+  };
+  collect(0, 0);
+  const finite = shown.filter((v) => Number.isFinite(v));
+  const integral = finite.every((v) => Number.isInteger(v));
+  const largest = Math.max(0, ...finite.map(Math.abs));
+  const smallest = Math.min(Infinity, ...finite.filter((v) => v !== 0).map(Math.abs));
+  const scientific = !integral && (largest >= 1e8 || smallest < 1e-4);
+  const fmt = (v: number): string => {
+    if (Number.isNaN(v)) return 'nan';
+    if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+    if (integral) return String(v);
+    return scientific ? v.toExponential(4) : v.toFixed(4);
+  };
+  const width = Math.max(0, ...shown.map((v) => fmt(v).length));
+  const render = (dim: number, offset: number): string => {
+    if (dim === shape.length) return fmt(data[offset]).padStart(width);
+    const inner = sizeOf(shape.slice(dim + 1));
+    const parts = shownIndices(shape[dim]).map((i) => (i < 0 ? '...' : render(dim + 1, offset + i * inner)));
+    const lineBreaks = '\n'.repeat(Math.max(1, shape.length - dim - 1));
+    const sep = dim === shape.length - 1 ? ', ' : `,${lineBreaks}${' '.repeat(indent + dim + 1)}`;
+    return `[${parts.join(sep)}]`;
+  };
+  return render(0, 0);
+}
+
+// Node's console.log/util.inspect call this (a registered symbol, so no import of node:util).
+Object.defineProperty(Tensor.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+  value(this: Tensor): string {
+    return this.toString();
+  },
+});
 
 /**
  * Whether `v` is a lec Tensor.

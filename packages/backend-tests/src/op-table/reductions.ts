@@ -188,7 +188,21 @@ export const REDUCTIONS: OpEntry[] = [
       ...reduceForward(logSumExp, transcendentalTol, { gen: uniformIn(-5, 5) }),
       { name: '-1e9 masks', inputs: [f([4, 4], cycle(MASK_ROWS))], fn: ([x]) => logSumExp(x, 1) },
     ],
-    grad: reduceGrad(logSumExp),
+    grad: [
+      ...reduceGrad(logSumExp),
+      {
+        // a row with some −∞ entries (their gradient is 0) and a row with no mass at all (lse = −∞,
+        // gradient 0, not NaN); the −∞ output is masked so the finite differences stay finite
+        name: '−∞ entries and an all −∞ row',
+        inputs: [
+          f([3, 4], cycle([0.3, -Infinity, -0.7, 1.1, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity, 0.2, -Infinity, -0.4])),
+        ],
+        fn: ([x]) => {
+          const lse = logSumExp(x, 1);
+          return lec.where(lec.isFinite(lse), lse, 0);
+        },
+      },
+    ],
     errors: axisErrors(logSumExp, true),
   },
   {

@@ -3,7 +3,7 @@
  * W [kh, kw, Cin / groups, Cout]; b [Cout]. With groups g the input channels are cut into g
  * groups, each convolved with its own Cout / g filters (g = Cin is a depthwise convolution).
  */
-import { type Initializer, type JsonObject, type LayerFactory, Module, heUniform, zerosInit } from '@lec/nn';
+import { type Initializer, type JsonObject, type LayerFactory, Module, type ReceptiveWindow, heUniform, zerosInit } from '@lec/nn';
 import { type Padding, ShapeError, type Tensor, ValueError, type Variable, add, concat, conv2d, slice } from '@lec/tensor';
 import { type CnnLayerOptions, pairOf, rngOf } from './options.js';
 
@@ -86,6 +86,17 @@ export class Conv2d extends Module {
     }
     const y = concat(parts, 3);
     return this.bias ? add(y, this.bias.value) : y;
+  }
+
+  /**
+   * The sliding window, for `summary` and `receptiveField(model)`.
+   * @example
+   * ```ts
+   * new Conv2d(1, 6, 5, { seed: 0 }).receptiveWindow(); // { kernel: [5, 5], stride: [1, 1], dilation: [1, 1] }
+   * ```
+   */
+  receptiveWindow(): ReceptiveWindow {
+    return { kernel: [...this.kernelSize], stride: [...this.#conv.strides], dilation: [...this.#conv.dilations] };
   }
 
   override config(): JsonObject {

@@ -2,7 +2,7 @@
  * Pooling layers over NHWC images: MaxPool2d and AvgPool2d ([N, H, W, C] → [N, Ho, Wo, C],
  * per channel) and GlobalAvgPool ([N, H, W, C] → [N, C]). No parameters.
  */
-import { type JsonObject, type LayerFactory, Module } from '@lec/nn';
+import { type JsonObject, type LayerFactory, Module, type ReceptiveWindow } from '@lec/nn';
 import { type Padding, ShapeError, type Tensor, avgPool2d, maxPool2d, mean } from '@lec/tensor';
 import { fixedPair, paddingFromJson, paddingToJson } from './conv2d.js';
 import { pairOf } from './options.js';
@@ -33,6 +33,17 @@ abstract class Pool2d extends Module {
         `${this.type}.forward`,
         `argument 'x' expected NHWC [batch, height, width, channels], got [${x.shape.join(', ')}]`,
       );
+  }
+
+  /**
+   * The sliding window, for `summary` and `receptiveField(model)`.
+   * @example
+   * ```ts
+   * new MaxPool2d(2).receptiveWindow(); // { kernel: [2, 2], stride: [2, 2] }
+   * ```
+   */
+  receptiveWindow(): ReceptiveWindow {
+    return { kernel: [...this.windowSize], stride: [...this.strides] };
   }
 
   override config(): JsonObject {

@@ -37,7 +37,8 @@ export interface LogConvolveOptions {
  * Z(i, j) = log Σ_m Σ_n exp(X(i + m, j + n) + Y(m, n)); for 1-D, Z(i) = log Σ_m exp(X(i + m) + Y(m)).
  * Computed stably (each window is max-shifted by logSumExp), so it stays finite where exp
  * underflows (inputs near −1000). Differentiable in X and Y: it is built from gather and
- * logSumExp, whose gradients are softmax weights.
+ * logSumExp, whose gradients are softmax weights; the gradient is finite everywhere, 0 for
+ * −∞ (log 0) entries and for every entry of a window with no mass (an output of −∞).
  * @example
  * ```ts
  * const z = logConvolve(tensor([-1000, -1000, -1000]), tensor([0, 0]));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, type Tensor, f64Backend, mul, sum, tensor, valueAndGrad, withBackend } from '@lec/tensor';
+import { Rng, type Tensor, f64Backend, isFinite, mul, sum, tensor, valueAndGrad, where, withBackend } from '@lec/tensor';
+import { gradCheck } from '@lec/backend-tests';
 import { convolvePdf, convolvePmf } from './convolve-pmf.js';
 import { logConvolve, logConvolvePmf } from './log-convolve.js';
 
@@ -145,6 +146,49 @@ describe('logConvolve', () => {
           expect(Math.abs(g[i] - n)).toBeLessThanOrEqual(1e-5 + 1e-3 * Math.abs(n));
         }
       }
+    });
+  });
+
+  it('has finite gradients, 0 where a window has no mass, for PMFs with zero-probability outcomes', () => {
+    withBackend(f64Backend(), () => {
+      // P(X = 1) = P(X = 2) = 0 and P(Y = 1) = 0: log 0 = −∞ entries; X + Y can be neither 1
+      // nor 4 (p ∗ q = [0.125, 0, 0.375, 0.125, 0, 0.375]), so those windows have no mass
+      const logP = tensor([0.5, 0, 0, 0.5].map(Math.log), undefined, { dtype: 'float64' });
+      const logQ = tensor([0.25, 0, 0.75].map(Math.log), undefined, { dtype: 'float64' });
+      const z = logConvolvePmf(logP, logQ).dataSync();
+      expect(Array.from(z).some((v) => v === -Infinity)).toBe(true);
+      const total = (p: Tensor, q: Tensor) => {
+        const out = logConvolvePmf(p, q);
+        return sum(where(isFinite(out), out, 0));
+      };
+      const { grads } = valueAndGrad(total)(logP, logQ);
+      for (const g of grads) for (const v of g.dataSync()) expect(Number.isFinite(v)).toBe(true);
+      // gradient check with −∞ entries (finite differences at −∞ are 0, as the gradient must be)
+      const masked = (p: Tensor, q: Tensor) => {
+        const out = logConvolve(p, q, { mode: 'full' });
+        return where(isFinite(out), out, 0);
+      };
+      expect(gradCheck(masked, [logP, logQ]).ok).toBe(true);
+      expect(
+        gradCheck(masked, [
+          tensor(
+            [
+              [0.1, -Infinity, 0.3],
+              [-Infinity, -Infinity, -Infinity],
+            ],
+            undefined,
+            { dtype: 'float64' },
+          ),
+          tensor(
+            [
+              [0.2, -Infinity],
+              [-0.5, 0.4],
+            ],
+            undefined,
+            { dtype: 'float64' },
+          ),
+        ]).ok,
+      ).toBe(true);
     });
   });
 

@@ -3,7 +3,7 @@
  * probability `rate` and the rest scaled by 1/(1 − rate); in evaluation mode the identity.
  * Any shape in, the same shape out. The masks come from the layer's seeded generator.
  */
-import { Rng, type Tensor, ValueError, dropout } from '@lec/tensor';
+import { Rng, type RngState, type Tensor, ValueError, dropout } from '@lec/tensor';
 import type { JsonObject } from '../json.js';
 import { Module } from '../module.js';
 import type { LayerFactory } from '../registry.js';
@@ -34,6 +34,31 @@ export class Dropout extends Module {
 
   forward(x: Tensor): Tensor {
     return dropout(x, this.rate, { training: this.training, rng: this.#rng });
+  }
+
+  /**
+   * The position of the mask generator (saved in training checkpoints).
+   * @example
+   * ```ts
+   * new Dropout(0.5, { seed: 3 }).randomState().seed; // 3
+   * ```
+   */
+  randomState(): RngState {
+    return this.#rng.state();
+  }
+
+  /**
+   * Moves the mask generator to a state from `randomState()`.
+   * @example
+   * ```ts
+   * const a = new Dropout(0.5, { seed: 1 });
+   * const b = new Dropout(0.5, { seed: 2 });
+   * b.setRandomState(a.randomState());
+   * b.forward(ones([8])).toArray().join() === a.forward(ones([8])).toArray().join(); // true
+   * ```
+   */
+  setRandomState(state: RngState): void {
+    this.#rng.setState(state);
   }
 
   override config(): JsonObject {

@@ -7,7 +7,7 @@
  * as they were. `fit`, `trainStep` and hand-written loops all go through this one check.
  * Hyper-parameters are validated when the optimizer is constructed.
  */
-import { type Tensor, type Variable, ShapeError, ValueError, add, keep, mul, sum, tidy } from '@lec/tensor';
+import { type Tensor, type Variable, ShapeError, ValueError, add, keep, mul, sum, tidy, toBackend } from '@lec/tensor';
 import { NonFiniteError } from '../errors.js';
 import { type LearningRate, learningRateAt } from '../schedules.js';
 
@@ -54,6 +54,19 @@ function at(context: StepContext): string {
   if (context.epoch !== undefined) parts.push(`epoch ${context.epoch}`);
   if (context.batch !== undefined) parts.push(`batch ${context.batch}`);
   return parts.length ? ` at ${parts.join(', ')}` : '';
+}
+
+/**
+ * An optimizer's state as data: what `Optimizer.state` returns and `loadState` takes. The
+ * slot tensors are copies keyed by parameter name.
+ */
+export interface OptimizerState {
+  /** Updates applied so far: the position in a learning-rate schedule. */
+  iterations: number;
+  /** The learning rate when it is a number; null when it is a schedule (a function, kept by the optimizer). */
+  learningRate: number | null;
+  /** Per parameter name, its state tensors (Adam: [m, v]). */
+  slots: [string, Tensor[]][];
 }
 
 /** What `Optimizer.update` returns for one variable: its new value and new state slots. */
@@ -196,6 +209,75 @@ export abstract class Optimizer {
     for (const slots of this.#state.values()) for (const s of slots) s.dispose();
     this.#state.clear();
     this.iterations = 0;
+  }
+
+  /**
+   * The state (moments, step count, learning rate) for the named variables, as copies: what
+   * `saveOptimizer` writes. Variables without state yet are left out.
+   * @example
+   * ```ts
+   * const w = new Variable(tensor([1, 2]));
+   * const opt = new Adam();
+   * opt.step([w], [tensor([1, 1])]);
+   * const s = opt.state([['w', w]]);
+   * [s.iterations, s.slots[0][0], s.slots[0][1].length]; // [1, 'w', 2]
+   * ```
+   */
+  state(variables: readonly (readonly [string, Variable])[]): OptimizerState {
+    const slots: [string, Tensor[]][] = [];
+    for (const [name, v] of variables) {
+      const own = this.#state.get(v);
+      if (own) slots.push([name, tidy(() => own.map((t) => mul(t, 1))).map((t) => keep(t))]);
+    }
+    return { iterations: this.iterations, learningRate: typeof this.learningRate === 'number' ? this.learningRate : null, slots };
+  }
+
+  /**
+   * Restores a state from `state()` for the named variables (the same names), replacing the
+   * current one. Everything is checked first (unknown names, shapes, counts): on a
+   * `ValueError` nothing changes. A schedule learning rate is kept (the step count moves it).
+   * @example
+   * ```ts
+   * const w = new Variable(tensor([1, 2]));
+   * const a = new Adam();
+   * a.step([w], [tensor([1, 1])]);
+   * const b = new Adam();
+   * b.loadState([['w', w]], a.state([['w', w]]));
+   * b.iterations; // 1
+   * ```
+   */
+  loadState(variables: readonly (readonly [string, Variable])[], state: OptimizerState): void {
+    const op = 'Optimizer.loadState';
+    if (!Number.isSafeInteger(state?.iterations) || state.iterations < 0)
+      throw new ValueError(op, `argument 'state.iterations' expected an integer >= 0, got ${state?.iterations}`);
+    if (state.learningRate !== null && !(Number.isFinite(state.learningRate) && state.learningRate >= 0))
+      throw new ValueError(op, `argument 'state.learningRate' expected a finite number >= 0 or null, got ${state.learningRate}`);
+    const byName = new Map(variables.map(([n, v]) => [n, v] as const));
+    const plan: [Variable, Tensor[]][] = [];
+    for (const [name, slots] of state.slots ?? []) {
+      const v = byName.get(name);
+      if (!v)
+        throw new ValueError(
+          op,
+          `the state has slots for '${name}', which is not among the variables (${[...byName.keys()].slice(0, 8).join(', ')})`,
+        );
+      for (const s of slots) {
+        if (s.shape.length !== v.shape.length || s.shape.some((d, j) => d !== v.shape[j]))
+          throw new ShapeError(
+            op,
+            `a slot of '${name}' has shape [${s.shape.join(', ')}] but the variable has shape [${v.shape.join(', ')}]`,
+          );
+      }
+      plan.push([v, slots]);
+    }
+    const copies = plan.map(([v, slots]) =>
+      tidy(() => slots.map((t) => (t.backend === v.value.backend ? mul(t, 1) : toBackend(t, v.value.backend)))).map((t) => keep(t)),
+    );
+    for (const slots of this.#state.values()) for (const s of slots) s.dispose();
+    this.#state.clear();
+    plan.forEach(([v], i) => this.#state.set(v, copies[i]));
+    this.iterations = state.iterations;
+    if (state.learningRate !== null && typeof this.learningRate === 'number') this.learningRate = state.learningRate;
   }
 
   /**

@@ -992,8 +992,10 @@ export function jsBackend(): BackendV1 {
 }
 
 /**
- * The `f64` reference backend: every float tensor is held and computed in Float64Array (a
- * float32 program run here is the same program in double precision). The oracle for tests.
+ * The `f64` reference backend: every float tensor is held and computed in Float64Array, so a
+ * float32 program run here computes every op in double precision with no rounding between ops;
+ * reading a float32 tensor back (dataSync, toArray, item) rounds it to float32 once, at the end.
+ * For the double-precision values themselves, use float64 tensors. The oracle for tests.
  * @example
  * ```ts
  * f64Backend().name; // 'f64'

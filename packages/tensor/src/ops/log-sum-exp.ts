@@ -2,6 +2,7 @@ import { normalizeAxes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add } from './add.js';
 import { broadcastTo } from './broadcast-to.js';
+import { equal } from './equal.js';
 import { exp } from './exp.js';
 import { isFinite } from './is-finite.js';
 import { log } from './log.js';
@@ -15,7 +16,9 @@ import { where } from './where.js';
 
 /**
  * logSumExp(x, axis?, {keepDims}) = log Σ exp(x), computed stably as m + log Σ exp(x − m)
- * with m the max (taken as 0 where it is ±∞, so all −∞ gives −∞). d/dx = softmax(x).
+ * with m the max (taken as 0 where it is ±∞, so all −∞ gives −∞). d/dx = softmax(x) =
+ * exp(x − lse); where a window has no mass (every entry −∞, lse = −∞) the gradient is 0, not
+ * exp(−∞ − (−∞)) = NaN: lse is replaced by 0 there, and exp(−∞ − 0) = 0.
  * @example
  * ```ts
  * logSumExp(tensor([1000, 1000])).item(); // 1000.6931471805599
@@ -36,6 +39,10 @@ export function logSumExp(x: TensorLike, axis?: number | readonly number[], opti
       const lse = add(log(sum(exp(sub(t, shift)), axes, { keepDims: true })), shift);
       return keepDims ? lse : reshape(lse, reducedShape(t.shape, axes, false));
     },
-    (dy, out) => [mul(exp(sub(t, reshape(out, kept))), broadcastTo(reshape(dy, kept), t.shape))],
+    (dy, out) => {
+      const lse = reshape(out, kept);
+      const safe = where(equal(lse, -Infinity), 0, lse);
+      return [mul(exp(sub(t, safe)), broadcastTo(reshape(dy, kept), t.shape))];
+    },
   );
 }

@@ -1,0 +1,195 @@
+/**
+ * Image datasets from their standard files: MNIST and Fashion-MNIST (four gzip IDX files
+ * each, 60,000 train / 10,000 test, 28×28 grey) and CIFAR-10 (the binary tarball, 50,000 /
+ * 10,000, 32×32 RGB). Pixels become float32 in [0, 1] (uint8 / 255), NHWC; labels int32.
+ */
+import { type Tensor, tensor } from '@lec/tensor';
+import { DatasetFormatError } from './errors.js';
+import { type FetchOptions, type RemoteFile, fetchFile, fetchFiles } from './fetch.js';
+import { gunzip } from './gzip.js';
+import { parseIdx } from './idx.js';
+import { CIFAR10_FILE, FASHION_MNIST_FILES, MNIST_FILES } from './sources.js';
+import { readTar } from './tar.js';
+
+/** Images NHWC [n, h, w, c] float32 in [0, 1] and labels int32 [n]. */
+export interface ImageSplit {
+  images: Tensor;
+  labels: Tensor;
+}
+
+/** The standard train and test sets of an image dataset. */
+export interface ImageData {
+  train: ImageSplit;
+  test: ImageSplit;
+  /** Class names, index = label. */
+  classes: readonly string[];
+}
+
+/** The raw pixels and labels of one split, before tensors are made. */
+export interface RawImages {
+  /** uint8 pixels, NHWC, row-major. */
+  pixels: Uint8Array;
+  labels: Uint8Array;
+  shape: [number, number, number, number];
+}
+
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
+/** Fashion-MNIST's class names, index = label. */
+export const FASHION_MNIST_CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+] as const;
+/** CIFAR-10's class names, index = label. */
+export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'] as const;
+
+/**
+ * Checks and pairs an IDX image file ([n, rows, cols] uint8) with an IDX label file ([n]
+ * uint8, values < classes). `maxImages` bounds n.
+ * @example
+ * ```ts
+ * const images = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 255]);
+ * const labels = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 7]);
+ * pairIdx(images, labels, 'x', 10, 10).shape; // [1, 1, 2, 1]
+ * ```
+ */
+export function pairIdx(imageBytes: Uint8Array, labelBytes: Uint8Array, name: string, classes: number, maxImages: number): RawImages {
+  const op = 'pairIdx';
+  const images = parseIdx(imageBytes, `${name} images`);
+  const labels = parseIdx(labelBytes, `${name} labels`);
+  if (images.dtype !== 'uint8' || images.shape.length !== 3)
+    throw new DatasetFormatError(op, `${name} images: expected uint8 [n, rows, cols], got ${images.dtype} [${images.shape.join(', ')}]`);
+  if (labels.dtype !== 'uint8' || labels.shape.length !== 1)
+    throw new DatasetFormatError(op, `${name} labels: expected uint8 [n], got ${labels.dtype} [${labels.shape.join(', ')}]`);
+  const [n, h, w] = images.shape;
+  if (labels.shape[0] !== n) throw new DatasetFormatError(op, `${name}: ${n} images but ${labels.shape[0]} labels`);
+  if (n > maxImages) throw new DatasetFormatError(op, `${name}: ${n} images, more than the ${maxImages} expected`);
+  for (let i = 0; i < n; i++)
+    if (labels.data[i] >= classes)
+      throw new DatasetFormatError(op, `${name} labels: label ${labels.data[i]} at ${i} is not below ${classes}`);
+  return { pixels: images.data as Uint8Array, labels: labels.data as Uint8Array, shape: [n, h, w, 1] };
+}
+
+/**
+ * Reads the CIFAR-10 binary tarball: `cifar-10-batches-bin/data_batch_{1..5}.bin` and
+ * `test_batch.bin`, each 10,000 records of 1 label byte + 3,072 pixel bytes (1,024 R, 1,024 G,
+ * 1,024 B, each 32×32 row-major), turned into NHWC.
+ * @example
+ * ```ts
+ * const raw = readCifar10Tar(await gunzip(tinyCifarTarGz(), 'tiny.tar.gz', 1 << 20), 'tiny.tar');
+ * raw.train.shape; // [5, 32, 32, 3]
+ * ```
+ */
+export function readCifar10Tar(tar: Uint8Array, file: string): { train: RawImages; test: RawImages } {
+  const op = 'readCifar10';
+  const entries = readTar(tar, file);
+  const batch = (names: string[]): RawImages => {
+    const parts = names.map((n) => {
+      const bytes = entries.get(`cifar-10-batches-bin/${n}`);
+      if (!bytes) throw new DatasetFormatError(op, `${file}: no entry cifar-10-batches-bin/${n}`);
+      if (bytes.length % 3073 !== 0 || bytes.length === 0)
+        throw new DatasetFormatError(op, `${file}: ${n} has ${bytes.length} bytes, not a whole number of 3,073-byte records`);
+      return bytes;
+    });
+    const n = parts.reduce((s, p) => s + p.length / 3073, 0);
+    const pixels = new Uint8Array(n * 3072);
+    const labels = new Uint8Array(n);
+    let i = 0;
+    for (const [k, p] of parts.entries())
+      for (let r = 0; r < p.length; r += 3073, i++) {
+        if (p[r] > 9) throw new DatasetFormatError(op, `${file}: ${names[k]} record ${r / 3073} has label ${p[r]}`);
+        labels[i] = p[r];
+        const out = i * 3072;
+        for (let px = 0; px < 1024; px++) {
+          pixels[out + 3 * px] = p[r + 1 + px];
+          pixels[out + 3 * px + 1] = p[r + 1025 + px];
+          pixels[out + 3 * px + 2] = p[r + 2049 + px];
+        }
+      }
+    return { pixels, labels, shape: [n, 32, 32, 3] };
+  };
+  return { train: batch([1, 2, 3, 4, 5].map((b) => `data_batch_${b}.bin`)), test: batch(['test_batch.bin']) };
+}
+
+/** uint8 → float32 v / 255, as a table (one load per pixel instead of a division). */
+const SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
+/**
+ * uint8 NHWC pixels → float32 [0, 1] tensor, labels → int32 tensor.
+ * @example
+ * ```ts
+ * toImageSplit({ pixels: new Uint8Array([0, 255]), labels: new Uint8Array([3]), shape: [1, 1, 2, 1] }).images.toArray(); // [[[[0], [1]]]]
+ * ```
+ */
+export function toImageSplit(raw: RawImages): ImageSplit {
+  const pixels = raw.pixels;
+  const n = pixels.length;
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = SCALE[pixels[i]];
+  return { images: tensor(x, raw.shape), labels: tensor(Int32Array.from(raw.labels), [raw.labels.length], { dtype: 'int32' }) };
+}
+
+async function idxPair(
+  dataset: string,
+  files: Record<'trainImages' | 'trainLabels' | 'testImages' | 'testLabels', RemoteFile>,
+  options: FetchOptions,
+) {
+  const order = [files.trainImages, files.trainLabels, files.testImages, files.testLabels];
+  const gz = await fetchFiles(dataset, order, options);
+  const limits = [60_000 * 784 + 16, 60_000 + 8, 10_000 * 784 + 16, 10_000 + 8];
+  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(gz.map((b, i) => gunzip(b, order[i].name, limits[i])));
+  return {
+    train: toImageSplit(pairIdx(trainImages, trainLabels, `${dataset} train`, 10, 60_000)),
+    test: toImageSplit(pairIdx(testImages, testLabels, `${dataset} test`, 10, 10_000)),
+  };
+}
+
+/**
+ * MNIST (LeCun, Cortes, Burges): 60,000 train / 10,000 test handwritten digits, NHWC
+ * [n, 28, 28, 1] in [0, 1]. The four gzip IDX files are read from the cache
+ * (`<root>/mnist/`) or downloaded (see `FetchOptions`); each is checked against torchvision's MD5.
+ * @example
+ * ```ts
+ * // fixtureRoot holds small files in the standard format; `expected` gives their digests
+const { train, test } = await mnist({ root: fixtureRoot, download: false, expected: fixtureDigests('mnist') });
+ * [train.images.shape, test.labels.shape]; // [[6, 28, 28, 1], [4]]
+ * ```
+ */
+export async function mnist(options: FetchOptions = {}): Promise<ImageData> {
+  return { ...(await idxPair('mnist', MNIST_FILES, options)), classes: DIGITS };
+}
+
+/**
+ * Fashion-MNIST (Xiao, Rasul, Vollgraf): 60,000 / 10,000 Zalando clothing images, NHWC
+ * [n, 28, 28, 1] in [0, 1], from `<root>/fashion-mnist/` or its mirrors.
+ * @example
+ * ```ts
+ * const { train, classes } = await fashionMnist({ root: fixtureRoot, download: false, expected: fixtureDigests('fashion-mnist') });
+ * [train.images.shape[0], classes[9]]; // [6, 'Ankle boot']
+ * ```
+ */
+export async function fashionMnist(options: FetchOptions = {}): Promise<ImageData> {
+  return { ...(await idxPair('fashion-mnist', FASHION_MNIST_FILES, options)), classes: FASHION_MNIST_CLASSES };
+}
+
+/**
+ * CIFAR-10 (Krizhevsky): 50,000 / 10,000 colour images, NHWC [n, 32, 32, 3] in [0, 1], from
+ * the binary tarball `<root>/cifar-10/cifar-10-binary.tar.gz` or Toronto's server.
+ * @example
+ * ```ts
+ * const { train, test } = await cifar10({ root: fixtureRoot, download: false, expected: fixtureDigests('cifar-10') });
+ * [train.images.shape, test.images.shape[0]]; // [[5, 32, 32, 3], 2]
+ * ```
+ */
+export async function cifar10(options: FetchOptions = {}): Promise<ImageData> {
+  const gz = await fetchFile('cifar-10', CIFAR10_FILE, options);
+  const raw = readCifar10Tar(await gunzip(gz, CIFAR10_FILE.name, 200 * 1024 * 1024), CIFAR10_FILE.name);
+  return { train: toImageSplit(raw.train), test: toImageSplit(raw.test), classes: CIFAR10_CLASSES };
+}
