@@ -78,7 +78,7 @@ function packageJson({ name, kind, description }, rootFields) {
     },
     main: './dist/index.js',
     types: './dist/index.d.ts',
-    files: ['dist', '!dist/**/*.test.*', 'README.md', 'CHANGELOG.md'],
+    files: ['dist', '!dist/**/*.test.*', '!dist/.tsbuildinfo', 'src', '!src/**/*.test.*', 'README.md', 'LICENSE', 'CHANGELOG.md'],
     scripts: { build: 'tsc -b', typecheck: 'tsc -b --noEmit false', test: 'vitest run', prepack: 'node ../../tools/release/prepack.mjs' },
     lec: { kind },
     dependencies,

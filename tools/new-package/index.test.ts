@@ -97,7 +97,7 @@ describe('new-package generator', () => {
       exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './package.json': './package.json' },
       main: './dist/index.js',
       types: './dist/index.d.ts',
-      files: ['dist', '!dist/**/*.test.*', 'README.md', 'CHANGELOG.md'],
+      files: ['dist', '!dist/**/*.test.*', '!dist/.tsbuildinfo', 'src', '!src/**/*.test.*', 'README.md', 'LICENSE', 'CHANGELOG.md'],
       scripts: { build: 'tsc -b', typecheck: 'tsc -b --noEmit false', test: 'vitest run', prepack: 'node ../../tools/release/prepack.mjs' },
       lec: { kind: 'model' },
       dependencies: { '@lec/tensor': 'workspace:*' },

@@ -428,7 +428,9 @@ async function rehearse(work, copy, setRegistry) {
             types: ['node'],
             typeRoots: [typeRoots],
             noEmit: true,
-            skipLibCheck: false,
+            // our .d.ts files are checked too where a missing type dependency would show
+            // (pnpm's strict layout); the npm project checks only the examples (half the time)
+            skipLibCheck: manager === 'npm',
           },
           include: ['examples/*.ts'],
         },
@@ -439,7 +441,7 @@ async function rehearse(work, copy, setRegistry) {
     const tsc = await run(process.execPath, [typescript, '-p', 'tsconfig.json'], dir, { timeoutSeconds: 300 });
     report(
       `typecheck:${manager}`,
-      `${r.name}: tsc --strict on ${examples.length} README example(s) (lines ${examples.map((e) => e.line).join(', ')})`,
+      `${r.name}: tsc --strict${manager === 'npm' ? '' : ' (and the .d.ts files)'} on ${examples.length} README example(s) (lines ${examples.map((e) => e.line).join(', ')})`,
       tsc.status === 0,
       tsc.status === 0 ? seconds(tsc) : tail(tsc.stdout + tsc.stderr, 20),
     );
@@ -580,8 +582,7 @@ async function checkExamplesRunner(dir, manager) {
     writeFileSync(join(dir, 'src', 'index.ts'), `${doc(value)}export function add(a: number, b: number): number {\n  return a + b;\n}\n`);
     writeFileSync(join(dir, 'test', 'examples.test.ts'), test);
     const vitest = await run(join(dir, 'node_modules', '.bin', 'vitest'), ['run', '--root', dir], dir, { timeoutSeconds: 300 });
-    const ok =
-      expected === 0 ? vitest.status === 0 : vitest.status !== 0 && /got 3, expected 4/.test(vitest.stdout + vitest.stderr);
+    const ok = expected === 0 ? vitest.status === 0 : vitest.status !== 0 && /got 3, expected 4/.test(vitest.stdout + vitest.stderr);
     report(
       `examples-runner:${manager}`,
       `@lec/backend-tests/examples with the project's vitest: an example stating ${value} ${expected === 0 ? 'passes' : 'fails'}`,

@@ -46,7 +46,9 @@ describe('distProblems', () => {
   test('a deleted dist/ file fails, naming it', () => {
     const dir = builtPackage();
     unlinkSync(join(dir, 'dist', 'util.js'));
-    expect(distProblems(dir)).toEqual([expect.stringMatching(/^@lec\/fixture: dist\/ lacks 1 build output\(s\) of src\/: dist\/util\.js \(tsc -b does not rewrite/)]);
+    expect(distProblems(dir)).toEqual([
+      expect.stringMatching(/^@lec\/fixture: dist\/ lacks 1 build output\(s\) of src\/: dist\/util\.js \(tsc -b does not rewrite/),
+    ]);
   });
 
   test('no dist/ at all fails', () => {

@@ -42,6 +42,12 @@ export function verdaccioConfig({ storage, htpasswd, ownNames, uplink }) {
     '    access: $all',
     '    publish: $authenticated',
     ...(uplink ? ['    proxy: npmjs'] : []),
+    // JWT tokens: a legacy token makes Verdaccio verify the password (bcrypt) on every request
+    'security:',
+    '  api:',
+    '    jwt:',
+    '      sign:',
+    '        expiresIn: 1d',
     'server:',
     '  keepAliveTimeout: 60',
     'publish:',

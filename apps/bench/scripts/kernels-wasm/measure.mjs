@@ -5,7 +5,7 @@
 // Kernel-level numbers use operands already in the arena; "host" numbers include the copies
 // in and out done by WasmKernels.gemm. Every case is warmed up first (V8 tiers up wasm).
 // Usage: node apps/bench/scripts/kernels-wasm/measure.mjs [relaxed|simd|scalar ...]
-import { loadKernels, PEAK_FLOPS_PER_ITERATION, resolveConv2dShape, conv2dGeometryBlock } from '@lec/kernels-wasm';
+import { loadKernels, PEAK_FLOPS_PER_ITERATION, resolveConv2dShape } from '@lec/kernels-wasm';
 
 const features = process.argv.length > 2 ? process.argv.slice(2) : ['simd', 'relaxed'];
 

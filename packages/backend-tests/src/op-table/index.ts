@@ -11,13 +11,27 @@ import { LINALG } from './linalg.js';
 import { MOVEMENT } from './movement.js';
 import { OPTIM } from './optim.js';
 import { REDUCTIONS } from './reductions.js';
+import { HOSTILE_ERRORS, NO_BAD_INPUT } from './error-inputs.js';
 import { NON_FINITE_CASES } from './non-finite.js';
 import type { OpEntry } from './types.js';
 
 /** Every entry, with its NaN/±∞ cases (non-finite.ts) added to its forward cases. */
-export const OP_TABLE: readonly OpEntry[] = [...UNARY, ...BINARY, ...REDUCTIONS, ...MOVEMENT, ...LINALG, ...CONV, ...CREATION, ...OPTIM].map(
-  (e) => (NON_FINITE_CASES[e.op] ? { ...e, forward: [...e.forward, ...NON_FINITE_CASES[e.op]] } : e),
-);
+export const OP_TABLE: readonly OpEntry[] = [
+  ...UNARY,
+  ...BINARY,
+  ...REDUCTIONS,
+  ...MOVEMENT,
+  ...LINALG,
+  ...CONV,
+  ...CREATION,
+  ...OPTIM,
+].map((e) => ({
+  ...e,
+  forward: [...e.forward, ...(NON_FINITE_CASES[e.op] ?? [])],
+  errors: [...(e.errors ?? []), ...(HOSTILE_ERRORS[e.op] ?? [])],
+}));
+
+export { HOSTILE_ERRORS, NO_BAD_INPUT };
 
 /** Function exports of @lec/tensor that are not ops, and why. */
 export const NON_OP_EXPORTS: Readonly<Record<string, string>> = {
@@ -47,6 +61,7 @@ export const NON_OP_EXPORTS: Readonly<Record<string, string>> = {
   bytesPerElement: 'dtype size',
   broadcastShapes: 'shape arithmetic (checked through every broadcasting case)',
   sizeOf: 'shape arithmetic',
+  checkAllocation: 'size check (overflow-safe, against the backend limit) that creation ops run; error cases through them',
   // errors
   LecError: 'error class',
   ShapeError: 'error class',
@@ -54,6 +69,7 @@ export const NON_OP_EXPORTS: Readonly<Record<string, string>> = {
   BackendError: 'error class',
   ValueError: 'error class',
   DisposedError: 'error class',
+  OutOfMemoryError: 'error class',
   fmtShape: 'formats a shape for error messages',
 };
 

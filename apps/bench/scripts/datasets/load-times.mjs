@@ -2,15 +2,15 @@
 // Load times from the cache (no network): MNIST / Fashion-MNIST / CIFAR-10 from full-size
 // synthetic files in the standard formats (the real files cannot be downloaded here: same
 // sizes, same layout; MNIST-like sparsity so gzip works about as hard), and Cora / Citeseer
-// from the original files (LEC_DATA_DIR or ../shared/datasets). Build first.
-//   node packages/datasets/scripts/load-times.mjs [--repeats 5]
+// from the original files (LEC_DATA_DIR or ../shared/datasets). Build first (pnpm exec turbo run build --filter @lec/bench...).
+//   node apps/bench/scripts/datasets/load-times.mjs [--repeats 5]
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { cifar10, fashionMnist, mnist, planetoid } from '../dist/index.js';
+import { cifar10, fashionMnist, mnist, planetoid } from '@lec/datasets';
 
 const repeats = Number(process.argv[process.argv.indexOf('--repeats') + 1] || 5);
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : null;
@@ -83,7 +83,7 @@ if (!only || only.includes('cifar')) {
   put('cifar-10', 'cifar-10-binary.tar.gz', gzipSync(Buffer.concat(parts), { level: 1 }));
 }
 
-const shared = [process.env.LEC_DATA_DIR, fileURLToPath(new URL('../../../../shared/datasets', import.meta.url))].find(
+const shared = [process.env.LEC_DATA_DIR, fileURLToPath(new URL('../../../../../shared/datasets', import.meta.url))].find(
   (d) => d && existsSync(join(d, 'planetoid-original', 'ind.cora.x')),
 );
 const cases = [
@@ -97,7 +97,11 @@ const cases = [
       ]
     : []),
 ];
-console.log(`load ${loadavg().map((v) => v.toFixed(2)).join(' ')}, node ${process.version}, ${repeats} loads each (first one reported apart)`);
+console.log(
+  `load ${loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}, node ${process.version}, ${repeats} loads each (first one reported apart)`,
+);
 // wall time, and this process's CPU time (user + system): on a shared, loaded machine the
 // wall time includes waiting for a core
 const cpuMs = () => {
@@ -122,5 +126,9 @@ for (const [name, load] of cases) {
   );
 }
 if (!shared) console.log('Cora/Citeseer: skipped (no planetoid-original under LEC_DATA_DIR or ../shared/datasets)');
-console.log(`load ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+console.log(
+  `load ${loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}`,
+);
 rmSync(root, { recursive: true, force: true });
