@@ -175,7 +175,12 @@ export async function fetchFile(dataset: string, stored: RemoteFile, options: Fe
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new DownloadError(op, `cannot create the cache folder ${dir} (${(e as Error).message}); set LEC_DATA_DIR or the root option`, [], target);
+    throw new DownloadError(
+      op,
+      `cannot create the cache folder ${dir} (${(e as Error).message}); set LEC_DATA_DIR or the root option`,
+      [],
+      target,
+    );
   }
   const lockTimeout = options.lockTimeoutMs ?? 30 * 60_000;
   const started = Date.now();
@@ -196,7 +201,12 @@ export async function fetchFile(dataset: string, stored: RemoteFile, options: Fe
       }
     }
     if (Date.now() - started > lockTimeout)
-      throw new DownloadError(op, `waited ${lockTimeout} ms for another process downloading ${target} (remove ${target}.lock if none is)`, [], target);
+      throw new DownloadError(
+        op,
+        `waited ${lockTimeout} ms for another process downloading ${target} (remove ${target}.lock if none is)`,
+        [],
+        target,
+      );
     await sleep(100);
     const done = readVerified(fs, target, file, op, warn);
     if (done) return done;
@@ -217,7 +227,9 @@ function readVerified(fs: typeof NodeFs, target: string, file: RemoteFile, op: s
     throw new ChecksumError(op, `${target} in the cache has ${bad}: delete it to download it again, or replace it with the right file`);
   if (!file.sha256 && !file.md5 && !recorded) {
     fs.writeFileSync(recordPath, `${digest(bytes, 'sha256')}\n`);
-    warn(`${op}: no published checksum is stored for ${file.name}; recorded the SHA-256 of this copy in ${recordPath} and will check it from now on`);
+    warn(
+      `${op}: no published checksum is stored for ${file.name}; recorded the SHA-256 of this copy in ${recordPath} and will check it from now on`,
+    );
   }
   return bytes;
 }
@@ -229,7 +241,8 @@ function tryLock(fs: typeof NodeFs, lockPath: string, staleMs: number): number |
     fs.writeSync(fd, `${process.pid}\n`);
     return fd;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new DownloadError('fetchFile', `cannot create ${lockPath}: ${(e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+      throw new DownloadError('fetchFile', `cannot create ${lockPath}: ${(e as Error).message}`);
   }
   try {
     const pid = Number(fs.readFileSync(lockPath, 'utf8').trim());
@@ -273,7 +286,9 @@ async function download(
           fs.writeFileSync(temp, bytes);
           if (!file.sha256 && !file.md5) {
             fs.writeFileSync(`${target}.sha256`, `${digest(bytes, 'sha256')}\n`);
-            warn(`${op}: no published checksum is stored for ${file.name}; recorded the SHA-256 of the download from ${url} and will check it from now on`);
+            warn(
+              `${op}: no published checksum is stored for ${file.name}; recorded the SHA-256 of the download from ${url} and will check it from now on`,
+            );
           }
           fs.renameSync(temp, target);
         } finally {

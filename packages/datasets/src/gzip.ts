@@ -17,7 +17,10 @@ import { DatasetFormatError } from './errors.js';
 export async function gunzip(bytes: Uint8Array, file: string, maxBytes: number): Promise<Uint8Array> {
   const op = 'gunzip';
   if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b)
-    throw new DatasetFormatError(op, `${file}: not a gzip file (it starts ${Array.from(bytes.subarray(0, 2), (b) => b.toString(16)).join(' ')})`);
+    throw new DatasetFormatError(
+      op,
+      `${file}: not a gzip file (it starts ${Array.from(bytes.subarray(0, 2), (b) => b.toString(16)).join(' ')})`,
+    );
   const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
   if (typeof get === 'function') {
     const zlib = get('node:zlib') as typeof NodeZlib;
@@ -26,7 +29,8 @@ export async function gunzip(bytes: Uint8Array, file: string, maxBytes: number):
       return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ERR_BUFFER_TOO_LARGE') throw new DatasetFormatError(op, `${file}: decompresses to more than the ${maxBytes} bytes allowed`);
+      if (code === 'ERR_BUFFER_TOO_LARGE')
+        throw new DatasetFormatError(op, `${file}: decompresses to more than the ${maxBytes} bytes allowed`);
       throw new DatasetFormatError(op, `${file}: corrupt gzip data (${(e as Error).message})`);
     }
   }

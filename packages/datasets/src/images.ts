@@ -35,7 +35,18 @@ export interface RawImages {
 
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
 /** Fashion-MNIST's class names, index = label. */
-export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
+export const FASHION_MNIST_CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+] as const;
 /** CIFAR-10's class names, index = label. */
 export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'] as const;
 
@@ -61,7 +72,8 @@ export function pairIdx(imageBytes: Uint8Array, labelBytes: Uint8Array, name: st
   if (labels.shape[0] !== n) throw new DatasetFormatError(op, `${name}: ${n} images but ${labels.shape[0]} labels`);
   if (n > maxImages) throw new DatasetFormatError(op, `${name}: ${n} images, more than the ${maxImages} expected`);
   for (let i = 0; i < n; i++)
-    if (labels.data[i] >= classes) throw new DatasetFormatError(op, `${name} labels: label ${labels.data[i]} at ${i} is not below ${classes}`);
+    if (labels.data[i] >= classes)
+      throw new DatasetFormatError(op, `${name} labels: label ${labels.data[i]} at ${i} is not below ${classes}`);
   return { pixels: images.data as Uint8Array, labels: labels.data as Uint8Array, shape: [n, h, w, 1] };
 }
 
@@ -119,7 +131,11 @@ export function toImageSplit(raw: RawImages): ImageSplit {
   return { images: tensor(x, raw.shape), labels: tensor(Int32Array.from(raw.labels), [raw.labels.length], { dtype: 'int32' }) };
 }
 
-async function idxPair(dataset: string, files: Record<'trainImages' | 'trainLabels' | 'testImages' | 'testLabels', RemoteFile>, options: FetchOptions) {
+async function idxPair(
+  dataset: string,
+  files: Record<'trainImages' | 'trainLabels' | 'testImages' | 'testLabels', RemoteFile>,
+  options: FetchOptions,
+) {
   const get = async (f: RemoteFile, max: number) => gunzip(await fetchFile(dataset, f, options), f.name, max);
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
     get(files.trainImages, 60_000 * 784 + 16),

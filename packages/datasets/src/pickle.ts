@@ -152,7 +152,11 @@ export function unpickle(bytes: Uint8Array, file: string): PickleValue {
   const global = (module: string, name: string): Global => {
     const key = `${module} ${name}`;
     const kind = ALLOWED[key];
-    if (!kind) throw new ForbiddenGlobalError(op, `${file}: global '${module}.${name}' is not allowed (opcode at byte ${at}); only numpy arrays, scipy CSR matrices, lists, dicts and defaultdicts are read`);
+    if (!kind)
+      throw new ForbiddenGlobalError(
+        op,
+        `${file}: global '${module}.${name}' is not allowed (opcode at byte ${at}); only numpy arrays, scipy CSR matrices, lists, dicts and defaultdicts are read`,
+      );
     return new Global(kind);
   };
   const memoPut = (key: number) => {
@@ -456,7 +460,8 @@ function reduce(callable: Item, args: Item, fail: (m: string) => never): Item {
   switch (callable.name) {
     case 'reconstruct': {
       // _reconstruct(ndarray, (0,), b'b'): an empty array that BUILD fills
-      if (!(args[0] instanceof Global) || args[0].name !== 'ndarray') return fail('_reconstruct expects numpy.ndarray as its first argument');
+      if (!(args[0] instanceof Global) || args[0].name !== 'ndarray')
+        return fail('_reconstruct expects numpy.ndarray as its first argument');
       return new ArrayBuilder();
     }
     case 'dtype': {
@@ -522,7 +527,9 @@ function buildArray(state: Item, fail: (m: string) => never): NdArray {
   } else if (raw instanceof Uint8Array) bytes = raw;
   else return fail('ndarray data must be bytes (object arrays are not supported)');
   if (!Number.isSafeInteger(count * size) || count * size !== bytes.length)
-    return fail(`ndarray of shape [${(shape as number[]).join(', ')}] and dtype ${dtype.code} needs ${count * size} bytes, got ${bytes.length}`);
+    return fail(
+      `ndarray of shape [${(shape as number[]).join(', ')}] and dtype ${dtype.code} needs ${count * size} bytes, got ${bytes.length}`,
+    );
   const little = dtype.order !== '>';
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const read = (make: (n: number) => NdArray['data'], get: (at: number) => number): NdArray['data'] => {
@@ -540,22 +547,40 @@ function buildArray(state: Item, fail: (m: string) => never): NdArray {
       data = Int8Array.from(bytes, (b) => (b << 24) >> 24);
       break;
     case 'i2':
-      data = read((n) => new Int16Array(n), (at) => view.getInt16(at, little));
+      data = read(
+        (n) => new Int16Array(n),
+        (at) => view.getInt16(at, little),
+      );
       break;
     case 'u2':
-      data = read((n) => new Uint16Array(n), (at) => view.getUint16(at, little));
+      data = read(
+        (n) => new Uint16Array(n),
+        (at) => view.getUint16(at, little),
+      );
       break;
     case 'i4':
-      data = read((n) => new Int32Array(n), (at) => view.getInt32(at, little));
+      data = read(
+        (n) => new Int32Array(n),
+        (at) => view.getInt32(at, little),
+      );
       break;
     case 'u4':
-      data = read((n) => new Uint32Array(n), (at) => view.getUint32(at, little));
+      data = read(
+        (n) => new Uint32Array(n),
+        (at) => view.getUint32(at, little),
+      );
       break;
     case 'f4':
-      data = read((n) => new Float32Array(n), (at) => view.getFloat32(at, little));
+      data = read(
+        (n) => new Float32Array(n),
+        (at) => view.getFloat32(at, little),
+      );
       break;
     case 'f8':
-      data = read((n) => new Float64Array(n), (at) => view.getFloat64(at, little));
+      data = read(
+        (n) => new Float64Array(n),
+        (at) => view.getFloat64(at, little),
+      );
       break;
     default: {
       // i8 / u8: exact only up to 2^53
@@ -578,7 +603,11 @@ function buildCsr(state: Item, fail: (m: string) => never): CsrArrays {
   const format = state.get('format');
   if (format !== undefined && format !== 'csr') return fail(`csr_matrix with format ${JSON.stringify(format)}`);
   const shape = state.get('_shape');
-  if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0 && (d as number) < 2 ** 31))
+  if (
+    !Array.isArray(shape) ||
+    shape.length !== 2 ||
+    !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0 && (d as number) < 2 ** 31)
+  )
     return fail('csr_matrix _shape must be two non-negative integers below 2^31');
   const [rows, cols] = shape as number[];
   const arr = (key: string): NdArray => {

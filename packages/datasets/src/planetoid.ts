@@ -79,7 +79,8 @@ export function parsePlanetoidFiles(name: string, files: PlanetoidFiles): Planet
   };
   const [x, y, tx, ty, allx, ally] = [csr('x'), dense('y'), csr('tx'), dense('ty'), csr('allx'), dense('ally')];
   const graph = read('graph');
-  if (!(graph instanceof PyDict)) throw new DatasetFormatError(OP, `${file('graph')}: expected a dict of adjacency lists, got ${describe(graph)}`);
+  if (!(graph instanceof PyDict))
+    throw new DatasetFormatError(OP, `${file('graph')}: expected a dict of adjacency lists, got ${describe(graph)}`);
   const testIds = parseTestIndex(files['test.index'], file('test.index'));
 
   // cross-checks before anything of node size is allocated

@@ -47,7 +47,9 @@ describe('parseIdx', () => {
 
   it('pairs images with labels and checks the label range', () => {
     const images = [0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 9];
-    expect(() => pairIdx(new Uint8Array(images), new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 12]), 'm', 10, 5)).toThrow(/label 12 at 0 is not below 10/);
+    expect(() => pairIdx(new Uint8Array(images), new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 12]), 'm', 10, 5)).toThrow(
+      /label 12 at 0 is not below 10/,
+    );
     expect(() => pairIdx(new Uint8Array(images), new Uint8Array([0, 0, 8, 1, 0, 0, 0, 0]), 'm', 10, 5)).toThrow(/1 images but 0 labels/);
   });
 });
@@ -83,7 +85,11 @@ describe('readTar and readCifar10Tar', () => {
     // pixel (row 3, col 5) of test image 1: R, G, B from the three planes
     const px = 3 * 32 + 5;
     const o = 3073 + 1;
-    expect(Array.from(raw.test.pixels.subarray(3072 + 3 * px, 3072 + 3 * px + 3))).toEqual([record[o + px], record[o + 1024 + px], record[o + 2048 + px]]);
+    expect(Array.from(raw.test.pixels.subarray(3072 + 3 * px, 3072 + 3 * px + 3))).toEqual([
+      record[o + px],
+      record[o + 1024 + px],
+      record[o + 2048 + px],
+    ]);
   });
 
   it('refuses a bad checksum, a truncated entry, a link and a missing batch', async () => {
@@ -113,7 +119,12 @@ describe('unpickle', () => {
       expect(Array.from(f8.data)).toEqual([0, 0.25, 0.5, 0.75, 1, 1.25]);
       expect(Array.from((read(`ndarray-i8.p${p}.pkl`) as NdArray).data)).toEqual([1, -2, 2 ** 40]);
       const csr = read(`csr.p${p}.pkl`) as CsrArrays;
-      expect([csr.shape, Array.from(csr.indptr), Array.from(csr.indices), Array.from(csr.data)]).toEqual([[3, 2], [0, 1, 2, 2], [1, 0], [1.5, 2]]);
+      expect([csr.shape, Array.from(csr.indptr), Array.from(csr.indices), Array.from(csr.data)]).toEqual([
+        [3, 2],
+        [0, 1, 2, 2],
+        [1, 0],
+        [1.5, 2],
+      ]);
       const dd = read(`defaultdict.p${p}.pkl`) as PyDict;
       expect(dd.factory).toBe('list');
       expect(dd.get(3)).toEqual([1, 513]);
@@ -137,8 +148,25 @@ describe('unpickle', () => {
       expect(() => unpickle(bytes, 'g.pkl')).toThrow(ForbiddenGlobalError);
     }
     // an allowed name used the wrong way is still refused
-    expect(() => unpickle(new Uint8Array([0x80, 2, 0x63, ...enc.encode('collections\ndefaultdict\n'), 0x63, ...enc.encode('builtins\ndict\n'), 0x85, 0x52, 0x2e]), 'd.pkl')).toThrow(ForbiddenGlobalError);
-    expect(() => unpickle(new Uint8Array([0x80, 2, 0x63, ...enc.encode('collections\ndefaultdict\n'), 0x29, 0x52, 0x2e]), 'd.pkl')).toThrow(/only allowed with the factory list/);
+    expect(() =>
+      unpickle(
+        new Uint8Array([
+          0x80,
+          2,
+          0x63,
+          ...enc.encode('collections\ndefaultdict\n'),
+          0x63,
+          ...enc.encode('builtins\ndict\n'),
+          0x85,
+          0x52,
+          0x2e,
+        ]),
+        'd.pkl',
+      ),
+    ).toThrow(ForbiddenGlobalError);
+    expect(() => unpickle(new Uint8Array([0x80, 2, 0x63, ...enc.encode('collections\ndefaultdict\n'), 0x29, 0x52, 0x2e]), 'd.pkl')).toThrow(
+      /only allowed with the factory list/,
+    );
   });
 
   it('gives typed errors for truncation, bad lengths and bad memo keys', () => {
@@ -177,15 +205,21 @@ describe('parsePlanetoidFiles', () => {
 
   it('cross-checks the files against each other before building', () => {
     const files = tinyPlanetoidFiles();
-    expect(() => parsePlanetoidFiles('tiny', { ...files, tx: files.ty })).toThrow(/ind.tiny.tx: expected a scipy.sparse csr_matrix, got ndarray/);
+    expect(() => parsePlanetoidFiles('tiny', { ...files, tx: files.ty })).toThrow(
+      /ind.tiny.tx: expected a scipy.sparse csr_matrix, got ndarray/,
+    );
     expect(() => parsePlanetoidFiles('tiny', { ...files, 'test.index': new TextEncoder().encode('510\n511\n') })).toThrow(
       /the rows of tx and the ids in test.index disagree \(3 vs 2\)/,
     );
     expect(() => parsePlanetoidFiles('tiny', { ...files, 'test.index': new TextEncoder().encode('510\n511\n400000000\n') })).toThrow(
       /3 ids spread over 399999491 rows/,
     );
-    expect(() => parsePlanetoidFiles('tiny', { ...files, 'test.index': new TextEncoder().encode('510\n511\n511\n') })).toThrow(/id 511 appears twice/);
-    expect(() => parsePlanetoidFiles('tiny', { ...files, 'test.index': new TextEncoder().encode('510\nx\n') })).toThrow(/test.index line 2/);
+    expect(() => parsePlanetoidFiles('tiny', { ...files, 'test.index': new TextEncoder().encode('510\n511\n511\n') })).toThrow(
+      /id 511 appears twice/,
+    );
+    expect(() => parsePlanetoidFiles('tiny', { ...files, 'test.index': new TextEncoder().encode('510\nx\n') })).toThrow(
+      /test.index line 2/,
+    );
     expect(() => parsePlanetoidFiles('tiny', { ...files, graph: files.y })).toThrow(/ind.tiny.graph: expected a dict of adjacency lists/);
   });
 });

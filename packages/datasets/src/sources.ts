@@ -15,8 +15,15 @@
  */
 import type { RemoteFile } from './fetch.js';
 
-const MNIST_MIRRORS = ['https://ossci-datasets.s3.amazonaws.com/mnist/', 'https://storage.googleapis.com/cvdf-datasets/mnist/', 'http://yann.lecun.com/exdb/mnist/'];
-const FASHION_MIRRORS = ['http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/', 'https://storage.googleapis.com/tensorflow/tf-keras-datasets/'];
+const MNIST_MIRRORS = [
+  'https://ossci-datasets.s3.amazonaws.com/mnist/',
+  'https://storage.googleapis.com/cvdf-datasets/mnist/',
+  'http://yann.lecun.com/exdb/mnist/',
+];
+const FASHION_MIRRORS = [
+  'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/',
+  'https://storage.googleapis.com/tensorflow/tf-keras-datasets/',
+];
 
 const idx = (mirrors: string[], name: string, md5: string): RemoteFile => ({ name, urls: mirrors.map((m) => m + name), md5 });
 

@@ -40,12 +40,18 @@ export function readTar(bytes: Uint8Array, file: string): Map<string, Uint8Array
     let sum = 0;
     for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : h[i];
     if (stored === null || stored !== sum)
-      throw new DatasetFormatError(op, `${file}: header at byte ${at} has checksum ${stored ?? 'unreadable'}, computed ${sum} (not a tar archive, or corrupted)`);
+      throw new DatasetFormatError(
+        op,
+        `${file}: header at byte ${at} has checksum ${stored ?? 'unreadable'}, computed ${sum} (not a tar archive, or corrupted)`,
+      );
     const size = octal(h, 124, 12);
     if (size === null) throw new DatasetFormatError(op, `${file}: header at byte ${at} has an unreadable size field`);
     const start = at + 512;
     if (size > bytes.length - start)
-      throw new DatasetFormatError(op, `${file}: entry at byte ${at} declares ${size} bytes, only ${bytes.length - start} remain (truncated)`);
+      throw new DatasetFormatError(
+        op,
+        `${file}: entry at byte ${at} declares ${size} bytes, only ${bytes.length - start} remain (truncated)`,
+      );
     const magic = text(h, 257, 6);
     const prefix = magic.startsWith('ustar') ? text(h, 345, 155) : '';
     const name = longName ?? (prefix ? `${prefix}/${text(h, 0, 100)}` : text(h, 0, 100));
@@ -53,7 +59,8 @@ export function readTar(bytes: Uint8Array, file: string): Map<string, Uint8Array
     const type = String.fromCharCode(h[156] || 48);
     const data = bytes.subarray(start, start + size);
     if (type === '0' || type === '7') {
-      if (name === '' || name.split('/').includes('..')) throw new DatasetFormatError(op, `${file}: entry at byte ${at} has an unsafe name '${name}'`);
+      if (name === '' || name.split('/').includes('..'))
+        throw new DatasetFormatError(op, `${file}: entry at byte ${at} has an unsafe name '${name}'`);
       if (out.has(name)) throw new DatasetFormatError(op, `${file}: entry '${name}' appears twice`);
       out.set(name, data);
     } else if (type === 'L') {

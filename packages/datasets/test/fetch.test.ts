@@ -85,9 +85,11 @@ describe('fetchFile against a local server', () => {
     const root = tempDir();
     const closed = await startServer(fixtureRoot);
     await closed.close(); // a port nothing listens on
-    const e = await fetchFile('mnist', { ...file, urls: ['http://127.0.0.1:9/mnist/x.gz'] }, { ...quiet, root, mirrors: [`${closed.url}/ok/mnist`] }).catch(
-      (x) => x,
-    );
+    const e = await fetchFile(
+      'mnist',
+      { ...file, urls: ['http://127.0.0.1:9/mnist/x.gz'] },
+      { ...quiet, root, mirrors: [`${closed.url}/ok/mnist`] },
+    ).catch((x) => x);
     expect(e).toBeInstanceOf(DownloadError);
     expect(e.message).toContain(`${closed.url}/ok/mnist/${NAME}: fetch failed (ECONNREFUSED)`);
     expect(e.message).toContain('http://127.0.0.1:9/mnist/x.gz');
@@ -157,7 +159,9 @@ describe('loaders through the local mirror', () => {
     const root = tempDir();
     const e = await mnist({ ...quiet, root, mirrors: [`${server.url}/ok/mnist`] }).catch((x) => x);
     expect(e).toBeInstanceOf(DownloadError);
-    expect(e.message).toMatch(/md5 [0-9a-f]{32}, expected (f68b3c2dcbeaaa9fbdd348bbdeb94873|d53e105ee54ea40749a09fcbcd1e9432|9fb629c4189551a2d022fa330f9573f3|ec29112dd5afa0611ce80d1b7f02629c)/);
+    expect(e.message).toMatch(
+      /md5 [0-9a-f]{32}, expected (f68b3c2dcbeaaa9fbdd348bbdeb94873|d53e105ee54ea40749a09fcbcd1e9432|9fb629c4189551a2d022fa330f9573f3|ec29112dd5afa0611ce80d1b7f02629c)/,
+    );
   });
 
   const original = originalPlanetoidDir('the real Planetoid files through the local mirror');

@@ -44,7 +44,12 @@ function mutate(input: Uint8Array, r: ReturnType<typeof rng>, corpus: Uint8Array
         if (b.length) b[at] = INTERESTING[r.int(INTERESTING.length)];
         break;
       case 2:
-        if (b.length >= 4) new DataView(b.buffer).setUint32(Math.min(at, b.length - 4), [0xffffffff, 0x7fffffff, 0x80000000, r.next()][r.int(4)], r.int(2) === 0);
+        if (b.length >= 4)
+          new DataView(b.buffer).setUint32(
+            Math.min(at, b.length - 4),
+            [0xffffffff, 0x7fffffff, 0x80000000, r.next()][r.int(4)],
+            r.int(2) === 0,
+          );
         break;
       case 3:
         b = b.subarray(0, at);

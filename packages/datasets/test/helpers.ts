@@ -13,14 +13,30 @@ export const fixtureRoot = fileURLToPath(new URL('../fixtures', import.meta.url)
 export function fixtureDigests(dataset: string): Record<string, { sha256: string }> {
   const dir = join(fixtureRoot, dataset);
   return Object.fromEntries(
-    readdirSync(dir).map((name) => [name, { sha256: createHash('sha256').update(readFileSync(join(dir, name))).digest('hex') }]),
+    readdirSync(dir).map((name) => [
+      name,
+      {
+        sha256: createHash('sha256')
+          .update(readFileSync(join(dir, name)))
+          .digest('hex'),
+      },
+    ]),
   );
 }
 
 /** The eight ind.tiny.* fixture files. */
 export function tinyPlanetoidFiles(): PlanetoidFiles {
   const read = (s: string) => new Uint8Array(readFileSync(join(fixtureRoot, 'planetoid-original', `ind.tiny.${s}`)));
-  return { x: read('x'), y: read('y'), tx: read('tx'), ty: read('ty'), allx: read('allx'), ally: read('ally'), graph: read('graph'), 'test.index': read('test.index') };
+  return {
+    x: read('x'),
+    y: read('y'),
+    tx: read('tx'),
+    ty: read('ty'),
+    allx: read('allx'),
+    ally: read('ally'),
+    graph: read('graph'),
+    'test.index': read('test.index'),
+  };
 }
 
 /** The CIFAR-10 fixture tarball (gzip). */
@@ -35,7 +51,9 @@ export function tempDir(prefix = 'lec-datasets-'): string {
 
 /** shared/datasets/planetoid-original from LEC_DATA_DIR or ../shared/datasets, or null with a printed reason. */
 export function originalPlanetoidDir(what: string): string | null {
-  const candidates = [process.env.LEC_DATA_DIR, fileURLToPath(new URL('../../../../shared/datasets', import.meta.url))].filter(Boolean) as string[];
+  const candidates = [process.env.LEC_DATA_DIR, fileURLToPath(new URL('../../../../shared/datasets', import.meta.url))].filter(
+    Boolean,
+  ) as string[];
   for (const root of candidates) {
     const dir = join(root, 'planetoid-original');
     if (existsSync(join(dir, 'ind.cora.x'))) return dir;

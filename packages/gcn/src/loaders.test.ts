@@ -78,7 +78,9 @@ describe('budgets and finite values (issue 25, items 2 and 9)', () => {
   });
 
   it('refuses feature values and weights beyond the float64 range instead of storing Infinity', () => {
-    expect(() => parsePlanetoid({ ...tiny, features: '0 0:1e400 3:1\n1 2:0.5\n2\n' })).toThrow(/features.txt line 1: feature value '1e400' is beyond the float64 range/);
+    expect(() => parsePlanetoid({ ...tiny, features: '0 0:1e400 3:1\n1 2:0.5\n2\n' })).toThrow(
+      /features.txt line 1: feature value '1e400' is beyond the float64 range/,
+    );
     expect(() => parseEdgeList('0 1 1e400\n')).toThrow(/weight '1e400' is beyond the float64 range/);
   });
 });

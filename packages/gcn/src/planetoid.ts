@@ -183,7 +183,10 @@ export function parsePlanetoid(files: PlanetoidFiles, options: PlanetoidOptions 
     if (featureLines !== n) throw new DataFormatError(op, `features.txt has ${featureLines} lines, meta.json says ${n} nodes`);
     const nnz = metaCount(op, meta, 'feature_nnz', MAX_EDGES);
     if (nnz > files.features.length / 4)
-      throw new DataFormatError(op, `meta.json: feature_nnz = ${nnz} cannot fit in the ${files.features.length} characters of features.txt`);
+      throw new DataFormatError(
+        op,
+        `meta.json: feature_nnz = ${nnz} cannot fit in the ${files.features.length} characters of features.txt`,
+      );
   }
 
   // edges.txt: exactly `edges` lines `src dst`, src < dst

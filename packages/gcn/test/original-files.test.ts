@@ -22,7 +22,14 @@ beforeAll(async () => {
   if (!original) return;
   const server = createServer((req, res) => {
     try {
-      const body = readFileSync(join(original, decodeURIComponent(req.url ?? '').replace(/^\//, '').replace(/\//g, '_')));
+      const body = readFileSync(
+        join(
+          original,
+          decodeURIComponent(req.url ?? '')
+            .replace(/^\//, '')
+            .replace(/\//g, '_'),
+        ),
+      );
       res.writeHead(200, { 'content-length': body.length }).end(body);
     } catch {
       res.writeHead(404).end();
@@ -40,7 +47,13 @@ function same(a: PlanetoidDataset, b: PlanetoidDataset) {
     return [d.graph.numNodes, d.graph.numEdges, Array.from(csr.rowPtr), Array.from(csr.colIdx), Array.from(csr.values)];
   };
   expect(g(a)).toEqual(g(b));
-  const f = (d: PlanetoidDataset) => [d.features!.rows, d.features!.cols, Array.from(d.features!.rowPtr), Array.from(d.features!.colIdx), Array.from(d.features!.values)];
+  const f = (d: PlanetoidDataset) => [
+    d.features!.rows,
+    d.features!.cols,
+    Array.from(d.features!.rowPtr),
+    Array.from(d.features!.colIdx),
+    Array.from(d.features!.values),
+  ];
   expect(f(a)).toEqual(f(b));
   expect(Array.from(a.labels)).toEqual(Array.from(b.labels));
   expect([a.numClasses, a.numFeatures]).toEqual([b.numClasses, b.numFeatures]);
@@ -55,7 +68,10 @@ describe.skipIf(!original)('original ind.* files through a local mirror = the te
     it(`${name}: identical graph, features, labels, split and self-loops (with and without restoring them)`, async () => {
       const fromOriginal = await loadPlanetoid(name, { ...options, mirrors: [url] });
       same(fromOriginal, loadPlanetoidText(dir!, name));
-      same(await loadPlanetoid(name, { ...options, mirrors: [url], restoreSelfLoops: true }), loadPlanetoidText(dir!, name, { restoreSelfLoops: true }));
+      same(
+        await loadPlanetoid(name, { ...options, mirrors: [url], restoreSelfLoops: true }),
+        loadPlanetoidText(dir!, name, { restoreSelfLoops: true }),
+      );
     }, 60_000);
   }
 });

@@ -211,7 +211,9 @@ describe('out of memory through the backend (issue 25, defect 5)', () => {
         }
         expect(f).toBeInstanceOf(OutOfMemoryError);
         expect(f).toBeInstanceOf(LecError);
-        expect((f as Error).message).toMatch(/^(matmul|gemm|fromArray)\b.*: out of memory: asked for \d+ bytes .*wasmBackend\(\{ maximumBytes \}\)/);
+        expect((f as Error).message).toMatch(
+          /^(matmul|gemm|fromArray)\b.*: out of memory: asked for \d+ bytes .*wasmBackend\(\{ maximumBytes \}\)/,
+        );
         expect((f as InstanceType<typeof OutOfMemoryError>).requestedBytes).toBeGreaterThan(0);
         expect(matmul(randn([8, 8]), randn([8, 8])).shape).toEqual([8, 8]);
       });

@@ -54,9 +54,9 @@ describe('labels out of range (defect 1)', () => {
       [1, 2],
       [3, 4],
     ]);
-    await expect(fit(model, { x, y: int([0, 5]) }, { loss: softmaxCrossEntropyWithLogits, optimizer: new SGD(), batchSize: 2 })).rejects.toThrow(
-      ValueError,
-    );
+    await expect(
+      fit(model, { x, y: int([0, 5]) }, { loss: softmaxCrossEntropyWithLogits, optimizer: new SGD(), batchSize: 2 }),
+    ).rejects.toThrow(ValueError);
     expect(model.parameters().map((p) => [...p.value.dataSync()])).toEqual(before);
   });
 });
@@ -152,7 +152,14 @@ describe('BatchNorm1d in training on one value per channel (defect 9)', () => {
   it('is a ValueError instead of silent zeros; eval mode still works', () => {
     const bn = new BatchNorm1d(3);
     expect(() => bn.forward(tensor([[1, 2, 3]]))).toThrow(/BatchNorm1d.forward: argument 'x' of shape \[1, 3\] has 1 value per channel/);
-    expect(bn.forward(tensor([[1, 2, 3], [3, 2, 1]])).shape).toEqual([2, 3]);
+    expect(
+      bn.forward(
+        tensor([
+          [1, 2, 3],
+          [3, 2, 1],
+        ]),
+      ).shape,
+    ).toEqual([2, 3]);
     bn.eval();
     expect(bn.forward(tensor([[1, 2, 3]])).shape).toEqual([1, 3]);
   });

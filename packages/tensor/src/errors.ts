@@ -48,11 +48,7 @@ export class OutOfMemoryError extends LecError {
   readonly inUseBytes: number | undefined;
   /** The option that raises the limit, e.g. `wasmBackend({ maximumBytes })`, where there is one. */
   readonly option: string | undefined;
-  constructor(
-    op: string,
-    message: string,
-    details: { requestedBytes: number; limitBytes: number; inUseBytes?: number; option?: string },
-  ) {
+  constructor(op: string, message: string, details: { requestedBytes: number; limitBytes: number; inUseBytes?: number; option?: string }) {
     super(op, message);
     this.requestedBytes = details.requestedBytes;
     this.limitBytes = details.limitBytes;

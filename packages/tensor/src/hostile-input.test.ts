@@ -39,7 +39,14 @@ describe('huge sizes (defect 4)', () => {
     ['arange', () => arange(0, 1e13)],
     ['linspace', () => linspace(0, 1, 1e13)],
     ['eye', () => eye(1e6)],
-    ['pad', () => pad(zeros([2, 2]), [[0, 1e6], [0, 1e6]])],
+    [
+      'pad',
+      () =>
+        pad(zeros([2, 2]), [
+          [0, 1e6],
+          [0, 1e6],
+        ]),
+    ],
     ['oneHot', () => oneHot(int([0, 1]), 1e10)],
     ['broadcastTo', () => broadcastTo(zeros([1]), [1e6, 1e6])],
     ['matmul', () => matmul(zeros([1e5, 1]), zeros([1, 1e5]))],

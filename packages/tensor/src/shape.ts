@@ -113,8 +113,7 @@ export function checkAllocation(op: string, arg: string, shape: readonly number[
   for (const d of shape) if (d === 0) return 0;
   for (const d of shape) {
     // overflow-safe: n·d stays exact while it is below 2^53
-    if (n > Number.MAX_SAFE_INTEGER / d)
-      throw new ShapeError(op, `argument '${arg}' ${fmtShape(shape)} holds more than 2^53 elements`);
+    if (n > Number.MAX_SAFE_INTEGER / d) throw new ShapeError(op, `argument '${arg}' ${fmtShape(shape)} holds more than 2^53 elements`);
     n *= d;
   }
   const bytes = n * bytesPerElement(dtype);

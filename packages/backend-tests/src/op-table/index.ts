@@ -15,9 +15,16 @@ import { NON_FINITE_CASES } from './non-finite.js';
 import type { OpEntry } from './types.js';
 
 /** Every entry, with its NaN/±∞ cases (non-finite.ts) added to its forward cases. */
-export const OP_TABLE: readonly OpEntry[] = [...UNARY, ...BINARY, ...REDUCTIONS, ...MOVEMENT, ...LINALG, ...CONV, ...CREATION, ...OPTIM].map(
-  (e) => (NON_FINITE_CASES[e.op] ? { ...e, forward: [...e.forward, ...NON_FINITE_CASES[e.op]] } : e),
-);
+export const OP_TABLE: readonly OpEntry[] = [
+  ...UNARY,
+  ...BINARY,
+  ...REDUCTIONS,
+  ...MOVEMENT,
+  ...LINALG,
+  ...CONV,
+  ...CREATION,
+  ...OPTIM,
+].map((e) => (NON_FINITE_CASES[e.op] ? { ...e, forward: [...e.forward, ...NON_FINITE_CASES[e.op]] } : e));
 
 /** Function exports of @lec/tensor that are not ops, and why. */
 export const NON_OP_EXPORTS: Readonly<Record<string, string>> = {

@@ -18,8 +18,17 @@ const sumOfSquaresOfMaxPool = (x: Tensor, window: number, strides?: number) =>
   lec.grad((t: Tensor) => lec.sum(lec.square(lec.maxPool2d(t, window, strides === undefined ? {} : { strides }))))(x);
 
 export const NON_FINITE_CASES: Readonly<Record<string, readonly ForwardCase[]>> = {
-  sigmoid: [{ name: 'saturates to exactly 0 and 1 (±200, ±1000, ±∞; NaN)', inputs: [f([9], cycle(SATURATING))], fn: ([x]) => lec.sigmoid(x), tol: 'exact' }],
-  tanh: [{ name: 'saturates to exactly ±1 (±20, ±1000, ±∞; NaN)', inputs: [f([9], cycle(SATURATING))], fn: ([x]) => lec.tanh(x), tol: 'exact' }],
+  sigmoid: [
+    {
+      name: 'saturates to exactly 0 and 1 (±200, ±1000, ±∞; NaN)',
+      inputs: [f([9], cycle(SATURATING))],
+      fn: ([x]) => lec.sigmoid(x),
+      tol: 'exact',
+    },
+  ],
+  tanh: [
+    { name: 'saturates to exactly ±1 (±20, ±1000, ±∞; NaN)', inputs: [f([9], cycle(SATURATING))], fn: ([x]) => lec.tanh(x), tol: 'exact' },
+  ],
   maxPool2d: [
     {
       name: 'gradient with a NaN in the window (sum of squares: NaN dy spreads)',
@@ -43,7 +52,10 @@ export const NON_FINITE_CASES: Readonly<Record<string, readonly ForwardCase[]>> 
   lstmCell: [
     {
       name: 'gates at ±200, ±1000, ±∞ and |c| >= 999: exactly 0, 1, ±1, NaN for 0·∞',
-      inputs: [f([2, 16], cycle([1000, -1000, INF, -INF, 200, -200, -1000, 1000, INF])), f([2, 4], cycle([1000, -1000, INF, -INF, Number.NaN]))],
+      inputs: [
+        f([2, 16], cycle([1000, -1000, INF, -INF, 200, -200, -1000, 1000, INF])),
+        f([2, 4], cycle([1000, -1000, INF, -INF, Number.NaN])),
+      ],
       fn: ([z, c]) => lec.lstmCell(z, c),
       tol: 'exact',
     },

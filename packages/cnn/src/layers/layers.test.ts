@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { type Tensor, OutOfMemoryError, concat, conv2d, f64Backend, jsBackend, mul, randn, slice, sum, tensor, withBackend, ones, zeros } from '@lec/tensor';
+import {
+  type Tensor,
+  OutOfMemoryError,
+  concat,
+  conv2d,
+  f64Backend,
+  jsBackend,
+  mul,
+  randn,
+  slice,
+  sum,
+  tensor,
+  withBackend,
+  ones,
+  zeros,
+} from '@lec/tensor';
 import { gradCheck } from '@lec/backend-tests';
 import { FormatError, Sequential, loadModel, saveModel, coreLayers } from '@lec/nn';
 import { paramGradCheck } from '@lec/backend-tests';

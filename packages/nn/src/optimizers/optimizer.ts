@@ -39,7 +39,12 @@ function firstNonFinite(tensors: readonly (Tensor | null)[]): number {
   const list = tensors.filter((t): t is Tensor => t !== null && t.size > 0 && t.dtype !== 'int32');
   if (list.length === 0) return -1;
   // Σ_i sum(t_i·0) is 0 when every entry is finite and NaN otherwise
-  const all = tidy(() => list.map((t) => sum(mul(t, 0))).reduce((a, b) => add(a, b)).item());
+  const all = tidy(() =>
+    list
+      .map((t) => sum(mul(t, 0)))
+      .reduce((a, b) => add(a, b))
+      .item(),
+  );
   if (Number.isFinite(all)) return -1;
   return tensors.findIndex((t) => t !== null && t.size > 0 && t.dtype !== 'int32' && !Number.isFinite(tidy(() => sum(mul(t, 0)).item())));
 }
