@@ -30,8 +30,20 @@ export const MODEL_PACKAGES = ['@lec/nn', '@lec/linalg', '@lec/cnn', '@lec/rnn',
  * A package can also declare `"lec": { "kind": "converter" }`.
  */
 export const CONVERTER_PACKAGES = ['@lec/interop'];
+/**
+ * Data packages (DESIGN.md: `@lec/datasets`, above @lec/tensor and below the models): they may
+ * import @lec/tensor and @lec/nn, never a model, a converter or a backend. A package can also
+ * declare `"lec": { "kind": "data" }`.
+ */
+export const DATA_PACKAGES = ['@lec/datasets'];
 /** Backend packages of this repository. A package can also declare `"lec": { "kind": "backend" }`. */
 export const BACKEND_PACKAGES = ['@lec/kernels-wasm', '@lec/backend-tfjs'];
+/**
+ * The umbrella package (DESIGN.md: it sits at the top, under the apps): it re-exports the model
+ * packages and picks a backend, so it may import both; nothing published may import it.
+ * A package can also declare `"lec": { "kind": "umbrella" }`.
+ */
+export const UMBRELLA_PACKAGES = ['lec'];
 /** Third-party compute engines only a backend may wrap. */
 export const EXTERNAL_BACKEND_PATTERNS = [/^@tensorflow\//, /^onnxruntime-/];
 
@@ -49,12 +61,14 @@ export const RUNTIME_DEPENDENCY_FIELDS = [
 
 const SOURCE_EXTENSIONS = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 
-/** 'core' | 'model' | 'converter' | 'backend' | 'other', from `"lec": { "kind" }` or the lists above. */
+/** 'core' | 'data' | 'model' | 'converter' | 'backend' | 'other', from `"lec": { "kind" }` or the lists above. */
 export function packageKind(json) {
   const declared = json?.lec?.kind;
-  if (declared === 'model' || declared === 'backend' || declared === 'core' || declared === 'converter') return declared;
+  if (declared === 'model' || declared === 'backend' || declared === 'core' || declared === 'converter' || declared === 'data' || declared === 'umbrella') return declared;
   if (json?.name === CORE_PACKAGE) return 'core';
+  if (UMBRELLA_PACKAGES.includes(json?.name)) return 'umbrella';
   if (CONVERTER_PACKAGES.includes(json?.name)) return 'converter';
+  if (DATA_PACKAGES.includes(json?.name)) return 'data';
   if (MODEL_PACKAGES.includes(json?.name)) return 'model';
   if (BACKEND_PACKAGES.includes(json?.name)) return 'backend';
   return 'other';
@@ -87,33 +101,56 @@ export function targetKind(name, kinds) {
   if (kinds.has(name)) return kinds.get(name);
   if (MODEL_PACKAGES.includes(name)) return 'model';
   if (CONVERTER_PACKAGES.includes(name)) return 'converter';
+  if (DATA_PACKAGES.includes(name)) return 'data';
+  if (UMBRELLA_PACKAGES.includes(name)) return 'umbrella';
   if (BACKEND_PACKAGES.includes(name) || EXTERNAL_BACKEND_PATTERNS.some((p) => p.test(name))) return 'backend';
   return 'other';
 }
 
+const UMBRELLA_WHY = 'the umbrella package lec sits at the top (it re-exports everything): only apps may import it';
 const RULES = {
   model: {
-    forbidden: ['backend', 'converter'],
+    forbidden: ['backend', 'converter', 'umbrella'],
     why: {
       backend: 'a model package never imports a backend: take tensors on whatever backend the caller set (setBackend / withBackend)',
       converter: 'a converter (@lec/interop) sits above the models: arrows only point down',
+      umbrella: UMBRELLA_WHY,
     },
   },
   converter: {
-    forbidden: ['backend'],
+    forbidden: ['backend', 'umbrella'],
     why: {
       backend:
         'a converter (@lec/interop) sits above the models and, like them, never imports a backend: engines such as onnxruntime belong in its tests',
+      umbrella: UMBRELLA_WHY,
+    },
+  },
+  data: {
+    forbidden: ['model', 'converter', 'backend', 'umbrella'],
+    why: {
+      model: 'a data package (@lec/datasets) sits below the models: arrows only point down',
+      converter: 'a data package (@lec/datasets) sits below the models and converters: arrows only point down',
+      backend: 'a data package never imports a backend: it parses files into arrays and @lec/tensor tensors',
+      umbrella: UMBRELLA_WHY,
     },
   },
   backend: {
-    forbidden: ['model', 'converter'],
+    forbidden: ['model', 'converter', 'umbrella'],
     why: {
       model: 'a backend never imports a model package: it implements BackendV1 from @lec/tensor and nothing above it',
       converter: 'a backend never imports a model package: it implements BackendV1 from @lec/tensor and nothing above it',
+      umbrella: UMBRELLA_WHY,
     },
   },
+  other: { forbidden: ['umbrella'], why: { umbrella: UMBRELLA_WHY } },
 };
+
+/** The rule a dependency of a `kind` package on `target` breaks, or undefined. */
+function brokenRule(kind, target) {
+  const rule = RULES[kind];
+  if (!rule || !rule.forbidden.includes(target)) return undefined;
+  return { forbidden: target, why: rule.why[target] };
+}
 
 /**
  * Checks one package. Pure: the caller reads the files.
@@ -140,10 +177,11 @@ export function checkPackage(pkg, files, kinds = new Map()) {
           file: manifest,
           message: `${pkg.name} must have no runtime dependency, but "${field}" lists '${dep}' (move it to devDependencies if only tests need it)`,
         });
-      } else if (RULES[kind]?.forbidden.includes(targetKind(dep, kinds))) {
+      } else if (brokenRule(kind, targetKind(dep, kinds)) && !(kind === 'other' && pkg.json.private === true)) {
+        const rule = brokenRule(kind, targetKind(dep, kinds));
         violations.push({
           file: manifest,
-          message: `${kind} package ${pkg.name} depends on ${targetKind(dep, kinds)} '${dep}' in "${field}": ${RULES[kind].why[targetKind(dep, kinds)]}`,
+          message: `${kind} package ${pkg.name} depends on ${rule.forbidden} '${dep}' in "${field}": ${rule.why}`,
         });
       }
     }
@@ -183,10 +221,9 @@ export function checkPackage(pkg, files, kinds = new Map()) {
         });
         continue;
       }
-      const rule = RULES[kind];
-      const target = targetKind(packageNameOf(specifier), kinds);
-      if (rule?.forbidden.includes(target)) {
-        violations.push({ file: path, line, message: `${kind} package ${pkg.name} imports ${target} '${specifier}': ${rule.why[target]}` });
+      const rule = brokenRule(kind, targetKind(packageNameOf(specifier), kinds));
+      if (rule && !(kind === 'other' && pkg.json.private === true)) {
+        violations.push({ file: path, line, message: `${kind} package ${pkg.name} imports ${rule.forbidden} '${specifier}': ${rule.why}` });
       }
     }
   }

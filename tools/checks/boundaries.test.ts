@@ -66,6 +66,31 @@ describe('boundaries check', () => {
     ]);
   });
 
+  it('lets the umbrella package lec import models and backends, and keeps every published package from importing it', () => {
+    const root = fixture({
+      'packages/lec/package.json': manifest('lec', { dependencies: { '@lec/nn': 'workspace:^', '@lec/kernels-wasm': 'workspace:^' } }),
+      'packages/lec/src/index.ts': "export * from '@lec/nn';\nexport { wasmBackend } from '@lec/kernels-wasm';\n",
+      'packages/cnn/package.json': manifest('@lec/cnn'),
+      'packages/cnn/src/a.ts': "import { ready } from 'lec';\nexport const r = ready;\n",
+      'packages/kernels-wasm/package.json': manifest('@lec/kernels-wasm', { dependencies: { lec: 'workspace:^' } }),
+      'packages/interop/package.json': manifest('@lec/interop'),
+      'packages/interop/src/b.ts': "export * from 'lec';\n",
+      'apps/docs/package.json': JSON.stringify({ name: '@lec/docs', private: true, dependencies: { lec: 'workspace:^' } }),
+    });
+    expect(packageKind({ name: 'lec' })).toBe('umbrella');
+    const found = messages(root);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(
+          "packages/cnn/src/a.ts:1: model package @lec/cnn imports umbrella 'lec': the umbrella package lec sits at the top",
+        ),
+        expect.stringContaining("packages/kernels-wasm/package.json: backend package @lec/kernels-wasm depends on umbrella 'lec'"),
+        expect.stringContaining("packages/interop/src/b.ts:1: converter package @lec/interop imports umbrella 'lec'"),
+      ]),
+    );
+    expect(found).toHaveLength(3);
+  });
+
   it('fails when a backend imports a model package', () => {
     const root = fixture({
       'packages/kernels-wasm/package.json': manifest('@lec/kernels-wasm'),
@@ -126,6 +151,23 @@ describe('boundaries check', () => {
     expect(messages(root)).toEqual([
       `packages/nn/package.json: @lec/nn lists the test-only package '@lec/backend-tests' in "dependencies": move it to devDependencies`,
       "packages/nn/src/check.ts:1: imports the test-only package '@lec/backend-tests' outside a test file: published code must not need it",
+    ]);
+  });
+
+  it('keeps @lec/datasets (kind data) below the models: no model or backend import', () => {
+    const pkg = {
+      name: '@lec/datasets',
+      dir: 'packages/datasets',
+      json: { name: '@lec/datasets', dependencies: { '@lec/tensor': 'workspace:^' } },
+    };
+    expect(packageKind(pkg.json)).toBe('data');
+    expect(checkPackage(pkg, [{ path: 'packages/datasets/src/a.ts', text: "import { tensor } from '@lec/tensor';" }])).toEqual([]);
+    const bad = checkPackage(pkg, [
+      { path: 'packages/datasets/src/a.ts', text: "import { Graph } from '@lec/gcn';\nimport { wasmBackend } from '@lec/kernels-wasm';" },
+    ]);
+    expect(bad.map((v) => v.message)).toEqual([
+      expect.stringMatching(/data package @lec\/datasets imports model '@lec\/gcn'/),
+      expect.stringMatching(/data package @lec\/datasets imports backend '@lec\/kernels-wasm'/),
     ]);
   });
 

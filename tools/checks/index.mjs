@@ -2,12 +2,13 @@
 // `pnpm check`: every repository check, in order, each run even when an earlier one fails.
 // The cheap ones come first. CI (.ci/run) runs this before `pnpm test`.
 //
-//   node tools/checks/index.mjs [--only changesets,boundaries,biome,typecheck] [--since main]
+//   node tools/checks/index.mjs [--only changesets,boundaries,line-budget,biome,typecheck] [--since main]
 import { argValue } from './lib/workspace.mjs';
 
 const CHECKS = {
   changesets: () => import('./changesets.mjs'),
   boundaries: () => import('./boundaries.mjs'),
+  'line-budget': () => import('./line-budget.mjs'),
   biome: () => import('./biome.mjs'),
   typecheck: () => import('./typecheck.mjs'),
 };

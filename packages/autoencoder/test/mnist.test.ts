@@ -1,6 +1,6 @@
 /**
  * MNIST checks on subsets on the js backend, to keep the suite fast. The full-size figures
- * (10,000 digits; 8,000/2,000 splits; more epochs) come from scripts/measure.mjs.
+ * (10,000 digits; 8,000/2,000 splits; more epochs) come from apps/bench/scripts/autoencoder/measure.mjs.
  */
 import { noGrad, slice, tensor } from '@lec/tensor';
 import { describe, expect, test } from 'vitest';

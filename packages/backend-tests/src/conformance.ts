@@ -35,7 +35,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { bitIdentical, compareArrays } from './compare.js';
 import { gradCheck } from './grad-check.js';
 import { drawInputs, hashSeed } from './inputs.js';
-import { NON_OP_EXPORTS, OP_TABLE } from './op-table/index.js';
+import { NON_OP_EXPORTS, NO_BAD_INPUT, OP_TABLE } from './op-table/index.js';
 import type { CaseContext, CaseFn, ForwardCase, FloatDType, GradCase, OpEntry } from './op-table/types.js';
 import type { InputSpec } from './inputs.js';
 import { Tally, defaultReportFile, writeReport } from './report.js';
@@ -327,6 +327,16 @@ export function runConformance(options: ConformanceOptions): void {
         const twice = table.map((e) => e.op).filter((op, i, all) => all.indexOf(op) !== i);
         if (twice.length > 0) throw new Error(`entries repeated: ${twice.join(', ')}`);
       });
+      test(
+        'table/every entry has error inputs',
+        'table',
+        'every entry has error cases (bad inputs and their typed errors) or says why it has none',
+        () => {
+          const bare = table.filter((e) => (e.errors ?? []).length === 0 && !(e.op in NO_BAD_INPUT)).map((e) => e.op);
+          if (bare.length > 0)
+            throw new Error(`no error inputs for: ${bare.join(', ')} (add cases to op-table/error-inputs.ts, or a reason to NO_BAD_INPUT)`);
+        },
+      );
       test('table/every entry is complete', 'table', 'every entry has forward cases and gradient cases, or says why it has none', () => {
         const bad = table.filter(
           (e) =>

@@ -131,8 +131,13 @@ class LoopBackend extends CpuBackend {
   maxPool2dBackward(dyh: Handle, xh: Handle, g: Pool2dGeometry, dtype: DType): Handle {
     const dy = this.get(dyh);
     const acc = new Float64Array(g.batch * g.inHeight * g.inWidth * g.channels);
-    this.argmaxWindows(this.get(xh), g).forEach((k, o) => {
+    const best = this.argmaxWindows(this.get(xh), g);
+    best.forEach((k, o) => {
       if (k >= 0) acc[k] += dy[o];
+    });
+    // the composite's 0·dy at the other real taps: NaN when dy is NaN or infinite
+    this.windows(g, (o, k) => {
+      if (k >= 0 && k !== best[o] && !Number.isFinite(dy[o])) acc[k] += dy[o] * 0;
     });
     return this.store(acc, dtype);
   }

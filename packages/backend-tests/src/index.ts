@@ -12,6 +12,7 @@
 export { runConformance, type ConformanceOptions } from './conformance.js';
 export { gradCheck, type GradCheckOptions, type GradCheckResult, type GradMismatch } from './grad-check.js';
 export { paramGradCheck } from './param-grad-check.js';
+export { runErrorTable, type ErrorTableOptions, type ExportErrorCase } from './error-table.js';
 export { bitIdentical, compareArrays, unravel, type Comparison } from './compare.js';
 export {
   DEFAULT_TOLERANCES,

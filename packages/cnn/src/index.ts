@@ -7,7 +7,7 @@ export { fieldLayersOf, receptiveField, type FieldInfo, type FieldLayer } from '
 export { compareFirstLayer, convParameterCount, denseParameterCount, type FirstLayerComparison } from './parameter-count.js';
 export { convolvePdf, convolvePmf, type ConvolveMethod, type GridDensity } from './probability/convolve-pmf.js';
 export { logConvolve, logConvolvePmf, type LogConvolveOptions } from './probability/log-convolve.js';
-export { loadMnist, type DigitSource } from './data/mnist.js';
+export { loadMnist, type DigitSource, type MnistOptions } from './data/mnist.js';
 export { randomAffine, type RandomAffineOptions } from './data/augment.js';
 export { deskew, type DeskewOptions } from './data/deskew.js';
 export { FASHION_CLASSES, loadFashionMnist } from './data/fashion-mnist.js';

@@ -112,6 +112,21 @@ export function cacheRoot(root?: string): string {
 }
 
 /**
+ * Fetches several files of a dataset at once; waits for every one to settle (so each
+ * download finishes or cleans up and releases its lock) before the first failure is thrown.
+ * @example
+ * ```ts
+ * await fetchFiles('demo', [{ name: 'missing.bin', urls: [] }], { root: emptyDir, download: false }); // throws DownloadError
+ * ```
+ */
+export async function fetchFiles(dataset: string, files: readonly RemoteFile[], options: FetchOptions = {}): Promise<Uint8Array[]> {
+  const settled = await Promise.allSettled(files.map((f) => fetchFile(dataset, f, options)));
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<Uint8Array>).value);
+}
+
+/**
  * Hex digest of bytes (`sha256` or `md5`; Node).
  * @example
  * ```ts
@@ -364,7 +379,9 @@ async function get(url: string, file: RemoteFile, options: FetchOptions): Promis
 async function progressBar(options: FetchOptions, name: string) {
   const stderr = (globalThis as { process?: { stderr?: { isTTY?: boolean } } }).process?.stderr;
   if (!(options.progressBar ?? stderr?.isTTY === true)) return null;
-  const { default: cliProgress } = await import('cli-progress');
+  // a variable specifier: bundlers leave this Node-only import alone (it runs only on a terminal)
+  const specifier = 'cli-progress';
+  const cliProgress = ((await import(/* @vite-ignore */ specifier)) as { default: typeof import('cli-progress') }).default;
   return new cliProgress.SingleBar(
     { format: `${name} [{bar}] {percentage}% {value}/{total} bytes`, clearOnComplete: false, stream: process.stderr },
     cliProgress.Presets.shades_classic,

@@ -20,12 +20,12 @@ export interface IdxArray {
 }
 
 const TYPES: Record<number, { dtype: IdxArray['dtype']; size: number }> = {
-  0x08: { dtype: 'uint8', size: 1 },
-  0x09: { dtype: 'int8', size: 1 },
-  0x0b: { dtype: 'int16', size: 2 },
-  0x0c: { dtype: 'int32', size: 4 },
-  0x0d: { dtype: 'float32', size: 4 },
-  0x0e: { dtype: 'float64', size: 8 },
+  8: { dtype: 'uint8', size: 1 },
+  9: { dtype: 'int8', size: 1 },
+  11: { dtype: 'int16', size: 2 },
+  12: { dtype: 'int32', size: 4 },
+  13: { dtype: 'float32', size: 4 },
+  14: { dtype: 'float64', size: 8 },
 };
 
 /** The most dimensions an IDX file may declare. */

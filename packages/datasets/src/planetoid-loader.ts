@@ -1,4 +1,4 @@
-import { type FetchOptions, fetchFile } from './fetch.js';
+import { type FetchOptions, fetchFiles } from './fetch.js';
 import { PLANETOID_SUFFIXES, type PlanetoidData, type PlanetoidFiles, parsePlanetoidFiles } from './planetoid.js';
 import { planetoidFile } from './sources.js';
 import { DatasetError } from './errors.js';
@@ -21,7 +21,7 @@ export type PlanetoidName = 'cora' | 'citeseer' | 'pubmed';
 export async function planetoid(name: PlanetoidName, options: FetchOptions = {}): Promise<PlanetoidData> {
   if (name !== 'cora' && name !== 'citeseer' && name !== 'pubmed')
     throw new DatasetError('planetoid', `argument 'name' expected 'cora', 'citeseer' or 'pubmed', got '${String(name)}'`);
-  const bytes = await Promise.all(PLANETOID_SUFFIXES.map((s) => fetchFile('planetoid-original', planetoidFile(name, s), options)));
+  const bytes = await fetchFiles('planetoid-original', PLANETOID_SUFFIXES.map((s) => planetoidFile(name, s)), options);
   const files = Object.fromEntries(PLANETOID_SUFFIXES.map((s, i) => [s, bytes[i]])) as PlanetoidFiles;
   return parsePlanetoidFiles(name, files);
 }

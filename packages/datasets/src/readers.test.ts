@@ -6,7 +6,7 @@ import { DatasetFormatError, ForbiddenGlobalError } from './errors.js';
 import { gunzip } from './gzip.js';
 import { parseIdx } from './idx.js';
 import { karateClub } from './karate.js';
-import { type CsrArrays, type NdArray, PyDict, unpickle } from './pickle.js';
+import { type CsrArrays, type NdArray, type PyDict, unpickle } from './pickle.js';
 import { parsePlanetoidFiles } from './planetoid.js';
 import { readCifar10Tar, pairIdx } from './images.js';
 import { readTar } from './tar.js';

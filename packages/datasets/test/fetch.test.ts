@@ -46,6 +46,12 @@ describe('fetchFile against a local server', () => {
     expect(server.hits.get(`/ok/mnist/${NAME}`)).toBe(before);
   });
 
+  it('draws a progress bar (cli-progress) when asked', async () => {
+    const root = tempDir();
+    await fetchFile('mnist', file, { ...quiet, progressBar: true, root, mirrors: [`${server.url}/ok/mnist`] });
+    expectClean(root, true);
+  });
+
   it('follows a redirect', async () => {
     const root = tempDir();
     await fetchFile('mnist', file, { ...quiet, root, mirrors: [`${server.url}/redirect/mnist`] });

@@ -57,7 +57,7 @@ function prepare(name: keyof typeof lecModels, root: string): Case {
   const shape = inputShapes[name];
   const size = shape.reduce((a, b) => a * b, 1);
   const ids = name === 'bilstm';
-  const values = Float32Array.from({ length: size }, () => (ids ? Math.floor(rng.uniform() * 30) : rng.uniform() * 2 - 1));
+  const values = Float32Array.from({ length: size }, () => (ids ? Math.floor(rng.uniform(1)[0] * 30) : rng.uniform(1)[0] * 2 - 1));
   const x = ids ? tensor(Int32Array.from(values), shape, { dtype: 'int32' }) : tensor(values, shape);
   const run = (): Tensor => (name === 'gcn' ? model.forward({ graph: Graph.fromEdges(7, edges), x }) : model.forward(x));
   if (name === 'mlp' || name === 'conv-autoencoder') run(); // training mode: the BatchNorm running statistics move

@@ -14,7 +14,6 @@
  *
  * Micro-kernel MR×NR = 4×8: 4 rows × two f32x4 columns = 8 accumulators + 2 B vectors + 4
  * broadcast A values = 14 registers, within the 15 SIMD registers V8 lets wasm use on x64.
- * (A 6×8 kernel is kept for comparison; see MR.)
  *
  * Pointers are byte addresses in linear memory; leading dimensions (lda, ldb, ldc) are in
  * elements. No alignment is required.
@@ -34,7 +33,7 @@ export const NR: i32 = 8;
  * elsewhere.
  */
 export const KC: i32 = 512;
-/** Rows of one packed A block: MC·KC·4 = 192 KiB (L2). Multiple of MR (4 and 6). */
+/** Rows of one packed A block: MC·KC·4 = 192 KiB (L2). Multiple of MR. */
 export const MC: i32 = 96;
 /** Columns of one packed B block: KC·NC·4 = 1 MiB at most (half of L2). Multiple of NR. */
 export const NC: i32 = 512;
@@ -280,7 +279,6 @@ function packA(a: usize, lda: i32, transA: bool, ic: i32, pc: i32, mc: i32, kc: 
             store<u64>(out, load<u64>(src));
             store<u64>(out, load<u64>(src, 8), 8);
           }
-          if (MR == 6) store<u64>(out, load<u64>(src, 16), 16);
           src += ldaBytes;
         }
       } else {
@@ -299,27 +297,6 @@ function packA(a: usize, lda: i32, transA: bool, ic: i32, pc: i32, mc: i32, kc: 
       if (ASC_FEATURE_SIMD && MR == 4 && rows == MR) {
         for (; p + 4 <= kc; p += 4) {
           transpose4x4Store(row0 + <usize>p * 4, ldaBytes, panel + <usize>(p * MR) * 4, MR * 4);
-        }
-      }
-      if (ASC_FEATURE_SIMD && MR == 6 && rows == MR) {
-        const r1 = row0 + ldaBytes, r2 = r1 + ldaBytes, r3 = r2 + ldaBytes, r4 = r3 + ldaBytes, r5 = r4 + ldaBytes;
-        for (; p + 4 <= kc; p += 4) {
-          const o = <usize>p * 4;
-          const v0 = v128.load(row0 + o), v1 = v128.load(r1 + o), v2 = v128.load(r2 + o), v3 = v128.load(r3 + o);
-          const v4 = v128.load(r4 + o), v5 = v128.load(r5 + o);
-          // 4×4 transpose of rows 0..3; rows 4,5 interleaved in pairs.
-          const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
-          const t2 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
-          const u = v128.shuffle<f32>(v4, v5, 0, 4, 1, 5), w = v128.shuffle<f32>(v4, v5, 2, 6, 3, 7);
-          const out = panel + <usize>(p * MR) * 4;
-          v128.store(out, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
-          store<i64>(out, i64x2.extract_lane(u, 0), 16);
-          v128.store(out, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 24);
-          store<i64>(out, i64x2.extract_lane(u, 1), 40);
-          v128.store(out, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 48);
-          store<i64>(out, i64x2.extract_lane(w, 0), 64);
-          v128.store(out, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 72);
-          store<i64>(out, i64x2.extract_lane(w, 1), 88);
         }
       }
       for (; p < kc; p++) {
@@ -418,49 +395,16 @@ function packBColumnsScalar(b: usize, ldbBytes: usize, transB: bool, p: i32, j0:
 @inline function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize, addToC: bool, bStride: usize): void {
   if (!ASC_FEATURE_SIMD) {
     microKernelScalar(kc, ap, bp, c, ldcBytes, addToC, bStride);
-  } else if (MR == 6) {
-    microKernel6x8(kc, ap, bp, c, ldcBytes, addToC, bStride);
   } else {
     microKernel4x8(kc, ap, bp, c, ldcBytes, addToC, bStride);
   }
 }
 
 /**
- * The register-blocked core: a 6×8 tile of C from a packed A panel (6 values per p) and a
- * packed B panel (8 values per p). Writes C, or adds to it when `addToC`.
+ * The register-blocked core: a 4×8 tile of C from a packed A panel (4 values per p) and a
+ * packed B panel (8 values per p), 8 accumulators, 14 registers with the broadcasts. Writes C,
+ * or adds to it when `addToC`.
  */
-function microKernel6x8(kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize, addToC: bool, bStride: usize): void {
-  const zero = f32x4.splat(0);
-  let c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero;
-  let c30 = zero, c31 = zero, c40 = zero, c41 = zero, c50 = zero, c51 = zero;
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(bp);
-    const b1 = v128.load(bp, 16);
-    let a = v128.load32_splat(ap);
-    c00 = maddF32x4(a, b0, c00); c01 = maddF32x4(a, b1, c01);
-    a = v128.load32_splat(ap, 4);
-    c10 = maddF32x4(a, b0, c10); c11 = maddF32x4(a, b1, c11);
-    a = v128.load32_splat(ap, 8);
-    c20 = maddF32x4(a, b0, c20); c21 = maddF32x4(a, b1, c21);
-    a = v128.load32_splat(ap, 12);
-    c30 = maddF32x4(a, b0, c30); c31 = maddF32x4(a, b1, c31);
-    a = v128.load32_splat(ap, 16);
-    c40 = maddF32x4(a, b0, c40); c41 = maddF32x4(a, b1, c41);
-    a = v128.load32_splat(ap, 20);
-    c50 = maddF32x4(a, b0, c50); c51 = maddF32x4(a, b1, c51);
-    ap += 24;
-    bp += bStride;
-  }
-  storeRow(c, c00, c01, addToC); c += ldcBytes;
-  storeRow(c, c10, c11, addToC); c += ldcBytes;
-  storeRow(c, c20, c21, addToC); c += ldcBytes;
-  storeRow(c, c30, c31, addToC); c += ldcBytes;
-  storeRow(c, c40, c41, addToC); c += ldcBytes;
-  storeRow(c, c50, c51, addToC);
-}
-
-
-/** 4×8 variant of the micro-kernel: 8 accumulators, 14 registers with the broadcasts. */
 function microKernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize, addToC: bool, bStride: usize): void {
   const zero = f32x4.splat(0);
   let c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;

@@ -3,7 +3,7 @@
  * hyper-parameters, a step that would write NaN, clipGradNorm with a NaN norm, BatchNorm1d on a
  * batch of one.
  */
-import { LecError, type Tensor, ValueError, Variable, tensor, tidy } from '@lec/tensor';
+import { type LecError, type Tensor, ValueError, Variable, tensor, tidy } from '@lec/tensor';
 import { describe, expect, it } from 'vitest';
 import { clipGradNorm } from './clip.js';
 import { FormatError, NonFiniteError } from './errors.js';

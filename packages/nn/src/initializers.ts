@@ -4,7 +4,7 @@
  * has fanIn = in, fanOut = out; a conv filter [kh, kw, cin, cout] has fanIn = kh·kw·cin,
  * fanOut = kh·kw·cout.
  */
-import { type DType, type Rng, type Tensor, ValueError, full, randn, tensor, uniform } from '@lec/tensor';
+import { type DType, type Rng, ShapeError, type Tensor, ValueError, full, randn, tensor, uniform } from '@lec/tensor';
 
 /** What an initialiser draws with: a generator (the global one when absent) and a dtype. */
 export interface InitContext {
@@ -24,6 +24,8 @@ export type Initializer = (shape: readonly number[], context?: InitContext) => T
  * ```
  */
 export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0))
+    throw new ShapeError('computeFans', `argument 'shape' expected non-negative integers, got ${JSON.stringify(shape)}`);
   if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
   if (shape.length === 1) return { fanIn: shape[0], fanOut: shape[0] };
   const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);

@@ -5,7 +5,7 @@
  * (OR, AND); on XOR no line separates the classes, so it never converges and `learn`
  * reports that after its epoch budget. Shapes: x [n, in], w [in, 1], output [n, 1].
  */
-import { type Tensor, ShapeError, type Variable, add, cast, greater, matmul, mul, reshape, slice, tidy } from '@lec/tensor';
+import { type Tensor, ShapeError, ValueError, type Variable, add, cast, greater, matmul, mul, reshape, slice, tidy } from '@lec/tensor';
 import { zerosInit } from './initializers.js';
 import type { JsonObject } from './json.js';
 import { Module } from './module.js';
@@ -39,6 +39,7 @@ export function rosenblattStep(
   learningRate = 1,
 ): { weight: Tensor; bias: Tensor; error: number } {
   const inFeatures = weight.shape[0];
+  if (target !== 0 && target !== 1) throw new ValueError('rosenblattStep', `argument 'target' expected 0 or 1, got ${target}`);
   if (x.size !== inFeatures)
     throw new ShapeError('rosenblattStep', `argument 'x' expected ${inFeatures} features, got shape [${x.shape.join(', ')}]`);
   const row = reshape(x, [1, inFeatures]);

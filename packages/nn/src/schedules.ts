@@ -64,7 +64,8 @@ export function cosineDecay(lr: number, options: { totalSteps: number; minLr?: n
  * ```
  */
 export function warmup(steps: number, after: LearningRate): Schedule {
-  if (!(steps >= 0)) throw new ValueError('warmup', `argument 'steps' expected >= 0, got ${steps}`);
+  if (!Number.isSafeInteger(steps) || steps < 0)
+    throw new ValueError('warmup', `argument 'steps' expected a non-negative integer, got ${steps}`);
   const at = (s: number) => (typeof after === 'number' ? after : after(s));
   return (step) => (step < steps ? (at(0) * (step + 1)) / steps : at(step - steps));
 }

@@ -145,6 +145,7 @@ export function loadModel(saved: SavedModel, registry: LayerRegistry, options: L
   let reserved = 0;
   const maxDepth = options.maxDepth ?? 64;
   let depth = 0;
+  const built: Module<any, any>[] = [];
   const context: BuildContext = {
     reserve(shape) {
       let count = 1;
@@ -173,7 +174,9 @@ export function loadModel(saved: SavedModel, registry: LayerRegistry, options: L
       }
       if (++depth > maxDepth) throw new FormatError(op, `layers nest deeper than ${maxDepth}`);
       try {
-        return registry[type](new ConfigReader(type, description.config), context);
+        const module = registry[type](new ConfigReader(type, description.config), context);
+        built.push(module);
+        return module;
       } catch (e) {
         // every failure of a file is the documented FormatError: a layer constructor's ValueError
         // (a bad kernelSize, strides, groups, ...) is wrapped, naming the layer, with the original as cause
@@ -186,7 +189,14 @@ export function loadModel(saved: SavedModel, registry: LayerRegistry, options: L
       }
     },
   };
-  const model = context.build(root.model ?? null);
+  let model: Module<any, any>;
+  try {
+    model = context.build(root.model ?? null);
+  } catch (e) {
+    // a failed build leaves nothing alive: free the layers built before the failure
+    for (const m of built) m.dispose();
+    throw e;
+  }
   try {
     tidy(() => assignAll(op, model, file));
   } catch (e) {

@@ -2,12 +2,11 @@
 import { fileURLToPath } from 'node:url';
 import { describeExamples } from '@lec/backend-tests/examples';
 import * as tensorApi from '@lec/tensor';
-import * as bench from '../src/bench.js';
 import * as api from '../src/index.js';
 
 describeExamples({
   srcDir: fileURLToPath(new URL('../src', import.meta.url)),
-  scope: { ...tensorApi, ...api, ...bench },
+  scope: { ...tensorApi, ...api },
   minExamples: 10,
   requireChecks: true,
   reset: () => {

@@ -1,6 +1,6 @@
 /**
  * The checks on real digits, on subsets of 300 to 2,000 digits to keep the suite fast (the full
- * 10,000 × 784 comparison is in scripts/measure.mjs). ml-pca is the float64 peer.
+ * 10,000 × 784 comparison is in apps/bench/scripts/pca/measure.mjs). ml-pca is the float64 peer.
  */
 import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';

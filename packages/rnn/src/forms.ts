@@ -6,14 +6,15 @@
  * - many-to-many, unaligned: `Seq2Seq` (encoder–decoder with teacher forcing and greedy decoding).
  * Sequences are [batch, time, features]; token sequences are int32 [batch, time].
  */
-import { Dense, Embedding, Module } from '@lec/nn';
+import { type BuildContext, type ConfigReader, Dense, Embedding, type JsonObject, type LayerFactory, Module } from '@lec/nn';
 import { Rng, ShapeError, type Tensor, ValueError, argmax, reshape, split, stack, tanh, tensor, zerosLike } from '@lec/tensor';
 import type { State } from './cells/cell.js';
+import { checkSizes } from './cells/init.js';
 import { GRUCell } from './cells/gru-cell.js';
 import { LSTMCell } from './cells/lstm-cell.js';
 import { RNNCell } from './cells/rnn-cell.js';
 import { Bidirectional } from './layers/bidirectional.js';
-import { GRU, LSTM, RNN, type Recurrent } from './layers/recurrent.js';
+import { GRU, LSTM, RNN, type Recurrent, reserveCell } from './layers/recurrent.js';
 
 /** Which recurrence a model uses. */
 export type CellType = 'rnn' | 'lstm' | 'gru';
@@ -33,6 +34,47 @@ function makeCell(cell: CellType, input: number, hidden: number, rng: Rng) {
     : cell === 'gru'
       ? new GRUCell(input, hidden, { rng })
       : new RNNCell(input, hidden, { rng });
+}
+
+const GATES: Record<CellType, number> = { rnn: 1, lstm: 4, gru: 3 };
+
+/** The options a sequence model was built with, as JSON (its config). */
+function optionsConfig(options: SequenceModelOptions & TokenOptions & { embedSize?: number }): JsonObject {
+  const c: JsonObject = { cell: options.cell ?? 'lstm' };
+  if (options.numLayers !== undefined) c.numLayers = options.numLayers;
+  if (options.bidirectional !== undefined) c.bidirectional = options.bidirectional;
+  if (options.seed !== undefined) c.seed = options.seed;
+  if (options.bos !== undefined) c.bos = options.bos;
+  if (options.eos !== undefined) c.eos = options.eos;
+  if (options.embedSize !== undefined) c.embedSize = options.embedSize;
+  return c;
+}
+
+function readOptions(c: ConfigReader): SequenceModelOptions & TokenOptions & { embedSize?: number } {
+  // only the keys the config has, so a rebuilt model describes itself as the original did
+  const o: SequenceModelOptions & TokenOptions & { embedSize?: number } = { cell: c.choice('cell', ['lstm', 'gru', 'rnn'], 'lstm') };
+  if ('numLayers' in c.config) o.numLayers = c.int('numLayers', { min: 1, max: 64 });
+  if ('bidirectional' in c.config) o.bidirectional = c.bool('bidirectional', false);
+  const seed = c.seed();
+  if (seed !== undefined) o.seed = seed;
+  if ('bos' in c.config) o.bos = c.int('bos', { min: 0 });
+  if ('eos' in c.config) o.eos = c.int('eos', { min: 0 });
+  if ('embedSize' in c.config) o.embedSize = c.int('embedSize', { min: 1 });
+  return o;
+}
+
+/** Reserves a (stacked, maybe bidirectional) recurrent encoder's parameters. */
+function reserveEncoder(context: BuildContext, o: SequenceModelOptions, input: number, hidden: number): void {
+  const gates = GATES[o.cell ?? 'lstm'];
+  for (let d = 0; d < (o.bidirectional ? 2 : 1); d++)
+    for (let i = 0; i < (o.numLayers ?? 1); i++) reserveCell(context, gates, i === 0 ? input : hidden, hidden);
+}
+
+/** Reserves a token decoder's parameters: embedding, one cell, the output layer. */
+function reserveDecoder(context: BuildContext, cell: CellType, vocab: number, embed: number, hidden: number): void {
+  context.reserve([vocab, embed]);
+  reserveCell(context, GATES[cell], embed, hidden);
+  context.reserve([hidden + 1, vocab]);
 }
 
 /** Options shared by the sequence models. */
@@ -58,9 +100,12 @@ export class SequenceClassifier extends Module {
   readonly type = 'SequenceClassifier';
   readonly encoder: Recurrent | Bidirectional;
   readonly head: Dense;
+  readonly #args: [number, number, number, SequenceModelOptions];
 
   constructor(inputSize: number, hiddenSize: number, classes: number, options: SequenceModelOptions = {}) {
     super();
+    checkSizes('SequenceClassifier', { inputSize, hiddenSize, classes });
+    this.#args = [inputSize, hiddenSize, classes, { ...options }];
     const rng = new Rng(options.seed ?? 0);
     const cell = options.cell ?? 'lstm';
     const layer = () => makeLayer(cell, inputSize, hiddenSize, rng, options.numLayers);
@@ -73,6 +118,29 @@ export class SequenceClassifier extends Module {
   forward(x: Tensor, lengths?: ArrayLike<number>): Tensor {
     return this.head.forward(this.encoder.run(x, { lengths }).last);
   }
+
+  /**
+   * The sizes and options it was built with: `loadModel(saved, rnnLayers)` rebuilds it.
+   * @example
+   * ```ts
+   * new SequenceClassifier(3, 8, 2, { cell: 'gru', seed: 1 }).config(); // { inputSize: 3, hiddenSize: 8, classes: 2, cell: 'gru', seed: 1 }
+   * ```
+   */
+  override config(): JsonObject {
+    const [inputSize, hiddenSize, classes, options] = this.#args;
+    return { inputSize, hiddenSize, classes, ...optionsConfig(options) };
+  }
+
+  /** Registry factory (see `rnnLayers`). */
+  static readonly fromConfig: LayerFactory = (c, context) => {
+    const inputSize = c.int('inputSize', { min: 1 });
+    const hiddenSize = c.int('hiddenSize', { min: 1 });
+    const classes = c.int('classes', { min: 1 });
+    const o = readOptions(c);
+    reserveEncoder(context, o, inputSize, hiddenSize);
+    context.reserve([(o.bidirectional ? 2 : 1) * hiddenSize + 1, classes]);
+    return new SequenceClassifier(inputSize, hiddenSize, classes, o);
+  };
 }
 
 /**
@@ -87,9 +155,12 @@ export class SequenceTagger extends Module {
   readonly type = 'SequenceTagger';
   readonly encoder: Recurrent | Bidirectional;
   readonly head: Dense;
+  readonly #args: [number, number, number, SequenceModelOptions];
 
   constructor(inputSize: number, hiddenSize: number, classes: number, options: SequenceModelOptions = {}) {
     super();
+    checkSizes('SequenceTagger', { inputSize, hiddenSize, classes });
+    this.#args = [inputSize, hiddenSize, classes, { ...options }];
     const rng = new Rng(options.seed ?? 0);
     const cell = options.cell ?? 'lstm';
     const layer = () => makeLayer(cell, inputSize, hiddenSize, rng, options.numLayers);
@@ -100,6 +171,29 @@ export class SequenceTagger extends Module {
   forward(x: Tensor, lengths?: ArrayLike<number>): Tensor {
     return this.head.forward(this.encoder.run(x, { lengths }).sequence);
   }
+
+  /**
+   * The sizes and options it was built with: `loadModel(saved, rnnLayers)` rebuilds it.
+   * @example
+   * ```ts
+   * new SequenceTagger(3, 8, 2, { cell: 'gru', seed: 1 }).config(); // { inputSize: 3, hiddenSize: 8, classes: 2, cell: 'gru', seed: 1 }
+   * ```
+   */
+  override config(): JsonObject {
+    const [inputSize, hiddenSize, classes, options] = this.#args;
+    return { inputSize, hiddenSize, classes, ...optionsConfig(options) };
+  }
+
+  /** Registry factory (see `rnnLayers`). */
+  static readonly fromConfig: LayerFactory = (c, context) => {
+    const inputSize = c.int('inputSize', { min: 1 });
+    const hiddenSize = c.int('hiddenSize', { min: 1 });
+    const classes = c.int('classes', { min: 1 });
+    const o = readOptions(c);
+    reserveEncoder(context, o, inputSize, hiddenSize);
+    context.reserve([(o.bidirectional ? 2 : 1) * hiddenSize + 1, classes]);
+    return new SequenceTagger(inputSize, hiddenSize, classes, o);
+  };
 }
 
 /** Special tokens of the generators. */
@@ -188,6 +282,7 @@ export class SequenceGenerator extends Module<{ vectors: Tensor; inputs: Tensor 
   readonly decoder: TokenDecoder;
   readonly cellType: CellType;
   readonly tokens: Required<TokenOptions>;
+  readonly #args: [number, number, number, SequenceModelOptions & TokenOptions & { embedSize?: number }];
 
   constructor(
     vectorSize: number,
@@ -196,6 +291,8 @@ export class SequenceGenerator extends Module<{ vectors: Tensor; inputs: Tensor 
     options: SequenceModelOptions & TokenOptions & { embedSize?: number } = {},
   ) {
     super();
+    checkSizes('SequenceGenerator', { vectorSize, hiddenSize, vocab });
+    this.#args = [vectorSize, hiddenSize, vocab, { ...options }];
     const rng = new Rng(options.seed ?? 0);
     this.cellType = options.cell ?? 'lstm';
     this.tokens = { bos: options.bos ?? 0, eos: options.eos ?? 1 };
@@ -218,6 +315,29 @@ export class SequenceGenerator extends Module<{ vectors: Tensor; inputs: Tensor 
   generate(vectors: Tensor, maxLength: number): number[][] {
     return this.decoder.greedy(initialState(this.cellType, tanh(this.init.forward(vectors))), vectors.shape[0], maxLength, this.tokens);
   }
+
+  /**
+   * The sizes and options it was built with: `loadModel(saved, rnnLayers)` rebuilds it.
+   * @example
+   * ```ts
+   * new SequenceGenerator(10, 16, 12, { seed: 0 }).config(); // { vectorSize: 10, hiddenSize: 16, vocab: 12, cell: 'lstm', seed: 0 }
+   * ```
+   */
+  override config(): JsonObject {
+    const [vectorSize, hiddenSize, vocab, options] = this.#args;
+    return { vectorSize, hiddenSize, vocab, ...optionsConfig(options) };
+  }
+
+  /** Registry factory (see `rnnLayers`). */
+  static readonly fromConfig: LayerFactory = (c, context) => {
+    const vectorSize = c.int('vectorSize', { min: 1 });
+    const hiddenSize = c.int('hiddenSize', { min: 1 });
+    const vocab = c.int('vocab', { min: 1 });
+    const o = readOptions(c);
+    context.reserve([vectorSize + 1, hiddenSize]);
+    reserveDecoder(context, o.cell ?? 'lstm', vocab, o.embedSize ?? hiddenSize, hiddenSize);
+    return new SequenceGenerator(vectorSize, hiddenSize, vocab, o);
+  };
 }
 
 /**
@@ -237,6 +357,7 @@ export class Seq2Seq extends Module<{ source: Tensor; inputs: Tensor; sourceLeng
   readonly encoder: Recurrent;
   readonly decoder: TokenDecoder;
   readonly tokens: Required<TokenOptions>;
+  readonly #args: [number, number, number, SequenceModelOptions & TokenOptions & { embedSize?: number }];
 
   constructor(
     sourceVocab: number,
@@ -245,6 +366,8 @@ export class Seq2Seq extends Module<{ source: Tensor; inputs: Tensor; sourceLeng
     options: SequenceModelOptions & TokenOptions & { embedSize?: number } = {},
   ) {
     super();
+    checkSizes('Seq2Seq', { sourceVocab, targetVocab, hiddenSize });
+    this.#args = [sourceVocab, targetVocab, hiddenSize, { ...options }];
     const rng = new Rng(options.seed ?? 0);
     const cell = options.cell ?? 'lstm';
     const embed = options.embedSize ?? hiddenSize;
@@ -273,6 +396,31 @@ export class Seq2Seq extends Module<{ source: Tensor; inputs: Tensor; sourceLeng
   translate(source: Tensor, maxLength: number, sourceLengths?: ArrayLike<number>): number[][] {
     return this.decoder.greedy(this.encode(source, sourceLengths), source.shape[0], maxLength, this.tokens);
   }
+
+  /**
+   * The sizes and options it was built with: `loadModel(saved, rnnLayers)` rebuilds it.
+   * @example
+   * ```ts
+   * new Seq2Seq(12, 12, 16, { seed: 0 }).config(); // { sourceVocab: 12, targetVocab: 12, hiddenSize: 16, cell: 'lstm', seed: 0 }
+   * ```
+   */
+  override config(): JsonObject {
+    const [sourceVocab, targetVocab, hiddenSize, options] = this.#args;
+    return { sourceVocab, targetVocab, hiddenSize, ...optionsConfig(options) };
+  }
+
+  /** Registry factory (see `rnnLayers`). */
+  static readonly fromConfig: LayerFactory = (c, context) => {
+    const sourceVocab = c.int('sourceVocab', { min: 1 });
+    const targetVocab = c.int('targetVocab', { min: 1 });
+    const hiddenSize = c.int('hiddenSize', { min: 1 });
+    const o = readOptions(c);
+    const embed = o.embedSize ?? hiddenSize;
+    context.reserve([sourceVocab, embed]);
+    reserveCell(context, GATES[o.cell ?? 'lstm'], embed, hiddenSize);
+    reserveDecoder(context, o.cell ?? 'lstm', targetVocab, embed, hiddenSize);
+    return new Seq2Seq(sourceVocab, targetVocab, hiddenSize, o);
+  };
 }
 
 /** @internal Concatenates BOS and a target for teacher forcing. */

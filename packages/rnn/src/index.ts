@@ -47,3 +47,4 @@ export {
   type RowByRowOptions,
   type RowByRowResult,
 } from './tasks.js';
+export { rnnLayers } from './registry.js';

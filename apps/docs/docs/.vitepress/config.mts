@@ -14,6 +14,7 @@ const guides = [
   { text: 'Tree-LSTM', link: '/guide/tree-lstm' },
   { text: 'Autoencoders, denoising, VAE', link: '/guide/autoencoders' },
   { text: 'PCA vs linear autoencoder', link: '/guide/pca' },
+  { text: 'Interoperability: PyTorch, TensorFlow.js, ONNX', link: '/guide/interop' },
 ];
 
 export default defineConfig({

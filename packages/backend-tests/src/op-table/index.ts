@@ -11,6 +11,7 @@ import { LINALG } from './linalg.js';
 import { MOVEMENT } from './movement.js';
 import { OPTIM } from './optim.js';
 import { REDUCTIONS } from './reductions.js';
+import { HOSTILE_ERRORS, NO_BAD_INPUT } from './error-inputs.js';
 import { NON_FINITE_CASES } from './non-finite.js';
 import type { OpEntry } from './types.js';
 
@@ -24,7 +25,13 @@ export const OP_TABLE: readonly OpEntry[] = [
   ...CONV,
   ...CREATION,
   ...OPTIM,
-].map((e) => (NON_FINITE_CASES[e.op] ? { ...e, forward: [...e.forward, ...NON_FINITE_CASES[e.op]] } : e));
+].map((e) => ({
+  ...e,
+  forward: [...e.forward, ...(NON_FINITE_CASES[e.op] ?? [])],
+  errors: [...(e.errors ?? []), ...(HOSTILE_ERRORS[e.op] ?? [])],
+}));
+
+export { HOSTILE_ERRORS, NO_BAD_INPUT };
 
 /** Function exports of @lec/tensor that are not ops, and why. */
 export const NON_OP_EXPORTS: Readonly<Record<string, string>> = {
@@ -54,6 +61,7 @@ export const NON_OP_EXPORTS: Readonly<Record<string, string>> = {
   bytesPerElement: 'dtype size',
   broadcastShapes: 'shape arithmetic (checked through every broadcasting case)',
   sizeOf: 'shape arithmetic',
+  checkAllocation: 'size check (overflow-safe, against the backend limit) that creation ops run; error cases through them',
   // errors
   LecError: 'error class',
   ShapeError: 'error class',
@@ -61,6 +69,7 @@ export const NON_OP_EXPORTS: Readonly<Record<string, string>> = {
   BackendError: 'error class',
   ValueError: 'error class',
   DisposedError: 'error class',
+  OutOfMemoryError: 'error class',
   fmtShape: 'formats a shape for error messages',
 };
 

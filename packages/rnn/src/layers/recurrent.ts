@@ -8,7 +8,7 @@
  * (x·W_x + b for every step at once), then the recurrence runs step by step and multiplies
  * only by the recurrent weights.
  */
-import { type JsonObject, type LayerFactory, Module } from '@lec/nn';
+import { type BuildContext, type JsonObject, type LayerFactory, Module } from '@lec/nn';
 import {
   Rng,
   ShapeError,
@@ -197,6 +197,14 @@ abstract class Recurrent extends Module {
   }
 }
 
+/**
+ * @internal Reserves (for loadModel's size check) exactly one cell's parameters: input and
+ * recurrent weights [in + H, gates·H] and the bias (one vector; two for the GRU's gates).
+ */
+export function reserveCell(context: BuildContext, gates: number, inputSize: number, hiddenSize: number): void {
+  context.reserve([inputSize + hiddenSize + (gates === 3 ? 2 : 1), gates * hiddenSize]);
+}
+
 function factory(
   make: (
     inputSize: number,
@@ -209,7 +217,7 @@ function factory(
     const inputSize = c.int('inputSize', { min: 1 });
     const hiddenSize = c.int('hiddenSize', { min: 1 });
     const numLayers = c.int('numLayers', { min: 1, max: 64, fallback: 1 });
-    for (let i = 0; i < numLayers; i++) context.reserve([(i === 0 ? inputSize : hiddenSize) + hiddenSize + 2, gates * hiddenSize]);
+    for (let i = 0; i < numLayers; i++) reserveCell(context, gates, i === 0 ? inputSize : hiddenSize, hiddenSize);
     return make(inputSize, hiddenSize, {
       numLayers,
       dropout: c.number('dropout', { min: 0, max: 0.999, fallback: 0 }),

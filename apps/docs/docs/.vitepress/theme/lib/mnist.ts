@@ -1,7 +1,8 @@
 /**
  * MNIST in the page: the subset the build extracted (uint8 pixels, one byte per label) and
- * the MNIST-style preprocessing of a drawing (LeCun's recipe: the digit's bounding box scaled
- * to fit 20×20, placed in 28×28 so that its centre of mass is at the centre).
+ * the MNIST preprocessing of a drawing (LeCun's recipe: the digit's bounding box scaled to fit
+ * 20×20 with its aspect ratio kept, placed in 28×28 so that its centre of mass is at the
+ * centre; the demo then deskews it, as the model's training digits were).
  */
 import { tensor } from '@lec/tensor';
 import { withBase } from 'vitepress';
@@ -24,18 +25,23 @@ export async function loadMnistSubset(split: 'train' | 'test') {
   return { images: tensor(x, [n, 28, 28, 1]), labels: tensor(Int32Array.from(labels), [n], { dtype: 'int32' }), count: n };
 }
 
-/** The drawing on `source` (white strokes on black) as 784 values in [0, 1], or undefined when blank. */
-export function toMnistPixels(source: HTMLCanvasElement): Float32Array | undefined {
-  const context = source.getContext('2d')!;
-  const { width, height } = source;
-  const { data } = context.getImageData(0, 0, width, height);
+/**
+ * MNIST's own preprocessing of a drawing (LeCun et al.: "size normalized to fit in a 20×20
+ * pixel box while preserving their aspect ratio ... centered in a 28×28 image by computing the
+ * center of mass"), steps 1 and 2 of what the demo does (step 3, deskewing, is the model's
+ * own: `deskew` from @lec/cnn, as the training digits were).
+ */
+export const MNIST_BOX = 20;
+
+/** The bounding box of the pixels brighter than `threshold` (0–255) in RGBA data, or undefined. */
+export function inkBox(data: ArrayLike<number>, width: number, height: number, threshold = 25) {
   let x0 = width;
   let y0 = height;
   let x1 = -1;
   let y1 = -1;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      if (data[4 * (y * width + x)] > 25) {
+      if (data[4 * (y * width + x)] > threshold) {
         x0 = Math.min(x0, x);
         x1 = Math.max(x1, x);
         y0 = Math.min(y0, y);
@@ -43,46 +49,20 @@ export function toMnistPixels(source: HTMLCanvasElement): Float32Array | undefin
       }
     }
   }
-  if (x1 < 0) return undefined;
-  const boxWidth = x1 - x0 + 1;
-  const boxHeight = y1 - y0 + 1;
-  const scale = 20 / Math.max(boxWidth, boxHeight);
-  // Downscale in two steps (smoother than one large step).
-  const middle = document.createElement('canvas');
-  middle.width = 80;
-  middle.height = 80;
-  const mc = middle.getContext('2d')!;
-  mc.fillStyle = '#000';
-  mc.fillRect(0, 0, 80, 80);
-  mc.imageSmoothingQuality = 'high';
-  mc.drawImage(
-    source,
-    x0,
-    y0,
-    boxWidth,
-    boxHeight,
-    40 - 2 * boxWidth * scale,
-    40 - 2 * boxHeight * scale,
-    4 * boxWidth * scale,
-    4 * boxHeight * scale,
-  );
-  const small = document.createElement('canvas');
-  small.width = 28;
-  small.height = 28;
-  const sc = small.getContext('2d')!;
-  sc.imageSmoothingQuality = 'high';
-  sc.drawImage(middle, 0, 0, 80, 80, -6, -6, 40, 40);
-  const pixels = sc.getImageData(0, 0, 28, 28).data;
-  const gray = new Float32Array(784);
+  return x1 < 0 ? undefined : { x0, y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
+/** Shifts a 28×28 image (by whole pixels) so that its centre of mass is the image centre. */
+export function centreByMass(gray: Float32Array): Float32Array {
   let mass = 0;
   let cx = 0;
   let cy = 0;
   for (let i = 0; i < 784; i++) {
-    gray[i] = pixels[4 * i] / 255;
     mass += gray[i];
     cx += gray[i] * (i % 28);
     cy += gray[i] * Math.floor(i / 28);
   }
+  if (mass === 0) return gray;
   const dx = Math.round(13.5 - cx / mass);
   const dy = Math.round(13.5 - cy / mass);
   const centred = new Float32Array(784);
@@ -94,6 +74,46 @@ export function toMnistPixels(source: HTMLCanvasElement): Float32Array | undefin
     }
   }
   return centred;
+}
+
+/**
+ * The drawing on `source` (white strokes on black) as 784 values in [0, 1], or undefined when
+ * blank: the ink's bounding box scaled (aspect ratio kept) so its longer side is 20 pixels,
+ * anti-aliased, placed in 28×28, then moved so its centre of mass is the centre.
+ */
+export function toMnistPixels(source: HTMLCanvasElement): Float32Array | undefined {
+  const { width, height } = source;
+  const box = inkBox(source.getContext('2d')!.getImageData(0, 0, width, height).data, width, height);
+  if (!box) return undefined;
+  const scale = MNIST_BOX / Math.max(box.width, box.height);
+  // Draw the box at 4× the target size, then halve twice: each step averages 2×2 pixels, so the
+  // 28×28 grey levels are area averages (anti-aliasing as MNIST's), not one sample per pixel.
+  let canvas = document.createElement('canvas');
+  canvas.width = 112;
+  canvas.height = 112;
+  let context = canvas.getContext('2d')!;
+  context.fillStyle = '#000';
+  context.fillRect(0, 0, 112, 112);
+  context.imageSmoothingEnabled = true;
+  context.imageSmoothingQuality = 'high';
+  const w = 4 * box.width * scale;
+  const h = 4 * box.height * scale;
+  context.drawImage(source, box.x0, box.y0, box.width, box.height, 56 - w / 2, 56 - h / 2, w, h);
+  for (const size of [56, 28]) {
+    const next = document.createElement('canvas');
+    next.width = size;
+    next.height = size;
+    const nextContext = next.getContext('2d')!;
+    nextContext.imageSmoothingEnabled = true;
+    nextContext.imageSmoothingQuality = 'high';
+    nextContext.drawImage(canvas, 0, 0, 2 * size, 2 * size, 0, 0, size, size);
+    canvas = next;
+    context = nextContext;
+  }
+  const pixels = context.getImageData(0, 0, 28, 28).data;
+  const gray = new Float32Array(784);
+  for (let i = 0; i < 784; i++) gray[i] = pixels[4 * i] / 255;
+  return centreByMass(gray);
 }
 
 /** Paints 784 values in [0, 1] onto a 28×28 canvas (shown enlarged with pixelated rendering). */
