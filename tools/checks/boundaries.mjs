@@ -64,7 +64,15 @@ const SOURCE_EXTENSIONS = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 /** 'core' | 'data' | 'model' | 'converter' | 'backend' | 'other', from `"lec": { "kind" }` or the lists above. */
 export function packageKind(json) {
   const declared = json?.lec?.kind;
-  if (declared === 'model' || declared === 'backend' || declared === 'core' || declared === 'converter' || declared === 'data' || declared === 'umbrella') return declared;
+  if (
+    declared === 'model' ||
+    declared === 'backend' ||
+    declared === 'core' ||
+    declared === 'converter' ||
+    declared === 'data' ||
+    declared === 'umbrella'
+  )
+    return declared;
   if (json?.name === CORE_PACKAGE) return 'core';
   if (UMBRELLA_PACKAGES.includes(json?.name)) return 'umbrella';
   if (CONVERTER_PACKAGES.includes(json?.name)) return 'converter';
@@ -148,7 +156,7 @@ const RULES = {
 /** The rule a dependency of a `kind` package on `target` breaks, or undefined. */
 function brokenRule(kind, target) {
   const rule = RULES[kind];
-  if (!rule || !rule.forbidden.includes(target)) return undefined;
+  if (!rule?.forbidden.includes(target)) return undefined;
   return { forbidden: target, why: rule.why[target] };
 }
 
