@@ -2,7 +2,12 @@
  * Ready-made CNNs for 28×28×1 images (MNIST): LeNet-5 and a small modern CNN.
  */
 import { Dense, Dropout, Flatten, type Module, ReLU, Sequential, Tanh } from '@lec/nn';
-import { Rng } from '@lec/tensor';
+import { Rng, ValueError } from '@lec/tensor';
+
+function checkClasses(op: string, classes: number | undefined): void {
+  if (classes !== undefined && (!Number.isSafeInteger(classes) || classes < 1))
+    throw new ValueError(op, `argument 'classes' expected a positive integer, got ${classes}`);
+}
 import { Conv2d } from './layers/conv2d.js';
 import { AvgPool2d, MaxPool2d } from './layers/pooling.js';
 
@@ -30,6 +35,7 @@ export interface LeNetOptions {
  * ```
  */
 export function lenet5(options: LeNetOptions = {}): Sequential {
+  checkClasses('lenet5', options.classes);
   const rng = options.rng ?? new Rng(options.seed ?? 0);
   const act = (): Module => (options.activation === 'tanh' ? new Tanh() : new ReLU());
   // A monotone activation commutes with max pooling (act(max(a, b)) = max(act(a), act(b))),
@@ -59,6 +65,7 @@ export function lenet5(options: LeNetOptions = {}): Sequential {
  * ```
  */
 export function smallCnn(options: { classes?: number; seed?: number; rng?: Rng } = {}): Sequential {
+  checkClasses('smallCnn', options.classes);
   const rng = options.rng ?? new Rng(options.seed ?? 0);
   return new Sequential([
     new Conv2d(1, 32, 3, { padding: 'same', rng }),

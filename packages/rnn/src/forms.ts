@@ -9,6 +9,7 @@
 import { type BuildContext, type ConfigReader, Dense, Embedding, type JsonObject, type LayerFactory, Module } from '@lec/nn';
 import { Rng, ShapeError, type Tensor, ValueError, argmax, reshape, split, stack, tanh, tensor, zerosLike } from '@lec/tensor';
 import type { State } from './cells/cell.js';
+import { checkSizes } from './cells/init.js';
 import { GRUCell } from './cells/gru-cell.js';
 import { LSTMCell } from './cells/lstm-cell.js';
 import { RNNCell } from './cells/rnn-cell.js';
@@ -103,6 +104,7 @@ export class SequenceClassifier extends Module {
 
   constructor(inputSize: number, hiddenSize: number, classes: number, options: SequenceModelOptions = {}) {
     super();
+    checkSizes('SequenceClassifier', { inputSize, hiddenSize, classes });
     this.#args = [inputSize, hiddenSize, classes, { ...options }];
     const rng = new Rng(options.seed ?? 0);
     const cell = options.cell ?? 'lstm';
@@ -157,6 +159,7 @@ export class SequenceTagger extends Module {
 
   constructor(inputSize: number, hiddenSize: number, classes: number, options: SequenceModelOptions = {}) {
     super();
+    checkSizes('SequenceTagger', { inputSize, hiddenSize, classes });
     this.#args = [inputSize, hiddenSize, classes, { ...options }];
     const rng = new Rng(options.seed ?? 0);
     const cell = options.cell ?? 'lstm';
@@ -288,6 +291,7 @@ export class SequenceGenerator extends Module<{ vectors: Tensor; inputs: Tensor 
     options: SequenceModelOptions & TokenOptions & { embedSize?: number } = {},
   ) {
     super();
+    checkSizes('SequenceGenerator', { vectorSize, hiddenSize, vocab });
     this.#args = [vectorSize, hiddenSize, vocab, { ...options }];
     const rng = new Rng(options.seed ?? 0);
     this.cellType = options.cell ?? 'lstm';
@@ -362,6 +366,7 @@ export class Seq2Seq extends Module<{ source: Tensor; inputs: Tensor; sourceLeng
     options: SequenceModelOptions & TokenOptions & { embedSize?: number } = {},
   ) {
     super();
+    checkSizes('Seq2Seq', { sourceVocab, targetVocab, hiddenSize });
     this.#args = [sourceVocab, targetVocab, hiddenSize, { ...options }];
     const rng = new Rng(options.seed ?? 0);
     const cell = options.cell ?? 'lstm';

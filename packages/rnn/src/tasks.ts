@@ -76,6 +76,7 @@ export const EXPRESSION_TOKENS = 12;
  * ```
  */
 export function expressionTrees(n: number, options: { maxDepth?: number; seed?: number; rng?: Rng } = {}): ExpressionForest {
+  if (!Number.isSafeInteger(n) || n < 0) throw new ValueError('expressionTrees', `argument 'n' expected a non-negative integer, got ${n}`);
   const rng = options.rng ?? new Rng(options.seed ?? 0);
   const maxDepth = options.maxDepth ?? 3;
   const parents: number[] = [];

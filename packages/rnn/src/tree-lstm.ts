@@ -17,6 +17,7 @@
  * run as one batch, and a forest of many trees runs together. x is [nodes, features];
  * the result h, c are [nodes, hidden] in node order.
  */
+import { checkSizes } from './cells/init.js';
 import { type JsonObject, type LayerFactory, Module, glorotUniform, orthogonal, zerosInit } from '@lec/nn';
 import {
   Rng,
@@ -139,6 +140,7 @@ abstract class TreeLSTMBase extends Module<{ x: Tensor; tree: TreeStructure | Tr
     options: TreeLSTMOptions,
   ) {
     super();
+    checkSizes(new.target.name, { inputSize, hiddenSize });
     this.options = options;
   }
 

@@ -24,6 +24,8 @@ function check(op: string, arg: string, p: ArrayLike<number>): void {
 export function convolvePmf(p: ArrayLike<number>, q: ArrayLike<number>, method: ConvolveMethod = 'auto'): Float64Array {
   check('convolvePmf', 'p', p);
   check('convolvePmf', 'q', q);
+  if (method !== 'auto' && method !== 'fft' && method !== 'direct')
+    throw new ValueError('convolvePmf', `argument 'method' expected 'auto', 'fft' or 'direct', got ${String(method)}`);
   if (p.length === 0 || q.length === 0) return new Float64Array(0);
   const n = p.length + q.length - 1;
   const useFft = method === 'fft' || (method === 'auto' && p.length * q.length > 4096 && Math.min(p.length, q.length) > 32);

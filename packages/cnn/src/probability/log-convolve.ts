@@ -1,4 +1,5 @@
 import {
+  DTypeError,
   type Tensor,
   type TensorLike,
   ShapeError,
@@ -13,9 +14,10 @@ import {
   tensor,
 } from '@lec/tensor';
 
-function asT(x: TensorLike): Tensor {
-  if (isTensor(x)) return x;
-  return typeof x === 'number' ? tensor([x]) : tensor(x as number[]);
+function asT(x: TensorLike, op: string, arg: string): Tensor {
+  const t = isTensor(x) ? x : typeof x === 'number' ? tensor([x]) : tensor(x as number[]);
+  if (t.dtype === 'int32') throw new DTypeError(op, `argument '${arg}' expected log-probabilities as float32 or float64, got int32`);
+  return t;
 }
 
 const fmtShapeOf = (t: Tensor) => fmtShape(t.shape);
@@ -44,8 +46,8 @@ export interface LogConvolveOptions {
  * ```
  */
 export function logConvolve(x: TensorLike, y: TensorLike, options: LogConvolveOptions = {}): Tensor {
-  let X = asT(x);
-  const Y = asT(y);
+  let X = asT(x, 'logConvolve', 'x');
+  const Y = asT(y, 'logConvolve', 'y');
   if (X.rank !== Y.rank || (X.rank !== 1 && X.rank !== 2)) {
     throw new ShapeError('logConvolve', `arguments 'x' and 'y' must both be 1-D or both 2-D, got ${fmtShapeOf(X)} and ${fmtShapeOf(Y)}`);
   }
@@ -98,7 +100,7 @@ export function logConvolve(x: TensorLike, y: TensorLike, options: LogConvolveOp
  * ```
  */
 export function logConvolvePmf(logP: TensorLike, logQ: TensorLike): Tensor {
-  const q = asT(logQ);
+  const q = asT(logQ, 'logConvolvePmf', 'logQ');
   if (q.rank !== 1) throw new ShapeError('logConvolvePmf', `argument 'logQ' expected rank 1, got ${fmtShapeOf(q)}`);
   const reversed = gather(
     q,

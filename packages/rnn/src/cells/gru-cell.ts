@@ -12,7 +12,7 @@
 import { type JsonObject, type LayerFactory, Module, zerosInit } from '@lec/nn';
 import { type Tensor, type Variable, add, matmul, mul, sigmoid, split, sub, tanh, zeros } from '@lec/tensor';
 import type { RecurrentCell, State } from './cell.js';
-import { type CellOptions, cellRng, inputWeights, recurrentWeights } from './init.js';
+import { checkSizes, type CellOptions, cellRng, inputWeights, recurrentWeights } from './init.js';
 import { checkInput } from './rnn-cell.js';
 
 /**
@@ -38,6 +38,7 @@ export class GRUCell extends Module implements RecurrentCell {
     options: CellOptions & { resetAfter?: boolean } = {},
   ) {
     super();
+    checkSizes('GRUCell', { inputSize, hiddenSize });
     this.resetAfter = options.resetAfter ?? true;
     const rng = cellRng(options);
     const dtype = options.dtype ?? 'float32';

@@ -1,4 +1,4 @@
-import { type DType, Rng, type Tensor, concat } from '@lec/tensor';
+import { type DType, Rng, type Tensor, ValueError, concat } from '@lec/tensor';
 import { glorotUniform, orthogonal } from '@lec/nn';
 
 /** Options every cell takes. */
@@ -24,4 +24,10 @@ export function inputWeights(inputSize: number, hidden: number, gates: number, r
 export function recurrentWeights(hidden: number, gates: number, rng: Rng, dtype: DType): Tensor {
   const blocks = Array.from({ length: gates }, () => orthogonal()([hidden, hidden], { rng, dtype }));
   return gates === 1 ? blocks[0] : concat(blocks, 1);
+}
+
+/** @internal Every size a recurrent layer takes must be a positive integer: a ValueError naming it otherwise. */
+export function checkSizes(op: string, sizes: Readonly<Record<string, number>>): void {
+  for (const [arg, v] of Object.entries(sizes))
+    if (!Number.isSafeInteger(v) || v < 1) throw new ValueError(op, `argument '${arg}' expected a positive integer, got ${v}`);
 }

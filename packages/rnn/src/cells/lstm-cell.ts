@@ -14,7 +14,7 @@
 import { type JsonObject, type LayerFactory, Module } from '@lec/nn';
 import { type Tensor, type Variable, add, lstmCell, matmul, tensor, zeros } from '@lec/tensor';
 import type { RecurrentCell, State } from './cell.js';
-import { type CellOptions, cellRng, inputWeights, recurrentWeights } from './init.js';
+import { checkSizes, type CellOptions, cellRng, inputWeights, recurrentWeights } from './init.js';
 import { checkInput } from './rnn-cell.js';
 
 /**
@@ -40,6 +40,7 @@ export class LSTMCell extends Module implements RecurrentCell {
     options: CellOptions & { forgetBias?: number } = {},
   ) {
     super();
+    checkSizes('LSTMCell', { inputSize, hiddenSize });
     const rng = cellRng(options);
     const dtype = options.dtype ?? 'float32';
     this.forgetBias = options.forgetBias ?? 1;

@@ -7,7 +7,7 @@
 import { type JsonObject, type LayerFactory, Module, zerosInit } from '@lec/nn';
 import { ShapeError, type Tensor, type Variable, add, matmul, relu, tanh, zeros } from '@lec/tensor';
 import type { RecurrentCell, State } from './cell.js';
-import { type CellOptions, cellRng, inputWeights, recurrentWeights } from './init.js';
+import { checkSizes, type CellOptions, cellRng, inputWeights, recurrentWeights } from './init.js';
 
 /**
  * The plain recurrent cell h_t = tanh(W_hh h_{t−1} + W_xh x_t + b).
@@ -31,6 +31,7 @@ export class RNNCell extends Module implements RecurrentCell {
     options: CellOptions & { activation?: 'tanh' | 'relu' } = {},
   ) {
     super();
+    checkSizes('RNNCell', { inputSize, hiddenSize });
     const rng = cellRng(options);
     const dtype = options.dtype ?? 'float32';
     this.activation = options.activation ?? 'tanh';
