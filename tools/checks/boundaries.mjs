@@ -64,7 +64,15 @@ const SOURCE_EXTENSIONS = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 /** 'core' | 'data' | 'model' | 'converter' | 'backend' | 'other', from `"lec": { "kind" }` or the lists above. */
 export function packageKind(json) {
   const declared = json?.lec?.kind;
-  if (declared === 'model' || declared === 'backend' || declared === 'core' || declared === 'converter' || declared === 'data' || declared === 'umbrella') return declared;
+  if (
+    declared === 'model' ||
+    declared === 'backend' ||
+    declared === 'core' ||
+    declared === 'converter' ||
+    declared === 'data' ||
+    declared === 'umbrella'
+  )
+    return declared;
   if (json?.name === CORE_PACKAGE) return 'core';
   if (UMBRELLA_PACKAGES.includes(json?.name)) return 'umbrella';
   if (CONVERTER_PACKAGES.includes(json?.name)) return 'converter';

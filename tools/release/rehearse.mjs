@@ -220,7 +220,7 @@ async function rehearse(work, copy, setRegistry) {
     else {
       const text = readFileSync(changelog, 'utf8');
       const others = packages
-        .filter((o) => o.name !== p.name && new RegExp(`${o.name.replace(/[/.]/g, '\\$&')}:`).test(text))
+        .filter((o) => o.name !== p.name && new RegExp(`(^|[\\s(])${o.name.replace(/[/.]/g, '\\$&')}:`, 'm').test(text))
         .map((o) => o.name);
       if (others.length)
         problems.push(`CHANGELOG.md has entries describing other packages (${others.join(', ')}:): split that changeset per package`);

@@ -21,7 +21,11 @@ export type PlanetoidName = 'cora' | 'citeseer' | 'pubmed';
 export async function planetoid(name: PlanetoidName, options: FetchOptions = {}): Promise<PlanetoidData> {
   if (name !== 'cora' && name !== 'citeseer' && name !== 'pubmed')
     throw new DatasetError('planetoid', `argument 'name' expected 'cora', 'citeseer' or 'pubmed', got '${String(name)}'`);
-  const bytes = await fetchFiles('planetoid-original', PLANETOID_SUFFIXES.map((s) => planetoidFile(name, s)), options);
+  const bytes = await fetchFiles(
+    'planetoid-original',
+    PLANETOID_SUFFIXES.map((s) => planetoidFile(name, s)),
+    options,
+  );
   const files = Object.fromEntries(PLANETOID_SUFFIXES.map((s, i) => [s, bytes[i]])) as PlanetoidFiles;
   return parsePlanetoidFiles(name, files);
 }
