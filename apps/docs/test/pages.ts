@@ -61,6 +61,12 @@ async function drawStrokes(page: Page, strokes: readonly Path[]): Promise<void> 
   );
 }
 
+/** Picks a model in the MNIST demo's picker and waits until it is loaded. */
+async function pickModel(page: Page, model: 'lec' | 'torch'): Promise<void> {
+  await page.selectOption('[data-demo="mnist"] select[data-role="model"]', model);
+  await page.waitForSelector(`[data-demo="mnist"] [data-model="${model}"][data-ready="true"]`, { timeout: 60_000 });
+}
+
 /** n + 1 points along a function t ∈ [0, 1] → [fx, fy]. */
 const along = (n: number, f: (t: number) => readonly [number, number]): Path => Array.from({ length: n + 1 }, (_, i) => f(i / n));
 
@@ -124,6 +130,30 @@ export const PAGES: PageExpectation[] = [
             expect(
               r.digit === digit,
               `the drawn ${digit} was classified as ${r.digit} (${r.probabilities?.map((p: number) => p.toFixed(2))})`,
+            ),
+        }),
+      ),
+      // The same three drawings, classified by the LeNet-5 trained in PyTorch (@lec/interop's
+      // deskewed fixture, loaded with fromTorchStateDict): a wrong conversion misreads them.
+      ...(
+        [
+          [1, drawOne],
+          [7, drawSeven],
+          [0, drawZero],
+        ] as const
+      ).map(
+        ([digit, draw], i): DemoExpectation => ({
+          id: 'mnist',
+          timeout: 60,
+          start: async (page) => {
+            if (i === 0) await pickModel(page, 'torch');
+            await draw(page);
+          },
+          check: (r) =>
+            expect(String(r.source).includes('trained in PyTorch'), `classified by ${r.source}, not the PyTorch model`) ??
+            expect(
+              r.digit === digit,
+              `the PyTorch LeNet-5 classified the drawn ${digit} as ${r.digit} (${r.probabilities?.map((p: number) => p.toFixed(2))})`,
             ),
         }),
       ),
@@ -268,4 +298,4 @@ export const PAGES: PageExpectation[] = [
   { path: '/api/index.html', heading: 'lec API', demos: [] },
 ];
 
-export { clickAction, drawOne, drawStrokes };
+export { clickAction, drawOne, drawStrokes, pickModel };
