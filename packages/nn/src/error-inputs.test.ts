@@ -230,9 +230,23 @@ runErrorTable({
         error: FormatError,
       },
     ],
-    loadOptimizer: [{ name: 'a 3-byte file', fn: () => nn.loadOptimizer(new nn.SGD(), new nn.Dense(1, 1, { seed: 0 }), new Uint8Array(3)), error: FormatError, op: 'readSafetensors' }],
+    loadOptimizer: [
+      {
+        name: 'a 3-byte file',
+        fn: () => nn.loadOptimizer(new nn.SGD(), new nn.Dense(1, 1, { seed: 0 }), new Uint8Array(3)),
+        error: FormatError,
+        op: 'readSafetensors',
+      },
+    ],
     modelCheckpoint: [{ name: 'no save function', fn: () => nn.modelCheckpoint({} as never), error: ValueError, arg: 'save' }],
-    summary: [{ name: 'an input shape with a 0', fn: () => nn.summary(new nn.Dense(2, 1, { seed: 0 }), [0, 2]), error: ValueError, arg: 'inputShape' }],
+    summary: [
+      {
+        name: 'an input shape with a 0',
+        fn: () => nn.summary(new nn.Dense(2, 1, { seed: 0 }), [0, 2]),
+        error: ValueError,
+        arg: 'inputShape',
+      },
+    ],
     safeJsonParse: [
       {
         name: 'nesting deeper than maxDepth',
