@@ -58,7 +58,7 @@ function useDirect(kernels: WasmKernels, s: ResolvedConv2dShape, pass: 'forward'
 /**
  * Which of the two stride-1 forward kernels #directForward runs: the implicit GEMM (channels
  * in the lanes, 4 pixels × 8 channels per tile) or the planar direct kernel (pixels in the
- * lanes, 3 channels per block), by what measured faster (scripts/measure.mjs).
+ * lanes, 3 channels per block), by what measured faster (apps/bench/scripts/kernels-wasm/measure.mjs).
  */
 function useImplicit(kernels: WasmKernels, s: ResolvedConv2dShape): boolean {
   if (kernels.convAlgorithm === 'implicit') return true;
