@@ -156,7 +156,7 @@ const RULES = {
 /** The rule a dependency of a `kind` package on `target` breaks, or undefined. */
 function brokenRule(kind, target) {
   const rule = RULES[kind];
-  if (!rule || !rule.forbidden.includes(target)) return undefined;
+  if (!rule?.forbidden.includes(target)) return undefined;
   return { forbidden: target, why: rule.why[target] };
 }
 

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FAST_PATH_KINDS, FAST_PATHS } from '../../packages/tensor/src/backend/v1.js';
 import { listPackages, repoRoot } from './lib/workspace.mjs';
 
 const guide = readFileSync(join(repoRoot, 'CONTRIBUTING.md'), 'utf8');
@@ -30,5 +31,14 @@ describe('CONTRIBUTING.md', () => {
     const projects = [...guide.matchAll(/--project (@lec\/[a-z-]+|tools-[a-z-]+)(?=[\s`]|$)/g)].map((m) => m[1]);
     const known = (p: string) => names.has(p) || ['tools-checks', 'tools-new-package', '@lec/vision'].includes(p);
     expect(projects.filter((p) => !known(p))).toEqual([]);
+  });
+
+  it('lists the fast paths of the FastPaths record, as FAST_PATHS has them', () => {
+    const block = /<!-- fast-paths:start -->\n(.*?)\n\s*<!-- fast-paths:end -->/s.exec(guide);
+    expect(block, 'the fast-paths markers in CONTRIBUTING.md').not.toBeNull();
+    const expected = FAST_PATHS.map((name) => (FAST_PATH_KINDS[name] === 'pair' ? `\`${name}\` (forward + backward)` : `\`${name}\``)).join(
+      ', ',
+    );
+    expect(block![1].trim()).toBe(expected);
   });
 });

@@ -219,7 +219,7 @@ const backendIndex = ({ name, description }) => `/**
  * package.
  * @packageDocumentation
  */
-export { ${pascalCase(name)}, ${camel(name)} } from './backend.js';
+export { ${camel(name)}, ${fastPathsName(name)} } from './backend.js';
 `;
 
 function camel(name) {
@@ -227,26 +227,61 @@ function camel(name) {
   return `${pascal[0].toLowerCase()}${pascal.slice(1)}Backend`;
 }
 
-const backendSource = ({ name }) => `import { CpuBackend } from '@lec/tensor';
-import type { BackendInfo, BackendV1 } from '@lec/tensor';
+function fastPathsName(name) {
+  const pascal = pascalCase(backendShortName(name));
+  return `${pascal[0].toLowerCase()}${pascal.slice(1)}FastPaths`;
+}
+
+const backendSource = ({ name }) => `/**
+ * The \`${backendShortName(name)}\` backend, composed from parts (never a subclass):
+ * - storage and the required primitives of a \`CpuBackend\` from @lec/tensor (typed arrays),
+ *   spread in with \`requiredPrimitives\`, so the conformance suite passes from the first
+ *   commit. Replace them with your engine's one family at a time (storage, unary, binary,
+ *   reduce, matmul, ...) by overriding the member in the object below;
+ * - a typed \`fastPaths\` record: the js backend's JavaScript fast paths (\`jsFastPaths\`:
+ *   LSTM, spmm, Adam) spread first, then your own entries override or add to them. An op
+ *   uses an entry when it is there and its composite otherwise; forward/backward pairs
+ *   (lstmCell, lstmSequence) are one \`{ forward, backward }\` entry.
+ * The suite in @lec/backend-tests checks every primitive and every fast path you have against
+ * the float64 reference. Layouts: images NHWC, filters [kh, kw, cin, cout], matrices row-major.
+ */
+import {
+  type BackendInfo,
+  type BackendV1,
+  CpuBackend,
+  type CpuHandle,
+  type FastPaths,
+  fastPathNames,
+  jsFastPaths,
+  requiredPrimitives,
+} from '@lec/tensor';
 
 /**
- * The \`${backendShortName(name)}\` backend.
- *
- * It starts as the \`js\` reference backend (CpuBackend from @lec/tensor, Float32Array storage),
- * so the conformance suite passes from the first commit. Replace storage and primitives with
- * your own one family at a time (storage, unary, binary, reduce, matmul, ...), and add the
- * optional fast paths (gemm, conv2d, ...) that make your engine fast; the suite in
- * @lec/backend-tests checks each against the float64 reference.
+ * The fast paths of the \`${backendShortName(name)}\` backend over a CPU store: the js backend's,
+ * plus a fused gemm (op(a)[m,k]·op(b)[k,n] + bias[n], then the activation) to show where an
+ * engine's own kernel goes.
+ * @example
+ * \`\`\`ts
+ * Object.keys(${fastPathsName(name)}(new CpuBackend({ name: 'store', storage: 'native' }))).includes('gemm'); // true
+ * \`\`\`
  */
-export class ${pascalCase(name)} extends CpuBackend implements BackendV1 {
-  constructor() {
-    super('${backendShortName(name)}', 'native');
-  }
-
-  override info(): BackendInfo {
-    return { ...super.info(), name: this.name };
-  }
+export function ${fastPathsName(name)}(store: CpuBackend): FastPaths<CpuHandle> {
+  return {
+    ...jsFastPaths(store),
+    gemm(a, b, bias, dims, activation, dtype) {
+      const product = store.matmul(a, b, { batch: 1, aBatch: 1, bBatch: 1, ...dims }, dtype);
+      const out = store.get(product); // a fresh array: written in place before anyone reads it
+      const biasData = bias === null ? null : store.get(bias);
+      for (let i = 0; i < out.length; i++) {
+        const v = out[i] + (biasData === null ? 0 : biasData[i % dims.n]);
+        if (activation === 'relu') out[i] = Math.max(v, 0);
+        else if (activation === 'sigmoid') out[i] = 1 / (1 + Math.exp(-v));
+        else if (activation === 'tanh') out[i] = Math.tanh(v);
+        else out[i] = v;
+      }
+      return product;
+    },
+  };
 }
 
 /**
@@ -257,8 +292,17 @@ export class ${pascalCase(name)} extends CpuBackend implements BackendV1 {
  * getBackend().name; // '${backendShortName(name)}'
  * \`\`\`
  */
-export function ${camel(name)}(): BackendV1 {
-  return new ${pascalCase(name)}();
+export function ${camel(name)}(): BackendV1<CpuHandle> {
+  const store = new CpuBackend({ name: '${backendShortName(name)}', storage: 'native' });
+  const fastPaths = ${fastPathsName(name)}(store);
+  return {
+    ...requiredPrimitives(store),
+    apiVersion: 1,
+    name: '${backendShortName(name)}',
+    dtypes: store.dtypes,
+    fastPaths,
+    info: (): BackendInfo => ({ ...store.info(), name: '${backendShortName(name)}', fastPaths: fastPathNames(fastPaths) }),
+  };
 }
 `;
 

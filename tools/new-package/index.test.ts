@@ -129,10 +129,11 @@ describe('new-package generator', () => {
       devDependencies: { '@lec/backend-tests': 'workspace:*' },
     });
     const source = readFileSync(join(root, 'packages/backend-webnn/src/backend.ts'), 'utf8');
-    expect(source).toContain('export class BackendWebnn extends CpuBackend implements BackendV1');
-    expect(source).toContain("super('webnn', 'native')");
+    expect(source).toContain('export function webnnBackend(): BackendV1<CpuHandle>');
+    expect(source).toContain('...requiredPrimitives(store)');
+    expect(source).not.toMatch(/\bextends\b/); // composed, never a subclass
     expect(readFileSync(join(root, 'packages/backend-webnn/src/index.ts'), 'utf8')).toContain(
-      "export { BackendWebnn, webnnBackend } from './backend.js';",
+      "export { webnnBackend, webnnFastPaths } from './backend.js';",
     );
     expect(readFileSync(join(root, 'packages/backend-webnn/src/backend.conformance.test.ts'), 'utf8')).toContain(
       "runConformance({ name: 'webnn', makeBackend: webnnBackend });",
@@ -162,6 +163,66 @@ describe('new-package generator', () => {
     rmSync(join(root, 'node_modules'), { recursive: true });
     mkdirSync(join(root, 'node_modules'));
     expect(typeErrors(root, 'packages/backend-webnn')).toEqual([]);
+  });
+
+  it('the backend template composes a working backend in under 100 lines (what CONTRIBUTING walks through)', async () => {
+    const files = renderPackage({ name: 'backend-webnn', kind: 'backend' }, { engines: {}, license: 'MIT', repositoryUrl: 'x' });
+    const source = files['packages/backend-webnn/src/backend.ts'];
+    expect(source.split('\n').length).toBeLessThan(100);
+    if (!existsSync(join(repoRoot, 'packages/tensor/dist/index.js'))) return; // pnpm test builds first
+    // run the generated module against the built @lec/tensor
+    const root = workspace();
+    mkdirSync(join(root, 'node_modules', '@lec'), { recursive: true });
+    symlinkSync(join(repoRoot, 'packages', 'tensor'), join(root, 'node_modules', '@lec', 'tensor'), 'dir');
+    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    writeFileSync(join(root, 'backend.mjs'), js);
+    type Lec = typeof import('../../packages/tensor/src/index.js');
+    type Backend = import('../../packages/tensor/src/index.js').BackendV1;
+    const generated = (await import(join(root, 'backend.mjs'))) as { webnnBackend: () => Backend };
+    const lec = (await import(join(repoRoot, 'packages/tensor/dist/index.js'))) as Lec;
+    const backend = generated.webnnBackend();
+    expect(backend.info()).toMatchObject({ name: 'webnn' });
+    expect(lec.fastPathNames(backend.fastPaths)).toEqual([
+      'gemm',
+      'spmm',
+      'lstmCell',
+      'lstmCellBackward',
+      'lstmSequence',
+      'lstmSequenceBackward',
+      'adamStep',
+    ]);
+    // required primitives, its own gemm entry, and an inherited JS pair, each against the js backend
+    const run = (b: Backend) =>
+      lec.withBackend(b, () =>
+        lec.tidy(() => {
+          const x = lec.tensor([[1, -2, 3]]);
+          const y = lec.add(lec.matmul(x, lec.tensor([[1], [2], [3]])), lec.tensor([0.5]));
+          const h = lec.relu(
+            lec.matmul(
+              x,
+              lec.tensor([
+                [1, 0],
+                [0, 1],
+                [1, 1],
+              ]),
+            ),
+          );
+          const [hc] = lec.lstmCell(lec.tensor([[0.1, 0.2, 0.3, 0.4]]), lec.tensor([[0.5]]));
+          return [...y.dataSync(), ...h.dataSync(), ...hc.dataSync()];
+        }),
+      );
+    const before = backend.liveBuffers();
+    const gemm = backend.fastPaths.gemm!(
+      backend.fromArray([1, 2, 3, 4], 'float32'),
+      backend.fromArray([1, 1], 'float32'),
+      backend.fromArray([-10], 'float32'),
+      { m: 2, n: 1, k: 2, transposeA: false, transposeB: false },
+      'relu',
+      'float32',
+    );
+    expect(Array.from(backend.read(gemm, 'float32'))).toEqual([0, 0]); // relu(3 − 10), relu(7 − 10)
+    expect(run(backend)).toEqual(run(lec.jsBackend()));
+    expect(backend.liveBuffers()).toBeGreaterThan(before); // the gemm inputs and output are not disposed here
   });
 
   it('refuses to overwrite an existing package', () => {

@@ -8,23 +8,28 @@ import {
   type BackendV1,
   type Conv2dGeometry,
   CpuBackend,
+  type CpuHandle,
   type DType,
+  type FastPaths,
   type FusedActivation,
   type GemmDims,
-  type Handle,
   type Pool2dGeometry,
+  type SpmmArgs,
+  jsFastPaths,
+  requiredPrimitives,
 } from '@lec/tensor';
 import { runConformance } from './conformance.js';
 
-class LoopBackend extends CpuBackend {
-  constructor() {
-    super('js-loops', 'native');
-  }
+type Handle = CpuHandle;
+
+/** The loops, over a CPU store (composed into a backend below, not a subclass of it). */
+class Loops {
+  constructor(private readonly b: CpuBackend) {}
 
   gemm(a: Handle, b: Handle, bias: Handle | null, d: GemmDims, activation: FusedActivation, dtype: DType): Handle {
-    const product = this.matmul(a, b, { batch: 1, aBatch: 1, bBatch: 1, ...d }, dtype);
-    const out = this.get(product);
-    const bb = bias === null ? null : this.get(bias);
+    const product = this.b.matmul(a, b, { batch: 1, aBatch: 1, bBatch: 1, ...d }, dtype);
+    const out = this.b.get(product);
+    const bb = bias === null ? null : this.b.get(bias);
     for (let i = 0; i < out.length; i++) {
       let v = out[i] + (bb ? bb[i % d.n] : 0);
       if (activation === 'relu') v = Math.max(v, 0);
@@ -49,7 +54,7 @@ class LoopBackend extends CpuBackend {
   }
 
   conv2d(xh: Handle, wh: Handle, g: Conv2dGeometry, dtype: DType): Handle {
-    const [xd, wd] = [this.get(xh), this.get(wh)];
+    const [xd, wd] = [this.b.get(xh), this.b.get(wh)];
     const acc = new Float64Array(g.batch * g.outHeight * g.outWidth * g.outChannels);
     this.taps(g, (n, oh, ow, i, j, y, x) => {
       for (let ci = 0; ci < g.inChannels; ci++) {
@@ -63,7 +68,7 @@ class LoopBackend extends CpuBackend {
   }
 
   conv2dBackpropInput(dyh: Handle, wh: Handle, g: Conv2dGeometry, dtype: DType): Handle {
-    const [dy, wd] = [this.get(dyh), this.get(wh)];
+    const [dy, wd] = [this.b.get(dyh), this.b.get(wh)];
     const acc = new Float64Array(g.batch * g.inHeight * g.inWidth * g.inChannels);
     this.taps(g, (n, oh, ow, i, j, y, x) => {
       for (let ci = 0; ci < g.inChannels; ci++)
@@ -76,7 +81,7 @@ class LoopBackend extends CpuBackend {
   }
 
   conv2dBackpropFilter(xh: Handle, dyh: Handle, g: Conv2dGeometry, dtype: DType): Handle {
-    const [xd, dy] = [this.get(xh), this.get(dyh)];
+    const [xd, dy] = [this.b.get(xh), this.b.get(dyh)];
     const acc = new Float64Array(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
     this.taps(g, (n, oh, ow, i, j, y, x) => {
       for (let ci = 0; ci < g.inChannels; ci++)
@@ -120,7 +125,7 @@ class LoopBackend extends CpuBackend {
   }
 
   maxPool2d(xh: Handle, g: Pool2dGeometry, dtype: DType): Handle {
-    const xd = this.get(xh);
+    const xd = this.b.get(xh);
     const best = this.argmaxWindows(xd, g);
     return this.store(
       Float64Array.from(best, (k) => (k < 0 ? -Infinity : xd[k])),
@@ -129,9 +134,9 @@ class LoopBackend extends CpuBackend {
   }
 
   maxPool2dBackward(dyh: Handle, xh: Handle, g: Pool2dGeometry, dtype: DType): Handle {
-    const dy = this.get(dyh);
+    const dy = this.b.get(dyh);
     const acc = new Float64Array(g.batch * g.inHeight * g.inWidth * g.channels);
-    const best = this.argmaxWindows(this.get(xh), g);
+    const best = this.argmaxWindows(this.b.get(xh), g);
     best.forEach((k, o) => {
       if (k >= 0) acc[k] += dy[o];
     });
@@ -151,7 +156,7 @@ class LoopBackend extends CpuBackend {
   }
 
   avgPool2d(xh: Handle, g: Pool2dGeometry, dtype: DType): Handle {
-    const xd = this.get(xh);
+    const xd = this.b.get(xh);
     const count = this.counts(g);
     const acc = new Float64Array(count.length);
     this.windows(g, (o, k) => {
@@ -161,7 +166,7 @@ class LoopBackend extends CpuBackend {
   }
 
   avgPool2dBackward(dyh: Handle, g: Pool2dGeometry, dtype: DType): Handle {
-    const dy = this.get(dyh);
+    const dy = this.b.get(dyh);
     const count = this.counts(g);
     const acc = new Float64Array(g.batch * g.inHeight * g.inWidth * g.channels);
     this.windows(g, (o, k) => {
@@ -170,8 +175,8 @@ class LoopBackend extends CpuBackend {
     return this.store(acc, dtype);
   }
 
-  spmm(rowPtrH: Handle, colIdxH: Handle, valuesH: Handle, rows: number, _cols: number, denseH: Handle, n: number, dtype: DType): Handle {
-    const [rowPtr, colIdx, values, dense] = [this.get(rowPtrH), this.get(colIdxH), this.get(valuesH), this.get(denseH)];
+  spmm({ rowPtr: rowPtrH, colIdx: colIdxH, values: valuesH, rows, dense: denseH, n, dtype }: SpmmArgs<Handle>): Handle {
+    const [rowPtr, colIdx, values, dense] = [this.b.get(rowPtrH), this.b.get(colIdxH), this.b.get(valuesH), this.b.get(denseH)];
     const acc = new Float64Array(rows * n);
     for (let r = 0; r < rows; r++)
       for (let p = rowPtr[r]; p < rowPtr[r + 1]; p++) for (let j = 0; j < n; j++) acc[r * n + j] += values[p] * dense[colIdx[p] * n + j];
@@ -179,7 +184,7 @@ class LoopBackend extends CpuBackend {
   }
 
   softmaxCrossEntropy(logitsH: Handle, labelsH: Handle, n: number, c: number, dtype: DType): { loss: Handle; dlogits: Handle } {
-    const [z, y] = [this.get(logitsH), this.get(labelsH)];
+    const [z, y] = [this.b.get(logitsH), this.b.get(labelsH)];
     const d = new Float64Array(n * c);
     let loss = 0;
     for (let r = 0; r < n; r++) {
@@ -194,8 +199,28 @@ class LoopBackend extends CpuBackend {
   }
 
   private store(values: Float64Array, dtype: DType): Handle {
-    return this.fromArray(values, dtype);
+    return this.b.fromArray(values, dtype);
   }
 }
 
-runConformance({ name: 'js-loops', makeBackend: (): BackendV1 => new LoopBackend() });
+/** The js backend's primitives and JS fast paths, with every other fast path as the loops above. */
+function loopBackend(): BackendV1<CpuHandle> {
+  const store = new CpuBackend({ name: 'js-loops', storage: 'native' });
+  const loops = new Loops(store);
+  const fastPaths: FastPaths<CpuHandle> = {
+    ...jsFastPaths(store),
+    gemm: (...args) => loops.gemm(...args),
+    conv2d: (...args) => loops.conv2d(...args),
+    conv2dBackpropInput: (...args) => loops.conv2dBackpropInput(...args),
+    conv2dBackpropFilter: (...args) => loops.conv2dBackpropFilter(...args),
+    maxPool2d: (...args) => loops.maxPool2d(...args),
+    maxPool2dBackward: (...args) => loops.maxPool2dBackward(...args),
+    avgPool2d: (...args) => loops.avgPool2d(...args),
+    avgPool2dBackward: (...args) => loops.avgPool2dBackward(...args),
+    spmm: (args) => loops.spmm(args),
+    softmaxCrossEntropy: (...args) => loops.softmaxCrossEntropy(...args),
+  };
+  return { ...requiredPrimitives(store), apiVersion: 1, name: store.name, dtypes: store.dtypes, info: () => store.info(), fastPaths };
+}
+
+runConformance({ name: 'js-loops', makeBackend: (): BackendV1 => loopBackend() });

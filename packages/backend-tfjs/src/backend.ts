@@ -21,17 +21,22 @@ import {
   ValueError,
   type BackendInfo,
   type BackendV1,
+  type BinaryArgs,
   type BinaryOp,
   type Conv2dGeometry,
   type DType,
+  type FastPaths,
   type FusedActivation,
+  type GatherArgs,
   type GemmDims,
-  type Handle,
   type MatmulDims,
   type Pool2dGeometry,
   type ReduceOp,
+  type ScatterAddArgs,
+  type SpmmArgs,
   type TypedArray,
   type UnaryOp,
+  type WhereArgs,
 } from '@lec/tensor';
 
 /** The tfjs backends this package drives. */
@@ -74,7 +79,7 @@ export interface TfjsBackendOptions {
  * lec's Backend interface v1 on tfjs-core. Make one with `await tfjsBackend({ backend })`,
  * which selects and initialises the tfjs backend first.
  */
-export class TfjsBackend implements BackendV1 {
+export class TfjsBackend implements BackendV1<TfHandle> {
   readonly apiVersion = 1 as const;
   readonly name: string;
   /** tfjs has no float64. */
@@ -84,6 +89,8 @@ export class TfjsBackend implements BackendV1 {
   /** webgl or webgpu: shaders with GPU arithmetic corners (see unary/binary). */
   private readonly gpu: boolean;
   private live = 0;
+  /** The fast paths this device has (see declareFastPaths). */
+  readonly fastPaths: FastPaths<TfHandle>;
   private readonly registry: FinalizationRegistry<tf.Tensor>;
   private reclaimed = 0;
 
@@ -100,16 +107,35 @@ export class TfjsBackend implements BackendV1 {
         this.reclaimed++;
       }
     });
-    // Fast paths the selected tfjs backend has no kernel for are removed, so lec's composite runs.
+    this.fastPaths = this.declareFastPaths();
+  }
+
+  /**
+   * The fast paths this device has: each entry is listed only when the selected tfjs backend
+   * has a kernel for it that matches lec's reference (the others run lec's composite).
+   */
+  private declareFastPaths(): FastPaths<TfHandle> {
+    const device = this.device;
+    const fast: FastPaths<TfHandle> = {
+      gemm: (a, b, bias, dims, activation, dtype) => this.gemmFast(a, b, bias, dims, activation, dtype),
+      conv2d: (x, w, g, dtype) => this.conv2dFast(x, w, g, dtype),
+      conv2dBackpropFilter: (x, dy, g, dtype) => this.conv2dBackpropFilterFast(x, dy, g, dtype),
+      maxPool2d: (x, g, dtype) => this.maxPool2dFast(x, g, dtype),
+      spmm: (args) => this.spmmFast(args),
+      softmaxCrossEntropy: (logits, labels, n, c, dtype) => this.softmaxCrossEntropyFast(logits, labels, n, c, dtype),
+    };
+    if (tf.getKernel(tf.Conv2DBackpropInput, device))
+      fast.conv2dBackpropInput = (dy, w, g, dtype) => this.conv2dBackpropInputFast(dy, w, g, dtype);
     // lec routes a max-pool gradient to the first maximum of each window. tfjs-cpu's
     // MaxPoolGrad does too; tfjs-webgl's routes ties to the last maximum and tfjs-wasm's drops
     // gradients, so lec's composite (argmax + scatter) runs everywhere but on cpu.
-    if (!tf.getKernel(tf.MaxPoolGrad, this.device) || this.device !== 'cpu') this.maxPool2dBackward = undefined;
-    if (!tf.getKernel(tf.AvgPoolGrad, this.device)) this.avgPool2dBackward = undefined;
+    if (tf.getKernel(tf.MaxPoolGrad, device) && device === 'cpu')
+      fast.maxPool2dBackward = (dy, x, g, dtype) => this.maxPool2dBackwardFast(dy, x, g, dtype);
     // tfjs-wasm 4.22's AvgPool gives -Infinity for a window holding +Infinity and -Infinity
     // (the sum is NaN): lec's composite (a window sum) runs there instead.
-    if (this.device === 'wasm') this.avgPool2d = undefined;
-    if (!tf.getKernel(tf.Conv2DBackpropInput, this.device)) this.conv2dBackpropInput = undefined;
+    if (device !== 'wasm') fast.avgPool2d = (x, g, dtype) => this.avgPool2dFast(x, g, dtype);
+    if (tf.getKernel(tf.AvgPoolGrad, device)) fast.avgPool2dBackward = (dy, g, dtype) => this.avgPool2dBackwardFast(dy, g, dtype);
+    return fast;
   }
 
   info(): BackendInfo {
@@ -132,14 +158,14 @@ export class TfjsBackend implements BackendV1 {
   // ---- plumbing ------------------------------------------------------------------------
 
   /** The tf.Tensor of a handle (throws after dispose). */
-  private t(h: Handle): T {
+  private t(h: TfHandle): T {
     const t = (h as TfHandle).tensor;
     if (t === null || t.isDisposed) throw new BackendError(this.name, 'a tensor was used after dispose()');
     return t;
   }
 
   /** The tf.Tensor of a handle reshaped to `shape` (a free view in tfjs). Call inside tidy. */
-  private r(h: Handle, shape: readonly number[]): T {
+  private r(h: TfHandle, shape: readonly number[]): T {
     const t = this.t(h);
     return tf.reshape(t, shape as number[]);
   }
@@ -176,19 +202,19 @@ export class TfjsBackend implements BackendV1 {
 
   // ---- storage -------------------------------------------------------------------------
 
-  fromArray(data: ArrayLike<number>, dtype: DType): Handle {
+  fromArray(data: ArrayLike<number>, dtype: DType): TfHandle {
     this.check(dtype);
     const arr = dtype === 'int32' ? Int32Array.from(data as ArrayLike<number>) : Float32Array.from(data as ArrayLike<number>);
     this.activate();
     return this.wrap(tf.tensor(arr, [arr.length], td(dtype)));
   }
 
-  read(h: Handle, dtype: DType): TypedArray {
+  read(h: TfHandle, dtype: DType): TypedArray {
     const data = this.t(h).dataSync();
     return this.copyOut(data as TypedArray, dtype);
   }
 
-  async readAsync(h: Handle, dtype: DType): Promise<TypedArray> {
+  async readAsync(h: TfHandle, dtype: DType): Promise<TypedArray> {
     const data = await this.t(h).data();
     return this.copyOut(data as TypedArray, dtype);
   }
@@ -201,7 +227,7 @@ export class TfjsBackend implements BackendV1 {
     return out;
   }
 
-  dispose(h: Handle): void {
+  dispose(h: TfHandle): void {
     const handle = h as TfHandle;
     const t = handle.tensor;
     if (t === null) return;
@@ -215,7 +241,7 @@ export class TfjsBackend implements BackendV1 {
     return this.live;
   }
 
-  view(h: Handle): Handle {
+  view(h: TfHandle): TfHandle {
     return this.run(() => tf.clone(this.t(h)));
   }
 
@@ -226,7 +252,7 @@ export class TfjsBackend implements BackendV1 {
 
   // ---- elementwise ---------------------------------------------------------------------
 
-  unary(op: UnaryOp, x: Handle, n: number, dtype: DType): Handle {
+  unary(op: UnaryOp, x: TfHandle, n: number, dtype: DType): TfHandle {
     this.check(dtype);
     if (n === 0) return this.zeros([0], dtype);
     return this.run(() => {
@@ -279,15 +305,7 @@ export class TfjsBackend implements BackendV1 {
     });
   }
 
-  binary(
-    op: BinaryOp,
-    a: Handle,
-    aShape: readonly number[],
-    b: Handle,
-    bShape: readonly number[],
-    outShape: readonly number[],
-    dtype: DType,
-  ): Handle {
+  binary({ op, a: { handle: a, shape: aShape }, b: { handle: b, shape: bShape }, outShape, dtype }: BinaryArgs<TfHandle>): TfHandle {
     this.check(dtype);
     if (size(outShape) === 0) return this.zeros(outShape, COMPARE[op] ? 'int32' : dtype);
     return this.run(() => {
@@ -327,22 +345,19 @@ export class TfjsBackend implements BackendV1 {
     });
   }
 
-  broadcastTo(x: Handle, shape: readonly number[], outShape: readonly number[], dtype: DType): Handle {
+  broadcastTo(x: TfHandle, shape: readonly number[], outShape: readonly number[], dtype: DType): TfHandle {
     this.check(dtype);
     if (size(outShape) === 0) return this.zeros(outShape, dtype);
     return this.run(() => tf.broadcastTo(this.r(x, shape), outShape as number[]));
   }
 
-  where(
-    cond: Handle,
-    condShape: readonly number[],
-    a: Handle,
-    aShape: readonly number[],
-    b: Handle,
-    bShape: readonly number[],
-    outShape: readonly number[],
-    dtype: DType,
-  ): Handle {
+  where({
+    cond: { handle: cond, shape: condShape },
+    a: { handle: a, shape: aShape },
+    b: { handle: b, shape: bShape },
+    outShape,
+    dtype,
+  }: WhereArgs<TfHandle>): TfHandle {
     this.check(dtype);
     if (size(outShape) === 0) return this.zeros(outShape, dtype);
     return this.run(() => {
@@ -353,7 +368,7 @@ export class TfjsBackend implements BackendV1 {
 
   // ---- reductions ----------------------------------------------------------------------
 
-  reduce(op: ReduceOp, x: Handle, shape: readonly number[], axes: readonly number[], dtype: DType): Handle {
+  reduce(op: ReduceOp, x: TfHandle, shape: readonly number[], axes: readonly number[], dtype: DType): TfHandle {
     this.check(dtype);
     const outShape = shape.filter((_, i) => !axes.includes(i));
     const inner = size(axes.map((a) => shape[a]));
@@ -374,7 +389,7 @@ export class TfjsBackend implements BackendV1 {
     });
   }
 
-  argReduce(op: 'argmax' | 'argmin', x: Handle, shape: readonly number[], axis: number, dtype: DType): Handle {
+  argReduce(op: 'argmax' | 'argmin', x: TfHandle, shape: readonly number[], axis: number, dtype: DType): TfHandle {
     this.check(dtype);
     if (shape[axis] === 0) throw new ValueError(op, `cannot take ${op} over an empty axis`);
     const outShape = shape.filter((_, i) => i !== axis);
@@ -392,20 +407,20 @@ export class TfjsBackend implements BackendV1 {
 
   // ---- data movement -------------------------------------------------------------------
 
-  transpose(x: Handle, shape: readonly number[], perm: readonly number[], dtype: DType): Handle {
+  transpose(x: TfHandle, shape: readonly number[], perm: readonly number[], dtype: DType): TfHandle {
     this.check(dtype);
     const outShape = perm.map((p) => shape[p]);
     if (size(shape) === 0) return this.zeros(outShape, dtype);
     return this.run(() => tf.transpose(this.r(x, shape), [...perm]));
   }
 
-  slice(x: Handle, shape: readonly number[], begin: readonly number[], sz: readonly number[], dtype: DType): Handle {
+  slice(x: TfHandle, shape: readonly number[], begin: readonly number[], sz: readonly number[], dtype: DType): TfHandle {
     this.check(dtype);
     if (size(sz) === 0) return this.zeros(sz, dtype);
     return this.run(() => tf.slice(this.r(x, shape), [...begin], [...sz]));
   }
 
-  concat(xs: readonly Handle[], shapes: readonly (readonly number[])[], axis: number, dtype: DType): Handle {
+  concat(xs: readonly TfHandle[], shapes: readonly (readonly number[])[], axis: number, dtype: DType): TfHandle {
     this.check(dtype);
     const outShape = [...shapes[0]];
     outShape[axis] = shapes.reduce((s, sh) => s + sh[axis], 0);
@@ -416,7 +431,7 @@ export class TfjsBackend implements BackendV1 {
     });
   }
 
-  pad(x: Handle, shape: readonly number[], paddings: readonly (readonly [number, number])[], value: number, dtype: DType): Handle {
+  pad(x: TfHandle, shape: readonly number[], paddings: readonly (readonly [number, number])[], value: number, dtype: DType): TfHandle {
     this.check(dtype);
     const outShape = shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
     if (size(outShape) === 0) return this.zeros(outShape, dtype);
@@ -431,7 +446,7 @@ export class TfjsBackend implements BackendV1 {
   }
 
   /** Throws the reference backends' ValueError when an index is out of [0, dim). */
-  private checkIndices(op: string, indices: Handle, count: number, dim: number): void {
+  private checkIndices(op: string, indices: TfHandle, count: number, dim: number): void {
     if (!this.validateIndices || count === 0) return;
     const idx = this.t(indices);
     const [lo, hi] = tf.tidy(() => {
@@ -449,7 +464,7 @@ export class TfjsBackend implements BackendV1 {
     }
   }
 
-  gather(x: Handle, shape: readonly number[], indices: Handle, indexCount: number, axis: number, dtype: DType): Handle {
+  gather({ x, shape, indices, indexCount, axis, dtype }: GatherArgs<TfHandle>): TfHandle {
     this.check(dtype);
     this.checkIndices('gather', indices, indexCount, shape[axis]);
     const outShape = [...shape.slice(0, axis), indexCount, ...shape.slice(axis + 1)];
@@ -457,7 +472,7 @@ export class TfjsBackend implements BackendV1 {
     return this.run(() => tf.gather(this.r(x, shape), this.r(indices, [indexCount]), axis));
   }
 
-  scatterAdd(outShape: readonly number[], indices: Handle, indexCount: number, updates: Handle, axis: number, dtype: DType): Handle {
+  scatterAdd({ outShape, indices, indexCount, updates, axis, dtype }: ScatterAddArgs<TfHandle>): TfHandle {
     this.check(dtype);
     this.checkIndices('scatterAdd', indices, indexCount, outShape[axis]);
     if (size(outShape) === 0 || indexCount === 0) return this.zeros(outShape, dtype);
@@ -474,7 +489,7 @@ export class TfjsBackend implements BackendV1 {
 
   // ---- linear algebra ------------------------------------------------------------------
 
-  matmul(a: Handle, b: Handle, dims: MatmulDims, dtype: DType): Handle {
+  matmul(a: TfHandle, b: TfHandle, dims: MatmulDims, dtype: DType): TfHandle {
     this.check(dtype);
     const { batch, aBatch, bBatch, m, n, k, transposeA, transposeB } = dims;
     if (batch * m * n === 0) return this.zeros([batch, m, n], dtype);
@@ -493,7 +508,7 @@ export class TfjsBackend implements BackendV1 {
     });
   }
 
-  cast(x: Handle, n: number, from: DType, to: DType): Handle {
+  cast(x: TfHandle, n: number, from: DType, to: DType): TfHandle {
     this.check(from);
     this.check(to);
     return this.run(() => {
@@ -504,7 +519,7 @@ export class TfjsBackend implements BackendV1 {
 
   // ---- fast paths ----------------------------------------------------------------------
 
-  gemm?(a: Handle, b: Handle, bias: Handle | null, dims: GemmDims, activation: FusedActivation, dtype: DType): Handle {
+  private gemmFast(a: TfHandle, b: TfHandle, bias: TfHandle | null, dims: GemmDims, activation: FusedActivation, dtype: DType): TfHandle {
     if (dtype !== 'float32') throw new DTypeError('gemm', `expected float32, got ${dtype}`);
     const { m, n, k, transposeA, transposeB } = dims;
     if (m * n === 0) return this.zeros([m, n], dtype);
@@ -535,7 +550,7 @@ export class TfjsBackend implements BackendV1 {
     });
   }
 
-  conv2d?(x: Handle, w: Handle, g: Conv2dGeometry, dtype: DType): Handle {
+  private conv2dFast(x: TfHandle, w: TfHandle, g: Conv2dGeometry, dtype: DType): TfHandle {
     const outShape = [g.batch, g.outHeight, g.outWidth, g.outChannels];
     if (size(outShape) === 0) return this.zeros(outShape, dtype);
     if (g.inChannels === 0 || g.inHeight + g.padTop + g.padBottom === 0) return this.zeros(outShape, dtype);
@@ -549,7 +564,7 @@ export class TfjsBackend implements BackendV1 {
     });
   }
 
-  conv2dBackpropInput?(dy: Handle, w: Handle, g: Conv2dGeometry, dtype: DType): Handle {
+  private conv2dBackpropInputFast(dy: TfHandle, w: TfHandle, g: Conv2dGeometry, dtype: DType): TfHandle {
     const inShape: [number, number, number, number] = [g.batch, g.inHeight, g.inWidth, g.inChannels];
     if (size(inShape) === 0) return this.zeros(inShape, dtype);
     if (g.outHeight * g.outWidth * g.outChannels === 0) return this.zeros(inShape, dtype);
@@ -568,7 +583,7 @@ export class TfjsBackend implements BackendV1 {
     });
   }
 
-  conv2dBackpropFilter?(x: Handle, dy: Handle, g: Conv2dGeometry, dtype: DType): Handle {
+  private conv2dBackpropFilterFast(x: TfHandle, dy: TfHandle, g: Conv2dGeometry, dtype: DType): TfHandle {
     const wShape: [number, number, number, number] = [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels];
     if (size(wShape) === 0) return this.zeros(wShape, dtype);
     if (g.batch * g.outHeight * g.outWidth === 0) return this.zeros(wShape, dtype);
@@ -623,7 +638,7 @@ export class TfjsBackend implements BackendV1 {
     return { filter: w, dilations: [g.dilationHeight, g.dilationWidth] };
   }
 
-  maxPool2d?(x: Handle, g: Pool2dGeometry, dtype: DType): Handle {
+  private maxPool2dFast(x: TfHandle, g: Pool2dGeometry, dtype: DType): TfHandle {
     const outShape = [g.batch, g.outHeight, g.outWidth, g.channels];
     if (size(outShape) === 0) return this.zeros(outShape, dtype);
     return this.run(() => {
@@ -640,7 +655,7 @@ export class TfjsBackend implements BackendV1 {
     });
   }
 
-  maxPool2dBackward?(dy: Handle, x: Handle, g: Pool2dGeometry, dtype: DType): Handle {
+  private maxPool2dBackwardFast(dy: TfHandle, x: TfHandle, g: Pool2dGeometry, dtype: DType): TfHandle {
     const inShape = [g.batch, g.inHeight, g.inWidth, g.channels];
     if (size(inShape) === 0 || g.outHeight * g.outWidth === 0) return this.zeros(inShape, dtype);
     return this.run(() => {
@@ -657,7 +672,7 @@ export class TfjsBackend implements BackendV1 {
     });
   }
 
-  avgPool2d?(x: Handle, g: Pool2dGeometry, dtype: DType): Handle {
+  private avgPool2dFast(x: TfHandle, g: Pool2dGeometry, dtype: DType): TfHandle {
     const outShape = [g.batch, g.outHeight, g.outWidth, g.channels];
     if (size(outShape) === 0) return this.zeros(outShape, dtype);
     return this.run(() => {
@@ -668,7 +683,7 @@ export class TfjsBackend implements BackendV1 {
     });
   }
 
-  avgPool2dBackward?(dy: Handle, g: Pool2dGeometry, dtype: DType): Handle {
+  private avgPool2dBackwardFast(dy: TfHandle, g: Pool2dGeometry, dtype: DType): TfHandle {
     const inShape = [g.batch, g.inHeight, g.inWidth, g.channels];
     if (size(inShape) === 0 || g.outHeight * g.outWidth === 0) return this.zeros(inShape, dtype);
     const pShape = [g.batch, g.inHeight + g.padTop + g.padBottom, g.inWidth + g.padLeft + g.padRight, g.channels];
@@ -686,7 +701,7 @@ export class TfjsBackend implements BackendV1 {
     });
   }
 
-  spmm?(rowPtr: Handle, colIdx: Handle, values: Handle, rows: number, cols: number, dense: Handle, n: number, dtype: DType): Handle {
+  private spmmFast({ rowPtr, colIdx, values, rows, cols, dense, n, dtype }: SpmmArgs<TfHandle>): TfHandle {
     this.check(dtype);
     const nnz = this.t(colIdx).size;
     if (rows * n === 0 || nnz === 0) return this.zeros([rows, n], dtype);
@@ -698,7 +713,13 @@ export class TfjsBackend implements BackendV1 {
     });
   }
 
-  softmaxCrossEntropy?(logits: Handle, labels: Handle, n: number, c: number, dtype: DType): { loss: Handle; dlogits: Handle } {
+  private softmaxCrossEntropyFast(
+    logits: TfHandle,
+    labels: TfHandle,
+    n: number,
+    c: number,
+    dtype: DType,
+  ): { loss: TfHandle; dlogits: TfHandle } {
     this.check(dtype);
     this.activate();
     const [loss, dlogits] = tf.tidy(() => {

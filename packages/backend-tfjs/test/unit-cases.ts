@@ -340,7 +340,7 @@ export function registerUnitTests(
                   act === 'relu' ? Math.max(v, 0) : act === 'sigmoid' ? 1 / (1 + Math.exp(-v)) : act === 'tanh' ? Math.tanh(v) : v,
                 );
               } else {
-                const h = b.gemm!(ha, hb, hbias, { m, n, k, transposeA: ta, transposeB: tb }, act, 'float32');
+                const h = b.fastPaths.gemm!(ha, hb, hbias, { m, n, k, transposeA: ta, transposeB: tb }, act, 'float32');
                 out = b.read(h, 'float32');
                 b.dispose(h);
                 b.dispose(ha);

@@ -60,6 +60,10 @@ runErrorTable({
     receptiveField: [
       { name: 'a layer with stride 0', fn: () => cnn.receptiveField([{ kernel: 3, stride: 0 }] as never), error: ValueError },
     ],
+    fieldLayersOf: [
+      { name: 'axis 2', fn: () => cnn.fieldLayersOf(cnn.smallCnn(), 2 as never), error: ValueError, arg: 'axis' },
+      { name: 'not a model', fn: () => cnn.fieldLayersOf({} as never), error: ValueError, arg: 'model' },
+    ],
     randomAffine: [{ name: 'rank-2 images', fn: () => cnn.randomAffine(zeros([4, 4])), error: ShapeError }],
     deskew: [{ name: 'rank-2 images', fn: () => cnn.deskew(zeros([4, 4])), error: ShapeError }],
     loadMnist: [

@@ -1,7 +1,17 @@
 /**
  * Geometry of a 2-D convolution in lec's layouts: images NHWC [batch, height, width,
  * channels], filters [filterHeight, filterWidth, inChannels, outChannels].
+ *
+ * One type goes from @lec/tensor to the kernel: the ops resolve a `Conv2dGeometry` (every
+ * field explicit), the wasm backend hands it to the kernels as it is, and
+ * `conv2dGeometryBlock` writes its fields into the Int32 block the AssemblyScript kernels read,
+ * in the order `CONV2D_GEOMETRY_BLOCK` gives (checked against the `G_*` offsets of assembly/
+ * by src/assembly-drift.test.ts). `Conv2dShape` is a shorter way to write one by hand
+ * (tuples, defaults, no output size), for tests and direct kernel calls.
  */
+import type { Conv2dGeometry } from '@lec/tensor';
+
+/** A conv2d geometry written by hand: tuples for strides, dilations and pads, each with a default. */
 export interface Conv2dShape {
   batch: number;
   inHeight: number;
@@ -18,11 +28,8 @@ export interface Conv2dShape {
   pads?: readonly [number, number, number, number];
 }
 
-/** A Conv2dShape with every default filled in and the output size worked out. */
-export interface ResolvedConv2dShape extends Required<Conv2dShape> {
-  outHeight: number;
-  outWidth: number;
-}
+/** A checked geometry with the output size worked out: @lec/tensor's `Conv2dGeometry`. */
+export type ResolvedConv2dShape = Conv2dGeometry;
 
 /** Output length along one axis: ⌊(in + padBefore + padAfter − ((k−1)·d + 1)) / s⌋ + 1, or 0. */
 export function conv2dOutputSize(
@@ -47,22 +54,20 @@ export function conv2dOutputSize(
  * resolveConv2dShape(shape).outHeight; // 3 (no padding)
  * ```
  */
-export function resolveConv2dShape(shape: Conv2dShape, op = 'conv2d'): ResolvedConv2dShape {
-  const strides = shape.strides ?? [1, 1];
-  const dilations = shape.dilations ?? [1, 1];
-  const pads = shape.pads ?? [0, 0, 0, 0];
+export function resolveConv2dShape(shape: Conv2dShape | Conv2dGeometry, op = 'conv2d'): Conv2dGeometry {
+  const g = 'strideHeight' in shape ? shape : fromShape(shape);
   const counts = {
-    batch: shape.batch,
-    inHeight: shape.inHeight,
-    inWidth: shape.inWidth,
-    inChannels: shape.inChannels,
-    filterHeight: shape.filterHeight,
-    filterWidth: shape.filterWidth,
-    outChannels: shape.outChannels,
-    padTop: pads[0],
-    padLeft: pads[1],
-    padBottom: pads[2],
-    padRight: pads[3],
+    batch: g.batch,
+    inHeight: g.inHeight,
+    inWidth: g.inWidth,
+    inChannels: g.inChannels,
+    filterHeight: g.filterHeight,
+    filterWidth: g.filterWidth,
+    outChannels: g.outChannels,
+    padTop: g.padTop,
+    padLeft: g.padLeft,
+    padBottom: g.padBottom,
+    padRight: g.padRight,
   };
   for (const [name, value] of Object.entries(counts)) {
     if (!Number.isSafeInteger(value) || value < 0) {
@@ -70,47 +75,86 @@ export function resolveConv2dShape(shape: Conv2dShape, op = 'conv2d'): ResolvedC
     }
   }
   for (const [name, value] of Object.entries({
-    strideHeight: strides[0],
-    strideWidth: strides[1],
-    dilationHeight: dilations[0],
-    dilationWidth: dilations[1],
+    strideHeight: g.strideHeight,
+    strideWidth: g.strideWidth,
+    dilationHeight: g.dilationHeight,
+    dilationWidth: g.dilationWidth,
   })) {
     if (!Number.isSafeInteger(value) || value < 1) {
       throw new RangeError(`${op}: ${name} must be a positive integer, got ${value}`);
     }
   }
-  if (shape.filterHeight < 1 || shape.filterWidth < 1) {
-    throw new RangeError(`${op}: filter must be at least 1×1, got ${shape.filterHeight}×${shape.filterWidth}`);
+  if (g.filterHeight < 1 || g.filterWidth < 1) {
+    throw new RangeError(`${op}: filter must be at least 1×1, got ${g.filterHeight}×${g.filterWidth}`);
   }
+  const outHeight = conv2dOutputSize(g.inHeight, g.filterHeight, g.strideHeight, g.dilationHeight, g.padTop, g.padBottom);
+  const outWidth = conv2dOutputSize(g.inWidth, g.filterWidth, g.strideWidth, g.dilationWidth, g.padLeft, g.padRight);
+  if ('outHeight' in shape && (shape.outHeight !== outHeight || shape.outWidth !== outWidth)) {
+    throw new RangeError(`${op}: output ${shape.outHeight}×${shape.outWidth} does not match the geometry (${outHeight}×${outWidth})`);
+  }
+  return { ...g, outHeight, outWidth };
+}
+
+/** The explicit fields of a hand-written shape (defaults filled in). */
+function fromShape(shape: Conv2dShape): Omit<Conv2dGeometry, 'outHeight' | 'outWidth'> {
+  const [strideHeight, strideWidth] = shape.strides ?? [1, 1];
+  const [dilationHeight, dilationWidth] = shape.dilations ?? [1, 1];
+  const [padTop, padLeft, padBottom, padRight] = shape.pads ?? [0, 0, 0, 0];
   return {
-    ...shape,
-    strides,
-    dilations,
-    pads,
-    outHeight: conv2dOutputSize(shape.inHeight, shape.filterHeight, strides[0], dilations[0], pads[0], pads[2]),
-    outWidth: conv2dOutputSize(shape.inWidth, shape.filterWidth, strides[1], dilations[1], pads[1], pads[3]),
+    batch: shape.batch,
+    inHeight: shape.inHeight,
+    inWidth: shape.inWidth,
+    inChannels: shape.inChannels,
+    filterHeight: shape.filterHeight,
+    filterWidth: shape.filterWidth,
+    outChannels: shape.outChannels,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+    padTop,
+    padLeft,
+    padBottom,
+    padRight,
   };
 }
 
-/** The 17-int geometry block the wasm conv kernels read (order fixed by assembly/conv2d-f32-nhwc.ts). */
-export function conv2dGeometryBlock(s: ResolvedConv2dShape): Int32Array {
-  return Int32Array.of(
-    s.batch,
-    s.inHeight,
-    s.inWidth,
-    s.inChannels,
-    s.filterHeight,
-    s.filterWidth,
-    s.outChannels,
-    s.strides[0],
-    s.strides[1],
-    s.dilations[0],
-    s.dilations[1],
-    s.pads[0],
-    s.pads[1],
-    s.pads[2],
-    s.pads[3],
-    s.outHeight,
-    s.outWidth,
-  );
+/**
+ * The Int32 geometry block the wasm conv kernels read: each slot's `Conv2dGeometry` field and
+ * the `G_*` offset constant assembly/ reads it with, in slot order.
+ */
+export const CONV2D_GEOMETRY_BLOCK = [
+  ['batch', 'G_BATCH'],
+  ['inHeight', 'G_IN_H'],
+  ['inWidth', 'G_IN_W'],
+  ['inChannels', 'G_IN_C'],
+  ['filterHeight', 'G_FILTER_H'],
+  ['filterWidth', 'G_FILTER_W'],
+  ['outChannels', 'G_OUT_C'],
+  ['strideHeight', 'G_STRIDE_H'],
+  ['strideWidth', 'G_STRIDE_W'],
+  ['dilationHeight', 'G_DILATION_H'],
+  ['dilationWidth', 'G_DILATION_W'],
+  ['padTop', 'G_PAD_TOP'],
+  ['padLeft', 'G_PAD_LEFT'],
+  ['padBottom', 'G_PAD_BOTTOM'],
+  ['padRight', 'G_PAD_RIGHT'],
+  ['outHeight', 'G_OUT_H'],
+  ['outWidth', 'G_OUT_W'],
+] as const satisfies readonly (readonly [keyof Conv2dGeometry, `G_${string}`])[];
+
+/** Every field of Conv2dGeometry has a slot (a compile error names the one missing). */
+const everyFieldHasASlot: Record<Exclude<keyof Conv2dGeometry, (typeof CONV2D_GEOMETRY_BLOCK)[number][0]>, never> = {};
+void everyFieldHasASlot;
+
+/**
+ * The geometry block the wasm conv kernels read (slot order: `CONV2D_GEOMETRY_BLOCK`).
+ * @example
+ * ```ts
+ * const g = resolveConv2dShape({ batch: 1, inHeight: 5, inWidth: 5, inChannels: 1, filterHeight: 3, filterWidth: 3, outChannels: 2 });
+ * conv2dGeometryBlock(g).length; // 17
+ * ```
+ */
+export function conv2dGeometryBlock(g: Conv2dGeometry): Int32Array {
+  return Int32Array.from(CONV2D_GEOMETRY_BLOCK, ([field]) => g[field]);
 }

@@ -9,7 +9,7 @@ export {
   type MatmulShape,
   type ThreadingOptions,
 } from './wasm-kernels.js';
-export { wasmBackend, WasmBackend, type WasmBackendOptions } from './wasm-backend.js';
+export { wasmBackend, type WasmBackend, type WasmBackendOptions } from './wasm-backend.js';
 export { ThreadPool, threadSupport, type KernelJob } from './thread-pool.js';
 export { WasmArena, WasmOutOfMemoryError, WASM_PAGE_BYTES } from './wasm-arena.js';
 export { chooseKernelFeature, kernelBinary, type KernelFeature, type FeatureChoice } from './feature-detection.js';
@@ -18,6 +18,7 @@ export {
   conv2dOutputSize,
   resolveConv2dShape,
   conv2dGeometryBlock,
+  CONV2D_GEOMETRY_BLOCK,
   type Conv2dShape,
   type ResolvedConv2dShape,
 } from './conv2d-shape.js';

@@ -275,28 +275,6 @@ export function checkCsr(rowPtr: Int32Array, colIdx: Int32Array, values: ArrayLi
       throw new ValueError('spmm', `argument 'colIdx' has ${colIdx[p]} at entry ${p}, outside [0, ${cols})`);
 }
 
-/** CSR [rows, cols] × dense [cols, n] → out [rows, n] (structure already checked). */
-export function spmmJs(
-  rowPtr: Int32Array,
-  colIdx: Int32Array,
-  values: TypedArray,
-  rows: number,
-  dense: TypedArray,
-  n: number,
-  out: TypedArray,
-): void {
-  const acc = new Float64Array(n);
-  for (let i = 0; i < rows; i++) {
-    acc.fill(0);
-    for (let p = rowPtr[i]; p < rowPtr[i + 1]; p++) {
-      const v = values[p];
-      const base = colIdx[p] * n;
-      for (let j = 0; j < n; j++) acc[j] += v * dense[base + j];
-    }
-    out.set(acc, i * n);
-  }
-}
-
 /**
  * Mean softmax cross-entropy of logits [n, c] against int32 labels: returns the loss and
  * writes d loss / d logits = (softmax − onehot) / n. A label outside [0, c) selects no class

@@ -104,7 +104,7 @@ describe.each(CONFIGS)('wasm backend ($feature, $threads threads)', ({ feature, 
         const a = randomF32(m * k, 1),
           b = randomF32(k * n, 2),
           bias = randomF32(n, 3);
-        const h = backend.gemm(
+        const h = backend.fastPaths.gemm!(
           backend.fromArray(a, dtype),
           backend.fromArray(b, dtype),
           backend.fromArray(bias, dtype),
@@ -364,7 +364,7 @@ describe.each(CONFIGS)('wasm backend ($feature, $threads threads)', ({ feature, 
     backend.disposeBackend();
   });
 
-  it('softmaxCrossEntropy: loss and gradient, -1e9 masks, large logits, a label out of range', async () => {
+  it('softmaxCrossEntropy: loss and gradient, -1e9 masks, large logits; a label out of range is refused', async () => {
     const backend = await backendPromise;
     const n = 5,
       c = 7;
@@ -373,7 +373,7 @@ describe.each(CONFIGS)('wasm backend ($feature, $threads threads)', ({ feature, 
     logits[4] = -1e9;
     logits[10] = 1e30;
     logits[20] = -1e38;
-    const labels = [0, 6, 3, 7, 2];
+    const labels = [0, 6, 3, 1, 2];
     const { got, want } = both(
       backend,
       [
@@ -387,6 +387,10 @@ describe.each(CONFIGS)('wasm backend ($feature, $threads threads)', ({ feature, 
       },
     );
     expectClose(got, want, 1e-5, 1e-6);
+    // an id outside [0, c) used to train on an all-zero target row; now a ValueError before the kernel runs
+    const z = tensor(logits, [n, c], { backend });
+    const bad = tensor([0, 6, 3, 7, 2], [n], { dtype: 'int32', backend });
+    expect(() => softmaxCrossEntropy(z, bad)).toThrow(/softmaxCrossEntropy: argument 'labels' expected class ids in \[0, 7\), got 7/);
   });
 
   it('softmaxCrossEntropy: NaN and +Inf logits give NaN as the composite does', async () => {

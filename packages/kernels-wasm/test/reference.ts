@@ -121,8 +121,8 @@ function forEachTap(shape: Conv2dShape, visit: (yIndex: number, xIndex: number, 
       for (let ox = 0; ox < s.outWidth; ox++) {
         for (let ky = 0; ky < s.filterHeight; ky++)
           for (let kx = 0; kx < s.filterWidth; kx++) {
-            const iy = oy * s.strides[0] - s.pads[0] + ky * s.dilations[0];
-            const ix = ox * s.strides[1] - s.pads[1] + kx * s.dilations[1];
+            const iy = oy * s.strideHeight - s.padTop + ky * s.dilationHeight;
+            const ix = ox * s.strideWidth - s.padLeft + kx * s.dilationWidth;
             const inside = iy >= 0 && iy < s.inHeight && ix >= 0 && ix < s.inWidth;
             for (let ci = 0; ci < s.inChannels; ci++)
               for (let co = 0; co < s.outChannels; co++) {

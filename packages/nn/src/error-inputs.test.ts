@@ -41,6 +41,10 @@ runErrorTable({
     terminalProgress: 'a display: any options give one',
     saveModel: 'serializes any Module (its parameters are already valid tensors)',
     saveWeights: 'metadata is checked by writeSafetensors, which has the entry',
+    saveOptimizer: 'writes the state an optimizer holds for a model (both already valid objects)',
+    nextMacrotask: 'takes no argument',
+    epochLinePrinter: 'takes no argument',
+    printLine: 'prints any string',
   },
   cases: {
     Adam: [{ name: 'beta2 1.5', fn: () => new nn.Adam({ beta2: 1.5 }), error: ValueError, arg: 'beta2' }],
@@ -224,6 +228,23 @@ runErrorTable({
         name: 'a repeated key in the description',
         fn: () => nn.loadModel({ description: '{"a":1,"a":2}', weights: nn.saveWeights(new nn.Sequential()) }, nn.coreLayers),
         error: FormatError,
+      },
+    ],
+    loadOptimizer: [
+      {
+        name: 'a 3-byte file',
+        fn: () => nn.loadOptimizer(new nn.SGD(), new nn.Dense(1, 1, { seed: 0 }), new Uint8Array(3)),
+        error: FormatError,
+        op: 'readSafetensors',
+      },
+    ],
+    modelCheckpoint: [{ name: 'no save function', fn: () => nn.modelCheckpoint({} as never), error: ValueError, arg: 'save' }],
+    summary: [
+      {
+        name: 'an input shape with a 0',
+        fn: () => nn.summary(new nn.Dense(2, 1, { seed: 0 }), [0, 2]),
+        error: ValueError,
+        arg: 'inputShape',
       },
     ],
     safeJsonParse: [

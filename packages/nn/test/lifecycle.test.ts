@@ -1,4 +1,4 @@
-import { type Tensor, ValueError, Variable, add, jsBackend, mul, randn, tensor, withBackend } from '@lec/tensor';
+import { type Tensor, ValueError, Variable, add, getBackend, jsBackend, mul, randn, setBackend, tensor } from '@lec/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   Adam,
@@ -91,8 +91,16 @@ describe('fit reports', () => {
   });
 
   it('says once, on the first epoch, that training runs on the js backend', async () => {
-    const run = () =>
-      captureStdout(() => withBackend(jsBackend(), () => fit(net(0), data(), base({ epochs: 1, verbose: 2, backendHint: true }))));
+    // setBackend, not withBackend: fit is async and withBackend ends at the first await
+    const run = async () => {
+      const before = getBackend();
+      setBackend(jsBackend());
+      try {
+        return await captureStdout(() => fit(net(0), data(), base({ epochs: 1, verbose: 2, backendHint: true })));
+      } finally {
+        setBackend(before);
+      }
+    };
     const first = await run();
     expect(first).toMatch(/training on the 'js' backend.*ready\(\).*wasmBackend/);
     expect(first.indexOf("'js' backend")).toBeLessThan(first.indexOf('epoch 1/1'));

@@ -5,24 +5,40 @@
  */
 export type {
   AdamStepParams,
+  Backend,
   BackendInfo,
   BackendV1,
+  BinaryArgs,
   BinaryOp,
   Conv2dGeometry,
   FastPath,
+  FastPathKind,
+  FastPaths,
   FusedActivation,
+  GatherArgs,
   GemmDims,
   Handle,
+  LstmCellForward,
   LstmSequenceDims,
+  LstmSequenceForward,
   MatmulDims,
+  Operand,
   Pool2dGeometry,
   ReduceOp,
+  ScatterAddArgs,
+  SpmmArgs,
   UnaryOp,
   ArithmeticOp,
   CompareOp,
+  WhereArgs,
 } from './backend/v1.js';
-export { FAST_PATHS } from './backend/v1.js';
-export { CpuBackend, f64Backend, jsBackend } from './backend/cpu-backend.js';
+export { FAST_PATH_FUNCTIONS, FAST_PATH_KINDS, FAST_PATHS, fastPathNames } from './backend/v1.js';
+export { CpuBackend, type CpuBackendOptions, type CpuHandle, type CpuStore, f64Backend, jsBackend } from './backend/cpu-backend.js';
+export { cpuAdam } from './backend/cpu/adam.js';
+export { cpuLstm, lstmSequenceLayout } from './backend/cpu/lstm.js';
+export { cpuSpmm } from './backend/cpu/spmm.js';
+export { jsFastPaths } from './backend/cpu/js-fast-paths.js';
+export { requiredPrimitives, type RequiredPrimitives } from './backend/compose.js';
 export { type DType, type TypedArray, DTYPES, isFloat, bytesPerElement } from './dtype.js';
 export { BackendError, DTypeError, DisposedError, LecError, OutOfMemoryError, ShapeError, ValueError, fmtShape } from './errors.js';
 export { getBackend, isRecording, keep, setBackend, tidy, withBackend } from './engine.js';

@@ -201,7 +201,7 @@ export class CsrMatrix {
     let cached = this.#onBackend.get(key);
     if (!cached || cached.values.backend !== backend || cached.values.isDisposed) {
       let rowIdx: Tensor | null = null;
-      if (!backend.spmm) {
+      if (!backend.fastPaths.spmm) {
         const rows = new Int32Array(this.nnz);
         for (let r = 0; r < this.rows; r++) for (let p = this.rowPtr[r]; p < this.rowPtr[r + 1]; p++) rows[p] = r;
         rowIdx = keep(makeTensor(rows, [this.nnz], 'int32', backend));

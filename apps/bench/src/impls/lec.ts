@@ -24,8 +24,11 @@ export interface LecBackend {
   fromArray(data: ArrayLike<number>, dtype: 'float32'): unknown;
   read(handle: unknown, dtype: 'float32'): ArrayLike<number>;
   dispose(handle: unknown): void;
-  conv2dBackpropInput?(dy: unknown, w: unknown, g: Record<string, number>, dtype: 'float32'): unknown;
-  conv2dBackpropFilter?(x: unknown, dy: unknown, g: Record<string, number>, dtype: 'float32'): unknown;
+  /** The backend's fast-path record (Backend v1's `fastPaths`). */
+  fastPaths?: {
+    conv2dBackpropInput?(dy: unknown, w: unknown, g: Record<string, number>, dtype: 'float32'): unknown;
+    conv2dBackpropFilter?(x: unknown, dy: unknown, g: Record<string, number>, dtype: 'float32'): unknown;
+  };
   disposeBackend?(): void;
 }
 
@@ -204,7 +207,7 @@ export class LecImpl implements Impl {
   /** Backward convolutions on the backend's fast paths (when @lec/tensor lacks the ops). */
   private fastPathRunner(p: ConvProblem, pass: ConvPass, first: Float32Array, second: Float32Array): Runner {
     const b = this.backend;
-    const fast = pass === 'backpropInput' ? b.conv2dBackpropInput : b.conv2dBackpropFilter;
+    const fast = pass === 'backpropInput' ? b.fastPaths?.conv2dBackpropInput : b.fastPaths?.conv2dBackpropFilter;
     if (!fast)
       throw new Error(
         `neither @lec/tensor's conv2d${pass === 'backpropInput' ? 'BackpropInput' : 'BackpropFilter'} op nor a backend fast path for it`,
@@ -212,7 +215,7 @@ export class LecImpl implements Impl {
     const g = backendGeometry(p);
     const h1 = b.fromArray(first, 'float32');
     const h2 = b.fromArray(second, 'float32');
-    return this.handleRunner([h1, h2], () => fast.call(b, h1, h2, g, 'float32'));
+    return this.handleRunner([h1, h2], () => fast(h1, h2, g, 'float32'));
   }
 
   dispose(): void {

@@ -1,24 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { TypedArray } from '../dtype.js';
-import { CpuBackend } from './cpu-backend.js';
-import type { Handle } from './v1.js';
+import { CpuBackend, type CpuHandle } from './cpu-backend.js';
 
-/** A js backend that shows which arrays it hands out. */
-class Probe extends CpuBackend {
-  constructor() {
-    super('probe', 'native');
-  }
-  dataOf(h: Handle): TypedArray {
-    return this.get(h);
-  }
-  take(size: number, zeroed: boolean): TypedArray {
-    return zeroed ? this.array('float32', size) : this.arrayToOverwrite('float32', size);
-  }
+/** A js backend and a view of which arrays it hands out (through its public store methods). */
+function probe() {
+  const b = new CpuBackend({ name: 'probe', storage: 'native' });
+  return Object.assign(b, {
+    dataOf: (h: CpuHandle): TypedArray => b.get(h),
+    take: (size: number, zeroed: boolean): TypedArray => (zeroed ? b.array('float32', size) : b.arrayToOverwrite('float32', size)),
+  });
 }
 
 describe('CpuBackend array recycling', () => {
   it('hands a disposed array out again: zeroed by array, as it was by arrayToOverwrite', () => {
-    const b = new Probe();
+    const b = probe();
     const h = b.fromArray(new Float32Array(5000).fill(3), 'float32');
     const data = b.dataOf(h);
     b.dispose(h);
@@ -34,7 +29,7 @@ describe('CpuBackend array recycling', () => {
   });
 
   it('keeps a working set larger than 64 MiB for reuse once it has been alive at once', () => {
-    const b = new Probe();
+    const b = probe();
     const size = 4 << 20; // 16 MiB of float32
     const source = new Float32Array(size);
     const live = Array.from({ length: 6 }, () => b.fromArray(source, 'float32'));

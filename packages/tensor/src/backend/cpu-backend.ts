@@ -1,9 +1,11 @@
 /**
  * The plain-JavaScript CPU backends: `js` (float32 in Float32Array) and `f64` (the reference:
- * every float dtype held and computed in Float64Array). Both are the same code with a
- * different storage policy, written for clarity first. Only the required primitives are
- * implemented; every fast path falls back to its composite, which is exactly what the
- * conformance suite needs from a reference.
+ * every float dtype held and computed in Float64Array). Both are the same class with a
+ * different storage policy, written for clarity first: `CpuBackend` holds the storage and the
+ * required primitives, and its `fastPaths` record is composed from outside. The `js` backend
+ * gets `jsFastPaths` (LSTM, spmm and Adam from `cpu/`); the f64 reference gets none, so every
+ * op runs its composite there, which is exactly what the conformance suite needs from a
+ * reference.
  *
  * Tensors are ordinary typed arrays here: no dispose is needed, the garbage collector frees
  * them. `liveBuffers()` still counts handles made minus handles disposed so leak tests can
@@ -12,12 +14,23 @@
 import { allocArray, type DType, type TypedArray } from '../dtype.js';
 import { BackendError, DTypeError, ValueError } from '../errors.js';
 import { sizeOf, stridesOf } from '../shape.js';
-import type { AdamStepParams, BackendInfo, BackendV1, BinaryOp, Handle, LstmSequenceDims, MatmulDims, ReduceOp, UnaryOp } from './v1.js';
+import { jsFastPaths } from './cpu/js-fast-paths.js';
+import type { CpuHandle, CpuStore } from './cpu/store.js';
+import type {
+  BackendInfo,
+  BackendV1,
+  BinaryArgs,
+  BinaryOp,
+  FastPaths,
+  GatherArgs,
+  MatmulDims,
+  ReduceOp,
+  ScatterAddArgs,
+  UnaryOp,
+  WhereArgs,
+} from './v1.js';
 
-export interface CpuHandle {
-  data: TypedArray;
-  disposed: boolean;
-}
+export type { CpuHandle, CpuStore } from './cpu/store.js';
 
 /** How a CPU backend stores each dtype. */
 type StoragePolicy = 'native' | 'float64';
@@ -314,31 +327,40 @@ function dtypeOfArray(a: TypedArray): DType {
 
 const COMPARE_OPS = new Set<BinaryOp>(['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual']);
 
+/** Options of a `CpuBackend`. */
+export interface CpuBackendOptions {
+  /** Short name (`js`, `f64`, or the name of a backend composed over this storage). */
+  name: string;
+  /** `native`: each dtype in its own typed array; `float64`: floats in Float64Array (the reference). */
+  storage: StoragePolicy;
+  /** Builds the fast-path record over this storage (default: none). */
+  fastPaths?: (store: CpuStore) => FastPaths<CpuHandle>;
+}
+
 /**
- * A CPU backend over typed arrays.
- * @param name `js` or `f64`.
- * @param policy `native`: each dtype in its own typed array; `float64`: floats in Float64Array.
+ * Typed-array storage and the required primitives of Backend v1, plus the fast-path record
+ * its options compose (`jsBackend()` and `f64Backend()` make the two reference backends). A
+ * faster backend over the same storage does not subclass it: it keeps one as its store,
+ * spreads its required primitives (`requiredPrimitives`) and its own record over
+ * `jsFastPaths(store)` (see the wasm backend).
+ * @example
+ * ```ts
+ * const b = new CpuBackend({ name: 'mine', storage: 'native', fastPaths: jsFastPaths });
+ * Object.keys(b.fastPaths).length; // 4
+ * ```
  */
-export class CpuBackend implements BackendV1 {
+export class CpuBackend implements BackendV1<CpuHandle>, CpuStore {
   readonly apiVersion = 1 as const;
   readonly dtypes: readonly DType[] = ['float32', 'float64', 'int32'];
+  readonly name: string;
+  readonly fastPaths: FastPaths<CpuHandle>;
+  private readonly policy: StoragePolicy;
   private live = 0;
 
-  constructor(
-    readonly name: string,
-    private readonly policy: StoragePolicy,
-  ) {
-    // fast paths of the js backend (and the wasm backend, which extends it); the f64
-    // reference keeps none, so the conformance suite compares them with the composites
-    // (a subclass's own method, found on its prototype, wins over these defaults)
-    if (policy === 'native') {
-      this.lstmCell ??= lstmCellForward;
-      this.lstmCellBackward ??= lstmCellBackward;
-      this.lstmSequence ??= lstmSequenceForward;
-      this.lstmSequenceBackward ??= lstmSequenceBackward;
-      this.spmm ??= spmmRows;
-      this.adamStep ??= adamStepJs;
-    }
+  constructor(options: CpuBackendOptions) {
+    this.name = options.name;
+    this.policy = options.storage;
+    this.fastPaths = options.fastPaths?.(this) ?? {};
   }
 
   info(): BackendInfo {
@@ -351,7 +373,7 @@ export class CpuBackend implements BackendV1 {
 
   // ---- storage ----
   /** A zeroed array of `size` for `dtype`'s storage (recycled when one of that length is free). */
-  protected array(dtype: DType, size: number): TypedArray {
+  array(dtype: DType, size: number): TypedArray {
     return this.#take(dtype, size, true);
   }
 
@@ -359,7 +381,7 @@ export class CpuBackend implements BackendV1 {
    * As `array`, for a caller that writes every element before anyone reads it: a recycled
    * array is handed out as it is, without zeroing it first (a wasted pass over a large one).
    */
-  protected arrayToOverwrite(dtype: DType, size: number): TypedArray {
+  arrayToOverwrite(dtype: DType, size: number): TypedArray {
     return this.#take(dtype, size, false);
   }
 
@@ -389,8 +411,8 @@ export class CpuBackend implements BackendV1 {
   #liveBytes = 0;
   #peakLiveBytes = 0;
 
-  /** Wraps a typed array as a counted handle (for subclasses such as the wasm backend). */
-  protected make(data: TypedArray): CpuHandle {
+  /** Wraps a typed array as a counted handle (for fast-path modules and composed backends). */
+  make(data: TypedArray): CpuHandle {
     this.live++;
     if (data.length >= RECYCLE_MIN) {
       const refs = this.#refs.get(data.buffer) ?? 0;
@@ -422,27 +444,25 @@ export class CpuBackend implements BackendV1 {
   }
 
   /** The typed array behind a handle. */
-  protected get(h: Handle): TypedArray {
-    const handle = h as CpuHandle;
+  get(handle: CpuHandle): TypedArray {
     if (handle.disposed) throw new BackendError(this.name, 'a tensor was used after dispose()');
     return handle.data;
   }
 
-  fromArray(data: ArrayLike<number>, dtype: DType): Handle {
+  fromArray(data: ArrayLike<number>, dtype: DType): CpuHandle {
     if (!this.dtypes.includes(dtype)) throw new DTypeError(this.name, `dtype '${dtype}' is not supported`);
     const arr = this.arrayToOverwrite(dtype, data.length);
     arr.set(data as ArrayLike<number>);
     return this.make(arr);
   }
 
-  read(h: Handle, dtype: DType): TypedArray {
+  read(h: CpuHandle, dtype: DType): TypedArray {
     const out = allocArray(dtype, this.get(h).length);
     out.set(this.get(h));
     return out;
   }
 
-  dispose(h: Handle): void {
-    const handle = h as CpuHandle;
+  dispose(handle: CpuHandle): void {
     if (handle.disposed) return;
     handle.disposed = true;
     this.live--;
@@ -453,12 +473,12 @@ export class CpuBackend implements BackendV1 {
     return this.live;
   }
 
-  view(h: Handle): Handle {
+  view(h: CpuHandle): CpuHandle {
     return this.make(this.get(h));
   }
 
   // ---- primitives ----
-  unary(op: UnaryOp, x: Handle, size: number, dtype: DType): Handle {
+  unary(op: UnaryOp, x: CpuHandle, size: number, dtype: DType): CpuHandle {
     const data = this.get(x);
     // applyUnary writes every element of an output as long as its input
     const out = data.length === size ? this.arrayToOverwrite(dtype, size) : this.array(dtype, size);
@@ -467,7 +487,7 @@ export class CpuBackend implements BackendV1 {
   }
 
   /** Materialises `h` (of `shape`) broadcast to `outShape`, or returns it as is. */
-  private broadcast(h: Handle, shape: readonly number[], outShape: readonly number[], dtype: DType): TypedArray {
+  private broadcast(h: CpuHandle, shape: readonly number[], outShape: readonly number[], dtype: DType): TypedArray {
     const data = this.get(h);
     if (sameShape(shape, outShape)) return data;
     const out = this.array(dtype, sizeOf(outShape));
@@ -475,20 +495,12 @@ export class CpuBackend implements BackendV1 {
     return out;
   }
 
-  broadcastTo(x: Handle, shape: readonly number[], outShape: readonly number[], dtype: DType): Handle {
+  broadcastTo(x: CpuHandle, shape: readonly number[], outShape: readonly number[], dtype: DType): CpuHandle {
     const data = this.broadcast(x, shape, outShape, dtype);
     return this.make(data === this.get(x) ? data.slice() : data);
   }
 
-  binary(
-    op: BinaryOp,
-    a: Handle,
-    aShape: readonly number[],
-    b: Handle,
-    bShape: readonly number[],
-    outShape: readonly number[],
-    dtype: DType,
-  ): Handle {
+  binary({ op, a: { handle: a, shape: aShape }, b: { handle: b, shape: bShape }, outShape, dtype }: BinaryArgs<CpuHandle>): CpuHandle {
     const outDtype = COMPARE_OPS.has(op) ? 'int32' : dtype;
     const out = this.arrayToOverwrite(outDtype, sizeOf(outShape)); // both loops write every element
     if (outDtype !== 'int32' && out.length > 0 && ARITH4.has(op)) {
@@ -506,16 +518,13 @@ export class CpuBackend implements BackendV1 {
     return this.make(out);
   }
 
-  where(
-    cond: Handle,
-    condShape: readonly number[],
-    a: Handle,
-    aShape: readonly number[],
-    b: Handle,
-    bShape: readonly number[],
-    outShape: readonly number[],
-    dtype: DType,
-  ): Handle {
+  where({
+    cond: { handle: cond, shape: condShape },
+    a: { handle: a, shape: aShape },
+    b: { handle: b, shape: bShape },
+    outShape,
+    dtype,
+  }: WhereArgs<CpuHandle>): CpuHandle {
     const c = this.broadcast(cond, condShape, outShape, 'int32');
     const x = this.broadcast(a, aShape, outShape, dtype);
     const y = this.broadcast(b, bShape, outShape, dtype);
@@ -526,7 +535,7 @@ export class CpuBackend implements BackendV1 {
 
   /** Moves `axes` to the end (materialised); returns the data and the outer/inner sizes. */
   private axesLast(
-    x: Handle,
+    x: CpuHandle,
     shape: readonly number[],
     axes: readonly number[],
     dtype: DType,
@@ -540,7 +549,7 @@ export class CpuBackend implements BackendV1 {
     return { data, outer, inner };
   }
 
-  reduce(op: ReduceOp, x: Handle, shape: readonly number[], axes: readonly number[], dtype: DType): Handle {
+  reduce(op: ReduceOp, x: CpuHandle, shape: readonly number[], axes: readonly number[], dtype: DType): CpuHandle {
     // sum over leading axes (a bias gradient: [N, H, W, C] → [C]) without moving them last;
     // float64 accumulators, like the general loop's JS-number accumulator
     if (op === 'sum' && axes.length > 0 && axes.length < shape.length && axes.every((a, i) => a === i)) {
@@ -587,7 +596,7 @@ export class CpuBackend implements BackendV1 {
     return this.make(out);
   }
 
-  argReduce(op: 'argmax' | 'argmin', x: Handle, shape: readonly number[], axis: number, dtype: DType): Handle {
+  argReduce(op: 'argmax' | 'argmin', x: CpuHandle, shape: readonly number[], axis: number, dtype: DType): CpuHandle {
     const { data, outer, inner } = this.axesLast(x, shape, [axis], dtype);
     if (inner === 0) throw new ValueError(op, `cannot take ${op} over an empty axis`);
     const out = new Int32Array(outer);
@@ -613,7 +622,7 @@ export class CpuBackend implements BackendV1 {
     return this.make(out);
   }
 
-  transpose(x: Handle, shape: readonly number[], perm: readonly number[], dtype: DType, _count = true): Handle {
+  transpose(x: CpuHandle, shape: readonly number[], perm: readonly number[], dtype: DType, _count = true): CpuHandle {
     const outShape = perm.map((p) => shape[p]);
     const strides = stridesOf(shape);
     const out = this.array(dtype, sizeOf(shape));
@@ -629,7 +638,7 @@ export class CpuBackend implements BackendV1 {
     return _count ? this.make(out) : { data: out, disposed: false };
   }
 
-  slice(x: Handle, shape: readonly number[], begin: readonly number[], size: readonly number[], dtype: DType): Handle {
+  slice(x: CpuHandle, shape: readonly number[], begin: readonly number[], size: readonly number[], dtype: DType): CpuHandle {
     const strides = stridesOf(shape);
     let offset = 0;
     for (let i = 0; i < shape.length; i++) offset += begin[i] * strides[i];
@@ -638,7 +647,7 @@ export class CpuBackend implements BackendV1 {
     return this.make(out);
   }
 
-  concat(xs: readonly Handle[], shapes: readonly (readonly number[])[], axis: number, dtype: DType): Handle {
+  concat(xs: readonly CpuHandle[], shapes: readonly (readonly number[])[], axis: number, dtype: DType): CpuHandle {
     const outShape = [...shapes[0]];
     outShape[axis] = shapes.reduce((s, sh) => s + sh[axis], 0);
     const outStrides = stridesOf(outShape);
@@ -651,7 +660,7 @@ export class CpuBackend implements BackendV1 {
     return this.make(out);
   }
 
-  pad(x: Handle, shape: readonly number[], paddings: readonly (readonly [number, number])[], value: number, dtype: DType): Handle {
+  pad(x: CpuHandle, shape: readonly number[], paddings: readonly (readonly [number, number])[], value: number, dtype: DType): CpuHandle {
     const outShape = shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
     const outStrides = stridesOf(outShape);
     const out = this.array(dtype, sizeOf(outShape));
@@ -662,7 +671,7 @@ export class CpuBackend implements BackendV1 {
     return this.make(out);
   }
 
-  gather(x: Handle, shape: readonly number[], indices: Handle, indexCount: number, axis: number, dtype: DType): Handle {
+  gather({ x, shape, indices, indexCount, axis, dtype }: GatherArgs<CpuHandle>): CpuHandle {
     const data = this.get(x);
     const idx = this.get(indices);
     const outer = sizeOf(shape.slice(0, axis));
@@ -683,7 +692,7 @@ export class CpuBackend implements BackendV1 {
     return this.make(out);
   }
 
-  scatterAdd(outShape: readonly number[], indices: Handle, indexCount: number, updates: Handle, axis: number, dtype: DType): Handle {
+  scatterAdd({ outShape, indices, indexCount, updates, axis, dtype }: ScatterAddArgs<CpuHandle>): CpuHandle {
     const upd = this.get(updates);
     const idx = this.get(indices);
     const outer = sizeOf(outShape.slice(0, axis));
@@ -707,7 +716,7 @@ export class CpuBackend implements BackendV1 {
     return this.make(out);
   }
 
-  matmul(a: Handle, b: Handle, dims: MatmulDims, dtype: DType): Handle {
+  matmul(a: CpuHandle, b: CpuHandle, dims: MatmulDims, dtype: DType): CpuHandle {
     const { batch, aBatch, bBatch, m, n, k, transposeA, transposeB } = dims;
     const A = this.get(a);
     const B = this.get(b);
@@ -768,215 +777,13 @@ export class CpuBackend implements BackendV1 {
     return this.make(out);
   }
 
-  /** CSR × dense, row by row (fast path). */
-  spmm?(rowPtr: Handle, colIdx: Handle, values: Handle, rows: number, cols: number, dense: Handle, n: number, dtype: DType): Handle;
-  /** The fused LSTM step (fast path) in one loop; not on the f64 reference, which composes it. */
-  lstmCell?(
-    z: Handle,
-    cPrev: Handle,
-    batch: number,
-    hidden: number,
-    dtype: DType,
-  ): { h: Handle; c: Handle; saved: Handle; savedSize: number };
-  lstmCellBackward?(
-    saved: Handle,
-    cPrev: Handle,
-    dh: Handle | null,
-    dc: Handle | null,
-    batch: number,
-    hidden: number,
-    dtype: DType,
-  ): { dz: Handle; dcPrev: Handle };
-
-  /** A whole LSTM recurrence (fast path) in JavaScript loops; not on the f64 reference. */
-  lstmSequence?(
-    projected: Handle,
-    weightHh: Handle,
-    h0: Handle,
-    c0: Handle,
-    dims: LstmSequenceDims,
-    dtype: DType,
-  ): { sequence: Handle; h: Handle; c: Handle; saved: Handle; savedSize: number };
-  lstmSequenceBackward?(
-    saved: Handle,
-    weightHh: Handle,
-    dSequence: Handle | null,
-    dh: Handle | null,
-    dc: Handle | null,
-    dims: LstmSequenceDims,
-    dtype: DType,
-  ): { dProjected: Handle; dWeightHh: Handle; dh0: Handle; dc0: Handle };
-
-  /** One fused Adam step (fast path): a single loop; not on the f64 reference. */
-  adamStep?(
-    w: Handle,
-    g: Handle,
-    m: Handle | null,
-    v: Handle | null,
-    size: number,
-    params: AdamStepParams,
-    dtype: DType,
-  ): { w: Handle; m: Handle; v: Handle };
-
-  cast(x: Handle, size: number, _from: DType, to: DType): Handle {
+  cast(x: CpuHandle, size: number, _from: DType, to: DType): CpuHandle {
     const src = this.get(x);
     const out = this.array(to, size);
     if (to === 'int32') for (let i = 0; i < size; i++) out[i] = Math.trunc(src[i]);
     else out.set(src);
     return this.make(out);
   }
-}
-
-/** out[r, :] = Σ_p values[p]·dense[colIdx[p], :] over row r's entries, accumulated in float64. */
-function spmmRows(
-  this: CpuBackend,
-  rowPtr: Handle,
-  colIdx: Handle,
-  values: Handle,
-  rows: number,
-  _cols: number,
-  dense: Handle,
-  n: number,
-  dtype: DType,
-): Handle {
-  const ptr = this.get(rowPtr);
-  const idx = this.get(colIdx);
-  const val = this.get(values);
-  const X = this.get(dense);
-  const out = this.array(dtype, rows * n);
-  const acc = new Float64Array(n);
-  for (let r = 0; r < rows; r++) {
-    acc.fill(0);
-    for (let p = ptr[r]; p < ptr[r + 1]; p++) {
-      const v = val[p];
-      const base = idx[p] * n;
-      for (let j = 0; j < n; j++) acc[j] += v * X[base + j];
-    }
-    out.set(acc, r * n);
-  }
-  return this.make(out);
-}
-
-/** σ(v) with one exponential and no overflow for large |v|. */
-function sigmoidOf(v: number): number {
-  const e = Math.exp(-Math.abs(v));
-  return v >= 0 ? 1 / (1 + e) : e / (1 + e);
-}
-
-/**
- * The fused LSTM step: gates from z, then c and h, in one pass. The activations i, f, C̃, o
- * and tanh(c) are kept ([batch, 5H], row-major per sample) for the backward pass.
- */
-function adamStepJs(
-  this: CpuBackend,
-  w: Handle,
-  g: Handle,
-  m: Handle | null,
-  v: Handle | null,
-  size: number,
-  p: AdamStepParams,
-  dtype: DType,
-): { w: Handle; m: Handle; v: Handle } {
-  const W = this.get(w);
-  const G = this.get(g);
-  const M = m === null ? null : this.get(m);
-  const V = v === null ? null : this.get(v);
-  const w1 = this.array(dtype, size);
-  const m1 = this.array(dtype, size);
-  const v1 = this.array(dtype, size);
-  const { beta1, beta2, stepSize, epsilon, weightDecay, decay } = p;
-  const c1 = 1 - beta1;
-  const c2 = 1 - beta2;
-  for (let i = 0; i < size; i++) {
-    const wi = W[i];
-    // the penalty only when set: 0·w would turn an infinite weight into NaN
-    const gi = weightDecay === 0 ? G[i] : G[i] + weightDecay * wi;
-    const mi = M === null ? c1 * gi : beta1 * M[i] + c1 * gi;
-    const vi = V === null ? c2 * gi * gi : beta2 * V[i] + c2 * gi * gi;
-    m1[i] = mi;
-    v1[i] = vi;
-    // m and v as stored (rounded to the dtype), like the composite
-    const step = (stepSize * m1[i]) / (Math.sqrt(v1[i]) + epsilon);
-    w1[i] = decay === 0 ? wi - step : wi - step - decay * wi;
-  }
-  return { w: this.make(w1), m: this.make(m1), v: this.make(v1) };
-}
-
-function lstmCellForward(
-  this: CpuBackend,
-  z: Handle,
-  cPrev: Handle,
-  batch: number,
-  hidden: number,
-  dtype: DType,
-): { h: Handle; c: Handle; saved: Handle; savedSize: number } {
-  const Z = this.get(z);
-  const C = this.get(cPrev);
-  const H = hidden;
-  const h = this.array(dtype, batch * H);
-  const c = this.array(dtype, batch * H);
-  const act = new Float64Array(batch * 5 * H);
-  for (let b = 0; b < batch; b++) {
-    const zb = b * 4 * H;
-    const sb = b * 5 * H;
-    for (let j = 0; j < H; j++) {
-      const i = sigmoidOf(Z[zb + j]);
-      const f = sigmoidOf(Z[zb + H + j]);
-      const g = Math.tanh(Z[zb + 2 * H + j]);
-      const o = sigmoidOf(Z[zb + 3 * H + j]);
-      const cv = f * C[b * H + j] + i * g;
-      const tc = Math.tanh(cv);
-      c[b * H + j] = cv;
-      h[b * H + j] = o * tc;
-      act[sb + j] = i;
-      act[sb + H + j] = f;
-      act[sb + 2 * H + j] = g;
-      act[sb + 3 * H + j] = o;
-      act[sb + 4 * H + j] = tc;
-    }
-  }
-  return { h: this.make(h), c: this.make(c), saved: this.make(act), savedSize: act.length };
-}
-
-/** Its gradient in one pass, from the saved activations. */
-function lstmCellBackward(
-  this: CpuBackend,
-  saved: Handle,
-  cPrev: Handle,
-  dh: Handle | null,
-  dc: Handle | null,
-  batch: number,
-  hidden: number,
-  dtype: DType,
-): { dz: Handle; dcPrev: Handle } {
-  const A = this.get(saved);
-  const Cp = this.get(cPrev);
-  const DH = dh === null ? null : this.get(dh);
-  const DC = dc === null ? null : this.get(dc);
-  const H = hidden;
-  const dz = this.array(dtype, batch * 4 * H);
-  const dcp = this.array(dtype, batch * H);
-  for (let b = 0; b < batch; b++) {
-    const zb = b * 4 * H;
-    const sb = b * 5 * H;
-    for (let j = 0; j < H; j++) {
-      const k = b * H + j;
-      const i = A[sb + j];
-      const f = A[sb + H + j];
-      const g = A[sb + 2 * H + j];
-      const o = A[sb + 3 * H + j];
-      const tc = A[sb + 4 * H + j];
-      const dhv = DH === null ? 0 : DH[k];
-      // the total gradient reaching c: from h through tanh, plus from the next step's c
-      const dct = (DC === null ? 0 : DC[k]) + dhv * o * (1 - tc * tc);
-      dz[zb + j] = dct * g * i * (1 - i);
-      dz[zb + H + j] = dct * Cp[k] * f * (1 - f);
-      dz[zb + 2 * H + j] = dct * i * (1 - g * g);
-      dz[zb + 3 * H + j] = dhv * tc * o * (1 - o);
-      dcp[k] = dct * f;
-    }
-  }
-  return { dz: this.make(dz), dcPrev: this.make(dcp) };
 }
 
 /**
@@ -987,8 +794,8 @@ function lstmCellBackward(
  * withBackend(jsBackend(), () => tensor([1.1]).dataSync()); // Float32Array [1.1]
  * ```
  */
-export function jsBackend(): BackendV1 {
-  return new CpuBackend('js', 'native');
+export function jsBackend(): CpuBackend {
+  return new CpuBackend({ name: 'js', storage: 'native', fastPaths: jsFastPaths });
 }
 
 /**
@@ -1002,142 +809,6 @@ export function jsBackend(): BackendV1 {
  * withBackend(f64Backend(), () => tensor([1, 2], undefined, { dtype: 'float64' }).dataSync()); // Float64Array [1, 2]
  * ```
  */
-export function f64Backend(): BackendV1 {
-  return new CpuBackend('f64', 'float64');
-}
-
-/**
- * Layout of the `saved` buffer of lstmSequence (shared with the wasm backend): the gate
- * activations i, f, C̃, o [batch, steps, 4H], then h_0..h_T and c_0..c_T time-major
- * [steps+1, batch, H] each, then tanh(c_1..c_T) [steps, batch, H].
- */
-export function lstmSequenceLayout(batch: number, steps: number, hidden: number) {
-  const acts = 0;
-  const hs = batch * steps * 4 * hidden;
-  const cs = hs + (steps + 1) * batch * hidden;
-  const tanhC = cs + (steps + 1) * batch * hidden;
-  return { acts, hs, cs, tanhC, size: tanhC + steps * batch * hidden };
-}
-
-/** lstmSequence in loops: per step z = projected[:, t] + h·W_hh (float64 sums), then the cell. */
-function lstmSequenceForward(
-  this: CpuBackend,
-  projected: Handle,
-  weightHh: Handle,
-  h0: Handle,
-  c0: Handle,
-  { batch: B, steps: T, hidden: H }: LstmSequenceDims,
-  dtype: DType,
-): { sequence: Handle; h: Handle; c: Handle; saved: Handle; savedSize: number } {
-  const P = this.get(projected);
-  const W = this.get(weightHh);
-  const L = lstmSequenceLayout(B, T, H);
-  const S = new Float64Array(L.size);
-  S.set(this.get(h0), L.hs);
-  S.set(this.get(c0), L.cs);
-  const seq = this.array(dtype, B * T * H);
-  const G = 4 * H;
-  const z = new Float64Array(G);
-  for (let t = 0; t < T; t++) {
-    const hPrev = L.hs + t * B * H;
-    const cPrev = L.cs + t * B * H;
-    for (let b = 0; b < B; b++) {
-      const row = (b * T + t) * G;
-      for (let j = 0; j < G; j++) z[j] = P[row + j];
-      for (let k = 0; k < H; k++) {
-        // no skip for hv = 0: 0·∞ must give NaN, as the composite h·W_hh does
-        const hv = S[hPrev + b * H + k];
-        const w = k * G;
-        for (let j = 0; j < G; j++) z[j] += hv * W[w + j];
-      }
-      for (let j = 0; j < H; j++) {
-        const i = sigmoidOf(z[j]);
-        const f = sigmoidOf(z[H + j]);
-        const g = Math.tanh(z[2 * H + j]);
-        const o = sigmoidOf(z[3 * H + j]);
-        const c = f * S[cPrev + b * H + j] + i * g;
-        const tc = Math.tanh(c);
-        S[row + j] = i;
-        S[row + H + j] = f;
-        S[row + 2 * H + j] = g;
-        S[row + 3 * H + j] = o;
-        S[cPrev + B * H + b * H + j] = c;
-        S[L.tanhC + (t * B + b) * H + j] = tc;
-        const h = o * tc;
-        S[hPrev + B * H + b * H + j] = h;
-        seq[(b * T + t) * H + j] = h;
-      }
-    }
-  }
-  const h = this.array(dtype, B * H);
-  const c = this.array(dtype, B * H);
-  h.set(S.subarray(L.hs + T * B * H, L.hs + (T + 1) * B * H));
-  c.set(S.subarray(L.cs + T * B * H, L.cs + (T + 1) * B * H));
-  return { sequence: this.make(seq), h: this.make(h), c: this.make(c), saved: this.make(S), savedSize: S.length };
-}
-
-/** Backpropagation through time for lstmSequence, from the saved activations. */
-function lstmSequenceBackward(
-  this: CpuBackend,
-  saved: Handle,
-  weightHh: Handle,
-  dSequence: Handle | null,
-  dhT: Handle | null,
-  dcT: Handle | null,
-  { batch: B, steps: T, hidden: H }: LstmSequenceDims,
-  dtype: DType,
-): { dProjected: Handle; dWeightHh: Handle; dh0: Handle; dc0: Handle } {
-  const S = this.get(saved);
-  const W = this.get(weightHh);
-  const DS = dSequence === null ? null : this.get(dSequence);
-  const L = lstmSequenceLayout(B, T, H);
-  const G = 4 * H;
-  const dh = new Float64Array(B * H);
-  const dc = new Float64Array(B * H);
-  if (dhT !== null) dh.set(this.get(dhT));
-  if (dcT !== null) dc.set(this.get(dcT));
-  const dP = this.array(dtype, B * T * G);
-  const dW = new Float64Array(H * G);
-  const dz = new Float64Array(G);
-  for (let t = T - 1; t >= 0; t--) {
-    const hPrev = L.hs + t * B * H;
-    const cPrev = L.cs + t * B * H;
-    for (let b = 0; b < B; b++) {
-      const row = (b * T + t) * G;
-      for (let j = 0; j < H; j++) {
-        const k = b * H + j;
-        const i = S[row + j];
-        const f = S[row + H + j];
-        const g = S[row + 2 * H + j];
-        const o = S[row + 3 * H + j];
-        const tc = S[L.tanhC + t * B * H + k];
-        const dhv = dh[k] + (DS === null ? 0 : DS[(b * T + t) * H + j]);
-        const dct = dc[k] + dhv * o * (1 - tc * tc);
-        dz[j] = dct * g * i * (1 - i);
-        dz[H + j] = dct * S[cPrev + k] * f * (1 - f);
-        dz[2 * H + j] = dct * i * (1 - g * g);
-        dz[3 * H + j] = dhv * tc * o * (1 - o);
-        dc[k] = dct * f;
-      }
-      for (let j = 0; j < G; j++) dP[row + j] = dz[j];
-      // dW_hh += h_{t−1}ᵀ·dz, dh_{t−1} = dz·W_hhᵀ
-      for (let kk = 0; kk < H; kk++) {
-        const hv = S[hPrev + b * H + kk];
-        const w = kk * G;
-        let acc = 0;
-        for (let j = 0; j < G; j++) {
-          dW[w + j] += hv * dz[j];
-          acc += dz[j] * W[w + j];
-        }
-        dh[b * H + kk] = acc;
-      }
-    }
-  }
-  const dWeightHh = this.array(dtype, H * G);
-  dWeightHh.set(dW);
-  const dh0 = this.array(dtype, B * H);
-  dh0.set(dh);
-  const dc0 = this.array(dtype, B * H);
-  dc0.set(dc);
-  return { dProjected: this.make(dP), dWeightHh: this.make(dWeightHh), dh0: this.make(dh0), dc0: this.make(dc0) };
+export function f64Backend(): CpuBackend {
+  return new CpuBackend({ name: 'f64', storage: 'float64' });
 }

@@ -102,27 +102,191 @@ export interface BackendInfo {
   [key: string]: unknown;
 }
 
+/** An operand of a broadcasting primitive: a handle and the shape it holds. */
+export interface Operand<H = Handle> {
+  handle: H;
+  shape: readonly number[];
+}
+
+/** Arguments of `binary`: `a op b` with numpy broadcasting to `outShape`. */
+export interface BinaryArgs<H = Handle> {
+  op: BinaryOp;
+  a: Operand<H>;
+  b: Operand<H>;
+  outShape: readonly number[];
+  dtype: DType;
+}
+
+/** Arguments of `where`: where(cond != 0, a, b) with broadcasting; `cond` is int32. */
+export interface WhereArgs<H = Handle> {
+  cond: Operand<H>;
+  a: Operand<H>;
+  b: Operand<H>;
+  outShape: readonly number[];
+  dtype: DType;
+}
+
 /**
- * The Backend interface v1. All methods are synchronous; a backend whose storage lives on a
- * device implements `read` by downloading (and may also offer `readAsync`).
+ * Arguments of `gather`: along `axis` with int32 `indices` (flat, `indexCount` entries, all
+ * in range); output shape = shape[:axis] ++ [indexCount] ++ shape[axis+1:].
  */
-export interface BackendV1 {
+export interface GatherArgs<H = Handle> {
+  x: H;
+  shape: readonly number[];
+  indices: H;
+  indexCount: number;
+  axis: number;
+  dtype: DType;
+}
+
+/**
+ * Arguments of `scatterAdd`: zeros of `outShape`, then out[..., indices[i], ...] +=
+ * updates[..., i, ...] along `axis`; updates shape = outShape[:axis] ++ [indexCount] ++
+ * outShape[axis+1:].
+ */
+export interface ScatterAddArgs<H = Handle> {
+  outShape: readonly number[];
+  indices: H;
+  indexCount: number;
+  updates: H;
+  axis: number;
+  dtype: DType;
+}
+
+/** Arguments of the `spmm` fast path: CSR [rows, cols] (rowPtr/colIdx int32, values of dtype) × dense [cols, n]. */
+export interface SpmmArgs<H = Handle> {
+  rowPtr: H;
+  colIdx: H;
+  values: H;
+  rows: number;
+  cols: number;
+  dense: H;
+  n: number;
+  dtype: DType;
+}
+
+/** What lstmCell's forward returns: h and c [batch, H] and what its backward needs. */
+export interface LstmCellForward<H = Handle> {
+  h: H;
+  c: H;
+  saved: H;
+  savedSize: number;
+}
+
+/** What lstmSequence's forward returns. */
+export interface LstmSequenceForward<H = Handle> {
+  sequence: H;
+  h: H;
+  c: H;
+  saved: H;
+  savedSize: number;
+}
+
+/**
+ * The optional fast paths of a backend, as one typed record (`backend.fastPaths`). An op uses
+ * an entry when the backend has it and otherwise falls back to its composite definition, so
+ * `{}` is a valid record (the f64 reference has exactly that). A backend builds its record
+ * from per-family modules and a faster backend spreads a slower one's record and overrides
+ * entries (see `jsFastPaths` and the wasm backend). Where the backward pass needs state only
+ * the forward pass knows how to lay out (the LSTM entries: `saved`), forward and backward are
+ * one entry `{ forward, backward }`, so a backend cannot have half of the pair.
+ *
+ * Every entry is written with method syntax so a record over a backend's own handle type
+ * (`FastPaths<CpuHandle>`) is usable where `FastPaths<unknown>` is expected.
+ */
+export interface FastPaths<H = Handle> {
+  /** op(a)[m,k]·op(b)[k,n] + bias[n], then activation. 2-D only. */
+  gemm?(a: H, b: H, bias: H | null, dims: GemmDims, activation: FusedActivation, dtype: DType): H;
+  /** x [N,H,W,Cin], w [kh,kw,Cin,Cout] → [N,Ho,Wo,Cout]. */
+  conv2d?(x: H, w: H, g: Conv2dGeometry, dtype: DType): H;
+  /** conv2d then + bias[Cout] on every output pixel (one pass). */
+  conv2dBias?(x: H, w: H, bias: H, g: Conv2dGeometry, dtype: DType): H;
+  /** dy [N,Ho,Wo,Cout], w → dx [N,H,W,Cin]. */
+  conv2dBackpropInput?(dy: H, w: H, g: Conv2dGeometry, dtype: DType): H;
+  /** x, dy → dw [kh,kw,Cin,Cout]. */
+  conv2dBackpropFilter?(x: H, dy: H, g: Conv2dGeometry, dtype: DType): H;
+  maxPool2d?(x: H, g: Pool2dGeometry, dtype: DType): H;
+  /** Gradient of maxPool2d: routes dy to the first max of each window. */
+  maxPool2dBackward?(dy: H, x: H, g: Pool2dGeometry, dtype: DType): H;
+  /** Average over the window, padding excluded from the count. */
+  avgPool2d?(x: H, g: Pool2dGeometry, dtype: DType): H;
+  avgPool2dBackward?(dy: H, g: Pool2dGeometry, dtype: DType): H;
+  /** CSR [rows, cols] × dense [cols, n] → [rows, n]. */
+  spmm?(args: SpmmArgs<H>): H;
+  /**
+   * Mean softmax cross-entropy of logits [n, c] against int32 labels [n]; returns the loss
+   * (shape []) and d loss / d logits ([n, c]).
+   */
+  softmaxCrossEntropy?(logits: H, labels: H, n: number, c: number, dtype: DType): { loss: H; dlogits: H };
+  /**
+   * The elementwise LSTM step from gate pre-activations z [batch, 4H] (blocks i, f, C̃, o) and
+   * cPrev [batch, H]: c = σ(z_f)·cPrev + σ(z_i)·tanh(z_C̃), h = σ(z_o)·tanh(c). `saved` holds
+   * whatever the backward pass needs (the CPU backends keep the five activations [batch, 5H]
+   * so the backward pass computes no exponentials). The backward pass gives dz [batch, 4H]
+   * and dcPrev [batch, H] from dh and dc (null = zeros).
+   */
+  lstmCell?: {
+    forward(z: H, cPrev: H, batch: number, hidden: number, dtype: DType): LstmCellForward<H>;
+    backward(saved: H, cPrev: H, dh: H | null, dc: H | null, batch: number, hidden: number, dtype: DType): { dz: H; dcPrev: H };
+  };
+  /**
+   * A whole LSTM layer's recurrence over `steps` time steps, from the input projections
+   * projected [batch, steps, 4H] (x_t·W_x + b, gate blocks i, f, C̃, o), the recurrent weights
+   * weightHh [H, 4H] and the initial state h0, c0 [batch, H]: for t = 0..steps−1,
+   * z_t = projected[:, t] + h_{t−1}·weightHh, then the lstmCell step. The forward pass
+   * returns the outputs sequence [batch, steps, H], the final h and c [batch, H], and `saved`
+   * (backend-defined). The backward pass gives dProjected [batch, steps, 4H], dWeightHh
+   * [H, 4H], dh0 and dc0 [batch, H] from dSequence [batch, steps, H], dh and dc [batch, H]
+   * (null = zeros). (It saves an op per step on the tape, and the recurrent weights' gradient
+   * becomes one product over all steps.)
+   */
+  lstmSequence?: {
+    forward(projected: H, weightHh: H, h0: H, c0: H, dims: LstmSequenceDims, dtype: DType): LstmSequenceForward<H>;
+    backward(
+      saved: H,
+      weightHh: H,
+      dSequence: H | null,
+      dh: H | null,
+      dc: H | null,
+      dims: LstmSequenceDims,
+      dtype: DType,
+    ): { dProjected: H; dWeightHh: H; dh0: H; dc0: H };
+  };
+  /**
+   * One Adam step over `size` values (the op adamUpdate; m and v null = zeros):
+   *   g' = g + weightDecay·w;  m' = β1·m + (1 − β1)·g';  v' = β2·v + (1 − β2)·g'²;
+   *   w' = w − stepSize·m'/(√v' + epsilon) − decay·w.
+   * stepSize and epsilon come with the bias corrections already folded in.
+   */
+  adamStep?(w: H, g: H, m: H | null, v: H | null, size: number, params: AdamStepParams, dtype: DType): { w: H; m: H; v: H };
+}
+
+/**
+ * The Backend interface v1, generic in its handle type `H` (what `fromArray` returns and
+ * every primitive takes; ops see it as the opaque `Handle`). All methods are synchronous; a
+ * backend whose storage lives on a device implements `read` by downloading (and may also
+ * offer `readAsync`). Required: storage and the primitives below. Optional: the entries of
+ * `fastPaths`.
+ */
+export interface BackendV1<H = Handle> {
   readonly apiVersion: 1;
   /** Short name: `js`, `f64`, `wasm`, `tfjs-webgl`, ... */
   readonly name: string;
   /** The dtypes this backend can store. Ops on other dtypes raise a DTypeError. */
   readonly dtypes: readonly DType[];
   info(): BackendInfo;
+  /** The optional fast paths this backend has (`{}` for none). */
+  readonly fastPaths: FastPaths<H>;
 
   // ---- storage -------------------------------------------------------------------------
   /** Stores a copy of `data` as `dtype` (values are converted, e.g. float64 → float32). */
-  fromArray(data: ArrayLike<number>, dtype: DType): Handle;
+  fromArray(data: ArrayLike<number>, dtype: DType): H;
   /** A copy of the stored values, in the typed array of `dtype`. */
-  read(handle: Handle, dtype: DType): TypedArray;
+  read(handle: H, dtype: DType): TypedArray;
   /** Async read, for device backends. */
-  readAsync?(handle: Handle, dtype: DType): Promise<TypedArray>;
+  readAsync?(handle: H, dtype: DType): Promise<TypedArray>;
   /** Frees the storage. Disposing twice is a no-op. */
-  dispose(handle: Handle): void;
+  dispose(handle: H): void;
   /** Number of handles alive (made and not disposed): used by leak tests. */
   liveBuffers(): number;
   /**
@@ -132,158 +296,40 @@ export interface BackendV1 {
    */
   readonly memoryLimit?: { readonly bytes: number; readonly option: string };
   /** A new handle to the same values (used by reshape; data is immutable so it may share). */
-  view(handle: Handle, dtype: DType): Handle;
+  view(handle: H, dtype: DType): H;
   /** Releases everything the backend holds (workers, device memory). Optional. */
   disposeBackend?(): void;
 
   // ---- required primitives ---------------------------------------------------------------
-  unary(op: UnaryOp, x: Handle, size: number, dtype: DType): Handle;
+  unary(op: UnaryOp, x: H, size: number, dtype: DType): H;
   /** `leakyRelu`-style parametrised unaries are composed; only this pair is needed. */
-  binary(
-    op: BinaryOp,
-    a: Handle,
-    aShape: readonly number[],
-    b: Handle,
-    bShape: readonly number[],
-    outShape: readonly number[],
-    dtype: DType,
-  ): Handle;
+  binary(args: BinaryArgs<H>): H;
   /** Repeats `x` (of `shape`) along its size-1 / missing leading dimensions to `outShape`. */
-  broadcastTo(x: Handle, shape: readonly number[], outShape: readonly number[], dtype: DType): Handle;
-  /** where(cond != 0, a, b) with broadcasting; `cond` is int32. */
-  where(
-    cond: Handle,
-    condShape: readonly number[],
-    a: Handle,
-    aShape: readonly number[],
-    b: Handle,
-    bShape: readonly number[],
-    outShape: readonly number[],
-    dtype: DType,
-  ): Handle;
+  broadcastTo(x: H, shape: readonly number[], outShape: readonly number[], dtype: DType): H;
+  where(args: WhereArgs<H>): H;
   /** Reduces over the (sorted, unique) `axes`; the output shape drops them. */
-  reduce(op: ReduceOp, x: Handle, shape: readonly number[], axes: readonly number[], dtype: DType): Handle;
+  reduce(op: ReduceOp, x: H, shape: readonly number[], axes: readonly number[], dtype: DType): H;
   /** Index of the max/min along `axis` (first on ties; NaN wins), int32, axis dropped. */
-  argReduce(op: 'argmax' | 'argmin', x: Handle, shape: readonly number[], axis: number, dtype: DType): Handle;
-  transpose(x: Handle, shape: readonly number[], perm: readonly number[], dtype: DType): Handle;
-  slice(x: Handle, shape: readonly number[], begin: readonly number[], size: readonly number[], dtype: DType): Handle;
-  concat(xs: readonly Handle[], shapes: readonly (readonly number[])[], axis: number, dtype: DType): Handle;
+  argReduce(op: 'argmax' | 'argmin', x: H, shape: readonly number[], axis: number, dtype: DType): H;
+  transpose(x: H, shape: readonly number[], perm: readonly number[], dtype: DType): H;
+  slice(x: H, shape: readonly number[], begin: readonly number[], size: readonly number[], dtype: DType): H;
+  concat(xs: readonly H[], shapes: readonly (readonly number[])[], axis: number, dtype: DType): H;
   /** Pads with a constant; `paddings[d] = [before, after]`, non-negative. */
-  pad(x: Handle, shape: readonly number[], paddings: readonly (readonly [number, number])[], value: number, dtype: DType): Handle;
-  /**
-   * Gathers along `axis` with int32 `indices` (flat, `indexCount` entries, all in range):
-   * output shape = shape[:axis] ++ [indexCount] ++ shape[axis+1:].
-   */
-  gather(x: Handle, shape: readonly number[], indices: Handle, indexCount: number, axis: number, dtype: DType): Handle;
-  /**
-   * Zeros of `outShape`, then out[..., indices[i], ...] += updates[..., i, ...] along `axis`;
-   * updates shape = outShape[:axis] ++ [indexCount] ++ outShape[axis+1:].
-   */
-  scatterAdd(outShape: readonly number[], indices: Handle, indexCount: number, updates: Handle, axis: number, dtype: DType): Handle;
+  pad(x: H, shape: readonly number[], paddings: readonly (readonly [number, number])[], value: number, dtype: DType): H;
+  gather(args: GatherArgs<H>): H;
+  scatterAdd(args: ScatterAddArgs<H>): H;
   /**
    * Batched matrix product: `batch` independent products of op(a)·op(b), op(a) is [m, k] and
    * op(b) is [k, n]. a is stored [batch, m, k] (or [batch, k, m] when transposeA), b is stored
    * [batch, k, n] (or [batch, n, k] when transposeB). `aBatch`/`bBatch` are 1 or `batch`
    * (a batch of 1 is shared by every product).
    */
-  matmul(a: Handle, b: Handle, dims: MatmulDims, dtype: DType): Handle;
-  cast(x: Handle, size: number, from: DType, to: DType): Handle;
-
-  // ---- optional fast paths (composite fallbacks exist for each) ---------------------------
-  /** op(a)[m,k]·op(b)[k,n] + bias[n], then activation. 2-D only. */
-  gemm?(a: Handle, b: Handle, bias: Handle | null, dims: GemmDims, activation: FusedActivation, dtype: DType): Handle;
-  /** x [N,H,W,Cin], w [kh,kw,Cin,Cout] → [N,Ho,Wo,Cout]. */
-  conv2d?(x: Handle, w: Handle, g: Conv2dGeometry, dtype: DType): Handle;
-  /** conv2d then + bias[Cout] on every output pixel (one pass). */
-  conv2dBias?(x: Handle, w: Handle, bias: Handle, g: Conv2dGeometry, dtype: DType): Handle;
-  /** dy [N,Ho,Wo,Cout], w → dx [N,H,W,Cin]. */
-  conv2dBackpropInput?(dy: Handle, w: Handle, g: Conv2dGeometry, dtype: DType): Handle;
-  /** x, dy → dw [kh,kw,Cin,Cout]. */
-  conv2dBackpropFilter?(x: Handle, dy: Handle, g: Conv2dGeometry, dtype: DType): Handle;
-  maxPool2d?(x: Handle, g: Pool2dGeometry, dtype: DType): Handle;
-  /** Gradient of maxPool2d: routes dy to the first max of each window. */
-  maxPool2dBackward?(dy: Handle, x: Handle, g: Pool2dGeometry, dtype: DType): Handle;
-  /** Average over the window, padding excluded from the count. */
-  avgPool2d?(x: Handle, g: Pool2dGeometry, dtype: DType): Handle;
-  avgPool2dBackward?(dy: Handle, g: Pool2dGeometry, dtype: DType): Handle;
-  /** CSR [rows, cols] × dense [cols, n] → [rows, n]. rowPtr/colIdx int32, values of dtype. */
-  spmm?(rowPtr: Handle, colIdx: Handle, values: Handle, rows: number, cols: number, dense: Handle, n: number, dtype: DType): Handle;
-  /**
-   * Mean softmax cross-entropy of logits [n, c] against int32 labels [n]; returns the loss
-   * (shape []) and d loss / d logits ([n, c]).
-   */
-  softmaxCrossEntropy?(logits: Handle, labels: Handle, n: number, c: number, dtype: DType): { loss: Handle; dlogits: Handle };
-  /**
-   * The elementwise LSTM step from gate pre-activations z [batch, 4H] (blocks i, f, C̃, o) and
-   * cPrev [batch, H]: c = σ(z_f)·cPrev + σ(z_i)·tanh(z_C̃), h = σ(z_o)·tanh(c). `saved` holds
-   * whatever the backward pass needs (the CPU backends keep the five activations [batch, 5H]
-   * so the backward pass computes no exponentials). Comes with `lstmCellBackward`; a backend
-   * provides both or neither.
-   */
-  lstmCell?(
-    z: Handle,
-    cPrev: Handle,
-    batch: number,
-    hidden: number,
-    dtype: DType,
-  ): { h: Handle; c: Handle; saved: Handle; savedSize: number };
-  /** Gradients of lstmCell: dz [batch, 4H] and dcPrev [batch, H] from dh and dc (null = zeros). */
-  lstmCellBackward?(
-    saved: Handle,
-    cPrev: Handle,
-    dh: Handle | null,
-    dc: Handle | null,
-    batch: number,
-    hidden: number,
-    dtype: DType,
-  ): { dz: Handle; dcPrev: Handle };
-  /**
-   * A whole LSTM layer's recurrence over `steps` time steps, from the input projections
-   * projected [batch, steps, 4H] (x_t·W_x + b, gate blocks i, f, C̃, o), the recurrent weights
-   * weightHh [H, 4H] and the initial state h0, c0 [batch, H]: for t = 0..steps−1,
-   * z_t = projected[:, t] + h_{t−1}·weightHh, then the lstmCell step. Returns the outputs
-   * sequence [batch, steps, H], the final h and c [batch, H], and `saved` (backend-defined, for
-   * the backward pass). Comes with `lstmSequenceBackward`; a backend provides both or neither.
-   * (It saves an op per step on the tape, and the recurrent weights' gradient becomes one
-   * product over all steps.)
-   */
-  lstmSequence?(
-    projected: Handle,
-    weightHh: Handle,
-    h0: Handle,
-    c0: Handle,
-    dims: LstmSequenceDims,
-    dtype: DType,
-  ): { sequence: Handle; h: Handle; c: Handle; saved: Handle; savedSize: number };
-  /**
-   * Gradients of lstmSequence from dSequence [batch, steps, H], dh and dc [batch, H] (null =
-   * zeros): dProjected [batch, steps, 4H], dWeightHh [H, 4H], dh0 and dc0 [batch, H].
-   */
-  lstmSequenceBackward?(
-    saved: Handle,
-    weightHh: Handle,
-    dSequence: Handle | null,
-    dh: Handle | null,
-    dc: Handle | null,
-    dims: LstmSequenceDims,
-    dtype: DType,
-  ): { dProjected: Handle; dWeightHh: Handle; dh0: Handle; dc0: Handle };
-  /**
-   * One Adam step over `size` values (the op adamUpdate; m and v null = zeros):
-   *   g' = g + weightDecay·w;  m' = β1·m + (1 − β1)·g';  v' = β2·v + (1 − β2)·g'²;
-   *   w' = w − stepSize·m'/(√v' + epsilon) − decay·w.
-   * stepSize and epsilon come with the bias corrections already folded in.
-   */
-  adamStep?(
-    w: Handle,
-    g: Handle,
-    m: Handle | null,
-    v: Handle | null,
-    size: number,
-    params: AdamStepParams,
-    dtype: DType,
-  ): { w: Handle; m: Handle; v: Handle };
+  matmul(a: H, b: H, dims: MatmulDims, dtype: DType): H;
+  cast(x: H, size: number, from: DType, to: DType): H;
 }
+
+/** `BackendV1<H>` under its short name. */
+export type Backend<H = Handle> = BackendV1<H>;
 
 /** Hyper-parameters of one adamStep call. */
 export interface AdamStepParams {
@@ -321,24 +367,63 @@ export interface GemmDims {
   transposeB: boolean;
 }
 
-/** Names of the optional fast paths, for conformance reports and `info()`. */
-export const FAST_PATHS = [
-  'gemm',
-  'conv2d',
-  'conv2dBias',
-  'conv2dBackpropInput',
-  'conv2dBackpropFilter',
-  'maxPool2d',
-  'maxPool2dBackward',
-  'avgPool2d',
-  'avgPool2dBackward',
-  'spmm',
-  'softmaxCrossEntropy',
-  'lstmCell',
-  'lstmCellBackward',
-  'lstmSequence',
-  'lstmSequenceBackward',
-  'adamStep',
-] as const;
+/** How a fast path is shaped: one function, or a `{ forward, backward }` pair. */
+export type FastPathKind = 'function' | 'pair';
 
-export type FastPath = (typeof FAST_PATHS)[number];
+/**
+ * Every fast path of `FastPaths` and its kind. `satisfies` makes the compiler reject this
+ * table when the interface gains (or loses) an entry it does not list, so the lists derived
+ * from it (`FAST_PATHS`, `info().fastPaths`, the conformance report, the docs) cannot drift.
+ */
+export const FAST_PATH_KINDS = {
+  gemm: 'function',
+  conv2d: 'function',
+  conv2dBias: 'function',
+  conv2dBackpropInput: 'function',
+  conv2dBackpropFilter: 'function',
+  maxPool2d: 'function',
+  maxPool2dBackward: 'function',
+  avgPool2d: 'function',
+  avgPool2dBackward: 'function',
+  spmm: 'function',
+  softmaxCrossEntropy: 'function',
+  lstmCell: 'pair',
+  lstmSequence: 'pair',
+  adamStep: 'function',
+} as const satisfies {
+  readonly [K in keyof Required<FastPaths>]: Required<FastPaths>[K] extends (...args: never[]) => unknown ? 'function' : 'pair';
+};
+
+/** A fast path's name: a key of `FastPaths`. */
+export type FastPath = keyof FastPaths;
+
+/** Names of the optional fast paths (the keys of `FastPaths`), in the interface's order. */
+export const FAST_PATHS = Object.keys(FAST_PATH_KINDS) as FastPath[];
+
+/**
+ * Every fast-path function by name: a function entry under its own name, a pair as `name`
+ * (its forward) and `nameBackward`. The conformance suite checks and counts each of these.
+ */
+export const FAST_PATH_FUNCTIONS: readonly string[] = FAST_PATHS.flatMap((name) =>
+  FAST_PATH_KINDS[name] === 'pair' ? [name, `${name}Backward`] : [name],
+);
+
+/**
+ * The fast-path functions a record holds, each under one name: a function entry under its
+ * own name, a pair as `name` (forward) and `nameBackward`. For conformance reports and docs.
+ * @example
+ * ```ts
+ * fastPathNames(jsBackend().fastPaths).includes('lstmCellBackward'); // true
+ * fastPathNames(f64Backend().fastPaths); // []
+ * ```
+ */
+export function fastPathNames(record: FastPaths<unknown>): string[] {
+  const names: string[] = [];
+  for (const name of FAST_PATHS) {
+    const entry = record[name];
+    if (entry === undefined) continue;
+    names.push(name);
+    if (FAST_PATH_KINDS[name] === 'pair') names.push(`${name}Backward`);
+  }
+  return names;
+}

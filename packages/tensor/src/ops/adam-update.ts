@@ -97,8 +97,8 @@ export function adamUpdate(
     weightDecay,
     decay: lr * decoupled,
   };
-  if (backend.adamStep) {
-    const r = backend.adamStep(wt.handle, gt.handle, mt?.handle ?? null, vt?.handle ?? null, wt.size, params, wt.dtype);
+  if (backend.fastPaths.adamStep) {
+    const r = backend.fastPaths.adamStep(wt.handle, gt.handle, mt?.handle ?? null, vt?.handle ?? null, wt.size, params, wt.dtype);
     return [wrap(r.w, wt.shape, wt.dtype, backend), wrap(r.m, wt.shape, wt.dtype, backend), wrap(r.v, wt.shape, wt.dtype, backend)];
   }
   return tidy(() =>

@@ -28,8 +28,13 @@ function windowCounts(g: Pool2dGeometry, like: Tensor): Tensor {
 /** @internal Gradient of avgPool2d: dy / count spread evenly over each window. */
 export function avgPool2dBackward(dy: Tensor, g: Pool2dGeometry): Tensor {
   const backend = dy.backend;
-  if (backend.avgPool2dBackward) {
-    return wrap(backend.avgPool2dBackward(dy.handle, g, dy.dtype), [g.batch, g.inHeight, g.inWidth, g.channels], dy.dtype, backend);
+  if (backend.fastPaths.avgPool2dBackward) {
+    return wrap(
+      backend.fastPaths.avgPool2dBackward(dy.handle, g, dy.dtype),
+      [g.batch, g.inHeight, g.inWidth, g.channels],
+      dy.dtype,
+      backend,
+    );
   }
   const taps = g.windowHeight * g.windowWidth;
   const share = expandDims(div(dy, windowCounts(g, dy)), 3);
@@ -51,8 +56,8 @@ export function avgPool2d(x: TensorLike, windowSize: number | readonly [number, 
   const g = pool2dGeometry('avgPool2d', t.shape, windowSize, options);
   const forward = () => {
     const backend = t.backend;
-    if (backend.avgPool2d)
-      return wrap(backend.avgPool2d(t.handle, g, t.dtype), [g.batch, g.outHeight, g.outWidth, g.channels], t.dtype, backend);
+    if (backend.fastPaths.avgPool2d)
+      return wrap(backend.fastPaths.avgPool2d(t.handle, g, t.dtype), [g.batch, g.outHeight, g.outWidth, g.channels], t.dtype, backend);
     const windows = reshape(extractWindows(t, g), [g.batch, g.outHeight, g.outWidth, g.windowHeight * g.windowWidth, g.channels]);
     return div(sum(windows, 3), windowCounts(g, t));
   };

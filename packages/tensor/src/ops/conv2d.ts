@@ -15,8 +15,13 @@ import { sum } from './sum.js';
 /** @internal conv2d forward: the backend's fast path, or im2col + one GEMM. */
 export function conv2dForward(x: Tensor, w: Tensor, g: Conv2dGeometry): Tensor {
   const backend = x.backend;
-  if (backend.conv2d) {
-    return wrap(backend.conv2d(x.handle, w.handle, g, x.dtype), [g.batch, g.outHeight, g.outWidth, g.outChannels], x.dtype, backend);
+  if (backend.fastPaths.conv2d) {
+    return wrap(
+      backend.fastPaths.conv2d(x.handle, w.handle, g, x.dtype),
+      [g.batch, g.outHeight, g.outWidth, g.outChannels],
+      x.dtype,
+      backend,
+    );
   }
   const k = g.filterHeight * g.filterWidth * g.inChannels;
   const cols = reshape(extractWindows(x, g), [g.batch * g.outHeight * g.outWidth, k]);
@@ -69,9 +74,9 @@ export function conv2d(x: TensorLike, filter: TensorLike, options: Conv2dBiasOpt
     );
   const backend = t.backend;
   const forward = () =>
-    backend.conv2dBias
+    backend.fastPaths.conv2dBias
       ? wrap(
-          backend.conv2dBias(t.handle, w.handle, b.handle, g, t.dtype),
+          backend.fastPaths.conv2dBias(t.handle, w.handle, b.handle, g, t.dtype),
           [g.batch, g.outHeight, g.outWidth, g.outChannels],
           t.dtype,
           backend,

@@ -21,7 +21,12 @@ export function gather(x: TensorLike, indices: Tensor, axis = 0): Tensor {
   const backend = checkSameBackend('gather', { x: t, indices: idx });
   const ax = normalizeAxis('gather', axis, t.rank);
   const shape = [...t.shape.slice(0, ax), ...idx.shape, ...t.shape.slice(ax + 1)];
-  const out = wrap(backend.gather(t.handle, t.shape, idx.handle, idx.size, ax, t.dtype), shape, t.dtype, backend);
+  const out = wrap(
+    backend.gather({ x: t.handle, shape: t.shape, indices: idx.handle, indexCount: idx.size, axis: ax, dtype: t.dtype }),
+    shape,
+    t.dtype,
+    backend,
+  );
   record(
     'gather',
     [t],

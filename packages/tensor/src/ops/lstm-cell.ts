@@ -37,12 +37,13 @@ export function lstmCell(z: TensorLike, cPrev: TensorLike): [Tensor, Tensor] {
       `argument 'z' expected [${batch}, ${4 * hidden}] (four gates of 'cPrev' ${fmtShape(ct.shape)}), got ${fmtShape(zt.shape)}`,
     );
   }
-  if (!backend.lstmCell || !backend.lstmCellBackward) {
+  const fast = backend.fastPaths.lstmCell;
+  if (!fast) {
     const [zi, zf, zc, zo] = split(zt, 4, 1);
     const c = add(mul(sigmoid(zf), ct), mul(sigmoid(zi), tanh(zc)));
     return [mul(sigmoid(zo), tanh(c)), c];
   }
-  const r = backend.lstmCell(zt.handle, ct.handle, batch, hidden, zt.dtype);
+  const r = fast.forward(zt.handle, ct.handle, batch, hidden, zt.dtype);
   const h = wrap(r.h, [batch, hidden], zt.dtype, backend);
   const c = wrap(r.c, [batch, hidden], zt.dtype, backend);
   // the backend's saved activations, as a tensor so tidy and the tape manage its lifetime
@@ -52,7 +53,7 @@ export function lstmCell(z: TensorLike, cPrev: TensorLike): [Tensor, Tensor] {
     [zt, ct],
     [h, c],
     ([dh, dc]) => {
-      const g = backend.lstmCellBackward!(saved.handle, ct.handle, dh?.handle ?? null, dc?.handle ?? null, batch, hidden, zt.dtype);
+      const g = fast.backward(saved.handle, ct.handle, dh?.handle ?? null, dc?.handle ?? null, batch, hidden, zt.dtype);
       return [wrap(g.dz, zt.shape, zt.dtype, backend), wrap(g.dcPrev, ct.shape, zt.dtype, backend)];
     },
     [saved],

@@ -61,7 +61,8 @@ export function lstmSequence(projected: TensorLike, weightHh: TensorLike, h0: Te
       throw new ShapeError(op, `argument '${name}' expected [${batch}, ${hidden}], got ${fmtShape(t.shape)}`);
     }
   }
-  if (!backend.lstmSequence || !backend.lstmSequenceBackward || steps === 0 || batch === 0 || hidden === 0) {
+  const fast = backend.fastPaths.lstmSequence;
+  if (!fast || steps === 0 || batch === 0 || hidden === 0) {
     // the definition, step by step
     const perStep = steps > 0 ? split(p, steps, 1) : [];
     let state: [Tensor, Tensor] = [h, c];
@@ -75,7 +76,7 @@ export function lstmSequence(projected: TensorLike, weightHh: TensorLike, h0: Te
     return [sequence, state[0], state[1]];
   }
   const dims = { batch, steps, hidden };
-  const r = backend.lstmSequence(p.handle, w.handle, h.handle, c.handle, dims, p.dtype);
+  const r = fast.forward(p.handle, w.handle, h.handle, c.handle, dims, p.dtype);
   const sequence = wrap(r.sequence, [batch, steps, hidden], p.dtype, backend);
   const hT = wrap(r.h, [batch, hidden], p.dtype, backend);
   const cT = wrap(r.c, [batch, hidden], p.dtype, backend);
@@ -86,15 +87,7 @@ export function lstmSequence(projected: TensorLike, weightHh: TensorLike, h0: Te
     [p, w, h, c],
     [sequence, hT, cT],
     ([dSeq, dh, dc]) => {
-      const g = backend.lstmSequenceBackward!(
-        saved.handle,
-        w.handle,
-        dSeq?.handle ?? null,
-        dh?.handle ?? null,
-        dc?.handle ?? null,
-        dims,
-        p.dtype,
-      );
+      const g = fast.backward(saved.handle, w.handle, dSeq?.handle ?? null, dh?.handle ?? null, dc?.handle ?? null, dims, p.dtype);
       return [
         wrap(g.dProjected, p.shape, p.dtype, backend),
         wrap(g.dWeightHh, w.shape, p.dtype, backend),

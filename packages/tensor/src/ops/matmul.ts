@@ -131,14 +131,14 @@ function matmulBias(x: Tensor, y: Tensor, m: number, n: number, k: number, optio
   const ta = options.transposeA ?? false;
   const tb = options.transposeB ?? false;
   const backend = x.backend;
-  if (y.rank !== 2 || (x.rank > 2 && ta) || !backend.gemm) return add(matmul(x, y, { transposeA: ta, transposeB: tb }), bias);
+  if (y.rank !== 2 || (x.rank > 2 && ta) || !backend.fastPaths.gemm) return add(matmul(x, y, { transposeA: ta, transposeB: tb }), bias);
   if (x.rank > 2) {
     // a stack of rows times one matrix: one fused product over all the rows
     const rows = sizeOf(x.shape.slice(0, -1));
     const flat = matmulBias(reshape(x, [rows, k]), y, rows, n, k, options);
     return reshape(flat, [...x.shape.slice(0, -1), n]);
   }
-  const handle = backend.gemm(x.handle, y.handle, bias.handle, { m, n, k, transposeA: ta, transposeB: tb }, 'none', x.dtype);
+  const handle = backend.fastPaths.gemm(x.handle, y.handle, bias.handle, { m, n, k, transposeA: ta, transposeB: tb }, 'none', x.dtype);
   const out = wrap(handle, [m, n], x.dtype, backend);
   record('matmul', [x, y, bias], out, (dy) => {
     const needA = inputNeedsGrad(0);

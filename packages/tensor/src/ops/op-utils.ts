@@ -136,7 +136,7 @@ export function binaryPrimitive(name: string, op: BinaryOp, a: Tensor, b: Tensor
   const outShape = broadcastShapes(name, a.shape, b.shape);
   const isCompare = op === 'equal' || op === 'notEqual' || op === 'less' || op === 'lessEqual' || op === 'greater' || op === 'greaterEqual';
   return wrap(
-    backend.binary(op, a.handle, a.shape, b.handle, b.shape, outShape, a.dtype),
+    backend.binary({ op, a: { handle: a.handle, shape: a.shape }, b: { handle: b.handle, shape: b.shape }, outShape, dtype: a.dtype }),
     outShape,
     isCompare ? 'int32' : a.dtype,
     backend,

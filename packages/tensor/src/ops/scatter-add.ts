@@ -30,7 +30,12 @@ export function scatterAdd(shape: readonly number[], indices: Tensor, updates: T
       `argument 'updates' expected shape ${fmtShape(expected)} (shape with axis ${ax} replaced by the ${idx.size} indices), got ${fmtShape(upd.shape)}`,
     );
   }
-  const out = wrap(backend.scatterAdd(shape, idx.handle, idx.size, upd.handle, ax, upd.dtype), shape, upd.dtype, backend);
+  const out = wrap(
+    backend.scatterAdd({ outShape: shape, indices: idx.handle, indexCount: idx.size, updates: upd.handle, axis: ax, dtype: upd.dtype }),
+    shape,
+    upd.dtype,
+    backend,
+  );
   record('scatterAdd', [upd], out, (dy) => [gather(dy, idx, ax)], [idx]);
   return out;
 }

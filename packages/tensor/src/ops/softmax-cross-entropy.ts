@@ -41,8 +41,8 @@ export function softmaxCrossEntropy(logits: TensorLike, labels: Tensor): Tensor 
     throw new ShapeError('softmaxCrossEntropy', `argument 'labels' (int32 classes) expected shape [${n}], got ${fmtShape(y.shape)}`);
   checkIndices('softmaxCrossEntropy', 'labels', y, c, 'class ids');
   const backend = z.backend;
-  if (backend.softmaxCrossEntropy) {
-    const r = backend.softmaxCrossEntropy(z.handle, y.handle, n, c, z.dtype);
+  if (backend.fastPaths.softmaxCrossEntropy) {
+    const r = backend.fastPaths.softmaxCrossEntropy(z.handle, y.handle, n, c, z.dtype);
     const dlogits = wrap(r.dlogits, [n, c], z.dtype, backend);
     return customOp(
       'softmaxCrossEntropy',

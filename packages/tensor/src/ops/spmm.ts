@@ -29,9 +29,18 @@ export function spmm(a: CsrMatrix, x: TensorLike): Tensor {
   const forward = () => {
     const backend = t.backend;
     const csr = a.tensorsOn(backend, t.dtype as 'float32' | 'float64');
-    if (backend.spmm) {
+    if (backend.fastPaths.spmm) {
       return wrap(
-        backend.spmm(csr.rowPtr.handle, csr.colIdx.handle, csr.values.handle, a.rows, a.cols, t.handle, n, t.dtype),
+        backend.fastPaths.spmm({
+          rowPtr: csr.rowPtr.handle,
+          colIdx: csr.colIdx.handle,
+          values: csr.values.handle,
+          rows: a.rows,
+          cols: a.cols,
+          dense: t.handle,
+          n,
+          dtype: t.dtype,
+        }),
         [a.rows, n],
         t.dtype,
         backend,

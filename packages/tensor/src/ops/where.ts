@@ -21,7 +21,18 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const backend = checkSameBackend('where', { cond: c, a: x, b: y });
   checkSameDtype('where', 'a', x, 'b', y);
   const outShape = broadcastShapes('where', broadcastShapes('where', c.shape, x.shape, ['cond', 'a']), y.shape, ['a', 'b']);
-  const out = wrap(backend.where(c.handle, c.shape, x.handle, x.shape, y.handle, y.shape, outShape, x.dtype), outShape, x.dtype, backend);
+  const out = wrap(
+    backend.where({
+      cond: { handle: c.handle, shape: c.shape },
+      a: { handle: x.handle, shape: x.shape },
+      b: { handle: y.handle, shape: y.shape },
+      outShape,
+      dtype: x.dtype,
+    }),
+    outShape,
+    x.dtype,
+    backend,
+  );
   record(
     'where',
     [x, y],

@@ -1,0 +1,403 @@
+/**
+ * The conv2d family of the host side (assembly/conv2d-f32-nhwc.ts, conv2d-direct-f32.ts,
+ * conv2d-implicit-f32.ts): validation, the choice of algorithm per shape (direct, implicit
+ * GEMM or im2col + GEMM, by what measured faster), and the split over threads, for the forward
+ * pass and both gradients. The geometry is @lec/tensor's Conv2dGeometry, written into the
+ * Int32 block the kernels read by `conv2dGeometryBlock`. NHWC, filters [kh, kw, Cin, Cout].
+ */
+import type { WasmKernels } from '../wasm-kernels.js';
+import { activationCode, expectLength, type Activation } from './shared.js';
+import type { Conv2dGeometry } from '@lec/tensor';
+import { conv2dGeometryBlock, resolveConv2dShape, type Conv2dShape, type ResolvedConv2dShape } from '../conv2d-shape.js';
+
+/** The algorithm of `WasmKernels.conv2d` (see there). */
+export function conv2d(
+  kernels: WasmKernels,
+  x: Float32Array,
+  filter: Float32Array,
+  shape: Conv2dShape | Conv2dGeometry,
+  bias?: Float32Array,
+  activation?: Activation,
+  out?: Float32Array,
+): Float32Array {
+  const s = resolveConv2dShape(shape, 'conv2d');
+  expectLength('conv2d', 'x', x, inputSize(s), `NHWC [${s.batch}, ${s.inHeight}, ${s.inWidth}, ${s.inChannels}]`);
+  expectLength('conv2d', 'filter', filter, filterSize(s), `[${s.filterHeight}, ${s.filterWidth}, ${s.inChannels}, ${s.outChannels}]`);
+  if (bias !== undefined) expectLength('conv2d', 'bias', bias, s.outChannels, `[${s.outChannels}]`);
+  const code = activationCode('conv2d', activation);
+  if (out !== undefined)
+    expectLength('conv2d', 'out', out, outputSize(s), `NHWC [${s.batch}, ${s.outHeight}, ${s.outWidth}, ${s.outChannels}]`);
+  if (useDirect(kernels, s, 'forward')) return directForward(kernels, s, x, filter, bias, code, out);
+  return runConv(kernels, s, outputSize(s), out, (geometry, work, alloc) => {
+    const px = alloc(x);
+    const pw = alloc(filter);
+    const pbias = bias === undefined ? 0 : alloc(bias);
+    const py = alloc(outputSize(s));
+    const jobs = rowShares(kernels, s, 1).map(([r0, r1]) => ({
+      kernel: 'conv2d_forward_rows_f32_nhwc' as const,
+      args: [geometry, px, pw, pbias, code, py, work(), r0, r1],
+    }));
+    kernels.run(jobs);
+    return py;
+  });
+}
+
+/** Whether the direct kernel runs this pass of this shape. */
+function useDirect(kernels: WasmKernels, s: ResolvedConv2dShape, pass: 'forward' | 'filter'): boolean {
+  const eligible = s.strideHeight === 1 && s.strideWidth === 1 && s.dilationHeight === 1 && s.dilationWidth === 1;
+  if (!eligible || kernels.feature === 'scalar' || kernels.convAlgorithm === 'im2col') return false;
+  if (kernels.convAlgorithm === 'direct' || kernels.convAlgorithm === 'implicit') return true;
+  // Measured (scripts/measure.mjs): direct wins while im2col's K = kh·kw·Cin rows are short and
+  // the GEMM is narrow (Cout ≤ 32), and for ≤ 3 output channels (the input gradient of an
+  // RGB or grey first layer, e.g. 32→3 channels: 28 against 22 GFLOP/s); the filter gradient
+  // only for 1–3 input channels and ≤ 16 output channels (3→32 ran 22 against im2col's 27).
+  if (pass === 'forward') return (s.inChannels <= 16 && s.outChannels <= 32) || (s.outChannels <= 3 && s.inChannels <= 64);
+  return s.inChannels <= 3 && s.outChannels <= 16;
+}
+
+/**
+ * Which of the two stride-1 forward kernels #directForward runs: the implicit GEMM (channels
+ * in the lanes, 4 pixels × 8 channels per tile) or the planar direct kernel (pixels in the
+ * lanes, 3 channels per block), by what measured faster (scripts/measure.mjs).
+ */
+function useImplicit(kernels: WasmKernels, s: ResolvedConv2dShape): boolean {
+  if (kernels.convAlgorithm === 'implicit') return true;
+  if (kernels.convAlgorithm === 'direct') return false;
+  return s.outChannels >= 8;
+}
+
+/**
+ * Whether the filter gradient runs the implicit-GEMM kernel (dW = colᵀ·dy without building
+ * col, 4 taps × 8 output channels per tile) rather than the planar direct kernel or im2col +
+ * GEMM: stride 1, dilation 1, SIMD, and where it measured faster. Measured (one thread,
+ * against im2col): it wins while dW is small (K·Cout ≤ 5120 floats, so its accumulators stay
+ * in L1 across images: 14×14×6→16 5×5 1.22 against 1.83 ms, 32×32×3→32 3×3 1.63 against
+ * 2.14, 28×28×16→32 3×3 2.41 against 2.61) and loses beyond (28×28×16→64 3×3 5.4 against
+ * 4.8) and on tiny outputs (5×5×16→120 5×5 valid, one pixel: 0.61 against 0.15 ms). It
+ * splits threads by images, so it also needs as many images as im2col would use threads.
+ */
+function useImplicitFilter(kernels: WasmKernels, s: ResolvedConv2dShape): boolean {
+  const eligible = s.strideHeight === 1 && s.strideWidth === 1 && s.dilationHeight === 1 && s.dilationWidth === 1;
+  if (!eligible || kernels.feature === 'scalar' || kernels.convAlgorithm === 'im2col' || kernels.convAlgorithm === 'direct') return false;
+  if (kernels.convAlgorithm === 'implicit') return true;
+  const dwFloats = s.filterHeight * s.filterWidth * s.inChannels * s.outChannels;
+  return (
+    s.outChannels % 8 === 0 &&
+    dwFloats <= 5120 &&
+    s.outHeight * s.outWidth >= 16 &&
+    !useDirect(kernels, s, 'filter') &&
+    imageShares(kernels, s).length >= rowShares(kernels, s, 1).length
+  );
+}
+
+/** Forward pass with the direct or implicit-GEMM kernel, split over threads by images. */
+function directForward(
+  kernels: WasmKernels,
+  s: ResolvedConv2dShape,
+  x: Float32Array,
+  filter: Float32Array,
+  bias: Float32Array | undefined,
+  code: number,
+  out?: Float32Array,
+): Float32Array {
+  const implicit = useImplicit(kernels, s);
+  if (imageShares(kernels, s).length === 1) return directForwardChunked(kernels, s, x, filter, bias, code, implicit, out);
+  return runConv(kernels, s, outputSize(s), out, (geometry, _work, alloc) => {
+    const px = alloc(x);
+    const pw = alloc(filter);
+    const pbias = bias === undefined ? 0 : alloc(bias);
+    const py = alloc(outputSize(s));
+    const e = kernels.exports;
+    const jobs = imageShares(kernels, s).map(([n0, n1]) => ({
+      kernel: implicit ? ('conv2d_implicit_forward_f32_nhwc' as const) : ('conv2d_direct_forward_f32_nhwc' as const),
+      args: [
+        geometry,
+        px,
+        pw,
+        pbias,
+        code,
+        py,
+        kernels.arena.alloc(implicit ? e.conv2d_implicit_workspace_bytes(geometry) : e.conv2d_direct_workspace_bytes(geometry)),
+        n0,
+        n1,
+      ],
+    }));
+    kernels.run(jobs);
+    return py;
+  });
+}
+
+/**
+ * #directForward on one thread, a few images at a time: each chunk of x is copied in, run,
+ * and its y copied out while still in cache (the copies of a whole batch cost a third of the
+ * time on shapes with few input channels, whose output is large next to the work).
+ */
+function directForwardChunked(
+  kernels: WasmKernels,
+  s: ResolvedConv2dShape,
+  x: Float32Array,
+  filter: Float32Array,
+  bias: Float32Array | undefined,
+  code: number,
+  implicit: boolean,
+  into?: Float32Array,
+): Float32Array {
+  // `into` (a recycled array of the output's length) is overwritten in full, chunk by chunk
+  const out = into ?? new Float32Array(outputSize(s));
+  if (out.length === 0) return out;
+  const arena = kernels.arena;
+  const e = kernels.exports;
+  const mark = arena.mark();
+  try {
+    const block = conv2dGeometryBlock(s);
+    const geometry = arena.alloc(block.byteLength);
+    arena.i32(geometry, block.length).set(block);
+    const pw = arena.allocF32(filter.length, filter);
+    const pbias = bias === undefined ? 0 : arena.allocF32(bias.length, bias);
+    const imageIn = s.inHeight * s.inWidth * s.inChannels;
+    const imageOut = s.outHeight * s.outWidth * s.outChannels;
+    const count = Math.min(s.batch, Math.max(1, Math.floor(DIRECT_CHUNK_FLOATS / Math.max(imageIn, imageOut, 1))));
+    const px = arena.allocF32(count * imageIn);
+    const py = arena.allocF32(count * imageOut);
+    const work = arena.alloc(implicit ? e.conv2d_implicit_workspace_bytes(geometry) : e.conv2d_direct_workspace_bytes(geometry));
+    const kernel = implicit ? e.conv2d_implicit_forward_f32_nhwc : e.conv2d_direct_forward_f32_nhwc;
+    for (let n0 = 0; n0 < s.batch; n0 += count) {
+      const images = Math.min(count, s.batch - n0);
+      arena.f32(px, images * imageIn).set(x.subarray(n0 * imageIn, (n0 + images) * imageIn));
+      kernel(geometry, px, pw, pbias, code, py, work, 0, images);
+      out.set(arena.f32(py, images * imageOut), n0 * imageOut);
+    }
+    return out;
+  } finally {
+    arena.release(mark);
+  }
+}
+
+/** One range of images per share (at least one image each). */
+function imageShares(kernels: WasmKernels, s: ResolvedConv2dShape): [number, number][] {
+  const flops = 2 * s.batch * s.outHeight * s.outWidth * s.filterHeight * s.filterWidth * s.inChannels * s.outChannels;
+  const shares = Math.max(1, Math.min(kernels.shares(flops), s.batch));
+  const step = Math.max(1, Math.ceil(s.batch / shares));
+  const out: [number, number][] = [];
+  for (let n0 = 0; n0 < s.batch || out.length === 0; n0 += step) out.push([n0, Math.min(s.batch, n0 + step)]);
+  return out;
+}
+
+/** The algorithm of `WasmKernels.conv2dBackpropInput` (see there). */
+export function conv2dBackpropInput(
+  kernels: WasmKernels,
+  dy: Float32Array,
+  filter: Float32Array,
+  shape: Conv2dShape | Conv2dGeometry,
+  out?: Float32Array,
+): Float32Array {
+  const s = resolveConv2dShape(shape, 'conv2dBackpropInput');
+  if (out !== undefined)
+    expectLength('conv2dBackpropInput', 'out', out, inputSize(s), `NHWC [${s.batch}, ${s.inHeight}, ${s.inWidth}, ${s.inChannels}]`);
+  expectLength('conv2dBackpropInput', 'dy', dy, outputSize(s), `NHWC [${s.batch}, ${s.outHeight}, ${s.outWidth}, ${s.outChannels}]`);
+  expectLength(
+    'conv2dBackpropInput',
+    'filter',
+    filter,
+    filterSize(s),
+    `[${s.filterHeight}, ${s.filterWidth}, ${s.inChannels}, ${s.outChannels}]`,
+  );
+  const size = inputSize(s);
+  const [kh, kw] = [s.filterHeight, s.filterWidth];
+  const rotatedPads = [kh - 1 - s.padTop, kw - 1 - s.padLeft, kh - 1 - s.padBottom, kw - 1 - s.padRight] as const;
+  if (rotatedPads.every((p) => p >= 0) && size > 0) {
+    // dx is the forward conv of dy (padded by k − 1 − pad) with the filter turned 180° and
+    // its channel axes swapped: run it on the direct kernel where that one is faster.
+    const r = resolveConv2dShape({
+      batch: s.batch,
+      inHeight: s.outHeight,
+      inWidth: s.outWidth,
+      inChannels: s.outChannels,
+      filterHeight: kh,
+      filterWidth: kw,
+      outChannels: s.inChannels,
+      pads: rotatedPads,
+      strides: [s.strideHeight, s.strideWidth],
+      dilations: [s.dilationHeight, s.dilationWidth],
+    });
+    // Finite weights only: the rotated form multiplies them by dy's zero padding, and
+    // 0·∞ would be NaN where the true gradient has no such term.
+    if (r.outHeight === s.inHeight && r.outWidth === s.inWidth && useDirect(kernels, r, 'forward') && allFinite(filter)) {
+      const rotated = new Float32Array(filter.length);
+      const [cin, cout] = [s.inChannels, s.outChannels];
+      for (let ky = 0; ky < kh; ky++)
+        for (let kx = 0; kx < kw; kx++) {
+          const src = ((kh - 1 - ky) * kw + (kw - 1 - kx)) * cin * cout;
+          const dst = (ky * kw + kx) * cout * cin;
+          for (let ci = 0; ci < cin; ci++) for (let co = 0; co < cout; co++) rotated[dst + co * cin + ci] = filter[src + ci * cout + co];
+        }
+      return directForward(kernels, r, dy, rotated, undefined, 0, out);
+    }
+  }
+  return runConv(kernels, s, size, out, (geometry, work, alloc) => {
+    const pdy = alloc(dy);
+    const pw = alloc(filter);
+    const pointwise =
+      s.filterHeight === 1 &&
+      s.filterWidth === 1 &&
+      s.strideHeight === 1 &&
+      s.strideWidth === 1 &&
+      s.padTop + s.padLeft + s.padBottom + s.padRight === 0;
+    const imageRows = s.outHeight * s.outWidth;
+    const shares = rowShares(kernels, s, pointwise ? 1 : imageRows);
+    // Shares that cut an image in two scatter into overlapping parts of dx: every share after
+    // the first gets its own zeroed buffer, added up afterwards.
+    const disjoint = pointwise || shares.every(([r0]) => r0 % imageRows === 0);
+    const targets: number[] = [];
+    for (let i = 0; i < shares.length; i++) {
+      if (i === 0 || !disjoint) {
+        const p = alloc(size);
+        kernels.arena.f32(p, size).fill(0);
+        targets.push(p);
+      } else {
+        targets.push(targets[0]);
+      }
+    }
+    kernels.run(
+      shares.map(([r0, r1], i) => ({
+        kernel: 'conv2d_backprop_input_rows_f32_nhwc' as const,
+        args: [geometry, pdy, pw, targets[i], work(), r0, r1],
+      })),
+    );
+    if (!disjoint) sumInto(kernels, targets, size);
+    return targets[0];
+  });
+}
+
+/** The algorithm of `WasmKernels.conv2dBackpropFilter` (see there). */
+export function conv2dBackpropFilter(
+  kernels: WasmKernels,
+  x: Float32Array,
+  dy: Float32Array,
+  shape: Conv2dShape | Conv2dGeometry,
+  out?: Float32Array,
+): Float32Array {
+  const s = resolveConv2dShape(shape, 'conv2dBackpropFilter');
+  if (out !== undefined)
+    expectLength(
+      'conv2dBackpropFilter',
+      'out',
+      out,
+      filterSize(s),
+      `[${s.filterHeight}, ${s.filterWidth}, ${s.inChannels}, ${s.outChannels}]`,
+    );
+  expectLength('conv2dBackpropFilter', 'x', x, inputSize(s), `NHWC [${s.batch}, ${s.inHeight}, ${s.inWidth}, ${s.inChannels}]`);
+  expectLength('conv2dBackpropFilter', 'dy', dy, outputSize(s), `NHWC [${s.batch}, ${s.outHeight}, ${s.outWidth}, ${s.outChannels}]`);
+  const size = filterSize(s);
+  const direct = useDirect(kernels, s, 'filter');
+  const implicit = useImplicitFilter(kernels, s);
+  return runConv(kernels, s, size, out, (geometry, work, alloc) => {
+    const px = alloc(x);
+    const pdy = alloc(dy);
+    // Per-image kernels: the implicit one, or the direct one for finite x only (checked in
+    // wasm on the arena copy: it multiplies x by the zero dy of the thrown-away pixels, and
+    // 0·∞ is NaN). Each share of images sums into its own dW, added up afterwards.
+    const e = kernels.exports;
+    const imageKernel = implicit
+      ? ('conv2d_implicit_backprop_filter_f32_nhwc' as const)
+      : direct && e.all_finite_f32(px, x.length) === 1
+        ? ('conv2d_direct_backprop_filter_f32_nhwc' as const)
+        : undefined;
+    if (imageKernel !== undefined) {
+      const workBytes = implicit ? e.conv2d_implicit_filter_workspace_bytes(geometry) : e.conv2d_direct_workspace_bytes(geometry);
+      const shares = imageShares(kernels, s);
+      const targets = shares.map(() => alloc(size));
+      kernels.run(
+        shares.map(([n0, n1], i) => ({
+          kernel: imageKernel,
+          args: [geometry, px, pdy, targets[i], kernels.arena.alloc(workBytes), n0, n1, 0],
+        })),
+      );
+      sumInto(kernels, targets, size);
+      return targets[0];
+    }
+    const shares = rowShares(kernels, s, 1);
+    const targets = shares.map(() => alloc(size));
+    kernels.run(
+      shares.map(([r0, r1], i) => ({
+        kernel: 'conv2d_backprop_filter_rows_f32_nhwc' as const,
+        args: [geometry, px, pdy, targets[i], work(), r0, r1, 0],
+      })),
+    );
+    sumInto(kernels, targets, size);
+    return targets[0];
+  });
+}
+
+/**
+ * Splits the N·OH·OW output rows of a convolution into one range per share, each a multiple
+ * of `quantum` rows (except the last), by the flops of the forward pass.
+ */
+function rowShares(kernels: WasmKernels, s: ResolvedConv2dShape, quantum: number): [number, number][] {
+  const rows = s.batch * s.outHeight * s.outWidth;
+  const flops = 2 * rows * s.filterHeight * s.filterWidth * s.inChannels * s.outChannels;
+  let shares = Math.min(kernels.shares(flops), Math.ceil(rows / Math.max(1, quantum)));
+  if (shares < 1) shares = 1;
+  const step = Math.ceil(rows / shares / quantum) * quantum;
+  const out: [number, number][] = [];
+  for (let r0 = 0; r0 < rows || out.length === 0; r0 += step) out.push([r0, Math.min(rows, r0 + step)]);
+  return out;
+}
+
+/** targets[0] += targets[1] + ... (float32 arrays of `length` in the arena). */
+function sumInto(kernels: WasmKernels, targets: number[], length: number): void {
+  if (targets.length < 2) return;
+  const sum = kernels.arena.f32(targets[0], length);
+  for (let t = 1; t < targets.length; t++) {
+    const part = kernels.arena.f32(targets[t], length);
+    for (let i = 0; i < length; i++) sum[i] += part[i];
+  }
+}
+
+/** Shared arena bookkeeping of the conv passes: geometry block, operands, workspace, copy-out. */
+function runConv(
+  kernels: WasmKernels,
+  s: ResolvedConv2dShape,
+  resultLength: number,
+  into: Float32Array | undefined,
+  body: (geometry: number, work: () => number, alloc: (source: Float32Array | number) => number) => number,
+): Float32Array {
+  // `into` (a recycled array of resultLength) is overwritten in full by the copy-out
+  const out = into ?? new Float32Array(resultLength);
+  if (resultLength === 0) return out;
+  const arena = kernels.arena;
+  const mark = arena.mark();
+  try {
+    const block = conv2dGeometryBlock(s);
+    const geometry = arena.alloc(block.byteLength);
+    arena.i32(geometry, block.length).set(block);
+    const alloc = (source: Float32Array | number) =>
+      typeof source === 'number' ? arena.allocF32(source) : arena.allocF32(source.length, source);
+    const work = () => arena.alloc(kernels.exports.conv2d_f32_nhwc_workspace_bytes(geometry));
+    const result = body(geometry, work, alloc);
+    out.set(arena.f32(result, resultLength));
+    return out;
+  } finally {
+    arena.release(mark);
+  }
+}
+
+/** Floats of x or y per chunk of images in the one-thread direct/implicit conv2d forward (256 KiB). */
+const DIRECT_CHUNK_FLOATS = 1 << 16;
+
+function allFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] - values[i] !== 0) return false;
+  return true;
+}
+
+function inputSize(s: ResolvedConv2dShape): number {
+  return s.batch * s.inHeight * s.inWidth * s.inChannels;
+}
+
+function outputSize(s: ResolvedConv2dShape): number {
+  return s.batch * s.outHeight * s.outWidth * s.outChannels;
+}
+
+function filterSize(s: ResolvedConv2dShape): number {
+  return s.filterHeight * s.filterWidth * s.inChannels * s.outChannels;
+}
