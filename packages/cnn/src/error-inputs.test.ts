@@ -13,6 +13,7 @@ runErrorTable({
   exports: cnn as unknown as Record<string, unknown>,
   backends: { js: jsBackend, f64: f64Backend },
   noBadInput: {
+    fieldLayersOf: 'reads the windows of any Module (a model without convolutions gives an empty list)',
     loadFashionMnist: 'takes no data-dependent argument here; its input budgets belong to the @lec/datasets work (issue 21)',
   },
   cases: {

@@ -35,7 +35,8 @@ export interface FieldInfo {
  * ```
  */
 export function fieldLayersOf(model: Module<any, any>, axis: 0 | 1 = 0): FieldLayer[] {
-  if (axis !== 0 && axis !== 1) throw new ValueError('fieldLayersOf', `argument 'axis' expected 0 (height) or 1 (width), got ${String(axis)}`);
+  if (axis !== 0 && axis !== 1)
+    throw new ValueError('fieldLayersOf', `argument 'axis' expected 0 (height) or 1 (width), got ${String(axis)}`);
   if (typeof (model as { children?: unknown } | null)?.children !== 'function')
     throw new ValueError('fieldLayersOf', `argument 'model' expected a Module, got ${model === null ? 'null' : typeof model}`);
   const out: FieldLayer[] = [];

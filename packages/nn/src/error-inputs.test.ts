@@ -41,7 +41,7 @@ runErrorTable({
     terminalProgress: 'a display: any options give one',
     saveModel: 'serializes any Module (its parameters are already valid tensors)',
     saveWeights: 'metadata is checked by writeSafetensors, which has the entry',
-    saveOptimizer: 'writes the state an optimizer holds for a model (both already valid objects)',
+    saveOptimizer: "writes the optimizer's state for any Module (its slots are already valid tensors)",
     nextMacrotask: 'takes no argument',
     epochLinePrinter: 'takes no argument',
     printLine: 'prints any string',
@@ -215,6 +215,31 @@ runErrorTable({
     writeSafetensors: [
       { name: 'a reserved tensor name', fn: () => nn.writeSafetensors([['__metadata__', tensor([1])]]), error: ValueError },
     ],
+    summary: [
+      {
+        name: 'an input shape with a 0',
+        fn: () => nn.summary(new nn.Dense(2, 2, { seed: 0 }), [0]),
+        error: ValueError,
+        arg: 'inputShape',
+      },
+    ],
+    modelCheckpoint: [
+      { name: 'every 0', fn: () => nn.modelCheckpoint({ save: () => {}, every: 0 }), error: ValueError, arg: 'every' },
+      { name: 'no save function', fn: () => nn.modelCheckpoint({} as never), error: ValueError, arg: 'save' },
+    ],
+    loadOptimizer: [
+      {
+        name: 'a 3-byte file',
+        fn: () => nn.loadOptimizer(new nn.Adam(), new nn.Dense(1, 1, { seed: 0 }), new Uint8Array(3)),
+        error: FormatError,
+        op: 'readSafetensors',
+      },
+      {
+        name: 'a safetensors file that is not an optimizer state',
+        fn: () => nn.loadOptimizer(new nn.Adam(), new nn.Dense(1, 1, { seed: 0 }), nn.writeSafetensors([['w', tensor([1])]])),
+        error: FormatError,
+      },
+    ],
     loadWeights: [
       {
         name: 'a 3-byte file',
@@ -230,9 +255,6 @@ runErrorTable({
         error: FormatError,
       },
     ],
-    loadOptimizer: [{ name: 'a 3-byte file', fn: () => nn.loadOptimizer(new nn.SGD(), new nn.Dense(1, 1, { seed: 0 }), new Uint8Array(3)), error: FormatError, op: 'readSafetensors' }],
-    modelCheckpoint: [{ name: 'no save function', fn: () => nn.modelCheckpoint({} as never), error: ValueError, arg: 'save' }],
-    summary: [{ name: 'an input shape with a 0', fn: () => nn.summary(new nn.Dense(2, 1, { seed: 0 }), [0, 2]), error: ValueError, arg: 'inputShape' }],
     safeJsonParse: [
       {
         name: 'nesting deeper than maxDepth',

@@ -139,7 +139,7 @@ export function readmeExamples(markdown) {
     e.imports = importsOf(e.code);
     e.topLevelAwait = hasTopLevelAwait(e.code);
   }
-  if (examples.some((e) => e.topLevelAwait) && !/"type": "module"|\.mjs\b|ES module/.test(markdown)) {
+  if (examples.some((e) => e.topLevelAwait) && !/"type": "module"|ES module/.test(markdown)) {
     problems.push('examples use top-level await but the README does not say they must run as an ES module ("type": "module" or .mjs)');
   }
   if (!install) problems.push('no install line (`npm i ...` in a ```sh block)');

@@ -47,10 +47,10 @@ function useDirect(kernels: WasmKernels, s: ResolvedConv2dShape, pass: 'forward'
   const eligible = s.strideHeight === 1 && s.strideWidth === 1 && s.dilationHeight === 1 && s.dilationWidth === 1;
   if (!eligible || kernels.feature === 'scalar' || kernels.convAlgorithm === 'im2col') return false;
   if (kernels.convAlgorithm === 'direct' || kernels.convAlgorithm === 'implicit') return true;
-  // Measured (scripts/measure.mjs): direct wins while im2col's K = kh·kw·Cin rows are short and
-  // the GEMM is narrow (Cout ≤ 32), and for ≤ 3 output channels (the input gradient of an
-  // RGB or grey first layer, e.g. 32→3 channels: 28 against 22 GFLOP/s); the filter gradient
-  // only for 1–3 input channels and ≤ 16 output channels (3→32 ran 22 against im2col's 27).
+  // Measured (apps/bench/scripts/kernels-wasm/measure.mjs): direct wins while im2col's
+  // K = kh·kw·Cin rows are short and the GEMM is narrow (Cout ≤ 32), and for ≤ 3 output
+  // channels (the input gradient of an RGB or grey first layer); the filter gradient only for
+  // 1–3 input channels and ≤ 16 output channels (im2col + GEMM is faster from 3→32 on).
   if (pass === 'forward') return (s.inChannels <= 16 && s.outChannels <= 32) || (s.outChannels <= 3 && s.inChannels <= 64);
   return s.inChannels <= 3 && s.outChannels <= 16;
 }
@@ -58,7 +58,7 @@ function useDirect(kernels: WasmKernels, s: ResolvedConv2dShape, pass: 'forward'
 /**
  * Which of the two stride-1 forward kernels #directForward runs: the implicit GEMM (channels
  * in the lanes, 4 pixels × 8 channels per tile) or the planar direct kernel (pixels in the
- * lanes, 3 channels per block), by what measured faster (scripts/measure.mjs).
+ * lanes, 3 channels per block), by what measured faster (apps/bench/scripts/kernels-wasm/measure.mjs).
  */
 function useImplicit(kernels: WasmKernels, s: ResolvedConv2dShape): boolean {
   if (kernels.convAlgorithm === 'implicit') return true;
@@ -70,11 +70,11 @@ function useImplicit(kernels: WasmKernels, s: ResolvedConv2dShape): boolean {
  * Whether the filter gradient runs the implicit-GEMM kernel (dW = colᵀ·dy without building
  * col, 4 taps × 8 output channels per tile) rather than the planar direct kernel or im2col +
  * GEMM: stride 1, dilation 1, SIMD, and where it measured faster. Measured (one thread,
- * against im2col): it wins while dW is small (K·Cout ≤ 5120 floats, so its accumulators stay
- * in L1 across images: 14×14×6→16 5×5 1.22 against 1.83 ms, 32×32×3→32 3×3 1.63 against
- * 2.14, 28×28×16→32 3×3 2.41 against 2.61) and loses beyond (28×28×16→64 3×3 5.4 against
- * 4.8) and on tiny outputs (5×5×16→120 5×5 valid, one pixel: 0.61 against 0.15 ms). It
- * splits threads by images, so it also needs as many images as im2col would use threads.
+ * against im2col, apps/bench/scripts/kernels-wasm/measure.mjs): it wins while dW is small
+ * (K·Cout ≤ 5120 floats, so its accumulators stay in L1 across images: 14×14×6→16 5×5,
+ * 32×32×3→32 3×3, 28×28×16→32 3×3) and loses beyond (28×28×16→64 3×3) and on tiny outputs
+ * (5×5×16→120 5×5 valid, one pixel). It splits threads by images, so it also needs as many
+ * images as im2col would use threads.
  */
 function useImplicitFilter(kernels: WasmKernels, s: ResolvedConv2dShape): boolean {
   const eligible = s.strideHeight === 1 && s.strideWidth === 1 && s.dilationHeight === 1 && s.dilationWidth === 1;
