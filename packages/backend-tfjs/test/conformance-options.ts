@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export { FLOAT64_SKIPS, WASM_SKIPS } from './conformance-skips.js';
+export { CPU_SKIPS, FLOAT64_SKIPS, WASM_SKIPS } from './conformance-skips.js';
 
 /** The JSON report's path in the package's git-ignored test-results/ folder (made if missing). */
 export function reportFile(name: string): string {
