@@ -80,4 +80,5 @@ export const WEBGL_SKIPS: Readonly<Record<string, string>> = {
   'forward/pow/negative bases, integer exponents': "tfjs-webgl's pow shader returns 0 instead of ±Infinity when a negative base overflows",
   'forward/elu/special values (NaN, ±Inf, ±0, denormals, ±1e38)':
     'WebGL gives no NaN guarantees in comparisons inside fused shaders: elu(NaN) comes out Infinity',
+  [LSTM_GATES]: LSTM_GATES_WHY,
 };

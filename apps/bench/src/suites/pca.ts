@@ -36,7 +36,8 @@ type MlPca = new (data: number[][], o?: { method?: string }) => { getExplainedVa
 const SUITE = 'pca';
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The built harness module a fresh process imports to measure one fit. */
-const pcaFitsUrl = pathToFileURL(path.join(here, '..', 'harness', 'pca-fits.js')).href;
+// the built file in dist/ both when this module runs from dist/suites and when vitest runs it from src/suites
+const pcaFitsUrl = pathToFileURL(path.join(here, '..', '..', 'dist', 'harness', 'pca-fits.js')).href;
 
 function plan(ctx: SuiteContext) {
   if (ctx.tiny) return { mode: 'tiny', n: 100, cols: 32, pool: false, warmup: 0, steps: 1, dims: [32, 64], memRows: 200 };
