@@ -481,7 +481,8 @@ async function rehearse(work, copy, setRegistry) {
   const pages = [];
   if (PAGE_PACKAGES.every((n) => versionOf.has(n)) && (!only || PAGE_PACKAGES.some((n) => only.includes(n)))) {
     const page = project('page');
-    const specs = [...PAGE_PACKAGES.map(pin), ...REGISTRY_PACKAGES.page];
+    // the umbrella package too, when the workspace has it (node-check.js imports it)
+    const specs = [...PAGE_PACKAGES.map(pin), ...(versionOf.has('lec') ? [pin('lec')] : []), ...REGISTRY_PACKAGES.page];
     heading(`an empty project: npm install ${specs.join(' ')}`);
     const pageInstall = await run('npm', [...npmInstallArgs, ...specs], page);
     if (
