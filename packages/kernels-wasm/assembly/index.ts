@@ -36,3 +36,4 @@ export {
   conv2d_implicit_backprop_filter_f32_nhwc,
 } from './conv2d-implicit-f32';
 export { lstm_step_forward_f32, lstm_step_backward_f32 } from './lstm-f32';
+export { adam_step_f32 } from './optimizers-f32';

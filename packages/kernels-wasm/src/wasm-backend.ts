@@ -31,6 +31,7 @@ import { wasmConv2d } from './backend/conv2d.js';
 import { WasmContext } from './backend/context.js';
 import { wasmGemm, wasmMatmul } from './backend/gemm.js';
 import { wasmLstm } from './backend/lstm.js';
+import { wasmOptimizers } from './backend/optimizers.js';
 import { wasmPool } from './backend/pool.js';
 import { wasmSoftmaxCrossEntropy } from './backend/softmax-cross-entropy.js';
 import { wasmSpmm } from './backend/spmm.js';
@@ -82,6 +83,7 @@ export function wasmFastPaths(context: WasmContext): FastPaths<CpuHandle> {
     ...wasmLstm(context),
     ...wasmSpmm(context),
     ...wasmSoftmaxCrossEntropy(context),
+    ...wasmOptimizers(context),
   };
 }
 
@@ -130,9 +132,8 @@ export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number, t
         residentCsrBytes: context.csrs.csrBytes,
         fastPaths: fastPathNames(fastPaths),
         wasmOps:
-          'float32 matmul, gemm, conv2d (+ both gradients), max/avg pooling (+ gradients), spmm, LSTM recurrences (lstmSequence + its gradient)',
-        jsOps:
-          'elementwise, reductions, shape ops, softmax cross-entropy, the single LSTM step (lstmCell), Adam, every float64 and int32 op',
+          'float32 matmul, gemm, conv2d (+ both gradients), max/avg pooling (+ gradients), spmm, LSTM recurrences (lstmSequence + its gradient), Adam (adamStep)',
+        jsOps: 'elementwise, reductions, shape ops, softmax cross-entropy, the single LSTM step (lstmCell), every float64 and int32 op',
       };
     },
     disposeBackend(): void {
