@@ -20,12 +20,15 @@
  *   bar (cli-progress) is drawn unless `progressBar: false`.
  * - When every mirror fails, `DownloadError` lists each URL with its failure and says where
  *   to put the file by hand.
+ * - In a page (no Node): the same protocol over the browser's Cache Storage and Web Crypto
+ *   (see page-cache.ts).
  */
 import type * as NodeCrypto from 'node:crypto';
 import type * as NodeFs from 'node:fs';
 import type * as NodeOs from 'node:os';
 import type * as NodePath from 'node:path';
 import { ChecksumError, DatasetError, DownloadError } from './errors.js';
+import { type CacheStorageLike, fetchFileInPage } from './page-cache.js';
 
 /** One file of a dataset and where it can be fetched. */
 export interface RemoteFile {
@@ -77,6 +80,10 @@ export interface FetchOptions {
   expected?: Readonly<Record<string, { sha256?: string; md5?: string; bytes?: number }>>;
   /** Called with notes such as "no published checksum" (default: console.warn). */
   onWarning?: (message: string) => void;
+  /** In a page: the Cache Storage to keep the files in (default: the page's `caches`). */
+  caches?: CacheStorageLike;
+  /** In a page: the name of the cache (default `lec-datasets`). */
+  cacheName?: string;
 }
 
 interface Node {
@@ -84,6 +91,10 @@ interface Node {
   path: typeof NodePath;
   os: typeof NodeOs;
   crypto: typeof NodeCrypto;
+}
+
+function hasNode(): boolean {
+  return typeof (globalThis as { process?: { getBuiltinModule?: unknown } }).process?.getBuiltinModule === 'function';
 }
 
 function node(op: string): Node {
@@ -177,6 +188,7 @@ export async function fetchFile(dataset: string, stored: RemoteFile, options: Fe
   const op = dataset;
   const override = options.expected?.[stored.name];
   const file = override ? { ...stored, sha256: override.sha256, md5: override.md5, bytes: override.bytes } : stored;
+  if (!hasNode()) return fetchFileInPage(dataset, file, options, get);
   const { fs, path } = node(op);
   const dir = path.join(cacheRoot(options.root), dataset);
   const target = path.join(dir, file.name);
@@ -336,7 +348,8 @@ function describe(e: unknown): string {
   return `${err.message ?? String(e)}${cause}`;
 }
 
-async function get(url: string, file: RemoteFile, options: FetchOptions): Promise<Uint8Array> {
+/** @internal One streaming GET with progress and an idle timeout (Node and pages). */
+export async function get(url: string, file: RemoteFile, options: FetchOptions): Promise<Uint8Array> {
   const timeout = options.timeoutMs ?? 30_000;
   const controller = new AbortController();
   let timer = setTimeout(() => controller.abort(), timeout);
