@@ -45,7 +45,7 @@ export interface TrainingControl {
   readonly stopped: boolean;
   /**
    * The whole training state after the last completed epoch (parameters, optimizer state,
-   * shuffling and layer generators, history) as one file: pass it to `fit`'s `resumeFrom`.
+   * shuffling and layer generators, history, early stopping's best weights) as one file: pass it to `fit`'s `resumeFrom`.
    * Call it from `onEpochEnd` (what `modelCheckpoint` does).
    */
   checkpoint(): Uint8Array;
@@ -285,6 +285,8 @@ export async function fit(model: Module<Tensor, Tensor>, data: Dataset, options:
       wait = restored.earlyStopping.wait;
       bestEpoch = restored.earlyStopping.bestEpoch;
     }
+    if (es?.restoreBestWeights) bestWeights = restored.bestWeights;
+    else for (const t of restored.bestWeights ?? []) t.dispose();
   }
   let stopRequested = false;
   let completedEpoch = firstEpoch;
@@ -296,12 +298,17 @@ export async function fit(model: Module<Tensor, Tensor>, data: Dataset, options:
       return stopRequested;
     },
     checkpoint: () =>
-      writeCheckpoint(model, optimizer, {
-        epoch: completedEpoch,
-        rng: rng.state(),
-        history: history.epochs as JsonEpochLogs[],
-        earlyStopping: es ? { best, wait, ...(bestEpoch !== undefined ? { bestEpoch } : {}) } : undefined,
-      }),
+      writeCheckpoint(
+        model,
+        optimizer,
+        {
+          epoch: completedEpoch,
+          rng: rng.state(),
+          history: history.epochs as JsonEpochLogs[],
+          earlyStopping: es ? { best, wait, ...(bestEpoch !== undefined ? { bestEpoch } : {}) } : undefined,
+        },
+        bestWeights,
+      ),
   };
   const each = async (f: (c: FitCallbacks) => void | Promise<void> | undefined) => {
     for (const c of callbackList) await f(c);
