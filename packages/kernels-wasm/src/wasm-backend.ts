@@ -29,6 +29,7 @@ import {
 } from '@lec/tensor';
 import { wasmConv2d } from './backend/conv2d.js';
 import { WasmContext } from './backend/context.js';
+import { wasmElementwise } from './backend/elementwise.js';
 import { wasmGemm, wasmMatmul } from './backend/gemm.js';
 import { wasmLstm } from './backend/lstm.js';
 import { wasmOptimizers } from './backend/optimizers.js';
@@ -95,6 +96,7 @@ export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number, t
   const fastPaths = wasmFastPaths(context);
   return {
     ...requiredPrimitives(store),
+    ...wasmElementwise(context),
     apiVersion: 1,
     name: 'wasm',
     dtypes: store.dtypes,
