@@ -268,6 +268,8 @@ export interface FastPaths<H = Handle> {
    * stepSize and epsilon come with the bias corrections already folded in.
    */
   adamStep?(w: H, g: H, m: H | null, v: H | null, size: number, params: AdamStepParams, dtype: DType): { w: H; m: H; v: H };
+  /** Whether every entry of every handle (all of `dtype`, float32 or float64) is finite: `allFinite`. */
+  allFinite?(handles: readonly H[], dtype: DType): boolean;
 }
 
 /**
@@ -290,6 +292,13 @@ export interface BackendV1<H = Handle> {
   // ---- storage -------------------------------------------------------------------------
   /** Stores a copy of `data` as `dtype` (values are converted, e.g. float64 → float32). */
   fromArray(data: ArrayLike<number>, dtype: DType): H;
+  /**
+   * Optional: keeps `data` itself as the storage, without a copy, when the backend can (its
+   * array type is the one the backend stores `dtype` in); otherwise returns null and the
+   * caller copies through `fromArray`. The caller hands `data` over: it never writes to it
+   * again. Used by `tensor(data, shape, { transfer: true })`.
+   */
+  adoptArray?(data: TypedArray, dtype: DType): H | null;
   /** A copy of the stored values, in the typed array of `dtype`. */
   read(handle: H, dtype: DType): TypedArray;
   /** Async read, for device backends. */
@@ -399,6 +408,7 @@ export const FAST_PATH_KINDS = {
   lstmCell: { forward: 'lstmCell', backward: 'lstmCellBackward' },
   lstmSequence: { forward: 'lstmSequence', backward: 'lstmSequenceBackward' },
   adamStep: 'function',
+  allFinite: 'function',
 } as const satisfies {
   readonly [K in keyof Required<FastPaths>]: Required<FastPaths>[K] extends (...args: never[]) => unknown
     ? 'function'
