@@ -287,6 +287,18 @@ export class WasmArena {
     return this.#cachedBytes;
   }
 
+  /**
+   * Finds where an array already lives in this memory (set by the wasm backend's tensor heap:
+   * a heap array's block address, else -1).
+   */
+  residentPointer: (values: Float32Array) => number = () => -1;
+
+  /** A float32 operand's address: where it lives when it is in this memory, else a stack copy. */
+  operandF32(values: Float32Array): number {
+    const ptr = this.residentPointer(values);
+    return ptr >= 0 ? ptr : this.allocF32(values.length, values);
+  }
+
   /** Allocates room for `length` f32 values and copies `values` (if given) into it. */
   allocF32(length: number, values?: ArrayLike<number>): number {
     const ptr = this.alloc(length * 4);

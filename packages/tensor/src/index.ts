@@ -66,6 +66,7 @@ export {
   zeros,
   zerosLike,
   type CreateOptions,
+  type TensorOptions,
   type RandomOptions,
 } from './creation.js';
 export { Rng, setSeed, type RngState } from './random.js';

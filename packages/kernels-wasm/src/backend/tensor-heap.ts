@@ -52,6 +52,7 @@ export class TensorHeap implements Float32Storage {
     this.#kernels = kernels;
     this.enabled = typeof SharedArrayBuffer !== 'undefined' && kernels.exports.memory.buffer instanceof SharedArrayBuffer;
     this.softLimitBytes = softLimitBytes;
+    if (this.enabled) kernels.arena.residentPointer = (values) => this.pointer(values);
     this.#registry = new FinalizationRegistry((block) => {
       if (block.freed) return;
       this.#collected++;

@@ -482,6 +482,13 @@ export class CpuBackend implements BackendV1<CpuHandle>, CpuStore {
     return this.make(arr);
   }
 
+  adoptArray(data: TypedArray, dtype: DType): CpuHandle | null {
+    if (!this.dtypes.includes(dtype)) throw new DTypeError(this.name, `dtype '${dtype}' is not supported`);
+    const storage: DType = this.policy === 'float64' && dtype !== 'int32' ? 'float64' : dtype;
+    const type = storage === 'float32' ? Float32Array : storage === 'float64' ? Float64Array : Int32Array;
+    return data instanceof type ? this.make(data) : null;
+  }
+
   read(h: CpuHandle, dtype: DType): TypedArray {
     const out = allocArray(dtype, this.get(h).length);
     out.set(this.get(h));
