@@ -1,4 +1,5 @@
 import type { LayerRegistry } from '@lec/nn';
+import { ImageCaptioner } from './captioning/image-captioner.js';
 import { GRUCell } from './cells/gru-cell.js';
 import { LSTMCell } from './cells/lstm-cell.js';
 import { RNNCell } from './cells/rnn-cell.js';
@@ -29,6 +30,7 @@ export const rnnLayers: LayerRegistry = Object.freeze({
   SequenceTagger: SequenceTagger.fromConfig,
   SequenceGenerator: SequenceGenerator.fromConfig,
   Seq2Seq: Seq2Seq.fromConfig,
+  ImageCaptioner: ImageCaptioner.fromConfig,
   ChildSumTreeLSTM: ChildSumTreeLSTM.fromConfig,
   NaryTreeLSTM: NaryTreeLSTM.fromConfig,
 });
