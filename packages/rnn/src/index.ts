@@ -68,4 +68,17 @@ export {
   type RowByRowOptions,
   type RowByRowResult,
 } from './tasks.js';
+export {
+  DATE_SOURCE_CHARS,
+  DATE_TARGET_CHARS,
+  dateExamples,
+  decodeDate,
+  encodeDates,
+  trainDateTranslation,
+  translateDates,
+  type DateExamples,
+  type DateTaskOptions,
+  type DateTaskResult,
+  type LengthBucket,
+} from './date-task.js';
 export { rnnLayers } from './registry.js';
