@@ -3,11 +3,11 @@
  *
  * - Cache root: the `root` option, else `LEC_DATA_DIR`, else `$XDG_CACHE_HOME/lec` or
  *   `~/.cache/lec`. A file lives at `<root>/<dataset>/<file name>`.
- * - A file in the cache is verified on every load: SHA-256 against the value stored in this
- *   package; where no SHA-256 is published (MNIST, Fashion-MNIST) the MD5 that torchvision
- *   publishes; where neither is known (CIFAR-10 binary, PubMed), trust on first use: the
- *   SHA-256 of the first download is recorded beside the file (`<file>.sha256`) and checked
- *   from then on, and a warning says so.
+ * - A file in the cache is verified on every load against every digest stored in this
+ *   package for it: size, SHA-256 and, where one is published too, MD5 (MNIST, Fashion-MNIST,
+ *   CIFAR-10). For a file with no stored digest (your own `RemoteFile`), trust on first use:
+ *   the SHA-256 of the first download is recorded beside the file (`<file>.sha256`) and
+ *   checked from then on, and a warning says so.
  * - A missing file is downloaded only when `download` is true (the default in Node, as in
  *   torchvision): mirrors in order, `retries` rounds with exponential backoff, an idle
  *   `timeoutMs` per request, redirects followed. The bytes go to a temporary file in the
@@ -20,12 +20,15 @@
  *   bar (cli-progress) is drawn unless `progressBar: false`.
  * - When every mirror fails, `DownloadError` lists each URL with its failure and says where
  *   to put the file by hand.
+ * - In a page (no Node): the same protocol over the browser's Cache Storage and Web Crypto
+ *   (see page-cache.ts).
  */
 import type * as NodeCrypto from 'node:crypto';
 import type * as NodeFs from 'node:fs';
 import type * as NodeOs from 'node:os';
 import type * as NodePath from 'node:path';
 import { ChecksumError, DatasetError, DownloadError } from './errors.js';
+import { type CacheStorageLike, fetchFileInPage } from './page-cache.js';
 
 /** One file of a dataset and where it can be fetched. */
 export interface RemoteFile {
@@ -35,8 +38,10 @@ export interface RemoteFile {
   urls: readonly string[];
   /** Lower-case hex SHA-256, when published or verified here. */
   sha256?: string;
-  /** Lower-case hex MD5, where it is the only published digest (torchvision's). */
+  /** Lower-case hex MD5, where one is published (checked as well as the SHA-256). */
   md5?: string;
+  /** Size in bytes, where published (checked first). */
+  bytes?: number;
 }
 
 /** Progress of one download. */
@@ -72,9 +77,13 @@ export interface FetchOptions {
    * Digests to check instead of the stored ones, by file name: for a private mirror that
    * serves other copies (a subset, a re-compressed file), and for tests.
    */
-  expected?: Readonly<Record<string, { sha256?: string; md5?: string }>>;
+  expected?: Readonly<Record<string, { sha256?: string; md5?: string; bytes?: number }>>;
   /** Called with notes such as "no published checksum" (default: console.warn). */
   onWarning?: (message: string) => void;
+  /** In a page: the Cache Storage to keep the files in (default: the page's `caches`). */
+  caches?: CacheStorageLike;
+  /** In a page: the name of the cache (default `lec-datasets`). */
+  cacheName?: string;
 }
 
 interface Node {
@@ -82,6 +91,10 @@ interface Node {
   path: typeof NodePath;
   os: typeof NodeOs;
   crypto: typeof NodeCrypto;
+}
+
+function hasNode(): boolean {
+  return typeof (globalThis as { process?: { getBuiltinModule?: unknown } }).process?.getBuiltinModule === 'function';
 }
 
 function node(op: string): Node {
@@ -139,14 +152,16 @@ export function digest(bytes: Uint8Array, algorithm: 'sha256' | 'md5'): string {
 
 /** What a check of bytes against a RemoteFile found: null when they match. */
 function mismatch(bytes: Uint8Array, file: RemoteFile, recorded: string | null): string | null {
+  if (file.bytes !== undefined && bytes.length !== file.bytes) return `${bytes.length} bytes, expected ${file.bytes}`;
   if (file.sha256) {
     const got = digest(bytes, 'sha256');
-    return got === file.sha256 ? null : `sha256 ${got}, expected ${file.sha256}`;
+    if (got !== file.sha256) return `sha256 ${got}, expected ${file.sha256}`;
   }
   if (file.md5) {
     const got = digest(bytes, 'md5');
-    return got === file.md5 ? null : `md5 ${got}, expected ${file.md5}`;
+    if (got !== file.md5) return `md5 ${got}, expected ${file.md5}`;
   }
+  if (file.sha256 || file.md5) return null;
   if (recorded) {
     const got = digest(bytes, 'sha256');
     return got === recorded ? null : `sha256 ${got}, expected ${recorded} (recorded at the first download)`;
@@ -172,7 +187,8 @@ let tempCounter = 0;
 export async function fetchFile(dataset: string, stored: RemoteFile, options: FetchOptions = {}): Promise<Uint8Array> {
   const op = dataset;
   const override = options.expected?.[stored.name];
-  const file = override ? { ...stored, sha256: override.sha256, md5: override.md5 } : stored;
+  const file = override ? { ...stored, sha256: override.sha256, md5: override.md5, bytes: override.bytes } : stored;
+  if (!hasNode()) return fetchFileInPage(dataset, file, options, get);
   const { fs, path } = node(op);
   const dir = path.join(cacheRoot(options.root), dataset);
   const target = path.join(dir, file.name);
@@ -332,7 +348,8 @@ function describe(e: unknown): string {
   return `${err.message ?? String(e)}${cause}`;
 }
 
-async function get(url: string, file: RemoteFile, options: FetchOptions): Promise<Uint8Array> {
+/** @internal One streaming GET with progress and an idle timeout (Node and pages). */
+export async function get(url: string, file: RemoteFile, options: FetchOptions): Promise<Uint8Array> {
   const timeout = options.timeoutMs ?? 30_000;
   const controller = new AbortController();
   let timer = setTimeout(() => controller.abort(), timeout);

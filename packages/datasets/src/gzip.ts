@@ -25,7 +25,10 @@ export async function gunzip(bytes: Uint8Array, file: string, maxBytes: number):
   if (typeof get === 'function') {
     const zlib = get('node:zlib') as typeof NodeZlib;
     try {
-      const out = zlib.gunzipSync(bytes, { maxOutputLength: maxBytes });
+      // off the main thread (libuv's pool): the four files of a dataset inflate at once
+      const out = await new Promise<Uint8Array>((resolve, reject) =>
+        zlib.gunzip(bytes, { maxOutputLength: maxBytes }, (e, r) => (e ? reject(e) : resolve(r))),
+      );
       return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;

@@ -133,7 +133,12 @@ export function toImageSplit(raw: RawImages): ImageSplit {
   const n = pixels.length;
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) x[i] = SCALE[pixels[i]];
-  return { images: tensor(x, raw.shape), labels: tensor(Int32Array.from(raw.labels), [raw.labels.length], { dtype: 'int32' }) };
+  // both arrays are ours alone: handed to the backend without a second copy where it can keep them
+  const labels = Int32Array.from(raw.labels);
+  return {
+    images: tensor(x, raw.shape, { transfer: true }),
+    labels: tensor(labels, [labels.length], { dtype: 'int32', transfer: true }),
+  };
 }
 
 async function idxPair(
@@ -154,7 +159,7 @@ async function idxPair(
 /**
  * MNIST (LeCun, Cortes, Burges): 60,000 train / 10,000 test handwritten digits, NHWC
  * [n, 28, 28, 1] in [0, 1]. The four gzip IDX files are read from the cache
- * (`<root>/mnist/`) or downloaded (see `FetchOptions`); each is checked against torchvision's MD5.
+ * (`<root>/mnist/`) or downloaded (see `FetchOptions`); each is checked against its size, SHA-256 and MD5.
  * @example
  * ```ts
  * // fixtureRoot holds small files in the standard format; `expected` gives their digests

@@ -20,6 +20,7 @@ export { PICKLE_MAX_ITEMS, PyDict, unpickle, type CsrArrays, type NdArray, type 
 export { MAX_TEST_IDS, PLANETOID_SUFFIXES, parsePlanetoidFiles, type PlanetoidData, type PlanetoidFiles } from './planetoid.js';
 export { planetoid, type PlanetoidName } from './planetoid-loader.js';
 export { cacheRoot, digest, fetchFile, fetchFiles, type DownloadProgress, type FetchOptions, type RemoteFile } from './fetch.js';
+export { sha256Hex, type CacheStorageLike } from './page-cache.js';
 export { CIFAR10_FILE, FASHION_MNIST_FILES, MNIST_FILES, planetoidFile } from './sources.js';
 export {
   CIFAR10_CLASSES,

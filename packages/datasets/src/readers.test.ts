@@ -10,6 +10,7 @@ import { type CsrArrays, type NdArray, type PyDict, unpickle } from './pickle.js
 import { parsePlanetoidFiles } from './planetoid.js';
 import { readCifar10Tar, pairIdx } from './images.js';
 import { readTar } from './tar.js';
+import { CIFAR10_FILE, FASHION_MNIST_FILES, MNIST_FILES, planetoidFile } from './sources.js';
 
 const fixture = (path: string) => new Uint8Array(readFileSync(join(fixtureRoot, path)));
 
@@ -236,5 +237,21 @@ describe('karateClub', () => {
       degree[k.edges.dst[i]]++;
     });
     expect([degree[0], degree[33], degree[32]]).toEqual([16, 17, 12]);
+  });
+});
+
+describe('stored digests', () => {
+  const hex = (n: number) => new RegExp(`^[0-9a-f]{${n}}$`);
+  it('every standard file has a size, a SHA-256 and an MD5; every Planetoid file a SHA-256', () => {
+    const images = [...Object.values(MNIST_FILES), ...Object.values(FASHION_MNIST_FILES), CIFAR10_FILE];
+    for (const f of images) {
+      expect(f.sha256, f.name).toMatch(hex(64));
+      expect(f.md5, f.name).toMatch(hex(32));
+      expect(f.bytes, f.name).toBeGreaterThan(0);
+    }
+    const suffixes = ['x', 'y', 'tx', 'ty', 'allx', 'ally', 'graph', 'test.index'];
+    const all = ['cora', 'citeseer', 'pubmed'].flatMap((d) => suffixes.map((s) => planetoidFile(d, s).sha256));
+    for (const h of all) expect(h).toMatch(hex(64));
+    expect(new Set(all).size).toBe(24);
   });
 });

@@ -161,13 +161,31 @@ describe('loaders through the local mirror', () => {
     expect(readdirSync(join(root, 'mnist')).sort()).toHaveLength(4);
   });
 
-  it('mnist with the stored torchvision MD5s refuses the fixtures (they are not the real files)', async () => {
+  it('mnist with the stored sizes and digests refuses the fixtures (they are not the real files)', async () => {
     const root = tempDir();
     const e = await mnist({ ...quiet, root, mirrors: [`${server.url}/ok/mnist`] }).catch((x) => x);
     expect(e).toBeInstanceOf(DownloadError);
-    expect(e.message).toMatch(
-      /md5 [0-9a-f]{32}, expected (f68b3c2dcbeaaa9fbdd348bbdeb94873|d53e105ee54ea40749a09fcbcd1e9432|9fb629c4189551a2d022fa330f9573f3|ec29112dd5afa0611ce80d1b7f02629c)/,
-    );
+    expect(e.message).toMatch(/\d+ bytes, expected (9912422|28881|1648877|4542)/);
+  });
+
+  it('checks every stored digest: a file with the right SHA-256 and a wrong MD5 is refused', async () => {
+    const root = tempDir();
+    const sha256 = file.sha256!;
+    const run = (md5: string, size = bytes.length) =>
+      fetchFile('mnist', file, {
+        ...quiet,
+        root,
+        mirrors: [`${server.url}/ok/mnist`],
+        expected: { [NAME]: { sha256, md5, bytes: size } },
+      });
+    const e = await run('0'.repeat(32)).catch((x) => x);
+    expect(e).toBeInstanceOf(DownloadError);
+    expect(e.message).toMatch(`md5 ${digest(bytes, 'md5')}, expected ${'0'.repeat(32)}`);
+    expectClean(root, false);
+    const size = await run(digest(bytes, 'md5'), bytes.length + 1).catch((x) => x);
+    expect(size.message).toMatch(`${bytes.length} bytes, expected ${bytes.length + 1}`);
+    expect((await run(digest(bytes, 'md5'))).length).toBe(bytes.length);
+    expectClean(root, true);
   });
 
   const original = originalPlanetoidDir('the real Planetoid files through the local mirror');

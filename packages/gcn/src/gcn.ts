@@ -9,7 +9,7 @@
  * The paper's citation model is `new GCN({ inFeatures, classes, hidden: 16, dropout: 0.5 })`.
  */
 import { FormatError, type JsonObject, type LayerFactory, Module } from '@lec/nn';
-import { CsrMatrix, type DType, Rng, type Tensor, noGrad, relu, tanh } from '@lec/tensor';
+import { CsrMatrix, type DType, Rng, type RngState, type Tensor, noGrad, relu, tanh } from '@lec/tensor';
 import { SparseFeatures } from './csr.js';
 import { maskedDropout } from './dropout.js';
 import { GCNConv, dtypeConfig, type GraphInput } from './gcn-conv.js';
@@ -73,6 +73,32 @@ export class GCN extends Module<GraphInput, Tensor> {
     this.layers = widths
       .slice(1)
       .map((w, i) => this.addModule(String(i), new GCNConv(widths[i], w, { bias: options.bias, rng: init, dtype: options.dtype })));
+  }
+
+  /**
+   * The position of the dropout generator (saved in training checkpoints, so a resumed `fit`
+   * draws the same masks as an uninterrupted one).
+   * @example
+   * ```ts
+   * new GCN({ inFeatures: 4, classes: 2, seed: 3 }).randomState().counter >= 0; // true
+   * ```
+   */
+  randomState(): RngState {
+    return this.#rng.state();
+  }
+
+  /**
+   * Moves the dropout generator to a state from `randomState()`.
+   * @example
+   * ```ts
+   * const a = new GCN({ inFeatures: 4, classes: 2, seed: 1 });
+   * const b = new GCN({ inFeatures: 4, classes: 2, seed: 2 });
+   * b.setRandomState(a.randomState());
+   * b.randomState().seed === a.randomState().seed; // true
+   * ```
+   */
+  setRandomState(state: RngState): void {
+    this.#rng.setState(state);
   }
 
   /** Logits [n, classes]. Dropout is active in training mode only. */

@@ -7,13 +7,13 @@
  * layer's generator (Dropout). Restoring all of it makes a resumed `fit` bit-identical to an
  * uninterrupted run. Every problem with a file is a `FormatError`.
  */
-import { type RngState, type Tensor, type Variable, tensor, tidy } from '@lec/tensor';
+import { type RngState, type Tensor, type Variable, keep, tensor, tidy } from '@lec/tensor';
 import { FormatError } from './errors.js';
 import { isJsonObject, safeJsonParse } from './json.js';
 import type { Module } from './module.js';
 import type { Optimizer, OptimizerState } from './optimizers/optimizer.js';
 import { type SafetensorsEntry, type SafetensorsFile, readSafetensors, writeSafetensors } from './safetensors.js';
-import { type LoadOptions, assignAll } from './serialization.js';
+import { type LoadOptions, assignAll, weightTensorsFor } from './serialization.js';
 
 /** A module whose forward pass draws from its own seeded generator (Dropout). */
 export interface RandomStateful {
@@ -168,14 +168,24 @@ export interface CheckpointState {
 export type JsonEpochLogs = { epoch: number; loss: number; seconds: number; [metric: string]: number | undefined };
 
 /** @internal What fit writes at the end of an epoch. */
-export function writeCheckpoint(model: Module<any, any>, optimizer: Optimizer, state: Omit<CheckpointState, 'randomStates'>): Uint8Array {
+export function writeCheckpoint(
+  model: Module<any, any>,
+  optimizer: Optimizer,
+  state: Omit<CheckpointState, 'randomStates'>,
+  bestWeights?: readonly Tensor[],
+): Uint8Array {
   const randomStates: [string, RngState][] = modulesOf(model)
     .filter(([, m]) => isRandomStateful(m))
     .map(([path, m]) => [path, (m as unknown as RandomStateful).randomState()]);
   const optState = optimizer.state(model.namedParameters());
   try {
     return writeSafetensors(
-      [...model.namedParameters().map(([n, v]) => [`model/${n}`, v.value] as [string, Tensor]), ...slotTensors(optState, 'optimizer/')],
+      [
+        ...model.namedParameters().map(([n, v]) => [`model/${n}`, v.value] as [string, Tensor]),
+        ...slotTensors(optState, 'optimizer/'),
+        // early stopping's copy of the best epoch's parameters (restoreBestWeights)
+        ...(bestWeights ?? []).map((t, i) => [`best/${model.namedParameters()[i][0]}`, t] as [string, Tensor]),
+      ],
       {
         format: 'lec-checkpoint',
         version: '1',
@@ -206,7 +216,7 @@ export function restoreCheckpoint(
   model: Module<any, any>,
   optimizer: Optimizer,
   options: LoadOptions = {},
-): CheckpointState {
+): CheckpointState & { bestWeights?: Tensor[] } {
   const op = 'fit (resumeFrom)';
   const file = readSafetensors(bytes, options);
   if (file.metadata.format !== 'lec-checkpoint' || file.metadata.version !== '1')
@@ -233,15 +243,25 @@ export function restoreCheckpoint(
     tensors: new Map([...file.tensors].filter(([k]) => k.startsWith('model/')).map(([k, e]) => [k.slice('model/'.length), e])),
   };
   for (const k of file.tensors.keys())
-    if (!k.startsWith('model/') && !k.startsWith('optimizer/'))
+    if (!k.startsWith('model/') && !k.startsWith('optimizer/') && !k.startsWith('best/'))
       throw new FormatError(op, `unexpected entry '${k.slice(0, 80)}' in the checkpoint`);
+  const bestEntries = [...file.tensors].filter(([k]) => k.startsWith('best/')).map(([k, e]) => [k.slice('best/'.length), e] as const);
+  // early stopping's best weights: checked against the model and built before anything is assigned
+  const bestWeights = bestEntries.length
+    ? weightTensorsFor(`${op}: early stopping's best weights`, model, { metadata: {}, tensors: new Map(bestEntries) }).map((t) => keep(t))
+    : undefined;
   // the optimizer's state is validated (and built) before the weights are assigned
   const saved = optimizer.state(model.namedParameters());
-  applyOptimizer(op, optimizer, model, file, 'optimizer/', file.metadata.iterations, file.metadata.learningRate);
   try {
-    tidy(() => assignAll(op, model, weights));
+    applyOptimizer(op, optimizer, model, file, 'optimizer/', file.metadata.iterations, file.metadata.learningRate);
+    try {
+      tidy(() => assignAll(op, model, weights));
+    } catch (e) {
+      optimizer.loadState(model.namedParameters(), saved);
+      throw e;
+    }
   } catch (e) {
-    optimizer.loadState(model.namedParameters(), saved);
+    for (const t of bestWeights ?? []) t.dispose();
     throw e;
   } finally {
     for (const [, slots] of saved.slots) for (const t of slots) t.dispose();
@@ -262,5 +282,6 @@ export function restoreCheckpoint(
     history: raw.history as JsonEpochLogs[],
     randomStates: plannedRandom.map(([, s], i) => [String((randomStates[i] as unknown[])[0]), s]),
     ...(earlyStopping ? { earlyStopping } : {}),
+    ...(bestWeights ? { bestWeights } : {}),
   };
 }

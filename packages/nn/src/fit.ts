@@ -45,7 +45,7 @@ export interface TrainingControl {
   readonly stopped: boolean;
   /**
    * The whole training state after the last completed epoch (parameters, optimizer state,
-   * shuffling and layer generators, history) as one file: pass it to `fit`'s `resumeFrom`.
+   * shuffling and layer generators, history, early stopping's best weights) as one file: pass it to `fit`'s `resumeFrom`.
    * Call it from `onEpochEnd` (what `modelCheckpoint` does).
    */
   checkpoint(): Uint8Array;
@@ -185,18 +185,34 @@ function withMode<T>(model: Module<Tensor, Tensor>, training: boolean, fn: () =>
 
 type YieldEvery = NonNullable<FitOptions['yieldEvery']>;
 
-/** Gives the event loop one turn: setImmediate in Node, a MessageChannel task in browsers (no 4 ms clamp). */
+/** The one MessageChannel of every yield in a page (a channel per yield made two ports each time). */
+let channel: { port: MessagePort; waiting: (() => void)[] } | null = null;
+
+/**
+ * Gives the event loop one turn: setImmediate in Node; in browsers `scheduler.yield()` where
+ * there is one (input and rendering run, then training continues first), else a task on one
+ * reused MessageChannel (no 4 ms clamp, nothing allocated but the promise).
+ */
 export function nextMacrotask(): Promise<void> {
-  const g = globalThis as { setImmediate?: (f: () => void) => void; MessageChannel?: typeof MessageChannel };
+  const g = globalThis as {
+    setImmediate?: (f: () => void) => void;
+    MessageChannel?: typeof MessageChannel;
+    scheduler?: { yield?: () => Promise<void> };
+  };
   if (typeof g.setImmediate === 'function') return new Promise((resolve) => g.setImmediate!(resolve));
+  if (typeof g.scheduler?.yield === 'function') return g.scheduler.yield();
   if (typeof g.MessageChannel === 'function') {
-    const channel = new g.MessageChannel();
+    if (!channel) {
+      const c = new g.MessageChannel();
+      const waiting: (() => void)[] = [];
+      c.port1.onmessage = () => waiting.shift()?.();
+      (c.port1 as { unref?: () => void }).unref?.(); // (Node: never keeps a process alive)
+      channel = { port: c.port2, waiting };
+    }
+    const { port, waiting } = channel;
     return new Promise((resolve) => {
-      channel.port1.onmessage = () => {
-        channel.port1.close();
-        resolve();
-      };
-      channel.port2.postMessage(null);
+      waiting.push(resolve);
+      port.postMessage(null);
     });
   }
   return new Promise((resolve) => setTimeout(resolve, 0));
@@ -285,6 +301,8 @@ export async function fit(model: Module<Tensor, Tensor>, data: Dataset, options:
       wait = restored.earlyStopping.wait;
       bestEpoch = restored.earlyStopping.bestEpoch;
     }
+    if (es?.restoreBestWeights) bestWeights = restored.bestWeights;
+    else for (const t of restored.bestWeights ?? []) t.dispose();
   }
   let stopRequested = false;
   let completedEpoch = firstEpoch;
@@ -296,12 +314,17 @@ export async function fit(model: Module<Tensor, Tensor>, data: Dataset, options:
       return stopRequested;
     },
     checkpoint: () =>
-      writeCheckpoint(model, optimizer, {
-        epoch: completedEpoch,
-        rng: rng.state(),
-        history: history.epochs as JsonEpochLogs[],
-        earlyStopping: es ? { best, wait, ...(bestEpoch !== undefined ? { bestEpoch } : {}) } : undefined,
-      }),
+      writeCheckpoint(
+        model,
+        optimizer,
+        {
+          epoch: completedEpoch,
+          rng: rng.state(),
+          history: history.epochs as JsonEpochLogs[],
+          earlyStopping: es ? { best, wait, ...(bestEpoch !== undefined ? { bestEpoch } : {}) } : undefined,
+        },
+        bestWeights,
+      ),
   };
   const each = async (f: (c: FitCallbacks) => void | Promise<void> | undefined) => {
     for (const c of callbackList) await f(c);

@@ -48,6 +48,16 @@ export function saveWeights(model: Module<any, any>, metadata: Record<string, st
 /** @internal Assigns a file's tensors to the model's parameters by name; all-or-nothing. */
 export function assignAll(op: string, model: Module<any, any>, file: SafetensorsFile): void {
   const named = model.namedParameters();
+  const values = weightTensorsFor(op, model, file);
+  named.forEach(([, v], i) => v.assign(values[i]));
+}
+
+/**
+ * @internal The tensors of `file` for the model's parameters, in `namedParameters()` order,
+ * after checking that names, shapes and dtypes match exactly; assigns nothing.
+ */
+export function weightTensorsFor(op: string, model: Module<any, any>, file: SafetensorsFile): Tensor[] {
+  const named = model.namedParameters();
   const expected = new Set(named.map(([n]) => n));
   const missing = named.filter(([n]) => !file.tensors.has(n)).map(([n]) => n);
   const unexpected = [...file.tensors.keys()].filter((n) => !expected.has(n));
@@ -72,11 +82,10 @@ export function assignAll(op: string, model: Module<any, any>, file: Safetensors
     }
     plan.push([v, name]);
   }
-  const values: Tensor[] = plan.map(([v, name]) => {
+  return plan.map(([v, name]) => {
     const e = file.tensors.get(name)!;
     return tensor(e.data, e.shape, { dtype: v.value.dtype, backend: v.value.backend });
   });
-  plan.forEach(([v], i) => v.assign(values[i]));
 }
 
 /**

@@ -17,6 +17,18 @@ export interface CreateOptions {
   backend?: BackendV1;
 }
 
+/** Options of `tensor`. */
+export interface TensorOptions extends CreateOptions {
+  /**
+   * Hand a typed array over to the backend instead of copying it, where the backend can keep
+   * it as its storage (the js and f64 backends, when the array type is the one they store the
+   * dtype in: Float32Array for float32 on js); elsewhere it is copied as usual. After the
+   * call the array belongs to the tensor: do not write to it again (reads see the tensor's
+   * values until it is disposed). Ignored for nested arrays. Default false.
+   */
+  transfer?: boolean;
+}
+
 /** Options of the random creation functions. */
 export interface RandomOptions extends CreateOptions {
   /** Seed for a fresh generator (reproducible). */
@@ -64,13 +76,20 @@ function flatten(op: string, values: NestedArray, shape: readonly number[], out:
 }
 
 /** @internal Wraps raw data into a tensor on `backend`. */
-export function makeTensor(data: ArrayLike<number>, shape: readonly number[], dtype: DType, backend: BackendV1 = getBackend()): Tensor {
+export function makeTensor(
+  data: ArrayLike<number>,
+  shape: readonly number[],
+  dtype: DType,
+  backend: BackendV1 = getBackend(),
+  transfer = false,
+): Tensor {
   if (!backend.dtypes.includes(dtype))
     throw new DTypeError(
       'tensor',
       `backend '${backend.name}' does not support dtype '${dtype}' (it supports ${backend.dtypes.join(', ')})`,
     );
-  return new Tensor(backend.fromArray(data, dtype), shape, dtype, backend);
+  const adopted = transfer && ArrayBuffer.isView(data) ? (backend.adoptArray?.(data as TypedArray, dtype) ?? null) : null;
+  return new Tensor(adopted ?? backend.fromArray(data, dtype), shape, dtype, backend);
 }
 
 /**
@@ -81,12 +100,13 @@ export function makeTensor(data: ArrayLike<number>, shape: readonly number[], dt
  * tensor([[1, 2, 3], [4, 5, 6]]).shape; // [2, 3]
  * tensor(new Float32Array([1, 2, 3, 4]), [2, 2]).shape; // [2, 2]
  * tensor([1, 2], undefined, { dtype: 'int32' }).dtype; // 'int32'
+ * tensor(new Float32Array(784), [28, 28], { transfer: true }).size; // 784 (no copy on js)
  * ```
  */
 export function tensor(
   values: NestedArray | TypedArray | readonly number[],
   shape?: readonly number[],
-  options: CreateOptions = {},
+  options: TensorOptions = {},
 ): Tensor {
   const op = 'tensor';
   if (ArrayBuffer.isView(values)) {
@@ -97,7 +117,9 @@ export function tensor(
       throw new ShapeError(op, `argument 'shape' ${fmtShape(s)} holds ${sizeOf(s)} elements but 'values' has ${data.length}`);
     if (options.dtype === 'int32' && !(data instanceof Int32Array))
       for (let i = 0; i < data.length; i++) checkInt32(op, 'values', data[i], i);
-    return makeTensor(data, s, options.dtype ?? dtypeOfArray(data), options.backend);
+    if (options.transfer !== undefined && typeof options.transfer !== 'boolean')
+      throw new ValueError(op, `option 'transfer' expected a boolean, got ${typeof options.transfer}`);
+    return makeTensor(data, s, options.dtype ?? dtypeOfArray(data), options.backend, options.transfer === true);
   }
   const inferred = inferShape(op, values as NestedArray);
   const flat: number[] = [];

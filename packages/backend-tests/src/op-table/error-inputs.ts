@@ -56,6 +56,12 @@ export const HOSTILE_ERRORS: Readonly<Record<string, readonly ErrorCase[]>> = {
       error: ValueError,
       arg: 'values',
     },
+    {
+      name: "transfer: 'yes'",
+      fn: (c) => lec.tensor(new Float32Array(2), [2], { transfer: 'yes' as unknown as boolean, backend: c.backend }),
+      error: ValueError,
+      arg: 'transfer',
+    },
   ],
   pad: [
     {

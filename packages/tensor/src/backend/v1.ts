@@ -281,6 +281,13 @@ export interface BackendV1<H = Handle> {
   // ---- storage -------------------------------------------------------------------------
   /** Stores a copy of `data` as `dtype` (values are converted, e.g. float64 → float32). */
   fromArray(data: ArrayLike<number>, dtype: DType): H;
+  /**
+   * Optional: keeps `data` itself as the storage, without a copy, when the backend can (its
+   * array type is the one the backend stores `dtype` in); otherwise returns null and the
+   * caller copies through `fromArray`. The caller hands `data` over: it never writes to it
+   * again. Used by `tensor(data, shape, { transfer: true })`.
+   */
+  adoptArray?(data: TypedArray, dtype: DType): H | null;
   /** A copy of the stored values, in the typed array of `dtype`. */
   read(handle: H, dtype: DType): TypedArray;
   /** Async read, for device backends. */
