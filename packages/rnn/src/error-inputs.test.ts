@@ -13,7 +13,7 @@ runErrorTable({
   packageName: '@lec/rnn',
   exports: rnn as unknown as Record<string, unknown>,
   backends: { js: jsBackend, f64: f64Backend },
-  noBadInput: {},
+  noBadInput: { decodeDate: 'maps any token list to text (a token outside the target vocabulary becomes ?)' },
   cases: {
     RNN: [
       { name: 'wrong feature count', fn: () => new rnn.RNN(5, 8, { seed: 0 }).forward(seq()), error: ShapeError, op: 'RNN.run', arg: 'x' },
@@ -238,6 +238,44 @@ runErrorTable({
         error: ValueError,
         arg: 'batchSize',
         async: true,
+      },
+    ],
+    dateExamples: [
+      { name: 'a negative count', fn: () => rnn.dateExamples(-1), error: ValueError, op: 'dateExamples', arg: 'n' },
+      { name: 'an unknown split', fn: () => rnn.dateExamples(2, { split: 'dev' as 'test' }), error: ValueError, arg: 'split' },
+    ],
+    encodeDates: [
+      {
+        name: 'a character dates do not use',
+        fn: () => rnn.encodeDates(['3 mär 98']),
+        error: ValueError,
+        op: 'encodeDates',
+        arg: 'inputs',
+      },
+    ],
+    trainDateTranslation: [
+      {
+        name: 'an unknown attention (rejected promise)',
+        fn: () => rnn.trainDateTranslation({ attention: 'luong' as 'dot' }),
+        error: ValueError,
+        arg: 'attention',
+        async: true,
+      },
+      {
+        name: 'hidden size 0 (rejected promise)',
+        fn: () => rnn.trainDateTranslation({ hiddenSize: 0 }),
+        error: ValueError,
+        arg: 'hiddenSize',
+        async: true,
+      },
+    ],
+    translateDates: [
+      {
+        name: 'an empty date',
+        fn: () => rnn.translateDates(new rnn.Seq2Seq(rnn.DATE_SOURCE_CHARS.length + 1, 13, 8), ['']),
+        error: ValueError,
+        op: 'encodeDates',
+        arg: 'inputs',
       },
     ],
     treeSchedule: [{ name: 'a cycle', fn: () => rnn.treeSchedule({ parents: [1, 0] }), error: ValueError }],

@@ -86,4 +86,17 @@ export {
   type CaptionTrainOptions,
   type CaptionTrainResult,
 } from './captioning/train-captioner.js';
+export {
+  DATE_SOURCE_CHARS,
+  DATE_TARGET_CHARS,
+  dateExamples,
+  decodeDate,
+  encodeDates,
+  trainDateTranslation,
+  translateDates,
+  type DateExamples,
+  type DateTaskOptions,
+  type DateTaskResult,
+  type LengthBucket,
+} from './date-task.js';
 export { rnnLayers } from './registry.js';
