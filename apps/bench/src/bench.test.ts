@@ -3,6 +3,7 @@
  * reported as "wrong" and never timed, and the pieces the verdicts rest on (the float64
  * reference, the tolerance check, the ONNX writer, the peak kernel) are right.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,15 @@ import type { ConvProblem, GemmProblem, Impl, ImplFactory, Runner } from './harn
 import { peakModule, relaxedSimdAvailable } from './harness/wasm-peak.js';
 import { hwioToOihw, nchwToNhwc, nhwcToNchw } from './impls/onnxruntime.js';
 import { runBench } from './run.js';
+
+const torchHere = (() => {
+  try {
+    execFileSync('python3', ['-c', 'import torch'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'lec-bench-'));
 
@@ -38,6 +48,7 @@ function fakeImpl(name: string, wrong: boolean, calls: { run: number }): Impl {
     notes: [],
     async setup() {},
     gemm: (p: GemmProblem, a, b) => runner(() => gemmRef(p, a, b)),
+    gemmFresh: (p: GemmProblem, a, b) => runner(() => gemmRef(p, a, b)),
     conv2d: (p: ConvProblem, pass, x, y) =>
       runner(() => (pass === 'forward' ? conv2dRef : pass === 'backpropInput' ? conv2dBackpropInputRef : conv2dBackpropFilterRef)(p, x, y)),
     dispose() {},
@@ -124,6 +135,22 @@ describe('bench run', () => {
     expect(addingLstm.metrics['series_grad-norm_start'].length).toBe(10);
     expect(ok('lenet', 'train step')[0].metrics.throughput).toBeGreaterThan(0);
     if (process.env.LEC_DATA_DIR) expect(ok('gcn', 'train').length).toBeGreaterThan(0);
+    // issue 27: inference and fresh-operand cases; PyTorch on every whole-step case, with the ratio to it
+    const impls = (suite: string, c: string) => ok(suite, c).map((r: { impl: string }) => r.impl);
+    for (const c of ['infer LeNet-5 batch 4', 'infer LeNet-5 batch 1'])
+      expect(impls('lenet', c)).toEqual(expect.arrayContaining(['lec-wasm', 'tfjs-wasm']));
+    expect(impls('gemm', 'fresh')).toEqual(expect.arrayContaining(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm']));
+    if (torchHere)
+      for (const [suite, c] of [
+        ['lenet', 'train step'],
+        ['lstm', 'train step'],
+        ['autoencoder', 'train'],
+        ['lenet', 'infer'],
+      ]) {
+        expect(impls(suite, c), `${suite} ${c}`).toEqual(expect.arrayContaining(['pytorch', 'pytorch-t2']));
+        const lec = ok(suite, c).find((r: { impl: string }) => r.impl === 'lec-wasm');
+        expect(lec.metrics.time_ratio_pytorch, `${suite} ${c}`).toBeGreaterThan(0);
+      }
     for (const s of ['lenet', 'lstm']) expect(fs.readFileSync(path.join(svg, `${s}.svg`), 'utf8')).toMatch(/^<svg/);
   }, 600_000);
 

@@ -4,9 +4,13 @@
  * [--md FILE] [--svg DIR] [--data DIR]`
  */
 import { realpathSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
+import { machineInfo } from './harness/machine.js';
 import { implFactories } from './impls/index.js';
+import { runProfile } from './profile.js';
 import { runBench } from './run.js';
 import { suites } from './suites/index.js';
 
@@ -33,10 +37,20 @@ export function buildProgram(): Command {
     .option('--md <file>', 'write the tables as markdown')
     .option('--svg <dir>', 'write one SVG chart per suite into this directory')
     .option('--data <dir>', 'dataset directory for suites that need real data (default: $LEC_DATA_DIR)', process.env.LEC_DATA_DIR)
+    .option(
+      '--profile',
+      'instead of timing: profile the training step of the models named (autoencoder, lenet; default both) on lec-wasm (1 thread, or --backend), and print the share of time in wasm kernels, JS ops and copies (--json writes it)',
+      false,
+    )
+    .option(
+      '--browser',
+      'run the gemm, LeNet inference and LeNet training cases in headless Chromium (lec-wasm, lec-wasm-tN, tfjs-wasm in one page)',
+      false,
+    )
     .option('--progress <mode>', 'progress display on stderr: auto, bar, plain, silent', 'auto')
     .addHelpText(
       'after',
-      '\nStatus per result: ok (timed), wrong (result differs from the float64 reference; not timed), skipped (with the reason).\nExit code: 0, or 1 when any result is wrong, 2 on a usage or setup error.\nExamples:\n  pnpm bench --quick\n  pnpm bench gemm conv --backend lec-wasm tfjs-wasm --json out/bench.json --svg out/charts',
+      '\nStatus per result: ok (timed), wrong (result differs from the float64 reference; not timed), skipped (with the reason).\nExit code: 0, or 1 when any result is wrong, 2 on a usage or setup error.\nExamples:\n  pnpm bench --quick\n  pnpm bench gemm conv --backend lec-wasm tfjs-wasm --json out/bench.json --svg out/charts\n  pnpm bench autoencoder lenet lstm gcn --backend lec-wasm pytorch tfjs-wasm\n  pnpm bench --profile autoencoder lenet\n  pnpm bench --browser --json out/browser.json --md out/browser.md',
     );
 }
 
@@ -52,7 +66,27 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     svg?: string;
     data?: string;
     progress: 'auto' | 'bar' | 'plain' | 'silent';
+    profile: boolean;
+    browser: boolean;
   }>();
+  if (o.profile) {
+    const profiles = await runProfile({
+      models: program.args,
+      backends: o.backend,
+      threads: o.threads,
+      steps: o.quick ? 20 : 60,
+      warmup: 5,
+    });
+    if (o.json) {
+      await fs.mkdir(path.dirname(path.resolve(o.json)), { recursive: true });
+      await fs.writeFile(o.json, `${JSON.stringify({ machine: machineInfo(), profiles }, null, 2)}\n`);
+    }
+    return profiles.length ? 0 : 2;
+  }
+  if (o.browser) {
+    const { runBrowserBench } = await import('./browser/run-browser.js');
+    return runBrowserBench({ suites: program.args, quick: o.quick, threads: o.threads, json: o.json, md: o.md });
+  }
   const report = await runBench({
     suites: program.args,
     quick: o.quick,

@@ -6,13 +6,16 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { machineInfo, type MachineInfo } from './harness/machine.js';
 import { createProgress, type ProgressMode } from './harness/progress.js';
+import { timingFor } from './harness/timing.js';
 import { errorText } from './harness/run-case.js';
-import type { Impl, ImplFactory, Result, Suite, SuiteContext, TimingOptions } from './harness/types.js';
+import type { Impl, ImplFactory, Result, Suite, SuiteContext } from './harness/types.js';
 import { implFactories } from './impls/index.js';
 import { toJson } from './report/json.js';
 import { renderSvg, suiteChartSpec } from './report/svg.js';
-import { buildTables, renderMarkdown, renderText, type ReportContext } from './report/table.js';
+import { buildTables, isPytorch, renderMarkdown, renderText, type ReportContext } from './report/table.js';
 import { suites as allSuites } from './suites/index.js';
+
+export { timingFor };
 
 export interface BenchOptions {
   /** Suite names; empty = all. */
@@ -41,12 +44,6 @@ export interface BenchReport {
   results: Result[];
   notes: string[];
   text: string;
-}
-
-export function timingFor(quick: boolean, tiny: boolean): TimingOptions {
-  if (tiny) return { warmupMs: 0, minWarmupCalls: 1, samples: 3, budgetMs: 20, minSampleMs: 0 };
-  if (quick) return { warmupMs: 100, minWarmupCalls: 2, samples: 5, budgetMs: 300, minSampleMs: 10 };
-  return { warmupMs: 400, minWarmupCalls: 3, samples: 11, budgetMs: 2000, minSampleMs: 25 };
 }
 
 export function selectSuites(names: string[], registry: Suite[]): Suite[] {
@@ -143,7 +140,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   if (suites.some((s) => s.name === 'conv'))
     notes.push('conv GFLOP/s = 2·N·Ho·Wo·Cout·kh·kw·Cin / time for all three passes (padding taps counted)');
   notes.push('tolerance: |got − f64 reference| <= rtol·|ref| + 1e-6·Σ|terms| per element, rtol = max(1e-5, 4·sqrt(K)·2^-24)');
-  notes.push('× best peer = fastest peer time / this time (peers: tfjs-*, ml-matrix, onnxruntime*); >1 is faster than every peer');
+  notes.push(
+    '× best peer = fastest peer time / this time (peers: tfjs-*, ml-matrix, onnxruntime*, pytorch*); >1 is faster than every peer',
+  );
+  if (results.some((r) => isPytorch(r.impl) && r.status === 'ok'))
+    notes.push(
+      "time ÷ pytorch = this median / PyTorch's median at the same thread count (pytorch = 1 thread, pytorch-tN = N): < 1 is faster than PyTorch",
+    );
 
   const figures = new Map(suites.filter((s) => s.figure).map((s) => [s.name, s.figure!]));
   const reportCtx: ReportContext = { kinds, notes, figures };

@@ -36,3 +36,5 @@ export {
   conv2d_implicit_backprop_filter_f32_nhwc,
 } from './conv2d-implicit-f32';
 export { lstm_step_forward_f32, lstm_step_backward_f32 } from './lstm-f32';
+export { unary_f32, binary_f32, where_f32 } from './elementwise-f32';
+export { reduce_f32, reduce_f32_workspace_bytes } from './reduce-f32';

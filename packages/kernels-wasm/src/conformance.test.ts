@@ -1,7 +1,8 @@
 /**
- * lec's backend conformance suite (@lec/backend-tests) on the wasm backend, in the four
- * configurations that run different code: SIMD128 and relaxed SIMD builds, each on one
- * thread and on two (worker threads over a shared memory). Reports go to
+ * lec's backend conformance suite (@lec/backend-tests) on the wasm backend, in the five
+ * configurations that run different code: the scalar build (one thread: it has no threaded
+ * variant), and the SIMD128 and relaxed SIMD builds, each on one thread and on two (worker
+ * threads over a shared memory). Reports go to
  * packages/kernels-wasm/conformance-report/<name>.json.
  */
 import { runConformance } from '@lec/backend-tests';
@@ -13,8 +14,8 @@ import { wasmBackend } from './wasm-backend.js';
 const reportDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'conformance-report');
 mkdirSync(reportDir, { recursive: true });
 
-for (const feature of ['simd', 'relaxed'] as const) {
-  for (const threads of [1, 2]) {
+for (const feature of ['scalar', 'simd', 'relaxed'] as const) {
+  for (const threads of feature === 'scalar' ? [1] : [1, 2]) {
     const name = `wasm-${feature}-${threads}t`;
     runConformance({
       name,

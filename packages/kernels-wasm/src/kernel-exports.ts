@@ -172,6 +172,15 @@ export interface KernelExports {
     dzOut: number,
     ldOut: number,
   ): void;
+  /** out[i] = op(x[i]) for n floats (assembly/elementwise-f32.ts; op codes in src/kernels/elementwise.ts). */
+  unary_f32(op: number, x: number, out: number, n: number): void;
+  /** out = a op b broadcast over `rank` dims described by the i32 block at `dims` (shape, strides of a and b, counters). */
+  binary_f32(op: number, a: number, b: number, out: number, rank: number, dims: number): void;
+  /** out = cond != 0 ? a : b broadcast over `rank` dims (block: shape, strides of cond, a, b, counters). */
+  where_f32(cond: number, a: number, b: number, out: number, rank: number, dims: number): void;
+  /** out[o, j] = op over k of x[o, k, j] for x [outer, r, inner] (assembly/reduce-f32.ts). */
+  reduce_f32(op: number, x: number, out: number, outer: number, r: number, inner: number, work: number): void;
+  reduce_f32_workspace_bytes(inner: number): number;
 }
 
 /** Every function the host expects the module to export. */
@@ -208,6 +217,11 @@ export const KERNEL_EXPORT_NAMES = [
   'conv2d_implicit_backprop_filter_f32_nhwc',
   'lstm_step_forward_f32',
   'lstm_step_backward_f32',
+  'unary_f32',
+  'binary_f32',
+  'where_f32',
+  'reduce_f32',
+  'reduce_f32_workspace_bytes',
 ] as const satisfies readonly (keyof KernelExports)[];
 
 /** Flops done by one iteration of either peak kernel (12 chains × 4 lanes × 2). */

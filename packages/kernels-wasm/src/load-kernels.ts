@@ -23,6 +23,12 @@ export interface LoadKernelsOptions {
    * on one thread and `threadsReason` says why (also logged once with console.warn).
    */
   threads?: number;
+  /**
+   * Run over a shared WebAssembly.Memory even on one thread (the threaded build, no workers),
+   * where the engine allows it: growing shared memory never detaches views of it, so the
+   * wasm backend can keep tensors there as views (default false).
+   */
+  sharedMemory?: boolean;
 }
 
 const DEFAULT_MAXIMUM_BYTES = 1 << 30;
@@ -75,6 +81,17 @@ export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Was
       threadsReason = `${threads} threads requested but ${unsupported}; running on one thread`;
     }
     console.warn(`kernels-wasm: ${threadsReason}`);
+  }
+  if (options.sharedMemory === true && choice.feature !== 'scalar' && typeof SharedArrayBuffer !== 'undefined') {
+    try {
+      const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages, shared: true });
+      const module = await WebAssembly.compile(kernelBinary(choice.feature, true) as Uint8Array<ArrayBuffer>);
+      const exports = await instantiate(module, memory, choice.feature);
+      const arena = new WasmArena(memory, exports.heap_base(), maximumPages * WASM_PAGE_BYTES);
+      return new WasmKernels(choice, exports, arena, { threads: 1, threadsReason });
+    } catch {
+      // the engine has no shared memory here: fall through to an unshared one
+    }
   }
   const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
   const module = await WebAssembly.compile(kernelBinary(choice.feature) as Uint8Array<ArrayBuffer>);

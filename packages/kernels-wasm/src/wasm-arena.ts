@@ -75,6 +75,11 @@ export class WasmArena {
   /** The resident region [origin, base) as consecutive blocks. */
   readonly #resident: ResidentBlock[] = [];
   #residentBytes = 0;
+  /** Free blocks in #resident (first fit scans only when there are some). */
+  #freeResidentBlocks = 0;
+  /** Tensor blocks freed and kept for reuse, by size class (bytes) → pointers. */
+  readonly #cached = new Map<number, number[]>();
+  #cachedBytes = 0;
 
   /**
    * @param memory       the module's linear memory
@@ -176,10 +181,11 @@ export class WasmArena {
     const size = Math.max(64, alignUp(bytes, 64));
     const blocks = this.#resident;
     // first fit among the free blocks (after #trim the last block is in use)
-    for (let i = 0; i < blocks.length; i++) {
+    for (let i = 0; this.#freeResidentBlocks > 0 && i < blocks.length; i++) {
       const b = blocks[i];
       if (!b.free || b.bytes < size) continue;
       if (b.bytes > size) blocks.splice(i + 1, 0, { ptr: b.ptr + size, bytes: b.bytes - size, free: true });
+      else this.#freeResidentBlocks--;
       b.bytes = size;
       b.free = false;
       this.#residentBytes += size;
@@ -203,16 +209,19 @@ export class WasmArena {
     if (i < 0) throw new RangeError(`kernels-wasm arena: freeResident: ${ptr} is not a resident block in use`);
     const b = blocks[i];
     b.free = true;
+    this.#freeResidentBlocks++;
     this.#residentBytes -= b.bytes;
     const next = blocks[i + 1];
     if (next?.free) {
       b.bytes += next.bytes;
       blocks.splice(i + 1, 1);
+      this.#freeResidentBlocks--;
     }
     const prev = blocks[i - 1];
     if (prev?.free) {
       prev.bytes += b.bytes;
       blocks.splice(i, 1);
+      this.#freeResidentBlocks--;
     }
     this.#trim();
   }
@@ -221,9 +230,73 @@ export class WasmArena {
   #trim(): void {
     if (this.#top !== this.#base) return;
     const blocks = this.#resident;
-    while (blocks.length > 0 && blocks[blocks.length - 1].free) blocks.pop();
+    while (blocks.length > 0 && blocks[blocks.length - 1].free) {
+      blocks.pop();
+      this.#freeResidentBlocks--;
+    }
     const last = blocks[blocks.length - 1];
     this.#base = this.#top = last === undefined ? this.#origin : last.ptr + last.bytes;
+  }
+
+  /**
+   * A block of at least `bytes` for a tensor (64-byte aligned, a whole size class: see
+   * `blockBytes`), reused from the blocks `releaseBlock` cached for that class, else carved
+   * from the resident region; -1 when that would take the region (cached blocks included)
+   * past `softLimitBytes` even after handing the cached blocks back, when the stack is in
+   * use (the region grows only between kernel calls), or past the maximum. Never throws for
+   * lack of memory: the caller falls back to ordinary JavaScript memory.
+   */
+  takeBlock(bytes: number, softLimitBytes: number): number {
+    const size = blockBytes(bytes);
+    const list = this.#cached.get(size);
+    if (list !== undefined && list.length > 0) {
+      this.#cachedBytes -= size;
+      return list.pop() as number;
+    }
+    if (this.#top !== this.#base) return -1;
+    if (this.#residentBytes + size > softLimitBytes || this.#residentBytes + size > this.limitBytes) {
+      this.dropCachedBlocks();
+      if (this.#residentBytes + size > softLimitBytes) return -1;
+    }
+    try {
+      return this.allocResident(size);
+    } catch (e) {
+      if (!(e instanceof WasmOutOfMemoryError)) throw e;
+      return -1;
+    }
+  }
+
+  /** Hands a block of `takeBlock` back (`bytes` as asked for): cached for its size class. */
+  releaseBlock(ptr: number, bytes: number): void {
+    const size = blockBytes(bytes);
+    const list = this.#cached.get(size);
+    if (list === undefined) this.#cached.set(size, [ptr]);
+    else list.push(ptr);
+    this.#cachedBytes += size;
+  }
+
+  /** Frees every cached tensor block to the resident region (it coalesces, and shrinks when the stack is empty). */
+  dropCachedBlocks(): void {
+    for (const list of this.#cached.values()) for (const ptr of list) this.freeResident(ptr);
+    this.#cached.clear();
+    this.#cachedBytes = 0;
+  }
+
+  /** Bytes of tensor blocks cached for reuse (part of `residentBytes`). */
+  get cachedBytes(): number {
+    return this.#cachedBytes;
+  }
+
+  /**
+   * Finds where an array already lives in this memory (set by the wasm backend's tensor heap:
+   * a heap array's block address, else -1).
+   */
+  residentPointer: (values: Float32Array) => number = () => -1;
+
+  /** A float32 operand's address: where it lives when it is in this memory, else a stack copy. */
+  operandF32(values: Float32Array): number {
+    const ptr = this.residentPointer(values);
+    return ptr >= 0 ? ptr : this.allocF32(values.length, values);
   }
 
   /** Allocates room for `length` f32 values and copies `values` (if given) into it. */
@@ -262,6 +335,18 @@ export class WasmArena {
     this.#top = this.#base;
     this.#trim();
   }
+}
+
+/**
+ * The size class of a block of `bytes`: whole 64-byte lines up to 64 KiB, then steps of an
+ * eighth of the power of two below (at most 12.5 % unused), so the shapes of a training step
+ * map onto few classes and a freed block fits the next tensor of about its size.
+ */
+export function blockBytes(bytes: number): number {
+  const lines = Math.max(64, alignUp(bytes, 64));
+  if (lines <= 65536) return lines;
+  const step = 2 ** (Math.floor(Math.log2(lines)) - 3);
+  return alignUp(lines, step);
 }
 
 function alignUp(value: number, alignment: number): number {

@@ -1,19 +1,19 @@
 /**
  * The `wasm` backend: lec's Backend interface v1 over the WebAssembly kernels, composed (not
  * inherited) from parts:
- * - storage and the required primitives of a `CpuBackend` (tensors live in ordinary typed
- *   arrays; the garbage collector frees them), with `matmul` replaced by the wasm one and
- *   `dispose` also freeing the arena copies kept for a handle (backend/resident-operands.ts);
+ * - storage and the required primitives of a `CpuBackend` whose float32 arrays are blocks of
+ *   the kernels' linear memory (backend/tensor-heap.ts: freed on dispose or when collected,
+ *   reused by size class), with `matmul` replaced by the wasm one and `dispose` also
+ *   forgetting the sparse matrices kept for a handle (backend/resident-csr.ts);
  * - the fast-path record: the js backend's (`jsFastPaths`) spread first, then the wasm
  *   families over it: backend/gemm.ts, conv2d.ts, pool.ts, lstm.ts (the recurrence; the
  *   single step stays JavaScript), spmm.ts, softmax-cross-entropy.ts. `info().fastPaths`
  *   and `WASM_FAST_PATHS` are read off that record.
- * A kernel call copies its operands into the wasm arena, runs, and copies the result out; for
- * gemm and conv that is O(n²) copying against O(n³) work (large operands read twice, and
- * spmm's sparse matrices, stay resident). What stays JavaScript: every elementwise
- * primitive, reductions and shape ops (a wasm round trip measured no faster: they are
- * memory-bound), softmax cross-entropy, float64 everywhere (so the float64 gradient checks run
- * on this backend too, in double precision) and int32.
+ * matmul and gemm read their operands in place and write a fresh block (backend/context.ts
+ * says how a module does that); the other families still copy through the arena stack. What
+ * stays JavaScript (over the same views): elementwise primitives, reductions and shape ops,
+ * float64 everywhere (so the float64 gradient checks run on this backend too, in double
+ * precision) and int32.
  */
 import {
   type BackendInfo,
@@ -28,13 +28,14 @@ import {
   requiredPrimitives,
 } from '@lec/tensor';
 import { wasmConv2d } from './backend/conv2d.js';
-import type { WasmContext } from './backend/context.js';
+import { WasmContext } from './backend/context.js';
+import { wasmElementwise } from './backend/elementwise.js';
 import { wasmGemm, wasmMatmul } from './backend/gemm.js';
 import { wasmLstm } from './backend/lstm.js';
 import { wasmPool } from './backend/pool.js';
-import { ResidentOperands } from './backend/resident-operands.js';
 import { wasmSoftmaxCrossEntropy } from './backend/softmax-cross-entropy.js';
 import { wasmSpmm } from './backend/spmm.js';
+import { TensorHeap, defaultSoftLimit } from './backend/tensor-heap.js';
 import { loadKernels } from './load-kernels.js';
 import { WasmOutOfMemoryError } from './wasm-arena.js';
 import type { WasmKernels } from './wasm-kernels.js';
@@ -51,12 +52,20 @@ export interface WasmBackendOptions {
   feature?: 'auto' | 'relaxed' | 'simd' | 'scalar';
   /** Most bytes wasm linear memory may grow to (default 1 GiB, at most 4 GiB). */
   maximumBytes?: number;
+  /**
+   * Most bytes of float32 tensors kept in linear memory before new ones go to JavaScript
+   * memory until collected or disposed ones free blocks (default a quarter of maximumBytes,
+   * from 16 MiB to 256 MiB). See backend/tensor-heap.ts.
+   */
+  tensorBytes?: number;
 }
 
 /** The wasm backend: Backend v1 over CPU handles, with its kernels exposed for benchmarks and tests. */
 export interface WasmBackend extends BackendV1<CpuHandle> {
   /** The kernels this backend runs. */
   readonly kernels: WasmKernels;
+  /** How fast-path modules reach handles in linear memory (backend/context.ts). */
+  readonly context: WasmContext;
   /** Stops the worker threads so the process can exit. The backend keeps working on one thread. */
   disposeBackend(): void;
 }
@@ -78,13 +87,14 @@ export function wasmFastPaths(context: WasmContext): FastPaths<CpuHandle> {
 }
 
 /** Composes the wasm backend over loaded kernels (`wasmBackend` loads them first). */
-export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number): WasmBackend {
-  const store = new CpuBackend({ name: 'wasm', storage: 'native' });
-  const resident = new ResidentOperands(store, kernels);
-  const context: WasmContext = { store, kernels, resident, js: jsFastPaths(store) };
+export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number, tensorBytes = defaultSoftLimit(maximumBytes)): WasmBackend {
+  const heap = new TensorHeap(kernels, tensorBytes);
+  const store = new CpuBackend({ name: 'wasm', storage: 'native', float32Storage: heap });
+  const context = new WasmContext(store, kernels, heap, jsFastPaths(store));
   const fastPaths = wasmFastPaths(context);
   return {
     ...requiredPrimitives(store),
+    ...wasmElementwise(context),
     apiVersion: 1,
     name: 'wasm',
     dtypes: store.dtypes,
@@ -92,11 +102,12 @@ export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number): 
     fastPaths,
     /** Ops refuse a tensor larger than linear memory may grow to, before allocating. */
     memoryLimit: { bytes: maximumBytes, option: 'wasmBackend({ maximumBytes })' },
+    context,
     matmul: wasmMatmul(context),
-    /** Disposes a handle; what the arena keeps for it (a sparse matrix, operand copies) is freed too. */
+    /** Disposes a handle (its block is free once no view shares it); a sparse matrix kept for it is freed too. */
     dispose(h: CpuHandle): void {
       store.dispose(h);
-      resident.forget(h);
+      context.csrs.forget(h);
     },
     info(): BackendInfo {
       return {
@@ -108,8 +119,17 @@ export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number): 
         threadsReason: kernels.threadsReason,
         maximumBytes,
         arenaBytes: kernels.arena.memoryBytes,
-        residentCsrBytes: resident.csrBytes,
-        residentOperandBytes: resident.operandBytes,
+        tensorsInWasmMemory: heap.enabled
+          ? true
+          : 'no: the memory is not shared (scalar build, or no SharedArrayBuffer); kernels copy operands in and out',
+        liveBytes: heap.liveBytes,
+        peakLiveBytes: heap.peakBytes,
+        liveBlocks: heap.liveBlocks,
+        cachedBlockBytes: kernels.arena.cachedBytes,
+        tensorBytesLimit: heap.softLimitBytes,
+        spilledTensors: heap.spilled,
+        collectedTensors: heap.collected,
+        residentCsrBytes: context.csrs.csrBytes,
         fastPaths: fastPathNames(fastPaths),
         wasmOps:
           'float32 matmul, gemm, conv2d (+ both gradients), max/avg pooling (+ gradients), spmm, LSTM recurrences (lstmSequence + its gradient)',
@@ -140,8 +160,13 @@ export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number): 
  */
 export async function wasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   const maximumBytes = options.maximumBytes ?? 1 << 30;
-  const kernels = await loadKernels({ feature: options.feature ?? 'auto', threads: options.threads ?? 1, maximumBytes });
-  return namingOutOfMemory(composeWasmBackend(kernels, maximumBytes));
+  const kernels = await loadKernels({
+    feature: options.feature ?? 'auto',
+    threads: options.threads ?? 1,
+    maximumBytes,
+    sharedMemory: true,
+  });
+  return namingOutOfMemory(composeWasmBackend(kernels, maximumBytes, options.tensorBytes));
 }
 
 /**

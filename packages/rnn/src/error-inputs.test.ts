@@ -45,7 +45,90 @@ runErrorTable({
     SequenceClassifier: [{ name: '0 classes', fn: () => new rnn.SequenceClassifier(4, 8, 0), error: ValueError, arg: 'classes' }],
     SequenceTagger: [{ name: '0 classes', fn: () => new rnn.SequenceTagger(4, 8, 0), error: ValueError, arg: 'classes' }],
     SequenceGenerator: [{ name: 'vocabulary 0', fn: () => new rnn.SequenceGenerator(4, 8, 0), error: ValueError, arg: 'vocab' }],
-    Seq2Seq: [{ name: 'source vocabulary 0', fn: () => new rnn.Seq2Seq(0, 5, 8), error: ValueError, arg: 'sourceVocab' }],
+    Seq2Seq: [
+      { name: 'source vocabulary 0', fn: () => new rnn.Seq2Seq(0, 5, 8), error: ValueError, arg: 'sourceVocab' },
+      {
+        name: 'an unknown attention',
+        fn: () => new rnn.Seq2Seq(5, 5, 8, { attention: 'luong' as 'dot' }),
+        error: ValueError,
+        arg: 'attention',
+      },
+      {
+        name: 'beam width 0',
+        fn: () => new rnn.Seq2Seq(5, 5, 8).beamSearch(tensor([[2, 3]], undefined, { dtype: 'int32' }), { beamWidth: 0, maxLength: 3 }),
+        error: ValueError,
+        op: 'Seq2Seq.beamSearch',
+        arg: 'beamWidth',
+      },
+      {
+        name: 'attention weights without attention',
+        fn: () =>
+          new rnn.Seq2Seq(5, 5, 8).attentionWeights({
+            source: tensor([[2, 3]], undefined, { dtype: 'int32' }),
+            inputs: tensor([[0]], undefined, { dtype: 'int32' }),
+          }),
+        error: ValueError,
+        op: 'Seq2Seq.attentionWeights',
+      },
+    ],
+    beamSearch: [
+      {
+        name: 'beam width 0',
+        fn: () => rnn.beamSearch(() => ({ logProbs: [-1, -1], state: null }), null, { bos: 0, eos: 0, beamWidth: 0, maxLength: 3 }),
+        error: ValueError,
+        op: 'beamSearch',
+        arg: 'beamWidth',
+      },
+    ],
+    batchedBeamSearch: [
+      {
+        name: 'EOS outside the vocabulary',
+        fn: () =>
+          rnn.batchedBeamSearch({ step: (s) => ({ logProbs: [-1, -1], state: s }), select: (s) => s }, null, 1, {
+            bos: 0,
+            eos: 5,
+            beamWidth: 2,
+            maxLength: 3,
+          }),
+        error: ValueError,
+        op: 'batchedBeamSearch',
+        arg: 'eos',
+      },
+    ],
+    AdditiveAttention: [
+      {
+        name: 'values of the wrong size',
+        fn: () => new rnn.AdditiveAttention(4, 6, 8).prepare(zeros([2, 5, 5])),
+        error: ShapeError,
+        op: 'AdditiveAttention.prepare',
+        arg: 'values',
+      },
+      {
+        name: 'a length of 0',
+        fn: () => new rnn.AdditiveAttention(4, 6, 8).prepare(zeros([2, 5, 6]), [5, 0]),
+        error: ValueError,
+        op: 'AdditiveAttention.prepare',
+        arg: 'lengths',
+      },
+    ],
+    MultiplicativeAttention: [
+      {
+        name: "'dot' with different sizes",
+        fn: () => new rnn.MultiplicativeAttention(4, 6, { score: 'dot' }),
+        error: ValueError,
+        op: 'MultiplicativeAttention',
+      },
+      {
+        name: 'queries of the wrong batch',
+        fn: () => {
+          const att = new rnn.MultiplicativeAttention(3, 3);
+          return att.attend(zeros([3, 3]), att.prepare(zeros([2, 4, 3])));
+        },
+        error: ShapeError,
+        op: 'MultiplicativeAttention.attend',
+        arg: 'queries',
+      },
+    ],
     addingProblem: [{ name: '0 steps', fn: () => rnn.addingProblem(4, 0), error: ValueError }],
     expressionTrees: [{ name: 'a negative count', fn: () => rnn.expressionTrees(-1), error: ValueError, arg: 'n' }],
     hiddenGradientNorms: [

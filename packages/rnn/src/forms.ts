@@ -7,7 +7,10 @@
  * Sequences are [batch, time, features]; token sequences are int32 [batch, time].
  */
 import { type BuildContext, type ConfigReader, Dense, Embedding, type JsonObject, type LayerFactory, Module } from '@lec/nn';
-import { Rng, ShapeError, type Tensor, ValueError, argmax, reshape, split, stack, tanh, tensor, zerosLike } from '@lec/tensor';
+import { Rng, ShapeError, type Tensor, ValueError, argmax, logSoftmax, reshape, split, stack, tanh, tensor, zerosLike } from '@lec/tensor';
+import type { AttentionMemory } from './attention.js';
+import { AttentionDecoder, type AttentionKind, reserveAttentionDecoder, selectRows } from './attention-decoder.js';
+import { type BatchedBeamModel, type Hypothesis, type LengthPenalty, searchAs } from './beam-search.js';
 import type { State } from './cells/cell.js';
 import { checkSizes } from './cells/init.js';
 import { GRUCell } from './cells/gru-cell.js';
@@ -256,6 +259,12 @@ class TokenDecoder extends Module<Tensor, Tensor> {
     return outputs;
   }
 
+  /** One step for tokens int32 [n]: logits [n, vocab] and the new state. */
+  step(tokens: Tensor, state: State): { logits: Tensor; state: State } {
+    const next = this.cell.step(this.cell.projectInputs(this.embedding.forward(tokens)), state);
+    return { logits: this.out.forward(next[0]), state: next };
+  }
+
   forward(inputs: Tensor): Tensor {
     return this.teacherForce(inputs, this.cell.initialState(inputs.shape[0]));
   }
@@ -340,13 +349,33 @@ export class SequenceGenerator extends Module<{ vectors: Tensor; inputs: Tensor 
   };
 }
 
+/** Options of `Seq2Seq`. */
+export interface Seq2SeqOptions extends SequenceModelOptions, TokenOptions {
+  embedSize?: number;
+  /** Attention over the encoder's outputs: 'additive' (Bahdanau), 'dot' or 'general' (Luong); none by default. */
+  attention?: AttentionKind;
+}
+
+/** Options of `Seq2Seq.beamSearch`. */
+export interface Seq2SeqBeamOptions {
+  beamWidth: number;
+  maxLength: number;
+  /** Length normalisation of the scores (see `beamSearch`); none by default. */
+  lengthPenalty?: LengthPenalty;
+  /** Hypotheses returned per source (default beamWidth). */
+  topK?: number;
+  sourceLengths?: ArrayLike<number>;
+}
+
 /**
  * Many-to-many, unaligned: an encoder–decoder (Sutskever et al. 2014). The encoder reads the
  * source tokens; its final state starts the decoder, which is trained with teacher forcing
- * and decodes greedily.
+ * and decodes greedily or with beam search. With `attention`, every decoder step also reads
+ * a weighted average of all the encoder's outputs (see attention-decoder.ts); padded source
+ * steps (`sourceLengths`) get zero weight.
  * @example
  * ```ts
- * const s2s = new Seq2Seq(12, 12, 16, { seed: 0 });
+ * const s2s = new Seq2Seq(12, 12, 16, { seed: 0, attention: 'additive' });
  * const src = tensor([[3, 4, 5]], undefined, { dtype: 'int32' });
  * s2s.forward({ source: src, inputs: tensor([[0, 5, 4]], undefined, { dtype: 'int32' }) }).shape; // [1, 3, 12]
  * ```
@@ -355,46 +384,113 @@ export class Seq2Seq extends Module<{ source: Tensor; inputs: Tensor; sourceLeng
   readonly type = 'Seq2Seq';
   readonly sourceEmbedding: Embedding;
   readonly encoder: Recurrent;
-  readonly decoder: TokenDecoder;
+  readonly decoder: TokenDecoder | AttentionDecoder;
   readonly tokens: Required<TokenOptions>;
-  readonly #args: [number, number, number, SequenceModelOptions & TokenOptions & { embedSize?: number }];
+  readonly attention: AttentionKind | undefined;
+  readonly #args: [number, number, number, Seq2SeqOptions];
 
-  constructor(
-    sourceVocab: number,
-    targetVocab: number,
-    hiddenSize: number,
-    options: SequenceModelOptions & TokenOptions & { embedSize?: number } = {},
-  ) {
+  constructor(sourceVocab: number, targetVocab: number, hiddenSize: number, options: Seq2SeqOptions = {}) {
     super();
     checkSizes('Seq2Seq', { sourceVocab, targetVocab, hiddenSize });
+    const attention = options.attention;
+    if (attention !== undefined && attention !== 'additive' && attention !== 'dot' && attention !== 'general')
+      throw new ValueError('Seq2Seq', `argument 'attention' expected 'additive', 'dot' or 'general', got ${String(attention)}`);
     this.#args = [sourceVocab, targetVocab, hiddenSize, { ...options }];
     const rng = new Rng(options.seed ?? 0);
     const cell = options.cell ?? 'lstm';
     const embed = options.embedSize ?? hiddenSize;
     this.tokens = { bos: options.bos ?? 0, eos: options.eos ?? 1 };
+    this.attention = attention;
     this.sourceEmbedding = this.addModule('sourceEmbedding', new Embedding(sourceVocab, embed, { rng }));
     this.encoder = this.addModule('encoder', makeLayer(cell, embed, hiddenSize, rng));
-    this.decoder = this.addModule('decoder', new TokenDecoder(targetVocab, embed, hiddenSize, cell, rng));
+    this.decoder = this.addModule(
+      'decoder',
+      attention
+        ? new AttentionDecoder(targetVocab, embed, hiddenSize, attention, (input) => makeCell(cell, input, hiddenSize, rng), rng)
+        : new TokenDecoder(targetVocab, embed, hiddenSize, cell, rng),
+    );
   }
 
   /** The encoder's final state for int32 source tokens [batch, time]. */
   encode(source: Tensor, lengths?: ArrayLike<number>): State {
+    return this.#encode(source, lengths).state;
+  }
+
+  #encode(source: Tensor, lengths?: ArrayLike<number>): { state: State; memory?: AttentionMemory } {
     if (source.rank !== 2 || source.dtype !== 'int32')
       throw new ValueError(
         'Seq2Seq.encode',
         `argument 'source' expected int32 tokens [batch, time], got ${source.dtype} [${source.shape.join(', ')}]`,
       );
-    return this.encoder.run(this.sourceEmbedding.forward(source), { lengths }).states[0];
+    const run = this.encoder.run(this.sourceEmbedding.forward(source), { lengths });
+    const d = this.decoder;
+    return { state: run.states[0], memory: d instanceof AttentionDecoder ? d.attention.prepare(run.sequence, lengths) : undefined };
   }
 
   /** Teacher forcing → logits [batch, targetTime, targetVocab]. */
   forward({ source, inputs, sourceLengths }: { source: Tensor; inputs: Tensor; sourceLengths?: ArrayLike<number> }): Tensor {
-    return this.decoder.teacherForce(inputs, this.encode(source, sourceLengths));
+    const { state, memory } = this.#encode(source, sourceLengths);
+    const d = this.decoder;
+    return d instanceof AttentionDecoder ? d.teacherForce(inputs, state, memory as AttentionMemory).logits : d.teacherForce(inputs, state);
+  }
+
+  /**
+   * The attention weights [batch, targetTime, sourceTime] while reading target `inputs`
+   * (BOS first) with teacher forcing: row t is where the decoder looked to emit token t + 1.
+   * @example
+   * ```ts
+   * const s2s = new Seq2Seq(6, 6, 8, { seed: 0, attention: 'dot' });
+   * const w = s2s.attentionWeights({ source: tensor([[2, 3, 4]], undefined, { dtype: 'int32' }), inputs: tensor([[0, 2]], undefined, { dtype: 'int32' }), sourceLengths: [2] });
+   * [w.shape, w.toArray()[0][1][2]]; // [[1, 2, 3], 0]
+   * ```
+   */
+  attentionWeights({ source, inputs, sourceLengths }: { source: Tensor; inputs: Tensor; sourceLengths?: ArrayLike<number> }): Tensor {
+    const d = this.decoder;
+    if (!(d instanceof AttentionDecoder)) throw new ValueError('Seq2Seq.attentionWeights', 'the model was built without attention');
+    const { state, memory } = this.#encode(source, sourceLengths);
+    return d.teacherForce(inputs, state, memory as AttentionMemory).weights;
   }
 
   /** Greedy decoding of every source sequence. */
   translate(source: Tensor, maxLength: number, sourceLengths?: ArrayLike<number>): number[][] {
-    return this.decoder.greedy(this.encode(source, sourceLengths), source.shape[0], maxLength, this.tokens);
+    if (this.decoder instanceof TokenDecoder)
+      return this.decoder.greedy(this.encode(source, sourceLengths), source.shape[0], maxLength, this.tokens);
+    return this.beamSearch(source, { beamWidth: 1, maxLength, sourceLengths }).map((h) => h[0].tokens);
+  }
+
+  /**
+   * Beam search for every source sequence (all hypotheses of the batch stepped together):
+   * per source, up to `topK` hypotheses, best score first (see `beamSearch` for the scores).
+   * @example
+   * ```ts
+   * const s2s = new Seq2Seq(6, 6, 8, { seed: 0, attention: 'general' });
+   * const [beams] = s2s.beamSearch(tensor([[2, 3]], undefined, { dtype: 'int32' }), { beamWidth: 3, maxLength: 4 });
+   * beams.length; // 3
+   * ```
+   */
+  beamSearch(source: Tensor, options: Seq2SeqBeamOptions): Hypothesis[][] {
+    const { state, memory } = this.#encode(source, options.sourceLengths);
+    const d = this.decoder;
+    type Rows = { state: State; memory?: AttentionMemory };
+    const model: BatchedBeamModel<Rows> = {
+      step: (rows, tokens) => {
+        const ids = tensor(tokens, [tokens.length], { dtype: 'int32', backend: rows.state[0].backend });
+        const r = d instanceof AttentionDecoder ? d.step(ids, rows.state, rows.memory as AttentionMemory) : d.step(ids, rows.state);
+        return { logProbs: logSoftmax(r.logits, 1), state: { state: r.state, memory: rows.memory } };
+      },
+      select: (rows, order) => {
+        const [s, m] = selectRows(rows.state, rows.memory, order);
+        return { state: s, memory: m };
+      },
+    };
+    const { beamWidth, maxLength, lengthPenalty, topK } = options;
+    return searchAs('Seq2Seq.beamSearch', model, { state, memory }, source.shape[0], {
+      ...this.tokens,
+      beamWidth,
+      maxLength,
+      lengthPenalty,
+      topK,
+    });
   }
 
   /**
@@ -406,7 +502,9 @@ export class Seq2Seq extends Module<{ source: Tensor; inputs: Tensor; sourceLeng
    */
   override config(): JsonObject {
     const [sourceVocab, targetVocab, hiddenSize, options] = this.#args;
-    return { sourceVocab, targetVocab, hiddenSize, ...optionsConfig(options) };
+    const c: JsonObject = { sourceVocab, targetVocab, hiddenSize, ...optionsConfig(options) };
+    if (options.attention !== undefined) c.attention = options.attention;
+    return c;
   }
 
   /** Registry factory (see `rnnLayers`). */
@@ -414,11 +512,17 @@ export class Seq2Seq extends Module<{ source: Tensor; inputs: Tensor; sourceLeng
     const sourceVocab = c.int('sourceVocab', { min: 1 });
     const targetVocab = c.int('targetVocab', { min: 1 });
     const hiddenSize = c.int('hiddenSize', { min: 1 });
-    const o = readOptions(c);
+    const o: Seq2SeqOptions = readOptions(c);
+    if ('attention' in c.config) o.attention = c.choice('attention', ['additive', 'dot', 'general'], 'additive');
     const embed = o.embedSize ?? hiddenSize;
+    const gates = GATES[o.cell ?? 'lstm'];
     context.reserve([sourceVocab, embed]);
-    reserveCell(context, GATES[o.cell ?? 'lstm'], embed, hiddenSize);
-    reserveDecoder(context, o.cell ?? 'lstm', targetVocab, embed, hiddenSize);
+    reserveCell(context, gates, embed, hiddenSize);
+    if (o.attention)
+      reserveAttentionDecoder(context, o.attention, targetVocab, embed, hiddenSize, (input) =>
+        reserveCell(context, gates, input, hiddenSize),
+      );
+    else reserveDecoder(context, o.cell ?? 'lstm', targetVocab, embed, hiddenSize);
     return new Seq2Seq(sourceVocab, targetVocab, hiddenSize, o);
   };
 }

@@ -17,9 +17,30 @@ export {
   SequenceTagger,
   Seq2Seq,
   type CellType,
+  type Seq2SeqBeamOptions,
+  type Seq2SeqOptions,
   type SequenceModelOptions,
   type TokenOptions,
 } from './forms.js';
+export {
+  AdditiveAttention,
+  MultiplicativeAttention,
+  type AttentionInput,
+  type AttentionMemory,
+  type AttentionOutput,
+  type MultiplicativeScore,
+} from './attention.js';
+export type { AttentionKind } from './attention-decoder.js';
+export {
+  batchedBeamSearch,
+  beamSearch,
+  type BatchedBeamModel,
+  type BeamSearchOptions,
+  type BeamStep,
+  type Hypothesis,
+  type LengthPenalty,
+  type LogProbs,
+} from './beam-search.js';
 export {
   ChildSumTreeLSTM,
   NaryTreeLSTM,

@@ -1,4 +1,5 @@
 import type { LayerRegistry } from '@lec/nn';
+import { AdditiveAttention, MultiplicativeAttention } from './attention.js';
 import { GRUCell } from './cells/gru-cell.js';
 import { LSTMCell } from './cells/lstm-cell.js';
 import { RNNCell } from './cells/rnn-cell.js';
@@ -29,6 +30,8 @@ export const rnnLayers: LayerRegistry = Object.freeze({
   SequenceTagger: SequenceTagger.fromConfig,
   SequenceGenerator: SequenceGenerator.fromConfig,
   Seq2Seq: Seq2Seq.fromConfig,
+  AdditiveAttention: AdditiveAttention.fromConfig,
+  MultiplicativeAttention: MultiplicativeAttention.fromConfig,
   ChildSumTreeLSTM: ChildSumTreeLSTM.fromConfig,
   NaryTreeLSTM: NaryTreeLSTM.fromConfig,
 });

@@ -33,7 +33,15 @@ export type {
   WhereArgs,
 } from './backend/v1.js';
 export { FAST_PATH_FUNCTIONS, FAST_PATH_KINDS, FAST_PATHS, fastPathNames } from './backend/v1.js';
-export { CpuBackend, type CpuBackendOptions, type CpuHandle, type CpuStore, f64Backend, jsBackend } from './backend/cpu-backend.js';
+export {
+  CpuBackend,
+  type CpuBackendOptions,
+  type Float32Storage,
+  type CpuHandle,
+  type CpuStore,
+  f64Backend,
+  jsBackend,
+} from './backend/cpu-backend.js';
 export { cpuAdam } from './backend/cpu/adam.js';
 export { cpuLstm, lstmSequenceLayout } from './backend/cpu/lstm.js';
 export { cpuSpmm } from './backend/cpu/spmm.js';

@@ -84,7 +84,7 @@ export async function runCase(
       ctx.progress.log(`WRONG: ${spec.suite} ${spec.caseId} ${impl.name}: ${check.message}`);
       return { ...skipped(spec, impl, `WRONG RESULT: ${check.message}`), status: 'wrong' };
     }
-    const stats = await measure(() => runner!.run(), ctx.timing, firstMs);
+    const stats = runner.measure ? await runner.measure(ctx.timing, firstMs) : await measure(() => runner!.run(), ctx.timing, firstMs);
     const r: Result = {
       suite: spec.suite,
       case: spec.caseId,

@@ -72,3 +72,10 @@ export async function measure(fn: () => void | Promise<void>, opts: TimingOption
   }
   return summarize(perCall, calls);
 }
+
+/** The timing budget of a run: full, --quick, or tiny (tests). */
+export function timingFor(quick: boolean, tiny: boolean): TimingOptions {
+  if (tiny) return { warmupMs: 0, minWarmupCalls: 1, samples: 3, budgetMs: 20, minSampleMs: 0 };
+  if (quick) return { warmupMs: 100, minWarmupCalls: 2, samples: 5, budgetMs: 300, minSampleMs: 10 };
+  return { warmupMs: 400, minWarmupCalls: 3, samples: 11, budgetMs: 2000, minSampleMs: 25 };
+}

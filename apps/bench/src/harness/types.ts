@@ -3,6 +3,7 @@
  * them), and results (what comes out). Layouts follow lec: images NHWC, filters
  * [kh, kw, cin, cout], matrices row-major.
  */
+import type { Stats } from './timing.js';
 
 /** One matrix product C[m,n] = op(A)·op(B). A is stored [m,k] ([k,m] when transposeA), B [k,n] ([n,k] when transposeB). */
 export interface GemmProblem {
@@ -37,6 +38,11 @@ export interface Runner {
   run(): void | Promise<void>;
   read(): Float32Array | Promise<Float32Array>;
   dispose(): void;
+  /**
+   * For out-of-process peers (pytorch): time `run` where it runs, by the same rules as
+   * harness/timing.ts `measure`, so the pipe is not inside the timed calls.
+   */
+  measure?(opts: TimingOptions, firstCallMs: number): Promise<Stats>;
 }
 
 /**
@@ -58,7 +64,9 @@ export interface Impl {
   /** Called before each case this impl runs (tfjs switches its global backend here). */
   activate?(): Promise<void>;
   /** Inputs are float32, row-major, laid out as described by GemmProblem. */
-  gemm?(p: GemmProblem, a: Float32Array, b: Float32Array): Runner | Promise<Runner>;
+  gemm?(p: GemmProblem, a: Float32Array, b: Float32Array): Runner | Promise<Runner | null>;
+  /** The same product, with fresh operand tensors made from `a` and `b` inside every timed call. */
+  gemmFresh?(p: GemmProblem, a: Float32Array, b: Float32Array): Runner | Promise<Runner | null>;
   /**
    * The three conv passes. forward: (x NHWC, w) → y NHWC; backpropInput: (dy, w) → dx;
    * backpropFilter: (x, dy) → dw [kh,kw,cin,cout]. `inputs` are [first, second] in that order.

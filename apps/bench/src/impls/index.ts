@@ -6,7 +6,8 @@ import type { ImplFactory } from '../harness/types.js';
 import { lecJs, lecWasm } from './lec.js';
 import { mlMatrix } from './ml-matrix.js';
 import { onnxruntime } from './onnxruntime.js';
+import { pytorch } from './pytorch.js';
 import { tfjsCpu } from './tfjs-cpu.js';
 import { tfjsWasm } from './tfjs-wasm.js';
 
-export const implFactories: ImplFactory[] = [lecJs, lecWasm, tfjsCpu, tfjsWasm, mlMatrix, onnxruntime];
+export const implFactories: ImplFactory[] = [lecJs, lecWasm, tfjsCpu, tfjsWasm, mlMatrix, onnxruntime, pytorch];

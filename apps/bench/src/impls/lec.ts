@@ -110,10 +110,12 @@ export class LecImpl implements Impl {
     readonly name: string,
     readonly threads: number,
     private readonly makeBackend: (api: LecTensorApi) => Promise<LecBackend>,
+    /** How @lec/tensor is loaded (the browser page passes its bundled module). */
+    private readonly loadApi: () => Promise<LecTensorApi> = loadLecTensor,
   ) {}
 
   async setup(): Promise<void> {
-    this.api = await loadLecTensor();
+    this.api = await this.loadApi();
     this.backend = await this.makeBackend(this.api);
     const info = this.backend.info?.() ?? {};
     const facts = Object.entries(info)
@@ -173,6 +175,22 @@ export class LecImpl implements Impl {
     const tb = this.upload(b, p.transposeB ? [p.n, p.k] : [p.k, p.n]);
     const opts = { transposeA: p.transposeA, transposeB: p.transposeB };
     return this.opRunner([ta, tb], () => this.api.matmul(ta, tb, opts));
+  }
+
+  /** Every call uploads `a` and `b` as new tensors, multiplies, and disposes them (operands never resident). */
+  gemmFresh(p: GemmProblem, a: Float32Array, b: Float32Array): Runner {
+    const { api } = this;
+    const sa = p.transposeA ? [p.k, p.m] : [p.m, p.k];
+    const sb = p.transposeB ? [p.n, p.k] : [p.k, p.n];
+    const opts = { transposeA: p.transposeA, transposeB: p.transposeB };
+    return this.opRunner([], () => {
+      const ta = api.tensor(a, sa);
+      const tb = api.tensor(b, sb);
+      const y = api.matmul(ta, tb, opts);
+      ta.dispose();
+      tb.dispose();
+      return y;
+    });
   }
 
   conv2d(p: ConvProblem, pass: ConvPass, first: Float32Array, second: Float32Array): Runner | null {

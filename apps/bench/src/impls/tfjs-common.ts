@@ -88,6 +88,21 @@ export abstract class TfjsImpl implements Impl {
     return tensorRunner([ta, tb], () => tf.matMul(ta, tb, p.transposeA, p.transposeB));
   }
 
+  /** Every call makes new operand tensors from `a` and `b`, multiplies, and disposes them. */
+  gemmFresh(p: GemmProblem, a: Float32Array, b: Float32Array): Runner {
+    const tf = this.tf;
+    const sa: [number, number] = p.transposeA ? [p.k, p.m] : [p.m, p.k];
+    const sb: [number, number] = p.transposeB ? [p.n, p.k] : [p.k, p.n];
+    return tensorRunner([], () => {
+      const ta = tf.tensor2d(a, sa);
+      const tb = tf.tensor2d(b, sb);
+      const y = tf.matMul(ta, tb, p.transposeA, p.transposeB);
+      ta.dispose();
+      tb.dispose();
+      return y;
+    });
+  }
+
   conv2d(p: ConvProblem, pass: ConvPass, first: Float32Array, second: Float32Array): Runner {
     const tf = this.tf;
     const g = convGeometry(p);

@@ -1,7 +1,8 @@
 /**
  * Tables per suite: each impl's median time, its figure (GFLOP/s) and its speed relative to
  * the best peer (peers = non-lec impls): "× best peer" = best peer's time / this time, so
- * 2.00 means twice as fast as the fastest peer on that case.
+ * 2.00 means twice as fast as the fastest peer on that case. "time ÷ pytorch" = this time /
+ * PyTorch's at the same thread count (1.50 = takes 1.5× as long as PyTorch), when PyTorch ran.
  */
 import type { Result } from '../harness/types.js';
 
@@ -27,6 +28,8 @@ function fmtMs(v: number | null): string {
   return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3);
 }
 
+const fmtRatio = (v: number | undefined) => (v === undefined ? '' : v.toFixed(2));
+
 function fmtNum(v: number | undefined): string {
   if (v === undefined || !Number.isFinite(v)) return '';
   return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 0.1 ? v.toFixed(2) : v.toPrecision(2);
@@ -50,14 +53,44 @@ export function ratioToBestPeer(r: Result, best: Map<string, { impl: string; ms:
   return b.ms / r.median_ms;
 }
 
+/** Whether an impl is PyTorch (`pytorch`, `pytorch-t2`): the native reference the ratios are taken to. */
+export const isPytorch = (impl: string) => /^pytorch(-t\d+)?$/.test(impl);
+
+/** PyTorch's median per case and thread count. */
+export function pytorchMs(results: readonly Result[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const r of results)
+    if (isPytorch(r.impl) && r.status === 'ok' && r.median_ms !== null) m.set(`${r.suite}\u0000${r.case}\u0000${r.threads}`, r.median_ms);
+  return m;
+}
+
+/** This result's time ÷ PyTorch's at the same thread count (< 1: faster than PyTorch), or undefined. */
+export function ratioToPytorch(r: Result, torch: Map<string, number>): number | undefined {
+  const t = torch.get(`${r.suite}\u0000${r.case}\u0000${r.threads}`);
+  if (t === undefined || r.status !== 'ok' || r.median_ms === null || isPytorch(r.impl)) return undefined;
+  return r.median_ms / t;
+}
+
 export function buildTables(results: readonly Result[], ctx: ReportContext): Table[] {
   const best = bestPeerMs(results, ctx.kinds);
+  const torch = pytorchMs(results);
   const suites = [...new Set(results.map((r) => r.suite))];
   return suites.map((suite) => {
     const rs = results.filter((r) => r.suite === suite);
     const hasPeers = rs.some((r) => ctx.kinds.get(r.impl) === 'peer');
     const figure = ctx.figures?.get(suite) ?? (rs.some((r) => r.figure !== undefined) ? 'figure' : 'GFLOP/s');
-    const header = ['case', 'impl', 'thr', 'median ms', 'min–max ms', figure, ...(hasPeers ? ['× best peer'] : []), 'status'];
+    const hasTorch = rs.some((r) => isPytorch(r.impl) && r.status === 'ok');
+    const header = [
+      'case',
+      'impl',
+      'thr',
+      'median ms',
+      'min–max ms',
+      figure,
+      ...(hasPeers ? ['× best peer'] : []),
+      ...(hasTorch ? ['time ÷ pytorch'] : []),
+      'status',
+    ];
     const rows: string[][] = [];
     const footnotes: string[] = [];
     const skippedImpls = new Map<string, string>();
@@ -78,6 +111,7 @@ export function buildTables(results: readonly Result[], ctx: ReportContext): Tab
         r.min_ms === null ? '' : `${fmtMs(r.min_ms)}–${fmtMs(r.max_ms)}`,
         r.figure ?? fmtNum(r.gflops),
         ...(hasPeers ? [ratio === undefined ? '' : `${ratio.toFixed(2)}×`] : []),
+        ...(hasTorch ? [fmtRatio(ratioToPytorch(r, torch))] : []),
         status,
       ]);
     }

@@ -23,7 +23,9 @@ import {
 } from '../harness/lec-models.js';
 import type { Result, Suite, SuiteContext } from '../harness/types.js';
 import type { LecBackend } from '../impls/lec.js';
+import { b64 } from '../impls/pytorch.js';
 import { type TfjsImpl, loadTfjsLayers } from '../impls/tfjs-common.js';
+import { pytorchRatios, pytorchResults, torchSteps } from './pytorch-steps.js';
 
 interface AeApi {
   Autoencoder: { dense(o: { inputSize: number; hiddenSizes: number[]; latentSize: number; seed?: number }): LModule };
@@ -64,7 +66,7 @@ async function lecRun(T: TensorApi, nn: NnApi, ae: AeApi, backend: LecBackend, x
     cpu,
   );
   for (const b of batches) b.dispose();
-  return { ms, losses, cpu };
+  return { ms, losses, cpu, parameters: model.numParameters?.() };
 }
 
 async function tfjsRun(impl: TfjsImpl, x: Float32Array, p: Plan) {
@@ -106,9 +108,9 @@ async function tfjsRun(impl: TfjsImpl, x: Float32Array, p: Plan) {
 
 export const autoencoder: Suite = {
   name: SUITE,
-  description: 'dense autoencoder on MNIST: seconds per epoch on lec backends vs tfjs-layers on tfjs-wasm',
+  description: 'dense autoencoder on MNIST: seconds per epoch on lec backends vs tfjs-layers on tfjs-wasm and PyTorch',
   figure: 'figure',
-  steps: (ctx) => ctx.impls.filter((i) => i.kind === 'lec' || i.name === 'tfjs-wasm').length,
+  steps: (ctx) => ctx.impls.filter((i) => i.kind === 'lec' || i.name === 'tfjs-wasm').length + torchSteps(ctx),
   async run(ctx) {
     const p = plan(ctx);
     const caseId = `train dense AE 784-${HIDDEN}-${LATENT} batch ${p.batch} Adam`;
@@ -150,10 +152,13 @@ export const autoencoder: Suite = {
       res.figure = `${epochS.toFixed(2)} s/epoch`;
       results.push(res);
     };
+    let lecParameters: number | undefined;
     for (const { impl, backend } of lecs) {
       ctx.progress.tick(`${SUITE} ${impl.name}`);
       try {
-        record(impl, await lecRun(T, nn, ae, backend, x, p));
+        const r = await lecRun(T, nn, ae, backend, x, p);
+        lecParameters ??= r.parameters;
+        record(impl, r);
       } catch (e) {
         results.push(skip(SUITE, caseId, impl, `error: ${errorLine(e)}`));
       }
@@ -166,11 +171,37 @@ export const autoencoder: Suite = {
         results.push(skip(SUITE, caseId, peer, `error: ${errorLine(e)}`));
       }
     }
+    const distinct = Math.min(perEpoch, 32);
+    const torch = await pytorchResults(ctx, {
+      suite: SUITE,
+      caseId,
+      lecParameters,
+      call: (impl) =>
+        impl.train({
+          model: 'ae',
+          inputs: 784,
+          hidden: HIDDEN,
+          latent: LATENT,
+          lr: 1e-3,
+          x: Array.from({ length: distinct }, (_, b) => b64(x.subarray(b * p.batch * 784, (b + 1) * p.batch * 784))),
+          warmup: p.peerWarmup,
+          steps: p.peerSteps,
+        }),
+      figure: (ms) => `${((ms * perEpoch) / 1000).toFixed(2)} s/epoch`,
+      metrics: { batches_per_epoch: perEpoch, throughput_unit: 'images/s', mode: p.mode },
+    });
+    for (const r of torch) {
+      if (r.status !== 'ok') continue;
+      r.metrics!.epoch_s = (r.median_ms! * perEpoch) / 1000;
+      r.metrics!.throughput = (p.batch * 1000) / r.median_ms!;
+    }
+    results.push(...torch);
+    pytorchRatios(ctx, results, caseId, 1.5);
     const peerRes = results.find((r) => r.impl === 'tfjs-wasm' && r.status === 'ok');
     const peerMs = peerRes?.median_ms;
     const peerCpu = peerRes?.metrics?.cpu_ms;
     for (const r of results) {
-      if (peerMs && r.status === 'ok' && r.impl !== 'tfjs-wasm') {
+      if (peerMs && r.status === 'ok' && r.impl.startsWith('lec-')) {
         const ratio = r.median_ms! / peerMs; // time ratio: < 1 is faster than tfjs-wasm
         r.metrics!.vs_tfjs_wasm = peerMs / r.median_ms!;
         r.metrics!.time_ratio_tfjs_wasm = ratio;

@@ -33,7 +33,9 @@ import {
 import type { Result, Suite, SuiteContext } from '../harness/types.js';
 import type { Impl } from '../harness/types.js';
 import type { LecBackend } from '../impls/lec.js';
+import { b64, pytorchImpls } from '../impls/pytorch.js';
 import { type TfjsImpl, loadTfjsLayers } from '../impls/tfjs-common.js';
+import { pytorchRatios, pytorchResults, torchSteps } from './pytorch-steps.js';
 
 interface Csr {
   rows: number;
@@ -210,12 +212,46 @@ async function tfjsEpochs(
   }
 }
 
+/** PyG's GCN example in PyTorch (dense X, torch.sparse Â, dropout 0.5, Adam 0.01, weight decay 5e-4 on layer 1). */
+function torchGcn(ctx: SuiteContext, p: Plan, caseA: string, cora: PlanetoidLike, features: Csr): Promise<Result[]> {
+  if (pytorchImpls(ctx).length === 0) return Promise.resolve([]);
+  const adj = cora.graph.normalizedAdjacency();
+  const rows = new Int32Array(adj.colIdx.length);
+  for (let r = 0; r < adj.rows; r++) rows.fill(r, adj.rowPtr[r], adj.rowPtr[r + 1]);
+  const body = {
+    nodes: adj.rows,
+    features: features.cols,
+    classes: cora.numClasses,
+    hidden: 16,
+    x: b64(dense(features)),
+    adjRows: b64(rows),
+    adjCols: b64(Int32Array.from(adj.colIdx)),
+    adjValues: b64(Float32Array.from(adj.values)),
+    labels: b64(Int32Array.from(cora.labels, (l) => Math.max(0, l))),
+    train: b64(Int32Array.from(cora.split.train)),
+    warmup: p.peerWarmup,
+    epochs: p.peerEpochs,
+  };
+  return pytorchResults(ctx, {
+    suite: SUITE,
+    caseId: caseA,
+    call: (impl) => impl.gcn(body),
+    figure: (ms) => `${((ms * TARGET_EPOCHS) / 1000).toFixed(2)} s / ${TARGET_EPOCHS} epochs (median × 200)`,
+    metrics: {
+      throughput_unit: 'epochs/s',
+      epochs: p.peerEpochs,
+      model: "PyTorch, PyG's example: dense X, torch.sparse Â, dropout 0.5, Adam 0.01, weight decay 5e-4 on layer 1",
+      mode: p.mode,
+    },
+  });
+}
+
 export const gcn: Suite = {
   name: SUITE,
   description:
     'GCN on Cora (--data): 200-epoch training time on lec backends vs tfjs-core (dense Â) on tfjs-wasm; 10-seed accuracy; epoch time on SBM graphs of 10^4..10^6 edges (synthetic)',
   figure: 'figure',
-  steps: (ctx) => ctx.impls.filter((i) => i.kind === 'lec' || i.name === 'tfjs-wasm').length + 2,
+  steps: (ctx) => ctx.impls.filter((i) => i.kind === 'lec' || i.name === 'tfjs-wasm').length + torchSteps(ctx) + 2,
   async run(ctx) {
     const p = plan(ctx);
     const lecs = lecBackends(ctx);
@@ -341,9 +377,11 @@ async function coraCases(ctx: SuiteContext, p: Plan, api: GcnApi | null, apiErro
       results.push(skip(SUITE, caseA, peer, `error: ${errorLine(e)}`));
     }
   }
+  results.push(...(await torchGcn(ctx, p, caseA, cora, features)));
+  pytorchRatios(ctx, results, caseA);
   const peerMs = results.find((r) => r.impl === 'tfjs-wasm' && r.status === 'ok')?.median_ms;
   for (const r of results) {
-    if (peerMs && r.status === 'ok' && r.impl !== 'tfjs-wasm') {
+    if (peerMs && r.status === 'ok' && r.impl.startsWith('lec-')) {
       r.metrics!.vs_tfjs_wasm = peerMs / r.median_ms!;
       ctx.note(`${r.impl}: ${(peerMs / r.median_ms!).toFixed(1)}× tfjs-wasm per epoch`);
     }

@@ -39,7 +39,11 @@ import {
 } from '../harness/lec-models.js';
 import type { Impl, Result, Suite, SuiteContext } from '../harness/types.js';
 import type { LecBackend } from '../impls/lec.js';
+import { b64 } from '../impls/pytorch.js';
 import { loadTfjsLayers } from '../impls/tfjs-common.js';
+import { inferenceSteps, lenetInference } from './lenet-infer.js';
+import { tfjsLenet } from './tfjs-lenet.js';
+import { pytorchRatios, pytorchResults, torchSteps } from './pytorch-steps.js';
 
 interface CnnApi {
   lenet5(o: { seed: number }): LModule;
@@ -215,7 +219,7 @@ async function lecThroughput(T: TensorApi, nn: NnApi, cnn: CnnApi, backend: LecB
     cpu,
   );
   for (const b of batches) for (const t of [b.x, b.y]) t.dispose();
-  return { ms, losses, cpu };
+  return { ms, losses, cpu, parameters: model.numParameters?.() };
 }
 
 /** (a) the tfjs-layers LeNet-5 on the tfjs backend the impl activates. */
@@ -229,18 +233,7 @@ async function tfjsThroughput(
   const tfl = await loadTfjsLayers();
   await impl.activate?.();
   const tf = impl.tfjs;
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: 'same', activation: 'relu' }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.conv2d({ filters: 16, kernelSize: 5, padding: 'valid', activation: 'relu' }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.flatten(),
-      tfl.layers.dense({ units: 120, activation: 'relu' }),
-      tfl.layers.dense({ units: 84, activation: 'relu' }),
-      tfl.layers.dense({ units: 10 }),
-    ],
-  });
+  const model = tfjsLenet(tfl);
   model.compile({
     optimizer: tf.train.adam(1e-3),
     loss: (yTrue: import('@tensorflow/tfjs-core').Tensor, logits: import('@tensorflow/tfjs-core').Tensor) =>
@@ -322,7 +315,11 @@ export const lenet: Suite = {
   name: SUITE,
   description: 'LeNet-5 on MNIST: training images/s (batch 64, Adam) on lec backends vs tfjs-layers; test accuracy',
   figure: 'figure',
-  steps: (ctx) => ctx.impls.filter((i) => i.kind === 'lec' || i.name === 'tfjs-wasm' || i.name === 'tfjs-cpu').length + 1,
+  steps: (ctx) =>
+    ctx.impls.filter((i) => i.kind === 'lec' || i.name === 'tfjs-wasm' || i.name === 'tfjs-cpu').length +
+    3 * torchSteps(ctx) +
+    inferenceSteps(ctx) +
+    1,
   async run(ctx) {
     const p = plan(ctx);
     const caseA = `train step LeNet-5 batch ${p.batch} Adam`;
@@ -351,10 +348,12 @@ export const lenet: Suite = {
     const meta = { batch: p.batch, warmup_batches: p.warmup, throughput_unit: 'images/s', mode: p.mode };
 
     // (a) our backends
+    let lecParameters: number | undefined;
     for (const { impl, backend } of lecs) {
       ctx.progress.tick(`${SUITE} ${impl.name}`);
       try {
-        const { ms, losses, cpu } = await lecThroughput(T, nn, cnn, backend, data, p);
+        const { ms, losses, cpu, parameters } = await lecThroughput(T, nn, cnn, backend, data, p);
+        lecParameters ??= parameters;
         if (!losses.every(Number.isFinite)) {
           results.push({ ...skip(SUITE, caseA, impl, `WRONG RESULT: non-finite loss ${losses.join(', ')}`), status: 'wrong' });
           continue;
@@ -404,6 +403,26 @@ export const lenet: Suite = {
         results.push(skip(SUITE, caseA, impl, `error: ${errorLine(e)}`));
       }
     }
+    // (a) PyTorch, the same batches
+    const torch = await pytorchResults(ctx, {
+      suite: SUITE,
+      caseId: caseA,
+      lecParameters,
+      call: (impl) =>
+        impl.train({
+          model: 'lenet',
+          lr: 1e-3,
+          x: Array.from({ length: p.distinct }, (_, b) => b64(data.x.subarray(b * p.batch * PIXELS, (b + 1) * p.batch * PIXELS))),
+          y: Array.from({ length: p.distinct }, (_, b) => b64(data.y.subarray(b * p.batch, (b + 1) * p.batch))),
+          warmup: p.warmup,
+          steps: p.steps,
+        }),
+      figure: (ms) => `${fmtRate((p.batch * 1000) / ms)} img/s`,
+      metrics: { ...meta, model: 'torch LeNet-5 (NCHW), Adam 1e-3, cross_entropy on logits' },
+    });
+    for (const r of torch) if (r.status === 'ok') r.metrics!.throughput = (p.batch * 1000) / r.median_ms!;
+    results.push(...torch);
+    pytorchRatios(ctx, results, caseA, 1.0);
     // ratios
     const peerMs = new Map(
       results.filter((r) => r.status === 'ok' && peers.some((q) => q.name === r.impl)).map((r) => [r.impl, r.median_ms!]),
@@ -422,6 +441,9 @@ export const lenet: Suite = {
       }
     }
     for (const r of results) ctx.emit(r);
+
+    // inference, batch 64 and 1
+    await lenetInference(ctx, { T, lenet5: cnn.lenet5, lecs, x: data.x, mode: p.mode });
 
     // (b) accuracy on lec-wasm with the most threads (the fastest in practice). A fixed choice
     // rather than the fastest of this run's timings: summation order differs between thread

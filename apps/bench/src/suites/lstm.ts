@@ -39,6 +39,8 @@ import type { LecBackend } from '../impls/lec.js';
 import type { TfjsImpl } from '../impls/tfjs-common.js';
 import { loadTfjsLayers } from '../impls/tfjs-common.js';
 import { data as seeded } from '../harness/data.js';
+import { b64 } from '../impls/pytorch.js';
+import { pytorchRatios, pytorchResults, torchSteps } from './pytorch-steps.js';
 
 interface RunResult {
   last: LTensor;
@@ -158,7 +160,7 @@ async function lecSpeed(T: TensorApi, nn: NnApi, rnn: RnnApi, backend: LecBacken
     p.timed,
     cpu,
   );
-  return { ms, losses, cpu };
+  return { ms, losses, cpu, parameters: layer.numParameters?.() };
 }
 
 async function tfjsSpeed(impl: TfjsImpl, p: Plan['speed']) {
@@ -199,7 +201,7 @@ export const lstm: Suite = {
   name: SUITE,
   description: 'LSTM: training-step time (B32 T50 64→128) vs tfjs-layers; adding problem T=100 (LSTM vs RNN); row-by-row MNIST',
   figure: 'figure',
-  steps: (ctx) => ctx.impls.filter((i) => i.kind === 'lec' || i.name === 'tfjs-wasm').length + 3,
+  steps: (ctx) => ctx.impls.filter((i) => i.kind === 'lec' || i.name === 'tfjs-wasm').length + torchSteps(ctx) + 3,
   async run(ctx) {
     const p = plan(ctx);
     const s = p.speed;
@@ -219,10 +221,12 @@ export const lstm: Suite = {
     }
     const results: Result[] = [];
     const meta = { batch: s.batch, steps: s.steps, inputs: s.inputs, hidden: s.hidden, throughput_unit: 'sequences/s', mode: p.mode };
+    let lecParameters: number | undefined;
     for (const { impl, backend } of lecs) {
       ctx.progress.tick(`${SUITE} speed ${impl.name}`);
       try {
-        const { ms, losses, cpu } = await lecSpeed(T, nn, rnn, backend, s);
+        const { ms, losses, cpu, parameters } = await lecSpeed(T, nn, rnn, backend, s);
+        lecParameters ??= parameters;
         if (!losses.every(Number.isFinite)) {
           results.push({ ...skip(SUITE, caseA, impl, `WRONG RESULT: non-finite loss ${losses.join(', ')}`), status: 'wrong' });
           continue;
@@ -258,9 +262,32 @@ export const lstm: Suite = {
         results.push(skip(SUITE, caseA, peer, `error: ${errorLine(e)}`));
       }
     }
+    const torch = await pytorchResults(ctx, {
+      suite: SUITE,
+      caseId: caseA,
+      lecParameters,
+      call: (impl) =>
+        impl.train({
+          model: 'lstm',
+          batch: s.batch,
+          seqLength: s.steps,
+          inputs: s.inputs,
+          hidden: s.hidden,
+          lr: 0.01,
+          x: [b64(seeded(s.batch * s.steps * s.inputs, 1))],
+          y: [b64(seeded(s.batch * s.hidden, 2))],
+          warmup: s.warmup,
+          steps: s.timed,
+        }),
+      figure: (ms) => `${fmtRate(ms)} ms/step`,
+      metrics: { ...meta, model: 'torch.nn.LSTM (b_hh frozen at 0), last step, SGD 0.01, MSE' },
+    });
+    for (const r of torch) if (r.status === 'ok') r.metrics!.throughput = (s.batch * 1000) / r.median_ms!;
+    results.push(...torch);
+    pytorchRatios(ctx, results, caseA, 1.7);
     const peerMs = results.find((r) => r.impl === 'tfjs-wasm' && r.status === 'ok')?.median_ms;
     for (const r of results) {
-      if (r.status !== 'ok' || r.impl === 'tfjs-wasm') continue;
+      if (r.status !== 'ok' || !r.impl.startsWith('lec-')) continue;
       const parts: string[] = [];
       if (peerMs) {
         r.metrics!.vs_tfjs_wasm = peerMs / r.median_ms!;

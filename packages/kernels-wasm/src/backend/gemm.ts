@@ -1,41 +1,54 @@
 /**
  * The wasm backend's products: the required `matmul` (batched, both transposes) and the
- * `gemm` fast path (+ bias + activation) in wasm for float32, with large operands read from
- * their resident arena copies; float64 runs the CPU store's matmul and applies bias and
- * activation in JavaScript; int32 gemm is refused.
+ * `gemm` fast path (+ bias + activation) in wasm for float32, reading the operands where they
+ * live in linear memory and writing a fresh block (no copy in or out); float64 runs the CPU
+ * store's matmul and applies bias and activation in JavaScript; int32 gemm is refused.
  */
 import { BackendError, type CpuHandle, type DType, type FastPaths, type MatmulDims } from '@lec/tensor';
 import { biasActivationJs } from '../js-kernels.js';
-import { type WasmContext, f32, out32 } from './context.js';
+import { gemmPointers } from '../kernels/gemm.js';
+import { activationCode } from '../kernels/shared.js';
+import type { WasmContext } from './context.js';
 
 /** The required matmul primitive of the wasm backend. */
 export function wasmMatmul(context: WasmContext): (a: CpuHandle, b: CpuHandle, dims: MatmulDims, dtype: DType) => CpuHandle {
-  const { store, kernels, resident } = context;
+  const { store, kernels } = context;
   return (a, b, dims, dtype) => {
     if (dtype !== 'float32') return store.matmul(a, b, dims, dtype);
-    const { k, n, transposeB } = dims;
-    const bOperand = dims.bBatch === 1 ? resident.operand(b, { k, n, transB: transposeB }) : resident.operand(b);
-    return store.make(kernels.matmul(resident.operand(a), bOperand, dims, out32(context, dims.batch * dims.m * dims.n)));
+    const { batch, aBatch, bBatch, m, n, k, transposeA, transposeB } = dims;
+    return context.run(() => {
+      const { handle, ptr: pc } = context.allocF32(batch * m * n);
+      if (batch * m * n === 0) return handle;
+      const pa = context.pointerOf(a);
+      const pb = context.pointerOf(b);
+      for (let t = 0; t < batch; t++) {
+        const at = pa + (aBatch === 1 ? 0 : t * m * k) * 4;
+        const bt = pb + (bBatch === 1 ? 0 : t * k * n) * 4;
+        const ct = pc + t * m * n * 4;
+        gemmPointers(kernels, m, n, k, at, transposeA ? m : k, transposeA, bt, transposeB ? k : n, transposeB, ct, n, 0, 0, false);
+      }
+      return handle;
+    });
   };
 }
 
 /** `{ gemm }` of the wasm backend. */
 export function wasmGemm(context: WasmContext): Pick<FastPaths<CpuHandle>, 'gemm'> {
-  const { store, kernels, resident } = context;
+  const { store, kernels } = context;
   return {
     gemm(a, b, bias, dims, activation, dtype) {
       const { m, n, k, transposeA, transposeB } = dims;
       if (dtype === 'float32') {
-        const biasData = bias === null ? undefined : f32(context, bias);
-        return store.make(
-          kernels.gemm(resident.operand(a), resident.operand(b, { k, n, transB: transposeB }), m, n, k, {
-            transA: transposeA,
-            transB: transposeB,
-            bias: biasData,
-            activation,
-            out: out32(context, m * n),
-          }),
-        );
+        const code = activationCode('gemm', activation);
+        return context.run(() => {
+          const { handle, ptr: pc } = context.allocF32(m * n);
+          if (m * n === 0) return handle;
+          const pa = context.pointerOf(a);
+          const pb = context.pointerOf(b);
+          const pbias = bias === null ? 0 : context.pointerOf(bias);
+          gemmPointers(kernels, m, n, k, pa, transposeA ? m : k, transposeA, pb, transposeB ? k : n, transposeB, pc, n, pbias, code, false);
+          return handle;
+        });
       }
       if (dtype === 'int32') throw new BackendError('wasm', `gemm: dtype 'int32' is not supported (use matmul)`);
       const product = store.matmul(a, b, { batch: 1, aBatch: 1, bBatch: 1, m, n, k, transposeA, transposeB }, dtype);

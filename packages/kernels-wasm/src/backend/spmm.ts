@@ -8,7 +8,8 @@ import { type WasmContext, f32, out32 } from './context.js';
 
 /** `{ spmm }` of the wasm backend. */
 export function wasmSpmm(context: WasmContext): Pick<FastPaths<CpuHandle>, 'spmm'> {
-  const { store, kernels, resident, js } = context;
+  const { store, kernels, js } = context;
+  const resident = context.csrs;
   const fallback = js.spmm!;
   return {
     spmm(args) {

@@ -152,8 +152,8 @@ function directForwardChunked(
     const block = conv2dGeometryBlock(s);
     const geometry = arena.alloc(block.byteLength);
     arena.i32(geometry, block.length).set(block);
-    const pw = arena.allocF32(filter.length, filter);
-    const pbias = bias === undefined ? 0 : arena.allocF32(bias.length, bias);
+    const pw = arena.operandF32(filter);
+    const pbias = bias === undefined ? 0 : arena.operandF32(bias);
     const imageIn = s.inHeight * s.inWidth * s.inChannels;
     const imageOut = s.outHeight * s.outWidth * s.outChannels;
     const count = Math.min(s.batch, Math.max(1, Math.floor(DIRECT_CHUNK_FLOATS / Math.max(imageIn, imageOut, 1))));
@@ -371,8 +371,8 @@ function runConv(
     const block = conv2dGeometryBlock(s);
     const geometry = arena.alloc(block.byteLength);
     arena.i32(geometry, block.length).set(block);
-    const alloc = (source: Float32Array | number) =>
-      typeof source === 'number' ? arena.allocF32(source) : arena.allocF32(source.length, source);
+    // operands are read where they live (tensors of the wasm backend), else copied in
+    const alloc = (source: Float32Array | number) => (typeof source === 'number' ? arena.allocF32(source) : arena.operandF32(source));
     const work = () => arena.alloc(kernels.exports.conv2d_f32_nhwc_workspace_bytes(geometry));
     const result = body(geometry, work, alloc);
     out.set(arena.f32(result, resultLength));

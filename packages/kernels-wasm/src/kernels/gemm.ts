@@ -275,5 +275,5 @@ function expectPacking(
 
 /** The arena pointer of an operand: a resident one's own, or a stack copy of an array. */
 function operandPointer(arena: WasmArena, x: Float32Array | ResidentF32): number {
-  return x instanceof ResidentF32 ? x.ptr : arena.allocF32(x.length, x);
+  return x instanceof ResidentF32 ? x.ptr : arena.operandF32(x);
 }

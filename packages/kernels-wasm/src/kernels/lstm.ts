@@ -32,7 +32,7 @@ export function lstmSequence(
     arena.f32(ps, B * T * G).set(projected);
     arena.f32(ps + L.hs * 4, B * H).set(h0);
     arena.f32(ps + L.cs * 4, B * H).set(c0);
-    const pw = arena.allocF32(H * G, weightHh);
+    const pw = arena.operandF32(weightHh);
     const pseq = arena.allocF32(B * T * H);
     const e = kernels.exports;
     for (let t = 0; t < T; t++) {
@@ -88,7 +88,7 @@ export function lstmSequenceBackward(
   const mark = arena.mark();
   try {
     const ps = arena.allocF32(L.size, saved);
-    const pw = arena.allocF32(H * G, weightHh);
+    const pw = arena.operandF32(weightHh);
     const pseq = dSequence === null ? 0 : arena.allocF32(B * T * H, dSequence);
     const pdh = arena.allocF32(B * H);
     const pdc = arena.allocF32(B * H);

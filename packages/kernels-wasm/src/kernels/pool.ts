@@ -81,8 +81,7 @@ function runPool(
     );
     const geometry = arena.alloc(block.byteLength);
     arena.i32(geometry, block.length).set(block);
-    const alloc = (source: Float32Array | number) =>
-      typeof source === 'number' ? arena.allocF32(source) : arena.allocF32(source.length, source);
+    const alloc = (source: Float32Array | number) => (typeof source === 'number' ? arena.allocF32(source) : arena.operandF32(source));
     const result = body(geometry, alloc);
     out.set(arena.f32(result, resultLength));
     return out;

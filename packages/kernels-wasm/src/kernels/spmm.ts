@@ -88,7 +88,7 @@ function spmmInto(
   out: Float32Array,
 ): void {
   const arena = kernels.arena;
-  const pd = arena.allocF32(dense.length, dense);
+  const pd = arena.operandF32(dense);
   const po = arena.allocF32(out.length);
   kernels.exports.spmm_f32(prp, pci, pv, rows, pd, n, po);
   out.set(arena.f32(po, out.length));

@@ -335,6 +335,25 @@ export interface CpuBackendOptions {
   storage: StoragePolicy;
   /** Builds the fast-path record over this storage (default: none). */
   fastPaths?: (store: CpuStore) => FastPaths<CpuHandle>;
+  /**
+   * Where `native` float32 arrays come from when not from the JavaScript heap (the wasm
+   * backend: blocks of its linear memory); default: ordinary Float32Arrays.
+   */
+  float32Storage?: Float32Storage;
+}
+
+/**
+ * A source of float32 arrays a composed backend manages itself (e.g. views over wasm linear
+ * memory). `CpuBackend` asks it first for every float32 array and tells it which handles
+ * share each of its arrays; arrays it declines come from the JavaScript heap as usual.
+ */
+export interface Float32Storage {
+  /** An array of `size` floats (any contents), or undefined to use an ordinary Float32Array. */
+  take(size: number): Float32Array | undefined;
+  /** A new handle shares `data`; false when `data` is not one of this storage's arrays. */
+  adopt(data: Float32Array): boolean;
+  /** A handle sharing `data` was disposed; false when `data` is not one of this storage's arrays. */
+  release(data: Float32Array): boolean;
 }
 
 /**
@@ -356,10 +375,12 @@ export class CpuBackend implements BackendV1<CpuHandle>, CpuStore {
   readonly fastPaths: FastPaths<CpuHandle>;
   private readonly policy: StoragePolicy;
   private live = 0;
+  readonly #float32: Float32Storage | undefined;
 
   constructor(options: CpuBackendOptions) {
     this.name = options.name;
     this.policy = options.storage;
+    this.#float32 = options.storage === 'native' ? options.float32Storage : undefined;
     this.fastPaths = options.fastPaths?.(this) ?? {};
   }
 
@@ -387,6 +408,10 @@ export class CpuBackend implements BackendV1<CpuHandle>, CpuStore {
 
   #take(dtype: DType, size: number, zero: boolean): TypedArray {
     const storage: DType = this.policy === 'float64' && dtype !== 'int32' ? 'float64' : dtype;
+    if (storage === 'float32' && this.#float32 !== undefined) {
+      const managed = this.#float32.take(size);
+      if (managed !== undefined) return zero ? managed.fill(0) : managed;
+    }
     if (size >= RECYCLE_MIN) {
       const reused = this.#free.get(`${storage}:${size}`)?.pop();
       if (reused !== undefined) {
@@ -414,6 +439,7 @@ export class CpuBackend implements BackendV1<CpuHandle>, CpuStore {
   /** Wraps a typed array as a counted handle (for fast-path modules and composed backends). */
   make(data: TypedArray): CpuHandle {
     this.live++;
+    if (this.#float32 !== undefined && data instanceof Float32Array && this.#float32.adopt(data)) return { data, disposed: false };
     if (data.length >= RECYCLE_MIN) {
       const refs = this.#refs.get(data.buffer) ?? 0;
       if (refs === 0) {
@@ -473,6 +499,7 @@ export class CpuBackend implements BackendV1<CpuHandle>, CpuStore {
     if (handle.disposed) return;
     handle.disposed = true;
     this.live--;
+    if (this.#float32 !== undefined && handle.data instanceof Float32Array && this.#float32.release(handle.data)) return;
     if (handle.data.length >= RECYCLE_MIN) this.#recycle(handle.data);
   }
 

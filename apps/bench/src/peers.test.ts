@@ -1,0 +1,245 @@
+/**
+ * The PyTorch peer (skip path; a tiny end-to-end run when torch is installed), the ratio column,
+ * `--profile`'s classification and a real profile, and the browser bench on a tiny case
+ * (skipped, saying why, without chromium).
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { browserUnavailable, runBrowserBench } from './browser/run-browser.js';
+import type { Result } from './harness/types.js';
+import { PytorchImpl, pytorch } from './impls/pytorch.js';
+import { classify, runProfile, summarizeProfile } from './profile.js';
+import { buildTables } from './report/table.js';
+import { runBench } from './run.js';
+
+const torchHere = (() => {
+  try {
+    execFileSync(process.env.LEC_BENCH_PYTHON || 'python3', ['-c', 'import torch'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!torchHere) console.log('@lec/bench: the pytorch end-to-end tests are skipped: python3 -c "import torch" fails here');
+
+const savedEnv = { py: process.env.PYTHONPATH, exe: process.env.LEC_BENCH_PYTHON };
+afterEach(() => {
+  for (const [k, v] of [
+    ['PYTHONPATH', savedEnv.py],
+    ['LEC_BENCH_PYTHON', savedEnv.exe],
+  ] as const)
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+});
+
+describe('pytorch peer', () => {
+  it('is skipped with the reason, recorded in the results, when torch cannot be imported', async () => {
+    // a `torch` package that fails to import, first on the path
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lec-no-torch-'));
+    fs.mkdirSync(path.join(dir, 'torch'));
+    fs.writeFileSync(path.join(dir, 'torch', '__init__.py'), 'raise ImportError("no torch in this test")\n');
+    process.env.PYTHONPATH = dir;
+    const report = await runBench({
+      suites: ['gemm'],
+      quick: true,
+      tiny: true,
+      threads: 2,
+      implFactories: [pytorch],
+      progress: 'silent',
+      print: () => {},
+    });
+    expect(report.results.map((r) => [r.impl, r.case, r.status])).toEqual([
+      ['pytorch', '(all cases)', 'skipped'],
+      ['pytorch-t2', '(all cases)', 'skipped'],
+    ]);
+    for (const r of report.results) expect(r.note).toMatch(/import torch.*ImportError: no torch in this test/);
+    expect(report.text).toMatch(/impl pytorch not run: python3 -c "import torch" does not work here/);
+  }, 60_000);
+
+  it('is skipped with the reason when the Python executable does not exist', async () => {
+    process.env.LEC_BENCH_PYTHON = '/nonexistent/python3';
+    const impl = new PytorchImpl('pytorch', 1);
+    await expect(impl.setup()).rejects.toThrow(/cannot start \/nonexistent\/python3/);
+  });
+
+  it.skipIf(!torchHere)(
+    'runs the tiny gemm and conv cases end to end at 1 and 2 threads, checked against the float64 reference',
+    async () => {
+      const report = await runBench({
+        suites: ['gemm', 'conv'],
+        quick: true,
+        tiny: true,
+        threads: 2,
+        implFactories: [pytorch],
+        progress: 'silent',
+        print: () => {},
+      });
+      const ok = report.results.filter((r) => r.status === 'ok');
+      expect(report.results.filter((r) => r.status === 'wrong')).toEqual([]);
+      // gemm: 2 reused + 1 fresh; conv: 3 passes; for each of the two thread counts
+      expect(ok.length).toBe(12);
+      for (const r of ok) {
+        expect(r.gflops).toBeGreaterThan(0);
+        expect(r.metrics?.samples).toBeGreaterThanOrEqual(1);
+      }
+      expect(new Set(ok.map((r) => r.threads))).toEqual(new Set([1, 2]));
+      expect(report.notes.join('\n')).toMatch(/pytorch: torch \d/);
+    },
+    120_000,
+  );
+
+  it.skipIf(!torchHere)(
+    "trains the tiny LeNet, AE and LSTM steps with the same parameter counts as lec's models",
+    async () => {
+      const cnn = (await import('@lec/cnn')) as unknown as { lenet5(o: { seed: number }): { numParameters(): number } };
+      const ae = (await import('@lec/autoencoder')) as unknown as {
+        Autoencoder: { dense(o: object): { numParameters(): number } };
+      };
+      const rnn = (await import('@lec/rnn')) as unknown as { LSTM: new (i: number, h: number) => { numParameters(): number } };
+      const impl = new PytorchImpl('pytorch', 1);
+      await impl.setup();
+      try {
+        const b64 = (a: Float32Array | Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+        const lenet = await impl.train({
+          model: 'lenet',
+          lr: 1e-3,
+          x: [b64(new Float32Array(4 * 784).fill(0.5))],
+          y: [b64(Int32Array.from([1, 2, 3, 4]))],
+          warmup: 1,
+          steps: 2,
+        });
+        expect(lenet.parameters).toBe(cnn.lenet5({ seed: 0 }).numParameters());
+        expect(lenet.ms.length).toBe(2);
+        expect(lenet.losses!.every(Number.isFinite)).toBe(true);
+        const dense = await impl.train({
+          model: 'ae',
+          inputs: 784,
+          hidden: 256,
+          latent: 32,
+          lr: 1e-3,
+          x: [b64(new Float32Array(2 * 784).fill(0.2))],
+          warmup: 0,
+          steps: 1,
+        });
+        expect(dense.parameters).toBe(
+          ae.Autoencoder.dense({ inputSize: 784, hiddenSizes: [256], latentSize: 32, seed: 0 }).numParameters(),
+        );
+        const lstm = await impl.train({
+          model: 'lstm',
+          batch: 2,
+          seqLength: 3,
+          inputs: 64,
+          hidden: 128,
+          lr: 0.01,
+          x: [b64(new Float32Array(2 * 3 * 64).fill(0.1))],
+          y: [b64(new Float32Array(2 * 128).fill(0.3))],
+          warmup: 0,
+          steps: 1,
+        });
+        expect(lstm.parameters).toBe(new rnn.LSTM(64, 128).numParameters());
+        const infer = await impl.infer({ x: [b64(new Float32Array(784))], warmup: 0, steps: 2 });
+        expect(infer.ms.length).toBe(2);
+      } finally {
+        impl.dispose();
+      }
+    },
+    120_000,
+  );
+});
+
+describe('ratio to pytorch', () => {
+  it('shows each time ÷ PyTorch at the same thread count in the tables', () => {
+    const r = (impl: string, threads: number, ms: number): Result => ({
+      suite: 'lenet',
+      case: 'train step',
+      impl,
+      threads,
+      median_ms: ms,
+      min_ms: ms,
+      max_ms: ms,
+      status: 'ok',
+      figure: 'x',
+    });
+    const results = [r('lec-wasm', 1, 15), r('lec-wasm-t2', 2, 10), r('pytorch', 1, 10), r('pytorch-t2', 2, 4)];
+    const kinds = new Map<string, 'lec' | 'peer'>([
+      ['lec-wasm', 'lec'],
+      ['lec-wasm-t2', 'lec'],
+      ['pytorch', 'peer'],
+      ['pytorch-t2', 'peer'],
+    ]);
+    const [t] = buildTables(results, { kinds, notes: [] });
+    const col = t.header.indexOf('time ÷ pytorch');
+    expect(col).toBeGreaterThan(0);
+    expect(t.rows.map((row) => row[col])).toEqual(['1.50', '2.50', '', '']);
+  });
+});
+
+describe('--profile', () => {
+  it('classifies frames: wasm, copies, JS ops by package, GC', () => {
+    expect(classify({ functionName: '$gemm', url: 'wasm://wasm/12ab' })).toBe('wasm');
+    expect(classify({ functionName: 'set', url: '' })).toBe('copies');
+    expect(classify({ functionName: 'copyIn', url: 'file:///r/packages/kernels-wasm/dist/x.js' })).toBe('copies');
+    expect(classify({ functionName: 'applyBinary', url: 'file:///r/packages/tensor/dist/ops/binary.js' })).toBe('js');
+    expect(classify({ functionName: '(garbage collector)', url: '' })).toBe('gc');
+    const s = summarizeProfile({
+      nodes: [
+        { id: 1, callFrame: { functionName: '$gemm', url: 'wasm://wasm/1' } },
+        { id: 2, callFrame: { functionName: 'applyUnary', url: 'file:///r/packages/tensor/dist/a.js' } },
+        { id: 3, callFrame: { functionName: '(idle)', url: '' } },
+      ],
+      samples: [1, 1, 1, 2, 3, 3],
+    });
+    expect(s.samples).toBe(4);
+    expect(s.shares.wasm).toBe(0.75);
+    expect(s.shares.js).toBe(0.25);
+    expect(s.js_by_source).toEqual({ '@lec/tensor': 0.25 });
+  });
+
+  it('profiles a real AE step on lec-wasm and the shares add up to 1', async () => {
+    const lines: string[] = [];
+    const [p] = await runProfile({ models: ['autoencoder'], threads: 1, steps: 2, warmup: 1, print: (t) => lines.push(t) });
+    expect(p.impl).toBe('lec-wasm');
+    expect(p.samples).toBeGreaterThan(10);
+    expect(Object.values(p.shares).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(p.shares.wasm).toBeGreaterThan(0);
+    expect(lines.join('\n')).toMatch(/wasm kernels \d+\.\d % \| JS ops/);
+  }, 120_000);
+});
+
+const noBrowser = browserUnavailable();
+if (noBrowser) console.log(`@lec/bench: the browser bench test is skipped: ${noBrowser}`);
+
+describe.skipIf(noBrowser !== null)('--browser', () => {
+  it('runs the tiny gemm and LeNet cases in Chromium on lec-wasm, lec-wasm-t2 and tfjs-wasm, and writes JSON and Markdown', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lec-bench-browser-'));
+    let printed = '';
+    const code = await runBrowserBench({
+      suites: ['gemm', 'lenet'],
+      quick: true,
+      tiny: true,
+      threads: 2,
+      json: path.join(dir, 'b.json'),
+      md: path.join(dir, 'b.md'),
+      print: (t) => (printed += t),
+    });
+    expect(code).toBe(0);
+    const doc = JSON.parse(fs.readFileSync(path.join(dir, 'b.json'), 'utf8'));
+    const results = doc.results as Result[];
+    expect(doc.machine.browser).toMatch(/Chrome\//);
+    expect(doc.notes.join('\n')).toMatch(/cross-origin isolated \(threads available\)/);
+    const gemm = results.filter((r) => r.suite === 'gemm');
+    expect(gemm.filter((r) => r.status !== 'ok')).toEqual([]);
+    expect(new Set(gemm.map((r) => r.impl))).toEqual(new Set(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm']));
+    expect(gemm.some((r) => r.case.startsWith('fresh'))).toBe(true);
+    for (const r of gemm) expect(r.gflops).toBeGreaterThan(0);
+    const ok = (c: string) => results.filter((r) => r.suite === 'lenet' && r.case.startsWith(c) && r.status === 'ok').map((r) => r.impl);
+    expect(ok('infer LeNet-5 batch 4').sort()).toEqual(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm']);
+    expect(ok('infer LeNet-5 batch 1').sort()).toEqual(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm']);
+    expect(ok('train step').sort()).toEqual(['lec-wasm', 'lec-wasm-t2']);
+    expect(fs.readFileSync(path.join(dir, 'b.md'), 'utf8')).toMatch(/## lenet/);
+    expect(printed).toMatch(/lec bench \(browser\)/);
+  }, 300_000);
+});
