@@ -236,33 +236,6 @@ abstract class Recurrent extends Module {
     return this.returnSequences ? r.sequence : r.last;
   }
 
-  /**
-   * The position of the generator of the dropout between stacked layers (saved in training
-   * checkpoints, so a resumed `fit` draws the same masks as an uninterrupted one).
-   * @example
-   * ```ts
-   * const a = new LSTM(2, 3, { numLayers: 2, dropout: 0.5, seed: 1 });
-   * new LSTM(2, 3, { numLayers: 2, dropout: 0.5, seed: 1 }).randomState().counter === a.randomState().counter; // true
-   * ```
-   */
-  randomState(): RngState {
-    return this.#rng.state();
-  }
-
-  /**
-   * Moves the inter-layer dropout generator to a state from `randomState()`.
-   * @example
-   * ```ts
-   * const a = new GRU(2, 3, { numLayers: 2, dropout: 0.5, seed: 1 });
-   * const b = new GRU(2, 3, { numLayers: 2, dropout: 0.5, seed: 2 });
-   * b.setRandomState(a.randomState());
-   * b.randomState().seed === a.randomState().seed; // true
-   * ```
-   */
-  setRandomState(state: RngState): void {
-    this.#rng.setState(state);
-  }
-
   override config(): JsonObject {
     const c: JsonObject = {
       inputSize: this.inputSize,
