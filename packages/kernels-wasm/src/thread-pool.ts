@@ -10,6 +10,15 @@
  *
  * Workers start once (`createThreadPool` resolves when all are ready), are reused for every
  * call, are unref'd in Node (they never keep the process alive) and stop on `terminate()`.
+ *
+ * `runChunks` shares work dynamically: the chunks sit in a table in the control buffer and
+ * every thread (the calling one too) claims the next with an atomic counter until none is
+ * left, so a worker that wakes late or runs on a busy core takes fewer chunks instead of
+ * holding the others up. A worker starts a job only by moving its slot from POSTED to RUNNING
+ * (compare-exchange), so when the calling thread has claimed every chunk before a worker woke,
+ * it takes the job back (POSTED → IDLE) and returns without waiting for the wake-up: a call is
+ * never slower than one thread by more than the posting. Which thread runs a chunk does not
+ * change the result: chunks write disjoint outputs, each with the same summation order.
  */
 import { KERNEL_EXPORT_NAMES, type KernelExports } from './kernel-exports.js';
 
@@ -28,6 +37,12 @@ const STATE_POSTED = 1;
 const STATE_DONE = 2;
 const STATE_EXIT = 3;
 const STATE_FAILED = 4;
+const STATE_RUNNING = 5;
+/** Kernel index meaning "claim chunks from the table" (`runChunks`). */
+const CHUNKED = -1;
+/** Most chunks of one `runChunks` call, and float64 words per chunk row (kernel, argc, args). */
+export const MAX_CHUNKS = 64;
+const ROW_WORDS = 24;
 
 /**
  * The worker's program, as source text so it runs unbundled in Node (`eval: true`) and in
@@ -36,11 +51,18 @@ const STATE_FAILED = 4;
 const WORKER_SOURCE = `
 'use strict';
 function start(data, post) {
-  const { module, memory, control, index, names } = data;
+  const { module, memory, control, index, names, workers } = data;
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const fns = names.map((name) => instance.exports[name]);
   const words = new Float64Array(control, index * ${SLOT_WORDS * 8}, ${SLOT_WORDS});
   const state = new Int32Array(control, index * ${SLOT_WORDS * 8}, 2);
+  const table = new Int32Array(control, workers * ${SLOT_WORDS * 8}, 2);
+  const rows = new Float64Array(control, workers * ${SLOT_WORDS * 8} + 8, ${MAX_CHUNKS * ROW_WORDS});
+  const call = (fn, from, argc, source, workAt, work) => {
+    const args = [];
+    for (let i = 0; i < argc; i++) args.push(i === workAt ? work : source[from + i]);
+    fn(...args);
+  };
   post('ready');
   for (;;) {
     let s = Atomics.load(state, 0);
@@ -50,12 +72,21 @@ function start(data, post) {
       s = Atomics.load(state, 0);
     }
     if (s === ${STATE_EXIT}) return;
-    const fn = fns[state[1]];
-    const argc = words[${SLOT_WORDS - 1}];
-    const args = [];
-    for (let i = 0; i < argc; i++) args.push(words[1 + i]);
+    // the calling thread may have taken the job back (POSTED -> IDLE) before we got here
+    if (Atomics.compareExchange(state, 0, ${STATE_POSTED}, ${STATE_RUNNING}) !== ${STATE_POSTED}) continue;
     let result = ${STATE_DONE};
-    try { fn(...args); } catch (error) { result = ${STATE_FAILED}; }
+    try {
+      if (state[1] === ${CHUNKED}) {
+        const workAt = words[1];
+        const work = words[2];
+        for (let c = Atomics.add(table, 0, 1); c < table[1]; c = Atomics.add(table, 0, 1)) {
+          const at = c * ${ROW_WORDS};
+          call(fns[rows[at]], at + 2, rows[at + 1], rows, workAt, work);
+        }
+      } else {
+        call(fns[state[1]], 1, words[${SLOT_WORDS - 1}], words, -1, 0);
+      }
+    } catch (error) { result = ${STATE_FAILED}; }
     Atomics.store(state, 0, result);
     Atomics.notify(state, 0);
   }
@@ -117,11 +148,17 @@ export class ThreadPool {
   #terminated = false;
   #mainMayWait = true;
 
+  readonly #table: Int32Array;
+  readonly #rows: Float64Array;
+
   private constructor(handles: WorkerHandle[], control: SharedArrayBuffer) {
     this.#handles = handles;
     this.workers = handles.length;
     this.#state = new Int32Array(control);
     this.#words = new Float64Array(control);
+    const tableAt = Math.max(1, this.workers) * SLOT_WORDS * 8;
+    this.#table = new Int32Array(control, tableAt, 2);
+    this.#rows = new Float64Array(control, tableAt + 8, MAX_CHUNKS * ROW_WORDS);
   }
 
   /**
@@ -129,14 +166,14 @@ export class ThreadPool {
    * worker has instantiated it.
    */
   static async create(module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number): Promise<ThreadPool> {
-    const control = new SharedArrayBuffer(Math.max(1, workers) * SLOT_WORDS * 8);
+    const control = new SharedArrayBuffer((Math.max(1, workers) * SLOT_WORDS + 1 + MAX_CHUNKS * ROW_WORDS) * 8);
     const names = [...KERNEL_EXPORT_NAMES];
     const node = nodeWorkerThreads();
     const handles: WorkerHandle[] = [];
     const ready: Promise<unknown>[] = [];
     try {
       for (let index = 0; index < workers; index++) {
-        const data = { module, memory, control, index, names };
+        const data = { module, memory, control, index, names, workers };
         if (node !== undefined) {
           const worker = new node.Worker(WORKER_SOURCE, { eval: true, workerData: data });
           handles.push(worker);
@@ -193,12 +230,55 @@ export class ThreadPool {
     if (failed >= 0) throw new Error(`kernels-wasm: worker ${failed} failed running ${jobs[failed + 1].kernel} (the kernel trapped)`);
   }
 
-  #post(worker: number, job: KernelJob): void {
+  /**
+   * Runs every chunk once, claimed dynamically by the calling thread and up to `works.length −
+   * 1` workers (see the file comment). `works[t]` is thread t's scratch (t = 0: the calling
+   * thread), passed as argument `workAt` of each chunk it runs (−1: none). At most MAX_CHUNKS
+   * chunks, at most `workers + 1` threads.
+   * @throws Error when a kernel trapped, or the pool was terminated.
+   */
+  runChunks(exports: KernelExports, chunks: readonly KernelJob[], workAt = -1, works: readonly number[] = [0]): void {
+    if (this.#terminated) throw new Error('kernels-wasm: the thread pool was terminated (disposeBackend was called)');
+    if (chunks.length > MAX_CHUNKS) throw new RangeError(`kernels-wasm: ${chunks.length} chunks, at most ${MAX_CHUNKS}`);
+    const helpers = Math.min(this.workers, works.length - 1, chunks.length - 1);
+    chunks.forEach((chunk, c) => {
+      if (chunk.args.length > ROW_WORDS - 2) throw new RangeError(`kernels-wasm: too many kernel arguments (${chunk.args.length})`);
+      const at = c * ROW_WORDS;
+      this.#rows[at] = KERNEL_EXPORT_NAMES.indexOf(chunk.kernel);
+      this.#rows[at + 1] = chunk.args.length;
+      for (let i = 0; i < chunk.args.length; i++) this.#rows[at + 2 + i] = chunk.args[i];
+    });
+    Atomics.store(this.#table, 1, chunks.length);
+    Atomics.store(this.#table, 0, 0);
+    for (let w = 0; w < helpers; w++) this.#post(w, { kernel: CHUNKED, args: [workAt, works[w + 1]] });
+    let mainError: unknown;
+    try {
+      for (let c = Atomics.add(this.#table, 0, 1); c < chunks.length; c = Atomics.add(this.#table, 0, 1)) {
+        const args = chunks[c].args.map((a, i) => (i === workAt ? works[0] : a));
+        (exports[chunks[c].kernel] as (...args: number[]) => void)(...args);
+      }
+    } catch (error) {
+      mainError = error;
+      Atomics.store(this.#table, 0, chunks.length); // the others stop claiming
+    }
+    let failed = -1;
+    for (let w = 0; w < helpers; w++) {
+      const at = w * SLOT_WORDS * 2;
+      // a worker that has not started yet gets its job taken back instead of being waited for
+      if (Atomics.compareExchange(this.#state, at, STATE_POSTED, STATE_IDLE) === STATE_POSTED) continue;
+      if (this.#wait(w) === STATE_FAILED) failed = w;
+      Atomics.store(this.#state, at, STATE_IDLE);
+    }
+    if (mainError !== undefined) throw mainError;
+    if (failed >= 0) throw new Error(`kernels-wasm: worker ${failed} failed running a chunk (the kernel trapped)`);
+  }
+
+  #post(worker: number, job: KernelJob | { kernel: typeof CHUNKED; args: readonly number[] }): void {
     if (job.args.length > MAX_ARGS - 1) throw new RangeError(`kernels-wasm: too many kernel arguments (${job.args.length})`);
     const base = worker * SLOT_WORDS;
     for (let i = 0; i < job.args.length; i++) this.#words[base + 1 + i] = job.args[i];
     this.#words[base + SLOT_WORDS - 1] = job.args.length;
-    this.#state[base * 2 + 1] = KERNEL_EXPORT_NAMES.indexOf(job.kernel);
+    this.#state[base * 2 + 1] = job.kernel === CHUNKED ? CHUNKED : KERNEL_EXPORT_NAMES.indexOf(job.kernel);
     Atomics.store(this.#state, base * 2, STATE_POSTED);
     Atomics.notify(this.#state, base * 2);
   }
@@ -206,11 +286,11 @@ export class ThreadPool {
   #wait(worker: number): number {
     const at = worker * SLOT_WORDS * 2;
     let s = Atomics.load(this.#state, at);
-    for (let spin = 0; spin < 4000 && s === STATE_POSTED; spin++) s = Atomics.load(this.#state, at);
-    while (s === STATE_POSTED) {
+    for (let spin = 0; spin < 4000 && (s === STATE_POSTED || s === STATE_RUNNING); spin++) s = Atomics.load(this.#state, at);
+    while (s === STATE_POSTED || s === STATE_RUNNING) {
       if (this.#mainMayWait) {
         try {
-          Atomics.wait(this.#state, at, STATE_POSTED, 1000);
+          Atomics.wait(this.#state, at, s, 1000);
         } catch {
           this.#mainMayWait = false; // a browser's main thread may not block: spin instead
         }

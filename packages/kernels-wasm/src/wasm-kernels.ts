@@ -19,7 +19,7 @@ import * as pool from './kernels/pool.js';
 import * as spmm from './kernels/spmm.js';
 import type { ResidentCsr } from './kernels/spmm.js';
 import type { KernelExports } from './kernel-exports.js';
-import type { KernelJob, ThreadPool } from './thread-pool.js';
+import { type KernelJob, MAX_CHUNKS, type ThreadPool } from './thread-pool.js';
 import type { WasmArena } from './wasm-arena.js';
 
 export type { Activation } from './kernels/shared.js';
@@ -41,6 +41,9 @@ export interface ThreadingOptions {
  * worker costs 13–66 µs, about a megaflop of work.
  */
 export const MIN_FLOPS_PER_THREAD = 1.5e6;
+
+/** Chunks per thread of a dynamically shared kernel (`WasmKernels.chunks`). */
+export const CHUNKS_PER_THREAD = 3;
 
 export class WasmKernels {
   /** The build in use. */
@@ -92,6 +95,35 @@ export class WasmKernels {
   shares(flops: number): number {
     if (this.pool === undefined || this.#disposed) return 1;
     return Math.max(1, Math.min(this.threads, Math.floor(flops / MIN_FLOPS_PER_THREAD)));
+  }
+
+  /**
+   * @internal Into how many chunks to cut a kernel of `flops` work whose output splits into at
+   * most `quanta` independent pieces, for `runChunks`: 1 below the threading threshold, else
+   * CHUNKS_PER_THREAD per thread (so a thread on a busy core takes fewer), none under half the
+   * threshold's flops.
+   */
+  chunks(flops: number, quanta: number): number {
+    const shares = this.shares(flops);
+    if (shares <= 1) return 1;
+    const most = Math.floor(flops / (MIN_FLOPS_PER_THREAD / 2));
+    return Math.max(1, Math.min(quanta, shares * CHUNKS_PER_THREAD, most, MAX_CHUNKS));
+  }
+
+  /**
+   * @internal Runs every chunk once, claimed dynamically by the threads (thread-pool.ts
+   * `runChunks`); `works[t]` (one per thread that may run, index 0 the calling one) replaces
+   * argument `workAt` (−1: none). On one thread, the chunks in order with works[0].
+   */
+  runChunks(chunks: KernelJob[], workAt = -1, works: readonly number[] = [0]): void {
+    if (this.pool === undefined || this.#disposed || chunks.length === 1 || works.length === 1) {
+      for (const chunk of chunks) {
+        const args = chunk.args.map((a, i) => (i === workAt ? works[0] : a));
+        (this.exports[chunk.kernel] as (...args: number[]) => void)(...args);
+      }
+      return;
+    }
+    this.pool.runChunks(this.exports, chunks, workAt, works);
   }
 
   /** @internal Runs `jobs` (one per share) on the pool, or the single job inline. */

@@ -33,11 +33,12 @@ export function conv2d(
     const pw = alloc(filter);
     const pbias = bias === undefined ? 0 : alloc(bias);
     const py = alloc(outputSize(s));
-    const jobs = rowShares(kernels, s, 1).map(([r0, r1]) => ({
+    // output rows are independent: chunks claimed by the threads as they come free
+    const chunks = rowChunks(kernels, s).map(([r0, r1]) => ({
       kernel: 'conv2d_forward_rows_f32_nhwc' as const,
-      args: [geometry, px, pw, pbias, code, py, work(), r0, r1],
+      args: [geometry, px, pw, pbias, code, py, 0, r0, r1],
     }));
-    kernels.run(jobs);
+    kernels.runChunks(chunks, 6, threadWorks(kernels, chunks.length, work));
     return py;
   });
 }
@@ -101,28 +102,28 @@ function directForward(
   out?: Float32Array,
 ): Float32Array {
   const implicit = useImplicit(kernels, s);
-  if (imageShares(kernels, s).length === 1) return directForwardChunked(kernels, s, x, filter, bias, code, implicit, out);
+  const count = kernels.chunks(forwardFlops(s), s.batch);
+  if (count === 1) return directForwardChunked(kernels, s, x, filter, bias, code, implicit, out);
   return runConv(kernels, s, outputSize(s), out, (geometry, _work, alloc) => {
     const px = alloc(x);
     const pw = alloc(filter);
     const pbias = bias === undefined ? 0 : alloc(bias);
     const py = alloc(outputSize(s));
     const e = kernels.exports;
-    const jobs = imageShares(kernels, s).map(([n0, n1]) => ({
-      kernel: implicit ? ('conv2d_implicit_forward_f32_nhwc' as const) : ('conv2d_direct_forward_f32_nhwc' as const),
-      args: [
-        geometry,
-        px,
-        pw,
-        pbias,
-        code,
-        py,
-        kernels.arena.alloc(implicit ? e.conv2d_implicit_workspace_bytes(geometry) : e.conv2d_direct_workspace_bytes(geometry)),
-        n0,
-        n1,
-      ],
-    }));
-    kernels.run(jobs);
+    // images are independent: chunks of them claimed by the threads as they come free
+    const step = Math.ceil(s.batch / count);
+    const chunks = [];
+    for (let n0 = 0; n0 < s.batch; n0 += step)
+      chunks.push({
+        kernel: implicit ? ('conv2d_implicit_forward_f32_nhwc' as const) : ('conv2d_direct_forward_f32_nhwc' as const),
+        args: [geometry, px, pw, pbias, code, py, 0, n0, Math.min(s.batch, n0 + step)],
+      });
+    const bytes = implicit ? e.conv2d_implicit_workspace_bytes(geometry) : e.conv2d_direct_workspace_bytes(geometry);
+    kernels.runChunks(
+      chunks,
+      6,
+      threadWorks(kernels, chunks.length, () => kernels.arena.alloc(bytes)),
+    );
     return py;
   });
 }
@@ -244,7 +245,10 @@ export function conv2dBackpropInput(
       s.strideWidth === 1 &&
       s.padTop + s.padLeft + s.padBottom + s.padRight === 0;
     const imageRows = s.outHeight * s.outWidth;
-    const shares = rowShares(kernels, s, pointwise ? 1 : imageRows);
+    // whole images per share (disjoint parts of dx) when there are enough of them; else split
+    // inside images at output rows, each share into its own dx, summed in share order
+    const quantum = pointwise ? 1 : s.batch >= kernels.threads ? imageRows : s.outWidth;
+    const shares = rowShares(kernels, s, quantum);
     // Shares that cut an image in two scatter into overlapping parts of dx: every share after
     // the first gets its own zeroed buffer, added up afterwards.
     const disjoint = pointwise || shares.every(([r0]) => r0 % imageRows === 0);
@@ -342,6 +346,26 @@ function rowShares(kernels: WasmKernels, s: ResolvedConv2dShape, quantum: number
   const out: [number, number][] = [];
   for (let r0 = 0; r0 < rows || out.length === 0; r0 += step) out.push([r0, Math.min(rows, r0 + step)]);
   return out;
+}
+
+/** 2·N·OH·OW·kh·kw·Cin·Cout: the multiply-adds of the forward pass, counted twice. */
+function forwardFlops(s: ResolvedConv2dShape): number {
+  return 2 * s.batch * s.outHeight * s.outWidth * s.filterHeight * s.filterWidth * s.inChannels * s.outChannels;
+}
+
+/** The N·OH·OW output rows cut into `kernels.chunks` ranges (whole output-image rows where there are enough). */
+function rowChunks(kernels: WasmKernels, s: ResolvedConv2dShape): [number, number][] {
+  const rows = s.batch * s.outHeight * s.outWidth;
+  const count = kernels.chunks(forwardFlops(s), rows);
+  const step = Math.ceil(rows / count);
+  const out: [number, number][] = [];
+  for (let r0 = 0; r0 < rows || out.length === 0; r0 += step) out.push([r0, Math.min(rows, r0 + step)]);
+  return out;
+}
+
+/** One workspace per thread that may run one of `chunks` chunks. */
+function threadWorks(kernels: WasmKernels, chunks: number, work: () => number): number[] {
+  return Array.from({ length: Math.max(1, Math.min(kernels.threads, chunks)) }, work);
 }
 
 /** targets[0] += targets[1] + ... (float32 arrays of `length` in the arena). */

@@ -36,12 +36,12 @@ export function gemmPointers(
       ? { kernel: 'gemm_f32_packed_b', args: [mm, nn, k, aa, lda, +transA, bb, cc, ldc, bs, activation, +accumulate, work] }
       : { kernel: 'gemm_f32', args: [mm, nn, k, aa, lda, +transA, bb, ldb, +transB, cc, ldc, bs, activation, +accumulate, work] };
   const arena = kernels.arena;
-  let shares = kernels.shares(2 * m * n * k);
   const alongN = n >= m;
   const quantum = alongN ? 8 : 4;
   const extent = alongN ? n : m;
-  shares = Math.min(shares, Math.ceil(extent / quantum));
-  if (shares <= 1) {
+  // chunks claimed by the threads as they come free (see thread-pool.ts runChunks)
+  const count = kernels.chunks(2 * m * n * k, Math.ceil(extent / quantum));
+  if (count <= 1) {
     const mark = arena.mark();
     try {
       const work = arena.alloc(e.gemm_f32_workspace_bytes(m, n, k));
@@ -52,24 +52,25 @@ export function gemmPointers(
     }
     return;
   }
-  const step = Math.ceil(extent / shares / quantum) * quantum;
-  const jobs: KernelJob[] = [];
+  const step = Math.ceil(extent / count / quantum) * quantum;
+  const chunks: KernelJob[] = [];
   const mark = arena.mark();
   try {
     for (let begin = 0; begin < extent; begin += step) {
       const size = Math.min(step, extent - begin);
       if (alongN) {
-        const work = arena.alloc(e.gemm_f32_workspace_bytes(m, size, k));
         // begin is a multiple of 8: a whole number of packed panels
         const bSub = b + (bPacked ? begin * k : transB ? begin * ldb : begin) * 4;
-        jobs.push(job(m, size, a, bSub, c + begin * 4, bias === 0 ? 0 : bias + begin * 4, work));
+        chunks.push(job(m, size, a, bSub, c + begin * 4, bias === 0 ? 0 : bias + begin * 4, 0));
       } else {
-        const work = arena.alloc(e.gemm_f32_workspace_bytes(size, n, k));
         const aSub = a + (transA ? begin : begin * lda) * 4;
-        jobs.push(job(size, n, aSub, b, c + begin * ldc * 4, bias, work));
+        chunks.push(job(size, n, aSub, b, c + begin * ldc * 4, bias, 0));
       }
     }
-    kernels.run(jobs);
+    // one workspace per thread, sized for the largest chunk (the sizes are monotone)
+    const bytes = alongN ? e.gemm_f32_workspace_bytes(m, step, k) : e.gemm_f32_workspace_bytes(step, n, k);
+    const works = Array.from({ length: Math.min(kernels.threads, chunks.length) }, () => arena.alloc(bytes));
+    kernels.runChunks(chunks, chunks[0].args.length - 1, works);
   } finally {
     arena.release(mark);
   }
