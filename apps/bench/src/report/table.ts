@@ -3,6 +3,9 @@
  * the best peer (peers = non-lec impls): "× best peer" = best peer's time / this time, so
  * 2.00 means twice as fast as the fastest peer on that case. "time ÷ pytorch" = this time /
  * PyTorch's at the same thread count (1.50 = takes 1.5× as long as PyTorch), when PyTorch ran.
+ * "% relaxed peak" = GFLOP/s over the relaxed-SIMD peak at the same thread count, when the
+ * peak suite ran in the same run; "÷ 1T" = a threaded variant's speed-up over its one-thread
+ * impl (lec-wasm-t2 over lec-wasm) on the same case.
  */
 import type { Result } from '../harness/types.js';
 
@@ -29,6 +32,7 @@ function fmtMs(v: number | null): string {
 }
 
 const fmtRatio = (v: number | undefined) => (v === undefined ? '' : v.toFixed(2));
+const pct = (v: number | undefined) => (v === undefined ? '' : `${(100 * v).toFixed(0)} %`);
 
 function fmtNum(v: number | undefined): string {
   if (v === undefined || !Number.isFinite(v)) return '';
@@ -71,15 +75,41 @@ export function ratioToPytorch(r: Result, torch: Map<string, number>): number | 
   return r.median_ms / t;
 }
 
+/** The relaxed-SIMD peak (GFLOP/s) per thread count, when the peak suite ran in this run. */
+export function relaxedPeaks(results: readonly Result[]): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const r of results)
+    if (r.suite === 'peak' && r.case.startsWith('relaxed') && r.status === 'ok' && r.gflops !== undefined) m.set(r.threads, r.gflops);
+  return m;
+}
+
+/** This result's GFLOP/s over the relaxed peak at its thread count (1T peak × threads if only that ran). */
+export function ofRelaxedPeak(r: Result, peaks: Map<number, number>): number | undefined {
+  const peak = peaks.get(r.threads) ?? (peaks.has(1) ? peaks.get(1)! * r.threads : undefined);
+  if (peak === undefined || r.status !== 'ok' || r.gflops === undefined || r.suite === 'peak') return undefined;
+  return r.gflops / peak;
+}
+
+/** For a threaded variant (`lec-wasm-t2`): its one-thread impl's median ÷ its own (2.00 = twice as fast), or undefined. */
+export function threadSpeedup(r: Result, results: readonly Result[]): number | undefined {
+  if (r.threads <= 1 || r.status !== 'ok' || r.median_ms === null) return undefined;
+  const base = r.impl.replace(/-t\d+$/, '');
+  const one = results.find((o) => o.suite === r.suite && o.case === r.case && o.impl === base && o.threads === 1 && o.status === 'ok');
+  return one?.median_ms == null ? undefined : one.median_ms / r.median_ms;
+}
+
 export function buildTables(results: readonly Result[], ctx: ReportContext): Table[] {
   const best = bestPeerMs(results, ctx.kinds);
   const torch = pytorchMs(results);
+  const peaks = relaxedPeaks(results);
   const suites = [...new Set(results.map((r) => r.suite))];
   return suites.map((suite) => {
     const rs = results.filter((r) => r.suite === suite);
     const hasPeers = rs.some((r) => ctx.kinds.get(r.impl) === 'peer');
     const figure = ctx.figures?.get(suite) ?? (rs.some((r) => r.figure !== undefined) ? 'figure' : 'GFLOP/s');
     const hasTorch = rs.some((r) => isPytorch(r.impl) && r.status === 'ok');
+    const hasPeak = rs.some((r) => ofRelaxedPeak(r, peaks) !== undefined);
+    const hasThreads = rs.some((r) => threadSpeedup(r, rs) !== undefined);
     const header = [
       'case',
       'impl',
@@ -89,6 +119,8 @@ export function buildTables(results: readonly Result[], ctx: ReportContext): Tab
       figure,
       ...(hasPeers ? ['× best peer'] : []),
       ...(hasTorch ? ['time ÷ pytorch'] : []),
+      ...(hasPeak ? ['% relaxed peak'] : []),
+      ...(hasThreads ? ['÷ 1T'] : []),
       'status',
     ];
     const rows: string[][] = [];
@@ -112,6 +144,8 @@ export function buildTables(results: readonly Result[], ctx: ReportContext): Tab
         r.figure ?? fmtNum(r.gflops),
         ...(hasPeers ? [ratio === undefined ? '' : `${ratio.toFixed(2)}×`] : []),
         ...(hasTorch ? [fmtRatio(ratioToPytorch(r, torch))] : []),
+        ...(hasPeak ? [pct(ofRelaxedPeak(r, peaks))] : []),
+        ...(hasThreads ? [fmtRatio(threadSpeedup(r, rs))] : []),
         status,
       ]);
     }
