@@ -138,7 +138,11 @@ async function lenetCases(o: BrowserOptions, impls: Impl[], emit: (r: Result) =>
         } else {
           const model = tfjsLenet(tfl);
           const xs = slices.map((s) => tf.tensor4d(s, [batch, 28, 28, 1]));
-          const ms = await timeCalls(() => tf.tidy(() => void (model.predict(xs[0]) as tf.Tensor).dataSync()), n.warmup, steps);
+          const ms = await timeCalls(
+            (i) => tf.tidy(() => void (model.predict(xs[i % xs.length]) as tf.Tensor).dataSync()),
+            n.warmup,
+            steps,
+          );
           tf.dispose(xs);
           model.dispose();
           emit(stepResult('lenet', caseId, impl, ms, batch));
