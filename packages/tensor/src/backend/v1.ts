@@ -259,6 +259,8 @@ export interface FastPaths<H = Handle> {
    * stepSize and epsilon come with the bias corrections already folded in.
    */
   adamStep?(w: H, g: H, m: H | null, v: H | null, size: number, params: AdamStepParams, dtype: DType): { w: H; m: H; v: H };
+  /** Whether every entry of every handle (all of `dtype`, float32 or float64) is finite: `allFinite`. */
+  allFinite?(handles: readonly H[], dtype: DType): boolean;
 }
 
 /**
@@ -397,6 +399,7 @@ export const FAST_PATH_KINDS = {
   lstmCell: 'pair',
   lstmSequence: 'pair',
   adamStep: 'function',
+  allFinite: 'function',
 } as const satisfies {
   readonly [K in keyof Required<FastPaths>]: Required<FastPaths>[K] extends (...args: never[]) => unknown ? 'function' : 'pair';
 };
