@@ -38,6 +38,7 @@ import {
   type UnaryOp,
   type WhereArgs,
 } from '@lec/tensor';
+import { avgPoolBackwardByTaps, avgPoolByTaps, maxPoolBackwardByTaps } from './pool-taps.js';
 
 /** The tfjs backends this package drives. */
 export type TfjsDevice = 'webgl' | 'webgpu' | 'wasm' | 'cpu';
@@ -118,23 +119,25 @@ export class TfjsBackend implements BackendV1<TfHandle> {
     const device = this.device;
     const fast: FastPaths<TfHandle> = {
       gemm: (a, b, bias, dims, activation, dtype) => this.gemmFast(a, b, bias, dims, activation, dtype),
-      conv2d: (x, w, g, dtype) => this.conv2dFast(x, w, g, dtype),
-      conv2dBackpropFilter: (x, dy, g, dtype) => this.conv2dBackpropFilterFast(x, dy, g, dtype),
-      maxPool2d: (x, g, dtype) => this.maxPool2dFast(x, g, dtype),
+      // a pooling gradient this device's tfjs kernel does not give as lec defines it runs as a
+      // loop over the window's taps (pool-taps.ts), so both halves of each pair are faithful
+      maxPool2d: {
+        forward: (x, g, dtype) => this.maxPool2dFast(x, g, dtype),
+        backward: (dy, x, g, dtype) => this.maxPool2dBackwardFast(dy, x, g, dtype),
+      },
+      avgPool2d: {
+        forward: (x, g, dtype) => this.avgPool2dFast(x, g, dtype),
+        backward: (dy, g, dtype) => this.avgPool2dBackwardFast(dy, g, dtype),
+      },
       spmm: (args) => this.spmmFast(args),
       softmaxCrossEntropy: (logits, labels, n, c, dtype) => this.softmaxCrossEntropyFast(logits, labels, n, c, dtype),
     };
     if (tf.getKernel(tf.Conv2DBackpropInput, device))
-      fast.conv2dBackpropInput = (dy, w, g, dtype) => this.conv2dBackpropInputFast(dy, w, g, dtype);
-    // lec routes a max-pool gradient to the first maximum of each window. tfjs-cpu's
-    // MaxPoolGrad does too; tfjs-webgl's routes ties to the last maximum and tfjs-wasm's drops
-    // gradients, so lec's composite (argmax + scatter) runs everywhere but on cpu.
-    if (tf.getKernel(tf.MaxPoolGrad, device) && device === 'cpu')
-      fast.maxPool2dBackward = (dy, x, g, dtype) => this.maxPool2dBackwardFast(dy, x, g, dtype);
-    // tfjs-wasm 4.22's AvgPool gives -Infinity for a window holding +Infinity and -Infinity
-    // (the sum is NaN): lec's composite (a window sum) runs there instead.
-    if (device !== 'wasm') fast.avgPool2d = (x, g, dtype) => this.avgPool2dFast(x, g, dtype);
-    if (tf.getKernel(tf.AvgPoolGrad, device)) fast.avgPool2dBackward = (dy, g, dtype) => this.avgPool2dBackwardFast(dy, g, dtype);
+      fast.conv2d = {
+        forward: (x, w, g, dtype) => this.conv2dFast(x, w, g, dtype),
+        backwardInput: (dy, w, g, dtype) => this.conv2dBackpropInputFast(dy, w, g, dtype),
+        backwardFilter: (x, dy, g, dtype) => this.conv2dBackpropFilterFast(x, dy, g, dtype),
+      };
     return fast;
   }
 
@@ -663,6 +666,11 @@ export class TfjsBackend implements BackendV1<TfHandle> {
     });
   }
 
+  /**
+   * lec routes a max-pool gradient to the first maximum of each window. tfjs-cpu's MaxPoolGrad
+   * does too; tfjs-webgl's routes ties to the last maximum and tfjs-wasm's drops gradients, so
+   * those run the loop over taps.
+   */
   private maxPool2dBackwardFast(dy: TfHandle, x: TfHandle, g: Pool2dGeometry, dtype: DType): TfHandle {
     const inShape = [g.batch, g.inHeight, g.inWidth, g.channels];
     if (size(inShape) === 0 || g.outHeight * g.outWidth === 0) return this.zeros(inShape, dtype);
@@ -677,14 +685,17 @@ export class TfjsBackend implements BackendV1<TfHandle> {
       );
     return this.run(() => {
       const xp = padded(this.r(x, inShape), g, -Infinity);
-      const yp = tf.maxPool(xp, [g.windowHeight, g.windowWidth], [g.strideHeight, g.strideWidth], 'valid');
-      const DY = this.r(dy, [g.batch, g.outHeight, g.outWidth, g.channels]);
-      const dxp = tf.engine().runKernel(tf.MaxPoolGrad, { dy: DY, input: xp, output: yp }, {
-        filterSize: [g.windowHeight, g.windowWidth],
-        strides: [g.strideHeight, g.strideWidth],
-        pad: 'valid',
-        dimRoundingMode: undefined,
-      } as unknown as tf.NamedAttrMap) as T;
+      const DY = this.r(dy, [g.batch, g.outHeight, g.outWidth, g.channels]) as tf.Tensor4D;
+      let dxp: T;
+      if (this.device === 'cpu' && tf.getKernel(tf.MaxPoolGrad, this.device)) {
+        const yp = tf.maxPool(xp, [g.windowHeight, g.windowWidth], [g.strideHeight, g.strideWidth], 'valid');
+        dxp = tf.engine().runKernel(tf.MaxPoolGrad, { dy: DY, input: xp, output: yp }, {
+          filterSize: [g.windowHeight, g.windowWidth],
+          strides: [g.strideHeight, g.strideWidth],
+          pad: 'valid',
+          dimRoundingMode: undefined,
+        } as unknown as tf.NamedAttrMap) as T;
+      } else dxp = maxPoolBackwardByTaps(xp, DY, g);
       return tf.slice(dxp, [0, g.padTop, g.padLeft, 0], inShape);
     });
   }
@@ -694,6 +705,8 @@ export class TfjsBackend implements BackendV1<TfHandle> {
     if (size(outShape) === 0) return this.zeros(outShape, dtype);
     return this.run(() => {
       const xp = padded(this.r(x, [g.batch, g.inHeight, g.inWidth, g.channels]), g, 0);
+      // tfjs-wasm 4.22's AvgPool gives -Infinity for a window holding +Infinity and -Infinity
+      if (this.device === 'wasm') return avgPoolByTaps(xp, g);
       const y = tf.avgPool(xp, [g.windowHeight, g.windowWidth], [g.strideHeight, g.strideWidth], 'valid');
       const scale = countScale(g);
       return scale ? tf.mul(y, scale) : y;
@@ -706,6 +719,10 @@ export class TfjsBackend implements BackendV1<TfHandle> {
     const pShape = [g.batch, g.inHeight + g.padTop + g.padBottom, g.inWidth + g.padLeft + g.padRight, g.channels];
     return this.run(() => {
       let DY = this.r(dy, [g.batch, g.outHeight, g.outWidth, g.channels]);
+      if (!tf.getKernel(tf.AvgPoolGrad, this.device)) {
+        const dxp = avgPoolBackwardByTaps(DY as tf.Tensor4D, g, pShape[1], pShape[2]);
+        return tf.slice(dxp, [0, g.padTop, g.padLeft, 0], inShape);
+      }
       const scale = countScale(g);
       if (scale) DY = tf.mul(DY, scale);
       const input = tf.zeros(pShape);

@@ -23,12 +23,11 @@ import {
   type BackendV1,
   CpuBackend,
   type CpuHandle,
-  FAST_PATH_KINDS,
-  type FastPath,
   type FastPaths,
   fastPathNames,
   jsFastPaths,
   requiredPrimitives,
+  wrapFastPaths,
 } from '@lec/tensor';
 import { wasmConv2d } from './backend/conv2d.js';
 import { WasmContext } from './backend/context.js';
@@ -194,16 +193,7 @@ function namingOutOfMemory(backend: WasmBackend): WasmBackend {
         throw e.naming(typeof detail === 'string' ? `${name}(${detail})` : name);
       }
     }) as F;
-  const fastPaths: Record<string, unknown> = {};
-  for (const [name, entry] of Object.entries(backend.fastPaths)) {
-    if (entry === undefined) continue;
-    if (FAST_PATH_KINDS[name as FastPath] === 'pair') {
-      const pair = entry as { forward: (...args: never[]) => unknown; backward: (...args: never[]) => unknown };
-      fastPaths[name] = { forward: named(name, pair.forward), backward: named(`${name}Backward`, pair.backward) };
-    } else {
-      fastPaths[name] = named(name, entry as (...args: never[]) => unknown);
-    }
-  }
+  const fastPaths = wrapFastPaths(backend.fastPaths, named);
   const out: Record<string, unknown> = { ...backend, fastPaths };
   for (const [name, value] of Object.entries(backend)) {
     if (typeof value === 'function') out[name] = named(name, value as (...args: never[]) => unknown);
