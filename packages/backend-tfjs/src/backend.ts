@@ -132,6 +132,13 @@ export class TfjsBackend implements BackendV1<TfHandle> {
       spmm: (args) => this.spmmFast(args),
       softmaxCrossEntropy: (logits, labels, n, c, dtype) => this.softmaxCrossEntropyFast(logits, labels, n, c, dtype),
     };
+    // tfjs has no LSTM-cell kernel: on cpu and wasm a fused step of tfjs ops follows lec's
+    // non-finite rule where float32 composites cannot (GPUs keep lec's composite, as measured)
+    if (!this.gpu)
+      fast.lstmCell = {
+        forward: (z, cPrev, batch, hidden, dtype) => this.lstmCellForward(z, cPrev, batch, hidden, dtype),
+        backward: (saved, cPrev, dh, dc, batch, hidden, dtype) => this.lstmCellBackward(saved, cPrev, dh, dc, batch, hidden, dtype),
+      };
     if (tf.getKernel(tf.Conv2DBackpropInput, device))
       fast.conv2d = {
         forward: (x, w, g, dtype) => this.conv2dFast(x, w, g, dtype),
@@ -674,7 +681,7 @@ export class TfjsBackend implements BackendV1<TfHandle> {
   private maxPool2dBackwardFast(dy: TfHandle, x: TfHandle, g: Pool2dGeometry, dtype: DType): TfHandle {
     const inShape = [g.batch, g.inHeight, g.inWidth, g.channels];
     if (size(inShape) === 0 || g.outHeight * g.outWidth === 0) return this.zeros(inShape, dtype);
-    // tfjs-cpu's and tfjs-wasm's MaxPoolGrad skip NaN: lec's rule composed from tfjs ops instead
+    // tfjs-cpu's MaxPoolGrad skips NaN: lec's rule composed from tfjs ops instead
     if (!this.gpu)
       return this.run(() =>
         maxPoolGradNanAware(
@@ -747,6 +754,60 @@ export class TfjsBackend implements BackendV1<TfHandle> {
     });
   }
 
+  /**
+   * The LSTM step in tfjs ops, with σ as lec computes it. σ(z_f)·cPrev follows the float64
+   * reference where float32 cannot: σ(−200) underflows to 0 in float32, but in float64 it is
+   * 1.4e-87 and times ±∞ gives ±∞; so an infinite cPrev passes through as long as float64's
+   * σ(z_f) is above 0 (z_f > −745.13), and gives NaN (0·∞) below. Saved: i, f, C̃, o, tanh(c).
+   */
+  private lstmCellForward(z: TfHandle, cPrev: TfHandle, batch: number, hidden: number, dtype: DType) {
+    this.check(dtype);
+    this.activate();
+    const [h, c, saved] = tf.tidy(() => {
+      const [zi, zf, zc, zo] = tf.split(this.r(z, [batch, 4 * hidden]), 4, 1);
+      const cp = this.r(cPrev, [batch, hidden]);
+      const sig = (v: T) => {
+        const e = tf.exp(tf.neg(tf.abs(v)));
+        const onePlus = tf.add(1, e);
+        return tf.where(tf.greaterEqual(v, 0), tf.div(1, onePlus), tf.div(e, onePlus));
+      };
+      const [i, f, g, o] = [sig(zi), sig(zf), tf.tanh(zc), sig(zo)];
+      const float64Positive = tf.greater(zf, F64_SIGMOID_ZERO);
+      const fc = tf.where(tf.logicalAnd(tf.isInf(cp), float64Positive), cp, tf.mul(f, cp));
+      const c = tf.add(fc, tf.mul(i, g));
+      const tc = tf.tanh(c);
+      return [tf.mul(o, tc), c, tf.concat([i, f, g, o, tc], 1)];
+    });
+    return { h: this.wrap(h), c: this.wrap(c), saved: this.wrap(saved), savedSize: batch * 5 * hidden };
+  }
+
+  /** dz [batch, 4H] and dcPrev from the saved activations (the composite's chain rule). */
+  private lstmCellBackward(
+    saved: TfHandle,
+    cPrev: TfHandle,
+    dh: TfHandle | null,
+    dc: TfHandle | null,
+    batch: number,
+    hidden: number,
+    dtype: DType,
+  ) {
+    this.check(dtype);
+    this.activate();
+    const [dz, dcPrev] = tf.tidy(() => {
+      const [i, f, g, o, tc] = tf.split(this.r(saved, [batch, 5 * hidden]), 5, 1);
+      const cp = this.r(cPrev, [batch, hidden]);
+      const zero = tf.zeros([batch, hidden]);
+      const dH = dh ? this.r(dh, [batch, hidden]) : zero;
+      const dC = tf.add(dc ? this.r(dc, [batch, hidden]) : zero, tf.mul(tf.mul(dH, o), tf.sub(1, tf.square(tc))));
+      const dzi = tf.mul(tf.mul(dC, g), tf.mul(i, tf.sub(1, i)));
+      const dzf = tf.mul(tf.mul(dC, cp), tf.mul(f, tf.sub(1, f)));
+      const dzc = tf.mul(tf.mul(dC, i), tf.sub(1, tf.square(g)));
+      const dzo = tf.mul(tf.mul(dH, tc), tf.mul(o, tf.sub(1, o)));
+      return [tf.concat([dzi, dzf, dzc, dzo], 1), tf.mul(dC, f)];
+    });
+    return { dz: this.wrap(dz), dcPrev: this.wrap(dcPrev) };
+  }
+
   private softmaxCrossEntropyFast(
     logits: TfHandle,
     labels: TfHandle,
@@ -768,6 +829,9 @@ export class TfjsBackend implements BackendV1<TfHandle> {
     return { loss: this.wrap(loss), dlogits: this.wrap(dlogits) };
   }
 }
+
+/** Below this z, float64's σ(z) = e^z / (1 + e^z) is exactly 0 (e^z underflows past 2^−1075). */
+const F64_SIGMOID_ZERO = -745.1332191019412;
 
 /** The explicit [[0,0],[top,bottom],[left,right],[0,0]] padding of a conv geometry. */
 function explicitPads(g: Conv2dGeometry): tf.backend_util.ExplicitPadding {

@@ -78,7 +78,6 @@ export {
   type DigitCaptions,
 } from './captioning/digit-captions.js';
 export { ImageCaptioner, type ImageCaptionerOptions } from './captioning/image-captioner.js';
-export type { BeamHypothesis } from './captioning/caption-beam.js';
 export {
   CAPTION_RECIPE,
   captionAccuracy,

@@ -93,6 +93,7 @@ describe('ImageCaptioner', () => {
     const images = uniform([3, 28, 76, 1], 0, 1, { seed: 4 });
     const beams = model.beamSearch(images, { beamWidth: 4, maxLength: 4 });
     expect(beams.map((b) => b.length)).toEqual([4, 4, 4]);
+    // the untrained model's captions run to maxLength or stop early: both kinds are scored
     expect(model.beamSearch(images, { beamWidth: 1, maxLength: 4 }).map((b) => b[0].tokens)).toEqual(model.caption(images, 4));
     beams.forEach((list, i) => {
       for (let j = 1; j < list.length; j++) expect(list[j].logProb).toBeLessThanOrEqual(list[j - 1].logProb);

@@ -19,6 +19,8 @@ import {
   type Tensor,
   ValueError,
   argmax,
+  gather,
+  logSoftmax,
   broadcastTo,
   concat,
   expandDims,
@@ -27,12 +29,13 @@ import {
   stack,
   tanh,
   tensor,
+  tidy,
   zerosLike,
 } from '@lec/tensor';
 import type { State } from '../cells/cell.js';
 import { checkSizes } from '../cells/init.js';
 import { LSTMCell } from '../cells/lstm-cell.js';
-import { type BeamHypothesis, beamDecode } from './caption-beam.js';
+import { type BatchedBeamModel, type Hypothesis, type LengthPenalty, searchAs } from '../beam-search.js';
 import { CAPTION_TOKENS } from './digit-captions.js';
 
 /** Options of `ImageCaptioner`. */
@@ -230,20 +233,39 @@ export class ImageCaptioner extends Module<{ images: Tensor; inputs: Tensor }, T
   }
 
   /**
-   * Beam search: for every image the `beamWidth` best captions found, best first, each with
-   * its token ids (without BOS/EOS) and log-probability log p(caption | image).
+   * Beam search (`batchedBeamSearch`, every image's beams stepped in one batch): for every
+   * image up to `beamWidth` captions, best first, each with its token ids (without BOS/EOS)
+   * and log-probability log p(caption | image), EOS included when it finished.
    * @example
    * ```ts
    * const beams = new ImageCaptioner({ seed: 0 }).beamSearch(zeros([1, 28, 76, 1]), { beamWidth: 3, maxLength: 4 });
-   * beams[0].length; // 3
+   * beams[0][0].logProb <= 0; // true
    * ```
    */
-  beamSearch(images: Tensor, options: { beamWidth?: number; maxLength: number }): BeamHypothesis[][] {
-    checkMaxLength('ImageCaptioner.beamSearch', options.maxLength);
+  beamSearch(images: Tensor, options: { beamWidth?: number; maxLength: number; lengthPenalty?: LengthPenalty }): Hypothesis[][] {
+    const op = 'ImageCaptioner.beamSearch';
+    checkMaxLength(op, options.maxLength);
     const beamWidth = options.beamWidth ?? 5;
     if (!Number.isSafeInteger(beamWidth) || beamWidth < 1)
-      throw new ValueError('ImageCaptioner.beamSearch', `argument 'beamWidth' expected a positive integer, got ${options.beamWidth}`);
-    return beamDecode(this, this.encode(images), beamWidth, options.maxLength);
+      throw new ValueError(op, `argument 'beamWidth' expected a positive integer, got ${options.beamWidth}`);
+    const model: BatchedBeamModel<State> = {
+      step: (state, tokens) => {
+        const r = this.decodeStep(tensor(tokens, [tokens.length], { dtype: 'int32' }), state);
+        return { logProbs: logSoftmax(r.logits, 1), state: r.state };
+      },
+      select: (state, rows) => {
+        const order = tensor(rows, [rows.length], { dtype: 'int32' });
+        return state.map((s) => gather(s, order));
+      },
+    };
+    return tidy(() =>
+      searchAs(op, model, this.startState(this.encode(images)), images.shape[0], {
+        ...this.tokens,
+        beamWidth,
+        maxLength: options.maxLength,
+        lengthPenalty: options.lengthPenalty,
+      }),
+    );
   }
 
   /**

@@ -12,9 +12,9 @@ import { ImageCaptioner } from './image-captioner.js';
 
 /** The defaults of `trainCaptioner`: the recipe behind the reported accuracy. */
 export const CAPTION_RECIPE = Object.freeze({
-  steps: 3000,
+  steps: 5000,
   batchSize: 32,
-  learningRate: 2e-3,
+  learningRate: 3e-3,
   clipNorm: 5,
   testCount: 1000,
   beamWidth: 5,
@@ -24,11 +24,11 @@ export const CAPTION_RECIPE = Object.freeze({
 
 /** Options of `trainCaptioner`. */
 export interface CaptionTrainOptions {
-  /** Training steps (default 3000). */
+  /** Training steps (default 5000). */
   steps?: number;
   /** Images per step (default 32). */
   batchSize?: number;
-  /** Peak learning rate, decayed by a cosine to a twentieth (default 2e-3). */
+  /** Peak learning rate, decayed by a cosine to a twentieth (default 3e-3). */
   learningRate?: number;
   /** Gradient-norm clipping (default 5). */
   clipNorm?: number;
