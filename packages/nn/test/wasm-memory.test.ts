@@ -4,9 +4,9 @@
  * steps run. LEC_SOAK=1 runs 10,000 autoencoder steps through `fit`.
  */
 import { wasmBackend } from '@lec/kernels-wasm';
-import { getBackend, randn, setBackend } from '@lec/tensor';
+import { Variable, getBackend, randn, setBackend, tensor, withBackend } from '@lec/tensor';
 import { describe, expect, it } from 'vitest';
-import { Adam, Dense, ReLU, Sequential, Sigmoid, fit, meanSquaredError, trainStep } from '../src/index.js';
+import { Adam, Dense, NonFiniteError, ReLU, Sequential, Sigmoid, fit, meanSquaredError, trainStep } from '../src/index.js';
 
 describe('wasm memory during training', () => {
   const soak = process.env.LEC_SOAK === '1';
@@ -46,4 +46,25 @@ describe('wasm memory during training', () => {
       backend.disposeBackend();
     }
   }, 600_000);
+
+  it('Adam on wasm (one SIMD pass that checks its own results): a non-finite step changes nothing', async () => {
+    const backend = await wasmBackend({ threads: 1 });
+    withBackend(backend, () => {
+      const w = new Variable(tensor([1, 2, 3, 4, 5]));
+      const u = new Variable(tensor([0.5, -0.5]));
+      const opt = new Adam({ learningRate: 0.1 });
+      opt.step([w, u], [tensor([1, 1, 1, 1, 1]), tensor([1, -1])]);
+      const [w1, u1, m1] = [w.value.toArray(), u.value.toArray(), opt.stateOf(w)![0].toArray()];
+      expect(w1).not.toEqual([1, 2, 3, 4, 5]);
+      // a NaN gradient of the second parameter: refused before any update
+      expect(() => opt.step([w, u], [tensor([1, 1, 1, 1, 1]), tensor([Number.NaN, 1])])).toThrow(NonFiniteError);
+      // a result that overflows (a huge gradient squared into v): refused after computing, nothing committed
+      expect(() => opt.step([w, u], [tensor([1, 1, 1, 1, 3e38]), tensor([1, 1])])).toThrow(/optimizer state|values/);
+      expect([w.value.toArray(), u.value.toArray(), opt.stateOf(w)![0].toArray()]).toEqual([w1, u1, m1]);
+      expect(opt.iterations).toBe(1);
+      opt.step([w, u], [tensor([1, 1, 1, 1, 1]), tensor([1, -1])]);
+      expect(opt.iterations).toBe(2);
+    });
+    backend.disposeBackend();
+  });
 });
