@@ -43,7 +43,7 @@ export interface ThreadingOptions {
 export const MIN_FLOPS_PER_THREAD = 1.5e6;
 
 /** Chunks per thread of a dynamically shared kernel (`WasmKernels.chunks`). */
-export const CHUNKS_PER_THREAD = 3;
+export const CHUNKS_PER_THREAD = 2;
 
 export class WasmKernels {
   /** The build in use. */

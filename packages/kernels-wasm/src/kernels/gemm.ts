@@ -39,8 +39,10 @@ export function gemmPointers(
   const alongN = n >= m;
   const quantum = alongN ? 8 : 4;
   const extent = alongN ? n : m;
-  // chunks claimed by the threads as they come free (see thread-pool.ts runChunks)
-  const count = kernels.chunks(2 * m * n * k, Math.ceil(extent / quantum));
+  // chunks claimed by the threads as they come free (see thread-pool.ts runChunks); each
+  // chunk packs its own copy of A (along n) or B (along m), so chunks stay at least 64
+  // columns or 32 rows wide
+  const count = kernels.chunks(2 * m * n * k, Math.ceil(extent / (alongN ? 64 : 32)));
   if (count <= 1) {
     const mark = arena.mark();
     try {
