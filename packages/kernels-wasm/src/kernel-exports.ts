@@ -144,6 +144,24 @@ export interface KernelExports {
   ): void;
   spmm_f32(rowPtr: number, colIdx: number, values: number, rows: number, dense: number, n: number, out: number): void;
   /** One LSTM step's gates, c and h (assembly/lstm-f32.ts); z is overwritten with the activations. */
+  /** assembly/optimizers-f32.ts: one Adam update over n floats; 1 when every output is finite. */
+  adam_step_f32(
+    n: number,
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    w1: number,
+    m1: number,
+    v1: number,
+    beta1: number,
+    beta2: number,
+    stepSize: number,
+    epsilon: number,
+    weightDecay: number,
+    decay: number,
+    hasState: number,
+  ): number;
   lstm_step_forward_f32(
     batch: number,
     hidden: number,
@@ -181,6 +199,24 @@ export interface KernelExports {
   /** out[o, j] = op over k of x[o, k, j] for x [outer, r, inner] (assembly/reduce-f32.ts). */
   reduce_f32(op: number, x: number, out: number, outer: number, r: number, inner: number, work: number): void;
   reduce_f32_workspace_bytes(inner: number): number;
+  /** Mean softmax cross-entropy of logits [n, c] against int32 labels; writes dlogits (assembly/softmax-f32.ts). */
+  softmax_cross_entropy_f32(logits: number, labels: number, n: number, c: number, dlogits: number): number;
+  /** Strided copy of 32-bit elements over `rank` dims (block: shape, source and destination strides, counters). */
+  strided_copy_32(src: number, dst: number, rank: number, dims: number): void;
+  /** out[o, i, :] = x[o, indices[i], :] over x [outer, dim, inner] (assembly/gather-f32.ts). */
+  gather_32(x: number, indices: number, out: number, outer: number, dim: number, indexCount: number, inner: number): void;
+  scatter_add_f32_workspace_bytes(size: number): number;
+  /** out = zeros [outer, dim, inner], then out[o, indices[i], :] += updates[o, i, :] (f64 accumulation in work). */
+  scatter_add_f32(
+    updates: number,
+    indices: number,
+    out: number,
+    outer: number,
+    dim: number,
+    indexCount: number,
+    inner: number,
+    work: number,
+  ): void;
 }
 
 /** Every function the host expects the module to export. */
@@ -217,11 +253,17 @@ export const KERNEL_EXPORT_NAMES = [
   'conv2d_implicit_backprop_filter_f32_nhwc',
   'lstm_step_forward_f32',
   'lstm_step_backward_f32',
+  'adam_step_f32',
   'unary_f32',
   'binary_f32',
   'where_f32',
   'reduce_f32',
   'reduce_f32_workspace_bytes',
+  'softmax_cross_entropy_f32',
+  'strided_copy_32',
+  'gather_32',
+  'scatter_add_f32_workspace_bytes',
+  'scatter_add_f32',
 ] as const satisfies readonly (keyof KernelExports)[];
 
 /** Flops done by one iteration of either peak kernel (12 chains × 4 lanes × 2). */

@@ -4,15 +4,18 @@
  * - storage and the required primitives of a `CpuBackend` whose float32 arrays are blocks of
  *   the kernels' linear memory (backend/tensor-heap.ts: freed on dispose or when collected,
  *   reused by size class), with `matmul` replaced by the wasm one and `dispose` also
- *   forgetting the sparse matrices kept for a handle (backend/resident-csr.ts);
+ *   forgetting the sparse matrices kept for a handle (backend/resident-csr.ts), and the
+ *   float32 elementwise primitives, reductions and data movement replaced by the wasm ones
+ *   (backend/elementwise.ts: unary, binary, where, reduce; backend/movement.ts: transpose,
+ *   concat, slice, broadcastTo, gather, scatterAdd);
  * - the fast-path record: the js backend's (`jsFastPaths`) spread first, then the wasm
  *   families over it: backend/gemm.ts, conv2d.ts, pool.ts, lstm.ts (the recurrence; the
  *   single step stays JavaScript), spmm.ts, softmax-cross-entropy.ts. `info().fastPaths`
  *   and `WASM_FAST_PATHS` are read off that record.
  * matmul and gemm read their operands in place and write a fresh block (backend/context.ts
- * says how a module does that); the other families still copy through the arena stack. What
- * stays JavaScript (over the same views): elementwise primitives, reductions and shape ops,
- * float64 everywhere (so the float64 gradient checks run on this backend too, in double
+ * says how a module does that), and so do the elementwise, reduction, movement and softmax
+ * cross-entropy modules; the other families still copy through the arena stack. What stays
+ * JavaScript (over the same views): argReduce, pad, cast, float64 everywhere (so the float64 gradient checks run on this backend too, in double
  * precision) and int32.
  */
 import {
@@ -20,18 +23,19 @@ import {
   type BackendV1,
   CpuBackend,
   type CpuHandle,
-  FAST_PATH_KINDS,
-  type FastPath,
   type FastPaths,
   fastPathNames,
   jsFastPaths,
   requiredPrimitives,
+  wrapFastPaths,
 } from '@lec/tensor';
 import { wasmConv2d } from './backend/conv2d.js';
 import { WasmContext } from './backend/context.js';
 import { wasmElementwise } from './backend/elementwise.js';
 import { wasmGemm, wasmMatmul } from './backend/gemm.js';
 import { wasmLstm } from './backend/lstm.js';
+import { wasmMovement } from './backend/movement.js';
+import { wasmOptimizers } from './backend/optimizers.js';
 import { wasmPool } from './backend/pool.js';
 import { wasmSoftmaxCrossEntropy } from './backend/softmax-cross-entropy.js';
 import { wasmSpmm } from './backend/spmm.js';
@@ -83,6 +87,7 @@ export function wasmFastPaths(context: WasmContext): FastPaths<CpuHandle> {
     ...wasmLstm(context),
     ...wasmSpmm(context),
     ...wasmSoftmaxCrossEntropy(context),
+    ...wasmOptimizers(context),
   };
 }
 
@@ -95,6 +100,7 @@ export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number, t
   return {
     ...requiredPrimitives(store),
     ...wasmElementwise(context),
+    ...wasmMovement(context),
     apiVersion: 1,
     name: 'wasm',
     dtypes: store.dtypes,
@@ -132,9 +138,8 @@ export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number, t
         residentCsrBytes: context.csrs.csrBytes,
         fastPaths: fastPathNames(fastPaths),
         wasmOps:
-          'float32 matmul, gemm, conv2d (+ both gradients), max/avg pooling (+ gradients), spmm, LSTM recurrences (lstmSequence + its gradient)',
-        jsOps:
-          'elementwise, reductions, shape ops, softmax cross-entropy, the single LSTM step (lstmCell), Adam, every float64 and int32 op',
+          'float32 matmul, gemm, conv2d (+ both gradients), max/avg pooling (+ gradients), spmm, LSTM recurrences (lstmSequence + its gradient), unary/binary/where with broadcasting, reductions, softmax cross-entropy, transpose/concat/slice/broadcastTo, gather/scatterAdd, Adam (adamStep)',
+        jsOps: 'argReduce, pad, cast, the single LSTM step (lstmCell), every float64 and int32 op',
       };
     },
     disposeBackend(): void {
@@ -188,16 +193,7 @@ function namingOutOfMemory(backend: WasmBackend): WasmBackend {
         throw e.naming(typeof detail === 'string' ? `${name}(${detail})` : name);
       }
     }) as F;
-  const fastPaths: Record<string, unknown> = {};
-  for (const [name, entry] of Object.entries(backend.fastPaths)) {
-    if (entry === undefined) continue;
-    if (FAST_PATH_KINDS[name as FastPath] === 'pair') {
-      const pair = entry as { forward: (...args: never[]) => unknown; backward: (...args: never[]) => unknown };
-      fastPaths[name] = { forward: named(name, pair.forward), backward: named(`${name}Backward`, pair.backward) };
-    } else {
-      fastPaths[name] = named(name, entry as (...args: never[]) => unknown);
-    }
-  }
+  const fastPaths = wrapFastPaths(backend.fastPaths, named);
   const out: Record<string, unknown> = { ...backend, fastPaths };
   for (const [name, value] of Object.entries(backend)) {
     if (typeof value === 'function') out[name] = named(name, value as (...args: never[]) => unknown);
