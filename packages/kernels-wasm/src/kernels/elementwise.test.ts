@@ -4,7 +4,7 @@
  * dimensions, scalars, leading and middle broadcasts) and non-finite values.
  */
 import { type BinaryOp, type UnaryOp, jsBackend } from '@lec/tensor';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadKernels } from '../load-kernels.js';
 import type { WasmKernels } from '../wasm-kernels.js';
 import { BINARY_CODES, UNARY_CODES, binaryArray, broadcastPlan, isComparison, unaryArray, whereArray } from './elementwise.js';
@@ -231,4 +231,28 @@ describe('broadcastPlan', () => {
       ],
     });
   });
+});
+
+describe('unary kernels over two threads', () => {
+  it('split a large transcendental over the workers and give the one-thread result bit for bit', async () => {
+    const one = await loadKernels({ feature: 'simd', threads: 1 });
+    const two = await loadKernels({ feature: 'simd', threads: 2 });
+    try {
+      const random = rng(9);
+      const x = values(200_003, random);
+      expect(two.shares(x.length * 20)).toBe(two.threads);
+      const run = vi.spyOn(two, 'run');
+      for (const op of ['exp', 'tanh', 'sigmoid', 'log1p'] as const) {
+        const a = new Int32Array(unaryArray(two, op, x).buffer);
+        const b = new Int32Array(unaryArray(one, op, x).buffer);
+        let differing = 0;
+        for (let i = 0; i < a.length; i++) differing += a[i] === b[i] ? 0 : 1;
+        expect(differing, op).toBe(0);
+      }
+      if (two.threads === 2) expect(run).toHaveBeenCalled();
+    } finally {
+      one.dispose();
+      two.dispose();
+    }
+  }, 60_000);
 });
