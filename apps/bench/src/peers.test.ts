@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { browserUnavailable, runBrowserBench } from './browser/run-browser.js';
 import type { Result } from './harness/types.js';
 import { PytorchImpl, pytorch } from './impls/pytorch.js';
-import { classify, runProfile, summarizeProfile } from './profile.js';
+import { classify, exportNames, runProfile, summarizeProfile } from './profile.js';
 import { buildTables } from './report/table.js';
 import { runBench } from './run.js';
 
@@ -163,17 +163,21 @@ describe('ratio to pytorch', () => {
       status: 'ok',
       figure: 'x',
     });
-    const results = [r('lec-wasm', 1, 15), r('lec-wasm-t2', 2, 10), r('pytorch', 1, 10), r('pytorch-t2', 2, 4)];
+    const results = [r('lec-wasm', 1, 15), r('lec-wasm-t2', 2, 10), r('pytorch', 1, 10), r('pytorch-t2', 2, 4), r('tfjs-wasm', 1, 30)];
     const kinds = new Map<string, 'lec' | 'peer'>([
       ['lec-wasm', 'lec'],
       ['lec-wasm-t2', 'lec'],
       ['pytorch', 'peer'],
       ['pytorch-t2', 'peer'],
+      ['tfjs-wasm', 'peer'],
     ]);
     const [t] = buildTables(results, { kinds, notes: [] });
     const col = t.header.indexOf('time ÷ pytorch');
     expect(col).toBeGreaterThan(0);
-    expect(t.rows.map((row) => row[col])).toEqual(['1.50', '2.50', '', '']);
+    expect(t.rows.map((row) => row[col])).toEqual(['1.50', '2.50', '', '', '3.00']);
+    // "× best peer" stays the best WebAssembly/JS peer: PyTorch has its own column
+    const best = t.header.indexOf('× best peer');
+    expect(t.rows.map((row) => row[best])).toEqual(['2.00×', '3.00×', '3.00×', '7.50×', '1.00×']);
   });
 });
 
@@ -184,18 +188,87 @@ describe('--profile', () => {
     expect(classify({ functionName: 'copyIn', url: 'file:///r/packages/kernels-wasm/dist/x.js' })).toBe('copies');
     expect(classify({ functionName: 'applyBinary', url: 'file:///r/packages/tensor/dist/ops/binary.js' })).toBe('js');
     expect(classify({ functionName: '(garbage collector)', url: '' })).toBe('gc');
-    const s = summarizeProfile({
-      nodes: [
-        { id: 1, callFrame: { functionName: '$gemm', url: 'wasm://wasm/1' } },
-        { id: 2, callFrame: { functionName: 'applyUnary', url: 'file:///r/packages/tensor/dist/a.js' } },
-        { id: 3, callFrame: { functionName: '(idle)', url: '' } },
-      ],
-      samples: [1, 1, 1, 2, 3, 3],
-    });
+    expect(classify({ functionName: 'allocF32', url: 'file:///r/packages/kernels-wasm/dist/arena.js' })).toBe('alloc');
+    expect(classify({ functionName: 'allocArray', url: 'file:///r/packages/tensor/dist/storage.js' })).toBe('alloc');
+    expect(classify({ functionName: 'Float32Array', url: '' })).toBe('copies');
+    expect(classify({ functionName: 'runPool', url: 'file:///r/packages/kernels-wasm/dist/kernels/pool.js' })).toBe('copies');
+    expect(classify({ functionName: 'wasmBackend', url: 'file:///r/packages/kernels-wasm/dist/wasm-backend.js' })).toBe('js');
+    const s = summarizeProfile(
+      {
+        nodes: [
+          { id: 1, callFrame: { functionName: 'wasm-function[6]', url: 'wasm://wasm/1' } },
+          { id: 2, callFrame: { functionName: 'applyUnary', url: 'file:///r/packages/tensor/dist/a.js' } },
+          { id: 3, callFrame: { functionName: '(idle)', url: '' } },
+          { id: 4, callFrame: { functionName: 'wasm-function[9]', url: 'wasm://wasm/1' }, children: [1] },
+        ],
+        samples: [1, 1, 1, 2, 3, 3],
+      },
+      new Map([[9, 'gemm_f32']]),
+    );
+    expect(s.top[0]).toEqual(['gemm_f32 › wasm-function[6]', 'wasm', 0.75]);
     expect(s.samples).toBe(4);
     expect(s.shares.wasm).toBe(0.75);
     expect(s.shares.js).toBe(0.25);
     expect(s.js_by_source).toEqual({ '@lec/tensor': 0.25 });
+  });
+
+  it("names wasm functions from a module's export section", () => {
+    // (module (func $a) (func $b) (export "first" (func 0)) (export "second" (func 1)) (memory 1) (export "mem" (memory 0)))
+    const bytes = new Uint8Array([
+      0x00,
+      0x61,
+      0x73,
+      0x6d,
+      0x01,
+      0x00,
+      0x00,
+      0x00, // header
+      0x01,
+      0x04,
+      0x01,
+      0x60,
+      0x00,
+      0x00, // type section: () -> ()
+      0x03,
+      0x03,
+      0x02,
+      0x00,
+      0x00, // function section: two functions of type 0
+      0x05,
+      0x03,
+      0x01,
+      0x00,
+      0x01, // memory section
+      0x07,
+      0x18,
+      0x03,
+      0x05,
+      ...Buffer.from('first'),
+      0x00,
+      0x00,
+      0x06,
+      ...Buffer.from('second'),
+      0x00,
+      0x01,
+      0x03,
+      ...Buffer.from('mem'),
+      0x02,
+      0x00,
+      0x0a,
+      0x07,
+      0x02,
+      0x02,
+      0x00,
+      0x0b,
+      0x02,
+      0x00,
+      0x0b, // code section
+    ]);
+    expect(WebAssembly.validate(bytes)).toBe(true);
+    expect([...exportNames(bytes)]).toEqual([
+      [0, 'first'],
+      [1, 'second'],
+    ]);
   });
 
   it('profiles a real AE step on lec-wasm and the shares add up to 1', async () => {
@@ -238,8 +311,9 @@ describe.skipIf(noBrowser !== null)('--browser', () => {
     const ok = (c: string) => results.filter((r) => r.suite === 'lenet' && r.case.startsWith(c) && r.status === 'ok').map((r) => r.impl);
     expect(ok('infer LeNet-5 batch 4').sort()).toEqual(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm']);
     expect(ok('infer LeNet-5 batch 1').sort()).toEqual(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm']);
-    expect(ok('train step').sort()).toEqual(['lec-wasm', 'lec-wasm-t2']);
+    expect(ok('train step').sort()).toEqual(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm']);
     expect(fs.readFileSync(path.join(dir, 'b.md'), 'utf8')).toMatch(/## lenet/);
     expect(printed).toMatch(/lec bench \(browser\)/);
+    expect(doc.notes.join('\n')).toMatch(/infer LeNet-5 batch 1: lec-wasm time ÷ tfjs-wasm = \d+\.\d\d \(target ≤ 0\.7: (met|NOT met)\)/);
   }, 300_000);
 });

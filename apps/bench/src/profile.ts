@@ -6,16 +6,23 @@
  * and classifies every sample by its innermost frame:
  *
  * - `wasm kernels`: frames of WebAssembly code (`wasm://` scripts);
- * - `copies`: JS that moves float data between JS and wasm memory or between arrays (functions of
- *   @lec/kernels-wasm and @lec/tensor whose name says copy/upload/download/read/write/view, and the
- *   TypedArray builtins `set`, `slice`, `from`, `fill`, constructors);
+ * - `copies`: JS that moves float data between JS and wasm memory or between arrays: the self time
+ *   of @lec/kernels-wasm's kernel host functions (dist/kernels/*) and arena, which only copy
+ *   operands in and results out (V8 counts the TypedArray builtins they call as their own time),
+ *   functions of @lec/kernels-wasm and @lec/tensor whose name says copy/upload/download/read/
+ *   write/view, and the TypedArray builtins when they show as frames;
+ * - `allocation`: their alloc/free/dispose/fill functions (making and zeroing storage);
  * - `JS ops`: every other JavaScript frame, itemised by package (tensor ops, nn, the backends);
  * - `GC` and `other` (V8's `(program)`, node internals).
  *
- * Only the main thread is sampled: with worker threads, time inside a worker is invisible here
+ * Wasm functions are named from the kernels build's export section (`$gemm [12]`); helpers that
+ * are not exported keep V8's `wasm-function[N]`. Only the main thread is sampled: with worker threads, time inside a worker is invisible here
  * (the main thread's wait is what shows), so the default is 1 thread.
  */
+import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { data } from './harness/data.js';
 import { type LModule, type LTensor, errorLine, importChecked, loadNn, loadTensorApi } from './harness/lec-models.js';
 import { LecImpl } from './impls/lec.js';
@@ -37,7 +44,7 @@ export interface ProfileShare {
   step_ms: number;
   samples: number;
   /** Fractions of the samples (sum 1). */
-  shares: Record<'wasm' | 'copies' | 'js' | 'gc' | 'other', number>;
+  shares: Record<'wasm' | 'copies' | 'alloc' | 'js' | 'gc' | 'other', number>;
   /** JS-op samples by package or file. */
   js_by_source: Record<string, number>;
   /** The functions with the most self time: [name, source, fraction]. */
@@ -51,13 +58,15 @@ interface CallFrame {
 interface ProfileNode {
   id: number;
   callFrame: CallFrame;
+  children?: number[];
 }
 interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
 }
 
-const COPY_NAME = /copy|upload|download|toHost|fromHost|readBack|^read|^write|view|^set$|^slice$|^from$|^fill$|Array$/i;
+const COPY_NAME = /copy|upload|download|toHost|fromHost|readBack|^read|^write|view|^set$|^slice$|^from$/i;
+const ALLOC_NAME = /alloc|^free|release|dispose|^fill$|grow/i;
 
 /** Where a frame comes from: `@lec/<pkg>`, a node_modules package, `node`, or the file's base name. */
 export function sourceOf(url: string): string {
@@ -78,14 +87,36 @@ export function classify(f: CallFrame): keyof ProfileShare['shares'] {
   if (f.functionName === '(garbage collector)') return 'gc';
   if (f.functionName.startsWith('(') || f.url.startsWith('node:')) return 'other';
   const src = sourceOf(f.url);
-  if ((src === '(builtin)' || src === '@lec/kernels-wasm' || src === '@lec/tensor') && COPY_NAME.test(f.functionName)) return 'copies';
+  const ours = src === '(builtin)' || src === '@lec/kernels-wasm' || src === '@lec/tensor';
+  if (ours && ALLOC_NAME.test(f.functionName)) return 'alloc';
+  // the kernels' host functions and the arena do nothing but marshal operands: their self time
+  // is the copies in and out (V8 counts the TypedArray set/slice builtins they call as theirs)
+  if (src === '@lec/kernels-wasm' && /\/dist\/(kernels\/|wasm-arena)/.test(f.url)) return 'copies';
+  if (ours && (COPY_NAME.test(f.functionName) || (src === '(builtin)' && /Array$/.test(f.functionName)))) return 'copies';
   return 'js';
 }
 
 /** Shares of the samples by category, JS by source, and the top self-time functions. */
-export function summarizeProfile(p: CpuProfile): Omit<ProfileShare, 'model' | 'impl' | 'steps' | 'step_ms'> {
+export function summarizeProfile(
+  p: CpuProfile,
+  wasmNames: Map<number, string> = new Map(),
+): Omit<ProfileShare, 'model' | 'impl' | 'steps' | 'step_ms'> {
   const byId = new Map(p.nodes.map((n) => [n.id, n.callFrame]));
-  const counts = { wasm: 0, copies: 0, js: 0, gc: 0, other: 0 };
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const wasmIndex = (f: CallFrame) => /^wasm-function\[(\d+)\]$/.exec(f.functionName)?.[1];
+  /** An unexported wasm helper is shown under its nearest exported wasm caller: `gemm_f32 › wasm-function[6]`. */
+  const wasmName = (id: number, f: CallFrame): string => {
+    const own = wasmIndex(f);
+    if (own === undefined) return f.functionName;
+    if (wasmNames.has(Number(own))) return `${wasmNames.get(Number(own))} [${own}]`;
+    for (let up = parent.get(id); up !== undefined; up = parent.get(up)) {
+      const i = wasmIndex(byId.get(up)!);
+      if (i !== undefined && wasmNames.has(Number(i))) return `${wasmNames.get(Number(i))} › ${f.functionName}`;
+    }
+    return f.functionName;
+  };
+  const counts = { wasm: 0, copies: 0, alloc: 0, js: 0, gc: 0, other: 0 };
   const js = new Map<string, number>();
   const fn = new Map<string, number>();
   let total = 0;
@@ -97,7 +128,8 @@ export function summarizeProfile(p: CpuProfile): Omit<ProfileShare, 'model' | 'i
     counts[c]++;
     const src = sourceOf(f.url);
     if (c === 'js') js.set(src, (js.get(src) ?? 0) + 1);
-    const key = `${f.functionName || '(anonymous)'}\u0000${src}`;
+    const name = c === 'wasm' ? wasmName(id, f) : f.functionName;
+    const key = `${name || '(anonymous)'}\u0000${src}`;
     fn.set(key, (fn.get(key) ?? 0) + 1);
   }
   const frac = (n: number) => (total ? n / total : 0);
@@ -113,6 +145,58 @@ export function summarizeProfile(p: CpuProfile): Omit<ProfileShare, 'model' | 'i
         return [name, src, frac(v)];
       }),
   };
+}
+
+/** Reads an unsigned LEB128 at `at`; returns [value, next offset]. */
+function leb(b: Uint8Array, at: number): [number, number] {
+  let v = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = b[at++];
+    v += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (byte < 0x80) return [v, at];
+  }
+}
+
+/** Function index → export name, from a module's export section (the kernels carry no name section). */
+export function exportNames(bytes: Uint8Array): Map<number, string> {
+  const names = new Map<number, string>();
+  let at = 8; // magic + version
+  while (at < bytes.length) {
+    const id = bytes[at++];
+    let size: number;
+    [size, at] = leb(bytes, at);
+    if (id === 7) {
+      let count: number;
+      let p: number;
+      [count, p] = leb(bytes, at);
+      for (let i = 0; i < count; i++) {
+        let len: number;
+        [len, p] = leb(bytes, p);
+        const name = new TextDecoder().decode(bytes.subarray(p, p + len));
+        p += len;
+        const kind = bytes[p++];
+        let index: number;
+        [index, p] = leb(bytes, p);
+        if (kind === 0) names.set(index, name);
+      }
+      break;
+    }
+    at += size;
+  }
+  return names;
+}
+
+/** Export names of the kernels build a wasm backend runs (its info(): feature, threads), or empty. */
+function kernelNames(info: Record<string, unknown>): Map<number, string> {
+  try {
+    const dir = path.dirname(createRequire(import.meta.url).resolve('@lec/kernels-wasm/package.json'));
+    const file = path.join(dir, 'build', `kernels-${String(info.feature)}${Number(info.threads) > 1 ? '-threads' : ''}.wasm`);
+    return exportNames(readFileSync(file));
+  } catch {
+    return new Map();
+  }
 }
 
 /**
@@ -176,7 +260,8 @@ export async function runProfile(o: ProfileOptions): Promise<ProfileShare[]> {
           for (let i = 0; i < o.steps; i++) run();
           const ms = (performance.now() - t0) / o.steps;
           const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
-          const s = { model, impl: impl.name, steps: o.steps, step_ms: ms, ...summarizeProfile(profile) };
+          const names = kernelNames(impl.lecBackend.info());
+          const s = { model, impl: impl.name, steps: o.steps, step_ms: ms, ...summarizeProfile(profile, names) };
           out.push(s);
           print(renderProfile(s));
         }
@@ -197,7 +282,7 @@ const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 export function renderProfile(s: ProfileShare): string {
   const lines = [
     `\n== profile: ${s.model} training step on ${s.impl} (${s.steps} steps, ${s.step_ms.toFixed(2)} ms/step under the profiler, ${s.samples} samples) ==`,
-    `wasm kernels ${pct(s.shares.wasm)} | JS ops ${pct(s.shares.js)} | copies ${pct(s.shares.copies)} | GC ${pct(s.shares.gc)} | other ${pct(s.shares.other)}`,
+    `wasm kernels ${pct(s.shares.wasm)} | JS ops ${pct(s.shares.js)} | copies ${pct(s.shares.copies)} | allocation ${pct(s.shares.alloc)} | GC ${pct(s.shares.gc)} | other ${pct(s.shares.other)}`,
     `JS ops by source: ${Object.entries(s.js_by_source)
       .map(([k, v]) => `${k} ${pct(v)}`)
       .join(', ')}`,

@@ -41,6 +41,27 @@ runErrorTable({
         arg: 'x',
       },
     ],
+    GlobalMaxPool: [
+      {
+        name: 'rank-2 input',
+        fn: () => new cnn.GlobalMaxPool().forward(zeros([2, 2])),
+        error: ShapeError,
+        op: 'GlobalMaxPool.forward',
+        arg: 'x',
+      },
+    ],
+    Conv1d: [
+      { name: 'kernel size 0', fn: () => new cnn.Conv1d(2, 3, 0), error: ValueError, arg: 'kernelSize' },
+      { name: 'padding -1', fn: () => new cnn.Conv1d(2, 3, 3, { padding: -1 }), error: ValueError, arg: 'padding' },
+      { name: 'stride 1.5', fn: () => new cnn.Conv1d(2, 3, 3, { stride: 1.5 }), error: ValueError, arg: 'stride' },
+      {
+        name: 'NHWC image input',
+        fn: () => new cnn.Conv1d(2, 3, 3).forward(zeros([1, 4, 4, 2])),
+        error: ShapeError,
+        op: 'Conv1d.forward',
+        arg: 'x',
+      },
+    ],
     Upsample: [
       { name: 'scale 0', fn: () => new cnn.Upsample(0), error: ValueError, arg: 'scale' },
       {

@@ -1,7 +1,8 @@
 import type { LayerRegistry } from '@lec/nn';
 import { Conv2d } from './layers/conv2d.js';
 import { Conv2dTranspose } from './layers/conv2d-transpose.js';
-import { AvgPool2d, GlobalAvgPool, MaxPool2d } from './layers/pooling.js';
+import { Conv1d } from './layers/conv1d.js';
+import { AvgPool2d, GlobalAvgPool, GlobalMaxPool, MaxPool2d } from './layers/pooling.js';
 import { Upsample } from './layers/upsample.js';
 
 /**
@@ -13,10 +14,12 @@ import { Upsample } from './layers/upsample.js';
  * ```
  */
 export const cnnLayers: LayerRegistry = {
+  Conv1d: Conv1d.fromConfig,
   Conv2d: Conv2d.fromConfig,
   Conv2dTranspose: Conv2dTranspose.fromConfig,
   MaxPool2d: MaxPool2d.fromConfig,
   AvgPool2d: AvgPool2d.fromConfig,
   GlobalAvgPool: GlobalAvgPool.fromConfig,
+  GlobalMaxPool: GlobalMaxPool.fromConfig,
   Upsample: Upsample.fromConfig,
 };

@@ -34,5 +34,6 @@ export { gcnLayers } from './registry.js';
 export { laplacian, csrMatVec, type LaplacianKind } from './laplacian.js';
 export { eigh, lanczos, type Eigenpairs, type LanczosOptions } from '@lec/linalg';
 export { SpectralBasis, bandPass, heatKernel, highPass, lowPass, type SpectralBasisOptions, type SpectralFilter } from './spectral.js';
+export { chebyshevCoefficients, chebyshevFilter, type ChebyshevFit } from './chebyshev.js';
 export { gridGraph, ringGraph } from './generators.js';
 export { benchmarkEpochs, trainKarate, type BenchmarkEpochsOptions, type KarateResult } from './experiments.js';

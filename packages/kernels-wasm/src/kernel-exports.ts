@@ -144,6 +144,24 @@ export interface KernelExports {
   ): void;
   spmm_f32(rowPtr: number, colIdx: number, values: number, rows: number, dense: number, n: number, out: number): void;
   /** One LSTM step's gates, c and h (assembly/lstm-f32.ts); z is overwritten with the activations. */
+  /** assembly/optimizers-f32.ts: one Adam update over n floats; 1 when every output is finite. */
+  adam_step_f32(
+    n: number,
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    w1: number,
+    m1: number,
+    v1: number,
+    beta1: number,
+    beta2: number,
+    stepSize: number,
+    epsilon: number,
+    weightDecay: number,
+    decay: number,
+    hasState: number,
+  ): number;
   lstm_step_forward_f32(
     batch: number,
     hidden: number,
@@ -235,6 +253,7 @@ export const KERNEL_EXPORT_NAMES = [
   'conv2d_implicit_backprop_filter_f32_nhwc',
   'lstm_step_forward_f32',
   'lstm_step_backward_f32',
+  'adam_step_f32',
   'unary_f32',
   'binary_f32',
   'where_f32',

@@ -23,12 +23,11 @@ import {
   type BackendV1,
   CpuBackend,
   type CpuHandle,
-  FAST_PATH_KINDS,
-  type FastPath,
   type FastPaths,
   fastPathNames,
   jsFastPaths,
   requiredPrimitives,
+  wrapFastPaths,
 } from '@lec/tensor';
 import { wasmConv2d } from './backend/conv2d.js';
 import { WasmContext } from './backend/context.js';
@@ -36,6 +35,7 @@ import { wasmElementwise } from './backend/elementwise.js';
 import { wasmGemm, wasmMatmul } from './backend/gemm.js';
 import { wasmLstm } from './backend/lstm.js';
 import { wasmMovement } from './backend/movement.js';
+import { wasmOptimizers } from './backend/optimizers.js';
 import { wasmPool } from './backend/pool.js';
 import { wasmSoftmaxCrossEntropy } from './backend/softmax-cross-entropy.js';
 import { wasmSpmm } from './backend/spmm.js';
@@ -87,6 +87,7 @@ export function wasmFastPaths(context: WasmContext): FastPaths<CpuHandle> {
     ...wasmLstm(context),
     ...wasmSpmm(context),
     ...wasmSoftmaxCrossEntropy(context),
+    ...wasmOptimizers(context),
   };
 }
 
@@ -137,8 +138,8 @@ export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number, t
         residentCsrBytes: context.csrs.csrBytes,
         fastPaths: fastPathNames(fastPaths),
         wasmOps:
-          'float32 matmul, gemm, conv2d (+ both gradients), max/avg pooling (+ gradients), spmm, LSTM recurrences (lstmSequence + its gradient), unary/binary/where with broadcasting, reductions, softmax cross-entropy, transpose/concat/slice/broadcastTo, gather/scatterAdd',
-        jsOps: 'argReduce, pad, cast, the single LSTM step (lstmCell), Adam, every float64 and int32 op',
+          'float32 matmul, gemm, conv2d (+ both gradients), max/avg pooling (+ gradients), spmm, LSTM recurrences (lstmSequence + its gradient), unary/binary/where with broadcasting, reductions, softmax cross-entropy, transpose/concat/slice/broadcastTo, gather/scatterAdd, Adam (adamStep)',
+        jsOps: 'argReduce, pad, cast, the single LSTM step (lstmCell), every float64 and int32 op',
       };
     },
     disposeBackend(): void {
@@ -192,16 +193,7 @@ function namingOutOfMemory(backend: WasmBackend): WasmBackend {
         throw e.naming(typeof detail === 'string' ? `${name}(${detail})` : name);
       }
     }) as F;
-  const fastPaths: Record<string, unknown> = {};
-  for (const [name, entry] of Object.entries(backend.fastPaths)) {
-    if (entry === undefined) continue;
-    if (FAST_PATH_KINDS[name as FastPath] === 'pair') {
-      const pair = entry as { forward: (...args: never[]) => unknown; backward: (...args: never[]) => unknown };
-      fastPaths[name] = { forward: named(name, pair.forward), backward: named(`${name}Backward`, pair.backward) };
-    } else {
-      fastPaths[name] = named(name, entry as (...args: never[]) => unknown);
-    }
-  }
+  const fastPaths = wrapFastPaths(backend.fastPaths, named);
   const out: Record<string, unknown> = { ...backend, fastPaths };
   for (const [name, value] of Object.entries(backend)) {
     if (typeof value === 'function') out[name] = named(name, value as (...args: never[]) => unknown);

@@ -4,7 +4,7 @@
  * roughly like σ_max(W_hh)^(T−t) for a tanh RNN; the LSTM's additive cell path does not.
  */
 import { type Tensor, ValueError, sqrt, sum, square, valueAndGrad, zeros } from '@lec/tensor';
-import type { Recurrent } from './layers/recurrent.js';
+import { LSTM, type Recurrent } from './layers/recurrent.js';
 
 /**
  * hiddenGradientNorms(layer, x, loss): ‖∂L/∂h_t‖ for every step t of the top layer, where
@@ -28,6 +28,41 @@ export function hiddenGradientNorms(
   const probes = Array.from({ length: steps }, () => zeros([batch, layer.hiddenSize], { dtype: x.dtype, backend: x.backend }));
   const { grads } = valueAndGrad((...p: Tensor[]) => loss(layer.run(x, { probes: p, lengths: options.lengths })))(...probes);
   return grads.map((g) => sqrt(sum(square(g))).item());
+}
+
+/**
+ * cellGradientNorms(lstm, x, loss): ‖∂L/∂C_t‖ beside ‖∂L/∂h_t‖ for every step t of an LSTM's
+ * top layer, L = loss(run(x)), from one backward pass with zero probes on C_t and h_t. The
+ * cell state's path C_{t−1} → C_t multiplies the gradient by the forget gate f_t only (no
+ * weight matrix, no squashing), so ‖∂L/∂C_t‖ decays far slower than a plain RNN's ‖∂L/∂h_t‖:
+ * the lecture's "uninterrupted gradient flow".
+ * @example
+ * ```ts
+ * const lstm = new LSTM(1, 8, { seed: 0 });
+ * const { cell, hidden } = cellGradientNorms(lstm, ones([4, 20, 1]), (r) => sum(r.last));
+ * [cell.length, hidden.length]; // [20, 20]
+ * ```
+ */
+export function cellGradientNorms(
+  layer: LSTM,
+  x: Tensor,
+  loss: (result: ReturnType<Recurrent['run']>) => Tensor,
+  options: { lengths?: ArrayLike<number> } = {},
+): { cell: number[]; hidden: number[] } {
+  if (!(layer instanceof LSTM))
+    throw new ValueError(
+      'cellGradientNorms',
+      `argument 'layer' expected an LSTM (a cell state C_t), got ${(layer as { type?: string })?.type ?? typeof layer}`,
+    );
+  if (x.rank !== 3) throw new ValueError('cellGradientNorms', `argument 'x' expected [batch, time, features], got [${x.shape.join(', ')}]`);
+  const [batch, steps] = x.shape;
+  const probe = () => zeros([batch, layer.hiddenSize], { dtype: x.dtype, backend: x.backend });
+  const probes = Array.from({ length: 2 * steps }, probe);
+  const { grads } = valueAndGrad((...p: Tensor[]) =>
+    loss(layer.run(x, { cellProbes: p.slice(0, steps), probes: p.slice(steps), lengths: options.lengths })),
+  )(...probes);
+  const norms = grads.map((g) => sqrt(sum(square(g))).item());
+  return { cell: norms.slice(0, steps), hidden: norms.slice(steps) };
 }
 
 /**

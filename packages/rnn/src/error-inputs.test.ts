@@ -7,12 +7,13 @@ import { ShapeError, ValueError, f64Backend, jsBackend, tensor, zeros } from '@l
 import * as rnn from './index.js';
 
 const seq = () => zeros([2, 3, 4]);
+const digits = (side: number) => ({ images: zeros([2, side, side, 1]), labels: tensor([3, 5], [2], { dtype: 'int32' }) });
 
 runErrorTable({
   packageName: '@lec/rnn',
   exports: rnn as unknown as Record<string, unknown>,
   backends: { js: jsBackend, f64: f64Backend },
-  noBadInput: {},
+  noBadInput: { decodeDate: 'maps any token list to text (a token outside the target vocabulary becomes ?)' },
   cases: {
     RNN: [
       { name: 'wrong feature count', fn: () => new rnn.RNN(5, 8, { seed: 0 }).forward(seq()), error: ShapeError, op: 'RNN.run', arg: 'x' },
@@ -173,6 +174,108 @@ runErrorTable({
           } as never),
         error: ValueError,
         arg: 'split.images',
+      },
+    ],
+    cellGradientNorms: [
+      {
+        name: 'a GRU (no cell state)',
+        fn: () => rnn.cellGradientNorms(new rnn.GRU(4, 8) as never, seq(), (r) => r.last),
+        error: ValueError,
+        arg: 'layer',
+      },
+      {
+        name: 'a rank-2 input',
+        fn: () => rnn.cellGradientNorms(new rnn.LSTM(4, 8), zeros([2, 4]), (r) => r.last),
+        error: ValueError,
+        arg: 'x',
+      },
+    ],
+    captionText: [{ name: 'a non-digit', fn: () => rnn.captionText([3, 12]), error: ValueError, arg: 'digits' }],
+    tokensToCaption: [{ name: 'a fractional token', fn: () => rnn.tokensToCaption([2.5]), error: ValueError, arg: 'tokens' }],
+    digitCaptions: [
+      { name: 'images not 28×28', fn: () => rnn.digitCaptions(digits(5), 2), error: ValueError, arg: 'split.images' },
+      { name: 'a negative count', fn: () => rnn.digitCaptions(digits(28), -1), error: ValueError, arg: 'count' },
+      { name: 'maxDigits < minDigits', fn: () => rnn.digitCaptions(digits(28), 1, { minDigits: 3, maxDigits: 2 }), error: ValueError },
+      { name: 'a canvas too narrow', fn: () => rnn.digitCaptions(digits(28), 1, { width: 50 }), error: ValueError, arg: 'width' },
+      {
+        name: 'a label that is not a digit',
+        fn: () => rnn.digitCaptions({ images: zeros([1, 28, 28, 1]), labels: tensor([10], [1], { dtype: 'int32' }) }, 1),
+        error: ValueError,
+        arg: 'split.labels',
+      },
+    ],
+    ImageCaptioner: [
+      { name: 'hidden size 0', fn: () => new rnn.ImageCaptioner({ hiddenSize: 0 }), error: ValueError, arg: 'hiddenSize' },
+      { name: 'no convolution block', fn: () => new rnn.ImageCaptioner({ filters: [] }), error: ValueError, arg: 'filters' },
+      { name: 'eos outside the vocabulary', fn: () => new rnn.ImageCaptioner({ eos: 12 }), error: ValueError, arg: 'eos' },
+      {
+        name: 'images of the wrong width',
+        fn: () => new rnn.ImageCaptioner({ seed: 0 }).caption(zeros([1, 28, 28, 1]), 4),
+        error: ShapeError,
+        op: 'ImageCaptioner.encode',
+        arg: 'images',
+      },
+      {
+        name: 'beam width 0',
+        fn: () => new rnn.ImageCaptioner({ seed: 0 }).beamSearch(zeros([1, 28, 76, 1]), { beamWidth: 0, maxLength: 4 }),
+        error: ValueError,
+        op: 'ImageCaptioner.beamSearch',
+        arg: 'beamWidth',
+      },
+    ],
+    captionAccuracy: [
+      {
+        name: 'captions that do not match the images',
+        fn: () => rnn.captionAccuracy(new rnn.ImageCaptioner(), { images: zeros([2, 28, 76, 1]), digits: [[1]], captions: ['one'] }),
+        error: ValueError,
+        arg: 'data',
+      },
+    ],
+    trainCaptioner: [
+      {
+        name: 'batch size 0 (rejected promise)',
+        fn: () => rnn.trainCaptioner({ train: digits(28), test: digits(28) }, { batchSize: 0 }),
+        error: ValueError,
+        arg: 'batchSize',
+        async: true,
+      },
+    ],
+    dateExamples: [
+      { name: 'a negative count', fn: () => rnn.dateExamples(-1), error: ValueError, op: 'dateExamples', arg: 'n' },
+      { name: 'an unknown split', fn: () => rnn.dateExamples(2, { split: 'dev' as 'test' }), error: ValueError, arg: 'split' },
+    ],
+    encodeDates: [
+      {
+        name: 'a character dates do not use',
+        fn: () => rnn.encodeDates(['3 mär 98']),
+        error: ValueError,
+        op: 'encodeDates',
+        arg: 'inputs',
+      },
+    ],
+    trainDateTranslation: [
+      {
+        name: 'an unknown attention (rejected promise)',
+        fn: () => rnn.trainDateTranslation({ attention: 'luong' as 'dot' }),
+        error: ValueError,
+        arg: 'attention',
+        async: true,
+      },
+      {
+        name: 'hidden size 0 (rejected promise)',
+        fn: () => rnn.trainDateTranslation({ hiddenSize: 0 }),
+        error: ValueError,
+        arg: 'hiddenSize',
+        async: true,
+      },
+    ],
+    translateDates: [
+      {
+        name: 'an empty date',
+        fn: () => rnn.translateDates(new rnn.Seq2Seq(rnn.DATE_SOURCE_CHARS.length + 1, 13, 8), ['']),
+        error: ValueError,
+        op: 'encodeDates',
+        arg: 'inputs',
       },
     ],
     treeSchedule: [{ name: 'a cycle', fn: () => rnn.treeSchedule({ parents: [1, 0] }), error: ValueError }],

@@ -13,6 +13,8 @@ describeExamples({
   skip: {
     trainRowByRow:
       'trains row-by-row MNIST on 8,000 images for several epochs (minutes), and its data comes from loadMnist of @lec/cnn, which @lec/rnn does not depend on',
+    trainCaptioner:
+      'trains the captioner for minutes on the wasm backend with digits from loadMnist of @lec/cnn; test/caption.test.ts trains a small version',
   },
   reset: () => {
     tensorApi.setBackend(tensorApi.jsBackend());

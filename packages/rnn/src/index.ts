@@ -10,7 +10,7 @@ export { LSTMCell } from './cells/lstm-cell.js';
 export { GRUCell } from './cells/gru-cell.js';
 export { GRU, LSTM, RNN, type Recurrent, type RecurrentOptions, type RunOptions, type RunResult } from './layers/recurrent.js';
 export { Bidirectional, type BidirectionalOptions } from './layers/bidirectional.js';
-export { hiddenGradientNorms, spectralNorm } from './diagnostics.js';
+export { cellGradientNorms, hiddenGradientNorms, spectralNorm } from './diagnostics.js';
 export {
   SequenceClassifier,
   SequenceGenerator,
@@ -68,4 +68,34 @@ export {
   type RowByRowOptions,
   type RowByRowResult,
 } from './tasks.js';
+export {
+  CAPTION_TOKENS,
+  DIGIT_WORDS,
+  captionText,
+  digitCaptions,
+  tokensToCaption,
+  type DigitCaptionOptions,
+  type DigitCaptions,
+} from './captioning/digit-captions.js';
+export { ImageCaptioner, type ImageCaptionerOptions } from './captioning/image-captioner.js';
+export {
+  CAPTION_RECIPE,
+  captionAccuracy,
+  trainCaptioner,
+  type CaptionTrainOptions,
+  type CaptionTrainResult,
+} from './captioning/train-captioner.js';
+export {
+  DATE_SOURCE_CHARS,
+  DATE_TARGET_CHARS,
+  dateExamples,
+  decodeDate,
+  encodeDates,
+  trainDateTranslation,
+  translateDates,
+  type DateExamples,
+  type DateTaskOptions,
+  type DateTaskResult,
+  type LengthBucket,
+} from './date-task.js';
 export { rnnLayers } from './registry.js';

@@ -2,6 +2,7 @@ import { type Module, coreLayers, loadModel, saveModel } from '@lec/nn';
 import { type Tensor, randn, tensor } from '@lec/tensor';
 import { describe, expect, it } from 'vitest';
 import { AdditiveAttention, MultiplicativeAttention } from './attention.js';
+import { ImageCaptioner } from './captioning/image-captioner.js';
 import { GRUCell } from './cells/gru-cell.js';
 import { LSTMCell } from './cells/lstm-cell.js';
 import { RNNCell } from './cells/rnn-cell.js';
@@ -49,6 +50,18 @@ const cases: [string, () => Module<any, any>, (m: Module<any, any>) => Tensor][]
     (m) =>
       m.forward({
         vectors: randn([2, 5], { seed: 3 }),
+        inputs: ints([
+          [0, 3, 4],
+          [0, 5, 1],
+        ]),
+      }),
+  ],
+  [
+    'ImageCaptioner',
+    () => new ImageCaptioner({ width: 52, filters: [4, 6], featureSize: 8, hiddenSize: 6, embedSize: 3, seed: 4 }),
+    (m) =>
+      m.forward({
+        images: randn([2, 28, 52, 1], { seed: 3 }),
         inputs: ints([
           [0, 3, 4],
           [0, 5, 1],

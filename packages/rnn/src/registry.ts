@@ -1,5 +1,6 @@
 import type { LayerRegistry } from '@lec/nn';
 import { AdditiveAttention, MultiplicativeAttention } from './attention.js';
+import { ImageCaptioner } from './captioning/image-captioner.js';
 import { GRUCell } from './cells/gru-cell.js';
 import { LSTMCell } from './cells/lstm-cell.js';
 import { RNNCell } from './cells/rnn-cell.js';
@@ -32,6 +33,7 @@ export const rnnLayers: LayerRegistry = Object.freeze({
   Seq2Seq: Seq2Seq.fromConfig,
   AdditiveAttention: AdditiveAttention.fromConfig,
   MultiplicativeAttention: MultiplicativeAttention.fromConfig,
+  ImageCaptioner: ImageCaptioner.fromConfig,
   ChildSumTreeLSTM: ChildSumTreeLSTM.fromConfig,
   NaryTreeLSTM: NaryTreeLSTM.fromConfig,
 });

@@ -1,4 +1,4 @@
-/** Optimizer updates: adamUpdate (the fused Adam step behind @lec/nn's Adam and AdamW). */
+/** Optimizer updates: adamUpdate (the fused Adam step behind @lec/nn's Adam and AdamW) and allFinite (the optimizers' all-or-nothing check). */
 import * as lec from '@lec/tensor';
 import { ShapeError, type Tensor, ValueError } from '@lec/tensor';
 import { f, uniformIn } from '../inputs.js';
@@ -41,7 +41,49 @@ const adamCases: ForwardCase[] = [
   },
 ];
 
+/** allFinite as a [1] (true) or [0] tensor, so the suite compares it like any result. */
+const finiteFlag = (ts: readonly Tensor[]) => lec.tensor([lec.allFinite(ts) ? 1 : 0], [1], { dtype: 'int32' });
+
+const allFiniteCases: ForwardCase[] = [
+  {
+    name: 'finite, sizes 0, 5, 1031',
+    inputs: [f([0], uniformIn(-1, 1)), f([5], uniformIn(-1, 1)), f([1031], uniformIn(-1, 1))],
+    fn: finiteFlag,
+  },
+  { name: 'no tensors', inputs: [], fn: () => finiteFlag([]) },
+  {
+    name: 'an infinity in the second of three',
+    inputs: [f([7], uniformIn(-1, 1)), f([9], uniformIn(1, 2)), f([3], uniformIn(-1, 1))],
+    fn: ([a, b, c]) => finiteFlag([a, lec.div(b, 0), c]),
+  },
+  {
+    name: 'a NaN in the tail of a long one',
+    inputs: [f([1030], uniformIn(-1, 1)), f([1], uniformIn(-1, 1))],
+    fn: ([a, b]) => finiteFlag([lec.concat([a, lec.mul(b, Number.NaN)])]),
+  },
+  {
+    name: 'the outputs of an Adam step (the wasm kernel vouches for them)',
+    inputs: moments([17]),
+    fn: ([w, g, m, v]) => finiteFlag(lec.adamUpdate(w, g, m, v, { learningRate: 1e-2, step: 7 })),
+  },
+  {
+    name: 'an Adam step that overflows (epsilon 0, v 0)',
+    inputs: moments([5]).slice(0, 2),
+    fn: ([w, g]) => finiteFlag(lec.adamUpdate(w, lec.mul(g, 0), null, null, { learningRate: 1e-2, step: 1, epsilon: 0 })),
+  },
+];
+
 export const OPTIM: readonly OpEntry[] = [
+  {
+    op: 'allFinite',
+    tol: 'exact',
+    forward: allFiniteCases,
+    grad: { notDifferentiable: 'returns a boolean' },
+    errors: [
+      { name: "'tensors' not an array", fn: () => lec.allFinite(1 as never), error: ValueError, arg: 'tensors' },
+      { name: 'a number among the tensors', fn: (c) => lec.allFinite([floats(c, [1]), 2 as never]), error: ValueError, arg: 'tensors' },
+    ],
+  },
   {
     op: 'adamUpdate',
     tol: 'transcendental',

@@ -20,7 +20,8 @@ import { FormatError, Sequential, loadModel, saveModel, coreLayers } from '@lec/
 import { paramGradCheck } from '@lec/backend-tests';
 import { Conv2d } from './conv2d.js';
 import { Conv2dTranspose } from './conv2d-transpose.js';
-import { AvgPool2d, GlobalAvgPool, MaxPool2d } from './pooling.js';
+import { Conv1d } from './conv1d.js';
+import { AvgPool2d, GlobalAvgPool, GlobalMaxPool, MaxPool2d } from './pooling.js';
 import { Upsample } from './upsample.js';
 import { cnnLayers } from '../registry.js';
 import { lenet5, smallCnn } from '../models.js';
@@ -48,6 +49,16 @@ describe('float64 gradient checks of every layer', () => {
     ['MaxPool2d same stride 1', () => new MaxPool2d(3, { strides: 1, padding: 'same' }), [1, 4, 4, 2]],
     ['AvgPool2d same', () => new AvgPool2d(3, { strides: 2, padding: 'same' }), [1, 5, 5, 2]],
     ['GlobalAvgPool', () => new GlobalAvgPool(), [2, 3, 3, 4]],
+    ['GlobalAvgPool over steps', () => new GlobalAvgPool(), [2, 5, 3]],
+    ['GlobalMaxPool', () => new GlobalMaxPool(), [2, 3, 3, 4]],
+    ['GlobalMaxPool over steps', () => new GlobalMaxPool(), [2, 5, 3]],
+    ['Conv1d valid', () => new Conv1d(2, 3, 3, { seed: 1, dtype: 'float64' }), [2, 7, 2]],
+    [
+      'Conv1d same, stride 2, dilation 2',
+      () => new Conv1d(2, 3, 3, { padding: 'same', stride: 2, dilation: 2, seed: 1, dtype: 'float64' }),
+      [2, 9, 2],
+    ],
+    ['Conv1d padding 1, no bias', () => new Conv1d(3, 2, 2, { padding: 1, bias: false, seed: 1, dtype: 'float64' }), [1, 4, 3]],
     ['Upsample nearest', () => new Upsample(2), [1, 2, 3, 2]],
     ['Upsample bilinear', () => new Upsample(3, 'bilinear'), [1, 3, 2, 2]],
   ];
@@ -67,6 +78,85 @@ describe('float64 gradient checks of every layer', () => {
 });
 
 describe('layer behaviour', () => {
+  it('Conv1d computes y[n, l, o] = b[o] + Σ_k,i x[n, l·s + k·d − p, i]·W[k, i, o] (checked by loops in float64)', () => {
+    withBackend(f64, () => {
+      for (const [stride, dilation, pad] of [
+        [1, 1, 0],
+        [2, 1, 1],
+        [1, 2, 2],
+        [3, 2, 0],
+      ]) {
+        const conv = new Conv1d(3, 4, 3, { stride, dilation, padding: pad, seed: 5, dtype: 'float64' });
+        conv.bias?.assign(x64([4], 9));
+        const [n, steps] = [2, 11];
+        const x = x64([n, steps, 3], 6);
+        const y = conv.forward(x);
+        const lo = Math.floor((steps + 2 * pad - dilation * 2 - 1) / stride) + 1;
+        expect(y.shape).toEqual([n, lo, 4]);
+        const xv = x.dataSync();
+        const w = conv.weight.value.dataSync();
+        const b = conv.bias?.value.dataSync() ?? new Float64Array(4);
+        const got = y.dataSync();
+        for (let s = 0; s < n; s++)
+          for (let l = 0; l < lo; l++)
+            for (let o = 0; o < 4; o++) {
+              let e = b[o];
+              for (let k = 0; k < 3; k++) {
+                const at = l * stride + k * dilation - pad;
+                if (at < 0 || at >= steps) continue;
+                for (let i = 0; i < 3; i++) e += xv[(s * steps + at) * 3 + i] * w[(k * 3 + i) * 4 + o];
+              }
+              expect(got[(s * lo + l) * 4 + o]).toBeCloseTo(e, 12);
+            }
+      }
+      expect(new Conv1d(3, 4, 5, { padding: 'same', stride: 2, seed: 0, dtype: 'float64' }).forward(x64([1, 9, 3], 1)).shape).toEqual([
+        1, 5, 4,
+      ]);
+    });
+  });
+
+  it('GlobalMaxPool takes the maximum per channel; Conv1d and the global pools save and load', () => {
+    expect(
+      new GlobalMaxPool()
+        .forward(
+          tensor([
+            [
+              [
+                [1, -2],
+                [7, 0],
+              ],
+              [
+                [3, 4],
+                [-1, 9],
+              ],
+            ],
+          ]),
+        )
+        .toArray(),
+    ).toEqual([[7, 9]]);
+    expect(
+      new GlobalAvgPool()
+        .forward(
+          tensor([
+            [
+              [1, 2],
+              [3, 6],
+            ],
+          ]),
+        )
+        .toArray(),
+    ).toEqual([[2, 4]]);
+    const model = new Sequential([new Conv1d(2, 4, 3, { padding: 'same', dilation: 2, seed: 3 }), new GlobalMaxPool()]);
+    const copy = loadModel(saveModel(model), { ...coreLayers, ...cnnLayers });
+    const x = randn([2, 6, 2], { seed: 4 });
+    expect(Array.from(copy.forward(x).dataSync())).toEqual(Array.from(model.forward(x).dataSync()));
+    const avg = loadModel(saveModel(new Sequential([new Conv1d(2, 2, 1, { padding: 2, seed: 1 }), new GlobalAvgPool()])), {
+      ...coreLayers,
+      ...cnnLayers,
+    });
+    expect(avg.forward(x).shape).toEqual([2, 2]);
+  });
+
   it('Conv2d with groups equals separate convolutions per group', () => {
     withBackend(f64, () => {
       const conv = new Conv2d(4, 6, 3, { groups: 2, seed: 2, dtype: 'float64', bias: false });

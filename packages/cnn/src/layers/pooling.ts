@@ -1,9 +1,10 @@
 /**
  * Pooling layers over NHWC images: MaxPool2d and AvgPool2d ([N, H, W, C] → [N, Ho, Wo, C],
- * per channel) and GlobalAvgPool ([N, H, W, C] → [N, C]). No parameters.
+ * per channel), and the global poolings GlobalAvgPool and GlobalMaxPool ([N, H, W, C] → [N, C],
+ * or over the steps of a sequence [N, L, C] → [N, C], as after Conv1d). No parameters.
  */
 import { type JsonObject, type LayerFactory, Module, type ReceptiveWindow } from '@lec/nn';
-import { type Padding, ShapeError, type Tensor, avgPool2d, maxPool2d, mean } from '@lec/tensor';
+import { type Padding, ShapeError, type Tensor, avgPool2d, max, maxPool2d, mean } from '@lec/tensor';
 import { fixedPair, paddingFromJson, paddingToJson } from './conv2d.js';
 import { pairOf } from './options.js';
 
@@ -93,26 +94,52 @@ export class AvgPool2d extends Pool2d {
     });
 }
 
+/** The axes a global pooling reduces: height and width of [N, H, W, C], the steps of [N, L, C]. */
+function globalAxes(op: string, x: Tensor): number[] {
+  if (x.rank !== 4 && x.rank !== 3)
+    throw new ShapeError(
+      op,
+      `argument 'x' expected NHWC [batch, height, width, channels] or [batch, steps, channels], got [${x.shape.join(', ')}]`,
+    );
+  return x.rank === 4 ? [1, 2] : [1];
+}
+
 /**
- * The mean over height and width: [N, H, W, C] → [N, C].
+ * The mean over height and width: [N, H, W, C] → [N, C] (or over the steps: [N, L, C] → [N, C]).
  * @example
  * ```ts
  * new GlobalAvgPool().forward(ones([2, 7, 7, 16])).shape; // [2, 16]
+ * new GlobalAvgPool().forward(ones([2, 30, 8])).shape; // [2, 8]
  * ```
  */
 export class GlobalAvgPool extends Module {
   readonly type = 'GlobalAvgPool';
   forward(x: Tensor): Tensor {
-    if (x.rank !== 4)
-      throw new ShapeError(
-        'GlobalAvgPool.forward',
-        `argument 'x' expected NHWC [batch, height, width, channels], got [${x.shape.join(', ')}]`,
-      );
-    return mean(x, [1, 2]);
+    return mean(x, globalAxes('GlobalAvgPool.forward', x));
   }
   override config(): JsonObject {
     return {};
   }
   /** Registry factory. */
   static readonly fromConfig: LayerFactory = () => new GlobalAvgPool();
+}
+
+/**
+ * The maximum over height and width: [N, H, W, C] → [N, C] (or over the steps: [N, L, C] →
+ * [N, C]). The gradient goes to the entries that attain the maximum (shared on ties).
+ * @example
+ * ```ts
+ * new GlobalMaxPool().forward(tensor([[[1, 5], [3, 2]]])).toArray(); // [[3, 5]]
+ * ```
+ */
+export class GlobalMaxPool extends Module {
+  readonly type = 'GlobalMaxPool';
+  forward(x: Tensor): Tensor {
+    return max(x, globalAxes('GlobalMaxPool.forward', x));
+  }
+  override config(): JsonObject {
+    return {};
+  }
+  /** Registry factory. */
+  static readonly fromConfig: LayerFactory = () => new GlobalMaxPool();
 }

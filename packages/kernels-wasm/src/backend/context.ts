@@ -44,6 +44,8 @@ export class WasmContext {
   readonly js: FastPaths<CpuHandle>;
   /** The sparse matrices spmm has checked (and their resident copies). */
   readonly csrs: ResidentCsrs;
+  /** Handles a kernel found all finite as it wrote them (handles are immutable), so checks skip them. */
+  readonly knownFinite = new WeakSet<CpuHandle>();
   readonly #scopes: Scope[] = [];
 
   constructor(store: CpuBackend, kernels: WasmKernels, heap: TensorHeap, js: FastPaths<CpuHandle>) {

@@ -7,7 +7,7 @@
  * as they were. `fit`, `trainStep` and hand-written loops all go through this one check.
  * Hyper-parameters are validated when the optimizer is constructed.
  */
-import { type Tensor, type Variable, ShapeError, ValueError, add, keep, mul, sum, tidy, toBackend } from '@lec/tensor';
+import { type Tensor, type Variable, ShapeError, ValueError, allFinite, keep, mul, tidy, toBackend } from '@lec/tensor';
 import { NonFiniteError } from '../errors.js';
 import { type LearningRate, learningRateAt } from '../schedules.js';
 
@@ -34,19 +34,11 @@ export function checkHyperParameter(op: string, arg: string, value: unknown, min
   return value as number;
 }
 
-/** Index of the first tensor with a NaN or infinite entry, or -1 (one read for all when all are finite). */
+/** Index of the first tensor with a NaN or infinite entry, or -1 (one check for all when all are finite). */
 function firstNonFinite(tensors: readonly (Tensor | null)[]): number {
-  const list = tensors.filter((t): t is Tensor => t !== null && t.size > 0 && t.dtype !== 'int32');
-  if (list.length === 0) return -1;
-  // Σ_i sum(t_i·0) is 0 when every entry is finite and NaN otherwise
-  const all = tidy(() =>
-    list
-      .map((t) => sum(mul(t, 0)))
-      .reduce((a, b) => add(a, b))
-      .item(),
-  );
-  if (Number.isFinite(all)) return -1;
-  return tensors.findIndex((t) => t !== null && t.size > 0 && t.dtype !== 'int32' && !Number.isFinite(tidy(() => sum(mul(t, 0)).item())));
+  const list = tensors.filter((t): t is Tensor => t !== null);
+  if (allFinite(list)) return -1;
+  return tensors.findIndex((t) => t !== null && !allFinite([t]));
 }
 
 function at(context: StepContext): string {
@@ -149,7 +141,10 @@ export abstract class Optimizer {
     const results = tidy(() => variables.map((v, i) => (v.trainable ? this.update(v.value, grads[i], this.#state.get(v), lr, t) : null)));
     // the new values and state must be finite too (an overflow, or 0/0 with epsilon 0)
     const badValue = firstNonFinite(results.map((r) => (r ? r.value : null)));
-    const badSlot = badValue >= 0 ? -1 : results.findIndex((r) => r !== null && firstNonFinite(r.slots) >= 0);
+    const badSlot =
+      badValue >= 0 || allFinite(results.flatMap((r) => (r ? r.slots : [])))
+        ? -1
+        : results.findIndex((r) => r !== null && !allFinite(r.slots));
     if (badValue >= 0 || badSlot >= 0) {
       const i = badValue >= 0 ? badValue : badSlot;
       for (const r of results) if (r) for (const x of [r.value, ...r.slots]) if (!this.#isState(x)) x.dispose();

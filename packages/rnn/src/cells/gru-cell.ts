@@ -52,25 +52,30 @@ export class GRUCell extends Module implements RecurrentCell {
     return matmul(x, this.weightIh.value, { bias: this.biasIh.value });
   }
 
-  step(projected: Tensor, state: State): State {
+  /**
+   * One step. `recurrentMask` [batch, H] (variational recurrent dropout) multiplies h_{t−1}
+   * where it enters the gates, not where z carries it over.
+   */
+  step(projected: Tensor, state: State, recurrentMask?: Tensor): State {
     const [hPrev] = state;
+    const hIn = recurrentMask ? mul(hPrev, recurrentMask) : hPrev;
     const H = this.hiddenSize;
     const [xr, xz, xn] = split(projected, 3, 1);
     let r: Tensor;
     let z: Tensor;
     let n: Tensor;
     if (this.resetAfter) {
-      const [hr, hz, hn] = split(add(matmul(hPrev, this.weightHh.value), this.biasHh.value), 3, 1);
+      const [hr, hz, hn] = split(add(matmul(hIn, this.weightHh.value), this.biasHh.value), 3, 1);
       r = sigmoid(add(xr, hr));
       z = sigmoid(add(xz, hz));
       n = tanh(add(xn, mul(r, hn)));
     } else {
       const [wRz, wN] = split(this.weightHh.value, [2 * H, H], 1);
       const [bRz, bN] = split(this.biasHh.value, [2 * H, H], 0);
-      const [hr, hz] = split(add(matmul(hPrev, wRz), bRz), 2, 1);
+      const [hr, hz] = split(add(matmul(hIn, wRz), bRz), 2, 1);
       r = sigmoid(add(xr, hr));
       z = sigmoid(add(xz, hz));
-      n = tanh(add(add(xn, matmul(mul(r, hPrev), wN)), bN));
+      n = tanh(add(add(xn, matmul(mul(r, hIn), wN)), bN));
     }
     // (1 − z)·n + z·h = n + z·(h − n)
     return [add(n, mul(z, sub(hPrev, n)))];

@@ -12,7 +12,7 @@
  * `forgetBias` (default 1, so the cell remembers by default).
  */
 import { type JsonObject, type LayerFactory, Module } from '@lec/nn';
-import { type Tensor, type Variable, add, lstmCell, matmul, tensor, zeros } from '@lec/tensor';
+import { type Tensor, type Variable, add, lstmCell, matmul, mul, sigmoid, split, tanh, tensor, zeros } from '@lec/tensor';
 import type { RecurrentCell, State } from './cell.js';
 import { checkSizes, type CellOptions, cellRng, inputWeights, recurrentWeights } from './init.js';
 import { checkInput } from './rnn-cell.js';
@@ -55,12 +55,20 @@ export class LSTMCell extends Module implements RecurrentCell {
     return matmul(x, this.weightIh.value, { bias: this.bias.value });
   }
 
-  step(projected: Tensor, state: State): State {
+  /**
+   * One step. `cellProbe` [batch, H] is added to C_t before h_t = o_t * tanh(C_t) is formed
+   * (zeros change nothing; its gradient is ∂L/∂C_t: see `cellGradientNorms`).
+   */
+  step(projected: Tensor, state: State, cellProbe?: Tensor): State {
     const [hPrev, cPrev] = state;
     // z = x·W_x + b + h_{t−1}·W_h holds the four gates' pre-activations; lstmCell applies
     // σ/tanh and forms c_t and h_t (fused into one pass on backends that have the fast path)
     const z = add(projected, matmul(hPrev, this.weightHh.value));
-    return lstmCell(z, cPrev);
+    if (!cellProbe) return lstmCell(z, cPrev);
+    // the same equations as composite ops, so the probe sits between C_t and h_t
+    const [i, f, candidate, o] = split(z, 4, 1);
+    const c = add(add(mul(sigmoid(f), cPrev), mul(sigmoid(i), tanh(candidate))), cellProbe);
+    return [mul(sigmoid(o), tanh(c)), c];
   }
 
   initialState(batch: number): State {

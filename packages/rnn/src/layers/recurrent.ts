@@ -19,6 +19,7 @@ import {
   dropout,
   lstmSequence,
   mul,
+  ones,
   reshape,
   split,
   stack,
@@ -38,6 +39,12 @@ export interface RecurrentOptions extends CellOptions {
   numLayers?: number;
   /** Dropout on the outputs of every layer but the last, in training (default 0). */
   dropout?: number;
+  /**
+   * Variational recurrent dropout (Gal & Ghahramani 2016), in training (default 0): one mask
+   * per layer and sequence, drawn at the start of `run`, multiplies h_{t−1} where it enters
+   * the recurrence, the same mask at every step (a fresh mask per step would destroy memory).
+   */
+  recurrentDropout?: number;
   /** forward() returns [batch, time, hidden] (true) or the last output [batch, hidden] (default false). */
   returnSequences?: boolean;
 }
@@ -54,6 +61,11 @@ export interface RunOptions {
    * `hiddenGradientNorms`.
    */
   probes?: Tensor[];
+  /**
+   * LSTM only: tensors [batch, hidden] added to the top layer's cell state C_t at every step;
+   * their gradients are ∂L/∂C_t. Used by `cellGradientNorms`.
+   */
+  cellProbes?: Tensor[];
 }
 
 /** What `run` returns. */
@@ -72,6 +84,7 @@ abstract class Recurrent extends Module {
   readonly cells: RecurrentCell[];
   readonly numLayers: number;
   readonly dropoutRate: number;
+  readonly recurrentDropout: number;
   readonly returnSequences: boolean;
   readonly #rng: Rng;
 
@@ -84,11 +97,14 @@ abstract class Recurrent extends Module {
     super();
     this.numLayers = options.numLayers ?? 1;
     this.dropoutRate = options.dropout ?? 0;
+    this.recurrentDropout = options.recurrentDropout ?? 0;
     this.returnSequences = options.returnSequences ?? false;
     if (!Number.isSafeInteger(this.numLayers) || this.numLayers < 1)
       throw new ValueError(this.constructor.name, `argument 'numLayers' expected a positive integer, got ${options.numLayers}`);
     if (!(this.dropoutRate >= 0 && this.dropoutRate < 1))
       throw new ValueError(this.constructor.name, `argument 'dropout' expected a rate in [0, 1), got ${options.dropout}`);
+    if (!(this.recurrentDropout >= 0 && this.recurrentDropout < 1))
+      throw new ValueError(this.constructor.name, `argument 'recurrentDropout' expected a rate in [0, 1), got ${options.recurrentDropout}`);
     const rng = options.rng ?? new Rng(options.seed ?? 0);
     this.#rng = rng.fork();
     this.cells = Array.from({ length: this.numLayers }, (_, i) => {
@@ -131,6 +147,13 @@ abstract class Recurrent extends Module {
     if (options.probes && options.probes.length !== steps) {
       throw new ShapeError(`${name}.run`, `argument 'probes' expected one tensor per step (${steps}), got ${options.probes.length}`);
     }
+    const cellProbes = options.cellProbes;
+    if (cellProbes && this.kind !== 'lstm')
+      throw new ValueError(`${name}.run`, `argument 'cellProbes' needs an LSTM (a cell state C_t); this layer is ${name}`);
+    if (cellProbes && cellProbes.length !== steps) {
+      throw new ShapeError(`${name}.run`, `argument 'cellProbes' expected one tensor per step (${steps}), got ${cellProbes.length}`);
+    }
+    const recurrentDrop = this.training && this.recurrentDropout > 0;
     const masks = options.lengths ? stepMasks(options.lengths, steps, x) : null;
     let input = x;
     let outputs: Tensor[] = [];
@@ -138,7 +161,7 @@ abstract class Recurrent extends Module {
     this.cells.forEach((cell, layer) => {
       const isTop = layer === this.numLayers - 1;
       let state = options.initialState?.[layer] ?? cell.initialState(batch);
-      if (cell instanceof LSTMCell && !masks && !(isTop && options.probes)) {
+      if (cell instanceof LSTMCell && !masks && !recurrentDrop && !(isTop && (options.probes || cellProbes))) {
         // the same recurrence as the loop below, as one op: backends with the lstmSequence fast
         // path run every step in one call (and the recurrent weights' gradient as one product)
         const [sequence, h, c] = lstmSequence(cell.projectInputs(input), cell.weightHh.value, state[0], state[1]);
@@ -153,9 +176,21 @@ abstract class Recurrent extends Module {
       // one split (a single op with one gradient pass), not a slice per step
       const perStep = steps > 0 ? split(projected, steps, 0) : [];
       outputs = [];
+      // inverted dropout of ones: the mask already holds 0 or 1/(1 − rate)
+      const hMask = recurrentDrop
+        ? dropout(ones([batch, this.hiddenSize], { dtype: x.dtype }), this.recurrentDropout, { rng: this.#rng })
+        : null;
       for (let t = 0; t < steps; t++) {
         const xt = reshape(perStep[t], [batch, width]);
-        let next = cell.step(xt, state);
+        // the dropped h_{t−1} feeds the gates only: an LSTM's C_{t−1} passes whole, and the GRU
+        // masks it inside (its update z also carries h_{t−1} over, unmasked)
+        const recurrent = hMask && !(cell instanceof GRUCell) ? [mul(state[0], hMask), ...state.slice(1)] : state;
+        let next =
+          cell instanceof GRUCell
+            ? cell.step(xt, recurrent, hMask ?? undefined)
+            : isTop && cellProbes
+              ? (cell as LSTMCell).step(xt, recurrent, cellProbes[t])
+              : cell.step(xt, recurrent);
         if (isTop && options.probes) next = [add(next[0], options.probes[t]), ...next.slice(1)];
         if (masks) {
           // padded steps keep the previous state: s = s_prev + m·(s_new − s_prev)
@@ -174,37 +209,31 @@ abstract class Recurrent extends Module {
     return { sequence: input, last: states[this.numLayers - 1][0], states };
   }
 
-  /** [batch, time, in] → [batch, time, H] if returnSequences, else the last output [batch, H]. */
-  forward(x: Tensor): Tensor {
-    const r = this.run(x);
-    return this.returnSequences ? r.sequence : r.last;
-  }
-
   /**
-   * The position of the generator of the dropout between stacked layers (saved in training
-   * checkpoints, so a resumed `fit` draws the same masks as an uninterrupted one).
+   * The position of the dropout mask generator (between-layer and recurrent dropout; saved in
+   * training checkpoints).
    * @example
    * ```ts
-   * const a = new LSTM(2, 3, { numLayers: 2, dropout: 0.5, seed: 1 });
-   * new LSTM(2, 3, { numLayers: 2, dropout: 0.5, seed: 1 }).randomState().counter === a.randomState().counter; // true
+   * const a = new LSTM(2, 4, { seed: 0, recurrentDropout: 0.5 });
+   * const b = new LSTM(2, 4, { seed: 0, recurrentDropout: 0.5 });
+   * a.forward(ones([1, 3, 2]));
+   * b.setRandomState(a.randomState());
+   * a.forward(ones([1, 3, 2])).toArray().join() === b.forward(ones([1, 3, 2])).toArray().join(); // true
    * ```
    */
   randomState(): RngState {
     return this.#rng.state();
   }
 
-  /**
-   * Moves the inter-layer dropout generator to a state from `randomState()`.
-   * @example
-   * ```ts
-   * const a = new GRU(2, 3, { numLayers: 2, dropout: 0.5, seed: 1 });
-   * const b = new GRU(2, 3, { numLayers: 2, dropout: 0.5, seed: 2 });
-   * b.setRandomState(a.randomState());
-   * b.randomState().seed === a.randomState().seed; // true
-   * ```
-   */
+  /** Moves the mask generator to a state from `randomState()`. */
   setRandomState(state: RngState): void {
     this.#rng.setState(state);
+  }
+
+  /** [batch, time, in] → [batch, time, H] if returnSequences, else the last output [batch, H]. */
+  forward(x: Tensor): Tensor {
+    const r = this.run(x);
+    return this.returnSequences ? r.sequence : r.last;
   }
 
   override config(): JsonObject {
@@ -215,6 +244,7 @@ abstract class Recurrent extends Module {
       dropout: this.dropoutRate,
       returnSequences: this.returnSequences,
     };
+    if (this.recurrentDropout > 0) c.recurrentDropout = this.recurrentDropout;
     const cell = this.cells[0];
     if (cell instanceof RNNCell) c.activation = cell.activation;
     if (cell instanceof LSTMCell) c.forgetBias = cell.forgetBias;
@@ -249,6 +279,7 @@ function factory(
     return make(inputSize, hiddenSize, {
       numLayers,
       dropout: c.number('dropout', { min: 0, max: 0.999, fallback: 0 }),
+      recurrentDropout: c.number('recurrentDropout', { min: 0, max: 0.999, fallback: 0 }),
       returnSequences: c.bool('returnSequences', false),
       activation: c.choice('activation', ['tanh', 'relu'], 'tanh'),
       forgetBias: c.number('forgetBias', { fallback: 1 }),

@@ -3,6 +3,7 @@ export { abs } from './abs.js';
 export { adamUpdate } from './adam-update.js';
 export type { AdamUpdateOptions } from './adam-update.js';
 export { add } from './add.js';
+export { allFinite } from './all-finite.js';
 export { argmax } from './argmax.js';
 export { argmin } from './argmin.js';
 export { avgPool2d } from './avg-pool2d.js';

@@ -1,0 +1,92 @@
+/**
+ * Optimizer updates as one pass over a parameter: read w, g and the state, write the new
+ * value and state into fresh blocks, and report whether everything written is finite (so the
+ * caller's all-or-nothing check needs no second pass).
+ *
+ * Plain f32 multiply and add in every build (no relaxed fused multiply-add): the SIMD lanes
+ * and the scalar tail round alike, so a result does not depend on the build or on where a
+ * parameter's block starts.
+ */
+
+/**
+ * Adam: g' = g + weightDecay·w (only when weightDecay ≠ 0: 0·∞ would be NaN),
+ * m' = β1·m + (1−β1)·g', v' = β2·v + (1−β2)·g'², w' = w − stepSize·m'/(√v' + epsilon) − decay·w
+ * (the decay term only when decay ≠ 0). Without state (`hasState` 0) m and v count as zero.
+ * Returns 1 when every w', m', v' is finite, else 0.
+ */
+export function adam_step_f32(
+  n: i32,
+  w: usize,
+  g: usize,
+  m: usize,
+  v: usize,
+  w1: usize,
+  m1: usize,
+  v1: usize,
+  beta1: f32,
+  beta2: f32,
+  stepSize: f32,
+  epsilon: f32,
+  weightDecay: f32,
+  decay: f32,
+  hasState: i32,
+): i32 {
+  const c1: f32 = 1 - beta1;
+  const c2: f32 = 1 - beta2;
+  let i = 0;
+  let finite = 1;
+  if (ASC_FEATURE_SIMD) {
+    const vb1 = f32x4.splat(beta1);
+    const vb2 = f32x4.splat(beta2);
+    const vc1 = f32x4.splat(c1);
+    const vc2 = f32x4.splat(c2);
+    const vstep = f32x4.splat(stepSize);
+    const veps = f32x4.splat(epsilon);
+    const vwd = f32x4.splat(weightDecay);
+    const vdecay = f32x4.splat(decay);
+    const zero = f32x4.splat(0);
+    let bad = i32x4.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const wi = v128.load(w + o);
+      let gi = v128.load(g + o);
+      if (weightDecay != 0) gi = f32x4.add(gi, f32x4.mul(vwd, wi));
+      let mi = f32x4.mul(vc1, gi);
+      let vi = f32x4.mul(f32x4.mul(vc2, gi), gi);
+      if (hasState) {
+        mi = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), mi);
+        vi = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), vi);
+      }
+      const step = f32x4.div(f32x4.mul(vstep, mi), f32x4.add(f32x4.sqrt(vi), veps));
+      let wn = f32x4.sub(wi, step);
+      if (decay != 0) wn = f32x4.sub(wn, f32x4.mul(vdecay, wi));
+      v128.store(w1 + o, wn);
+      v128.store(m1 + o, mi);
+      v128.store(v1 + o, vi);
+      // x − x is 0 for finite x and NaN for NaN and ±∞
+      const all = f32x4.add(f32x4.add(f32x4.sub(wn, wn), f32x4.sub(mi, mi)), f32x4.sub(vi, vi));
+      bad = v128.or(bad, f32x4.ne(all, zero));
+    }
+    if (v128.any_true(bad)) finite = 0;
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const wi = load<f32>(w + o);
+    let gi = load<f32>(g + o);
+    if (weightDecay != 0) gi = gi + weightDecay * wi;
+    let mi: f32 = c1 * gi;
+    let vi: f32 = c2 * gi * gi;
+    if (hasState) {
+      mi = beta1 * load<f32>(m + o) + mi;
+      vi = beta2 * load<f32>(v + o) + vi;
+    }
+    const step: f32 = (stepSize * mi) / (Mathf.sqrt(vi) + epsilon);
+    let wn: f32 = wi - step;
+    if (decay != 0) wn = wn - decay * wi;
+    store<f32>(w1 + o, wn);
+    store<f32>(m1 + o, mi);
+    store<f32>(v1 + o, vi);
+    if (wn - wn + (mi - mi) + (vi - vi) != 0) finite = 0;
+  }
+  return finite;
+}
