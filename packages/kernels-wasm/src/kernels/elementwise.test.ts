@@ -76,7 +76,7 @@ for (const feature of features) {
     });
     afterAll(() => kernels.dispose());
 
-    it('every unary op matches the JavaScript loops (exactly, or within 4e-7 for transcendentals)', () => {
+    it('every unary op matches the JavaScript loops (exactly, or within 4e-7 for transcendentals)', { timeout: 30_000 }, () => {
       const random = rng(1);
       for (const op of Object.keys(UNARY_CODES) as UnaryOp[]) {
         for (const n of [0, 1, 3, 4, 5, 7, 8, 17, 64, 1031]) {
@@ -89,7 +89,7 @@ for (const feature of features) {
       }
     });
 
-    it('unary ops keep NaN, ±∞ and saturate exactly where the reference does', () => {
+    it('unary ops keep NaN, ±∞ and saturate exactly where the reference does', { timeout: 30_000 }, () => {
       const x = Float32Array.from(SPECIALS);
       for (const op of Object.keys(UNARY_CODES) as UnaryOp[]) {
         const expected = js.read(js.unary(op, handle(x, 'float32'), x.length, 'float32'), 'float32');
@@ -107,7 +107,9 @@ for (const feature of features) {
       );
     });
 
-    it('binary ops broadcast like the JavaScript loops on random shapes (size-0 and size-1 dimensions, scalars)', () => {
+    it('binary ops broadcast like the JavaScript loops on random shapes (size-0 and size-1 dimensions, scalars)', {
+      timeout: 30_000,
+    }, () => {
       const random = rng(2);
       for (let trial = 0; trial < 300; trial++) {
         const [outShape, aShape, bShape] = broadcastShapes(random);
@@ -131,7 +133,7 @@ for (const feature of features) {
       }
     });
 
-    it('where broadcasts its three operands like the JavaScript loop', () => {
+    it('where broadcasts its three operands like the JavaScript loop', { timeout: 30_000 }, () => {
       const random = rng(3);
       for (let trial = 0; trial < 200; trial++) {
         const [outShape, aShape, bShape] = broadcastShapes(random);
@@ -154,7 +156,7 @@ for (const feature of features) {
       }
     });
 
-    it('refuses operands whose length does not match their shape, and shapes that do not broadcast', () => {
+    it('refuses operands whose length does not match their shape, and shapes that do not broadcast', { timeout: 30_000 }, () => {
       expect(() => binaryArray(kernels, 'add', new Float32Array(5), [2, 3], new Float32Array(3), [3], [2, 3])).toThrow(
         /'a' holds 5 values/,
       );
@@ -167,7 +169,7 @@ for (const feature of features) {
 }
 
 describe('broadcastPlan', () => {
-  it('drops size-1 dimensions and merges neighbours every operand steps through as one', () => {
+  it('drops size-1 dimensions and merges neighbours every operand steps through as one', { timeout: 30_000 }, () => {
     expect(
       broadcastPlan(
         [
