@@ -5,6 +5,7 @@
  * cosine-decayed learning rate and gradient-norm clipping. Scored by exact match of the whole
  * caption on compositions of the test digits, greedy and with beam search.
  */
+import { type RandomAffineOptions, randomAffine } from '@lec/cnn';
 import { Adam, cosineDecay, softmaxCrossEntropyWithLogits, trainStep } from '@lec/nn';
 import { type BackendV1, Rng, type Tensor, ValueError, reshape, tensor, tidy, withBackend } from '@lec/tensor';
 import { type DigitCaptions, CAPTION_TOKENS, checkCaptionInputs, composeInto, digitCaptions, tokensToCaption } from './digit-captions.js';
@@ -20,6 +21,7 @@ export const CAPTION_RECIPE = Object.freeze({
   beamWidth: 5,
   featureSize: 128,
   hiddenSize: 128,
+  augment: Object.freeze({ rotation: 5, scale: 0.08, shift: 1 }),
 });
 
 /** Options of `trainCaptioner`. */
@@ -42,6 +44,11 @@ export interface CaptionTrainOptions {
   hiddenSize?: number;
   /** Most digits per image (default 3). */
   maxDigits?: number;
+  /**
+   * A random small rotation, scale and shift of every training image (randomAffine of
+   * @lec/cnn), or false for none (default { rotation: 5, scale: 0.08, shift: 1 }).
+   */
+  augment?: false | Omit<RandomAffineOptions, 'rng' | 'seed'>;
   /** Backend to train on (default the current one). */
   backend?: BackendV1;
   seed?: number;
@@ -164,8 +171,9 @@ export async function trainCaptioner(
     });
     lossSum += onBackend(backend, () =>
       tidy(() => {
+        const raw = tensor(pixels, [o.batchSize, 28, layout.width, 1]);
         const x = {
-          images: tensor(pixels, [o.batchSize, 28, layout.width, 1]),
+          images: o.augment === false ? raw : randomAffine(raw, { ...o.augment, rng }),
           inputs: tensor(inputs, [o.batchSize, time], { dtype: 'int32' }),
         };
         return trainStep(model, sequenceLoss, optimizer, x, tensor(targets, [o.batchSize, time], { dtype: 'int32' }), {
