@@ -240,8 +240,10 @@ const backendSource = ({ name }) => `/**
  *   reduce, matmul, ...) by overriding the member in the object below;
  * - a typed \`fastPaths\` record: the js backend's JavaScript fast paths (\`jsFastPaths\`:
  *   LSTM, spmm, Adam) spread first, then your own entries override or add to them. An op
- *   uses an entry when it is there and its composite otherwise; forward/backward pairs
- *   (lstmCell, lstmSequence) are one \`{ forward, backward }\` entry.
+ *   uses an entry when it is there and its composite otherwise. An op's forward and
+ *   backward passes are one entry (lstmCell, lstmSequence, maxPool2d, avgPool2d:
+ *   \`{ forward, backward }\`; conv2d: \`{ forward, backwardInput, backwardFilter }\`), so a
+ *   half pair does not type-check.
  * The suite in @lec/backend-tests checks every primitive and every fast path you have against
  * the float64 reference. Layouts: images NHWC, filters [kh, kw, cin, cout], matrices row-major.
  */

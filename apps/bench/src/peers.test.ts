@@ -163,17 +163,21 @@ describe('ratio to pytorch', () => {
       status: 'ok',
       figure: 'x',
     });
-    const results = [r('lec-wasm', 1, 15), r('lec-wasm-t2', 2, 10), r('pytorch', 1, 10), r('pytorch-t2', 2, 4)];
+    const results = [r('lec-wasm', 1, 15), r('lec-wasm-t2', 2, 10), r('pytorch', 1, 10), r('pytorch-t2', 2, 4), r('tfjs-wasm', 1, 30)];
     const kinds = new Map<string, 'lec' | 'peer'>([
       ['lec-wasm', 'lec'],
       ['lec-wasm-t2', 'lec'],
       ['pytorch', 'peer'],
       ['pytorch-t2', 'peer'],
+      ['tfjs-wasm', 'peer'],
     ]);
     const [t] = buildTables(results, { kinds, notes: [] });
     const col = t.header.indexOf('time ÷ pytorch');
     expect(col).toBeGreaterThan(0);
-    expect(t.rows.map((row) => row[col])).toEqual(['1.50', '2.50', '', '']);
+    expect(t.rows.map((row) => row[col])).toEqual(['1.50', '2.50', '', '', '3.00']);
+    // "× best peer" stays the best WebAssembly/JS peer: PyTorch has its own column
+    const best = t.header.indexOf('× best peer');
+    expect(t.rows.map((row) => row[best])).toEqual(['2.00×', '3.00×', '3.00×', '7.50×', '1.00×']);
   });
 });
 
@@ -187,6 +191,8 @@ describe('--profile', () => {
     expect(classify({ functionName: 'allocF32', url: 'file:///r/packages/kernels-wasm/dist/arena.js' })).toBe('alloc');
     expect(classify({ functionName: 'allocArray', url: 'file:///r/packages/tensor/dist/storage.js' })).toBe('alloc');
     expect(classify({ functionName: 'Float32Array', url: '' })).toBe('copies');
+    expect(classify({ functionName: 'runPool', url: 'file:///r/packages/kernels-wasm/dist/kernels/pool.js' })).toBe('copies');
+    expect(classify({ functionName: 'wasmBackend', url: 'file:///r/packages/kernels-wasm/dist/wasm-backend.js' })).toBe('js');
     const s = summarizeProfile(
       {
         nodes: [
@@ -305,8 +311,9 @@ describe.skipIf(noBrowser !== null)('--browser', () => {
     const ok = (c: string) => results.filter((r) => r.suite === 'lenet' && r.case.startsWith(c) && r.status === 'ok').map((r) => r.impl);
     expect(ok('infer LeNet-5 batch 4').sort()).toEqual(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm']);
     expect(ok('infer LeNet-5 batch 1').sort()).toEqual(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm']);
-    expect(ok('train step').sort()).toEqual(['lec-wasm', 'lec-wasm-t2']);
+    expect(ok('train step').sort()).toEqual(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm']);
     expect(fs.readFileSync(path.join(dir, 'b.md'), 'utf8')).toMatch(/## lenet/);
     expect(printed).toMatch(/lec bench \(browser\)/);
+    expect(doc.notes.join('\n')).toMatch(/infer LeNet-5 batch 1: lec-wasm time ÷ tfjs-wasm = \d+\.\d\d \(target ≤ 0\.7: (met|NOT met)\)/);
   }, 300_000);
 });

@@ -6,9 +6,11 @@
  * and classifies every sample by its innermost frame:
  *
  * - `wasm kernels`: frames of WebAssembly code (`wasm://` scripts);
- * - `copies`: JS that moves float data between JS and wasm memory or between arrays (functions of
- *   @lec/kernels-wasm and @lec/tensor whose name says copy/upload/download/read/write/view, and the
- *   TypedArray builtins `set`, `slice`, `from`, `fill`, constructors);
+ * - `copies`: JS that moves float data between JS and wasm memory or between arrays: the self time
+ *   of @lec/kernels-wasm's kernel host functions (dist/kernels/*) and arena, which only copy
+ *   operands in and results out (V8 counts the TypedArray builtins they call as their own time),
+ *   functions of @lec/kernels-wasm and @lec/tensor whose name says copy/upload/download/read/
+ *   write/view, and the TypedArray builtins when they show as frames;
  * - `allocation`: their alloc/free/dispose/fill functions (making and zeroing storage);
  * - `JS ops`: every other JavaScript frame, itemised by package (tensor ops, nn, the backends);
  * - `GC` and `other` (V8's `(program)`, node internals).
@@ -87,6 +89,9 @@ export function classify(f: CallFrame): keyof ProfileShare['shares'] {
   const src = sourceOf(f.url);
   const ours = src === '(builtin)' || src === '@lec/kernels-wasm' || src === '@lec/tensor';
   if (ours && ALLOC_NAME.test(f.functionName)) return 'alloc';
+  // the kernels' host functions and the arena do nothing but marshal operands: their self time
+  // is the copies in and out (V8 counts the TypedArray set/slice builtins they call as theirs)
+  if (src === '@lec/kernels-wasm' && /\/dist\/(kernels\/|wasm-arena)/.test(f.url)) return 'copies';
   if (ours && (COPY_NAME.test(f.functionName) || (src === '(builtin)' && /Array$/.test(f.functionName)))) return 'copies';
   return 'js';
 }

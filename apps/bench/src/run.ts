@@ -141,7 +141,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     notes.push('conv GFLOP/s = 2·N·Ho·Wo·Cout·kh·kw·Cin / time for all three passes (padding taps counted)');
   notes.push('tolerance: |got − f64 reference| <= rtol·|ref| + 1e-6·Σ|terms| per element, rtol = max(1e-5, 4·sqrt(K)·2^-24)');
   notes.push(
-    '× best peer = fastest peer time / this time (peers: tfjs-*, ml-matrix, onnxruntime*, pytorch*); >1 is faster than every peer',
+    '× best peer = fastest peer time / this time (peers: tfjs-*, ml-matrix, onnxruntime*; PyTorch has its own column, time ÷ pytorch); >1 is faster than every such peer',
   );
   if (results.some((r) => isPytorch(r.impl) && r.status === 'ok'))
     notes.push(

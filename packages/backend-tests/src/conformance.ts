@@ -21,8 +21,7 @@ import {
   type BackendV1,
   type DType,
   FAST_PATH_FUNCTIONS,
-  FAST_PATH_KINDS,
-  FAST_PATHS,
+  type FastPaths,
   fastPathNames,
   type Tensor,
   type TypedArray,
@@ -32,6 +31,7 @@ import {
   tidy,
   valueAndGrad,
   withBackend,
+  wrapFastPaths,
 } from '@lec/tensor';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { bitIdentical, compareArrays } from './compare.js';
@@ -270,31 +270,15 @@ export function runConformance(options: ConformanceOptions): void {
       backend = await options.makeBackend();
       if (backend?.apiVersion !== 1) throw new Error(`makeBackend() for '${options.name}' did not return a Backend v1`);
       // count fast-path calls so the fast-paths section can say each one was exercised: each
-      // function of the record (both halves of a pair) is replaced by a counting wrapper
-      const record = backend.fastPaths as unknown as Record<string, unknown>;
-      const counted =
-        (name: string, original: (...a: unknown[]) => unknown) =>
-        (...args: unknown[]) => {
+      // function of the record (every member of a grouped entry) is replaced by a counting wrapper
+      for (const name of fastPathNames(backend.fastPaths)) fastPathCalls[name] = 0;
+      try {
+        (backend as { fastPaths: FastPaths<unknown> }).fastPaths = wrapFastPaths(backend.fastPaths, (name, original) => (...args) => {
           fastPathCalls[name] = (fastPathCalls[name] ?? 0) + 1;
           return original(...args);
-        };
-      for (const fp of FAST_PATHS) {
-        const entry = record[fp];
-        if (entry === undefined) continue;
-        try {
-          if (FAST_PATH_KINDS[fp] === 'pair') {
-            const pair = entry as { forward: (...a: unknown[]) => unknown; backward: (...a: unknown[]) => unknown };
-            record[fp] = { forward: counted(fp, pair.forward), backward: counted(`${fp}Backward`, pair.backward) };
-            fastPathCalls[fp] = 0;
-            fastPathCalls[`${fp}Backward`] = 0;
-          } else {
-            record[fp] = counted(fp, entry as (...a: unknown[]) => unknown);
-            fastPathCalls[fp] = 0;
-          }
-        } catch {
-          delete fastPathCalls[fp];
-          delete fastPathCalls[`${fp}Backward`];
-        }
+        });
+      } catch {
+        for (const name of Object.keys(fastPathCalls)) delete fastPathCalls[name];
       }
     });
 

@@ -210,13 +210,13 @@ function loopBackend(): BackendV1<CpuHandle> {
   const fastPaths: FastPaths<CpuHandle> = {
     ...jsFastPaths(store),
     gemm: (...args) => loops.gemm(...args),
-    conv2d: (...args) => loops.conv2d(...args),
-    conv2dBackpropInput: (...args) => loops.conv2dBackpropInput(...args),
-    conv2dBackpropFilter: (...args) => loops.conv2dBackpropFilter(...args),
-    maxPool2d: (...args) => loops.maxPool2d(...args),
-    maxPool2dBackward: (...args) => loops.maxPool2dBackward(...args),
-    avgPool2d: (...args) => loops.avgPool2d(...args),
-    avgPool2dBackward: (...args) => loops.avgPool2dBackward(...args),
+    conv2d: {
+      forward: (...args) => loops.conv2d(...args),
+      backwardInput: (...args) => loops.conv2dBackpropInput(...args),
+      backwardFilter: (...args) => loops.conv2dBackpropFilter(...args),
+    },
+    maxPool2d: { forward: (...args) => loops.maxPool2d(...args), backward: (...args) => loops.maxPool2dBackward(...args) },
+    avgPool2d: { forward: (...args) => loops.avgPool2d(...args), backward: (...args) => loops.avgPool2dBackward(...args) },
     spmm: (args) => loops.spmm(args),
     softmaxCrossEntropy: (...args) => loops.softmaxCrossEntropy(...args),
   };

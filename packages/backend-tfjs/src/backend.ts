@@ -38,6 +38,7 @@ import {
   type UnaryOp,
   type WhereArgs,
 } from '@lec/tensor';
+import { avgPoolBackwardByTaps, avgPoolByTaps, maxPoolBackwardByTaps } from './pool-taps.js';
 
 /** The tfjs backends this package drives. */
 export type TfjsDevice = 'webgl' | 'webgpu' | 'wasm' | 'cpu';
@@ -118,23 +119,32 @@ export class TfjsBackend implements BackendV1<TfHandle> {
     const device = this.device;
     const fast: FastPaths<TfHandle> = {
       gemm: (a, b, bias, dims, activation, dtype) => this.gemmFast(a, b, bias, dims, activation, dtype),
-      conv2d: (x, w, g, dtype) => this.conv2dFast(x, w, g, dtype),
-      conv2dBackpropFilter: (x, dy, g, dtype) => this.conv2dBackpropFilterFast(x, dy, g, dtype),
-      maxPool2d: (x, g, dtype) => this.maxPool2dFast(x, g, dtype),
+      // a pooling gradient this device's tfjs kernel does not give as lec defines it runs as a
+      // loop over the window's taps (pool-taps.ts), so both halves of each pair are faithful
+      maxPool2d: {
+        forward: (x, g, dtype) => this.maxPool2dFast(x, g, dtype),
+        backward: (dy, x, g, dtype) => this.maxPool2dBackwardFast(dy, x, g, dtype),
+      },
+      avgPool2d: {
+        forward: (x, g, dtype) => this.avgPool2dFast(x, g, dtype),
+        backward: (dy, g, dtype) => this.avgPool2dBackwardFast(dy, g, dtype),
+      },
       spmm: (args) => this.spmmFast(args),
       softmaxCrossEntropy: (logits, labels, n, c, dtype) => this.softmaxCrossEntropyFast(logits, labels, n, c, dtype),
     };
+    // tfjs has no LSTM-cell kernel: on cpu and wasm a fused step of tfjs ops follows lec's
+    // non-finite rule where float32 composites cannot (GPUs keep lec's composite, as measured)
+    if (!this.gpu)
+      fast.lstmCell = {
+        forward: (z, cPrev, batch, hidden, dtype) => this.lstmCellForward(z, cPrev, batch, hidden, dtype),
+        backward: (saved, cPrev, dh, dc, batch, hidden, dtype) => this.lstmCellBackward(saved, cPrev, dh, dc, batch, hidden, dtype),
+      };
     if (tf.getKernel(tf.Conv2DBackpropInput, device))
-      fast.conv2dBackpropInput = (dy, w, g, dtype) => this.conv2dBackpropInputFast(dy, w, g, dtype);
-    // lec routes a max-pool gradient to the first maximum of each window. tfjs-cpu's
-    // MaxPoolGrad does too; tfjs-webgl's routes ties to the last maximum and tfjs-wasm's drops
-    // gradients, so lec's composite (argmax + scatter) runs everywhere but on cpu.
-    if (tf.getKernel(tf.MaxPoolGrad, device) && device === 'cpu')
-      fast.maxPool2dBackward = (dy, x, g, dtype) => this.maxPool2dBackwardFast(dy, x, g, dtype);
-    // tfjs-wasm 4.22's AvgPool gives -Infinity for a window holding +Infinity and -Infinity
-    // (the sum is NaN): lec's composite (a window sum) runs there instead.
-    if (device !== 'wasm') fast.avgPool2d = (x, g, dtype) => this.avgPool2dFast(x, g, dtype);
-    if (tf.getKernel(tf.AvgPoolGrad, device)) fast.avgPool2dBackward = (dy, g, dtype) => this.avgPool2dBackwardFast(dy, g, dtype);
+      fast.conv2d = {
+        forward: (x, w, g, dtype) => this.conv2dFast(x, w, g, dtype),
+        backwardInput: (dy, w, g, dtype) => this.conv2dBackpropInputFast(dy, w, g, dtype),
+        backwardFilter: (x, dy, g, dtype) => this.conv2dBackpropFilterFast(x, dy, g, dtype),
+      };
     return fast;
   }
 
@@ -663,10 +673,15 @@ export class TfjsBackend implements BackendV1<TfHandle> {
     });
   }
 
+  /**
+   * lec routes a max-pool gradient to the first maximum of each window. tfjs-cpu's MaxPoolGrad
+   * does too; tfjs-webgl's routes ties to the last maximum and tfjs-wasm's drops gradients, so
+   * those run the loop over taps.
+   */
   private maxPool2dBackwardFast(dy: TfHandle, x: TfHandle, g: Pool2dGeometry, dtype: DType): TfHandle {
     const inShape = [g.batch, g.inHeight, g.inWidth, g.channels];
     if (size(inShape) === 0 || g.outHeight * g.outWidth === 0) return this.zeros(inShape, dtype);
-    // tfjs-cpu's and tfjs-wasm's MaxPoolGrad skip NaN: lec's rule composed from tfjs ops instead
+    // tfjs-cpu's MaxPoolGrad skips NaN: lec's rule composed from tfjs ops instead
     if (!this.gpu)
       return this.run(() =>
         maxPoolGradNanAware(
@@ -677,14 +692,17 @@ export class TfjsBackend implements BackendV1<TfHandle> {
       );
     return this.run(() => {
       const xp = padded(this.r(x, inShape), g, -Infinity);
-      const yp = tf.maxPool(xp, [g.windowHeight, g.windowWidth], [g.strideHeight, g.strideWidth], 'valid');
-      const DY = this.r(dy, [g.batch, g.outHeight, g.outWidth, g.channels]);
-      const dxp = tf.engine().runKernel(tf.MaxPoolGrad, { dy: DY, input: xp, output: yp }, {
-        filterSize: [g.windowHeight, g.windowWidth],
-        strides: [g.strideHeight, g.strideWidth],
-        pad: 'valid',
-        dimRoundingMode: undefined,
-      } as unknown as tf.NamedAttrMap) as T;
+      const DY = this.r(dy, [g.batch, g.outHeight, g.outWidth, g.channels]) as tf.Tensor4D;
+      let dxp: T;
+      if (this.device === 'cpu' && tf.getKernel(tf.MaxPoolGrad, this.device)) {
+        const yp = tf.maxPool(xp, [g.windowHeight, g.windowWidth], [g.strideHeight, g.strideWidth], 'valid');
+        dxp = tf.engine().runKernel(tf.MaxPoolGrad, { dy: DY, input: xp, output: yp }, {
+          filterSize: [g.windowHeight, g.windowWidth],
+          strides: [g.strideHeight, g.strideWidth],
+          pad: 'valid',
+          dimRoundingMode: undefined,
+        } as unknown as tf.NamedAttrMap) as T;
+      } else dxp = maxPoolBackwardByTaps(xp, DY, g);
       return tf.slice(dxp, [0, g.padTop, g.padLeft, 0], inShape);
     });
   }
@@ -694,6 +712,8 @@ export class TfjsBackend implements BackendV1<TfHandle> {
     if (size(outShape) === 0) return this.zeros(outShape, dtype);
     return this.run(() => {
       const xp = padded(this.r(x, [g.batch, g.inHeight, g.inWidth, g.channels]), g, 0);
+      // tfjs-wasm 4.22's AvgPool gives -Infinity for a window holding +Infinity and -Infinity
+      if (this.device === 'wasm') return avgPoolByTaps(xp, g);
       const y = tf.avgPool(xp, [g.windowHeight, g.windowWidth], [g.strideHeight, g.strideWidth], 'valid');
       const scale = countScale(g);
       return scale ? tf.mul(y, scale) : y;
@@ -706,6 +726,10 @@ export class TfjsBackend implements BackendV1<TfHandle> {
     const pShape = [g.batch, g.inHeight + g.padTop + g.padBottom, g.inWidth + g.padLeft + g.padRight, g.channels];
     return this.run(() => {
       let DY = this.r(dy, [g.batch, g.outHeight, g.outWidth, g.channels]);
+      if (!tf.getKernel(tf.AvgPoolGrad, this.device)) {
+        const dxp = avgPoolBackwardByTaps(DY as tf.Tensor4D, g, pShape[1], pShape[2]);
+        return tf.slice(dxp, [0, g.padTop, g.padLeft, 0], inShape);
+      }
       const scale = countScale(g);
       if (scale) DY = tf.mul(DY, scale);
       const input = tf.zeros(pShape);
@@ -730,6 +754,60 @@ export class TfjsBackend implements BackendV1<TfHandle> {
     });
   }
 
+  /**
+   * The LSTM step in tfjs ops, with σ as lec computes it. σ(z_f)·cPrev follows the float64
+   * reference where float32 cannot: σ(−200) underflows to 0 in float32, but in float64 it is
+   * 1.4e-87 and times ±∞ gives ±∞; so an infinite cPrev passes through as long as float64's
+   * σ(z_f) is above 0 (z_f > −745.13), and gives NaN (0·∞) below. Saved: i, f, C̃, o, tanh(c).
+   */
+  private lstmCellForward(z: TfHandle, cPrev: TfHandle, batch: number, hidden: number, dtype: DType) {
+    this.check(dtype);
+    this.activate();
+    const [h, c, saved] = tf.tidy(() => {
+      const [zi, zf, zc, zo] = tf.split(this.r(z, [batch, 4 * hidden]), 4, 1);
+      const cp = this.r(cPrev, [batch, hidden]);
+      const sig = (v: T) => {
+        const e = tf.exp(tf.neg(tf.abs(v)));
+        const onePlus = tf.add(1, e);
+        return tf.where(tf.greaterEqual(v, 0), tf.div(1, onePlus), tf.div(e, onePlus));
+      };
+      const [i, f, g, o] = [sig(zi), sig(zf), tf.tanh(zc), sig(zo)];
+      const float64Positive = tf.greater(zf, F64_SIGMOID_ZERO);
+      const fc = tf.where(tf.logicalAnd(tf.isInf(cp), float64Positive), cp, tf.mul(f, cp));
+      const c = tf.add(fc, tf.mul(i, g));
+      const tc = tf.tanh(c);
+      return [tf.mul(o, tc), c, tf.concat([i, f, g, o, tc], 1)];
+    });
+    return { h: this.wrap(h), c: this.wrap(c), saved: this.wrap(saved), savedSize: batch * 5 * hidden };
+  }
+
+  /** dz [batch, 4H] and dcPrev from the saved activations (the composite's chain rule). */
+  private lstmCellBackward(
+    saved: TfHandle,
+    cPrev: TfHandle,
+    dh: TfHandle | null,
+    dc: TfHandle | null,
+    batch: number,
+    hidden: number,
+    dtype: DType,
+  ) {
+    this.check(dtype);
+    this.activate();
+    const [dz, dcPrev] = tf.tidy(() => {
+      const [i, f, g, o, tc] = tf.split(this.r(saved, [batch, 5 * hidden]), 5, 1);
+      const cp = this.r(cPrev, [batch, hidden]);
+      const zero = tf.zeros([batch, hidden]);
+      const dH = dh ? this.r(dh, [batch, hidden]) : zero;
+      const dC = tf.add(dc ? this.r(dc, [batch, hidden]) : zero, tf.mul(tf.mul(dH, o), tf.sub(1, tf.square(tc))));
+      const dzi = tf.mul(tf.mul(dC, g), tf.mul(i, tf.sub(1, i)));
+      const dzf = tf.mul(tf.mul(dC, cp), tf.mul(f, tf.sub(1, f)));
+      const dzc = tf.mul(tf.mul(dC, i), tf.sub(1, tf.square(g)));
+      const dzo = tf.mul(tf.mul(dH, tc), tf.mul(o, tf.sub(1, o)));
+      return [tf.concat([dzi, dzf, dzc, dzo], 1), tf.mul(dC, f)];
+    });
+    return { dz: this.wrap(dz), dcPrev: this.wrap(dcPrev) };
+  }
+
   private softmaxCrossEntropyFast(
     logits: TfHandle,
     labels: TfHandle,
@@ -751,6 +829,9 @@ export class TfjsBackend implements BackendV1<TfHandle> {
     return { loss: this.wrap(loss), dlogits: this.wrap(dlogits) };
   }
 }
+
+/** Below this z, float64's σ(z) = e^z / (1 + e^z) is exactly 0 (e^z underflows past 2^−1075). */
+const F64_SIGMOID_ZERO = -745.1332191019412;
 
 /** The explicit [[0,0],[top,bottom],[left,right],[0,0]] padding of a conv geometry. */
 function explicitPads(g: Conv2dGeometry): tf.backend_util.ExplicitPadding {

@@ -203,6 +203,20 @@ export interface KernelExports {
   softmax_cross_entropy_f32(logits: number, labels: number, n: number, c: number, dlogits: number): number;
   /** Strided copy of 32-bit elements over `rank` dims (block: shape, source and destination strides, counters). */
   strided_copy_32(src: number, dst: number, rank: number, dims: number): void;
+  /** out[o, i, :] = x[o, indices[i], :] over x [outer, dim, inner] (assembly/gather-f32.ts). */
+  gather_32(x: number, indices: number, out: number, outer: number, dim: number, indexCount: number, inner: number): void;
+  scatter_add_f32_workspace_bytes(size: number): number;
+  /** out = zeros [outer, dim, inner], then out[o, indices[i], :] += updates[o, i, :] (f64 accumulation in work). */
+  scatter_add_f32(
+    updates: number,
+    indices: number,
+    out: number,
+    outer: number,
+    dim: number,
+    indexCount: number,
+    inner: number,
+    work: number,
+  ): void;
 }
 
 /** Every function the host expects the module to export. */
@@ -247,6 +261,9 @@ export const KERNEL_EXPORT_NAMES = [
   'reduce_f32_workspace_bytes',
   'softmax_cross_entropy_f32',
   'strided_copy_32',
+  'gather_32',
+  'scatter_add_f32_workspace_bytes',
+  'scatter_add_f32',
 ] as const satisfies readonly (keyof KernelExports)[];
 
 /** Flops done by one iteration of either peak kernel (12 chains × 4 lanes × 2). */

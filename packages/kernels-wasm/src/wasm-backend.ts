@@ -7,7 +7,7 @@
  *   forgetting the sparse matrices kept for a handle (backend/resident-csr.ts), and the
  *   float32 elementwise primitives, reductions and data movement replaced by the wasm ones
  *   (backend/elementwise.ts: unary, binary, where, reduce; backend/movement.ts: transpose,
- *   concat, slice, broadcastTo);
+ *   concat, slice, broadcastTo, gather, scatterAdd);
  * - the fast-path record: the js backend's (`jsFastPaths`) spread first, then the wasm
  *   families over it: backend/gemm.ts, conv2d.ts, pool.ts, lstm.ts (the recurrence; the
  *   single step stays JavaScript), spmm.ts, softmax-cross-entropy.ts. `info().fastPaths`
@@ -15,7 +15,7 @@
  * matmul and gemm read their operands in place and write a fresh block (backend/context.ts
  * says how a module does that), and so do the elementwise, reduction, movement and softmax
  * cross-entropy modules; the other families still copy through the arena stack. What stays
- * JavaScript (over the same views): argReduce, pad, gather/scatterAdd, cast, float64 everywhere (so the float64 gradient checks run on this backend too, in double
+ * JavaScript (over the same views): argReduce, pad, cast, float64 everywhere (so the float64 gradient checks run on this backend too, in double
  * precision) and int32.
  */
 import {
@@ -23,12 +23,11 @@ import {
   type BackendV1,
   CpuBackend,
   type CpuHandle,
-  FAST_PATH_KINDS,
-  type FastPath,
   type FastPaths,
   fastPathNames,
   jsFastPaths,
   requiredPrimitives,
+  wrapFastPaths,
 } from '@lec/tensor';
 import { wasmConv2d } from './backend/conv2d.js';
 import { WasmContext } from './backend/context.js';
@@ -139,8 +138,8 @@ export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number, t
         residentCsrBytes: context.csrs.csrBytes,
         fastPaths: fastPathNames(fastPaths),
         wasmOps:
-          'float32 matmul, gemm, conv2d (+ both gradients), max/avg pooling (+ gradients), spmm, LSTM recurrences (lstmSequence + its gradient), unary/binary/where with broadcasting, reductions, softmax cross-entropy, transpose/concat/slice/broadcastTo, Adam (adamStep)',
-        jsOps: 'argReduce, pad, gather/scatterAdd, cast, the single LSTM step (lstmCell), every float64 and int32 op',
+          'float32 matmul, gemm, conv2d (+ both gradients), max/avg pooling (+ gradients), spmm, LSTM recurrences (lstmSequence + its gradient), unary/binary/where with broadcasting, reductions, softmax cross-entropy, transpose/concat/slice/broadcastTo, gather/scatterAdd, Adam (adamStep)',
+        jsOps: 'argReduce, pad, cast, the single LSTM step (lstmCell), every float64 and int32 op',
       };
     },
     disposeBackend(): void {
@@ -194,16 +193,7 @@ function namingOutOfMemory(backend: WasmBackend): WasmBackend {
         throw e.naming(typeof detail === 'string' ? `${name}(${detail})` : name);
       }
     }) as F;
-  const fastPaths: Record<string, unknown> = {};
-  for (const [name, entry] of Object.entries(backend.fastPaths)) {
-    if (entry === undefined) continue;
-    if (FAST_PATH_KINDS[name as FastPath] === 'pair') {
-      const pair = entry as { forward: (...args: never[]) => unknown; backward: (...args: never[]) => unknown };
-      fastPaths[name] = { forward: named(name, pair.forward), backward: named(`${name}Backward`, pair.backward) };
-    } else {
-      fastPaths[name] = named(name, entry as (...args: never[]) => unknown);
-    }
-  }
+  const fastPaths = wrapFastPaths(backend.fastPaths, named);
   const out: Record<string, unknown> = { ...backend, fastPaths };
   for (const [name, value] of Object.entries(backend)) {
     if (typeof value === 'function') out[name] = named(name, value as (...args: never[]) => unknown);

@@ -12,6 +12,7 @@ export type {
   BinaryOp,
   Conv2dGeometry,
   FastPath,
+  FastPathFunction,
   FastPathKind,
   FastPaths,
   FusedActivation,
@@ -32,7 +33,7 @@ export type {
   CompareOp,
   WhereArgs,
 } from './backend/v1.js';
-export { FAST_PATH_FUNCTIONS, FAST_PATH_KINDS, FAST_PATHS, fastPathNames } from './backend/v1.js';
+export { FAST_PATH_FUNCTIONS, FAST_PATH_KINDS, FAST_PATHS, fastPathMembers, fastPathNames, wrapFastPaths } from './backend/v1.js';
 export {
   CpuBackend,
   type CpuBackendOptions,

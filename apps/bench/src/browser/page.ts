@@ -2,13 +2,16 @@
  * The browser bench's page (bundled by esbuild for Chromium; see run-browser.ts): lec-wasm with
  * 1 and N threads and tfjs-wasm in the same page, measured on the Node bench's cases (gemm, with
  * reused and fresh operands; LeNet-5 inference at batch 64 and 1; the LeNet-5 training step,
- * batch 64, Adam). Every gemm result is checked against the float64 reference before it is
+ * batch 64, Adam; tfjs-wasm with the filter-gradient kernel the Node bench gives it). Every gemm result is checked against the float64 reference before it is
  * timed, with the harness's own check and `measure`; model steps are timed one by one like the
  * Node suites' `timeCalls`. `window.lecBench(options)` returns the Results.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+// tfjs-layers' training needs tfjs's gradients and chained ops (the Node bench gets them from the @tensorflow/tfjs bundle)
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { data } from '../harness/data.js';
 import { gemmRef } from '../harness/reference.js';
@@ -17,6 +20,7 @@ import { timingFor } from '../harness/timing.js';
 import type { Impl, Progress, Result, SuiteContext } from '../harness/types.js';
 import { LecImpl, type LecBackend, type LecTensorApi } from '../impls/lec.js';
 import { type Tfjs, TfjsImpl } from '../impls/tfjs-common.js';
+import { registerWasmConv2DBackpropFilter } from '../impls/tfjs-wasm-grad.js';
 import { gemmCases } from '../suites/gemm.js';
 import { tfjsLenet } from '../suites/tfjs-lenet.js';
 import * as lecTensor from '@lec/tensor';
@@ -46,6 +50,12 @@ class PageTfjsWasm extends TfjsImpl {
     this.threads = getThreadsCount();
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     this.notes.push(`tfjs-wasm (browser) runs its ${simd ? 'SIMD' : 'scalar'} build with ${this.threads} thread(s)`);
+    if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
+      registerWasmConv2DBackpropFilter(this.tf);
+      this.notes.push(
+        'tfjs-wasm 4.22 has no Conv2DBackpropFilter: the bench gave it one made of its own Transpose + Conv2D kernels (registerKernel), as in the Node bench',
+      );
+    }
   }
 }
 
@@ -138,7 +148,11 @@ async function lenetCases(o: BrowserOptions, impls: Impl[], emit: (r: Result) =>
         } else {
           const model = tfjsLenet(tfl);
           const xs = slices.map((s) => tf.tensor4d(s, [batch, 28, 28, 1]));
-          const ms = await timeCalls(() => tf.tidy(() => void (model.predict(xs[0]) as tf.Tensor).dataSync()), n.warmup, steps);
+          const ms = await timeCalls(
+            (i) => tf.tidy(() => void (model.predict(xs[i % xs.length]) as tf.Tensor).dataSync()),
+            n.warmup,
+            steps,
+          );
           tf.dispose(xs);
           model.dispose();
           emit(stepResult('lenet', caseId, impl, ms, batch));
@@ -152,14 +166,7 @@ async function lenetCases(o: BrowserOptions, impls: Impl[], emit: (r: Result) =>
   const caseId = `train step LeNet-5 batch ${batch} Adam`;
   for (const impl of impls) {
     if (!(impl instanceof LecImpl)) {
-      emit(
-        skipped(
-          'lenet',
-          caseId,
-          impl,
-          'tfjs-wasm 4.22 cannot train a CNN: no Conv2DBackpropFilter kernel (the Node bench gives it one; this page does not)',
-        ),
-      );
+      emit(await tfjsTrain(impl, caseId, x, labels, batch, n));
       continue;
     }
     try {
@@ -188,6 +195,45 @@ async function lenetCases(o: BrowserOptions, impls: Impl[], emit: (r: Result) =>
     } catch (e) {
       emit(skipped('lenet', caseId, impl, `error: ${e instanceof Error ? e.message : String(e)}`));
     }
+  }
+}
+
+/** tfjs-layers' LeNet-5 on tfjs-wasm: trainOnBatch, Adam 1e-3, softmax cross-entropy on logits. */
+async function tfjsTrain(
+  impl: Impl,
+  caseId: string,
+  x: Float32Array,
+  labels: Int32Array,
+  batch: number,
+  n: { warmup: number; steps: number },
+): Promise<Result> {
+  try {
+    await impl.activate?.();
+    const model = tfjsLenet(tfl);
+    model.compile({
+      optimizer: tf.train.adam(1e-3),
+      loss: (yt: tf.Tensor, logits: tf.Tensor) => tf.losses.softmaxCrossEntropy(yt, logits),
+    });
+    const batches = Array.from({ length: 4 }, (_, i) => ({
+      x: tf.tensor4d(x.subarray(i * batch * 784, (i + 1) * batch * 784), [batch, 28, 28, 1]),
+      y: tf.tidy(() => tf.oneHot(tf.tensor1d(labels.subarray(i * batch, (i + 1) * batch), 'int32'), 10)),
+    }));
+    const losses: number[] = [];
+    const ms = await timeCalls(
+      async (i) => {
+        const l = await model.trainOnBatch(batches[i % 4].x, batches[i % 4].y);
+        losses.push(Array.isArray(l) ? l[0] : l);
+      },
+      n.warmup,
+      n.steps,
+    );
+    for (const b of batches) tf.dispose([b.x, b.y]);
+    model.dispose();
+    if (!losses.every(Number.isFinite))
+      return { ...skipped('lenet', caseId, impl, `WRONG RESULT: non-finite loss ${losses.join(', ')}`), status: 'wrong' };
+    return stepResult('lenet', caseId, impl, ms, batch);
+  } catch (e) {
+    return skipped('lenet', caseId, impl, `error: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 

@@ -141,6 +141,24 @@ export async function browserResults(o: BrowserRun): Promise<{ results: Result[]
   }
 }
 
+/** Issue 27's browser targets: LeNet-5 inference ≤ 0.7× tfjs-wasm's time; fresh-operand gemm ≥ 1.3× tfjs-wasm's speed. */
+export function targetNotes(results: readonly Result[]): string[] {
+  const out: string[] = [];
+  const ok = results.filter((r) => r.status === 'ok' && r.median_ms !== null);
+  for (const r of ok) {
+    const tf = ok.find((q) => q.impl === 'tfjs-wasm' && q.suite === r.suite && q.case === r.case);
+    if (!tf || !r.impl.startsWith('lec-')) continue;
+    const ratio = r.median_ms! / tf.median_ms!;
+    if (r.case.startsWith('infer'))
+      out.push(`${r.case}: ${r.impl} time ÷ tfjs-wasm = ${ratio.toFixed(2)} (target ≤ 0.7: ${ratio <= 0.7 ? 'met' : 'NOT met'})`);
+    else if (r.case.startsWith('fresh'))
+      out.push(
+        `${r.case}: ${r.impl} is ${(1 / ratio).toFixed(2)}× tfjs-wasm's speed (target ≥ 1.3×: ${1 / ratio >= 1.3 ? 'met' : 'NOT met'})`,
+      );
+  }
+  return out;
+}
+
 /** The CLI entry: runs the page, prints the tables, writes --json/--md; returns the exit code. */
 export async function runBrowserBench(o: BrowserRun): Promise<number> {
   const print = o.print ?? ((t: string) => process.stdout.write(`${t}\n`));
@@ -152,6 +170,7 @@ export async function runBrowserBench(o: BrowserRun): Promise<number> {
     `headless Chromium (${browser}), ${isolated ? 'cross-origin isolated (threads available)' : 'NOT cross-origin isolated: no threads'}; page bundled with esbuild, served from 127.0.0.1 with COOP/COEP`,
   );
   notes.push('× best peer = tfjs-wasm time / this time; model steps are timed one by one (median of the steps)');
+  notes.push(...targetNotes(results));
   const ctx: ReportContext = { kinds, notes, figures: new Map([['lenet', 'figure']]) };
   const tables = buildTables(results, ctx);
   const header = `lec bench (browser) — ${machine.cpu}, ${machine.cores} cores, load ${machine.load.join('/')}, ${browser}, ${machine.date}${o.quick ? ', --quick' : ''}`;

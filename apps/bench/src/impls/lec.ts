@@ -26,8 +26,10 @@ export interface LecBackend {
   dispose(handle: unknown): void;
   /** The backend's fast-path record (Backend v1's `fastPaths`). */
   fastPaths?: {
-    conv2dBackpropInput?(dy: unknown, w: unknown, g: Record<string, number>, dtype: 'float32'): unknown;
-    conv2dBackpropFilter?(x: unknown, dy: unknown, g: Record<string, number>, dtype: 'float32'): unknown;
+    conv2d?: {
+      backwardInput(dy: unknown, w: unknown, g: Record<string, number>, dtype: 'float32'): unknown;
+      backwardFilter(x: unknown, dy: unknown, g: Record<string, number>, dtype: 'float32'): unknown;
+    };
   };
   disposeBackend?(): void;
 }
@@ -225,7 +227,8 @@ export class LecImpl implements Impl {
   /** Backward convolutions on the backend's fast paths (when @lec/tensor lacks the ops). */
   private fastPathRunner(p: ConvProblem, pass: ConvPass, first: Float32Array, second: Float32Array): Runner {
     const b = this.backend;
-    const fast = pass === 'backpropInput' ? b.fastPaths?.conv2dBackpropInput : b.fastPaths?.conv2dBackpropFilter;
+    const conv = b.fastPaths?.conv2d;
+    const fast = pass === 'backpropInput' ? conv?.backwardInput : conv?.backwardFilter;
     if (!fast)
       throw new Error(
         `neither @lec/tensor's conv2d${pass === 'backpropInput' ? 'BackpropInput' : 'BackpropFilter'} op nor a backend fast path for it`,

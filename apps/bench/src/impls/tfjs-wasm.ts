@@ -9,60 +9,13 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type * as TF from '@tensorflow/tfjs-core';
 import type { ImplFactory } from '../harness/types.js';
-import { type Tfjs, TfjsImpl, loadTfjsCore } from './tfjs-common.js';
+import { TfjsImpl, loadTfjsCore } from './tfjs-common.js';
+import { registerWasmConv2DBackpropFilter } from './tfjs-wasm-grad.js';
+
+export { registerWasmConv2DBackpropFilter };
 
 const require = createRequire(import.meta.url);
-
-/**
- * dW[a,b,ci,co] = Σ_{n,y,x} X[n, y+a-pt, x+b-pl, ci]·dY[n,y,x,co] is itself a stride-1
- * convolution: the input is X transposed to [Cin, H, W, N] ("batch" = Cin, "channels" = N),
- * the filter is dY transposed to [Ho, Wo, N, Cout], with X's padding given explicitly; the
- * result [Cin, kh, kw, Cout] is transposed to [kh, kw, Cin, Cout].
- */
-export function registerWasmConv2DBackpropFilter(tf: Tfjs): void {
-  if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) return;
-  const transpose = tf.getKernel('Transpose', 'wasm')!.kernelFunc;
-  const conv2d = tf.getKernel('Conv2D', 'wasm')!.kernelFunc;
-  tf.registerKernel({
-    kernelName: 'Conv2DBackpropFilter',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { x, dy } = inputs as { x: TF.TensorInfo; dy: TF.TensorInfo };
-      const { strides, pad, dimRoundingMode, filterShape } = attrs as unknown as TF.Conv2DBackpropFilterAttrs;
-      const info = tf.backend_util.computeConv2DInfo(
-        x.shape as [number, number, number, number],
-        filterShape,
-        strides,
-        1,
-        pad,
-        dimRoundingMode,
-        false,
-        'channelsLast',
-      );
-      if (info.strideHeight !== 1 || info.strideWidth !== 1) throw new Error('bench Conv2DBackpropFilter for tfjs-wasm: stride 1 only');
-      const { top, bottom, left, right } = info.padInfo;
-      const b = backend as TF.KernelBackend;
-      const xt = transpose({ inputs: { x }, backend: b, attrs: { perm: [3, 1, 2, 0] } }) as TF.TensorInfo;
-      const dyt = transpose({ inputs: { x: dy }, backend: b, attrs: { perm: [1, 2, 0, 3] } }) as TF.TensorInfo;
-      const padding = [
-        [0, 0],
-        [top, bottom],
-        [left, right],
-        [0, 0],
-      ];
-      const out = conv2d({
-        inputs: { x: xt, filter: dyt },
-        backend: b,
-        attrs: { strides: [1, 1], pad: padding, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined } as never,
-      }) as TF.TensorInfo;
-      const dw = transpose({ inputs: { x: out }, backend: b, attrs: { perm: [1, 2, 0, 3] } }) as TF.TensorInfo;
-      for (const t of [xt, dyt, out]) b.disposeData(t.dataId);
-      return dw;
-    },
-  });
-}
 
 class TfjsWasm extends TfjsImpl {
   readonly name = 'tfjs-wasm';

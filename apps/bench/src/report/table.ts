@@ -35,11 +35,15 @@ function fmtNum(v: number | undefined): string {
   return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 0.1 ? v.toFixed(2) : v.toPrecision(2);
 }
 
-/** Best (smallest) peer median per case. */
+/** Whether an impl is PyTorch (`pytorch`, `pytorch-t2`): the native reference the ratios are taken to. */
+export const isPytorch = (impl: string) => /^pytorch(-t\d+)?$/.test(impl);
+
+/** Best (smallest) peer median per case, PyTorch aside. */
 export function bestPeerMs(results: readonly Result[], kinds: Map<string, 'lec' | 'peer'>): Map<string, { impl: string; ms: number }> {
   const best = new Map<string, { impl: string; ms: number }>();
   for (const r of results) {
-    if (r.status !== 'ok' || r.median_ms === null || kinds.get(r.impl) !== 'peer') continue;
+    // PyTorch (native) has its own column: "best peer" stays the best WebAssembly/JS peer
+    if (r.status !== 'ok' || r.median_ms === null || kinds.get(r.impl) !== 'peer' || isPytorch(r.impl)) continue;
     const key = `${r.suite}\u0000${r.case}`;
     const cur = best.get(key);
     if (!cur || r.median_ms < cur.ms) best.set(key, { impl: r.impl, ms: r.median_ms });
@@ -52,9 +56,6 @@ export function ratioToBestPeer(r: Result, best: Map<string, { impl: string; ms:
   if (!b || r.status !== 'ok' || r.median_ms === null) return undefined;
   return b.ms / r.median_ms;
 }
-
-/** Whether an impl is PyTorch (`pytorch`, `pytorch-t2`): the native reference the ratios are taken to. */
-export const isPytorch = (impl: string) => /^pytorch(-t\d+)?$/.test(impl);
 
 /** PyTorch's median per case and thread count. */
 export function pytorchMs(results: readonly Result[]): Map<string, number> {
@@ -77,7 +78,7 @@ export function buildTables(results: readonly Result[], ctx: ReportContext): Tab
   const suites = [...new Set(results.map((r) => r.suite))];
   return suites.map((suite) => {
     const rs = results.filter((r) => r.suite === suite);
-    const hasPeers = rs.some((r) => ctx.kinds.get(r.impl) === 'peer');
+    const hasPeers = rs.some((r) => ctx.kinds.get(r.impl) === 'peer' && !isPytorch(r.impl));
     const figure = ctx.figures?.get(suite) ?? (rs.some((r) => r.figure !== undefined) ? 'figure' : 'GFLOP/s');
     const hasTorch = rs.some((r) => isPytorch(r.impl) && r.status === 'ok');
     const header = [

@@ -196,7 +196,7 @@ export const autoencoder: Suite = {
       r.metrics!.throughput = (p.batch * 1000) / r.median_ms!;
     }
     results.push(...torch);
-    pytorchRatios(ctx, results, caseId, 1.5);
+    pytorchRatios(ctx, results, caseId, { oneThread: 1.5, threads: 1.5, speedup: 1.5 });
     const peerRes = results.find((r) => r.impl === 'tfjs-wasm' && r.status === 'ok');
     const peerMs = peerRes?.median_ms;
     const peerCpu = peerRes?.metrics?.cpu_ms;

@@ -422,7 +422,7 @@ export const lenet: Suite = {
     });
     for (const r of torch) if (r.status === 'ok') r.metrics!.throughput = (p.batch * 1000) / r.median_ms!;
     results.push(...torch);
-    pytorchRatios(ctx, results, caseA, 1.0);
+    pytorchRatios(ctx, results, caseA, { oneThread: 1.0, threads: 1.5, speedup: 1.5 });
     // ratios
     const peerMs = new Map(
       results.filter((r) => r.status === 'ok' && peers.some((q) => q.name === r.impl)).map((r) => [r.impl, r.median_ms!]),

@@ -284,7 +284,7 @@ export const lstm: Suite = {
     });
     for (const r of torch) if (r.status === 'ok') r.metrics!.throughput = (s.batch * 1000) / r.median_ms!;
     results.push(...torch);
-    pytorchRatios(ctx, results, caseA, 1.7);
+    pytorchRatios(ctx, results, caseA, { oneThread: 1.7 });
     const peerMs = results.find((r) => r.impl === 'tfjs-wasm' && r.status === 'ok')?.median_ms;
     for (const r of results) {
       if (r.status !== 'ok' || !r.impl.startsWith('lec-')) continue;

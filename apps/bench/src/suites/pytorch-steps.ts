@@ -53,10 +53,15 @@ export async function pytorchResults(ctx: SuiteContext, run: TorchRun): Promise<
 
 /**
  * Ratio notes for one case: each lec impl's time ÷ PyTorch's at the same thread count (with the
- * target when given), and each threaded lec impl's speed-up over its 1-thread variant (target
- * ≥ `threadTarget`). Adds `time_ratio_pytorch` and `thread_speedup` to the metrics.
+ * issue's target for 1 thread and for N threads when given), and each threaded impl's speed-up over its 1-thread variant (with
+ * the target `speedup` for lec's when given). Adds `time_ratio_pytorch` and `thread_speedup` to the metrics.
  */
-export function pytorchRatios(ctx: SuiteContext, results: Result[], caseId: string, target?: number, threadTarget = 1.5): void {
+export function pytorchRatios(
+  ctx: SuiteContext,
+  results: Result[],
+  caseId: string,
+  targets: { oneThread?: number; threads?: number; speedup?: number } = {},
+): void {
   const rows = results.filter((r) => r.case === caseId && r.status === 'ok' && r.median_ms !== null);
   const torch = rows.filter((r) => isPytorch(r.impl));
   const lec = rows.filter((r) => r.impl.startsWith('lec-'));
@@ -65,8 +70,8 @@ export function pytorchRatios(ctx: SuiteContext, results: Result[], caseId: stri
     if (!t) continue;
     const ratio = r.median_ms! / t.median_ms!;
     r.metrics = { ...r.metrics, time_ratio_pytorch: ratio };
-    const goal =
-      target === undefined ? '' : ` (target ≤ ${target}× at 1 thread${r.threads === 1 ? `: ${ratio <= target ? 'met' : 'NOT met'}` : ''})`;
+    const target = r.threads === 1 ? targets.oneThread : targets.threads;
+    const goal = target === undefined ? '' : ` (target ≤ ${target}: ${ratio <= target ? 'met' : 'NOT met'})`;
     ctx.note(`${caseId}: ${r.impl} time ÷ ${t.impl} = ${ratio.toFixed(2)}${goal}`);
   }
   for (const group of [lec, torch]) {
@@ -75,7 +80,10 @@ export function pytorchRatios(ctx: SuiteContext, results: Result[], caseId: stri
       if (!one || r.threads === 1) continue;
       const speedup = one.median_ms! / r.median_ms!;
       r.metrics = { ...r.metrics, thread_speedup: speedup };
-      const goal = r.impl.startsWith('lec-') ? ` (target ≥ ${threadTarget}×: ${speedup >= threadTarget ? 'met' : 'NOT met'})` : '';
+      const goal =
+        r.impl.startsWith('lec-') && targets.speedup !== undefined
+          ? ` (target ≥ ${targets.speedup}×: ${speedup >= targets.speedup ? 'met' : 'NOT met'})`
+          : '';
       ctx.note(`${caseId}: ${r.impl} is ${speedup.toFixed(2)}× as fast as ${one.impl}${goal}`);
     }
   }

@@ -46,6 +46,8 @@ export const NON_OP_EXPORTS: Readonly<Record<string, string>> = {
   lstmSequenceLayout: 'layout of the lstmSequence saved buffer (backend plumbing)',
   requiredPrimitives: 'backend composition helper',
   fastPathNames: 'fast-path names of a record (reports, info())',
+  fastPathMembers: 'the member functions of one fast-path entry with their public names',
+  wrapFastPaths: 'a fast-path record with every function wrapped (call counting, error naming)',
   getBackend: 'engine state',
   setBackend: 'engine state',
   withBackend: 'engine state',

@@ -8,24 +8,37 @@ import type { Conv2dGeometry, CpuHandle, FastPaths } from '@lec/tensor';
 import { conv2dBackpropFilterJs, conv2dBackpropInputJs, conv2dJs } from '../js-kernels.js';
 import { type WasmContext, f32, out32, runJs } from './context.js';
 
-type Conv2dFastPaths = Pick<FastPaths<CpuHandle>, 'conv2d' | 'conv2dBias' | 'conv2dBackpropInput' | 'conv2dBackpropFilter'>;
+type Conv2dFastPaths = Pick<FastPaths<CpuHandle>, 'conv2d' | 'conv2dBias'>;
 
-/** `{ conv2d, conv2dBias, conv2dBackpropInput, conv2dBackpropFilter }` of the wasm backend. */
+/** `{ conv2d: { forward, backwardInput, backwardFilter }, conv2dBias }` of the wasm backend. */
 export function wasmConv2d(context: WasmContext): Conv2dFastPaths {
   const { store, kernels } = context;
-  const conv2d: NonNullable<Conv2dFastPaths['conv2d']> = (x, w, g, dtype) => {
+  const forward: NonNullable<Conv2dFastPaths['conv2d']>['forward'] = (x, w, g, dtype) => {
     if (dtype === 'float32')
       return store.make(kernels.conv2d(f32(context, x), f32(context, w), g, undefined, undefined, out32(context, outSize(g))));
     return runJs(context, dtype, outSize(g), (out) => conv2dJs(store.get(x), store.get(w), g, out));
   };
   return {
-    conv2d,
+    conv2d: {
+      forward,
+      backwardInput(dy, w, g, dtype) {
+        const size = g.batch * g.inHeight * g.inWidth * g.inChannels;
+        if (dtype === 'float32') return store.make(kernels.conv2dBackpropInput(f32(context, dy), f32(context, w), g, out32(context, size)));
+        return runJs(context, dtype, size, (out) => conv2dBackpropInputJs(store.get(dy), store.get(w), g, out));
+      },
+      backwardFilter(x, dy, g, dtype) {
+        const size = g.filterHeight * g.filterWidth * g.inChannels * g.outChannels;
+        if (dtype === 'float32')
+          return store.make(kernels.conv2dBackpropFilter(f32(context, x), f32(context, dy), g, out32(context, size)));
+        return runJs(context, dtype, size, (out) => conv2dBackpropFilterJs(store.get(x), store.get(dy), g, out));
+      },
+    },
     /** conv2d with the bias added by the kernel (float32); other dtypes add it in JavaScript. */
     conv2dBias(x, w, bias, g, dtype) {
       if (dtype === 'float32')
         return store.make(kernels.conv2d(f32(context, x), f32(context, w), g, f32(context, bias), undefined, out32(context, outSize(g))));
       const outShape = [g.batch, g.outHeight, g.outWidth, g.outChannels];
-      const y = conv2d(x, w, g, dtype);
+      const y = forward(x, w, g, dtype);
       const out = store.binary({
         op: 'add',
         a: { handle: y, shape: outShape },
@@ -35,16 +48,6 @@ export function wasmConv2d(context: WasmContext): Conv2dFastPaths {
       });
       store.dispose(y);
       return out;
-    },
-    conv2dBackpropInput(dy, w, g, dtype) {
-      const size = g.batch * g.inHeight * g.inWidth * g.inChannels;
-      if (dtype === 'float32') return store.make(kernels.conv2dBackpropInput(f32(context, dy), f32(context, w), g, out32(context, size)));
-      return runJs(context, dtype, size, (out) => conv2dBackpropInputJs(store.get(dy), store.get(w), g, out));
-    },
-    conv2dBackpropFilter(x, dy, g, dtype) {
-      const size = g.filterHeight * g.filterWidth * g.inChannels * g.outChannels;
-      if (dtype === 'float32') return store.make(kernels.conv2dBackpropFilter(f32(context, x), f32(context, dy), g, out32(context, size)));
-      return runJs(context, dtype, size, (out) => conv2dBackpropFilterJs(store.get(x), store.get(dy), g, out));
     },
   };
 }

@@ -9,10 +9,12 @@ import {
   add,
   concat,
   exp,
+  gather,
   greater,
   jsBackend,
   max,
   mul,
+  scatterAdd,
   sigmoid,
   slice,
   softmaxCrossEntropy,
@@ -66,9 +68,11 @@ for (const feature of ['scalar', 'simd', 'relaxed'] as const) {
       }
     });
 
-    it('float32 transpose, concat, slice and softmax cross-entropy run the kernels and match the js backend', () => {
+    it('float32 transpose, concat, slice, gather, scatterAdd and softmax cross-entropy run the kernels and match the js backend', () => {
       const exports = backend.kernels.exports;
-      const spies = (['strided_copy_32', 'softmax_cross_entropy_f32'] as const).map((name) => vi.spyOn(exports, name));
+      const spies = (['strided_copy_32', 'softmax_cross_entropy_f32', 'gather_32', 'scatter_add_f32'] as const).map((name) =>
+        vi.spyOn(exports, name),
+      );
       try {
         const x = Array.from({ length: 24 }, (_, i) => Math.cos(i) * 4);
         const [e1, r1] = onBoth(backend, () => concat([transpose(tensor(x, [2, 3, 4]), [2, 0, 1]), tensor(x, [4, 2, 3])], 1));
@@ -78,6 +82,11 @@ for (const feature of ['scalar', 'simd', 'relaxed'] as const) {
         const labels = () => tensor([1, 0, 5, 2], [4], { dtype: 'int32' });
         const [e3, r3] = onBoth(backend, () => softmaxCrossEntropy(tensor(x, [4, 6]), labels()));
         expect(Math.abs(e3[0] - r3[0])).toBeLessThanOrEqual(1e-6 * Math.abs(r3[0]));
+        const idx = () => tensor([2, 0, 2], [3], { dtype: 'int32' });
+        const [e4, r4] = onBoth(backend, () => gather(tensor(x, [4, 6]), idx(), 1));
+        expect(e4).toEqual(r4);
+        const [e5, r5] = onBoth(backend, () => scatterAdd([3, 4], idx(), tensor(x.slice(0, 12), [3, 4]), 0));
+        expect(e5).toEqual(r5);
         for (const spy of spies) expect(spy).toHaveBeenCalled();
       } finally {
         for (const spy of spies) spy.mockRestore();

@@ -187,9 +187,10 @@ export interface LstmSequenceForward<H = Handle> {
  * an entry when the backend has it and otherwise falls back to its composite definition, so
  * `{}` is a valid record (the f64 reference has exactly that). A backend builds its record
  * from per-family modules and a faster backend spreads a slower one's record and overrides
- * entries (see `jsFastPaths` and the wasm backend). Where the backward pass needs state only
- * the forward pass knows how to lay out (the LSTM entries: `saved`), forward and backward are
- * one entry `{ forward, backward }`, so a backend cannot have half of the pair.
+ * entries (see `jsFastPaths` and the wasm backend). An op's forward and backward passes are
+ * one entry (`{ forward, backward }`; conv2d's `{ forward, backwardInput, backwardFilter }`),
+ * so a backend cannot have half of a pair: a fast forward with a composite backward (or the
+ * reverse) would let the two disagree about ties, NaN and layout (the LSTM's `saved`).
  *
  * Every entry is written with method syntax so a record over a backend's own handle type
  * (`FastPaths<CpuHandle>`) is usable where `FastPaths<unknown>` is expected.
@@ -197,20 +198,28 @@ export interface LstmSequenceForward<H = Handle> {
 export interface FastPaths<H = Handle> {
   /** op(a)[m,k]·op(b)[k,n] + bias[n], then activation. 2-D only. */
   gemm?(a: H, b: H, bias: H | null, dims: GemmDims, activation: FusedActivation, dtype: DType): H;
-  /** x [N,H,W,Cin], w [kh,kw,Cin,Cout] → [N,Ho,Wo,Cout]. */
-  conv2d?(x: H, w: H, g: Conv2dGeometry, dtype: DType): H;
-  /** conv2d then + bias[Cout] on every output pixel (one pass). */
+  /**
+   * The convolution and its two gradients, one entry: forward x [N,H,W,Cin], w [kh,kw,Cin,Cout]
+   * → [N,Ho,Wo,Cout]; backwardInput dy [N,Ho,Wo,Cout], w → dx [N,H,W,Cin]; backwardFilter
+   * x, dy → dw [kh,kw,Cin,Cout].
+   */
+  conv2d?: {
+    forward(x: H, w: H, g: Conv2dGeometry, dtype: DType): H;
+    backwardInput(dy: H, w: H, g: Conv2dGeometry, dtype: DType): H;
+    backwardFilter(x: H, dy: H, g: Conv2dGeometry, dtype: DType): H;
+  };
+  /** conv2d then + bias[Cout] on every output pixel (one pass; its gradients are conv2d's). */
   conv2dBias?(x: H, w: H, bias: H, g: Conv2dGeometry, dtype: DType): H;
-  /** dy [N,Ho,Wo,Cout], w → dx [N,H,W,Cin]. */
-  conv2dBackpropInput?(dy: H, w: H, g: Conv2dGeometry, dtype: DType): H;
-  /** x, dy → dw [kh,kw,Cin,Cout]. */
-  conv2dBackpropFilter?(x: H, dy: H, g: Conv2dGeometry, dtype: DType): H;
-  maxPool2d?(x: H, g: Pool2dGeometry, dtype: DType): H;
-  /** Gradient of maxPool2d: routes dy to the first max of each window. */
-  maxPool2dBackward?(dy: H, x: H, g: Pool2dGeometry, dtype: DType): H;
-  /** Average over the window, padding excluded from the count. */
-  avgPool2d?(x: H, g: Pool2dGeometry, dtype: DType): H;
-  avgPool2dBackward?(dy: H, g: Pool2dGeometry, dtype: DType): H;
+  /** Max over the window; backward routes dy to the first max of each window (a NaN wins). */
+  maxPool2d?: {
+    forward(x: H, g: Pool2dGeometry, dtype: DType): H;
+    backward(dy: H, x: H, g: Pool2dGeometry, dtype: DType): H;
+  };
+  /** Average over the window, padding excluded from the count; backward spreads dy back. */
+  avgPool2d?: {
+    forward(x: H, g: Pool2dGeometry, dtype: DType): H;
+    backward(dy: H, g: Pool2dGeometry, dtype: DType): H;
+  };
   /** CSR [rows, cols] × dense [cols, n] → [rows, n]. */
   spmm?(args: SpmmArgs<H>): H;
   /**
@@ -376,32 +385,34 @@ export interface GemmDims {
   transposeB: boolean;
 }
 
-/** How a fast path is shaped: one function, or a `{ forward, backward }` pair. */
-export type FastPathKind = 'function' | 'pair';
+/**
+ * How a fast path is shaped: `'function'`, or for an entry of several functions the name
+ * each member is known by (in `info().fastPaths`, the conformance report and the docs).
+ */
+export type FastPathKind = 'function' | { readonly [member: string]: string };
 
 /**
- * Every fast path of `FastPaths` and its kind. `satisfies` makes the compiler reject this
- * table when the interface gains (or loses) an entry it does not list, so the lists derived
- * from it (`FAST_PATHS`, `info().fastPaths`, the conformance report, the docs) cannot drift.
+ * Every fast path of `FastPaths` and its kind: `'function'`, or each member of a grouped entry
+ * with its public name. `satisfies` makes the compiler reject this table when the interface
+ * gains (or loses) an entry or a member it does not list, so the lists derived from it
+ * (`FAST_PATHS`, `info().fastPaths`, the conformance report, the docs) cannot drift.
  */
 export const FAST_PATH_KINDS = {
   gemm: 'function',
-  conv2d: 'function',
+  conv2d: { forward: 'conv2d', backwardInput: 'conv2dBackpropInput', backwardFilter: 'conv2dBackpropFilter' },
   conv2dBias: 'function',
-  conv2dBackpropInput: 'function',
-  conv2dBackpropFilter: 'function',
-  maxPool2d: 'function',
-  maxPool2dBackward: 'function',
-  avgPool2d: 'function',
-  avgPool2dBackward: 'function',
+  maxPool2d: { forward: 'maxPool2d', backward: 'maxPool2dBackward' },
+  avgPool2d: { forward: 'avgPool2d', backward: 'avgPool2dBackward' },
   spmm: 'function',
   softmaxCrossEntropy: 'function',
-  lstmCell: 'pair',
-  lstmSequence: 'pair',
+  lstmCell: { forward: 'lstmCell', backward: 'lstmCellBackward' },
+  lstmSequence: { forward: 'lstmSequence', backward: 'lstmSequenceBackward' },
   adamStep: 'function',
   allFinite: 'function',
 } as const satisfies {
-  readonly [K in keyof Required<FastPaths>]: Required<FastPaths>[K] extends (...args: never[]) => unknown ? 'function' : 'pair';
+  readonly [K in keyof Required<FastPaths>]: Required<FastPaths>[K] extends (...args: never[]) => unknown
+    ? 'function'
+    : { readonly [M in keyof Required<FastPaths>[K]]-?: string };
 };
 
 /** A fast path's name: a key of `FastPaths`. */
@@ -411,16 +422,27 @@ export type FastPath = keyof FastPaths;
 export const FAST_PATHS = Object.keys(FAST_PATH_KINDS) as FastPath[];
 
 /**
- * Every fast-path function by name: a function entry under its own name, a pair as `name`
- * (its forward) and `nameBackward`. The conformance suite checks and counts each of these.
+ * The functions of one entry as [member, public name]; a function entry is `[[null, name]]`.
+ * @example
+ * ```ts
+ * fastPathMembers('maxPool2d'); // [['forward', 'maxPool2d'], ['backward', 'maxPool2dBackward']]
+ * ```
  */
-export const FAST_PATH_FUNCTIONS: readonly string[] = FAST_PATHS.flatMap((name) =>
-  FAST_PATH_KINDS[name] === 'pair' ? [name, `${name}Backward`] : [name],
-);
+export function fastPathMembers(name: FastPath): [member: string | null, publicName: string][] {
+  const kind: FastPathKind = FAST_PATH_KINDS[name];
+  return kind === 'function' ? [[null, name]] : Object.entries(kind);
+}
 
 /**
- * The fast-path functions a record holds, each under one name: a function entry under its
- * own name, a pair as `name` (forward) and `nameBackward`. For conformance reports and docs.
+ * Every fast-path function by name: a function entry under its own name, each member of a
+ * grouped entry under its public name (`lstmCellBackward`, `conv2dBackpropInput`). The
+ * conformance suite checks and counts each of these.
+ */
+export const FAST_PATH_FUNCTIONS: readonly string[] = FAST_PATHS.flatMap((name) => fastPathMembers(name).map(([, n]) => n));
+
+/**
+ * The fast-path functions a record holds, each under its public name (see
+ * `FAST_PATH_FUNCTIONS`). For conformance reports and docs.
  * @example
  * ```ts
  * fastPathNames(jsBackend().fastPaths).includes('lstmCellBackward'); // true
@@ -428,12 +450,30 @@ export const FAST_PATH_FUNCTIONS: readonly string[] = FAST_PATHS.flatMap((name) 
  * ```
  */
 export function fastPathNames(record: FastPaths<unknown>): string[] {
-  const names: string[] = [];
+  return FAST_PATHS.flatMap((name) => (record[name] === undefined ? [] : fastPathMembers(name).map(([, n]) => n)));
+}
+
+/** Any fast-path function, as `wrapFastPaths` hands it over. */
+export type FastPathFunction = (...args: never[]) => unknown;
+
+/**
+ * A new record whose every function is `wrap(publicName, fn)` (members of grouped entries
+ * too); for instrumenting a record (counting calls, naming errors). The record is untouched.
+ * @example
+ * ```ts
+ * const seen: string[] = [];
+ * const traced = wrapFastPaths(jsBackend().fastPaths, (name, fn) => (...args) => (seen.push(name), fn(...args)));
+ * Object.keys(traced).includes('lstmCell'); // true
+ * ```
+ */
+export function wrapFastPaths<H>(record: FastPaths<H>, wrap: (name: string, fn: FastPathFunction) => FastPathFunction): FastPaths<H> {
+  const out: Record<string, unknown> = {};
   for (const name of FAST_PATHS) {
-    const entry = record[name];
+    const entry = record[name] as unknown;
     if (entry === undefined) continue;
-    names.push(name);
-    if (FAST_PATH_KINDS[name] === 'pair') names.push(`${name}Backward`);
+    const members = fastPathMembers(name);
+    if (members[0][0] === null) out[name] = wrap(name, entry as FastPathFunction);
+    else out[name] = Object.fromEntries(members.map(([m, n]) => [m, wrap(n, (entry as Record<string, FastPathFunction>)[m as string])]));
   }
-  return names;
+  return out as FastPaths<H>;
 }

@@ -28,9 +28,9 @@ function windowCounts(g: Pool2dGeometry, like: Tensor): Tensor {
 /** @internal Gradient of avgPool2d: dy / count spread evenly over each window. */
 export function avgPool2dBackward(dy: Tensor, g: Pool2dGeometry): Tensor {
   const backend = dy.backend;
-  if (backend.fastPaths.avgPool2dBackward) {
+  if (backend.fastPaths.avgPool2d) {
     return wrap(
-      backend.fastPaths.avgPool2dBackward(dy.handle, g, dy.dtype),
+      backend.fastPaths.avgPool2d.backward(dy.handle, g, dy.dtype),
       [g.batch, g.inHeight, g.inWidth, g.channels],
       dy.dtype,
       backend,
@@ -57,7 +57,12 @@ export function avgPool2d(x: TensorLike, windowSize: number | readonly [number, 
   const forward = () => {
     const backend = t.backend;
     if (backend.fastPaths.avgPool2d)
-      return wrap(backend.fastPaths.avgPool2d(t.handle, g, t.dtype), [g.batch, g.outHeight, g.outWidth, g.channels], t.dtype, backend);
+      return wrap(
+        backend.fastPaths.avgPool2d.forward(t.handle, g, t.dtype),
+        [g.batch, g.outHeight, g.outWidth, g.channels],
+        t.dtype,
+        backend,
+      );
     const windows = reshape(extractWindows(t, g), [g.batch, g.outHeight, g.outWidth, g.windowHeight * g.windowWidth, g.channels]);
     return div(sum(windows, 3), windowCounts(g, t));
   };

@@ -12,8 +12,8 @@ import { reshape } from './reshape.js';
 export function conv2dFilterGrad(x: Tensor, dy: Tensor, g: Conv2dGeometry): Tensor {
   const backend = x.backend;
   const shape = [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels];
-  if (backend.fastPaths.conv2dBackpropFilter)
-    return wrap(backend.fastPaths.conv2dBackpropFilter(x.handle, dy.handle, g, x.dtype), shape, x.dtype, backend);
+  if (backend.fastPaths.conv2d)
+    return wrap(backend.fastPaths.conv2d.backwardFilter(x.handle, dy.handle, g, x.dtype), shape, x.dtype, backend);
   const k = g.filterHeight * g.filterWidth * g.inChannels;
   const cols = reshape(extractWindows(x, g), [-1, k]);
   return reshape(matmul(cols, reshape(dy, [-1, g.outChannels]), { transposeA: true }), shape);

@@ -13,9 +13,9 @@ import { reshape } from './reshape.js';
 /** @internal dx of conv2d: the backend's fast path, or one GEMM + col2im. */
 export function conv2dInputGrad(dy: Tensor, w: Tensor, g: Conv2dGeometry): Tensor {
   const backend = dy.backend;
-  if (backend.fastPaths.conv2dBackpropInput) {
+  if (backend.fastPaths.conv2d) {
     return wrap(
-      backend.fastPaths.conv2dBackpropInput(dy.handle, w.handle, g, dy.dtype),
+      backend.fastPaths.conv2d.backwardInput(dy.handle, w.handle, g, dy.dtype),
       [g.batch, g.inHeight, g.inWidth, g.inChannels],
       dy.dtype,
       backend,

@@ -17,7 +17,7 @@ export function conv2dForward(x: Tensor, w: Tensor, g: Conv2dGeometry): Tensor {
   const backend = x.backend;
   if (backend.fastPaths.conv2d) {
     return wrap(
-      backend.fastPaths.conv2d(x.handle, w.handle, g, x.dtype),
+      backend.fastPaths.conv2d.forward(x.handle, w.handle, g, x.dtype),
       [g.batch, g.outHeight, g.outWidth, g.outChannels],
       x.dtype,
       backend,

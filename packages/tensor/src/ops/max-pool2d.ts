@@ -18,8 +18,8 @@ function windowsOf(x: Tensor, g: Pool2dGeometry): Tensor {
 /** @internal Gradient of maxPool2d: dy routed to the first maximum of each window. */
 export function maxPool2dBackward(dy: Tensor, x: Tensor, g: Pool2dGeometry): Tensor {
   const backend = x.backend;
-  if (backend.fastPaths.maxPool2dBackward) {
-    return wrap(backend.fastPaths.maxPool2dBackward(dy.handle, x.handle, g, x.dtype), x.shape, x.dtype, backend);
+  if (backend.fastPaths.maxPool2d) {
+    return wrap(backend.fastPaths.maxPool2d.backward(dy.handle, x.handle, g, x.dtype), x.shape, x.dtype, backend);
   }
   const taps = g.windowHeight * g.windowWidth;
   const first = oneHot(argmax(windowsOf(x, g), 3), taps, x.dtype); // [N, Ho, Wo, C, taps]
@@ -43,7 +43,12 @@ export function maxPool2d(x: TensorLike, windowSize: number | readonly [number, 
   const forward = () => {
     const backend = t.backend;
     if (backend.fastPaths.maxPool2d)
-      return wrap(backend.fastPaths.maxPool2d(t.handle, g, t.dtype), [g.batch, g.outHeight, g.outWidth, g.channels], t.dtype, backend);
+      return wrap(
+        backend.fastPaths.maxPool2d.forward(t.handle, g, t.dtype),
+        [g.batch, g.outHeight, g.outWidth, g.channels],
+        t.dtype,
+        backend,
+      );
     return max(windowsOf(t, g), 3);
   };
   return customOp('maxPool2d', [t], forward, (dy) => [maxPool2dBackward(dy, t, g)]);
