@@ -21,7 +21,7 @@ export const CAPTION_RECIPE = Object.freeze({
   beamWidth: 5,
   featureSize: 128,
   hiddenSize: 128,
-  augment: Object.freeze({ rotation: 5, scale: 0.08, shift: 1 }),
+  augment: false as const,
 });
 
 /** Options of `trainCaptioner`. */
@@ -46,7 +46,8 @@ export interface CaptionTrainOptions {
   maxDigits?: number;
   /**
    * A random small rotation, scale and shift of every training image (randomAffine of
-   * @lec/cnn), or false for none (default { rotation: 5, scale: 0.08, shift: 1 }).
+   * @lec/cnn, e.g. { rotation: 5, scale: 0.08, shift: 1 }), or false for none (default: it did
+   * not help here, 93.1 % against 93.6 % exact with the default recipe).
    */
   augment?: false | Omit<RandomAffineOptions, 'rng' | 'seed'>;
   /** Backend to train on (default the current one). */
