@@ -88,6 +88,43 @@ if (!subsetDone || !lenetDone) {
   log('MNIST subset and LeNet-5 weights are up to date');
 }
 
+// ── date translation with attention ─────────────────────────────────────────
+// The Seq2Seq (LSTM, Luong 'general' attention) of apps/bench/scripts/rnn/dates-experiment.mjs,
+// trained here when no weights of this recipe are cached; that script's save=DIR writes the
+// same files (dates-general.safetensors and .json) with the same key.
+const DATES_RECIPE = { attention: 'general', hiddenSize: 64, embedSize: 16, batchSize: 64, learningRate: 0.005, trainSteps: 800, seed: 0 };
+const datesKey = `dates-${Object.values(DATES_RECIPE).join('-')}-v1`;
+const datesJson = join(generatedDir, 'dates-general.json');
+if (existsSync(datesJson) && JSON.parse(readFileSync(datesJson, 'utf8')).key === datesKey) {
+  log('date-translation weights are up to date');
+} else {
+  const started = performance.now();
+  const { wasmBackend } = await import('@lec/kernels-wasm');
+  const { saveWeights } = await import('@lec/nn');
+  const { trainDateTranslation } = await import('@lec/rnn');
+  const backend = await wasmBackend({ threads: 1 });
+  const r = await trainDateTranslation({
+    ...DATES_RECIPE,
+    testSize: 2000,
+    backend,
+    onProgress: (p) => p.step % 500 === 0 && log(`dates step ${p.step}: loss ${p.loss.toFixed(4)}`),
+  });
+  writeFileSync(join(generatedDir, 'dates-general.safetensors'), saveWeights(r.model, { recipe: datesKey }));
+  const summary = {
+    key: datesKey,
+    recipe: DATES_RECIPE,
+    config: r.model.config(),
+    accuracy: r.accuracy,
+    byLength: r.byLength,
+    trainMs: r.trainMs,
+  };
+  writeFileSync(datesJson, `${JSON.stringify(summary, null, 2)}\n`);
+  log(
+    `date translation trained in ${((performance.now() - started) / 1000).toFixed(1)} s: ${(100 * r.accuracy).toFixed(2)}% exact on unseen dates`,
+  );
+  backend.disposeBackend?.();
+}
+
 // ── LeNet-5 trained in PyTorch ───────────────────────────────────────────────
 // packages/interop/fixtures/make_fixtures.py: lec's lenet5 architecture in torch, 6 epochs on
 // deskewed digits; the demo's "trained in PyTorch" choice loads it through fromTorchStateDict.

@@ -204,6 +204,33 @@ export const PAGES: PageExpectation[] = [
     ],
   },
   {
+    path: '/guide/dates.html',
+    heading: 'Translating dates with attention',
+    demos: [
+      {
+        id: 'dates',
+        timeout: 60,
+        // a person types a date through the page's input and presses Translate
+        start: async (page) => {
+          await page.waitForSelector('[data-demo="dates"][data-status="done"]', { timeout: 60_000 });
+          await page.fill('[data-demo="dates"] [data-role="date-input"]', '3 mar 98');
+          await page.click('[data-demo="dates"] [data-action="translate"]');
+          await page.waitForFunction(
+            () => (JSON.parse(document.querySelector('[data-demo="dates"]')?.getAttribute('data-result') ?? '{}').count ?? 0) >= 2,
+            undefined,
+            { timeout: 30_000 },
+          );
+        },
+        check: (r) =>
+          expect(r.input === '3 mar 98', `input ${r.input}`) ??
+          expect(r.output === '1998-03-03', `translated to ${r.output}`) ??
+          expect(r.attentionRowsSumToOne === true, 'attention rows do not sum to 1') ??
+          // reading "98" for the year's last two digits: attention lands on the input's last characters
+          expect(r.peakColumns[2] >= 6 && r.peakColumns[3] >= 6, `year attention peaks at ${r.peakColumns}`),
+      },
+    ],
+  },
+  {
     path: '/guide/gradients.html',
     heading: 'Vanishing and exploding gradients',
     demos: [

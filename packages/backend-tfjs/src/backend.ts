@@ -681,8 +681,9 @@ export class TfjsBackend implements BackendV1<TfHandle> {
   private maxPool2dBackwardFast(dy: TfHandle, x: TfHandle, g: Pool2dGeometry, dtype: DType): TfHandle {
     const inShape = [g.batch, g.inHeight, g.inWidth, g.channels];
     if (size(inShape) === 0 || g.outHeight * g.outWidth === 0) return this.zeros(inShape, dtype);
-    // tfjs-cpu's MaxPoolGrad skips NaN: lec's rule composed from tfjs ops instead
-    if (!this.gpu)
+    // tfjs-cpu's MaxPoolGrad skips NaN: lec's rule composed from tfjs ops instead (the other
+    // devices take the taps loop below)
+    if (this.device === 'cpu')
       return this.run(() =>
         maxPoolGradNanAware(
           this.r(dy, [g.batch, g.outHeight, g.outWidth, g.channels]) as tf.Tensor4D,

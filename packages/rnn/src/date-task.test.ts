@@ -50,7 +50,8 @@ describe('date examples', () => {
 });
 
 describe('date translation (a small run of the experiment)', () => {
-  it('with attention, 250 steps reach a bar a model that has not learned the task cannot', async () => {
+  // measured: 95.5 % (js backend, deterministic); without attention a larger model gets 46 % after 300 steps
+  it('with attention, 250 steps get over 80 % of unseen dates exactly right', async () => {
     const r = await trainDateTranslation({
       attention: 'general',
       hiddenSize: 32,
@@ -63,6 +64,6 @@ describe('date translation (a small run of the experiment)', () => {
     console.log(`date translation, 250 steps: ${(100 * r.accuracy).toFixed(1)} % exact on 200 unseen dates`);
     expect(r.predictions).toHaveLength(200);
     expect(r.byLength.reduce((s, b) => s + b.count, 0)).toBe(200);
-    expect(r.accuracy).toBeGreaterThan(0.3);
+    expect(r.accuracy).toBeGreaterThan(0.8);
   }, 600_000);
 });

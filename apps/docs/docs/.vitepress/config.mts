@@ -12,6 +12,7 @@ const guides = [
   { text: 'LSTM vs RNN: the adding problem', link: '/guide/lstm' },
   { text: 'Bidirectional RNNs', link: '/guide/bidirectional' },
   { text: 'Tree-LSTM', link: '/guide/tree-lstm' },
+  { text: 'Translating dates with attention', link: '/guide/dates' },
   { text: 'Autoencoders, denoising, VAE', link: '/guide/autoencoders' },
   { text: 'PCA vs linear autoencoder', link: '/guide/pca' },
   { text: 'Interoperability: PyTorch, TensorFlow.js, ONNX', link: '/guide/interop' },

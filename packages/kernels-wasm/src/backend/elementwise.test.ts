@@ -44,7 +44,7 @@ for (const feature of ['scalar', 'simd', 'relaxed'] as const) {
     });
     afterAll(() => backend.disposeBackend());
 
-    it('float32 unary, binary, comparisons, where and reductions run the kernels and match the js backend', () => {
+    it('float32 unary, binary, comparisons, where and reductions run the kernels and match the js backend', { timeout: 30_000 }, () => {
       const exports = backend.kernels.exports;
       const spies = (['unary_f32', 'binary_f32', 'where_f32', 'reduce_f32'] as const).map((name) => vi.spyOn(exports, name));
       try {
@@ -68,7 +68,9 @@ for (const feature of ['scalar', 'simd', 'relaxed'] as const) {
       }
     });
 
-    it('float32 transpose, concat, slice, gather, scatterAdd and softmax cross-entropy run the kernels and match the js backend', () => {
+    it('float32 transpose, concat, slice, gather, scatterAdd and softmax cross-entropy run the kernels and match the js backend', {
+      timeout: 30_000,
+    }, () => {
       const exports = backend.kernels.exports;
       const spies = (['strided_copy_32', 'softmax_cross_entropy_f32', 'gather_32', 'scatter_add_f32'] as const).map((name) =>
         vi.spyOn(exports, name),
@@ -93,7 +95,7 @@ for (const feature of ['scalar', 'simd', 'relaxed'] as const) {
       }
     });
 
-    it('float64 and int32 stay on the JavaScript loops', () => {
+    it('float64 and int32 stay on the JavaScript loops', { timeout: 30_000 }, () => {
       const spies = (['unary_f32', 'binary_f32', 'reduce_f32'] as const).map((name) => vi.spyOn(backend.kernels.exports, name));
       try {
         withBackend(backend, () => {
@@ -108,7 +110,7 @@ for (const feature of ['scalar', 'simd', 'relaxed'] as const) {
       }
     });
 
-    it('max over an empty axis raises a ValueError and leaves no tensor behind', () => {
+    it('max over an empty axis raises a ValueError and leaves no tensor behind', { timeout: 30_000 }, () => {
       withBackend(backend, () => {
         const x = tensor(new Float32Array(0), [3, 0]);
         const live = backend.liveBuffers();

@@ -4,7 +4,7 @@
  * dimensions, scalars, leading and middle broadcasts) and non-finite values.
  */
 import { type BinaryOp, type UnaryOp, jsBackend } from '@lec/tensor';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadKernels } from '../load-kernels.js';
 import type { WasmKernels } from '../wasm-kernels.js';
 import { BINARY_CODES, UNARY_CODES, binaryArray, broadcastPlan, isComparison, unaryArray, whereArray } from './elementwise.js';
@@ -76,7 +76,7 @@ for (const feature of features) {
     });
     afterAll(() => kernels.dispose());
 
-    it('every unary op matches the JavaScript loops (exactly, or within 4e-7 for transcendentals)', () => {
+    it('every unary op matches the JavaScript loops (exactly, or within 4e-7 for transcendentals)', { timeout: 30_000 }, () => {
       const random = rng(1);
       for (const op of Object.keys(UNARY_CODES) as UnaryOp[]) {
         for (const n of [0, 1, 3, 4, 5, 7, 8, 17, 64, 1031]) {
@@ -89,7 +89,7 @@ for (const feature of features) {
       }
     });
 
-    it('unary ops keep NaN, ±∞ and saturate exactly where the reference does', () => {
+    it('unary ops keep NaN, ±∞ and saturate exactly where the reference does', { timeout: 30_000 }, () => {
       const x = Float32Array.from(SPECIALS);
       for (const op of Object.keys(UNARY_CODES) as UnaryOp[]) {
         const expected = js.read(js.unary(op, handle(x, 'float32'), x.length, 'float32'), 'float32');
@@ -107,7 +107,9 @@ for (const feature of features) {
       );
     });
 
-    it('binary ops broadcast like the JavaScript loops on random shapes (size-0 and size-1 dimensions, scalars)', () => {
+    it('binary ops broadcast like the JavaScript loops on random shapes (size-0 and size-1 dimensions, scalars)', {
+      timeout: 30_000,
+    }, () => {
       const random = rng(2);
       for (let trial = 0; trial < 300; trial++) {
         const [outShape, aShape, bShape] = broadcastShapes(random);
@@ -131,7 +133,7 @@ for (const feature of features) {
       }
     });
 
-    it('where broadcasts its three operands like the JavaScript loop', () => {
+    it('where broadcasts its three operands like the JavaScript loop', { timeout: 30_000 }, () => {
       const random = rng(3);
       for (let trial = 0; trial < 200; trial++) {
         const [outShape, aShape, bShape] = broadcastShapes(random);
@@ -154,7 +156,7 @@ for (const feature of features) {
       }
     });
 
-    it('refuses operands whose length does not match their shape, and shapes that do not broadcast', () => {
+    it('refuses operands whose length does not match their shape, and shapes that do not broadcast', { timeout: 30_000 }, () => {
       expect(() => binaryArray(kernels, 'add', new Float32Array(5), [2, 3], new Float32Array(3), [3], [2, 3])).toThrow(
         /'a' holds 5 values/,
       );
@@ -167,7 +169,7 @@ for (const feature of features) {
 }
 
 describe('broadcastPlan', () => {
-  it('drops size-1 dimensions and merges neighbours every operand steps through as one', () => {
+  it('drops size-1 dimensions and merges neighbours every operand steps through as one', { timeout: 30_000 }, () => {
     expect(
       broadcastPlan(
         [
@@ -231,4 +233,28 @@ describe('broadcastPlan', () => {
       ],
     });
   });
+});
+
+describe('unary kernels over two threads', () => {
+  it('split a large transcendental over the workers and give the one-thread result bit for bit', async () => {
+    const one = await loadKernels({ feature: 'simd', threads: 1 });
+    const two = await loadKernels({ feature: 'simd', threads: 2 });
+    try {
+      const random = rng(9);
+      const x = values(200_003, random);
+      expect(two.shares(x.length * 20)).toBe(two.threads);
+      const run = vi.spyOn(two, 'run');
+      for (const op of ['exp', 'tanh', 'sigmoid', 'log1p'] as const) {
+        const a = new Int32Array(unaryArray(two, op, x).buffer);
+        const b = new Int32Array(unaryArray(one, op, x).buffer);
+        let differing = 0;
+        for (let i = 0; i < a.length; i++) differing += a[i] === b[i] ? 0 : 1;
+        expect(differing, op).toBe(0);
+      }
+      if (two.threads === 2) expect(run).toHaveBeenCalled();
+    } finally {
+      one.dispose();
+      two.dispose();
+    }
+  }, 60_000);
 });

@@ -32,7 +32,7 @@ for (const feature of ['scalar', 'simd'] as const) {
     });
     afterAll(() => kernels.dispose());
 
-    it('match the js backend on random shapes, axes and repeated indices', () => {
+    it('match the js backend on random shapes, axes and repeated indices', { timeout: 30_000 }, () => {
       const random = rng(31);
       const dims = [1, 2, 3, 5, 8];
       for (let trial = 0; trial < 200; trial++) {
@@ -77,7 +77,7 @@ for (const feature of ['scalar', 'simd'] as const) {
       }
     });
 
-    it('names the first index out of range', () => {
+    it('names the first index out of range', { timeout: 30_000 }, () => {
       expect(() => checkIndices('gather', Int32Array.of(0, 3, -1), 3, 3)).toThrow(ValueError);
       expect(() => checkIndices('scatterAdd', Int32Array.of(0, 1, 5), 3, 3)).toThrow(/got 5 at position 2/);
     });

@@ -41,7 +41,7 @@ for (const feature of ['simd', 'relaxed'] as const) {
     afterAll(() => kernels.dispose());
 
     for (const { op, ref, ulps: bound, uniform, magnitudes, signs } of CASES) {
-      it(`${op} is within ${bound} ulp of the f64 reference over its domain`, () => {
+      it(`${op} is within ${bound} ulp of the f64 reference over its domain`, { timeout: 30_000 }, () => {
         const n = 1 << 17;
         const x = new Float32Array(2 * n);
         for (let i = 0; i < n; i++) {

@@ -69,7 +69,7 @@ for (const feature of ['scalar', 'simd'] as const) {
     });
     afterAll(() => kernels.dispose());
 
-    it('transpose: every permutation of random shapes up to rank 4 matches the js backend bit for bit', () => {
+    it('transpose: every permutation of random shapes up to rank 4 matches the js backend bit for bit', { timeout: 30_000 }, () => {
       const random = rng(11);
       for (let rank = 0; rank <= 4; rank++) {
         for (const perm of permutations(rank)) {
@@ -85,7 +85,7 @@ for (const feature of ['scalar', 'simd'] as const) {
       expect(() => transposePointers(kernels, 0, [2, 3], [0, 0], 0)).toThrow(/permutation/);
     });
 
-    it('concat, slice and broadcastTo match the js backend bit for bit', () => {
+    it('concat, slice and broadcastTo match the js backend bit for bit', { timeout: 30_000 }, () => {
       const random = rng(12);
       for (let trial = 0; trial < 150; trial++) {
         const rank = 1 + Math.floor(random() * 4);

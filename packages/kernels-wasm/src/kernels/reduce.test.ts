@@ -32,7 +32,7 @@ for (const feature of ['scalar', 'simd', 'relaxed'] as const) {
     });
     afterAll(() => kernels.dispose());
 
-    it('sum, max and min over random axis sets match the JavaScript loops', () => {
+    it('sum, max and min over random axis sets match the JavaScript loops', { timeout: 30_000 }, () => {
       const random = rng(7);
       const dims = [1, 2, 3, 4, 5, 6, 9, 17];
       for (let trial = 0; trial < 400; trial++) {
@@ -65,7 +65,7 @@ for (const feature of ['scalar', 'simd', 'relaxed'] as const) {
       }
     });
 
-    it('long sums (rows and columns of 100 000) stay within the reduction tolerance of a float64 sum', () => {
+    it('long sums (rows and columns of 100 000) stay within the reduction tolerance of a float64 sum', { timeout: 30_000 }, () => {
       const random = rng(8);
       const n = 100_000;
       const x = Float32Array.from({ length: n * 3 }, () => random() * 2 - 0.9);
@@ -84,7 +84,7 @@ for (const feature of ['scalar', 'simd', 'relaxed'] as const) {
       }
     });
 
-    it('refuses max over an empty axis and an x whose length does not match its shape', () => {
+    it('refuses max over an empty axis and an x whose length does not match its shape', { timeout: 30_000 }, () => {
       expect(() => reduceArray(kernels, 'max', new Float32Array(0), [3, 0], [1])).toThrow(/cannot reduce an empty axis/);
       expect(reduceArray(kernels, 'sum', new Float32Array(0), [3, 0], [1])).toEqual(new Float32Array(3));
       expect(() => reduceArray(kernels, 'sum', new Float32Array(5), [2, 3], [1])).toThrow(/'x' holds 5 values/);
@@ -94,7 +94,7 @@ for (const feature of ['scalar', 'simd', 'relaxed'] as const) {
 }
 
 describe('reductionGroups', () => {
-  it('drops size-1 dimensions and merges neighbouring axes of one kind', () => {
+  it('drops size-1 dimensions and merges neighbouring axes of one kind', { timeout: 30_000 }, () => {
     expect(reductionGroups([2, 3, 4], [1, 2])).toEqual([
       { size: 2, reduced: false },
       { size: 12, reduced: true },

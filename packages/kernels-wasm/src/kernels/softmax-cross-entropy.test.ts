@@ -34,7 +34,7 @@ for (const feature of ['scalar', 'simd', 'relaxed'] as const) {
     });
     afterAll(() => kernels.dispose());
 
-    it('matches the float64 JavaScript loop on random logits, sizes and labels', () => {
+    it('matches the float64 JavaScript loop on random logits, sizes and labels', { timeout: 30_000 }, () => {
       const random = rng(21);
       for (const [n, c] of [
         [1, 1],
@@ -64,7 +64,7 @@ for (const feature of ['scalar', 'simd', 'relaxed'] as const) {
       }
     });
 
-    it('NaN and ±∞ logits give the reference loss and gradient', () => {
+    it('NaN and ±∞ logits give the reference loss and gradient', { timeout: 30_000 }, () => {
       const inf = Number.POSITIVE_INFINITY;
       const rows = [
         [1, 2, 3, 4, 5],
@@ -89,7 +89,7 @@ for (const feature of ['scalar', 'simd', 'relaxed'] as const) {
       }
     });
 
-    it('refuses arrays that do not match [n, c]', () => {
+    it('refuses arrays that do not match [n, c]', { timeout: 30_000 }, () => {
       expect(() => softmaxCrossEntropyArray(kernels, new Float32Array(5), new Int32Array(2), 2, 3)).toThrow(/n·c = 6/);
       expect(() => softmaxCrossEntropyArray(kernels, new Float32Array(6), new Int32Array(3), 2, 3)).toThrow(/'labels' expected 2/);
     });
