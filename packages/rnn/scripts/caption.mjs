@@ -4,7 +4,7 @@
 // for the test compositions, so test captions use digit images never seen in training).
 // Prints greedy and beam-5 exact-match accuracy on 1,000 test captions and the training time.
 // Build first: pnpm turbo run build --filter=@lec/rnn...
-//   node packages/rnn/scripts/caption.mjs [steps=5000] [batch=32] [lr=0.003] [hidden=128] [feature=128] [test=1000] [seed=0] [threads=1] [save=DIR]
+//   node packages/rnn/scripts/caption.mjs [steps=8000] [batch=32] [lr=0.003] [hidden=128] [feature=128] [test=1000] [seed=0] [threads=1] [save=DIR]
 // save=DIR writes the trained model as DIR/captioner.json (the description) and DIR/captioner.safetensors;
 // load=DIR skips training and scores a saved model on the same test captions (seed + 1, as trainCaptioner).
 import { loadMnist } from '@lec/cnn';

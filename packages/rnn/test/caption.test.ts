@@ -29,6 +29,7 @@ describe('image captioning on real digits (wasm)', () => {
       testCount: 200,
       featureSize: 64,
       hiddenSize: 64,
+      augment: false,
       seed: 1,
     });
     console.log(

