@@ -18,6 +18,21 @@ export function randomF32(length: number, seed: number): Float32Array {
   return out;
 }
 
+/** A seeded uniform generator in [0, 1) (mulberry32), for the randomized kernel tests. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The element count of a shape. */
+export const sizeOf = (shape: readonly number[]): number => shape.reduce((n, d) => n * d, 1);
+
 /** rtol for a reduction of length K: max(1e-5, 4·sqrt(K)·2^-24). */
 export function reductionRtol(k: number): number {
   return Math.max(1e-5, 4 * Math.sqrt(k) * 2 ** -24);

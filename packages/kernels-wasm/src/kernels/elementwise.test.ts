@@ -5,6 +5,7 @@
  */
 import { type BinaryOp, type UnaryOp, jsBackend } from '@lec/tensor';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { rng } from '../../test/reference.js';
 import { loadKernels } from '../load-kernels.js';
 import type { WasmKernels } from '../wasm-kernels.js';
 import { BINARY_CODES, UNARY_CODES, binaryArray, broadcastPlan, isComparison, unaryArray, whereArray } from './elementwise.js';
@@ -14,16 +15,6 @@ const SPECIALS = [Number.NaN, Infinity, -Infinity, -0, 0, 1e-40, -1e-40, 1e38, -
 const TRANSCENDENTAL = new Set<UnaryOp>(['exp', 'expm1', 'log', 'log1p', 'tanh', 'sigmoid', 'sin', 'cos']);
 
 /** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function values(n: number, random: () => number, specials = true): Float32Array {
   const out = new Float32Array(n);

@@ -5,24 +5,12 @@
  */
 import { jsBackend } from '@lec/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rng, sizeOf } from '../../test/reference.js';
 import { loadKernels } from '../load-kernels.js';
 import type { WasmKernels } from '../wasm-kernels.js';
 import { broadcastToPointers, concatPointers, slicePointers, transposePointers } from './movement.js';
 
 const js = jsBackend();
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const sizeOf = (shape: readonly number[]) => shape.reduce((n, d) => n * d, 1);
 
 function permutations(n: number): number[][] {
   if (n === 0) return [[]];

@@ -5,22 +5,12 @@
  */
 import { type ReduceOp, ValueError, jsBackend } from '@lec/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rng } from '../../test/reference.js';
 import { loadKernels } from '../load-kernels.js';
 import type { WasmKernels } from '../wasm-kernels.js';
 import { reduceArray, reductionGroups } from './reduce.js';
 
 const js = jsBackend();
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const OPS: ReduceOp[] = ['sum', 'max', 'min'];
 

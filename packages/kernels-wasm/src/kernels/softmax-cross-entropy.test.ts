@@ -4,21 +4,11 @@
  * reference's −Σ onehot·(z − max − log Σ) (0·∞ is NaN).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rng } from '../../test/reference.js';
 import { softmaxCrossEntropyJs } from '../js-kernels.js';
 import { loadKernels } from '../load-kernels.js';
 import type { WasmKernels } from '../wasm-kernels.js';
 import { softmaxCrossEntropyArray } from './softmax-cross-entropy.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function close(actual: number, expected: number): boolean {
   if (Number.isNaN(expected)) return Number.isNaN(actual);
