@@ -674,36 +674,18 @@ export class TfjsBackend implements BackendV1<TfHandle> {
   }
 
   /**
-   * lec routes a max-pool gradient to the first maximum of each window. tfjs-cpu's MaxPoolGrad
-   * does too; tfjs-webgl's routes ties to the last maximum and tfjs-wasm's drops gradients, so
-   * those run the loop over taps.
+   * lec routes a max-pool gradient to the first NaN, else the first maximum, of each window;
+   * no tfjs device's MaxPoolGrad does, so every device runs the loop over taps (pool-taps.ts).
    */
   private maxPool2dBackwardFast(dy: TfHandle, x: TfHandle, g: Pool2dGeometry, dtype: DType): TfHandle {
     const inShape = [g.batch, g.inHeight, g.inWidth, g.channels];
     if (size(inShape) === 0 || g.outHeight * g.outWidth === 0) return this.zeros(inShape, dtype);
-    // tfjs-cpu's MaxPoolGrad skips NaN: lec's rule composed from tfjs ops instead (the other
-    // devices take the taps loop below)
-    if (this.device === 'cpu')
-      return this.run(() =>
-        maxPoolGradNanAware(
-          this.r(dy, [g.batch, g.outHeight, g.outWidth, g.channels]) as tf.Tensor4D,
-          this.r(x, inShape) as tf.Tensor4D,
-          g,
-        ),
-      );
+    // tfjs's MaxPoolGrad kernels do not follow lec's rule (tfjs-cpu skips NaN, tfjs-webgl routes
+    // ties to the last maximum, tfjs-wasm drops gradients): every device runs the taps loop
     return this.run(() => {
       const xp = padded(this.r(x, inShape), g, -Infinity);
       const DY = this.r(dy, [g.batch, g.outHeight, g.outWidth, g.channels]) as tf.Tensor4D;
-      let dxp: T;
-      if (this.device === 'cpu' && tf.getKernel(tf.MaxPoolGrad, this.device)) {
-        const yp = tf.maxPool(xp, [g.windowHeight, g.windowWidth], [g.strideHeight, g.strideWidth], 'valid');
-        dxp = tf.engine().runKernel(tf.MaxPoolGrad, { dy: DY, input: xp, output: yp }, {
-          filterSize: [g.windowHeight, g.windowWidth],
-          strides: [g.strideHeight, g.strideWidth],
-          pad: 'valid',
-          dimRoundingMode: undefined,
-        } as unknown as tf.NamedAttrMap) as T;
-      } else dxp = maxPoolBackwardByTaps(xp, DY, g);
+      const dxp = maxPoolBackwardByTaps(xp, DY, g);
       return tf.slice(dxp, [0, g.padTop, g.padLeft, 0], inShape);
     });
   }
@@ -906,63 +888,4 @@ function countScale(g: Pool2dGeometry): T | null {
     }
   }
   return tf.tensor(s, [1, g.outHeight, g.outWidth, 1]);
-}
-
-/**
- * maxPool2d's gradient as lec's composite defines it, in tfjs ops: per window, a one-hot of the
- * first NaN if there is one, else of the first maximum (padding is −∞ and never wins unless the
- * whole window is padding), times dy, so a NaN or ±∞ dy spreads 0·dy = NaN over the rest of the
- * window; the windows' contributions are summed back onto the input in raster order of windows.
- */
-function maxPoolGradNanAware(dy: tf.Tensor4D, x: tf.Tensor4D, g: Pool2dGeometry): tf.Tensor4D {
-  const xp = padded(x, g, -Infinity);
-  const [n, c] = [g.batch, g.channels];
-  const taps: tf.Tensor4D[] = [];
-  for (let kh = 0; kh < g.windowHeight; kh++)
-    for (let kw = 0; kw < g.windowWidth; kw++)
-      taps.push(
-        tf.stridedSlice(
-          xp,
-          [0, kh, kw, 0],
-          [n, kh + g.strideHeight * (g.outHeight - 1) + 1, kw + g.strideWidth * (g.outWidth - 1) + 1, c],
-          [1, g.strideHeight, g.strideWidth, 1],
-        ) as tf.Tensor4D,
-      );
-  const windows = tf.stack(taps, 3) as tf.Tensor5D; // [N, Ho, Wo, taps, C]
-  const firstOf = (mask: tf.Tensor) => tf.logicalAnd(mask, tf.equal(tf.cumsum(tf.cast(mask, 'int32'), 3), 1));
-  const nan = tf.isNaN(windows);
-  const top = tf.max(tf.where(nan, tf.fill(windows.shape, -Infinity), windows), 3, true);
-  const chosen = tf.where(tf.any(nan, 3, true), firstOf(nan), firstOf(tf.equal(windows, top)));
-  const routed = tf.mul(tf.cast(chosen, 'float32'), tf.expandDims(dy, 3)) as tf.Tensor5D;
-  const pH = g.inHeight + g.padTop + g.padBottom;
-  const pW = g.inWidth + g.padLeft + g.padRight;
-  let dxp: tf.Tensor4D = tf.zeros([n, pH, pW, c]);
-  // windows later in raster order touch a pixel through earlier taps: add taps last to first
-  for (let k = taps.length - 1; k >= 0; k--) {
-    const kh = Math.floor(k / g.windowWidth);
-    const kw = k % g.windowWidth;
-    const part = tf.squeeze(tf.slice(routed, [0, 0, 0, k, 0], [n, g.outHeight, g.outWidth, 1, c]), [3]) as tf.Tensor4D;
-    // spread the [Ho, Wo] grid onto the strided positions: zeros between, then offset by the tap
-    const spread = tf.reshape(
-      tf.pad(tf.reshape(part, [n, g.outHeight, 1, g.outWidth, 1, c]), [
-        [0, 0],
-        [0, 0],
-        [0, g.strideHeight - 1],
-        [0, 0],
-        [0, g.strideWidth - 1],
-        [0, 0],
-      ]),
-      [n, g.outHeight * g.strideHeight, g.outWidth * g.strideWidth, c],
-    );
-    const h = Math.min(pH - kh, g.outHeight * g.strideHeight);
-    const w = Math.min(pW - kw, g.outWidth * g.strideWidth);
-    const placed = tf.pad(tf.slice(spread, [0, 0, 0, 0], [n, h, w, c]), [
-      [0, 0],
-      [kh, pH - kh - h],
-      [kw, pW - kw - w],
-      [0, 0],
-    ]);
-    dxp = tf.add(dxp, placed);
-  }
-  return tf.slice(dxp, [0, g.padTop, g.padLeft, 0], [g.batch, g.inHeight, g.inWidth, g.channels]);
 }
