@@ -192,6 +192,8 @@ export interface KernelExports {
   ): void;
   /** out[i] = op(x[i]) for n floats (assembly/elementwise-f32.ts; op codes in src/kernels/elementwise.ts). */
   unary_f32(op: number, x: number, out: number, n: number): void;
+  /** The gradient of activation `code` (1 relu, 2 sigmoid, 3 tanh) from dy and x (relu) or y, n values. */
+  activation_backward_f32(code: number, dy: number, saved: number, out: number, n: number): void;
   /** out = a op b broadcast over `rank` dims described by the i32 block at `dims` (shape, strides of a and b, counters). */
   binary_f32(op: number, a: number, b: number, out: number, rank: number, dims: number): void;
   /** out = cond != 0 ? a : b broadcast over `rank` dims (block: shape, strides of cond, a, b, counters). */
@@ -255,6 +257,7 @@ export const KERNEL_EXPORT_NAMES = [
   'lstm_step_backward_f32',
   'adam_step_f32',
   'unary_f32',
+  'activation_backward_f32',
   'binary_f32',
   'where_f32',
   'reduce_f32',

@@ -31,6 +31,7 @@ import {
 } from '@lec/tensor';
 import { wasmConv2d } from './backend/conv2d.js';
 import { WasmContext } from './backend/context.js';
+import { wasmActivation } from './backend/activation.js';
 import { wasmElementwise } from './backend/elementwise.js';
 import { wasmGemm, wasmMatmul } from './backend/gemm.js';
 import { wasmLstm } from './backend/lstm.js';
@@ -84,6 +85,7 @@ export function wasmFastPaths(context: WasmContext): FastPaths<CpuHandle> {
     ...wasmGemm(context),
     ...wasmConv2d(context),
     ...wasmPool(context),
+    ...wasmActivation(context),
     ...wasmLstm(context),
     ...wasmSpmm(context),
     ...wasmSoftmaxCrossEntropy(context),

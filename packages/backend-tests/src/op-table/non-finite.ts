@@ -17,7 +17,22 @@ const SATURATING = [1000, -1000, INF, -INF, 200, -200, Number.NaN, 20, -20];
 const sumOfSquaresOfMaxPool = (x: Tensor, window: number, strides?: number) =>
   lec.grad((t: Tensor) => lec.sum(lec.square(lec.maxPool2d(t, window, strides === undefined ? {} : { strides }))))(x);
 
+/** d/dx of sum(act(x)·w): the activation's gradient with dy = w (activationBackward where a backend fuses it). */
+const activationGradient = (act: (t: Tensor) => Tensor) => (x: Tensor, w: Tensor) =>
+  lec.grad((t: Tensor) => lec.sum(lec.mul(act(t), w)))(x)[0];
+
+/** Special values in x and in dy, 14 × 13 pairs (the lengths are coprime, so every pair meets). */
+const specialPairs = () => [f([14 * 13], cycle(SPECIAL_VALUES)), f([14 * 13], cycle(SPECIAL_VALUES.slice(0, 13)))];
+
 export const NON_FINITE_CASES: Readonly<Record<string, readonly ForwardCase[]>> = {
+  relu: [
+    {
+      name: 'gradient with NaN, ±∞, ±0 in x and dy (0·∞ = NaN; step(NaN) = NaN)',
+      inputs: specialPairs(),
+      fn: ([x, w]) => activationGradient(lec.relu)(x, w),
+      tol: 'exact',
+    },
+  ],
   sigmoid: [
     {
       name: 'saturates to exactly 0 and 1 (±200, ±1000, ±∞; NaN)',
@@ -25,9 +40,19 @@ export const NON_FINITE_CASES: Readonly<Record<string, readonly ForwardCase[]>> 
       fn: ([x]) => lec.sigmoid(x),
       tol: 'exact',
     },
+    {
+      name: 'gradient with NaN, ±∞, ±0 in x and dy',
+      inputs: specialPairs(),
+      fn: ([x, w]) => activationGradient(lec.sigmoid)(x, w),
+    },
   ],
   tanh: [
     { name: 'saturates to exactly ±1 (±20, ±1000, ±∞; NaN)', inputs: [f([9], cycle(SATURATING))], fn: ([x]) => lec.tanh(x), tol: 'exact' },
+    {
+      name: 'gradient with NaN, ±∞, ±0 in x and dy',
+      inputs: specialPairs(),
+      fn: ([x, w]) => activationGradient(lec.tanh)(x, w),
+    },
   ],
   maxPool2d: [
     {

@@ -270,6 +270,13 @@ export interface FastPaths<H = Handle> {
   adamStep?(w: H, g: H, m: H | null, v: H | null, size: number, params: AdamStepParams, dtype: DType): { w: H; m: H; v: H };
   /** Whether every entry of every handle (all of `dtype`, float32 or float64) is finite: `allFinite`. */
   allFinite?(handles: readonly H[], dtype: DType): boolean;
+  /**
+   * The gradient of an activation in one pass (the ops relu, sigmoid and tanh use it in their
+   * backward pass): relu dy·step(x) from its input x; sigmoid dy·(y·(1 − y)) and tanh
+   * dy·(1 − y²) from its output y. dy and `saved` have `size` elements of `dtype`. It must give
+   * the composite's result (those ops in that order), NaN and ±∞ included.
+   */
+  activationBackward?(activation: 'relu' | 'sigmoid' | 'tanh', dy: H, saved: H, size: number, dtype: DType): H;
 }
 
 /**
@@ -409,6 +416,7 @@ export const FAST_PATH_KINDS = {
   lstmSequence: { forward: 'lstmSequence', backward: 'lstmSequenceBackward' },
   adamStep: 'function',
   allFinite: 'function',
+  activationBackward: 'function',
 } as const satisfies {
   readonly [K in keyof Required<FastPaths>]: Required<FastPaths>[K] extends (...args: never[]) => unknown
     ? 'function'

@@ -5,9 +5,9 @@
 import type { BackendV1, BinaryOp, Handle, UnaryOp } from '../backend/v1.js';
 import { makeTensor } from '../creation.js';
 import { type DType, type TypedArray, isFloat } from '../dtype.js';
-import { getBackend, record, tidy, withoutTapes } from '../engine.js';
+import { getBackend, isRecording, record, tidy, withoutTapes } from '../engine.js';
 import { BackendError, DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
-import { broadcastShapes } from '../shape.js';
+import { broadcastShapes, shapesEqual } from '../shape.js';
 export { checkAllocation } from '../shape.js';
 import { type NestedArray, Tensor, isTensor } from '../tensor.js';
 
@@ -120,6 +120,26 @@ export function customOp(
 export function unaryPrimitive(op: UnaryOp, t: Tensor): Tensor {
   checkFloat(op, 'x', t);
   return wrap(t.backend.unary(op, t.handle, t.size, t.dtype), t.shape, t.dtype, t.backend);
+}
+
+/**
+ * @internal The gradient of an activation from dy and `saved` (relu: its input; sigmoid and
+ * tanh: their output): the backend's `activationBackward` fast path in one pass, or
+ * `composite()` (the ops it stands for) when there is none, when dy does not match `saved`,
+ * or while a tape records (a gradient of this gradient needs the composite's ops on it).
+ */
+export function activationGrad(activation: 'relu' | 'sigmoid' | 'tanh', dy: Tensor, saved: Tensor, composite: () => Tensor): Tensor {
+  const fast = saved.backend.fastPaths.activationBackward;
+  if (
+    fast === undefined ||
+    isRecording() ||
+    dy.backend !== saved.backend ||
+    dy.dtype !== saved.dtype ||
+    !isFloat(saved.dtype) ||
+    !shapesEqual(dy.shape, saved.shape)
+  )
+    return composite();
+  return wrap(fast(activation, dy.handle, saved.handle, saved.size, saved.dtype), saved.shape, saved.dtype, saved.backend);
 }
 
 /** @internal Converts two operands, numbers taking the other's dtype and backend. */

@@ -2,7 +2,7 @@ import { record } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { mul } from './mul.js';
 import { sub } from './sub.js';
-import { type TensorLike, asTensor, unaryPrimitive } from './op-utils.js';
+import { type TensorLike, activationGrad, asTensor, unaryPrimitive } from './op-utils.js';
 
 /**
  * sigmoid(x): σ(x) = 1 / (1 + e^−x), in (0, 1), computed without overflow. Elementwise, any shape; float32 or float64.
@@ -14,6 +14,6 @@ import { type TensorLike, asTensor, unaryPrimitive } from './op-utils.js';
 export function sigmoid(x: TensorLike): Tensor {
   const t = asTensor('sigmoid', 'x', x);
   const out = unaryPrimitive('sigmoid', t);
-  record('sigmoid', [t], out, (dy) => [mul(dy, mul(out, sub(1, out)))]);
+  record('sigmoid', [t], out, (dy) => [activationGrad('sigmoid', dy, out, () => mul(dy, mul(out, sub(1, out))))]);
   return out;
 }

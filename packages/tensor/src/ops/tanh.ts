@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor.js';
 import { mul } from './mul.js';
 import { square } from './square.js';
 import { sub } from './sub.js';
-import { type TensorLike, asTensor, unaryPrimitive } from './op-utils.js';
+import { type TensorLike, activationGrad, asTensor, unaryPrimitive } from './op-utils.js';
 
 /**
  * tanh(x): (e^x − e^−x) / (e^x + e^−x), in (−1, 1). Elementwise, any shape; float32 or float64.
@@ -15,6 +15,6 @@ import { type TensorLike, asTensor, unaryPrimitive } from './op-utils.js';
 export function tanh(x: TensorLike): Tensor {
   const t = asTensor('tanh', 'x', x);
   const out = unaryPrimitive('tanh', t);
-  record('tanh', [t], out, (dy) => [mul(dy, sub(1, square(out)))]);
+  record('tanh', [t], out, (dy) => [activationGrad('tanh', dy, out, () => mul(dy, sub(1, square(out))))]);
   return out;
 }
