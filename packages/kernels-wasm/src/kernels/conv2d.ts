@@ -322,15 +322,16 @@ export function conv2dBackpropFilter(
 }
 
 /** Most chunks of a filter gradient, and the least flops of one (`filterChunks`). */
-const FILTER_CHUNKS = 8;
+const FILTER_CHUNKS = 4;
 const FILTER_CHUNK_FLOPS = 1.5e6;
 
 /**
  * A filter gradient's `quanta` images or output rows cut into ranges by the shape alone, never
  * by the thread count, so the chunks' dWs, added in order, give the same result on any number
- * of threads: at most FILTER_CHUNKS (enough for 2 per thread up to 4 threads), each at least
- * FILTER_CHUNK_FLOPS of work, and no more than the adds of the chunks' dWs (size each) cost
- * 1/1024 of the gradient's flops. (FILTER_CHUNK_FLOPS is wasm-kernels.ts's MIN_FLOPS_PER_THREAD.)
+ * of threads: at most FILTER_CHUNKS (2 per thread on 2 threads, so a thread on a busy core
+ * takes fewer; every chunk costs a kernel call's setup and a dW add, on one thread too), each
+ * at least FILTER_CHUNK_FLOPS of work (wasm-kernels.ts's MIN_FLOPS_PER_THREAD), and no more
+ * than the adds of the chunks' dWs (size each) cost 1/1024 of the gradient's flops.
  */
 function filterChunks(s: ResolvedConv2dShape, quanta: number): [number, number][] {
   const flops = forwardFlops(s);
