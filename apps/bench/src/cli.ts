@@ -39,7 +39,7 @@ export function buildProgram(): Command {
     .option('--data <dir>', 'dataset directory for suites that need real data (default: $LEC_DATA_DIR)', process.env.LEC_DATA_DIR)
     .option(
       '--profile',
-      'instead of timing: profile the training step of the models named (autoencoder, lenet; default both) on lec-wasm (1 thread, or --backend), and print the share of time in wasm kernels, JS ops and copies (--json writes it)',
+      'instead of timing: profile the training step of the models named (autoencoder, lenet, lstm; default autoencoder and lenet) on lec-wasm (1 thread, or --backend), and print the share of time in wasm kernels, JS ops and copies (--json writes it)',
       false,
     )
     .option(

@@ -1,7 +1,8 @@
 /**
- * `pnpm bench --profile [autoencoder] [lenet]`: where a model's training step spends its time.
+ * `pnpm bench --profile [autoencoder] [lenet] [lstm]`: where a model's training step spends its time.
  * Runs the dense-AE step (784-256-32-256-784, batch 64, Adam, MSE) and the LeNet-5 step
- * (batch 64, Adam, softmax cross-entropy) on a lec backend (lec-wasm, 1 thread, unless
+ * (batch 64, Adam, softmax cross-entropy) and the LSTM step (B32 T50 64→128, SGD 0.01, MSE of the
+ * last output: the lstm suite's speed case) on a lec backend (lec-wasm, 1 thread, unless
  * `--backend` names another) under V8's sampling CPU profiler (node:inspector, in this process),
  * and classifies every sample by its innermost frame:
  *
@@ -229,7 +230,17 @@ async function stepOf(model: string): Promise<() => () => void> {
       return () => T.tidy(() => nn.trainStep(m, nn.softmaxCrossEntropyWithLogits, opt, x, y));
     };
   }
-  throw new Error(`--profile knows autoencoder and lenet, not '${model}'`);
+  if (model === 'lstm') {
+    const rnn = await importChecked<{ LSTM: new (i: number, h: number, o: { seed: number }) => LModule }>('@lec/rnn', ['LSTM']);
+    return () => {
+      const m = new rnn.LSTM(64, 128, { seed: 0 });
+      const opt = new nn.SGD({ learningRate: 0.01 });
+      const x = T.tensor(data(32 * 50 * 64, 1), [32, 50, 64]);
+      const y = T.tensor(data(32 * 128, 2), [32, 128]);
+      return () => T.tidy(() => nn.trainStep(m, nn.meanSquaredError, opt, x, y));
+    };
+  }
+  throw new Error(`--profile knows autoencoder, lenet and lstm, not '${model}'`);
 }
 
 export async function runProfile(o: ProfileOptions): Promise<ProfileShare[]> {

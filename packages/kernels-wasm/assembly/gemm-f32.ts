@@ -196,8 +196,9 @@ function gemm(
   }
   // Few rows of A and a B that stays in L2: each B panel serves only m/MR micro-tiles,
   // so read B in place (rows ldb apart) instead of packing it; only a ragged last panel is
-  // packed. (A larger B measured faster packed: the in-place reads then come from L3.)
-  const directB = !bPacked && !transB && m <= DIRECT_B_MAX_M && <i64>k * <i64>n <= DIRECT_B_MAX_FLOATS;
+  // packed. (A larger B measured faster packed: the in-place reads then come from L3.) The size
+  // is what the rows span, k·ldb: a column block of a wider B (a thread's chunk) is not small.
+  const directB = !bPacked && !transB && m <= DIRECT_B_MAX_M && <i64>k * <i64>ldb <= DIRECT_B_MAX_FLOATS;
   // the block sizes and micro-kernel of this instance's tuning (see the file header)
   const mr = rowsFor(m);
   const mcTuned = tuned(T_MC, MC);

@@ -10,8 +10,8 @@
  *   concat, slice, broadcastTo, gather, scatterAdd);
  * - the fast-path record: the js backend's (`jsFastPaths`) spread first, then the wasm
  *   families over it: backend/gemm.ts, conv2d.ts, pool.ts, lstm.ts (the recurrence; the
- *   single step stays JavaScript), spmm.ts, softmax-cross-entropy.ts. `info().fastPaths`
- *   and `WASM_FAST_PATHS` are read off that record.
+ *   single step stays JavaScript), spmm.ts, softmax-cross-entropy.ts. `info().fastPaths`,
+ *   `info().wasmOps`/`jsOps` (backend/op-lists.ts) and `WASM_FAST_PATHS` are read off that record.
  * matmul and gemm read their operands in place and write a fresh block (backend/context.ts
  * says how a module does that), and so do the elementwise, reduction, movement and softmax
  * cross-entropy modules; the other families still copy through the arena stack. What stays
@@ -35,6 +35,7 @@ import { wasmElementwise } from './backend/elementwise.js';
 import { wasmGemm, wasmMatmul } from './backend/gemm.js';
 import { wasmLstm } from './backend/lstm.js';
 import { wasmMovement } from './backend/movement.js';
+import { opListInfo, opLists } from './backend/op-lists.js';
 import { wasmOptimizers } from './backend/optimizers.js';
 import { wasmPool } from './backend/pool.js';
 import { wasmSoftmaxCrossEntropy } from './backend/softmax-cross-entropy.js';
@@ -105,10 +106,11 @@ export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number, t
   const store = new CpuBackend({ name: 'wasm', storage: 'native', float32Storage: heap });
   const context = new WasmContext(store, kernels, heap, jsFastPaths(store));
   const fastPaths = wasmFastPaths(context);
+  const base = requiredPrimitives(store);
+  const primitives = { ...base, ...wasmElementwise(context), ...wasmMovement(context), matmul: wasmMatmul(context) };
+  const ops = opListInfo(opLists(primitives, base, fastPaths, context.js));
   return {
-    ...requiredPrimitives(store),
-    ...wasmElementwise(context),
-    ...wasmMovement(context),
+    ...primitives,
     apiVersion: 1,
     name: 'wasm',
     dtypes: store.dtypes,
@@ -117,7 +119,20 @@ export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number, t
     /** Ops refuse a tensor larger than linear memory may grow to, before allocating. */
     memoryLimit: { bytes: maximumBytes, option: 'wasmBackend({ maximumBytes })' },
     context,
-    matmul: wasmMatmul(context),
+    /** `emptyArray`: a float32 array is a heap block (linear memory) when the heap has room. */
+    arrayToFill: (dtype, size) => store.arrayToFill(dtype, size),
+    /**
+     * `transfer: true`: a heap block (from `emptyArray`) is kept as it is; a JavaScript array
+     * is kept too where the heap would not hold it anyway (off, or at its soft limit), else
+     * copied into a block once (kernels read blocks in place, other arrays are copied per op).
+     */
+    adoptArray(data, dtype) {
+      if (dtype !== 'float32' || !(data instanceof Float32Array) || !heap.enabled || heap.has(data)) return store.adoptArray(data, dtype);
+      const block = heap.take(data.length);
+      if (block === undefined) return store.adoptArray(data, dtype);
+      block.set(data);
+      return store.make(block);
+    },
     /** Disposes a handle (its block is free once no view shares it); a sparse matrix kept for it is freed too. */
     dispose(h: CpuHandle): void {
       store.dispose(h);
@@ -146,9 +161,7 @@ export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number, t
         collectedTensors: heap.collected,
         residentCsrBytes: context.csrs.csrBytes,
         fastPaths: fastPathNames(fastPaths),
-        wasmOps:
-          'float32 matmul, gemm, conv2d (+ both gradients), max/avg pooling (+ gradients), spmm, LSTM recurrences (lstmSequence + its gradient), unary/binary/where with broadcasting, reductions, softmax cross-entropy, transpose/concat/slice/broadcastTo, gather/scatterAdd, Adam (adamStep)',
-        jsOps: 'argReduce, pad, cast, the single LSTM step (lstmCell), every float64 and int32 op',
+        ...ops,
       };
     },
     disposeBackend(): void {

@@ -57,6 +57,7 @@ export {
   bernoulli,
   eye,
   full,
+  emptyArray,
   linspace,
   ones,
   onesLike,

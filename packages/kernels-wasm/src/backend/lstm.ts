@@ -1,51 +1,129 @@
 /**
  * The wasm backend's LSTM recurrence: `lstmSequence` (forward and backward, one entry) in wasm
- * for float32; other dtypes run the JavaScript pair it overrides. The single step
+ * for float32, in place on the tensors' blocks of linear memory: the forward pass writes its
+ * `saved` buffer (layout in @lec/tensor's `lstmSequenceLayout`), sequence, h and c straight
+ * into their output blocks, and the backward pass reads `saved` where it lies and writes
+ * dProjected, dWeightHh, dh0 and dc0 into theirs (only the time-major gate gradients are
+ * scratch). Each step is one gemm and one lstm_step_*_f32, as kernels/lstm.ts runs them on
+ * plain arrays, except that the recurrent weights (W_hh forward, W_hhᵀ backward) are packed
+ * once per call for all the steps' products instead of once per product. Other dtypes run the JavaScript pair it overrides. The single step
  * (`lstmCell`) stays the JavaScript one.
  */
-import type { CpuHandle, FastPaths } from '@lec/tensor';
+import { type CpuHandle, type FastPaths, type LstmSequenceDims, lstmSequenceLayout } from '@lec/tensor';
+import { gemmPointers } from '../kernels/gemm.js';
+import { expectLength } from '../kernels/shared.js';
 import { type WasmContext, f32 } from './context.js';
 
 /** `{ lstmSequence }` of the wasm backend. */
 export function wasmLstm(context: WasmContext): Pick<FastPaths<CpuHandle>, 'lstmSequence'> {
-  const { store, kernels, js } = context;
+  const { kernels, js } = context;
   const fallback = js.lstmSequence!;
-  const f = (h: CpuHandle | null) => (h === null ? null : f32(context, h));
+  /** Copies `n` floats inside linear memory (byte addresses). */
+  const move = (to: number, from: number, n: number) => context.view(to, n).set(context.view(from, n));
+  /** op(B) [k, n] packed once into arena scratch for the steps' products (gemm_f32_pack_b). */
+  const packed = (b: number, k: number, n: number, ldb: number, transB: boolean) => {
+    const dst = kernels.arena.allocF32(context.exports.gemm_f32_packed_b_floats(k, n));
+    context.exports.gemm_f32_pack_b(k, n, b, ldb, +transB, dst);
+    return dst;
+  };
+  const check = (op: string, name: string, h: CpuHandle, n: number, shape: string) => expectLength(op, name, f32(context, h), n, shape);
   return {
     lstmSequence: {
       forward(projected, weightHh, h0, c0, dims, dtype) {
         if (dtype !== 'float32') return fallback.forward(projected, weightHh, h0, c0, dims, dtype);
-        const r = kernels.lstmSequence(
-          f32(context, projected),
-          f32(context, weightHh),
-          f32(context, h0),
-          f32(context, c0),
-          dims.batch,
-          dims.steps,
-          dims.hidden,
-        );
-        return {
-          sequence: store.make(r.sequence),
-          h: store.make(r.h),
-          c: store.make(r.c),
-          saved: store.make(r.saved),
-          savedSize: r.saved.length,
-        };
+        const { B, T, H, G } = sizes(dims);
+        check('lstmSequence', 'projected', projected, B * T * G, `[${B}, ${T}, ${G}]`);
+        check('lstmSequence', 'weightHh', weightHh, H * G, `[${H}, ${G}]`);
+        check('lstmSequence', 'h0', h0, B * H, `[${B}, ${H}]`);
+        check('lstmSequence', 'c0', c0, B * H, `[${B}, ${H}]`);
+        const L = lstmSequenceLayout(B, T, H);
+        return context.run(() => {
+          const saved = context.allocF32(L.size);
+          const sequence = context.allocF32(B * T * H);
+          const h = context.allocF32(B * H);
+          const c = context.allocF32(B * H);
+          const ps = saved.ptr;
+          move(ps, context.pointerOf(projected), B * T * G);
+          move(ps + L.hs * 4, context.pointerOf(h0), B * H);
+          move(ps + L.cs * 4, context.pointerOf(c0), B * H);
+          const e = context.exports;
+          const pw = packed(context.pointerOf(weightHh), H, G, G, false);
+          for (let t = 0; t < T; t++) {
+            const z = ps + t * G * 4;
+            const hPrev = ps + (L.hs + t * B * H) * 4;
+            const cPrev = ps + (L.cs + t * B * H) * 4;
+            gemmPointers(kernels, B, G, H, hPrev, H, false, pw, 0, false, z, T * G, 0, 0, true, true);
+            e.lstm_step_forward_f32(
+              B,
+              H,
+              z,
+              T * G,
+              cPrev,
+              cPrev + B * H * 4,
+              ps + (L.tanhC + t * B * H) * 4,
+              hPrev + B * H * 4,
+              sequence.ptr + t * H * 4,
+              T * H,
+            );
+          }
+          move(h.ptr, ps + (L.hs + T * B * H) * 4, B * H);
+          move(c.ptr, ps + (L.cs + T * B * H) * 4, B * H);
+          return { sequence: sequence.handle, h: h.handle, c: c.handle, saved: saved.handle, savedSize: L.size };
+        });
       },
       backward(saved, weightHh, dSequence, dh, dc, dims, dtype) {
         if (dtype !== 'float32') return fallback.backward(saved, weightHh, dSequence, dh, dc, dims, dtype);
-        const r = kernels.lstmSequenceBackward(
-          f32(context, saved),
-          f32(context, weightHh),
-          f(dSequence),
-          f(dh),
-          f(dc),
-          dims.batch,
-          dims.steps,
-          dims.hidden,
-        );
-        return { dProjected: store.make(r.dProjected), dWeightHh: store.make(r.dWeightHh), dh0: store.make(r.dh0), dc0: store.make(r.dc0) };
+        const { B, T, H, G } = sizes(dims);
+        const L = lstmSequenceLayout(B, T, H);
+        const op = 'lstmSequenceBackward';
+        check(op, 'saved', saved, L.size, `${L.size} values`);
+        check(op, 'weightHh', weightHh, H * G, `[${H}, ${G}]`);
+        if (dSequence !== null) check(op, 'dSequence', dSequence, B * T * H, `[${B}, ${T}, ${H}]`);
+        if (dh !== null) check(op, 'dh', dh, B * H, `[${B}, ${H}]`);
+        if (dc !== null) check(op, 'dc', dc, B * H, `[${B}, ${H}]`);
+        return context.run(() => {
+          const dProjected = context.allocF32(B * T * G);
+          const dWeightHh = context.allocF32(H * G);
+          const dh0 = context.allocF32(B * H);
+          const dc0 = context.allocF32(B * H);
+          const ps = context.pointerOf(saved);
+          const pw = context.pointerOf(weightHh);
+          const pwT = packed(pw, G, H, G, true); // op(B) = W_hhᵀ [4H, H]
+          const pseq = dSequence === null ? 0 : context.pointerOf(dSequence);
+          if (dh === null) context.view(dh0.ptr, B * H).fill(0);
+          else move(dh0.ptr, context.pointerOf(dh), B * H);
+          if (dc === null) context.view(dc0.ptr, B * H).fill(0);
+          else move(dc0.ptr, context.pointerOf(dc), B * H);
+          const pdz = kernels.arena.allocF32(T * B * G); // time-major, for the weight gradient
+          const e = context.exports;
+          for (let t = T - 1; t >= 0; t--) {
+            const dz = pdz + t * B * G * 4;
+            const pseqT = pseq === 0 ? 0 : pseq + t * H * 4;
+            e.lstm_step_backward_f32(
+              B,
+              H,
+              ps + t * G * 4,
+              T * G,
+              ps + (L.tanhC + t * B * H) * 4,
+              ps + (L.cs + t * B * H) * 4,
+              dh0.ptr,
+              pseqT,
+              T * H,
+              dc0.ptr,
+              dz,
+              dProjected.ptr + t * G * 4,
+              T * G,
+            );
+            gemmPointers(kernels, B, H, G, dz, G, false, pwT, 0, false, dh0.ptr, H, 0, 0, false, true);
+          }
+          gemmPointers(kernels, H, G, T * B, ps + L.hs * 4, H, true, pdz, G, false, dWeightHh.ptr, G, 0, 0, false);
+          return { dProjected: dProjected.handle, dWeightHh: dWeightHh.handle, dh0: dh0.handle, dc0: dc0.handle };
+        });
       },
     },
   };
+}
+
+function sizes(dims: LstmSequenceDims): { B: number; T: number; H: number; G: number } {
+  return { B: dims.batch, T: dims.steps, H: dims.hidden, G: 4 * dims.hidden };
 }
