@@ -86,10 +86,17 @@ export interface TuningReport {
   /** Present when a calibration chose the configuration (this backend's, or an earlier one in this process). */
   readonly calibration?: {
     /**
-     * Wall time of the calibration. No run starts unless the previous run's time still fits
-     * in `budgetMs`, so `ms` ≤ budgetMs + longestRunMs (on a busy machine one run can be long).
+     * Wall time of the calibration: `warmupMs`, then the timed runs. No run starts unless the
+     * previous run's time still fits in `budgetMs`, so the runs take at most budgetMs +
+     * longestRunMs (on a busy machine one run can be long).
      */
     readonly ms: number;
+    /**
+     * The first call of each candidate, on a quarter of the product, before the budget starts:
+     * V8 compiles the wasm functions on first use and optimises them once their loops have run
+     * a while (costs the first products would pay anyway).
+     */
+    readonly warmupMs: number;
     readonly budgetMs: number;
     /** The longest timed run (the first ones run unoptimised code). */
     readonly longestRunMs: number;
@@ -125,6 +132,24 @@ const MARGIN = 1.03;
 
 /** Timed runs each candidate needs before the calibration may choose one over the default. */
 const MIN_RUNS = 3;
+
+/** The coarsest clock tick the calibration times runs with. */
+const MAX_TICK_MS = 0.02;
+
+/** The smallest step of performance.now() seen in a few ticks (at most ~3 ticks of spinning). */
+function timerTick(): number {
+  let tick = Number.POSITIVE_INFINITY;
+  let t = performance.now();
+  for (let seen = 0; seen < 3; ) {
+    const u = performance.now();
+    if (u !== t) {
+      tick = Math.min(tick, u - t);
+      t = u;
+      seen++;
+    }
+  }
+  return tick;
+}
 
 /** The calibration product [m, n, k]: m a multiple of 12, so neither kernel pads rows. */
 const SHAPE: readonly [number, number, number] = [96, 64, 256];
@@ -226,8 +251,11 @@ export function tuneKernels(kernels: WasmKernels, request: TuningRequest = 'cali
  */
 export function calibrate(kernels: WasmKernels, budgetMs = CALIBRATION_BUDGET_MS): TuningReport {
   const start = performance.now();
-  const deadline = start + budgetMs;
+  // set after the first calls, which compile the code (a cost the first product pays anyway)
+  let deadline = start + budgetMs;
+  let warmupMs = 0;
   let longest = 0;
+  const tick = timerTick();
   const base = DEFAULT_KERNEL_TUNING.gemm;
   const candidates: { name: string; gemm: GemmTuning; best: number; runs: number }[] = [
     { name: '4x8 (default)', gemm: base, best: 0, runs: 0 },
@@ -248,13 +276,18 @@ export function calibrate(kernels: WasmKernels, budgetMs = CALIBRATION_BUDGET_MS
     // the candidates share mc, kc and nc, and the size does not depend on mr
     writeGemmTuning(kernels, base);
     const work = arena.alloc(e.gemm_f32_workspace_bytes(m, n, k));
-    // a first call of each compiles the functions it runs (V8 compiles wasm lazily): on a tiny
-    // product, so the compilation is not timed as part of a run
+    // a first call of each, on a quarter of the product: V8 compiles wasm functions on first
+    // use and runs them unoptimised until their loops have run a while (measured here: a tiny
+    // first product leaves the first timed run unoptimised, ~30 ms; a quarter does not)
     for (const cand of candidates) {
       writeGemmTuning(kernels, cand.gemm);
-      e.gemm_f32(12, 8, 16, a, 16, 0, b, 8, 0, c, 8, 0, 0, 0, work);
+      e.gemm_f32(m / 2, n, k / 2, a, k, 0, b, n, 0, c, n, 0, 0, 0, work);
     }
+    warmupMs = performance.now() - start;
+    deadline = performance.now() + budgetMs;
     let last = 0;
+    // a coarse clock (a page that is not cross-origin isolated) cannot time ~0.1 ms runs
+    if (tick > MAX_TICK_MS) return finish();
     for (let round = 0; ; round++) {
       for (let i = 0; i < candidates.length; i++) {
         // rotate the order each round, so neither candidate always runs first
@@ -284,17 +317,20 @@ export function calibrate(kernels: WasmKernels, budgetMs = CALIBRATION_BUDGET_MS
       chosen.gemm.mr === 6 ? { ...chosen.gemm, mr6Cost: Math.min(10000, Math.round((1000 * fallback.best) / chosen.best)) } : chosen.gemm;
     const rates = candidates.map((cand) => `${cand.name} ${cand.best.toFixed(1)} GFLOP/s`).join(', ');
     const reason =
-      runs < MIN_RUNS
-        ? `calibration inconclusive, default kept: ${runs} run(s) of a candidate in ${budgetMs} ms, ${MIN_RUNS} needed (a busy machine?) (${rates})`
-        : chosen === fallback
-          ? `calibrated: no candidate beat the default by ${Math.round((MARGIN - 1) * 100)} % (${rates})`
-          : `calibrated: ${chosen.name} fastest (${rates})`;
+      tick > MAX_TICK_MS
+        ? `calibration skipped, default kept: the clock ticks every ${tick.toFixed(3)} ms, too coarse to time the runs`
+        : runs < MIN_RUNS
+          ? `calibration inconclusive, default kept: ${runs} run(s) of a candidate in ${budgetMs} ms, ${MIN_RUNS} needed (a busy machine?) (${rates})`
+          : chosen === fallback
+            ? `calibrated: no candidate beat the default by ${Math.round((MARGIN - 1) * 100)} % (${rates})`
+            : `calibrated: ${chosen.name} fastest (${rates})`;
     return {
       source: 'calibrated',
       reason,
       config: { gemm: Object.freeze(gemm), conv: DEFAULT_KERNEL_TUNING.conv },
       calibration: {
         ms,
+        warmupMs,
         budgetMs,
         longestRunMs: longest,
         shape: SHAPE,
