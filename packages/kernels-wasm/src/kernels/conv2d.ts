@@ -51,8 +51,14 @@ function useDirect(kernels: WasmKernels, s: ResolvedConv2dShape, pass: 'forward'
   // K = kh·kw·Cin rows are short and the GEMM is narrow (Cout ≤ 32), and for ≤ 3 output
   // channels (the input gradient of an RGB or grey first layer); the filter gradient only for
   // 1–3 input channels and ≤ 16 output channels (im2col + GEMM is faster from 3→32 on).
-  if (pass === 'forward') return (s.inChannels <= 16 && s.outChannels <= 32) || (s.outChannels <= 3 && s.inChannels <= 64);
-  return s.inChannels <= 3 && s.outChannels <= 16;
+  // (the thresholds are kernels.tuning's, defaults as measured above; see kernels/tuning.ts)
+  const t = kernels.tuning.config.conv;
+  if (pass === 'forward')
+    return (
+      (s.inChannels <= t.directMaxInChannels && s.outChannels <= t.directMaxOutChannels) ||
+      (s.outChannels <= t.directFewOutChannels && s.inChannels <= t.directFewMaxInChannels)
+    );
+  return s.inChannels <= t.directFilterMaxInChannels && s.outChannels <= t.directFilterMaxOutChannels;
 }
 
 /**
@@ -63,7 +69,7 @@ function useDirect(kernels: WasmKernels, s: ResolvedConv2dShape, pass: 'forward'
 function useImplicit(kernels: WasmKernels, s: ResolvedConv2dShape): boolean {
   if (kernels.convAlgorithm === 'implicit') return true;
   if (kernels.convAlgorithm === 'direct') return false;
-  return s.outChannels >= 8;
+  return s.outChannels >= kernels.tuning.config.conv.implicitMinOutChannels;
 }
 
 /**
@@ -83,7 +89,7 @@ function useImplicitFilter(kernels: WasmKernels, s: ResolvedConv2dShape): boolea
   const dwFloats = s.filterHeight * s.filterWidth * s.inChannels * s.outChannels;
   return (
     s.outChannels % 8 === 0 &&
-    dwFloats <= 5120 &&
+    dwFloats <= kernels.tuning.config.conv.implicitFilterMaxFloats &&
     s.outHeight * s.outWidth >= 16 &&
     !useDirect(kernels, s, 'filter') &&
     filterChunks(s, s.batch).length >= Math.min(2, filterChunks(s, s.batch * s.outHeight * s.outWidth).length)
@@ -154,7 +160,8 @@ function directForwardChunked(
     const pbias = bias === undefined ? 0 : arena.operandF32(bias);
     const imageIn = s.inHeight * s.inWidth * s.inChannels;
     const imageOut = s.outHeight * s.outWidth * s.outChannels;
-    const count = Math.min(s.batch, Math.max(1, Math.floor(DIRECT_CHUNK_FLOATS / Math.max(imageIn, imageOut, 1))));
+    const chunkFloats = kernels.tuning.config.conv.directChunkFloats;
+    const count = Math.min(s.batch, Math.max(1, Math.floor(chunkFloats / Math.max(imageIn, imageOut, 1))));
     // x and y where they live when they are blocks of this memory (tensors of the wasm
     // backend: no copies), else a chunk of each in scratch
     const xAt = arena.residentPointer(x);
@@ -418,9 +425,6 @@ function runConv(
     arena.release(mark);
   }
 }
-
-/** Floats of x or y per chunk of images in the one-thread direct/implicit conv2d forward (256 KiB). */
-const DIRECT_CHUNK_FLOATS = 1 << 16;
 
 function allFinite(values: Float32Array): boolean {
   for (let i = 0; i < values.length; i++) if (values[i] - values[i] !== 0) return false;
