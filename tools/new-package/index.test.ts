@@ -190,6 +190,7 @@ describe('new-package generator', () => {
       'lstmSequence',
       'lstmSequenceBackward',
       'adamStep',
+      'sgdStep',
     ]);
     // required primitives, its own gemm entry, and an inherited JS pair, each against the js backend
     const run = (b: Backend) =>

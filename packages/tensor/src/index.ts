@@ -5,6 +5,7 @@
  */
 export type {
   AdamStepParams,
+  SgdStepParams,
   Backend,
   BackendInfo,
   BackendV1,
@@ -44,6 +45,7 @@ export {
   jsBackend,
 } from './backend/cpu-backend.js';
 export { cpuAdam } from './backend/cpu/adam.js';
+export { cpuSgd } from './backend/cpu/sgd.js';
 export { cpuLstm, lstmSequenceLayout } from './backend/cpu/lstm.js';
 export { cpuSpmm } from './backend/cpu/spmm.js';
 export { jsFastPaths } from './backend/cpu/js-fast-paths.js';

@@ -34,6 +34,7 @@ describe('fast-path records', () => {
       'lstmSequence',
       'lstmSequenceBackward',
       'adamStep',
+      'sgdStep',
     ]);
   });
 

@@ -268,6 +268,13 @@ export interface FastPaths<H = Handle> {
    * stepSize and epsilon come with the bias corrections already folded in.
    */
   adamStep?(w: H, g: H, m: H | null, v: H | null, size: number, params: AdamStepParams, dtype: DType): { w: H; m: H; v: H };
+  /**
+   * One SGD step over `size` values (the op sgdUpdate; b null = no state yet):
+   *   g' = g + weightDecay·w;  without momentum w' = w − g'·learningRate (b is null);
+   *   with momentum b' = momentum·b + g' (g' without state), d = nesterov ? g' + b'·momentum : b',
+   *   w' = w − d·learningRate.
+   */
+  sgdStep?(w: H, g: H, b: H | null, size: number, params: SgdStepParams, dtype: DType): { w: H; b: H | null };
   /** Whether every entry of every handle (all of `dtype`, float32 or float64) is finite: `allFinite`. */
   allFinite?(handles: readonly H[], dtype: DType): boolean;
 }
@@ -349,6 +356,14 @@ export interface BackendV1<H = Handle> {
 /** `BackendV1<H>` under its short name. */
 export type Backend<H = Handle> = BackendV1<H>;
 
+/** Hyper-parameters of one sgdStep call (momentum 0: plain SGD). */
+export interface SgdStepParams {
+  learningRate: number;
+  momentum: number;
+  nesterov: boolean;
+  weightDecay: number;
+}
+
 /** Hyper-parameters of one adamStep call. */
 export interface AdamStepParams {
   beta1: number;
@@ -408,6 +423,7 @@ export const FAST_PATH_KINDS = {
   lstmCell: { forward: 'lstmCell', backward: 'lstmCellBackward' },
   lstmSequence: { forward: 'lstmSequence', backward: 'lstmSequenceBackward' },
   adamStep: 'function',
+  sgdStep: 'function',
   allFinite: 'function',
 } as const satisfies {
   readonly [K in keyof Required<FastPaths>]: Required<FastPaths>[K] extends (...args: never[]) => unknown

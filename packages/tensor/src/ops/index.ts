@@ -60,6 +60,8 @@ export { relu } from './relu.js';
 export { reshape } from './reshape.js';
 export { round } from './round.js';
 export { scatterAdd } from './scatter-add.js';
+export { sgdUpdate } from './sgd-update.js';
+export type { SgdUpdateOptions } from './sgd-update.js';
 export { sigmoid } from './sigmoid.js';
 export { sign } from './sign.js';
 export { sin } from './sin.js';
