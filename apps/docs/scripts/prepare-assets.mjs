@@ -125,6 +125,11 @@ if (existsSync(datesJson) && JSON.parse(readFileSync(datesJson, 'utf8')).key ===
   backend.disposeBackend?.();
 }
 
+// ── image captioning ────────────────────────────────────────────────────────
+// The saved ImageCaptioner and test images of held-out digits (scripts/caption-assets.mjs).
+const { prepareCaptionAssets } = await import('./caption-assets.mjs');
+await prepareCaptionAssets(log);
+
 // ── LeNet-5 trained in PyTorch ───────────────────────────────────────────────
 // packages/interop/fixtures/make_fixtures.py: lec's lenet5 architecture in torch, 6 epochs on
 // deskewed digits; the demo's "trained in PyTorch" choice loads it through fromTorchStateDict.

@@ -81,6 +81,46 @@ const drawSeven = (page: Page) =>
 const drawZero = (page: Page) =>
   drawStrokes(page, [along(40, (t) => [0.5 + 0.17 * Math.sin(2 * Math.PI * 1.05 * t), 0.5 - 0.3 * Math.cos(2 * Math.PI * 1.05 * t)])]);
 
+/** Waits until the caption demo has shown more than `before` results. */
+async function captionCount(page: Page, before: number): Promise<void> {
+  await page.waitForFunction(
+    (n) => (JSON.parse(document.querySelector('[data-demo="caption"]')?.getAttribute('data-result') ?? '{}').count ?? 0) > n,
+    before,
+    { timeout: 30_000 },
+  );
+}
+
+/** Draws `strokes` on the caption demo's canvas (fractions of its size), then clicks Caption. */
+async function drawCaption(page: Page, strokes: readonly Path[]): Promise<void> {
+  await page.waitForSelector('[data-demo="caption"] [data-ready="true"]', { timeout: 60_000 });
+  const before = await page.evaluate(
+    () => JSON.parse(document.querySelector('[data-demo="caption"]')?.getAttribute('data-result') ?? '{}').count ?? 0,
+  );
+  await page.click('[data-demo="caption"] [data-action="clear"]');
+  const canvas = page.locator('[data-demo="caption"] canvas[data-role="draw"]');
+  await canvas.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+  const box = (await canvas.boundingBox())!;
+  for (const stroke of strokes) {
+    const points = stroke.map(([fx, fy]) => [box.x + fx * box.width, box.y + fy * box.height] as const);
+    await page.mouse.move(points[0][0], points[0][1]);
+    await page.mouse.down();
+    for (const [x, y] of points.slice(1)) await page.mouse.move(x, y);
+    await page.mouse.up();
+  }
+  await page.click('[data-demo="caption"] [data-action="caption"]');
+  await captionCount(page, before);
+}
+
+/** Beams as the caption demo reports them: 5, sorted by log-probability, all different. */
+// biome-ignore lint/suspicious/noExplicitAny: the demo's JSON
+const beamsOk = (r: any) =>
+  expect(r.beams?.length === 5, `${r.beams?.length} beams`) ??
+  expect(
+    r.beams.every((b: { logProb: number }, i: number) => i === 0 || b.logProb <= r.beams[i - 1].logProb),
+    'beams not sorted by log p',
+  ) ??
+  expect(new Set(r.beams.map((b: { caption: string }) => b.caption)).size === 5, 'repeated beams');
+
 export const PAGES: PageExpectation[] = [
   { path: '/', heading: 'lec', demos: [] },
   {
@@ -227,6 +267,45 @@ export const PAGES: PageExpectation[] = [
           expect(r.attentionRowsSumToOne === true, 'attention rows do not sum to 1') ??
           // reading "98" for the year's last two digits: attention lands on the input's last characters
           expect(r.peakColumns[2] >= 6 && r.peakColumns[3] >= 6, `year attention peaks at ${r.peakColumns}`),
+      },
+    ],
+  },
+  {
+    path: '/guide/captioning.html',
+    heading: 'Image captioning: CNN → LSTM',
+    demos: [
+      // on load: the 24 test images (held-out digits) captioned, the first one shown with its beams
+      {
+        id: 'caption',
+        timeout: 60,
+        check: (r) =>
+          expect(r.picks === 24 && r.picksCorrect >= 21, `${r.picksCorrect}/${r.picks} test images captioned right`) ??
+          expect(r.source === 'test image 0', `shown ${r.source}`) ??
+          beamsOk(r),
+      },
+      // a person picks another test image
+      {
+        id: 'caption',
+        timeout: 30,
+        start: async (page) => {
+          await page.click('[data-demo="caption"] [data-pick="5"]');
+          await captionCount(page, 1);
+        },
+        check: (r) => expect(r.source === 'test image 5' && typeof r.truth === 'string', `shown ${r.source}`) ?? beamsOk(r),
+      },
+      // a person draws "1 7" with the mouse: two digits with a gap, read as "one seven"
+      {
+        id: 'caption',
+        timeout: 30,
+        start: (page) =>
+          drawCaption(page, [
+            along(20, (t) => [0.3 - 0.01 * t, 0.15 + 0.7 * t]),
+            [...along(10, (t) => [0.5 + 0.18 * t, 0.18]), ...along(20, (t) => [0.68 - 0.1 * t, 0.18 + 0.67 * t]).slice(1)],
+          ]),
+        check: (r) =>
+          expect(r.source === 'drawing', `shown ${r.source}`) ??
+          expect(r.greedy === 'one seven', `the drawn "1 7" was captioned "${r.greedy}"`) ??
+          beamsOk(r),
       },
     ],
   },

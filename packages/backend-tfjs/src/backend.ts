@@ -132,13 +132,12 @@ export class TfjsBackend implements BackendV1<TfHandle> {
       spmm: (args) => this.spmmFast(args),
       softmaxCrossEntropy: (logits, labels, n, c, dtype) => this.softmaxCrossEntropyFast(logits, labels, n, c, dtype),
     };
-    // tfjs has no LSTM-cell kernel: on cpu and wasm a fused step of tfjs ops follows lec's
-    // non-finite rule where float32 composites cannot (GPUs keep lec's composite, as measured)
-    if (!this.gpu)
-      fast.lstmCell = {
-        forward: (z, cPrev, batch, hidden, dtype) => this.lstmCellForward(z, cPrev, batch, hidden, dtype),
-        backward: (saved, cPrev, dh, dc, batch, hidden, dtype) => this.lstmCellBackward(saved, cPrev, dh, dc, batch, hidden, dtype),
-      };
+    // tfjs has no LSTM-cell kernel: a fused step of tfjs ops follows lec's non-finite rule where
+    // float32 composites cannot (on every device: the browser page checks it on WebGL)
+    fast.lstmCell = {
+      forward: (z, cPrev, batch, hidden, dtype) => this.lstmCellForward(z, cPrev, batch, hidden, dtype),
+      backward: (saved, cPrev, dh, dc, batch, hidden, dtype) => this.lstmCellBackward(saved, cPrev, dh, dc, batch, hidden, dtype),
+    };
     if (tf.getKernel(tf.Conv2DBackpropInput, device))
       fast.conv2d = {
         forward: (x, w, g, dtype) => this.conv2dFast(x, w, g, dtype),

@@ -11,16 +11,6 @@ export const FLOAT64_SKIPS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Non-finite cases (backend-tests' op-table/non-finite.ts) where the tfjs backend does not
- * follow the f64 reference; measured on tfjs 4.22. (On cpu and wasm the backend's sigmoid, its
- * max-pool gradient and a fused LSTM step are composed to follow the reference, so those
- * cases run there.)
- */
-const LSTM_GATES = 'forward/lstmCell/gates at ±200, ±1000, ±∞ and |c| >= 999: exactly 0, 1, ±1, NaN for 0·∞';
-const LSTM_GATES_WHY =
-  "on GPUs lec's LSTM composite runs in float32 on tfjs ops: σ(−200) underflows to 0 in float32, and 0·∞ gives c = NaN where the float64 reference has 1.4e-87·∞ = ∞ (then h = 1); the fused step that follows the rule on cpu and wasm is not enabled on GPUs (not measured there)";
-
-/**
  * tfjs-wasm 4.22's sin and cos lose their range reduction at |x| = 1e38 (sin(1e38) gives
  * -0.768, the true value is 0.989); finite moderate arguments are within tolerance.
  */
@@ -31,7 +21,7 @@ export const WASM_SKIPS: Readonly<Record<string, string>> = {
     "tfjs-wasm's cos has no range reduction for |x| = 1e38 (gives -0.640 for cos(1e38), true 0.147)",
 };
 
-/** tfjs-cpu: the LSTM gates. */
+/** tfjs-cpu: none (its sigmoid, max-pool gradient and LSTM step are composed to follow the reference). */
 export const CPU_SKIPS: Readonly<Record<string, string>> = {};
 
 /**
@@ -69,5 +59,4 @@ export const WEBGL_SKIPS: Readonly<Record<string, string>> = {
   'forward/pow/negative bases, integer exponents': "tfjs-webgl's pow shader returns 0 instead of ±Infinity when a negative base overflows",
   'forward/elu/special values (NaN, ±Inf, ±0, denormals, ±1e38)':
     'WebGL gives no NaN guarantees in comparisons inside fused shaders: elu(NaN) comes out Infinity',
-  [LSTM_GATES]: LSTM_GATES_WHY,
 };

@@ -40,32 +40,9 @@ export const IDX_MAX_RANK = 4;
  * ```
  */
 export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
-  const op = 'parseIdx';
-  if (bytes.length < 4) throw new DatasetFormatError(op, `${file}: ${bytes.length} bytes, too short for the 4-byte IDX magic`);
-  if (bytes[0] !== 0 || bytes[1] !== 0)
-    throw new DatasetFormatError(op, `${file}: bad magic ${hex(bytes, 4)} (an IDX file starts with 00 00; is it still gzip-compressed?)`);
-  const type = TYPES[bytes[2]];
-  if (!type) throw new DatasetFormatError(op, `${file}: unknown IDX element type 0x${bytes[2].toString(16).padStart(2, '0')}`);
-  const rank = bytes[3];
-  if (rank < 1 || rank > IDX_MAX_RANK) throw new DatasetFormatError(op, `${file}: ${rank} dimensions, expected 1 to ${IDX_MAX_RANK}`);
-  const header = 4 + 4 * rank;
-  if (bytes.length < header) throw new DatasetFormatError(op, `${file}: truncated header (${bytes.length} bytes, need ${header})`);
+  const { type, shape, count, header } = readIdxHeader(bytes, file);
+  checkIdxLength(file, type.dtype, shape, count * type.size, bytes.length - header);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const shape: number[] = [];
-  let count = 1;
-  for (let d = 0; d < rank; d++) {
-    const dim = view.getUint32(4 + 4 * d, false);
-    if (dim >= 2 ** 31) throw new DatasetFormatError(op, `${file}: dimension ${d} is ${dim}, not below 2^31`);
-    shape.push(dim);
-    count *= dim; // exact: at most 4 factors, each < 2^31, compared below before any allocation
-  }
-  const expected = count * type.size;
-  const actual = bytes.length - header;
-  if (!Number.isSafeInteger(expected) || expected !== actual)
-    throw new DatasetFormatError(
-      op,
-      `${file}: shape [${shape.join(', ')}] of ${type.dtype} needs ${expected} data bytes, the file has ${actual}${actual < expected ? ' (truncated)' : ''}`,
-    );
   const body = bytes.subarray(header);
   if (type.dtype === 'uint8') return { dtype: 'uint8', shape, data: body };
   if (type.dtype === 'int8') return { dtype: 'int8', shape, data: new Int8Array(body.buffer, body.byteOffset, body.length) };
@@ -89,6 +66,49 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
             : view.getFloat64(at, false);
   }
   return { dtype: type.dtype, shape, data };
+}
+
+/** @internal The header's length in bytes, from its first 4 bytes (magic, type and rank checked). */
+export function idxHeaderLength(bytes: Uint8Array, file: string): number {
+  const op = 'parseIdx';
+  if (bytes.length < 4) throw new DatasetFormatError(op, `${file}: ${bytes.length} bytes, too short for the 4-byte IDX magic`);
+  if (bytes[0] !== 0 || bytes[1] !== 0)
+    throw new DatasetFormatError(op, `${file}: bad magic ${hex(bytes, 4)} (an IDX file starts with 00 00; is it still gzip-compressed?)`);
+  if (!TYPES[bytes[2]]) throw new DatasetFormatError(op, `${file}: unknown IDX element type 0x${bytes[2].toString(16).padStart(2, '0')}`);
+  const rank = bytes[3];
+  if (rank < 1 || rank > IDX_MAX_RANK) throw new DatasetFormatError(op, `${file}: ${rank} dimensions, expected 1 to ${IDX_MAX_RANK}`);
+  return 4 + 4 * rank;
+}
+
+/** @internal The header of an IDX file (`bytes` holds at least the header, else a typed error). */
+export function readIdxHeader(
+  bytes: Uint8Array,
+  file: string,
+): { type: { dtype: IdxArray['dtype']; size: number }; shape: number[]; count: number; header: number } {
+  const op = 'parseIdx';
+  const header = idxHeaderLength(bytes, file);
+  const type = TYPES[bytes[2]];
+  const rank = bytes[3];
+  if (bytes.length < header) throw new DatasetFormatError(op, `${file}: truncated header (${bytes.length} bytes, need ${header})`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const shape: number[] = [];
+  let count = 1;
+  for (let d = 0; d < rank; d++) {
+    const dim = view.getUint32(4 + 4 * d, false);
+    if (dim >= 2 ** 31) throw new DatasetFormatError(op, `${file}: dimension ${d} is ${dim}, not below 2^31`);
+    shape.push(dim);
+    count *= dim; // exact: at most 4 factors, each < 2^31, compared with the data bytes before any allocation
+  }
+  return { type, shape, count, header };
+}
+
+/** @internal The data bytes must be exactly the element count times the element size. */
+export function checkIdxLength(file: string, dtype: string, shape: number[], expected: number, actual: number): void {
+  if (!Number.isSafeInteger(expected) || expected !== actual)
+    throw new DatasetFormatError(
+      'parseIdx',
+      `${file}: shape [${shape.join(', ')}] of ${dtype} needs ${expected} data bytes, the file has ${actual}${actual < expected ? ' (truncated)' : ''}`,
+    );
 }
 
 function hex(bytes: Uint8Array, n: number): string {

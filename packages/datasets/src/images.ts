@@ -3,11 +3,12 @@
  * each, 60,000 train / 10,000 test, 28×28 grey) and CIFAR-10 (the binary tarball, 50,000 /
  * 10,000, 32×32 RGB). Pixels become float32 in [0, 1] (uint8 / 255), NHWC; labels int32.
  */
-import { type Tensor, tensor } from '@lec/tensor';
+import { type Tensor, type TypedArray, emptyArray, tensor } from '@lec/tensor';
 import { DatasetFormatError } from './errors.js';
 import { type FetchOptions, type RemoteFile, fetchFile, fetchFiles } from './fetch.js';
 import { gunzip } from './gzip.js';
-import { parseIdx } from './idx.js';
+import { type IdxArray, parseIdx } from './idx.js';
+import { type DecodedImages, decodeIdxImages, scaleInto } from './idx-images.js';
 import { CIFAR10_FILE, FASHION_MNIST_FILES, MNIST_FILES } from './sources.js';
 import { readTar } from './tar.js';
 
@@ -66,15 +67,21 @@ export function pairIdx(imageBytes: Uint8Array, labelBytes: Uint8Array, name: st
   const labels = parseIdx(labelBytes, `${name} labels`);
   if (images.dtype !== 'uint8' || images.shape.length !== 3)
     throw new DatasetFormatError(op, `${name} images: expected uint8 [n, rows, cols], got ${images.dtype} [${images.shape.join(', ')}]`);
+  const [n, h, w] = images.shape;
+  if (n > maxImages) throw new DatasetFormatError(op, `${name}: ${n} images, more than the ${maxImages} expected`);
+  return { pixels: images.data as Uint8Array, labels: checkLabels(labels, name, classes, n), shape: [n, h, w, 1] };
+}
+
+/** The labels of `n` images: uint8 [n], each below `classes`. */
+function checkLabels(labels: IdxArray, name: string, classes: number, n: number): Uint8Array {
+  const op = 'pairIdx';
   if (labels.dtype !== 'uint8' || labels.shape.length !== 1)
     throw new DatasetFormatError(op, `${name} labels: expected uint8 [n], got ${labels.dtype} [${labels.shape.join(', ')}]`);
-  const [n, h, w] = images.shape;
   if (labels.shape[0] !== n) throw new DatasetFormatError(op, `${name}: ${n} images but ${labels.shape[0]} labels`);
-  if (n > maxImages) throw new DatasetFormatError(op, `${name}: ${n} images, more than the ${maxImages} expected`);
   for (let i = 0; i < n; i++)
     if (labels.data[i] >= classes)
       throw new DatasetFormatError(op, `${name} labels: label ${labels.data[i]} at ${i} is not below ${classes}`);
-  return { pixels: images.data as Uint8Array, labels: labels.data as Uint8Array, shape: [n, h, w, 1] };
+  return labels.data as Uint8Array;
 }
 
 /**
@@ -118,26 +125,26 @@ export function readCifar10Tar(tar: Uint8Array, file: string): { train: RawImage
   return { train: batch([1, 2, 3, 4, 5].map((b) => `data_batch_${b}.bin`)), test: batch(['test_batch.bin']) };
 }
 
-/** uint8 → float32 v / 255, as a table (one load per pixel instead of a division). */
-const SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255);
-
 /**
- * uint8 NHWC pixels → float32 [0, 1] tensor, labels → int32 tensor.
+ * uint8 NHWC pixels → float32 [0, 1] tensor, labels → int32 tensor. The float array comes from
+ * the backend's own storage (`emptyArray`) and is handed over without a copy.
  * @example
  * ```ts
  * toImageSplit({ pixels: new Uint8Array([0, 255]), labels: new Uint8Array([3]), shape: [1, 1, 2, 1] }).images.toArray(); // [[[[0], [1]]]]
  * ```
  */
 export function toImageSplit(raw: RawImages): ImageSplit {
-  const pixels = raw.pixels;
-  const n = pixels.length;
-  const x = new Float32Array(n);
-  for (let i = 0; i < n; i++) x[i] = SCALE[pixels[i]];
+  const x = emptyArray(raw.pixels.length, { dtype: 'float32' });
+  scaleInto(x, 0, raw.pixels);
+  return makeSplit({ pixels: x, shape: raw.shape }, raw.labels);
+}
+
+function makeSplit(images: DecodedImages, labels: Uint8Array): ImageSplit {
   // both arrays are ours alone: handed to the backend without a second copy where it can keep them
-  const labels = Int32Array.from(raw.labels);
+  const l = Int32Array.from(labels);
   return {
-    images: tensor(x, raw.shape, { transfer: true }),
-    labels: tensor(labels, [labels.length], { dtype: 'int32', transfer: true }),
+    images: tensor(images.pixels as TypedArray, images.shape, { dtype: 'float32', transfer: true }),
+    labels: tensor(l, [l.length], { dtype: 'int32', transfer: true }),
   };
 }
 
@@ -148,11 +155,18 @@ async function idxPair(
 ) {
   const order = [files.trainImages, files.trainLabels, files.testImages, files.testLabels];
   const gz = await fetchFiles(dataset, order, options);
-  const limits = [60_000 * 784 + 16, 60_000 + 8, 10_000 * 784 + 16, 10_000 + 8];
-  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(gz.map((b, i) => gunzip(b, order[i].name, limits[i])));
+  // the four files inflate at once; the images are converted piece by piece as they inflate
+  const [train, trainLabels, test, testLabels] = await Promise.all([
+    decodeIdxImages(gz[0], order[0].name, `${dataset} train`, 60_000, 60_000 * 784 + 16),
+    gunzip(gz[1], order[1].name, 60_000 + 8),
+    decodeIdxImages(gz[2], order[2].name, `${dataset} test`, 10_000, 10_000 * 784 + 16),
+    gunzip(gz[3], order[3].name, 10_000 + 8),
+  ]);
+  const labels = (bytes: Uint8Array, split: string, images: DecodedImages) =>
+    checkLabels(parseIdx(bytes, `${dataset} ${split} labels`), `${dataset} ${split}`, 10, images.shape[0]);
   return {
-    train: toImageSplit(pairIdx(trainImages, trainLabels, `${dataset} train`, 10, 60_000)),
-    test: toImageSplit(pairIdx(testImages, testLabels, `${dataset} test`, 10, 10_000)),
+    train: makeSplit(train, labels(trainLabels, 'train', train)),
+    test: makeSplit(test, labels(testLabels, 'test', test)),
   };
 }
 

@@ -14,7 +14,7 @@
  */
 export { ChecksumError, DatasetError, DatasetFormatError, DownloadError, ForbiddenGlobalError } from './errors.js';
 export { IDX_MAX_RANK, parseIdx, type IdxArray } from './idx.js';
-export { gunzip } from './gzip.js';
+export { gunzip, gunzipChunks } from './gzip.js';
 export { TAR_MAX_ENTRIES, readTar } from './tar.js';
 export { PICKLE_MAX_ITEMS, PyDict, unpickle, type CsrArrays, type NdArray, type PickleValue, type PyKey } from './pickle.js';
 export { MAX_TEST_IDS, PLANETOID_SUFFIXES, parsePlanetoidFiles, type PlanetoidData, type PlanetoidFiles } from './planetoid.js';

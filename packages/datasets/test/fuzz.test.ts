@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DatasetFormatError, gunzip, pairIdx, parseIdx, parsePlanetoidFiles, unpickle } from '../src/index.js';
+import { IdxImageDecoder } from '../src/idx-images.js';
 import { fixtureRoot, tinyPlanetoidFiles } from './helpers.js';
 
 const FILES = Number(process.env.LEC_FUZZ_FILES ?? 5000);
@@ -158,6 +159,46 @@ describe('fuzzing (fixed seed)', () => {
     report('parseIdx', t);
     expect(t.crashes).toEqual([]);
     expect(t.files).toBe(FILES);
+    expect(t.slowest).toBeLessThan(1000);
+  }, 600_000);
+
+  it(`the streaming image decoder: ${FILES} mutated IDX files fed in random pieces agree with parseIdx (accept, refuse, values)`, async () => {
+    const dir = join(fixtureRoot, 'mnist');
+    const raw = readdirSync(dir).map((n) => new Uint8Array(gunzipSync(readFileSync(join(dir, n)))));
+    const pieces = rng(27);
+    const disagreements: string[] = [];
+    let files = 0;
+    const t = await fuzz(27, raw, (b) => {
+      files++;
+      // the reference: parseIdx, then the decoder's own conditions (uint8 [n, rows, cols], n ≤ 60,000)
+      let ref: Float32Array | null = null;
+      try {
+        const p = parseIdx(b, 'ref.idx');
+        if (p.dtype === 'uint8' && p.shape.length === 3 && p.shape[0] <= 60_000) ref = Float32Array.from(p.data, (v) => v / 255);
+      } catch (e) {
+        if (!(e instanceof DatasetFormatError)) throw e;
+      }
+      const decoder = new IdxImageDecoder('fuzz', 60_000, 1 << 22);
+      let got: Float32Array | null = null;
+      try {
+        for (let at = 0; at < b.length; ) {
+          const n = 1 + pieces.int(pieces.int(2) ? 7 : 4096);
+          decoder.push(b.subarray(at, at + n));
+          at += n;
+        }
+        got = decoder.finish().pixels as Float32Array;
+      } catch (e) {
+        if (!(e instanceof DatasetFormatError)) throw e;
+      }
+      const same = ref === null ? got === null : got !== null && got.length === ref.length && got.every((v, i) => v === ref[i]);
+      if (!same && disagreements.length < 5)
+        disagreements.push(`file ${files}: parseIdx ${ref ? 'accepts' : 'refuses'}, the decoder ${got ? 'accepts' : 'refuses'}`);
+      if (!got) throw new DatasetFormatError('fuzz', 'refused');
+    });
+    report('IdxImageDecoder', t);
+    expect(disagreements).toEqual([]);
+    expect(t.crashes).toEqual([]);
+    expect(t.parsed).toBeGreaterThan(0);
     expect(t.slowest).toBeLessThan(1000);
   }, 600_000);
 });

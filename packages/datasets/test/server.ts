@@ -7,9 +7,10 @@
  *   /corrupt/...   the file with one byte flipped
  *   /slow/...      headers, then nothing until the client gives up
  *   /redirect/...  302 to /ok/...
- * `hits` counts requests per path.
+ * `hits` counts requests per path. `extra` may answer other paths first (the Chromium test
+ * serves its page and the built packages from the same origin).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,12 +20,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(root: string, options: { delayMs?: number } = {}): Promise<TestServer> {
+export async function startServer(
+  root: string,
+  options: { delayMs?: number; extra?: (path: string, res: ServerResponse) => boolean } = {},
+): Promise<TestServer> {
   const hits = new Map<string, number>();
   const sockets = new Set<import('node:net').Socket>();
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(req.url ?? '/');
     hits.set(path, (hits.get(path) ?? 0) + 1);
+    if (options.extra?.(path, res)) return;
     const [, mode, ...rest] = path.split('/');
     const rel = rest.join('/');
     let body: Buffer;

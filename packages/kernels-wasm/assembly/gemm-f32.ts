@@ -158,8 +158,9 @@ function gemm(
   }
   // Few rows of A and a B that stays in L2: each B panel serves only m/MR micro-tiles,
   // so read B in place (rows ldb apart) instead of packing it; only a ragged last panel is
-  // packed. (A larger B measured faster packed: the in-place reads then come from L3.)
-  const directB = !bPacked && !transB && m <= DIRECT_B_MAX_M && <i64>k * <i64>n <= DIRECT_B_MAX_FLOATS;
+  // packed. (A larger B measured faster packed: the in-place reads then come from L3.) The size
+  // is what the rows span, k·ldb: a column block of a wider B (a thread's chunk) is not small.
+  const directB = !bPacked && !transB && m <= DIRECT_B_MAX_M && <i64>k * <i64>ldb <= DIRECT_B_MAX_FLOATS;
   // One block of A against a large B: B is packed a group of panels at a time (see below).
   const fusedB = !bPacked && !directB && m <= MC;
   // k blocks depend on k alone: a product split over threads (along m or n) then sums every

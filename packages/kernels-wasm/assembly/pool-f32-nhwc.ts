@@ -53,6 +53,20 @@ export function max_pool2d_f32_nhwc(geometry: usize, x: usize, y: usize): void {
             }
             v128.store(out + (<usize>c << 2), acc);
           }
+          // the last 1–3 channels as one more group that overlaps the previous one (it
+          // stores the same values into the lanes they share)
+          if (c < C && C >= 4) c = C - 4;
+          for (; c + 4 <= C; c += 4) {
+            let acc = f32x4.splat(-Infinity);
+            for (let ky = ky0; ky < ky1; ky++) {
+              let p = x + <usize>((n * inH + top + ky) * inW + left + kx0) * pixelBytes + (<usize>c << 2);
+              for (let kx = kx0; kx < kx1; kx++) {
+                acc = f32x4.max(acc, v128.load(p));
+                p += pixelBytes;
+              }
+            }
+            v128.store(out + (<usize>c << 2), acc);
+          }
         }
         for (; c < C; c++) {
           let acc: f32 = -Infinity;
@@ -84,8 +98,15 @@ export function max_pool2d_backward_f32_nhwc(geometry: usize, dy: usize, x: usiz
   const outH = g(geometry, P_OUT_H), outW = g(geometry, P_OUT_W), wh = g(geometry, P_WIN_H), ww = g(geometry, P_WIN_W);
   const sh = g(geometry, P_STRIDE_H), sw = g(geometry, P_STRIDE_W), pt = g(geometry, P_PAD_TOP), pl = g(geometry, P_PAD_LEFT);
   const pixelBytes = <usize>C * 4;
-  memory.fill(dx, 0, <usize>(batch * inH * inW) * pixelBytes);
   const taps = wh * ww;
+  if (ASC_FEATURE_SIMD && C >= 4 && taps > 0 && sh >= wh && sw >= ww && pt == 0 && pl == 0 &&
+      (outH - 1) * sh + wh <= inH && (outW - 1) * sw + ww <= inW) {
+    // disjoint windows without padding (LeNet's 2×2 / 2): each input is a tap of at most one window
+    if (sh != wh || sw != ww || outH * sh != inH || outW * sw != inW) memory.fill(dx, 0, <usize>(batch * inH * inW) * pixelBytes);
+    maxPoolBackwardDisjoint(batch, inH, inW, C, outH, outW, wh, ww, sh, sw, dy, x, dx);
+    return;
+  }
+  memory.fill(dx, 0, <usize>(batch * inH * inW) * pixelBytes);
   if (taps == 0) return;
   let d = dy;
   for (let n = 0; n < batch; n++) {
@@ -131,6 +152,64 @@ export function max_pool2d_backward_f32_nhwc(geometry: usize, dy: usize, x: usiz
             }
           }
           routeLane(best, taps, n, top, left, ww, inH, inW, dx, pixelBytes, cOff, load<f32>(d + cOff));
+        }
+        d += pixelBytes;
+      }
+    }
+  }
+}
+
+/**
+ * max_pool2d_backward_f32_nhwc for disjoint windows inside the input (stride ≥ window, no
+ * padding), four channels per f32x4 (the last 1–3 as an overlapping group): every tap of a
+ * window is written once, 0 + dy at its first maximum and 0 + 0·dy elsewhere (+0, or NaN for
+ * a non-finite dy), which is what zeroing dx and routing dy as the general loop does gives.
+ * Inputs outside every window are left to the caller (zeroed when there are any).
+ */
+function maxPoolBackwardDisjoint(batch: i32, inH: i32, inW: i32, C: i32, outH: i32, outW: i32, wh: i32, ww: i32, sh: i32, sw: i32, dy: usize, x: usize, dx: usize): void {
+  const pixelBytes = <usize>C * 4;
+  const rowBytes = <usize>inW * pixelBytes;
+  const zero = f32x4.splat(0);
+  let d = dy;
+  for (let n = 0; n < batch; n++) {
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        const corner = <usize>((n * inH + oy * sh) * inW + ox * sw) * pixelBytes;
+        for (let c = 0; c < C; c += 4) {
+          const cOff = <usize>min<i32>(c, C - 4) << 2;
+          const px = x + corner + cOff;
+          let bestV = v128.load(px);
+          let bestT = i32x4.splat(0);
+          let done = f32x4.ne(bestV, bestV);
+          let t = 0;
+          for (let ky = 0; ky < wh; ky++) {
+            let p = px + <usize>ky * rowBytes;
+            for (let kx = 0; kx < ww; kx++) {
+              if (t > 0) {
+                const v = v128.load(p);
+                const isNaN = f32x4.ne(v, v);
+                const update = v128.andnot(v128.or(f32x4.gt(v, bestV), isNaN), done);
+                bestV = v128.bitselect(v, bestV, update);
+                bestT = v128.bitselect(i32x4.splat(t), bestT, update);
+                done = v128.or(done, isNaN);
+              }
+              p += pixelBytes;
+              t++;
+            }
+          }
+          const g = v128.load(d + cOff);
+          const hit = f32x4.add(zero, g);
+          const miss = f32x4.add(zero, f32x4.mul(g, zero));
+          const pdx = dx + corner + cOff;
+          t = 0;
+          for (let ky = 0; ky < wh; ky++) {
+            let p = pdx + <usize>ky * rowBytes;
+            for (let kx = 0; kx < ww; kx++) {
+              v128.store(p, v128.bitselect(hit, miss, i32x4.eq(bestT, i32x4.splat(t))));
+              p += pixelBytes;
+              t++;
+            }
+          }
         }
         d += pixelBytes;
       }

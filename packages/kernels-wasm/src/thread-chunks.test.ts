@@ -26,6 +26,7 @@ const GEMMS: [number, number, number, boolean, boolean][] = [
   [96, 200, 64, false, false], // split along n, ragged last chunk
   [300, 40, 128, false, true], // split along m
   [64, 513, 70, true, false],
+  [32, 2048, 512, false, false], // the bench's wide layer: chunks are column blocks of a wide B
 ];
 const CONVS: Conv2dShape[] = [
   { batch: 16, inHeight: 28, inWidth: 28, inChannels: 1, filterHeight: 5, filterWidth: 5, outChannels: 6 },

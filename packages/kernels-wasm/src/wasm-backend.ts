@@ -111,6 +111,20 @@ export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number, t
     /** Ops refuse a tensor larger than linear memory may grow to, before allocating. */
     memoryLimit: { bytes: maximumBytes, option: 'wasmBackend({ maximumBytes })' },
     context,
+    /** `emptyArray`: a float32 array is a heap block (linear memory) when the heap has room. */
+    arrayToFill: (dtype, size) => store.arrayToFill(dtype, size),
+    /**
+     * `transfer: true`: a heap block (from `emptyArray`) is kept as it is; a JavaScript array
+     * is kept too where the heap would not hold it anyway (off, or at its soft limit), else
+     * copied into a block once (kernels read blocks in place, other arrays are copied per op).
+     */
+    adoptArray(data, dtype) {
+      if (dtype !== 'float32' || !(data instanceof Float32Array) || !heap.enabled || heap.has(data)) return store.adoptArray(data, dtype);
+      const block = heap.take(data.length);
+      if (block === undefined) return store.adoptArray(data, dtype);
+      block.set(data);
+      return store.make(block);
+    },
     /** Disposes a handle (its block is free once no view shares it); a sparse matrix kept for it is freed too. */
     dispose(h: CpuHandle): void {
       store.dispose(h);

@@ -254,8 +254,8 @@ export class WasmKernels {
    * kernels.maxPool2d(Float32Array.of(1, 4, 2, 3), g); // [4]
    * ```
    */
-  maxPool2d(x: Float32Array, g: Pool2dGeometry): Float32Array {
-    return pool.maxPool2d(this, x, g);
+  maxPool2d(x: Float32Array, g: Pool2dGeometry, out?: Float32Array): Float32Array {
+    return pool.maxPool2d(this, x, g, out);
   }
   /**
    * Gradient of max pooling: dx (the shape of x) with each dy at the first maximum of its
@@ -267,8 +267,8 @@ export class WasmKernels {
    * kernels.maxPool2dBackward(Float32Array.of(5), Float32Array.of(1, 4, 2, 4), g); // [0, 5, 0, 0]
    * ```
    */
-  maxPool2dBackward(dy: Float32Array, x: Float32Array, g: Pool2dGeometry): Float32Array {
-    return pool.maxPool2dBackward(this, dy, x, g);
+  maxPool2dBackward(dy: Float32Array, x: Float32Array, g: Pool2dGeometry, out?: Float32Array): Float32Array {
+    return pool.maxPool2dBackward(this, dy, x, g, out);
   }
   /**
    * Average pooling, NHWC, padding excluded from the count.
@@ -279,8 +279,8 @@ export class WasmKernels {
    * kernels.avgPool2d(Float32Array.of(1, 4, 2, 3), g); // [2.5]
    * ```
    */
-  avgPool2d(x: Float32Array, g: Pool2dGeometry): Float32Array {
-    return pool.avgPool2d(this, x, g);
+  avgPool2d(x: Float32Array, g: Pool2dGeometry, out?: Float32Array): Float32Array {
+    return pool.avgPool2d(this, x, g, out);
   }
   /**
    * Gradient of average pooling: dy / count spread over each window's real inputs.
@@ -291,8 +291,8 @@ export class WasmKernels {
    * kernels.avgPool2dBackward(Float32Array.of(4), g); // [1, 1, 1, 1]
    * ```
    */
-  avgPool2dBackward(dy: Float32Array, g: Pool2dGeometry): Float32Array {
-    return pool.avgPool2dBackward(this, dy, g);
+  avgPool2dBackward(dy: Float32Array, g: Pool2dGeometry, out?: Float32Array): Float32Array {
+    return pool.avgPool2dBackward(this, dy, g, out);
   }
   /**
    * A whole LSTM recurrence (the Backend interface's lstmSequence): projected [batch, steps,

@@ -1,6 +1,6 @@
 import { jsBackend, setBackend } from '@lec/tensor';
 import { describe, expect, it } from 'vitest';
-import { DATE_SOURCE_CHARS, dateExamples, decodeDate, encodeDates, trainDateTranslation } from './date-task.js';
+import { DATE_JOINER, DATE_SOURCE_CHARS, dateExamples, decodeDate, encodeDates, trainDateTranslation } from './date-task.js';
 
 setBackend(jsBackend());
 
@@ -32,6 +32,29 @@ describe('date examples', () => {
       /^\d+ [a-z]{3} \d\d$/m,
     ])
       expect(many).toMatch(re);
+  });
+
+  it('with maxDates, join 1–maxDates dates by " and " and concatenate their ISO forms; 1 date is the plain stream', () => {
+    expect(dateExamples(50, { seed: 4, maxDates: 1 })).toEqual(dateExamples(50, { seed: 4 }));
+    const many = dateExamples(600, { seed: 4, maxDates: 4 });
+    const counts = [0, 0, 0, 0, 0];
+    many.inputs.forEach((s, i) => {
+      const parts = s.split(DATE_JOINER);
+      const t = many.targets[i];
+      expect(t.length).toBe(10 * parts.length);
+      counts[parts.length]++;
+      parts.forEach((p, k) => {
+        const iso = t.slice(10 * k, 10 * k + 10);
+        expect(iso).toMatch(/^\d{4}-\d\d-\d\d$/);
+        expect(p.includes(iso.slice(0, 4)) || p.includes(iso.slice(2, 4))).toBe(true);
+      });
+    });
+    // every count from 1 to 4, about equally often; the longest inputs are long
+    for (let k = 1; k <= 4; k++) expect(counts[k]).toBeGreaterThan(100);
+    expect(Math.max(...many.inputs.map((s) => s.length))).toBeGreaterThan(100);
+    const train = new Set(dateExamples(3000, { seed: 1 }).targets);
+    for (const t of dateExamples(200, { seed: 2, split: 'test', maxDates: 3 }).targets)
+      for (let k = 0; k < t.length; k += 10) expect(train.has(t.slice(k, k + 10))).toBe(false);
   });
 
   it('keep the test dates apart from the training dates', () => {

@@ -5,6 +5,11 @@
  * Dates run from 1950-01-01 to 2049-12-31, so a two-digit year is unambiguous (50–99 → 19xx,
  * 00–49 → 20xx); numeric forms are day first (03/04/98 is the 3rd of April). About one date in
  * ten is held out: training never draws it, the test set draws only those.
+ *
+ * With `maxDates` > 1 an input holds 1 to maxDates dates joined by " and " (up to ~170
+ * characters), and the target is their ISO forms one after the other ("1998-03-032001-12-05":
+ * ten characters each, so no separator is needed): the long inputs on which one context vector
+ * has to hold every date, and attention does not.
  */
 import { Adam, softmaxCrossEntropyWithLogits, trainStep } from '@lec/nn';
 import { type BackendV1, Rng, type Tensor, ValueError, reshape, tensor, tidy, withBackend } from '@lec/tensor';
@@ -52,6 +57,8 @@ const FORMATS: ((x: Day) => string)[] = [
 export const DATE_SOURCE_CHARS = ' ,./-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 /** Target tokens: 0 BOS, 1 EOS, then DATE_TARGET_CHARS[i] is token i + 2. */
 export const DATE_TARGET_CHARS = '0123456789-';
+/** What joins the dates of a multi-date input (`maxDates` > 1). */
+export const DATE_JOINER = ' and ';
 const FIRST = Date.UTC(1950, 0, 1);
 const DAYS = Math.round((Date.UTC(2050, 0, 1) - FIRST) / 86_400_000);
 
@@ -75,29 +82,47 @@ export interface DateExamples {
 
 /**
  * `n` dates, each written in one of 16 ways picked at random; `split` 'train' draws only days
- * that are not held out, 'test' only held-out days. Seeded: the same arguments, the same dates.
+ * that are not held out, 'test' only held-out days. With `maxDates` > 1 (default 1) each example
+ * holds 1 to maxDates dates (as many of each count) joined by DATE_JOINER, and its target is their
+ * ISO forms concatenated. Seeded: the same arguments, the same dates.
  * @example
  * ```ts
  * const { inputs, targets } = dateExamples(2, { seed: 1 });
  * targets[0].length; // 10
+ * dateExamples(1, { seed: 1, maxDates: 3 }).targets[0].length % 10; // 0
  * ```
  */
-export function dateExamples(n: number, options: { seed?: number; split?: 'train' | 'test' } = {}): DateExamples {
+export function dateExamples(n: number, options: { seed?: number; split?: 'train' | 'test'; maxDates?: number } = {}): DateExamples {
   if (!Number.isSafeInteger(n) || n < 0) throw new ValueError('dateExamples', `argument 'n' expected an integer >= 0, got ${n}`);
   const split = options.split ?? 'train';
   if (split !== 'train' && split !== 'test')
     throw new ValueError('dateExamples', `argument 'split' expected 'train' or 'test', got ${String(split)}`);
+  const maxDates = checkMaxDates('dateExamples', options.maxDates);
   const rng = new Rng(options.seed ?? 0);
   const inputs: string[] = [];
   const targets: string[] = [];
+  const one = (): [string, string] => {
+    for (;;) {
+      const index = rng.int(DAYS);
+      if (heldOut(index) !== (split === 'test')) continue;
+      const day = dayAt(index);
+      return [FORMATS[rng.int(FORMATS.length)](day), `${day.y}-${two(day.m)}-${two(day.d)}`];
+    }
+  };
   while (inputs.length < n) {
-    const index = rng.int(DAYS);
-    if (heldOut(index) !== (split === 'test')) continue;
-    const day = dayAt(index);
-    inputs.push(FORMATS[rng.int(FORMATS.length)](day));
-    targets.push(`${day.y}-${two(day.m)}-${two(day.d)}`);
+    // one rng draw fewer for single dates keeps the 1-date stream as it always was
+    const k = maxDates === 1 ? 1 : 1 + rng.int(maxDates);
+    const dates = Array.from({ length: k }, one);
+    inputs.push(dates.map((d) => d[0]).join(DATE_JOINER));
+    targets.push(dates.map((d) => d[1]).join(''));
   }
   return { inputs, targets };
+}
+
+function checkMaxDates(fn: string, maxDates: number | undefined): number {
+  const m = maxDates ?? 1;
+  if (!Number.isSafeInteger(m) || m < 1 || m > 8) throw new ValueError(fn, `argument 'maxDates' expected an integer in [1, 8], got ${m}`);
+  return m;
 }
 
 /**
@@ -160,6 +185,10 @@ export interface DateTaskOptions {
   /** Called every `evalEvery` steps (default 200) with the mean training loss since the last call. */
   onProgress?: (p: { step: number; loss: number; elapsedMs: number }) => void;
   evalEvery?: number;
+  /** Dates per input, 1 to maxDates (default 1; see `dateExamples`): long inputs. */
+  maxDates?: number;
+  /** Characters per input-length bucket of `byLength` (default 5). */
+  bucketWidth?: number;
 }
 
 /** Accuracy on the test dates of one input length range. */
@@ -176,7 +205,7 @@ export interface DateTaskResult {
   model: Seq2Seq;
   /** Exact-match accuracy of greedy decoding on the held-out dates. */
   accuracy: number;
-  /** The same by input length (5-character buckets). */
+  /** The same by input length (buckets of `bucketWidth` characters). */
   byLength: LengthBucket[];
   /** Training time (ms, optimizer steps only). */
   trainMs: number;
@@ -206,12 +235,15 @@ export async function trainDateTranslation(options: DateTaskOptions = {}): Promi
     batchSize: options.batchSize ?? 64,
     testSize: options.testSize ?? 1000,
     evalEvery: options.evalEvery ?? 200,
+    bucketWidth: options.bucketWidth ?? 5,
   };
   for (const [k, v] of Object.entries(sizes))
     if (!Number.isSafeInteger(v) || v < 1) throw new ValueError(fn, `argument '${k}' expected a positive integer, got ${v}`);
   const trainSteps = options.trainSteps ?? 2000;
   if (!Number.isSafeInteger(trainSteps) || trainSteps < 0)
     throw new ValueError(fn, `argument 'trainSteps' expected an integer >= 0, got ${trainSteps}`);
+  const maxDates = checkMaxDates(fn, options.maxDates);
+  const targetLength = 10 * maxDates + 1;
   const seed = options.seed ?? 0;
   const on = <R>(f: () => R): R => (options.backend ? withBackend(options.backend, f) : f());
   const model = on(
@@ -230,14 +262,16 @@ export async function trainDateTranslation(options: DateTaskOptions = {}): Promi
   let trainMs = 0;
   let lossSum = 0;
   for (let step = 1; step <= trainSteps; step++) {
-    const batch = dateExamples(sizes.batchSize, { seed: seed * 1_000_003 + step });
+    const batch = dateExamples(sizes.batchSize, { seed: seed * 1_000_003 + step, maxDates });
     const t0 = performance.now();
     on(() =>
       tidy(() => {
         const { source, lengths } = encodeDates(batch.inputs);
+        // inputs BOS w_1 … w_k, targets w_1 … w_k EOS, both padded with EOS to the longest target
         const ids = batch.targets.map((t) => Array.from(t, (c) => DATE_TARGET_CHARS.indexOf(c) + 2));
-        const inputs = tensor(Int32Array.from(ids.flatMap((t) => [0, ...t])), [ids.length, 11], { dtype: 'int32' });
-        const targets = tensor(Int32Array.from(ids.flatMap((t) => [...t, 1])), [ids.length, 11], { dtype: 'int32' });
+        const pad = (t: number[]) => [...t, ...new Array<number>(targetLength - t.length).fill(1)];
+        const inputs = tensor(Int32Array.from(ids.flatMap((t) => pad([0, ...t]))), [ids.length, targetLength], { dtype: 'int32' });
+        const targets = tensor(Int32Array.from(ids.flatMap((t) => pad([...t, 1]))), [ids.length, targetLength], { dtype: 'int32' });
         lossSum += trainStep(model, loss, optimizer, { source, inputs, sourceLengths: lengths }, targets, { clipNorm: 5 }).loss;
       }),
     );
@@ -248,39 +282,43 @@ export async function trainDateTranslation(options: DateTaskOptions = {}): Promi
     }
     await new Promise<void>((resolve) => setTimeout(resolve, 0));
   }
-  const test = dateExamples(sizes.testSize, { seed: 424_242, split: 'test' });
-  const predictions = translateDates(model, test.inputs, options.backend);
+  const test = dateExamples(sizes.testSize, { seed: 424_242, split: 'test', maxDates });
+  const predictions = translateDates(model, test.inputs, options.backend, targetLength);
   const right = predictions.map((p, i) => p === test.targets[i]);
   const buckets = new Map<number, { count: number; correct: number }>();
   test.inputs.forEach((s, i) => {
-    const key = Math.floor((s.length - 1) / 5);
+    const key = Math.floor((s.length - 1) / sizes.bucketWidth);
     const b = buckets.get(key) ?? { count: 0, correct: 0 };
     b.count++;
     if (right[i]) b.correct++;
     buckets.set(key, b);
   });
+  const w = sizes.bucketWidth;
   const byLength = [...buckets.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([k, b]) => ({ from: 5 * k + 1, to: 5 * k + 5, count: b.count, accuracy: b.correct / b.count }));
+    .map(([k, b]) => ({ from: w * k + 1, to: w * k + w, count: b.count, accuracy: b.correct / b.count }));
   return { model, accuracy: right.filter(Boolean).length / right.length, byLength, trainMs, test, predictions };
 }
 
 /**
- * Greedy translations of written dates by a model of `trainDateTranslation` (in batches of 250).
+ * Greedy translations of written dates by a model of `trainDateTranslation` (in batches of 250),
+ * at most `maxLength` target tokens each (default 11: one date and EOS; 10 k + 1 for k dates).
  * @example
  * ```ts
  * const { model } = await trainDateTranslation({ trainSteps: 0, hiddenSize: 8, testSize: 1 });
  * translateDates(model, ['3 mar 98']).length; // 1
  * ```
  */
-export function translateDates(model: Seq2Seq, inputs: readonly string[], backend?: BackendV1): string[] {
+export function translateDates(model: Seq2Seq, inputs: readonly string[], backend?: BackendV1, maxLength = 11): string[] {
+  if (!Number.isSafeInteger(maxLength) || maxLength < 1)
+    throw new ValueError('translateDates', `argument 'maxLength' expected a positive integer, got ${maxLength}`);
   const out: string[] = [];
   for (let i = 0; i < inputs.length; i += 250) {
     const chunk = inputs.slice(i, i + 250);
     const run = () =>
       tidy(() => {
         const { source, lengths } = encodeDates(chunk);
-        return model.translate(source, 11, lengths).map(decodeDate);
+        return model.translate(source, maxLength, lengths).map(decodeDate);
       });
     out.push(...(backend ? withBackend(backend, run) : run()));
   }

@@ -239,10 +239,18 @@ runErrorTable({
         arg: 'batchSize',
         async: true,
       },
+      {
+        name: 'a model too narrow for the captions (rejected promise)',
+        fn: () => rnn.trainCaptioner({ train: digits(28), test: digits(28) }, { model: new rnn.ImageCaptioner({ width: 52 }) }),
+        error: ValueError,
+        arg: 'model',
+        async: true,
+      },
     ],
     dateExamples: [
       { name: 'a negative count', fn: () => rnn.dateExamples(-1), error: ValueError, op: 'dateExamples', arg: 'n' },
       { name: 'an unknown split', fn: () => rnn.dateExamples(2, { split: 'dev' as 'test' }), error: ValueError, arg: 'split' },
+      { name: 'maxDates 0', fn: () => rnn.dateExamples(2, { maxDates: 0 }), error: ValueError, arg: 'maxDates' },
     ],
     encodeDates: [
       {
@@ -268,8 +276,22 @@ runErrorTable({
         arg: 'hiddenSize',
         async: true,
       },
+      {
+        name: 'maxDates 9 (rejected promise)',
+        fn: () => rnn.trainDateTranslation({ maxDates: 9 }),
+        error: ValueError,
+        arg: 'maxDates',
+        async: true,
+      },
     ],
     translateDates: [
+      {
+        name: 'maxLength 0',
+        fn: () => rnn.translateDates(new rnn.Seq2Seq(rnn.DATE_SOURCE_CHARS.length + 1, 13, 8), ['3 mar 98'], undefined, 0),
+        error: ValueError,
+        op: 'translateDates',
+        arg: 'maxLength',
+      },
       {
         name: 'an empty date',
         fn: () => rnn.translateDates(new rnn.Seq2Seq(rnn.DATE_SOURCE_CHARS.length + 1, 13, 8), ['']),

@@ -86,6 +86,7 @@ export {
   type CaptionTrainResult,
 } from './captioning/train-captioner.js';
 export {
+  DATE_JOINER,
   DATE_SOURCE_CHARS,
   DATE_TARGET_CHARS,
   dateExamples,

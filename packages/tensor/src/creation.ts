@@ -93,6 +93,31 @@ export function makeTensor(
 }
 
 /**
+ * A typed array of `size` elements for `dtype` from the backend's own storage, to fill and
+ * then hand over with `tensor(array, shape, { dtype, backend, transfer: true })`: no copy is
+ * made on the js, f64 and wasm backends (on wasm the array is a view of linear memory, where
+ * kernels read it in place). Its contents are unspecified (a recycled array keeps old
+ * values): write every element. Backends without storage of their own give a fresh array.
+ * @example
+ * ```ts
+ * const a = emptyArray(4);
+ * a.set([1, 2, 3, 4]);
+ * tensor(a, [2, 2], { transfer: true }).toArray(); // [[1, 2], [3, 4]]
+ * ```
+ */
+export function emptyArray(size: number, options: CreateOptions = {}): TypedArray {
+  const backend = options.backend ?? getBackend();
+  const dtype = options.dtype ?? 'float32';
+  if (!backend.dtypes.includes(dtype))
+    throw new DTypeError(
+      'emptyArray',
+      `backend '${backend.name}' does not support dtype '${dtype}' (it supports ${backend.dtypes.join(', ')})`,
+    );
+  const n = checkAllocation('emptyArray', 'size', [size], dtype, backend);
+  return backend.arrayToFill?.(dtype, n) ?? allocArray(dtype, n);
+}
+
+/**
  * A tensor from a number, nested arrays or a typed array (flat, row-major, with `shape`).
  * The dtype defaults to float32 (int32 for an Int32Array, float64 for a Float64Array).
  * @example
@@ -273,14 +298,30 @@ function floatDtype(op: string, dtype: DType | undefined): DType {
 }
 
 /**
- * Uniform random numbers in [low, high).
+ * Uniform random numbers in [low, high). `low` and `high` are finite numbers with
+ * low ≤ high (options go fourth: `uniform(shape, 0, 1, { seed })`; `rand(shape, options)`
+ * is [0, 1)); anything else is a ValueError naming the argument, before anything is allocated.
  * @example
  * ```ts
  * uniform([2, 2], -1, 1, { seed: 0 }).shape; // [2, 2]
  * ```
  */
 export function uniform(shape: readonly number[], low = 0, high = 1, options: RandomOptions = {}): Tensor {
-  return uniformAs('uniform', shape, low, high, options);
+  const op = 'uniform';
+  for (const [name, v] of [
+    ['low', low],
+    ['high', high],
+  ] as const)
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new ValueError(
+        op,
+        `argument '${name}' expected a finite number, got ${typeof v === 'number' ? v : typeof v}${typeof v === 'object' && v !== null ? ' (options go fourth: uniform(shape, low, high, options), or rand(shape, options))' : ''}`,
+      );
+  if (!(low <= high)) throw new ValueError(op, `argument 'high' expected at least low = ${low}, got ${high}`);
+  if (!Number.isFinite(high - low)) throw new ValueError(op, `argument 'high' gives a range high - low that overflows to ${high - low}`);
+  if (options === null || typeof options !== 'object')
+    throw new ValueError(op, `argument 'options' expected an object, got ${options === null ? 'null' : typeof options}`);
+  return uniformAs(op, shape, low, high, options);
 }
 
 function uniformAs(op: string, shape: readonly number[], low: number, high: number, options: RandomOptions): Tensor {

@@ -59,6 +59,7 @@ export {
   bernoulli,
   eye,
   full,
+  emptyArray,
   linspace,
   ones,
   onesLike,

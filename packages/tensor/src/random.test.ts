@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValueError } from './errors.js';
 import { Rng, philox4x32, setSeed } from './random.js';
-import { rand, randn } from './creation.js';
+import { rand, randn, uniform } from './creation.js';
 
 const hex = (a: Uint32Array) => [...a].map((v) => v.toString(16).padStart(8, '0')).join(' ');
 
@@ -136,5 +136,27 @@ describe('Rng', () => {
     expect(() => rng.setState({ seed: 1, counter: 1.5, used: 0 })).toThrow(/argument 'state.counter'/);
     expect(() => rng.setState({ seed: 1, counter: 2, used: 5 })).toThrow(ValueError);
     expect(rng.state()).toEqual(before);
+  });
+});
+
+describe('uniform arguments', () => {
+  it('options passed second are a ValueError naming low, not NaN', () => {
+    expect(() => uniform([3], { seed: 1 } as never)).toThrow(ValueError);
+    expect(() => uniform([3], { seed: 1 } as never)).toThrow(/argument 'low'.*options go fourth/);
+  });
+  it('refuses non-finite or reversed bounds and an overflowing range', () => {
+    expect(() => uniform([3], 0, Number.NaN)).toThrow(/argument 'high' expected a finite number, got NaN/);
+    expect(() => uniform([3], '0' as never, 1)).toThrow(/argument 'low' expected a finite number, got string/);
+    expect(() => uniform([3], 1, 0)).toThrow(/argument 'high' expected at least low = 1, got 0/);
+    expect(() => uniform([3], -1e308, 1e308)).toThrow(/overflows/);
+    expect(() => uniform([3], 0, 1, null as never)).toThrow(/argument 'options' expected an object/);
+  });
+  it('still draws [low, high) with the same values as before', () => {
+    const u = uniform([1000], -2, 3, { seed: 4 }).toArray() as number[];
+    const r = rand([1000], { seed: 4 }).toArray() as number[];
+    for (let i = 0; i < u.length; i++) expect(u[i]).toBeCloseTo(-2 + 5 * r[i], 5);
+    expect(Math.min(...u)).toBeGreaterThanOrEqual(-2);
+    expect(Math.max(...u)).toBeLessThan(3);
+    expect(uniform([2], 1, 1).toArray()).toEqual([1, 1]);
   });
 });

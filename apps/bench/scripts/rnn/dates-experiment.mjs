@@ -3,6 +3,9 @@
 // accuracy on held-out dates, overall and by input length, and training time.
 // Build first: pnpm turbo run build --filter=@lec/bench...
 //   node apps/bench/scripts/rnn/dates-experiment.mjs [steps=3000] [hidden=64] [batch=64] [lr=0.005] [test=2000] [attention=additive,none] [seed=0] [every=200] [backend=wasm|js] [save=DIR]
+// dates=K puts 1–K dates in every input, joined by " and " (long inputs, up to ~170 characters: the
+// test of "attention is better on long inputs"); bucket=W sets the characters per length bucket (default 5).
+//   node apps/bench/scripts/rnn/dates-experiment.mjs dates=4 bucket=20 steps=1500 batch=32 attention=general,none
 // save=DIR writes dates-<attention>.safetensors and .json there (the docs demo's weights: apps/docs/docs/public/generated).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +27,8 @@ console.log(
     .map((x) => x.toFixed(2))
     .join(' ')}, backend ${args.backend ?? 'wasm'}`,
 );
-const sample = dateExamples(8, { seed: 5 });
+const maxDates = num('dates', 1);
+const sample = dateExamples(8, { seed: 5, maxDates });
 sample.inputs.forEach((s, i) => console.log(`  ${s.padEnd(36)} → ${sample.targets[i]}`));
 const results = {};
 for (const attention of kinds) {
@@ -38,6 +42,8 @@ for (const attention of kinds) {
     seed: num('seed', 0),
     backend,
     evalEvery: num('every', 200),
+    maxDates,
+    bucketWidth: num('bucket', 5),
     onProgress: (p) => console.log(`${attention} step ${p.step} loss ${p.loss.toFixed(4)} (${(p.elapsedMs / p.step).toFixed(0)} ms/step)`),
   });
   results[attention] = r;
@@ -70,7 +76,7 @@ for (const b of results[kinds[0]].byLength) {
     const x = results[k].byLength.find((y) => y.from === b.from);
     return x ? `${(100 * x.accuracy).toFixed(1)} %` : '-';
   });
-  console.log(`  ${String(b.from).padStart(2)}–${String(b.to).padEnd(2)} (${b.count} dates): ${cells.join(' | ')}`);
+  console.log(`  ${String(b.from).padStart(3)}–${String(b.to).padEnd(3)} (${b.count} inputs): ${cells.join(' | ')}`);
 }
 console.log(
   `load at the end ${os

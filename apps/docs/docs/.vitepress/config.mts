@@ -13,6 +13,7 @@ const guides = [
   { text: 'Bidirectional RNNs', link: '/guide/bidirectional' },
   { text: 'Tree-LSTM', link: '/guide/tree-lstm' },
   { text: 'Translating dates with attention', link: '/guide/dates' },
+  { text: 'Image captioning: CNN → LSTM', link: '/guide/captioning' },
   { text: 'Autoencoders, denoising, VAE', link: '/guide/autoencoders' },
   { text: 'PCA vs linear autoencoder', link: '/guide/pca' },
   { text: 'Interoperability: PyTorch, TensorFlow.js, ONNX', link: '/guide/interop' },

@@ -41,6 +41,28 @@ export const CREATION: OpEntry[] = [
     ],
   },
   {
+    op: 'emptyArray',
+    tol: 'move',
+    forward: [
+      {
+        name: 'filled, then transferred',
+        inputs: [],
+        fn: (_, c) => {
+          const a = lec.emptyArray(1031, { dtype: c.dtype });
+          for (let i = 0; i < a.length; i++) a[i] = (i % 17) - 8;
+          return lec.tensor(a, [1031], { dtype: c.dtype, transfer: true });
+        },
+      },
+      {
+        name: 'empty',
+        inputs: [],
+        fn: (_, c) => lec.tensor(lec.emptyArray(0, { dtype: c.dtype }), [0, 3], { dtype: c.dtype, transfer: true }),
+      },
+    ],
+    grad: { notDifferentiable: 'an array to fill (no tensor input to differentiate)' },
+    errors: [{ name: 'negative size', fn: (c) => lec.emptyArray(-1, { dtype: c.dtype }), error: ShapeError, arg: 'size' }],
+  },
+  {
     op: 'full',
     tol: 'move',
     forward: [

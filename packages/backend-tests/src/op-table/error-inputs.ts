@@ -32,7 +32,14 @@ export const HOSTILE_ERRORS: Readonly<Record<string, readonly ErrorCase[]>> = {
   ones: shapeCases('ones', (s, c) => lec.ones(s, on(c))),
   full: shapeCases('full', (s, c) => lec.full(s, 1, on(c))),
   rand: shapeCases('rand', (s, c) => lec.rand(s, on(c))),
-  uniform: shapeCases('uniform', (s, c) => lec.uniform(s, 0, 1, on(c))),
+  uniform: [
+    ...shapeCases('uniform', (s, c) => lec.uniform(s, 0, 1, on(c))),
+    { name: 'options as the second argument', fn: (c) => lec.uniform([2], on(c) as never), error: ValueError, arg: 'low' },
+    { name: "low 'a'", fn: (c) => lec.uniform([2], 'a' as never, 1, on(c)), error: ValueError, arg: 'low' },
+    { name: 'high NaN', fn: (c) => lec.uniform([2], 0, Number.NaN, on(c)), error: ValueError, arg: 'high' },
+    { name: 'high below low', fn: (c) => lec.uniform([2], 1, 0, on(c)), error: ValueError, arg: 'high' },
+    { name: 'range overflows (-1e308, 1e308)', fn: (c) => lec.uniform([2], -1e308, 1e308, on(c)), error: ValueError, arg: 'high' },
+  ],
   randn: shapeCases('randn', (s, c) => lec.randn(s, on(c))),
   bernoulli: shapeCases('bernoulli', (s, c) => lec.bernoulli(s, 0.5, on(c))),
   zerosLike: [{ name: 'not a tensor', fn: () => lec.zerosLike([1, 2] as never), error: ValueError, arg: 't' }],
@@ -43,6 +50,11 @@ export const HOSTILE_ERRORS: Readonly<Record<string, readonly ErrorCase[]>> = {
   ],
   linspace: [{ name: '10^13 points', fn: (c) => lec.linspace(0, 1, 1e13, on(c)), error: OutOfMemoryError, arg: 'num' }],
   eye: [{ name: '10^6 × 10^6', fn: (c) => lec.eye(1e6, 1e6, on(c)), error: OutOfMemoryError, arg: 'n' }],
+  emptyArray: [
+    { name: '10^12 elements', fn: (c) => lec.emptyArray(1e12, on(c)), error: OutOfMemoryError, arg: 'size' },
+    { name: '1.5 elements', fn: (c) => lec.emptyArray(1.5, on(c)), error: ShapeError, arg: 'size' },
+    { name: '2^60 elements', fn: (c) => lec.emptyArray(2 ** 60, on(c)), error: ShapeError, arg: 'size' },
+  ],
   tensor: [
     {
       name: 'int32 value 1.5 (would truncate)',

@@ -19,6 +19,7 @@ import { type TestResult, describe, it, runRegistered } from './vitest-shim.js';
 const params = new URLSearchParams(location.search);
 const device = (params.get('device') ?? 'webgl') as TfjsDevice;
 const only = params.get('only'); // 'cnn' | 'lenet' | 'unit' | 'conformance' | null (all)
+const grep = params.get('grep') ?? undefined; // run only the tests whose full name contains this
 
 async function post(path: string, body: unknown): Promise<void> {
   await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -96,8 +97,8 @@ async function main(): Promise<void> {
   let done = 0;
   const results: TestResult[] = await runRegistered((r) => {
     done++;
-    if (r.state === 'fail' || done % 200 === 0) log(`${r.state} ${r.name}${r.error ? ` :: ${r.error}` : ''}`);
-  });
+    if (r.state === 'fail' || done % 200 === 0 || grep) log(`${r.state} ${r.name}${r.error ? ` :: ${r.error}` : ''}`);
+  }, grep);
   await post('/results', { device, env, results });
 }
 

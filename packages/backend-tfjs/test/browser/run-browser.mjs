@@ -5,7 +5,11 @@
  * Chromium headless through playwright-core (SwiftShader for WebGL, --enable-unsafe-webgpu
  * for WebGPU, a fresh --user-data-dir), and collects each device's results.
  *
- *   node test/browser/run-browser.mjs [--device webgl,webgpu] [--only cnn|lenet|unit|conformance] [--json FILE]
+ *   node test/browser/run-browser.mjs [--device webgl,webgpu] [--only cnn|lenet|unit|conformance] [--grep TEXT]
+ *     [--timeout SECONDS] [--json FILE]
+ *
+ * --grep runs only the tests whose full name contains TEXT (e.g. `--only conformance --grep lstmCell`);
+ * --timeout is per device (default 540 s; the whole WebGL page on SwiftShader takes ~9 min at load 15).
  *
  * Prints per-device passed/failed/skipped (skips with their reasons) and the closing line
  * `N passed, N failed`; exits non-zero on a failure or when nothing passed.
@@ -84,7 +88,7 @@ const HTML = '<!doctype html><meta charset="utf-8"><title>lec backend-tfjs</titl
 
 /**
  * Runs the page for each device; resolves to { [device]: { env, results } }.
- * @param {{ devices?: string[], only?: string, timeoutMs?: number, log?: (s: string) => void }} options
+ * @param {{ devices?: string[], only?: string, grep?: string, timeoutMs?: number, log?: (s: string) => void }} options
  */
 export async function runBrowserTests(options = {}) {
   const devices = options.devices ?? ['webgl', 'webgpu'];
@@ -131,7 +135,11 @@ export async function runBrowserTests(options = {}) {
         waiting.set(device, resolve);
         setTimeout(() => reject(new Error(`${device}: no results after ${timeoutMs / 1000} s`)), timeoutMs).unref();
       });
-      const q = new URLSearchParams({ device, ...(options.only ? { only: options.only } : {}) });
+      const q = new URLSearchParams({
+        device,
+        ...(options.only ? { only: options.only } : {}),
+        ...(options.grep ? { grep: options.grep } : {}),
+      });
       await page.goto(`http://127.0.0.1:${port}/?${q}`, { waitUntil: 'commit' });
       if (options.evaluate) {
         await page.waitForFunction(() => globalThis.__lec !== undefined);
@@ -175,7 +183,14 @@ async function main() {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const devices = opt('device')?.split(',');
-  const runs = await runBrowserTests({ devices, only: opt('only'), evaluate: opt('eval') });
+  const timeout = opt('timeout');
+  const runs = await runBrowserTests({
+    devices,
+    only: opt('only'),
+    grep: opt('grep'),
+    evaluate: opt('eval'),
+    ...(timeout ? { timeoutMs: Number(timeout) * 1000 } : {}),
+  });
   let passed = 0;
   let failed = 0;
   const report = {};

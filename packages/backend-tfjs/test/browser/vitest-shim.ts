@@ -154,8 +154,11 @@ function errorText(e: unknown): string {
   return String(e);
 }
 
-/** Runs everything registered so far, in order; `onResult` sees each result as it lands. */
-export async function runRegistered(onResult?: (r: TestResult) => void): Promise<TestResult[]> {
+/**
+ * Runs everything registered so far, in order; `onResult` sees each result as it lands. With
+ * `grep`, only the tests whose full name contains it run (the others are left out, not counted).
+ */
+export async function runRegistered(onResult?: (r: TestResult) => void, grep?: string): Promise<TestResult[]> {
   const results: TestResult[] = [];
   const emit = (r: TestResult) => {
     results.push(r);
@@ -183,6 +186,7 @@ export async function runRegistered(onResult?: (r: TestResult) => void): Promise
         continue;
       }
       const name = [...names, child.name].join(' > ');
+      if (grep && !name.includes(grep)) continue;
       if (skipAll || child.skip || child.todo || !child.fn) {
         emit({ name, state: 'skip', note: child.todo ? 'todo' : /\[skipped: (.*)\]$/s.exec(child.name)?.[1], ms: 0 });
         continue;

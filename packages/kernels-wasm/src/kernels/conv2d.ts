@@ -28,18 +28,16 @@ export function conv2d(
   if (out !== undefined)
     expectLength('conv2d', 'out', out, outputSize(s), `NHWC [${s.batch}, ${s.outHeight}, ${s.outWidth}, ${s.outChannels}]`);
   if (useDirect(kernels, s, 'forward')) return directForward(kernels, s, x, filter, bias, code, out);
-  return runConv(kernels, s, outputSize(s), out, (geometry, work, alloc) => {
+  return runConv(kernels, s, outputSize(s), out, (geometry, work, alloc, py) => {
     const px = alloc(x);
     const pw = alloc(filter);
     const pbias = bias === undefined ? 0 : alloc(bias);
-    const py = alloc(outputSize(s));
     // output rows are independent: chunks claimed by the threads as they come free
     const chunks = rowChunks(kernels, s).map(([r0, r1]) => ({
       kernel: 'conv2d_forward_rows_f32_nhwc' as const,
       args: [geometry, px, pw, pbias, code, py, 0, r0, r1],
     }));
     kernels.runChunks(chunks, 6, threadWorks(kernels, chunks.length, work));
-    return py;
   });
 }
 
@@ -104,11 +102,10 @@ function directForward(
   const implicit = useImplicit(kernels, s);
   const count = kernels.chunks(forwardFlops(s), s.batch);
   if (count === 1) return directForwardChunked(kernels, s, x, filter, bias, code, implicit, out);
-  return runConv(kernels, s, outputSize(s), out, (geometry, _work, alloc) => {
+  return runConv(kernels, s, outputSize(s), out, (geometry, _work, alloc, py) => {
     const px = alloc(x);
     const pw = alloc(filter);
     const pbias = bias === undefined ? 0 : alloc(bias);
-    const py = alloc(outputSize(s));
     const e = kernels.exports;
     // images are independent: chunks of them claimed by the threads as they come free
     const step = Math.ceil(s.batch / count);
@@ -124,7 +121,6 @@ function directForward(
       6,
       threadWorks(kernels, chunks.length, () => kernels.arena.alloc(bytes)),
     );
-    return py;
   });
 }
 
@@ -158,15 +154,20 @@ function directForwardChunked(
     const imageIn = s.inHeight * s.inWidth * s.inChannels;
     const imageOut = s.outHeight * s.outWidth * s.outChannels;
     const count = Math.min(s.batch, Math.max(1, Math.floor(DIRECT_CHUNK_FLOATS / Math.max(imageIn, imageOut, 1))));
-    const px = arena.allocF32(count * imageIn);
-    const py = arena.allocF32(count * imageOut);
+    // x and y where they live when they are blocks of this memory (tensors of the wasm
+    // backend: no copies), else a chunk of each in scratch
+    const xAt = arena.residentPointer(x);
+    const yAt = arena.residentPointer(out);
+    const px = xAt >= 0 ? 0 : arena.allocF32(count * imageIn);
+    const py = yAt >= 0 ? 0 : arena.allocF32(count * imageOut);
     const work = arena.alloc(implicit ? e.conv2d_implicit_workspace_bytes(geometry) : e.conv2d_direct_workspace_bytes(geometry));
     const kernel = implicit ? e.conv2d_implicit_forward_f32_nhwc : e.conv2d_direct_forward_f32_nhwc;
     for (let n0 = 0; n0 < s.batch; n0 += count) {
       const images = Math.min(count, s.batch - n0);
-      arena.f32(px, images * imageIn).set(x.subarray(n0 * imageIn, (n0 + images) * imageIn));
-      kernel(geometry, px, pw, pbias, code, py, work, 0, images);
-      out.set(arena.f32(py, images * imageOut), n0 * imageOut);
+      if (xAt < 0) arena.f32(px, images * imageIn).set(x.subarray(n0 * imageIn, (n0 + images) * imageIn));
+      const pyChunk = yAt >= 0 ? yAt + n0 * imageOut * 4 : py;
+      kernel(geometry, xAt >= 0 ? xAt + n0 * imageIn * 4 : px, pw, pbias, code, pyChunk, work, 0, images);
+      if (yAt < 0) out.set(arena.f32(py, images * imageOut), n0 * imageOut);
     }
     return out;
   } finally {
@@ -235,7 +236,7 @@ export function conv2dBackpropInput(
       return directForward(kernels, r, dy, rotated, undefined, 0, out);
     }
   }
-  return runConv(kernels, s, size, out, (geometry, work, alloc) => {
+  return runConv(kernels, s, size, out, (geometry, work, alloc, result) => {
     const pdy = alloc(dy);
     const pw = alloc(filter);
     const pointwise =
@@ -255,7 +256,7 @@ export function conv2dBackpropInput(
     const targets: number[] = [];
     for (let i = 0; i < shares.length; i++) {
       if (i === 0 || !disjoint) {
-        const p = alloc(size);
+        const p = i === 0 ? result : alloc(size);
         kernels.arena.f32(p, size).fill(0);
         targets.push(p);
       } else {
@@ -269,7 +270,6 @@ export function conv2dBackpropInput(
       })),
     );
     if (!disjoint) sumInto(kernels, targets, size);
-    return targets[0];
   });
 }
 
@@ -295,9 +295,11 @@ export function conv2dBackpropFilter(
   const size = filterSize(s);
   const direct = useDirect(kernels, s, 'filter');
   const implicit = useImplicitFilter(kernels, s);
-  return runConv(kernels, s, size, out, (geometry, work, alloc) => {
+  return runConv(kernels, s, size, out, (geometry, work, alloc, result) => {
     const px = alloc(x);
     const pdy = alloc(dy);
+    // each share sums into its own dW (the first into the result), added up afterwards
+    const targetsFor = (shares: unknown[]) => shares.map((_, i) => (i === 0 ? result : alloc(size)));
     // Per-image kernels: the implicit one, or the direct one for finite x only (checked in
     // wasm on the arena copy: it multiplies x by the zero dy of the thrown-away pixels, and
     // 0·∞ is NaN). Each share of images sums into its own dW, added up afterwards.
@@ -310,7 +312,7 @@ export function conv2dBackpropFilter(
     if (imageKernel !== undefined) {
       const workBytes = implicit ? e.conv2d_implicit_filter_workspace_bytes(geometry) : e.conv2d_direct_workspace_bytes(geometry);
       const shares = imageShares(kernels, s);
-      const targets = shares.map(() => alloc(size));
+      const targets = targetsFor(shares);
       kernels.run(
         shares.map(([n0, n1], i) => ({
           kernel: imageKernel,
@@ -318,10 +320,10 @@ export function conv2dBackpropFilter(
         })),
       );
       sumInto(kernels, targets, size);
-      return targets[0];
+      return;
     }
     const shares = rowShares(kernels, s, 1);
-    const targets = shares.map(() => alloc(size));
+    const targets = targetsFor(shares);
     kernels.run(
       shares.map(([r0, r1], i) => ({
         kernel: 'conv2d_backprop_filter_rows_f32_nhwc' as const,
@@ -329,7 +331,6 @@ export function conv2dBackpropFilter(
       })),
     );
     sumInto(kernels, targets, size);
-    return targets[0];
   });
 }
 
@@ -378,13 +379,18 @@ function sumInto(kernels: WasmKernels, targets: number[], length: number): void 
   }
 }
 
-/** Shared arena bookkeeping of the conv passes: geometry block, operands, workspace, copy-out. */
+/**
+ * Shared arena bookkeeping of the conv passes: geometry block, operands (read where they
+ * live: tensors of the wasm backend, else copied in), workspace, and the result (`result`,
+ * which the body writes in full): straight into `into` when that array is a block of this
+ * memory, else into scratch copied out afterwards.
+ */
 function runConv(
   kernels: WasmKernels,
   s: ResolvedConv2dShape,
   resultLength: number,
   into: Float32Array | undefined,
-  body: (geometry: number, work: () => number, alloc: (source: Float32Array | number) => number) => number,
+  body: (geometry: number, work: () => number, alloc: (source: Float32Array | number) => number, result: number) => void,
 ): Float32Array {
   // `into` (a recycled array of resultLength) is overwritten in full by the copy-out
   const out = into ?? new Float32Array(resultLength);
@@ -395,11 +401,12 @@ function runConv(
     const block = conv2dGeometryBlock(s);
     const geometry = arena.alloc(block.byteLength);
     arena.i32(geometry, block.length).set(block);
-    // operands are read where they live (tensors of the wasm backend), else copied in
     const alloc = (source: Float32Array | number) => (typeof source === 'number' ? arena.allocF32(source) : arena.operandF32(source));
     const work = () => arena.alloc(kernels.exports.conv2d_f32_nhwc_workspace_bytes(geometry));
-    const result = body(geometry, work, alloc);
-    out.set(arena.f32(result, resultLength));
+    const resident = arena.residentPointer(out);
+    const result = resident >= 0 ? resident : arena.allocF32(resultLength);
+    body(geometry, work, alloc, result);
+    if (result !== resident) out.set(arena.f32(result, resultLength));
     return out;
   } finally {
     arena.release(mark);

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { rnnLayers } from '../registry.js';
 import { captionText, digitCaptions, tokensToCaption } from './digit-captions.js';
 import { ImageCaptioner } from './image-captioner.js';
+import { trainCaptioner } from './train-captioner.js';
 
 beforeEach(() => setBackend(jsBackend()));
 
@@ -108,6 +109,34 @@ describe('ImageCaptioner', () => {
         expect(hyp.logProb).toBeCloseTo(expected, 4);
       }
     });
+  });
+
+  it('trainCaptioner goes on training a given model and calls onCheckpoint every checkpointEvery steps and at the end', async () => {
+    const model = new ImageCaptioner({ seed: 2, hiddenSize: 8, featureSize: 8, filters: [2], width: 52 });
+    const before = Array.from(model.out.weight.value.dataSync());
+    const steps: number[] = [];
+    const r = await trainCaptioner(
+      { train: fakeDigits(), test: fakeDigits() },
+      {
+        model,
+        maxDigits: 2,
+        steps: 5,
+        batchSize: 4,
+        testCount: 4,
+        checkpointEvery: 2,
+        onCheckpoint: (m, step) => {
+          expect(m).toBe(model);
+          steps.push(step);
+        },
+      },
+    );
+    expect(r.model).toBe(model);
+    expect(steps).toEqual([2, 4, 5]);
+    expect(Array.from(model.out.weight.value.dataSync())).not.toEqual(before);
+    // a model whose width does not fit the captions is refused before training
+    await expect(trainCaptioner({ train: fakeDigits(), test: fakeDigits() }, { model, maxDigits: 3, steps: 1 })).rejects.toThrow(
+      /reads images 52 wide, the captions need 76/,
+    );
   });
 
   it('save → load rebuilds the same captioner', () => {

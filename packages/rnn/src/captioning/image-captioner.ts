@@ -117,6 +117,7 @@ function flatSize(height: number, width: number, filters: readonly number[]): nu
  * const inputs = tensor([[0, 5, 7]], undefined, { dtype: 'int32' }); // BOS "three" "five"
  * model.forward({ images: zeros([1, 28, 76, 1]), inputs }).shape; // [1, 3, 12]
  * model.caption(zeros([2, 28, 76, 1]), 4).length; // 2
+ * model.imageWidth; // 76
  * ```
  */
 export class ImageCaptioner extends Module<{ images: Tensor; inputs: Tensor }, Tensor> {
@@ -155,6 +156,11 @@ export class ImageCaptioner extends Module<{ images: Tensor; inputs: Tensor }, T
     this.embedding = this.addModule('embedding', new Embedding(o.vocab, o.embedSize, { rng, dtype }));
     this.cell = this.addModule('cell', new LSTMCell(o.embedSize + o.featureSize, o.hiddenSize, { rng, dtype }));
     this.out = this.addModule('out', new Dense(o.hiddenSize, o.vocab, { rng, dtype }));
+  }
+
+  /** The width of the images it reads (height and channels are in `config()`). */
+  get imageWidth(): number {
+    return this.#options.width;
   }
 
   /** The special tokens. */

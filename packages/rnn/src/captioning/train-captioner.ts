@@ -52,6 +52,14 @@ export interface CaptionTrainOptions {
   augment?: false | Omit<RandomAffineOptions, 'rng' | 'seed'>;
   /** Backend to train on (default the current one). */
   backend?: BackendV1;
+  /**
+   * A model to go on training (e.g. one loaded from a checkpoint) instead of a fresh one; its
+   * width must fit `maxDigits`. The learning-rate schedule and Adam's moments start afresh.
+   */
+  model?: ImageCaptioner;
+  /** Called every `checkpointEvery` steps (default 1000) and after the last one, e.g. to save the model so a run can resume. */
+  onCheckpoint?: (model: ImageCaptioner, step: number) => void | Promise<void>;
+  checkpointEvery?: number;
   seed?: number;
   /** Called every `reportEvery` steps (default 100) with the mean training loss since the last call. */
   onProgress?: (point: { step: number; loss: number; ms: number }) => void;
@@ -145,10 +153,13 @@ export async function trainCaptioner(
   const seed = o.seed ?? 0;
   const test = digitCaptions(digits.test, o.testCount, { maxDigits: layout.maxDigits, seed: seed + 1 });
   const { backend } = o;
-  const model = onBackend(
-    backend,
-    () => new ImageCaptioner({ width: layout.width, featureSize: o.featureSize, hiddenSize: o.hiddenSize, seed }),
-  );
+  if (options.model && !(options.model instanceof ImageCaptioner))
+    throw new ValueError(fn, `argument 'model' expected an ImageCaptioner, got ${String(options.model)}`);
+  if (options.model && options.model.imageWidth !== layout.width)
+    throw new ValueError(fn, `argument 'model' reads images ${options.model.imageWidth} wide, the captions need ${layout.width}`);
+  const model =
+    options.model ??
+    onBackend(backend, () => new ImageCaptioner({ width: layout.width, featureSize: o.featureSize, hiddenSize: o.hiddenSize, seed }));
   const optimizer = new Adam({ learningRate: cosineDecay(o.learningRate, { totalSteps: o.steps, minLr: o.learningRate / 20 }) });
   const rng = new Rng(seed + 7919);
   const time = layout.maxDigits + 1;
@@ -156,6 +167,7 @@ export async function trainCaptioner(
   const inputs = new Int32Array(o.batchSize * time);
   const targets = new Int32Array(o.batchSize * time);
   const every = o.reportEvery ?? 100;
+  const checkpointEvery = o.checkpointEvery ?? 1000;
   let lossSum = 0;
   let trainMs = 0;
   for (let step = 1; step <= o.steps; step++) {
@@ -188,6 +200,7 @@ export async function trainCaptioner(
       lossSum = 0;
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
     }
+    if (o.onCheckpoint && (step % checkpointEvery === 0 || step === o.steps)) await o.onCheckpoint(model, step);
   }
   const greedyAccuracy = captionAccuracy(model, test, { backend });
   const beamAccuracy = captionAccuracy(model, test, { backend, beamWidth: o.beamWidth });

@@ -489,6 +489,11 @@ export class CpuBackend implements BackendV1<CpuHandle>, CpuStore {
     return data instanceof type ? this.make(data) : null;
   }
 
+  arrayToFill(dtype: DType, size: number): TypedArray {
+    if (!this.dtypes.includes(dtype)) throw new DTypeError(this.name, `dtype '${dtype}' is not supported`);
+    return this.arrayToOverwrite(dtype, size);
+  }
+
   read(h: CpuHandle, dtype: DType): TypedArray {
     const out = allocArray(dtype, this.get(h).length);
     out.set(this.get(h));

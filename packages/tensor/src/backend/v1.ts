@@ -306,6 +306,13 @@ export interface BackendV1<H = Handle> {
    * again. Used by `tensor(data, shape, { transfer: true })`.
    */
   adoptArray?(data: TypedArray, dtype: DType): H | null;
+  /**
+   * Optional: a typed array of `size` elements from the backend's own storage for `dtype`
+   * (the wasm backend: a view of a block of its linear memory), any contents, for a caller
+   * that writes every element and then hands it over with `adoptArray`: a tensor made that
+   * way costs no copy. Used by `emptyArray`.
+   */
+  arrayToFill?(dtype: DType, size: number): TypedArray;
   /** A copy of the stored values, in the typed array of `dtype`. */
   read(handle: H, dtype: DType): TypedArray;
   /** Async read, for device backends. */
