@@ -191,6 +191,7 @@ describe('new-package generator', () => {
       'lstmSequenceBackward',
       'adamStep',
       'sgdStep',
+      'rmspropStep',
     ]);
     // required primitives, its own gemm entry, and an inherited JS pair, each against the js backend
     const run = (b: Backend) =>

@@ -1,4 +1,4 @@
-/** Optimizer updates: adamUpdate and sgdUpdate (the fused steps behind @lec/nn's Adam, AdamW and SGD) and allFinite (the optimizers' all-or-nothing check). */
+/** Optimizer updates: adamUpdate, sgdUpdate and rmspropUpdate (the fused steps behind @lec/nn's Adam, AdamW, SGD and RMSProp) and allFinite (the optimizers' all-or-nothing check). */
 import * as lec from '@lec/tensor';
 import { ShapeError, type Tensor, ValueError } from '@lec/tensor';
 import { f, uniformIn } from '../inputs.js';
@@ -79,6 +79,38 @@ const sgdCases: ForwardCase[] = [
   },
 ];
 
+/** rmspropUpdate's [w, s, d] with a null d (no momentum) left out. */
+const rms = (r: [Tensor, Tensor, Tensor | null]) => (r[2] === null ? [r[0], r[1]] : [r[0], r[1], r[2]]);
+
+const rmspropCases: ForwardCase[] = [
+  ...[0, 1, 5, 17, 1031].map((n) => ({
+    name: `with state, size ${n}`,
+    inputs: moments([n]),
+    fn: ([w, g, , s]: Tensor[]) => rms(lec.rmspropUpdate(w, g, s, null, { learningRate: 1e-2 })),
+  })),
+  {
+    name: 'first step (s null), matrix [4, 9], rho 0.5, epsilon 1e-3',
+    inputs: moments([4, 9]).slice(0, 2),
+    fn: ([w, g]) => rms(lec.rmspropUpdate(w, g, null, null, { learningRate: 1e-3, rho: 0.5, epsilon: 1e-3 })),
+  },
+  {
+    name: 'momentum and weight decay, first step then with state',
+    inputs: moments([3, 5]),
+    fn: ([w, g, d, s]) => [
+      ...rms(lec.rmspropUpdate(w, g, null, null, { learningRate: 0.05, momentum: 0.9, weightDecay: 0.1 })),
+      ...rms(lec.rmspropUpdate(w, g, s, d, { learningRate: 0.05, momentum: 0.9, weightDecay: 0.1 })),
+    ],
+  },
+  {
+    name: 'scalar [], epsilon 0 and a zero gradient (0/0 is NaN)',
+    inputs: moments([]),
+    fn: ([w, g, , s]) => [
+      ...rms(lec.rmspropUpdate(w, g, s, null, { learningRate: 0.5 })),
+      ...rms(lec.rmspropUpdate(w, lec.mul(g, 0), null, null, { learningRate: 0.5, epsilon: 0 })),
+    ],
+  },
+];
+
 /** allFinite as a [1] (true) or [0] tensor, so the suite compares it like any result. */
 const finiteFlag = (ts: readonly Tensor[]) => lec.tensor([lec.allFinite(ts) ? 1 : 0], [1], { dtype: 'int32' });
 
@@ -112,6 +144,44 @@ const allFiniteCases: ForwardCase[] = [
 ];
 
 export const OPTIM: readonly OpEntry[] = [
+  {
+    op: 'rmspropUpdate',
+    tol: 'transcendental',
+    forward: rmspropCases,
+    grad: { notDifferentiable: 'an optimizer update (computed outside any gradient tape)' },
+    errors: [
+      {
+        name: "'s' of another shape",
+        fn: (c) => lec.rmspropUpdate(floats(c, [1, 2]), floats(c, [1, 2]), floats(c, [1, 2, 3]), null, { learningRate: 0.1 }),
+        error: ShapeError,
+        arg: 's',
+      },
+      {
+        name: 'rho 1',
+        fn: (c) => lec.rmspropUpdate(floats(c, [1]), floats(c, [1]), null, null, { learningRate: 0.1, rho: 1 }),
+        error: ValueError,
+        arg: 'rho',
+      },
+      {
+        name: "'d' without momentum",
+        fn: (c) => lec.rmspropUpdate(floats(c, [1]), floats(c, [1]), floats(c, [1]), floats(c, [0]), { learningRate: 0.1 }),
+        error: ValueError,
+        arg: 'd',
+      },
+      {
+        name: "'d' without 's'",
+        fn: (c) => lec.rmspropUpdate(floats(c, [1]), floats(c, [1]), null, floats(c, [0]), { learningRate: 0.1, momentum: 0.5 }),
+        error: ValueError,
+        arg: 'd',
+      },
+      {
+        name: 'negative epsilon',
+        fn: (c) => lec.rmspropUpdate(floats(c, [1]), floats(c, [1]), null, null, { learningRate: 0.1, epsilon: -1 }),
+        error: ValueError,
+        arg: 'epsilon',
+      },
+    ],
+  },
   {
     op: 'sgdUpdate',
     tol: 'elementwise',

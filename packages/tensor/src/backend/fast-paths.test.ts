@@ -35,6 +35,7 @@ describe('fast-path records', () => {
       'lstmSequenceBackward',
       'adamStep',
       'sgdStep',
+      'rmspropStep',
     ]);
   });
 

@@ -275,6 +275,13 @@ export interface FastPaths<H = Handle> {
    *   w' = w − d·learningRate.
    */
   sgdStep?(w: H, g: H, b: H | null, size: number, params: SgdStepParams, dtype: DType): { w: H; b: H | null };
+  /**
+   * One RMSprop step over `size` values (the op rmspropUpdate; s and d null = no state yet):
+   *   g' = g + w·weightDecay;  s' = s·rho + g'²·(1 − rho);  q = g'/(√s' + epsilon);
+   *   without momentum w' = w − q·learningRate (d is null); with it d' = d·momentum + q,
+   *   w' = w − d'·learningRate.
+   */
+  rmspropStep?(w: H, g: H, s: H | null, d: H | null, size: number, params: RmspropStepParams, dtype: DType): { w: H; s: H; d: H | null };
   /** Whether every entry of every handle (all of `dtype`, float32 or float64) is finite: `allFinite`. */
   allFinite?(handles: readonly H[], dtype: DType): boolean;
 }
@@ -371,6 +378,15 @@ export interface SgdStepParams {
   weightDecay: number;
 }
 
+/** Hyper-parameters of one rmspropStep call (momentum 0: no momentum state). */
+export interface RmspropStepParams {
+  learningRate: number;
+  rho: number;
+  epsilon: number;
+  momentum: number;
+  weightDecay: number;
+}
+
 /** Hyper-parameters of one adamStep call. */
 export interface AdamStepParams {
   beta1: number;
@@ -431,6 +447,7 @@ export const FAST_PATH_KINDS = {
   lstmSequence: { forward: 'lstmSequence', backward: 'lstmSequenceBackward' },
   adamStep: 'function',
   sgdStep: 'function',
+  rmspropStep: 'function',
   allFinite: 'function',
 } as const satisfies {
   readonly [K in keyof Required<FastPaths>]: Required<FastPaths>[K] extends (...args: never[]) => unknown

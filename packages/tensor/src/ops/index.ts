@@ -58,6 +58,8 @@ export { pow } from './pow.js';
 export { reciprocal } from './reciprocal.js';
 export { relu } from './relu.js';
 export { reshape } from './reshape.js';
+export { rmspropUpdate } from './rmsprop-update.js';
+export type { RmspropUpdateOptions } from './rmsprop-update.js';
 export { round } from './round.js';
 export { scatterAdd } from './scatter-add.js';
 export { sgdUpdate } from './sgd-update.js';
