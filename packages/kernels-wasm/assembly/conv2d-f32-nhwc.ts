@@ -17,7 +17,7 @@
  * Geometry comes in as 17 i32 values at `geometry` (see the G_* offsets); pointers are byte
  * addresses in linear memory.
  */
-import { gemm_f32, gemm_f32_workspace_bytes, MR } from './gemm-f32';
+import { gemm_f32, gemm_f32_workspace_bytes, gemmRows } from './gemm-f32';
 
 // Offsets (in i32 elements) into the geometry block written by the host.
 const G_BATCH = 0, G_IN_H = 1, G_IN_W = 2, G_IN_C = 3, G_FILTER_H = 4, G_FILTER_W = 5;
@@ -55,7 +55,8 @@ function chunkRows(geometry: usize): i32 {
   const rows = g(geometry, G_BATCH) * g(geometry, G_OUT_H) * g(geometry, G_OUT_W);
   const k = g(geometry, G_FILTER_H) * g(geometry, G_FILTER_W) * g(geometry, G_IN_C);
   let chunk = k > 0 ? COL_CHUNK_BYTES / (k * 4) : rows;
-  chunk = max<i32>(chunk - chunk % MR, MR);
+  const mr = gemmRows();
+  chunk = max<i32>(chunk - chunk % mr, mr);
   return min<i32>(chunk, max<i32>(rows, 1));
 }
 

@@ -12,38 +12,75 @@
  * Panels are zero-padded past m and n; edge tiles are computed into a scratch tile and the
  * valid part copied out.
  *
- * Micro-kernel MR×NR = 4×8: 4 rows × two f32x4 columns = 8 accumulators + 2 B vectors + 4
- * broadcast A values = 14 registers, within the 15 SIMD registers V8 lets wasm use on x64.
+ * Micro-kernels MR×NR = 4×8 and 6×8 (rows × two f32x4 columns): 8 or 12 accumulators + 2 B
+ * vectors + the broadcast A value, within the 15 SIMD registers V8 lets wasm use on x64.
+ * Which one runs, and the block sizes MC, KC, NC, are parameters read from the tuning block
+ * (memory-layout.ts) that the host writes once per kernels instance (src/kernels/tuning.ts
+ * chooses them by a short calibration); a zero field means the built-in default below.
+ * MR, MC and NC never change a result (every element is the same sum in the same order);
+ * KC does (it sets where the k blocks end, each added to C in turn).
  *
  * Pointers are byte addresses in linear memory; leading dimensions (lda, ldb, ldc) are in
  * elements. No alignment is required.
  */
 import { maddF32x4 } from './simd-helpers';
+import { tuningBlock } from './memory-layout';
 
 /**
- * Micro-tile rows. 4 (8 accumulators) measured fastest: with 6 rows V8 hoists all six
- * broadcasts to the top of the loop body and spills four accumulators every iteration.
+ * Default micro-tile rows. 4 (8 accumulators) measured fastest on an Intel Xeon, where V8
+ * hoisted the six broadcasts of the 6-row kernel and spilled accumulators; on AMD Zen 5 the
+ * 6-row kernel compiles without spills and is faster, so the calibration may choose it.
  */
 export const MR: i32 = 4;
-/** Micro-tile columns (two f32x4). */
+/** Most micro-tile rows of any kernel (sizes the edge tile). */
+const MR_MAX: i32 = 6;
+/** Micro-tile columns (two f32x4). Fixed: `gemm_f32_pack_b`'s layout depends on it. */
 export const NR: i32 = 8;
 /**
- * Most depth of one k block: a B micro-panel is KC·NR·4 = 16 KiB (L1). 512 measured faster
- * than 256 at 1024² (half the passes over C, which then no longer fits in L2) and no slower
- * elsewhere.
+ * Default most depth of one k block: a B micro-panel is KC·NR·4 = 16 KiB (L1). 512 measured
+ * faster than 256 at 1024² (half the passes over C, which then no longer fits in L2) and no
+ * slower elsewhere.
  */
 export const KC: i32 = 512;
-/** Rows of one packed A block: MC·KC·4 = 192 KiB (L2). Multiple of MR. */
+/** Default rows of one packed A block: MC·KC·4 = 192 KiB (L2). Multiple of 4 and 6. */
 export const MC: i32 = 96;
-/** Columns of one packed B block: KC·NC·4 = 1 MiB at most (half of L2). Multiple of NR. */
+/** Default columns of one packed B block: KC·NC·4 = 1 MiB at most. Multiple of NR. */
 export const NC: i32 = 512;
+
+// Fields of the tuning block (i32 each, 0 = default).
+const T_MR = 0, T_MC = 4, T_KC = 8, T_NC = 12, T_COST6 = 16, T_GROUP = 20;
+
+// @ts-ignore: decorator
+@inline function tuned(offset: usize, fallback: i32): i32 {
+  const v = load<i32>(tuningBlock() + offset);
+  return v > 0 ? v : fallback;
+}
+
+/**
+ * Micro-tile rows for a product of m rows: the tuned MR, except that where the 6-row kernel
+ * is tuned with a measured cost (T_COST6: its time per useful flop over the 4-row kernel's,
+ * in thousandths), 4 rows run when 6 would waste more on padding rows than they save.
+ */
+// @ts-ignore: decorator
+@inline function rowsFor(m: i32): i32 {
+  const mr = tuned(T_MR, MR);
+  if (mr != 6) return 4;
+  const cost6 = load<i32>(tuningBlock() + T_COST6);
+  if (cost6 <= 0) return 6;
+  return <i64>roundUp(m, 6) * <i64>cost6 <= <i64>roundUp(m, 4) * 1000 ? 6 : 4;
+}
+
+/** Micro-tile rows of the tuned kernel (for callers that size row chunks, e.g. conv). */
+export function gemmRows(): i32 {
+  return tuned(T_MR, MR) == 6 ? 6 : 4;
+}
 
 /** Up to this many rows of op(A), a non-transposed B is read in place instead of packed. */
 const DIRECT_B_MAX_M: i32 = 64;
 /** ... as long as B (k·n floats) is at most 1 MiB. */
 const DIRECT_B_MAX_FLOATS: i64 = 1 << 18;
 
-/** Columns of B packed together per sweep down the rows (a multiple of NR). */
+/** Default columns of B packed together per sweep down the rows (a multiple of NR). */
 const PACK_B_GROUP: i32 = 64;
 
 /** Activation codes shared with the host. */
@@ -76,11 +113,12 @@ export const ACTIVATION_TANH: i32 = 3;
 export function gemm_f32_workspace_bytes(m: i32, n: i32, k: i32): i32 {
   // min(KC, k), not kBlock(k): kBlock is not monotone (kBlock(513) = 257 < kBlock(512) = 512),
   // and callers (the conv passes) size one workspace for their largest chunk, then run
-  // smaller ones in it. min(KC, k) bounds kBlock(k') for every k' <= k.
-  const kc = min32(KC, k > 0 ? k : 1);
-  const mc = roundUp(min32(MC, m > 0 ? m : 1), MR);
-  const nc = roundUp(min32(NC, n > 0 ? n : 1), NR);
-  return (mc * kc + kc * nc + MR * NR) * 4 + 64;
+  // smaller ones in it. min(KC, k) bounds kBlock(k') for every k' <= k. Rows are rounded up
+  // to 12, a multiple of either kernel's rows, so the size is monotone in m as well.
+  const kc = min32(tuned(T_KC, KC), k > 0 ? k : 1);
+  const mc = roundUp(min32(tuned(T_MC, MC), m > 0 ? m : 1), 12);
+  const nc = roundUp(min32(tuned(T_NC, NC), n > 0 ? n : 1), NR);
+  return (mc * kc + kc * nc + MR_MAX * NR) * 4 + 64;
 }
 
 /**
@@ -161,20 +199,26 @@ function gemm(
   // packed. (A larger B measured faster packed: the in-place reads then come from L3.) The size
   // is what the rows span, k·ldb: a column block of a wider B (a thread's chunk) is not small.
   const directB = !bPacked && !transB && m <= DIRECT_B_MAX_M && <i64>k * <i64>ldb <= DIRECT_B_MAX_FLOATS;
+  // the block sizes and micro-kernel of this instance's tuning (see the file header)
+  const mr = rowsFor(m);
+  const mcTuned = tuned(T_MC, MC);
+  const mcBlock = max<i32>(mcTuned - mcTuned % mr, mr);
+  const ncBlock = roundUp(tuned(T_NC, NC), NR);
   // One block of A against a large B: B is packed a group of panels at a time (see below).
-  const fusedB = !bPacked && !directB && m <= MC;
+  const fusedB = !bPacked && !directB && m <= mcBlock;
+  const group = roundUp(tuned(T_GROUP, PACK_B_GROUP), NR);
   // k blocks depend on k alone: a product split over threads (along m or n) then sums every
   // element in the same order, so the result does not depend on the thread count.
-  const kcMax = kBlock(k, KC);
-  const mcMax = roundUp(min32(MC, m), MR);
+  const kcMax = kBlock(k, tuned(T_KC, KC));
+  const mcMax = roundUp(min32(mcBlock, m), mr);
   const packedA = (work + 15) & ~<usize>15;
   const packedB = packedA + <usize>(mcMax * kcMax) * 4;
-  const nc0 = roundUp(min32(NC, n), NR);
+  const nc0 = roundUp(min32(ncBlock, n), NR);
   const tile = packedB + <usize>(kcMax * nc0) * 4;
   const ldcBytes = <usize>ldc * 4;
 
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = min32(NC, n - jc);
+  for (let jc = 0; jc < n; jc += ncBlock) {
+    const nc = min32(ncBlock, n - jc);
     for (let pc = 0; pc < k; pc += kcMax) {
       const kc = min32(kcMax, k - pc);
       const addToC = accumulate || pc > 0;
@@ -187,11 +231,11 @@ function gemm(
         // One block of A against a large B: pack B a group of panels at a time and use each
         // group at once, while it is still in L1/L2, instead of packing the whole kc×nc block
         // first (which, written out in full, is read back from farther away).
-        packA(a, lda, transA, 0, pc, m, kc, packedA);
-        for (let jg = 0; jg < nc; jg += PACK_B_GROUP) {
-          const g = min32(PACK_B_GROUP, nc - jg);
+        packA(a, lda, transA, 0, pc, m, kc, packedA, mr);
+        for (let jg = 0; jg < nc; jg += group) {
+          const g = min32(group, nc - jg);
           packB(b, ldb, transB, pc, jc + jg, kc, g, packedB);
-          macroKernel(m, g, kc, packedA, packedB, packedPanelBytes, NR * 4, c + <usize>(jc + jg) * 4, ldcBytes, addToC, lastBlock, bias != 0 ? bias + <usize>(jc + jg) * 4 : 0, activation, tile);
+          macroKernel(m, g, kc, packedA, packedB, packedPanelBytes, NR * 4, c + <usize>(jc + jg) * 4, ldcBytes, addToC, lastBlock, bias != 0 ? bias + <usize>(jc + jg) * 4 : 0, activation, tile, mr);
         }
         continue;
       }
@@ -204,26 +248,26 @@ function gemm(
           packBColumnsScalar(b, <usize>ldb * 4, false, pc + p, jc + fullCols, nc - fullCols, raggedPanel + <usize>(p * NR) * 4);
         }
       }
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min32(MC, m - ic);
-        packA(a, lda, transA, ic, pc, mc, kc, packedA);
+      for (let ic = 0; ic < m; ic += mcBlock) {
+        const mc = min32(mcBlock, m - ic);
+        packA(a, lda, transA, ic, pc, mc, kc, packedA, mr);
         const cBlock = c + <usize>ic * ldcBytes + <usize>jc * 4;
         const biasBlock = bias != 0 ? bias + <usize>jc * 4 : 0;
         if (bPacked) {
           // panels of NR columns over all of k: this k block starts pc rows into each
           const bBlock = b + (<usize>jc * <usize>k + <usize>pc * NR) * 4;
-          macroKernel(mc, nc, kc, packedA, bBlock, <usize>(k * NR) * 4, NR * 4, cBlock, ldcBytes, addToC, lastBlock, biasBlock, activation, tile);
+          macroKernel(mc, nc, kc, packedA, bBlock, <usize>(k * NR) * 4, NR * 4, cBlock, ldcBytes, addToC, lastBlock, biasBlock, activation, tile, mr);
         } else if (directB) {
           // the whole panels read in place, rows ldb apart; then the ragged one
           const bBlock = b + (<usize>pc * <usize>ldb + <usize>jc) * 4;
-          macroKernel(mc, fullCols, kc, packedA, bBlock, NR * 4, <usize>ldb * 4, cBlock, ldcBytes, addToC, lastBlock, biasBlock, activation, tile);
+          macroKernel(mc, fullCols, kc, packedA, bBlock, NR * 4, <usize>ldb * 4, cBlock, ldcBytes, addToC, lastBlock, biasBlock, activation, tile, mr);
           if (fullCols < nc) {
             const raggedBias = biasBlock != 0 ? biasBlock + <usize>fullCols * 4 : 0;
             macroKernel(mc, nc - fullCols, kc, packedA, raggedPanel, packedPanelBytes, NR * 4,
-              cBlock + <usize>fullCols * 4, ldcBytes, addToC, lastBlock, raggedBias, activation, tile);
+              cBlock + <usize>fullCols * 4, ldcBytes, addToC, lastBlock, raggedBias, activation, tile, mr);
           }
         } else {
-          macroKernel(mc, nc, kc, packedA, packedB, packedPanelBytes, NR * 4, cBlock, ldcBytes, addToC, lastBlock, biasBlock, activation, tile);
+          macroKernel(mc, nc, kc, packedA, packedB, packedPanelBytes, NR * 4, cBlock, ldcBytes, addToC, lastBlock, biasBlock, activation, tile, mr);
         }
       }
     }
@@ -239,6 +283,7 @@ function gemm(
 function macroKernel(
   mc: i32, nc: i32, kc: i32, packedA: usize, b: usize, panelBytes: usize, bStride: usize,
   c: usize, ldcBytes: usize, addToC: bool, lastBlock: bool, bias: usize, activation: i32, tile: usize,
+  MR: i32,
 ): void {
   const ldc = <i32>(ldcBytes >> 2);
   let bPanel = b;
@@ -250,9 +295,9 @@ function macroKernel(
       const aPanel = packedA + <usize>(ir * kc) * 4;
       const cTile = c + <usize>ir * ldcBytes + <usize>jr * 4;
       if (mr == MR && nr == NR) {
-        microKernel(kc, aPanel, bPanel, cTile, ldcBytes, addToC, bStride);
+        microKernel(MR, kc, aPanel, bPanel, cTile, ldcBytes, addToC, bStride, tile);
       } else {
-        microKernel(kc, aPanel, bPanel, tile, NR * 4, false, bStride);
+        microKernel(MR, kc, aPanel, bPanel, tile, NR * 4, false, bStride, tile);
         copyTile(tile, cTile, ldcBytes, mr, nr, addToC);
       }
       if (lastBlock && (rowBias != 0 || activation != ACTIVATION_NONE)) {
@@ -262,9 +307,10 @@ function macroKernel(
   }
 }
 
-/** Packs A[ic:ic+mc, pc:pc+kc] (of op(A)) into MR-row panels: panel[p*MR + i]. */
-function packA(a: usize, lda: i32, transA: bool, ic: i32, pc: i32, mc: i32, kc: i32, dst: usize): void {
+/** Packs A[ic:ic+mc, pc:pc+kc] (of op(A)) into MR-row panels (MR = 4 or 6): panel[p*MR + i]. */
+function packA(a: usize, lda: i32, transA: bool, ic: i32, pc: i32, mc: i32, kc: i32, dst: usize, MR: i32): void {
   const ldaBytes = <usize>lda * 4;
+  const stride = <usize>MR * 4;
   for (let ip = 0; ip < mc; ip += MR) {
     const rows = min32(MR, mc - ip);
     const panel = dst + <usize>(ip * kc) * 4;
@@ -272,15 +318,17 @@ function packA(a: usize, lda: i32, transA: bool, ic: i32, pc: i32, mc: i32, kc: 
       // A stored [k,m]: the MR values of one p are contiguous.
       let src = a + <usize>(pc) * ldaBytes + <usize>(ic + ip) * 4;
       if (rows == MR) {
+        let out = panel;
         for (let p = 0; p < kc; p++) {
-          const out = panel + <usize>(p * MR) * 4;
           if (ASC_FEATURE_SIMD) {
             v128.store(out, v128.load(src));
           } else {
             store<u64>(out, load<u64>(src));
             store<u64>(out, load<u64>(src, 8), 8);
           }
+          if (MR == 6) store<u64>(out, load<u64>(src, 16), 16);
           src += ldaBytes;
+          out += stride;
         }
       } else {
         for (let p = 0; p < kc; p++) {
@@ -295,9 +343,24 @@ function packA(a: usize, lda: i32, transA: bool, ic: i32, pc: i32, mc: i32, kc: 
       // A stored [m,k]: each of the MR rows is contiguous along p.
       const row0 = a + <usize>(ic + ip) * ldaBytes + <usize>pc * 4;
       let p = 0;
-      if (ASC_FEATURE_SIMD && MR == 4 && rows == MR) {
-        for (; p + 4 <= kc; p += 4) {
-          transpose4x4Store(row0 + <usize>p * 4, ldaBytes, panel + <usize>(p * MR) * 4, MR * 4);
+      if (ASC_FEATURE_SIMD && rows == MR) {
+        if (MR == 4) {
+          for (; p + 4 <= kc; p += 4) {
+            transpose4x4Store(row0 + <usize>p * 4, ldaBytes, panel + <usize>(p * 4) * 4, 16);
+          }
+        } else {
+          // rows 0-3 as a 4×4 transpose, rows 4-5 interleaved in pairs: 24 bytes per p
+          const row4 = row0 + 4 * ldaBytes;
+          for (; p + 4 <= kc; p += 4) {
+            const out = panel + <usize>(p * 6) * 4;
+            transpose4x4Store(row0 + <usize>p * 4, ldaBytes, out, 24);
+            const v4 = v128.load(row4 + <usize>p * 4), v5 = v128.load(row4 + ldaBytes + <usize>p * 4);
+            const lo = v128.shuffle<f32>(v4, v5, 0, 4, 1, 5), hi = v128.shuffle<f32>(v4, v5, 2, 6, 3, 7);
+            v128.store64_lane(out + 16, lo, 0);
+            v128.store64_lane(out + 40, lo, 1);
+            v128.store64_lane(out + 64, hi, 0);
+            v128.store64_lane(out + 88, hi, 1);
+          }
         }
       }
       for (; p < kc; p++) {
@@ -391,11 +454,13 @@ function packBColumnsScalar(b: usize, ldbBytes: usize, transB: bool, p: i32, j0:
   v128.store(dst + 3 * dstStride, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
 }
 
-/** Runs the micro-kernel chosen by MR (a compile-time constant). */
+/** Runs the MR×8 micro-kernel (MR = 4 or 6, see `rowsFor`). */
 // @ts-ignore: decorator
-@inline function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize, addToC: bool, bStride: usize): void {
+@inline function microKernel(MR: i32, kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize, addToC: bool, bStride: usize, tile: usize): void {
   if (!ASC_FEATURE_SIMD) {
-    microKernelScalar(kc, ap, bp, c, ldcBytes, addToC, bStride);
+    microKernelScalar(MR, kc, ap, bp, c, ldcBytes, addToC, bStride);
+  } else if (MR == 6) {
+    microKernel6x8(kc, ap, bp, c, ldcBytes, addToC, bStride, tile);
   } else {
     microKernel4x8(kc, ap, bp, c, ldcBytes, addToC, bStride);
   }
@@ -429,6 +494,53 @@ function microKernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize
   storeRow(c, c30, c31, addToC);
 }
 
+/**
+ * The 6×8 tile: 12 accumulators + 2 B vectors + 1 broadcast = 15 registers. Adding to C goes
+ * through the edge tile (`tile`, written here, then added by copyTile): with the add in the
+ * kernel's own stores, V8 loaded all six broadcasts at the top of the loop and spilled four
+ * accumulators every iteration (half speed); written this way it keeps one broadcast live.
+ */
+// @ts-ignore: decorator
+@inline function microKernel6x8(kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize, addToC: bool, bStride: usize, tile: usize): void {
+  if (addToC) {
+    microKernel6x8Store(kc, ap, bp, tile, NR * 4, bStride);
+    copyTile(tile, c, ldcBytes, 6, NR, true);
+  } else {
+    microKernel6x8Store(kc, ap, bp, c, ldcBytes, bStride);
+  }
+}
+
+/** The 6×8 register-blocked core: writes the tile to C (row stride `ldcBytes`). */
+function microKernel6x8Store(kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize, bStride: usize): void {
+  const zero = f32x4.splat(0);
+  let c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero;
+  let c30 = zero, c31 = zero, c40 = zero, c41 = zero, c50 = zero, c51 = zero;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    c00 = maddF32x4(a, b0, c00); c01 = maddF32x4(a, b1, c01);
+    a = v128.load32_splat(ap, 4);
+    c10 = maddF32x4(a, b0, c10); c11 = maddF32x4(a, b1, c11);
+    a = v128.load32_splat(ap, 8);
+    c20 = maddF32x4(a, b0, c20); c21 = maddF32x4(a, b1, c21);
+    a = v128.load32_splat(ap, 12);
+    c30 = maddF32x4(a, b0, c30); c31 = maddF32x4(a, b1, c31);
+    a = v128.load32_splat(ap, 16);
+    c40 = maddF32x4(a, b0, c40); c41 = maddF32x4(a, b1, c41);
+    a = v128.load32_splat(ap, 20);
+    c50 = maddF32x4(a, b0, c50); c51 = maddF32x4(a, b1, c51);
+    ap += 24;
+    bp += bStride;
+  }
+  v128.store(c, c00); v128.store(c, c01, 16); c += ldcBytes;
+  v128.store(c, c10); v128.store(c, c11, 16); c += ldcBytes;
+  v128.store(c, c20); v128.store(c, c21, 16); c += ldcBytes;
+  v128.store(c, c30); v128.store(c, c31, 16); c += ldcBytes;
+  v128.store(c, c40); v128.store(c, c41, 16); c += ldcBytes;
+  v128.store(c, c50); v128.store(c, c51, 16);
+}
+
 // @ts-ignore: decorator
 @inline function storeRow(c: usize, lo: v128, hi: v128, addToC: bool): void {
   if (addToC) {
@@ -440,7 +552,7 @@ function microKernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize
 }
 
 /** Scalar build: the same tile, one row of 8 accumulators at a time. */
-function microKernelScalar(kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize, addToC: bool, bStride: usize): void {
+function microKernelScalar(MR: i32, kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize, addToC: bool, bStride: usize): void {
   for (let i = 0; i < MR; i++) {
     let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0, s4: f32 = 0, s5: f32 = 0, s6: f32 = 0, s7: f32 = 0;
     let pa = ap + <usize>i * 4;

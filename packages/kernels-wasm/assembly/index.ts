@@ -2,7 +2,7 @@
  * Entry point of the kernels module: every export here becomes a wasm export. One kernel
  * family per file; src/kernel-exports.ts lists these names and the loader checks them.
  */
-export { heap_base } from './memory-layout';
+export { heap_base, gemm_tuning_block } from './memory-layout';
 export { peak_mul_add_f32x4, peak_madd_f32x4 } from './peak';
 export { gemm_f32, gemm_f32_workspace_bytes, gemm_f32_pack_b, gemm_f32_packed_b, gemm_f32_packed_b_floats } from './gemm-f32';
 export {

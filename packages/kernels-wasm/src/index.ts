@@ -10,6 +10,17 @@ export {
   type ThreadingOptions,
 } from './wasm-kernels.js';
 export { wasmBackend, type WasmBackend, type WasmBackendOptions } from './wasm-backend.js';
+export {
+  DEFAULT_KERNEL_TUNING,
+  CALIBRATION_BUDGET_MS,
+  type KernelTuning,
+  type KernelTuningInput,
+  type GemmTuning,
+  type ConvTuning,
+  type TuningRequest,
+  type TuningReport,
+  type TuningCandidate,
+} from './kernels/tuning.js';
 export { ThreadPool, threadSupport, type KernelJob } from './thread-pool.js';
 export { WasmArena, WasmOutOfMemoryError, WASM_PAGE_BYTES } from './wasm-arena.js';
 export { chooseKernelFeature, kernelBinary, type KernelFeature, type FeatureChoice } from './feature-detection.js';

@@ -9,6 +9,8 @@ export interface KernelExports {
   memory: WebAssembly.Memory;
   /** First byte after the module's static data; the arena starts above it. */
   heap_base(): number;
+  /** Byte address of the 64-byte tuning block the GEMM kernels read (src/kernels/tuning.ts). */
+  gemm_tuning_block(): number;
   /** 12 chains of f32x4 mul then add; 96 flops per iteration. */
   peak_mul_add_f32x4(iterations: number): number;
   /** 12 chains of f32x4 multiply-add (relaxed_madd in the relaxed build); 96 flops per iteration. */
@@ -253,6 +255,7 @@ export interface KernelExports {
 /** Every function the host expects the module to export. */
 export const KERNEL_EXPORT_NAMES = [
   'heap_base',
+  'gemm_tuning_block',
   'peak_mul_add_f32x4',
   'peak_madd_f32x4',
   'gemm_f32',

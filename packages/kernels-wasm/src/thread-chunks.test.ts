@@ -4,11 +4,13 @@
  * one call to the next on a configuration and to the one-thread result (chunks write disjoint
  * outputs in the same summation order), and every chunk count the pool takes (1..MAX_CHUNKS)
  * runs each chunk exactly once. The conv shapes are the LeNet layers and the N=1 backprop-input
- * case that two threads used not to split.
+ * case that two threads used not to split; the filter gradient, cut into chunks by the shape
+ * alone, is the same on any number of threads too.
  */
 import { describe, expect, it } from 'vitest';
 import {
   compareToReference,
+  conv2dBackpropFilterReference,
   conv2dBackpropInputReference,
   conv2dReference,
   gemmReference,
@@ -32,6 +34,13 @@ const CONVS: Conv2dShape[] = [
   { batch: 16, inHeight: 28, inWidth: 28, inChannels: 1, filterHeight: 5, filterWidth: 5, outChannels: 6 },
   { batch: 16, inHeight: 14, inWidth: 14, inChannels: 6, filterHeight: 5, filterWidth: 5, outChannels: 16 },
   { batch: 1, inHeight: 20, inWidth: 20, inChannels: 64, filterHeight: 3, filterWidth: 3, outChannels: 64, pads: [1, 1, 1, 1] },
+];
+/** Filter gradients: the direct (Cin 1), implicit (Cout 16, small dW) and im2col (N=1) kernels, chunked. */
+const FILTER_GRADIENTS: Conv2dShape[] = [
+  CONVS[0],
+  CONVS[1],
+  CONVS[2],
+  { batch: 8, inHeight: 16, inWidth: 16, inChannels: 3, filterHeight: 3, filterWidth: 3, outChannels: 32, pads: [1, 1, 1, 1] },
 ];
 
 const builds: [KernelFeature, number][] = [
@@ -77,6 +86,24 @@ describe.each(builds)('chunked threads (%s build, %i threads)', (feature, thread
       const dx = kernels.conv2dBackpropInput(dy, w, shape);
       expect(compareToReference(dx, conv2dBackpropInputReference(dy, w, shape), reductionRtol(kIn), reductionAtol(kIn))).toBe('');
       expect(kernels.conv2dBackpropInput(dy, w, shape)).toEqual(dx);
+    },
+    120_000,
+  );
+
+  it.each(FILTER_GRADIENTS)(
+    'conv2d filter gradient of %o: reference, deterministic, same as one thread',
+    async (shape) => {
+      const [kernels, single] = await Promise.all([kernelsPromise, oneThread]);
+      const s = { ...shape, pads: shape.pads ?? ([0, 0, 0, 0] as const) };
+      const oh = s.inHeight + s.pads[0] + s.pads[2] - s.filterHeight + 1;
+      const ow = s.inWidth + s.pads[1] + s.pads[3] - s.filterWidth + 1;
+      const x = randomF32(s.batch * s.inHeight * s.inWidth * s.inChannels, 6);
+      const dy = randomF32(s.batch * oh * ow * s.outChannels, 7);
+      const k = s.batch * oh * ow;
+      const dw = kernels.conv2dBackpropFilter(x, dy, shape);
+      expect(compareToReference(dw, conv2dBackpropFilterReference(x, dy, shape), reductionRtol(k), reductionAtol(k))).toBe('');
+      expect(kernels.conv2dBackpropFilter(x, dy, shape)).toEqual(dw);
+      expect(single.conv2dBackpropFilter(x, dy, shape)).toEqual(dw);
     },
     120_000,
   );

@@ -42,6 +42,7 @@ import { wasmSoftmaxCrossEntropy } from './backend/softmax-cross-entropy.js';
 import { wasmSpmm } from './backend/spmm.js';
 import { TensorHeap, defaultSoftLimit } from './backend/tensor-heap.js';
 import { loadKernels } from './load-kernels.js';
+import { resolveTuning, type TuningRequest } from './kernels/tuning.js';
 import { WasmOutOfMemoryError } from './wasm-arena.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
@@ -63,6 +64,13 @@ export interface WasmBackendOptions {
    * from 16 MiB to 256 MiB). See backend/tensor-heap.ts.
    */
   tensorBytes?: number;
+  /**
+   * The GEMM blocking and conv thresholds (kernels/tuning.ts): 'calibrate' (default: a
+   * calibration of at most 50 ms, once per process), 'default' (the built-in constants), or a
+   * configuration, e.g. an earlier backend's `info().tuning.config` saved by the user. A bad
+   * field throws a ValueError naming it (`tuning.gemm.mc`), before anything is loaded.
+   */
+  tuning?: TuningRequest;
 }
 
 /** The wasm backend: Backend v1 over CPU handles, with its kernels exposed for benchmarks and tests. */
@@ -138,6 +146,7 @@ export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number, t
         featureReason: kernels.reason,
         threads: kernels.threads,
         threadsReason: kernels.threadsReason,
+        tuning: kernels.tuning,
         maximumBytes,
         arenaBytes: kernels.arena.memoryBytes,
         tensorsInWasmMemory: heap.enabled
@@ -178,12 +187,15 @@ export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number, t
  */
 export async function wasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   const maximumBytes = options.maximumBytes ?? 1 << 30;
+  const tuning = options.tuning ?? 'calibrate';
+  if (tuning !== 'calibrate' && tuning !== 'default') resolveTuning(tuning);
   const kernels = await loadKernels({
     feature: options.feature ?? 'auto',
     threads: options.threads ?? 1,
     maximumBytes,
     sharedMemory: true,
   });
+  kernels.tune(tuning);
   return namingOutOfMemory(composeWasmBackend(kernels, maximumBytes, options.tensorBytes));
 }
 

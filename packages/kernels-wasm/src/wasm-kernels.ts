@@ -19,6 +19,7 @@ import * as pool from './kernels/pool.js';
 import * as spmm from './kernels/spmm.js';
 import type { ResidentCsr } from './kernels/spmm.js';
 import type { KernelExports } from './kernel-exports.js';
+import { defaultTuningReport, tuneKernels, type TuningReport, type TuningRequest } from './kernels/tuning.js';
 import { type KernelJob, MAX_CHUNKS, type ThreadPool } from './thread-pool.js';
 import type { WasmArena } from './wasm-arena.js';
 
@@ -142,6 +143,23 @@ export class WasmKernels {
    * benchmarks; 'implicit' runs the implicit forward and filter-gradient kernels).
    */
   convAlgorithm: 'auto' | 'im2col' | 'direct' | 'implicit' = 'auto';
+  /** The GEMM blocking and conv thresholds in use, and why (kernels/tuning.ts); `tune` sets it. */
+  tuning: TuningReport = defaultTuningReport();
+  /**
+   * Chooses the blocking: a supplied configuration (validated first: a bad field throws a
+   * ValueError naming it, and nothing changes), 'default', or 'calibrate' (the default: at
+   * most `budgetMs`, once per process and build). Returns the report, also kept in `tuning`.
+   * @example
+   * ```ts
+   * kernels.tune({ gemm: { mr: 6 } }).source; // 'supplied'
+   * kernels.tuning.config.gemm.mr; // 6
+   * kernels.tune('default').config.gemm.mr; // 4
+   * ```
+   */
+  tune(request?: TuningRequest, budgetMs?: number): TuningReport {
+    this.tuning = tuneKernels(this, request, budgetMs);
+    return this.tuning;
+  }
   /**
    * gemm on arena pointers (see gemm_f32 in assembly/gemm-f32.ts): allocates the workspace(s)
    * and splits large products over the threads, along n or m (whichever is larger), which

@@ -7,12 +7,17 @@
 //   node --expose-gc apps/bench/scripts/nn/yield-cost.mjs [--reps 15] [--epochs 1] [--backend wasm|js] [--settle]
 // --settle: after each run, 3 more event-loop turns are timed with it (work that a yield lets
 // run during fit, e.g. FinalizationRegistry callbacks of wasm tensors, is otherwise deferred
-// past the end of a never-yielding fit). A GC observer prints collections per arm: in Node,
-// turning the event loop lets V8 run more of its GC tasks, which is most of the measured cost.
-// (Seen at 1 rep under load: 'never' had no minor GC in the run, the yielding arms had
-// scavenges and weak callbacks: V8's ScavengeJob task scavenges early once new space is ~80 %
-// full, but only when the event loop turns. To check that, run it again with
-// `node --expose-gc --no-scavenge-task ...`: if the cost falls, it is that task.)
+// past the end of a never-yielding fit). A GC observer prints, per arm, the GC time and the
+// median number of collections of each kind: the cost of yielding was V8's garbage collector.
+// What it found (issue 23): when a step allocates ArrayBuffers outside wasm memory (the pool
+// kernels' Float32Arrays, 0.5 MB a LeNet step, before they wrote into the tensor heap), V8
+// counts that external memory against the old generation's limit; a few steps after each full
+// GC the heap is at its "soft limit" again, where V8 posts a task to start incremental marking,
+// and that task runs whenever the event loop turns. So each yield started a full GC: 12 per 4
+// epochs at every 50 ms, 15 at every batch, 6 never yielding (0 scavenges). Now every arm has
+// the same collections (4 scavenges, 1 incremental mark); packages/lec/test/offheap-step.test.ts
+// keeps a LeNet step's ArrayBuffers under 32 KB. The same measurement in headless Chromium:
+// yield-cost-browser.mjs.
 import { execSync } from 'node:child_process';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { deskew, lenet5, loadMnist } from '@lec/cnn';
@@ -36,15 +41,18 @@ let gcMs = 0;
 let gcCount = 0;
 const KINDS = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
 let gcKinds = {};
+let gcKindCounts = {};
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     gcMs += e.duration;
     gcCount++;
     const kind = KINDS[e.detail?.kind] ?? String(e.detail?.kind);
     gcKinds[kind] = (gcKinds[kind] ?? 0) + e.duration;
+    gcKindCounts[kind] = (gcKindCounts[kind] ?? 0) + 1;
   }
 }).observe({ entryTypes: ['gc'] });
 const kindsByArm = {};
+const countsByArm = {};
 
 const wall = {};
 const cpu = {};
@@ -55,6 +63,7 @@ const run = async (yieldEvery) => {
   await nextMacrotask();
   const [g0, n0] = [gcMs, gcCount];
   gcKinds = {};
+  gcKindCounts = {};
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   await fit(
@@ -79,10 +88,11 @@ const run = async (yieldEvery) => {
   await nextMacrotask(); // let the GC observer report
   (gcs[key] ??= []).push([gcMs - g0, gcCount - n0]);
   for (const [k, ms] of Object.entries(gcKinds)) ((kindsByArm[key] ??= {})[k] ??= []).push(ms);
+  for (const k of ['minor', 'major', 'incremental', 'weakcb']) ((countsByArm[key] ??= {})[k] ??= []).push(gcKindCounts[k] ?? 0);
 };
 
 await run('never'); // warm-up
-for (const table of [wall, cpu, gcs, kindsByArm]) for (const k of Object.keys(table)) delete table[k];
+for (const table of [wall, cpu, gcs, kindsByArm, countsByArm]) for (const k of Object.keys(table)) delete table[k];
 const modes = ['never', 50, 'batch'];
 for (let rep = 0; rep < reps; rep++) for (const m of modes) await run(m);
 const median = (a) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
@@ -96,8 +106,9 @@ for (const m of [50, 'batch'])
   );
 for (const m of modes) {
   const kinds = Object.entries(kindsByArm[m] ?? {}).map(([k, ms]) => `${k} ${median(ms).toFixed(0)} ms`);
+  const counts = Object.entries(countsByArm[m] ?? {}).map(([k, c]) => `${k} ${median(c)}`);
   console.log(
-    `yieldEvery ${m}: GC per run (ms/count): ${gcs[m].map(([a, b]) => `${a.toFixed(0)}/${b}`).join(' ')}; median by kind: ${kinds.join(', ')}`,
+    `yieldEvery ${m}: GC per run (ms/count): ${gcs[m].map(([a, b]) => `${a.toFixed(0)}/${b}`).join(' ')}; median by kind: ${kinds.join(', ')}; median collections per run: ${counts.join(', ')}`,
   );
 }
 const n = 20000;

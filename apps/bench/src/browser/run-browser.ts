@@ -23,7 +23,8 @@ const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 export const CHROMIUM = process.env.LEC_CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = [
+/** The flags every headless run of the bench's pages uses. */
+export const FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-quic',
@@ -45,8 +46,8 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-/** A static server with the headers that make the page cross-origin isolated. */
-function serve(root: string): Promise<{ url: string; close(): Promise<void> }> {
+/** A static server of `root` with the headers that make its pages cross-origin isolated. */
+export function serve(root: string): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const p = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = path.normalize(path.join(root, p === '/' ? 'index.html' : p));

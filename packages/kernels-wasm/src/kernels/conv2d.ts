@@ -6,6 +6,7 @@
  * Int32 block the kernels read by `conv2dGeometryBlock`. NHWC, filters [kh, kw, Cin, Cout].
  */
 import type { WasmKernels } from '../wasm-kernels.js';
+import { binaryPointers } from './elementwise.js';
 import { activationCode, expectLength, type Activation } from './shared.js';
 import type { Conv2dGeometry } from '@lec/tensor';
 import { conv2dGeometryBlock, resolveConv2dShape, type Conv2dShape, type ResolvedConv2dShape } from '../conv2d-shape.js';
@@ -50,8 +51,14 @@ function useDirect(kernels: WasmKernels, s: ResolvedConv2dShape, pass: 'forward'
   // K = kh·kw·Cin rows are short and the GEMM is narrow (Cout ≤ 32), and for ≤ 3 output
   // channels (the input gradient of an RGB or grey first layer); the filter gradient only for
   // 1–3 input channels and ≤ 16 output channels (im2col + GEMM is faster from 3→32 on).
-  if (pass === 'forward') return (s.inChannels <= 16 && s.outChannels <= 32) || (s.outChannels <= 3 && s.inChannels <= 64);
-  return s.inChannels <= 3 && s.outChannels <= 16;
+  // (the thresholds are kernels.tuning's, defaults as measured above; see kernels/tuning.ts)
+  const t = kernels.tuning.config.conv;
+  if (pass === 'forward')
+    return (
+      (s.inChannels <= t.directMaxInChannels && s.outChannels <= t.directMaxOutChannels) ||
+      (s.outChannels <= t.directFewOutChannels && s.inChannels <= t.directFewMaxInChannels)
+    );
+  return s.inChannels <= t.directFilterMaxInChannels && s.outChannels <= t.directFilterMaxOutChannels;
 }
 
 /**
@@ -62,7 +69,7 @@ function useDirect(kernels: WasmKernels, s: ResolvedConv2dShape, pass: 'forward'
 function useImplicit(kernels: WasmKernels, s: ResolvedConv2dShape): boolean {
   if (kernels.convAlgorithm === 'implicit') return true;
   if (kernels.convAlgorithm === 'direct') return false;
-  return s.outChannels >= 8;
+  return s.outChannels >= kernels.tuning.config.conv.implicitMinOutChannels;
 }
 
 /**
@@ -72,8 +79,8 @@ function useImplicit(kernels: WasmKernels, s: ResolvedConv2dShape): boolean {
  * against im2col, apps/bench/scripts/kernels-wasm/measure.mjs): it wins while dW is small
  * (K·Cout ≤ 5120 floats, so its accumulators stay in L1 across images: 14×14×6→16 5×5,
  * 32×32×3→32 3×3, 28×28×16→32 3×3) and loses beyond (28×28×16→64 3×3) and on tiny outputs
- * (5×5×16→120 5×5 valid, one pixel). It splits threads by images, so it also needs as many
- * images as im2col would use threads.
+ * (5×5×16→120 5×5 valid, one pixel). It is chunked by images, so it also needs two image
+ * chunks where im2col would have two chunks of rows.
  */
 function useImplicitFilter(kernels: WasmKernels, s: ResolvedConv2dShape): boolean {
   const eligible = s.strideHeight === 1 && s.strideWidth === 1 && s.dilationHeight === 1 && s.dilationWidth === 1;
@@ -82,10 +89,10 @@ function useImplicitFilter(kernels: WasmKernels, s: ResolvedConv2dShape): boolea
   const dwFloats = s.filterHeight * s.filterWidth * s.inChannels * s.outChannels;
   return (
     s.outChannels % 8 === 0 &&
-    dwFloats <= 5120 &&
+    dwFloats <= kernels.tuning.config.conv.implicitFilterMaxFloats &&
     s.outHeight * s.outWidth >= 16 &&
     !useDirect(kernels, s, 'filter') &&
-    imageShares(kernels, s).length >= rowShares(kernels, s, 1).length
+    filterChunks(s, s.batch).length >= Math.min(2, filterChunks(s, s.batch * s.outHeight * s.outWidth).length)
   );
 }
 
@@ -153,7 +160,8 @@ function directForwardChunked(
     const pbias = bias === undefined ? 0 : arena.operandF32(bias);
     const imageIn = s.inHeight * s.inWidth * s.inChannels;
     const imageOut = s.outHeight * s.outWidth * s.outChannels;
-    const count = Math.min(s.batch, Math.max(1, Math.floor(DIRECT_CHUNK_FLOATS / Math.max(imageIn, imageOut, 1))));
+    const chunkFloats = kernels.tuning.config.conv.directChunkFloats;
+    const count = Math.min(s.batch, Math.max(1, Math.floor(chunkFloats / Math.max(imageIn, imageOut, 1))));
     // x and y where they live when they are blocks of this memory (tensors of the wasm
     // backend: no copies), else a chunk of each in scratch
     const xAt = arena.residentPointer(x);
@@ -173,16 +181,6 @@ function directForwardChunked(
   } finally {
     arena.release(mark);
   }
-}
-
-/** One range of images per share (at least one image each). */
-function imageShares(kernels: WasmKernels, s: ResolvedConv2dShape): [number, number][] {
-  const flops = 2 * s.batch * s.outHeight * s.outWidth * s.filterHeight * s.filterWidth * s.inChannels * s.outChannels;
-  const shares = Math.max(1, Math.min(kernels.shares(flops), s.batch));
-  const step = Math.max(1, Math.ceil(s.batch / shares));
-  const out: [number, number][] = [];
-  for (let n0 = 0; n0 < s.batch || out.length === 0; n0 += step) out.push([n0, Math.min(s.batch, n0 + step)]);
-  return out;
 }
 
 /** The algorithm of `WasmKernels.conv2dBackpropInput` (see there). */
@@ -295,43 +293,61 @@ export function conv2dBackpropFilter(
   const size = filterSize(s);
   const direct = useDirect(kernels, s, 'filter');
   const implicit = useImplicitFilter(kernels, s);
-  return runConv(kernels, s, size, out, (geometry, work, alloc, result) => {
+  return runConv(kernels, s, size, out, (geometry, _work, alloc, result) => {
     const px = alloc(x);
     const pdy = alloc(dy);
-    // each share sums into its own dW (the first into the result), added up afterwards
-    const targetsFor = (shares: unknown[]) => shares.map((_, i) => (i === 0 ? result : alloc(size)));
     // Per-image kernels: the implicit one, or the direct one for finite x only (checked in
     // wasm on the arena copy: it multiplies x by the zero dy of the thrown-away pixels, and
-    // 0·∞ is NaN). Each share of images sums into its own dW, added up afterwards.
+    // 0·∞ is NaN); else im2col + GEMM over ranges of output rows.
     const e = kernels.exports;
     const imageKernel = implicit
       ? ('conv2d_implicit_backprop_filter_f32_nhwc' as const)
       : direct && e.all_finite_f32(px, x.length) === 1
         ? ('conv2d_direct_backprop_filter_f32_nhwc' as const)
         : undefined;
-    if (imageKernel !== undefined) {
-      const workBytes = implicit ? e.conv2d_implicit_filter_workspace_bytes(geometry) : e.conv2d_direct_workspace_bytes(geometry);
-      const shares = imageShares(kernels, s);
-      const targets = targetsFor(shares);
-      kernels.run(
-        shares.map(([n0, n1], i) => ({
-          kernel: imageKernel,
-          args: [geometry, px, pdy, targets[i], kernels.arena.alloc(workBytes), n0, n1, 0],
-        })),
-      );
-      sumInto(kernels, targets, size);
-      return;
-    }
-    const shares = rowShares(kernels, s, 1);
-    const targets = targetsFor(shares);
-    kernels.run(
-      shares.map(([r0, r1], i) => ({
-        kernel: 'conv2d_backprop_filter_rows_f32_nhwc' as const,
-        args: [geometry, px, pdy, targets[i], work(), r0, r1, 0],
-      })),
+    const workBytes = implicit
+      ? e.conv2d_implicit_filter_workspace_bytes(geometry)
+      : imageKernel !== undefined
+        ? e.conv2d_direct_workspace_bytes(geometry)
+        : e.conv2d_f32_nhwc_workspace_bytes(geometry);
+    // dW sums over every image: each chunk sums its range into its own dW, claimed by the
+    // threads as they come free, then the chunks' dWs are added in chunk order (into the first,
+    // the result)
+    const ranges = filterChunks(s, imageKernel !== undefined ? s.batch : s.batch * s.outHeight * s.outWidth);
+    const targets = ranges.map((_, i) => (i === 0 ? result : alloc(size)));
+    const chunks = ranges.map(([b0, b1], i) => ({
+      kernel: imageKernel ?? ('conv2d_backprop_filter_rows_f32_nhwc' as const),
+      args: [geometry, px, pdy, targets[i], 0, b0, b1, 0],
+    }));
+    kernels.runChunks(
+      chunks,
+      4,
+      threadWorks(kernels, chunks.length, () => kernels.arena.alloc(workBytes)),
     );
     sumInto(kernels, targets, size);
   });
+}
+
+/** Most chunks of a filter gradient, and the least flops of one (`filterChunks`). */
+const FILTER_CHUNKS = 4;
+const FILTER_CHUNK_FLOPS = 1.5e6;
+
+/**
+ * A filter gradient's `quanta` images or output rows cut into ranges by the shape alone, never
+ * by the thread count, so the chunks' dWs, added in order, give the same result on any number
+ * of threads: at most FILTER_CHUNKS (2 per thread on 2 threads, so a thread on a busy core
+ * takes fewer; every chunk costs a kernel call's setup and a dW add, on one thread too), each
+ * at least FILTER_CHUNK_FLOPS of work (wasm-kernels.ts's MIN_FLOPS_PER_THREAD), and no more
+ * than the adds of the chunks' dWs (size each) cost 1/1024 of the gradient's flops.
+ */
+function filterChunks(s: ResolvedConv2dShape, quanta: number): [number, number][] {
+  const flops = forwardFlops(s);
+  const size = Math.max(1, filterSize(s));
+  const count = Math.max(1, Math.min(FILTER_CHUNKS, quanta, Math.floor(flops / FILTER_CHUNK_FLOPS), Math.floor(flops / 1024 / size) + 1));
+  const step = Math.max(1, Math.ceil(quanta / count));
+  const out: [number, number][] = [];
+  for (let b0 = 0; b0 < quanta || out.length === 0; b0 += step) out.push([b0, Math.min(quanta, b0 + step)]);
+  return out;
 }
 
 /**
@@ -369,13 +385,10 @@ function threadWorks(kernels: WasmKernels, chunks: number, work: () => number): 
   return Array.from({ length: Math.max(1, Math.min(kernels.threads, chunks)) }, work);
 }
 
-/** targets[0] += targets[1] + ... (float32 arrays of `length` in the arena). */
+/** targets[0] += targets[1], then += targets[2], ... (float32 arrays of `length` in the arena). */
 function sumInto(kernels: WasmKernels, targets: number[], length: number): void {
-  if (targets.length < 2) return;
-  const sum = kernels.arena.f32(targets[0], length);
   for (let t = 1; t < targets.length; t++) {
-    const part = kernels.arena.f32(targets[t], length);
-    for (let i = 0; i < length; i++) sum[i] += part[i];
+    binaryPointers(kernels, 'add', { ptr: targets[0], shape: [length] }, { ptr: targets[t], shape: [length] }, targets[0], [length]);
   }
 }
 
@@ -412,9 +425,6 @@ function runConv(
     arena.release(mark);
   }
 }
-
-/** Floats of x or y per chunk of images in the one-thread direct/implicit conv2d forward (256 KiB). */
-const DIRECT_CHUNK_FLOATS = 1 << 16;
 
 function allFinite(values: Float32Array): boolean {
   for (let i = 0; i < values.length; i++) if (values[i] - values[i] !== 0) return false;
