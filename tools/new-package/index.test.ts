@@ -190,6 +190,8 @@ describe('new-package generator', () => {
       'lstmSequence',
       'lstmSequenceBackward',
       'adamStep',
+      'sgdStep',
+      'rmspropStep',
     ]);
     // required primitives, its own gemm entry, and an inherited JS pair, each against the js backend
     const run = (b: Backend) =>

@@ -280,6 +280,13 @@ describe('--profile', () => {
     expect(p.shares.wasm).toBeGreaterThan(0);
     expect(lines.join('\n')).toMatch(/wasm kernels \d+\.\d % \| JS ops/);
   }, 120_000);
+
+  it("profiles the lstm suite's training step (B32 T50 64→128, SGD)", async () => {
+    const [p] = await runProfile({ models: ['lstm'], threads: 1, steps: 1, warmup: 1, print: () => {} });
+    expect(p.model).toBe('lstm');
+    expect(Object.values(p.shares).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(p.top.some(([name]) => name.includes('lstm_step_forward_f32'))).toBe(true);
+  }, 120_000);
 });
 
 const noBrowser = browserUnavailable();

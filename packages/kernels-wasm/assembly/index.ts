@@ -36,7 +36,7 @@ export {
   conv2d_implicit_backprop_filter_f32_nhwc,
 } from './conv2d-implicit-f32';
 export { lstm_step_forward_f32, lstm_step_backward_f32 } from './lstm-f32';
-export { adam_step_f32 } from './optimizers-f32';
+export { adam_step_f32, sgd_step_f32, rmsprop_step_f32 } from './optimizers-f32';
 export { unary_f32, binary_f32, where_f32 } from './elementwise-f32';
 export { reduce_f32, reduce_f32_workspace_bytes } from './reduce-f32';
 export { softmax_cross_entropy_f32 } from './softmax-f32';

@@ -90,3 +90,148 @@ export function adam_step_f32(
   }
   return finite;
 }
+
+/**
+ * One SGD update over n floats, as @lec/tensor's sgdUpdate composes it (each product rounded
+ * before the sum, no fused multiply-add, so the result is bit-identical to the composite):
+ *   g' = g + weightDecay·w (only when weightDecay ≠ 0);
+ *   without momentum (flags bit 2 clear): w' = w − g'·lr;
+ *   with momentum: b' = momentum·b + g' (b' = g' without state, flags bit 0 clear),
+ *   d = nesterov (bit 1) ? g' + b'·momentum : b',  w' = w − d·lr.
+ * b1 is written only with momentum. Returns 1 when every output is finite, else 0.
+ */
+export function sgd_step_f32(n: i32, w: usize, g: usize, b: usize, w1: usize, b1: usize, lr: f32, momentum: f32, weightDecay: f32, flags: i32): i32 {
+  const hasState = (flags & 1) != 0;
+  const nesterov = (flags & 2) != 0;
+  const useMomentum = (flags & 4) != 0;
+  let i = 0;
+  let finite = 1;
+  if (ASC_FEATURE_SIMD) {
+    const vlr = f32x4.splat(lr);
+    const vmu = f32x4.splat(momentum);
+    const vwd = f32x4.splat(weightDecay);
+    const zero = f32x4.splat(0);
+    let bad = i32x4.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const wi = v128.load(w + o);
+      let gi = v128.load(g + o);
+      if (weightDecay != 0) gi = f32x4.add(gi, f32x4.mul(wi, vwd));
+      let d = gi;
+      let all = zero;
+      if (useMomentum) {
+        const bi = hasState ? f32x4.add(f32x4.mul(v128.load(b + o), vmu), gi) : gi;
+        v128.store(b1 + o, bi);
+        d = nesterov ? f32x4.add(gi, f32x4.mul(bi, vmu)) : bi;
+        all = f32x4.sub(bi, bi);
+      }
+      const wn = f32x4.sub(wi, f32x4.mul(d, vlr));
+      v128.store(w1 + o, wn);
+      // x − x is 0 for finite x and NaN for NaN and ±∞
+      bad = v128.or(bad, f32x4.ne(f32x4.add(all, f32x4.sub(wn, wn)), zero));
+    }
+    if (v128.any_true(bad)) finite = 0;
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const wi = load<f32>(w + o);
+    let gi = load<f32>(g + o);
+    if (weightDecay != 0) gi = gi + wi * weightDecay;
+    let d = gi;
+    let all: f32 = 0;
+    if (useMomentum) {
+      const bi: f32 = hasState ? load<f32>(b + o) * momentum + gi : gi;
+      store<f32>(b1 + o, bi);
+      d = nesterov ? gi + bi * momentum : bi;
+      all = bi - bi;
+    }
+    const wn: f32 = wi - d * lr;
+    store<f32>(w1 + o, wn);
+    if (all + (wn - wn) != 0) finite = 0;
+  }
+  return finite;
+}
+
+/**
+ * One RMSprop update over n floats, as @lec/tensor's rmspropUpdate composes it (each product
+ * rounded before the sum, no fused multiply-add, so bit-identical to the composite):
+ *   g' = g + w·weightDecay (only when weightDecay ≠ 0);  s' = s·rho + g'²·oneMinusRho
+ *   (g'²·oneMinusRho without state, flags bit 0 clear);  q = g'/(√s' + epsilon);
+ *   without momentum (bit 2 clear) w' = w − q·lr;  with it d' = d·momentum + q (q on the first
+ *   step, bit 1 clear), w' = w − d'·lr.
+ * Returns 1 when every output is finite, else 0.
+ */
+export function rmsprop_step_f32(
+  n: i32,
+  w: usize,
+  g: usize,
+  s: usize,
+  d: usize,
+  w1: usize,
+  s1: usize,
+  d1: usize,
+  lr: f32,
+  rho: f32,
+  oneMinusRho: f32,
+  epsilon: f32,
+  momentum: f32,
+  weightDecay: f32,
+  flags: i32,
+): i32 {
+  const hasS = (flags & 1) != 0;
+  const hasD = (flags & 2) != 0;
+  const useMomentum = (flags & 4) != 0;
+  let i = 0;
+  let finite = 1;
+  if (ASC_FEATURE_SIMD) {
+    const vlr = f32x4.splat(lr);
+    const vrho = f32x4.splat(rho);
+    const vc = f32x4.splat(oneMinusRho);
+    const veps = f32x4.splat(epsilon);
+    const vmu = f32x4.splat(momentum);
+    const vwd = f32x4.splat(weightDecay);
+    const zero = f32x4.splat(0);
+    let bad = i32x4.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const wi = v128.load(w + o);
+      let gi = v128.load(g + o);
+      if (weightDecay != 0) gi = f32x4.add(gi, f32x4.mul(wi, vwd));
+      let si = f32x4.mul(f32x4.mul(gi, gi), vc);
+      if (hasS) si = f32x4.add(f32x4.mul(v128.load(s + o), vrho), si);
+      v128.store(s1 + o, si);
+      let q = f32x4.div(gi, f32x4.add(f32x4.sqrt(si), veps));
+      let all = f32x4.sub(si, si);
+      if (useMomentum) {
+        if (hasD) q = f32x4.add(f32x4.mul(v128.load(d + o), vmu), q);
+        v128.store(d1 + o, q);
+        all = f32x4.add(all, f32x4.sub(q, q));
+      }
+      const wn = f32x4.sub(wi, f32x4.mul(q, vlr));
+      v128.store(w1 + o, wn);
+      // x − x is 0 for finite x and NaN for NaN and ±∞
+      bad = v128.or(bad, f32x4.ne(f32x4.add(all, f32x4.sub(wn, wn)), zero));
+    }
+    if (v128.any_true(bad)) finite = 0;
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const wi = load<f32>(w + o);
+    let gi = load<f32>(g + o);
+    if (weightDecay != 0) gi = gi + wi * weightDecay;
+    let si: f32 = gi * gi * oneMinusRho;
+    if (hasS) si = load<f32>(s + o) * rho + si;
+    store<f32>(s1 + o, si);
+    let q: f32 = gi / (Mathf.sqrt(si) + epsilon);
+    let all: f32 = si - si;
+    if (useMomentum) {
+      if (hasD) q = load<f32>(d + o) * momentum + q;
+      store<f32>(d1 + o, q);
+      all += q - q;
+    }
+    const wn: f32 = wi - q * lr;
+    store<f32>(w1 + o, wn);
+    if (all + (wn - wn) != 0) finite = 0;
+  }
+  return finite;
+}

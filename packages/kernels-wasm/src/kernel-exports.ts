@@ -164,6 +164,37 @@ export interface KernelExports {
     decay: number,
     hasState: number,
   ): number;
+  /** assembly/optimizers-f32.ts: one SGD update over n floats (flags: 1 state, 2 nesterov, 4 momentum); 1 when every output is finite. */
+  sgd_step_f32(
+    n: number,
+    w: number,
+    g: number,
+    b: number,
+    w1: number,
+    b1: number,
+    lr: number,
+    momentum: number,
+    weightDecay: number,
+    flags: number,
+  ): number;
+  /** assembly/optimizers-f32.ts: one RMSprop update over n floats (flags: 1 s, 2 d, 4 momentum); 1 when every output is finite. */
+  rmsprop_step_f32(
+    n: number,
+    w: number,
+    g: number,
+    s: number,
+    d: number,
+    w1: number,
+    s1: number,
+    d1: number,
+    lr: number,
+    rho: number,
+    oneMinusRho: number,
+    epsilon: number,
+    momentum: number,
+    weightDecay: number,
+    flags: number,
+  ): number;
   lstm_step_forward_f32(
     batch: number,
     hidden: number,
@@ -259,6 +290,8 @@ export const KERNEL_EXPORT_NAMES = [
   'lstm_step_forward_f32',
   'lstm_step_backward_f32',
   'adam_step_f32',
+  'sgd_step_f32',
+  'rmsprop_step_f32',
   'unary_f32',
   'activation_backward_f32',
   'binary_f32',

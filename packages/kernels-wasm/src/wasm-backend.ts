@@ -9,13 +9,13 @@
  *   (backend/elementwise.ts: unary, binary, where, reduce; backend/movement.ts: transpose,
  *   concat, slice, broadcastTo, gather, scatterAdd);
  * - the fast-path record: the js backend's (`jsFastPaths`) spread first, then the wasm
- *   families over it: backend/gemm.ts, conv2d.ts, pool.ts, lstm.ts (the recurrence; the
- *   single step stays JavaScript), spmm.ts, softmax-cross-entropy.ts. `info().fastPaths`,
+ *   families over it: backend/gemm.ts, conv2d.ts, pool.ts, lstm.ts (the recurrence and the
+ *   single step), spmm.ts, softmax-cross-entropy.ts. `info().fastPaths`,
  *   `info().wasmOps`/`jsOps` (backend/op-lists.ts) and `WASM_FAST_PATHS` are read off that record.
  * matmul and gemm read their operands in place and write a fresh block (backend/context.ts
  * says how a module does that), and so do the elementwise, reduction, movement and softmax
  * cross-entropy modules; the other families still copy through the arena stack. What stays
- * JavaScript (over the same views): argReduce, pad, cast, float64 everywhere (so the float64 gradient checks run on this backend too, in double
+ * JavaScript (over the same views; `info().jsOps` lists it): argReduce, pad, cast, float64 everywhere (so the float64 gradient checks run on this backend too, in double
  * precision) and int32.
  */
 import {

@@ -5,6 +5,8 @@
  */
 export type {
   AdamStepParams,
+  SgdStepParams,
+  RmspropStepParams,
   Backend,
   BackendInfo,
   BackendV1,
@@ -44,6 +46,8 @@ export {
   jsBackend,
 } from './backend/cpu-backend.js';
 export { cpuAdam } from './backend/cpu/adam.js';
+export { cpuSgd } from './backend/cpu/sgd.js';
+export { cpuRmsprop } from './backend/cpu/rmsprop.js';
 export { cpuLstm, lstmSequenceLayout } from './backend/cpu/lstm.js';
 export { cpuSpmm } from './backend/cpu/spmm.js';
 export { jsFastPaths } from './backend/cpu/js-fast-paths.js';

@@ -41,6 +41,8 @@ export const NON_OP_EXPORTS: Readonly<Record<string, string>> = {
   f64Backend: 'backend factory (the reference)',
   jsFastPaths: 'fast-path record of the js backend (checked by the fast-paths section)',
   cpuAdam: 'CPU fast-path module (checked by the fast-paths section)',
+  cpuSgd: 'CPU fast-path module (checked by the fast-paths section)',
+  cpuRmsprop: 'CPU fast-path module (checked by the fast-paths section)',
   cpuLstm: 'CPU fast-path module (checked by the fast-paths section)',
   cpuSpmm: 'CPU fast-path module (checked by the fast-paths section)',
   lstmSequenceLayout: 'layout of the lstmSequence saved buffer (backend plumbing)',

@@ -44,4 +44,30 @@ describe('wasm lstmSequence', () => {
     expect(() => backend.fastPaths.lstmSequence!.forward(p, w, h, c, dims, 'float32')).toThrow(/weightHh must hold 576 floats/);
     expect(backend.liveBuffers()).toBe(live + 4);
   });
+
+  it('lstmCell runs the wasm step in place for finite inputs and the JavaScript step for non-finite ones', async () => {
+    const backend = await backends[0];
+    const cell = backend.fastPaths.lstmCell!;
+    const savedArray = (z: number[]) => {
+      const fwd = cell.forward(backend.fromArray(z, 'float32'), backend.fromArray([0.5, -2], 'float32'), 1, 2, 'float32');
+      const back = cell.backward(
+        fwd.saved,
+        backend.fromArray([0.5, -2], 'float32'),
+        backend.fromArray([1, 1], 'float32'),
+        null,
+        1,
+        2,
+        'float32',
+      );
+      return { saved: backend.context.store.get(fwd.saved), dz: Array.from(backend.read(back.dz, 'float32')) };
+    };
+    const finite = savedArray([0.1, -0.2, 3, -4, 0.5, 0.6, -0.7, 0.8]);
+    expect(finite.saved).toBeInstanceOf(Float32Array);
+    expect(backend.context.heap.has(finite.saved as Float32Array)).toBe(true);
+    expect(finite.dz.every((v) => Number.isFinite(v) && v !== 0)).toBe(true);
+    expect(savedArray([0.1, -0.2, 3, -4, 0.5, Number.POSITIVE_INFINITY, -0.7, 0.8]).saved).toBeInstanceOf(Float64Array);
+    expect(() => cell.forward(backend.fromArray([1, 2, 3], 'float32'), backend.fromArray([0], 'float32'), 1, 1, 'float32')).toThrow(
+      /lstmCell: z must hold 4 floats/,
+    );
+  });
 });

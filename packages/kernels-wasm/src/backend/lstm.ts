@@ -6,8 +6,12 @@
  * dProjected, dWeightHh, dh0 and dc0 into theirs (only the time-major gate gradients are
  * scratch). Each step is one gemm and one lstm_step_*_f32, as kernels/lstm.ts runs them on
  * plain arrays, except that the recurrent weights (W_hh forward, W_hhᵀ backward) are packed
- * once per call for all the steps' products instead of once per product. Other dtypes run the JavaScript pair it overrides. The single step
- * (`lstmCell`) stays the JavaScript one.
+ * once per call for all the steps' products instead of once per product.
+ * `lstmCell` (one step, forward and backward) runs the same step kernels; its `saved` is the
+ * activations i, f, C̃, o [batch, 4H] then tanh(c) [batch, H]. A step with a non-finite input
+ * (z, cPrev, dh or dc: checked by all_finite_f32) runs the JavaScript step instead, whose
+ * float64 gates keep the reference's answers at the extremes (σ(−200)·∞ is ∞ there, NaN in
+ * float32) and its exact saturation. Other dtypes run the JavaScript pairs they override.
  */
 import { type CpuHandle, type FastPaths, type LstmSequenceDims, lstmSequenceLayout } from '@lec/tensor';
 import { gemmPointers } from '../kernels/gemm.js';
@@ -15,9 +19,10 @@ import { expectLength } from '../kernels/shared.js';
 import { type WasmContext, f32 } from './context.js';
 
 /** `{ lstmSequence }` of the wasm backend. */
-export function wasmLstm(context: WasmContext): Pick<FastPaths<CpuHandle>, 'lstmSequence'> {
+export function wasmLstm(context: WasmContext): Pick<FastPaths<CpuHandle>, 'lstmCell' | 'lstmSequence'> {
   const { kernels, js } = context;
   const fallback = js.lstmSequence!;
+  const cellFallback = js.lstmCell!;
   /** Copies `n` floats inside linear memory (byte addresses). */
   const move = (to: number, from: number, n: number) => context.view(to, n).set(context.view(from, n));
   /** op(B) [k, n] packed once into arena scratch for the steps' products (gemm_f32_pack_b). */
@@ -27,7 +32,78 @@ export function wasmLstm(context: WasmContext): Pick<FastPaths<CpuHandle>, 'lstm
     return dst;
   };
   const check = (op: string, name: string, h: CpuHandle, n: number, shape: string) => expectLength(op, name, f32(context, h), n, shape);
+  /** A [batch, H] operand's pointer, or a zeroed scratch block for null. */
+  const orZeros = (h: CpuHandle | null, n: number) => {
+    if (h !== null) return context.pointerOf(h);
+    const p = kernels.arena.allocF32(n);
+    context.view(p, n).fill(0);
+    return p;
+  };
+  /** Whether every value of the (non-null) float32 handles is finite. */
+  const finite = (...hs: (CpuHandle | null)[]) =>
+    context.run(() =>
+      hs.every((h) => {
+        if (h === null || context.knownFinite.has(h)) return true;
+        const n = f32(context, h).length;
+        return n === 0 || context.exports.all_finite_f32(context.pointerOf(h), n) === 1;
+      }),
+    );
   return {
+    lstmCell: {
+      forward(z, cPrev, batch, hidden, dtype) {
+        if (dtype !== 'float32') return cellFallback.forward(z, cPrev, batch, hidden, dtype);
+        const [B, H] = [batch, hidden];
+        check('lstmCell', 'z', z, B * 4 * H, `[${B}, ${4 * H}]`);
+        check('lstmCell', 'cPrev', cPrev, B * H, `[${B}, ${H}]`);
+        if (!finite(z, cPrev)) return cellFallback.forward(z, cPrev, batch, hidden, dtype);
+        return context.run(() => {
+          // saved: the activations i, f, C̃, o [batch, 4H] (z, overwritten by the kernel), then tanh(c) [batch, H]
+          const saved = context.allocF32(B * 5 * H);
+          const h = context.allocF32(B * H);
+          const c = context.allocF32(B * H);
+          move(saved.ptr, context.pointerOf(z), B * 4 * H);
+          const tanhC = saved.ptr + B * 4 * H * 4;
+          context.exports.lstm_step_forward_f32(B, H, saved.ptr, 4 * H, context.pointerOf(cPrev), c.ptr, tanhC, h.ptr, 0, 0);
+          return { h: h.handle, c: c.handle, saved: saved.handle, savedSize: B * 5 * H };
+        });
+      },
+      backward(saved, cPrev, dh, dc, batch, hidden, dtype) {
+        // a JavaScript forward (float64 saved) has the JavaScript backward
+        if (dtype !== 'float32' || !(context.store.get(saved) instanceof Float32Array) || !finite(dh, dc)) {
+          return cellFallback.backward(saved, cPrev, dh, dc, batch, hidden, dtype);
+        }
+        const [B, H] = [batch, hidden];
+        const op = 'lstmCellBackward';
+        check(op, 'saved', saved, B * 5 * H, `${B * 5 * H} values`);
+        check(op, 'cPrev', cPrev, B * H, `[${B}, ${H}]`);
+        if (dh !== null) check(op, 'dh', dh, B * H, `[${B}, ${H}]`);
+        if (dc !== null) check(op, 'dc', dc, B * H, `[${B}, ${H}]`);
+        return context.run(() => {
+          const dz = context.allocF32(B * 4 * H);
+          const dcPrev = context.allocF32(B * H); // comes in as dc, leaves as dcPrev
+          if (dc === null) context.view(dcPrev.ptr, B * H).fill(0);
+          else move(dcPrev.ptr, context.pointerOf(dc), B * H);
+          const ps = context.pointerOf(saved);
+          const pdh = orZeros(dh, B * H);
+          context.exports.lstm_step_backward_f32(
+            B,
+            H,
+            ps,
+            4 * H,
+            ps + B * 4 * H * 4,
+            context.pointerOf(cPrev),
+            pdh,
+            0,
+            0,
+            dcPrev.ptr,
+            dz.ptr,
+            0,
+            0,
+          );
+          return { dz: dz.handle, dcPrev: dcPrev.handle };
+        });
+      },
+    },
     lstmSequence: {
       forward(projected, weightHh, h0, c0, dims, dtype) {
         if (dtype !== 'float32') return fallback.forward(projected, weightHh, h0, c0, dims, dtype);

@@ -1,5 +1,5 @@
 /**
- * The wasm backend's optimizer updates: `adamStep` for float32 as one SIMD pass
+ * The wasm backend's optimizer updates: `adamStep`, `sgdStep` and `rmspropStep` for float32 as one SIMD pass each
  * (assembly/optimizers-f32.ts) reading w, g, m and v in place and writing three fresh blocks;
  * the kernel also reports whether everything it wrote is finite, and outputs it vouches for
  * are remembered so the optimizer's all-or-nothing finiteness check (`allFinite`) needs no
@@ -10,9 +10,68 @@ import type { CpuHandle, FastPaths } from '@lec/tensor';
 import type { WasmContext } from './context.js';
 
 /** `{ adamStep }` of the wasm backend. */
-export function wasmOptimizers(context: WasmContext): Pick<FastPaths<CpuHandle>, 'adamStep' | 'allFinite'> {
+export function wasmOptimizers(context: WasmContext): Pick<FastPaths<CpuHandle>, 'adamStep' | 'sgdStep' | 'rmspropStep' | 'allFinite'> {
   const fallback = context.js.adamStep!;
+  const sgdFallback = context.js.sgdStep!;
+  const rmspropFallback = context.js.rmspropStep!;
   return {
+    /** float32 in one SIMD pass (rmsprop_step_f32), bit-identical to rmspropUpdate's composite; float64 in the JavaScript loop. */
+    rmspropStep(w, g, s, d, size, p, dtype) {
+      if (dtype !== 'float32') return rmspropFallback(w, g, s, d, size, p, dtype);
+      const useMomentum = p.momentum !== 0;
+      return context.run(() => {
+        const w1 = context.allocF32(size);
+        const s1 = context.allocF32(size);
+        const d1 = useMomentum ? context.allocF32(size) : null;
+        const result = () => ({ w: w1.handle, s: s1.handle, d: d1?.handle ?? null });
+        if (size === 0) return result();
+        const flags = (s !== null ? 1 : 0) | (d !== null ? 2 : 0) | (useMomentum ? 4 : 0);
+        const finite = context.exports.rmsprop_step_f32(
+          size,
+          context.pointerOf(w),
+          context.pointerOf(g),
+          s === null ? 0 : context.pointerOf(s),
+          d === null ? 0 : context.pointerOf(d),
+          w1.ptr,
+          s1.ptr,
+          d1 === null ? 0 : d1.ptr,
+          p.learningRate,
+          p.rho,
+          1 - p.rho,
+          p.epsilon,
+          p.momentum,
+          p.weightDecay,
+          flags,
+        );
+        if (finite === 1) for (const h of [w1.handle, s1.handle, d1?.handle]) if (h !== undefined) context.knownFinite.add(h);
+        return result();
+      });
+    },
+    /** float32 in one SIMD pass (sgd_step_f32), bit-identical to sgdUpdate's composite; float64 in the JavaScript loop. */
+    sgdStep(w, g, b, size, p, dtype) {
+      if (dtype !== 'float32') return sgdFallback(w, g, b, size, p, dtype);
+      const useMomentum = p.momentum !== 0;
+      return context.run(() => {
+        const w1 = context.allocF32(size);
+        const b1 = useMomentum ? context.allocF32(size) : null;
+        if (size === 0) return { w: w1.handle, b: b1?.handle ?? null };
+        const flags = (b !== null ? 1 : 0) | (p.nesterov ? 2 : 0) | (useMomentum ? 4 : 0);
+        const finite = context.exports.sgd_step_f32(
+          size,
+          context.pointerOf(w),
+          context.pointerOf(g),
+          b === null ? 0 : context.pointerOf(b),
+          w1.ptr,
+          b1 === null ? 0 : b1.ptr,
+          p.learningRate,
+          p.momentum,
+          p.weightDecay,
+          flags,
+        );
+        if (finite === 1) for (const h of b1 === null ? [w1.handle] : [w1.handle, b1.handle]) context.knownFinite.add(h);
+        return { w: w1.handle, b: b1?.handle ?? null };
+      });
+    },
     /** float32 in one SIMD pass per handle not already known finite; float64 in a JavaScript loop. */
     allFinite(handles, dtype) {
       if (dtype !== 'float32') {

@@ -2,7 +2,7 @@
  * RMSProp (Tieleman & Hinton 2012, lecture 6e):
  *   s ← ρ·s + (1 − ρ)·g²;  d = g/(√s + ε);  with momentum: b ← μ·b + d, d = b;  w ← w − lr·d.
  */
-import { type Tensor, add, div, mul, sqrt, square, sub } from '@lec/tensor';
+import { type Tensor, rmspropUpdate } from '@lec/tensor';
 import type { LearningRate } from '../schedules.js';
 import { Optimizer, type UpdateResult, checkHyperParameter } from './optimizer.js';
 
@@ -43,11 +43,14 @@ export class RMSProp extends Optimizer {
   }
 
   protected update(w: Tensor, grad: Tensor, slots: readonly Tensor[] | undefined, lr: number): UpdateResult {
-    const g = this.weightDecay ? add(grad, mul(w, this.weightDecay)) : grad;
-    const s = slots ? add(mul(slots[0], this.rho), mul(square(g), 1 - this.rho)) : mul(square(g), 1 - this.rho);
-    let d = div(g, add(sqrt(s), this.epsilon));
-    if (this.momentum === 0) return { value: sub(w, mul(d, lr)), slots: [s] };
-    d = slots ? add(mul(slots[1], this.momentum), d) : d;
-    return { value: sub(w, mul(d, lr)), slots: [s, d] };
+    // one fused op (a single pass on backends with the rmspropStep fast path)
+    const [value, s, d] = rmspropUpdate(w, grad, slots?.[0] ?? null, slots?.[1] ?? null, {
+      learningRate: lr,
+      rho: this.rho,
+      epsilon: this.epsilon,
+      momentum: this.momentum,
+      weightDecay: this.weightDecay,
+    });
+    return { value, slots: d === null ? [s] : [s, d] };
   }
 }

@@ -3,7 +3,7 @@
  * 2013, PyTorch's form) and L2 weight decay:
  *   g ← g + λ·w;  b ← μ·b + g;  d = nesterov ? g + μ·b : b (d = g without momentum);  w ← w − lr·d.
  */
-import { type Tensor, ValueError, add, mul, sub } from '@lec/tensor';
+import { type Tensor, ValueError, sgdUpdate } from '@lec/tensor';
 import type { LearningRate } from '../schedules.js';
 import { Optimizer, type UpdateResult, checkHyperParameter } from './optimizer.js';
 
@@ -41,10 +41,13 @@ export class SGD extends Optimizer {
   }
 
   protected update(w: Tensor, grad: Tensor, slots: readonly Tensor[] | undefined, lr: number): UpdateResult {
-    const g = this.weightDecay ? add(grad, mul(w, this.weightDecay)) : grad;
-    if (this.momentum === 0) return { value: sub(w, mul(g, lr)), slots: [] };
-    const b = slots ? add(mul(slots[0], this.momentum), g) : mul(g, 1); // a copy: the state must not alias the caller's gradient
-    const d = this.nesterov ? add(g, mul(b, this.momentum)) : b;
-    return { value: sub(w, mul(d, lr)), slots: [b] };
+    // one fused op (a single pass on backends with the sgdStep fast path)
+    const [value, b] = sgdUpdate(w, grad, slots?.[0] ?? null, {
+      learningRate: lr,
+      momentum: this.momentum,
+      nesterov: this.nesterov,
+      weightDecay: this.weightDecay,
+    });
+    return { value, slots: b === null ? [] : [b] };
   }
 }

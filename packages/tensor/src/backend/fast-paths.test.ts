@@ -34,6 +34,8 @@ describe('fast-path records', () => {
       'lstmSequence',
       'lstmSequenceBackward',
       'adamStep',
+      'sgdStep',
+      'rmspropStep',
     ]);
   });
 

@@ -268,6 +268,20 @@ export interface FastPaths<H = Handle> {
    * stepSize and epsilon come with the bias corrections already folded in.
    */
   adamStep?(w: H, g: H, m: H | null, v: H | null, size: number, params: AdamStepParams, dtype: DType): { w: H; m: H; v: H };
+  /**
+   * One SGD step over `size` values (the op sgdUpdate; b null = no state yet):
+   *   g' = g + weightDecay·w;  without momentum w' = w − g'·learningRate (b is null);
+   *   with momentum b' = momentum·b + g' (g' without state), d = nesterov ? g' + b'·momentum : b',
+   *   w' = w − d·learningRate.
+   */
+  sgdStep?(w: H, g: H, b: H | null, size: number, params: SgdStepParams, dtype: DType): { w: H; b: H | null };
+  /**
+   * One RMSprop step over `size` values (the op rmspropUpdate; s and d null = no state yet):
+   *   g' = g + w·weightDecay;  s' = s·rho + g'²·(1 − rho);  q = g'/(√s' + epsilon);
+   *   without momentum w' = w − q·learningRate (d is null); with it d' = d·momentum + q,
+   *   w' = w − d'·learningRate.
+   */
+  rmspropStep?(w: H, g: H, s: H | null, d: H | null, size: number, params: RmspropStepParams, dtype: DType): { w: H; s: H; d: H | null };
   /** Whether every entry of every handle (all of `dtype`, float32 or float64) is finite: `allFinite`. */
   allFinite?(handles: readonly H[], dtype: DType): boolean;
   /**
@@ -363,6 +377,23 @@ export interface BackendV1<H = Handle> {
 /** `BackendV1<H>` under its short name. */
 export type Backend<H = Handle> = BackendV1<H>;
 
+/** Hyper-parameters of one sgdStep call (momentum 0: plain SGD). */
+export interface SgdStepParams {
+  learningRate: number;
+  momentum: number;
+  nesterov: boolean;
+  weightDecay: number;
+}
+
+/** Hyper-parameters of one rmspropStep call (momentum 0: no momentum state). */
+export interface RmspropStepParams {
+  learningRate: number;
+  rho: number;
+  epsilon: number;
+  momentum: number;
+  weightDecay: number;
+}
+
 /** Hyper-parameters of one adamStep call. */
 export interface AdamStepParams {
   beta1: number;
@@ -422,6 +453,8 @@ export const FAST_PATH_KINDS = {
   lstmCell: { forward: 'lstmCell', backward: 'lstmCellBackward' },
   lstmSequence: { forward: 'lstmSequence', backward: 'lstmSequenceBackward' },
   adamStep: 'function',
+  sgdStep: 'function',
+  rmspropStep: 'function',
   allFinite: 'function',
   activationBackward: 'function',
 } as const satisfies {
