@@ -248,9 +248,14 @@ export function tuneKernels(kernels: WasmKernels, request: TuningRequest = 'cali
 /**
  * Times the candidate micro-kernels on one [96, 64, 256] product (small, so the first runs, before V8 optimises the code, cost little), interleaved, until the
  * next run would pass `budgetMs`, and keeps the fastest if it beats the default by 3 %.
+ * `now` is the clock (milliseconds); tests pass a deterministic one.
  */
-export function calibrate(kernels: WasmKernels, budgetMs = CALIBRATION_BUDGET_MS): TuningReport {
-  const start = performance.now();
+export function calibrate(
+  kernels: WasmKernels,
+  budgetMs = CALIBRATION_BUDGET_MS,
+  now: () => number = () => performance.now(),
+): TuningReport {
+  const start = now();
   // set after the first calls, which compile the code (a cost the first product pays anyway)
   let deadline = start + budgetMs;
   let warmupMs = 0;
@@ -283,8 +288,8 @@ export function calibrate(kernels: WasmKernels, budgetMs = CALIBRATION_BUDGET_MS
       writeGemmTuning(kernels, cand.gemm);
       e.gemm_f32(m / 2, n, k / 2, a, k, 0, b, n, 0, c, n, 0, 0, 0, work);
     }
-    warmupMs = performance.now() - start;
-    deadline = performance.now() + budgetMs;
+    warmupMs = now() - start;
+    deadline = now() + budgetMs;
     let last = 0;
     // a coarse clock (a page that is not cross-origin isolated) cannot time ~0.1 ms runs
     if (tick > MAX_TICK_MS) return finish();
@@ -292,11 +297,11 @@ export function calibrate(kernels: WasmKernels, budgetMs = CALIBRATION_BUDGET_MS
       for (let i = 0; i < candidates.length; i++) {
         // rotate the order each round, so neither candidate always runs first
         const cand = candidates[(i + round) % candidates.length];
-        if (performance.now() + last > deadline) return finish();
+        if (now() + last > deadline) return finish();
         writeGemmTuning(kernels, cand.gemm);
-        const t0 = performance.now();
+        const t0 = now();
         e.gemm_f32(m, n, k, a, k, 0, b, n, 0, c, n, 0, 0, 0, work);
-        last = performance.now() - t0;
+        last = now() - t0;
         longest = Math.max(longest, last);
         cand.best = Math.max(cand.best, (2 * m * n * k) / Math.max(last, 1e-3) / 1e6);
         cand.runs++;
@@ -308,7 +313,7 @@ export function calibrate(kernels: WasmKernels, budgetMs = CALIBRATION_BUDGET_MS
   }
 
   function finish(): TuningReport {
-    const ms = performance.now() - start;
+    const ms = now() - start;
     const [fallback, ...others] = candidates;
     const runs = Math.min(...candidates.map((cand) => cand.runs));
     let chosen = fallback;
