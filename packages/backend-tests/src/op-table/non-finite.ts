@@ -110,6 +110,18 @@ export const NON_FINITE_CASES: Readonly<Record<string, readonly ForwardCase[]>> 
       tol: 'exact',
     },
     {
+      // σ(−200) is 1.4e-87, 0 in float32: a float32 product gives 0·∞ = NaN where the value is ∞
+      name: 'forget gate σ(−200) on c0 = ±∞, output gate 1: c stays ±∞, h = ±1',
+      inputs: [
+        f([1, 2, 8], cycle([-200, -200, -200, -200, 0, 0, 1000, 1000])),
+        f([2, 8], cycle([0])),
+        f([1, 2], cycle([0])),
+        f([1, 2], cycle([INF, -INF])),
+      ],
+      fn: ([p, w, h, c]) => lec.lstmSequence(p, w, h, c),
+      tol: 'exact',
+    },
+    {
       name: 'gradient with a +∞ recurrent weight',
       inputs: [f([1, 2, 4], uniformIn(-1, 1)), f([1, 4], cycle([INF, 0.1, -0.2, 0.3])), f([1, 1]), f([1, 1])],
       fn: ([p, w, h, c]) => lec.grad((a: Tensor, b: Tensor) => lec.sum(lec.lstmSequence(a, b, h, c)[0]))(p, w),

@@ -11,7 +11,10 @@
  * activations i, f, C̃, o [batch, 4H] then tanh(c) [batch, H]. A step with a non-finite input
  * (z, cPrev, dh or dc: checked by all_finite_f32) runs the JavaScript step instead, whose
  * float64 gates keep the reference's answers at the extremes (σ(−200)·∞ is ∞ there, NaN in
- * float32) and its exact saturation. Other dtypes run the JavaScript pairs they override.
+ * float32) and its exact saturation. `lstmSequence` checks its results instead (saved and the
+ * sequence, or the four gradients): where one is not finite, the call is run again by the
+ * JavaScript pass (a forward that fell back has a float64 `saved`, so its backward falls back
+ * too). Other dtypes run the JavaScript pairs they override.
  */
 import { type CpuHandle, type FastPaths, type LstmSequenceDims, lstmSequenceLayout } from '@lec/tensor';
 import { gemmPointers } from '../kernels/gemm.js';
@@ -107,97 +110,123 @@ export function wasmLstm(context: WasmContext): Pick<FastPaths<CpuHandle>, 'lstm
     lstmSequence: {
       forward(projected, weightHh, h0, c0, dims, dtype) {
         if (dtype !== 'float32') return fallback.forward(projected, weightHh, h0, c0, dims, dtype);
-        const { B, T, H, G } = sizes(dims);
-        check('lstmSequence', 'projected', projected, B * T * G, `[${B}, ${T}, ${G}]`);
-        check('lstmSequence', 'weightHh', weightHh, H * G, `[${H}, ${G}]`);
-        check('lstmSequence', 'h0', h0, B * H, `[${B}, ${H}]`);
-        check('lstmSequence', 'c0', c0, B * H, `[${B}, ${H}]`);
-        const L = lstmSequenceLayout(B, T, H);
-        return context.run(() => {
-          const saved = context.allocF32(L.size);
-          const sequence = context.allocF32(B * T * H);
-          const h = context.allocF32(B * H);
-          const c = context.allocF32(B * H);
-          const ps = saved.ptr;
-          move(ps, context.pointerOf(projected), B * T * G);
-          move(ps + L.hs * 4, context.pointerOf(h0), B * H);
-          move(ps + L.cs * 4, context.pointerOf(c0), B * H);
-          const e = context.exports;
-          const pw = packed(context.pointerOf(weightHh), H, G, G, false);
-          for (let t = 0; t < T; t++) {
-            const z = ps + t * G * 4;
-            const hPrev = ps + (L.hs + t * B * H) * 4;
-            const cPrev = ps + (L.cs + t * B * H) * 4;
-            gemmPointers(kernels, B, G, H, hPrev, H, false, pw, 0, false, z, T * G, 0, 0, true, true);
-            e.lstm_step_forward_f32(
-              B,
-              H,
-              z,
-              T * G,
-              cPrev,
-              cPrev + B * H * 4,
-              ps + (L.tanhC + t * B * H) * 4,
-              hPrev + B * H * 4,
-              sequence.ptr + t * H * 4,
-              T * H,
-            );
-          }
-          move(h.ptr, ps + (L.hs + T * B * H) * 4, B * H);
-          move(c.ptr, ps + (L.cs + T * B * H) * 4, B * H);
-          return { sequence: sequence.handle, h: h.handle, c: c.handle, saved: saved.handle, savedSize: L.size };
-        });
+        const out = wasmForward(projected, weightHh, h0, c0, dims);
+        if (finite(out.saved, out.sequence)) return out;
+        // a non-finite value (from the inputs, or an overflow on the way): the JavaScript pass,
+        // whose float64 gates keep σ(z)·∞ = ∞ where float32 rounds σ(z) to 0 and gives NaN
+        for (const h of [out.sequence, out.h, out.c, out.saved]) context.store.dispose(h);
+        return fallback.forward(projected, weightHh, h0, c0, dims, dtype);
       },
       backward(saved, weightHh, dSequence, dh, dc, dims, dtype) {
-        if (dtype !== 'float32') return fallback.backward(saved, weightHh, dSequence, dh, dc, dims, dtype);
-        const { B, T, H, G } = sizes(dims);
-        const L = lstmSequenceLayout(B, T, H);
-        const op = 'lstmSequenceBackward';
-        check(op, 'saved', saved, L.size, `${L.size} values`);
-        check(op, 'weightHh', weightHh, H * G, `[${H}, ${G}]`);
-        if (dSequence !== null) check(op, 'dSequence', dSequence, B * T * H, `[${B}, ${T}, ${H}]`);
-        if (dh !== null) check(op, 'dh', dh, B * H, `[${B}, ${H}]`);
-        if (dc !== null) check(op, 'dc', dc, B * H, `[${B}, ${H}]`);
-        return context.run(() => {
-          const dProjected = context.allocF32(B * T * G);
-          const dWeightHh = context.allocF32(H * G);
-          const dh0 = context.allocF32(B * H);
-          const dc0 = context.allocF32(B * H);
-          const ps = context.pointerOf(saved);
-          const pw = context.pointerOf(weightHh);
-          const pwT = packed(pw, G, H, G, true); // op(B) = W_hhᵀ [4H, H]
-          const pseq = dSequence === null ? 0 : context.pointerOf(dSequence);
-          if (dh === null) context.view(dh0.ptr, B * H).fill(0);
-          else move(dh0.ptr, context.pointerOf(dh), B * H);
-          if (dc === null) context.view(dc0.ptr, B * H).fill(0);
-          else move(dc0.ptr, context.pointerOf(dc), B * H);
-          const pdz = kernels.arena.allocF32(T * B * G); // time-major, for the weight gradient
-          const e = context.exports;
-          for (let t = T - 1; t >= 0; t--) {
-            const dz = pdz + t * B * G * 4;
-            const pseqT = pseq === 0 ? 0 : pseq + t * H * 4;
-            e.lstm_step_backward_f32(
-              B,
-              H,
-              ps + t * G * 4,
-              T * G,
-              ps + (L.tanhC + t * B * H) * 4,
-              ps + (L.cs + t * B * H) * 4,
-              dh0.ptr,
-              pseqT,
-              T * H,
-              dc0.ptr,
-              dz,
-              dProjected.ptr + t * G * 4,
-              T * G,
-            );
-            gemmPointers(kernels, B, H, G, dz, G, false, pwT, 0, false, dh0.ptr, H, 0, 0, false, true);
-          }
-          gemmPointers(kernels, H, G, T * B, ps + L.hs * 4, H, true, pdz, G, false, dWeightHh.ptr, G, 0, 0, false);
-          return { dProjected: dProjected.handle, dWeightHh: dWeightHh.handle, dh0: dh0.handle, dc0: dc0.handle };
-        });
+        // a JavaScript forward (float64 saved) has the JavaScript backward
+        if (dtype !== 'float32' || !(context.store.get(saved) instanceof Float32Array)) {
+          return fallback.backward(saved, weightHh, dSequence, dh, dc, dims, dtype);
+        }
+        const out = wasmBackward(saved, weightHh, dSequence, dh, dc, dims);
+        if (finite(out.dProjected, out.dWeightHh, out.dh0, out.dc0)) return out;
+        for (const h of [out.dProjected, out.dWeightHh, out.dh0, out.dc0]) context.store.dispose(h);
+        return fallback.backward(saved, weightHh, dSequence, dh, dc, dims, dtype);
       },
     },
   };
+
+  function wasmForward(projected: CpuHandle, weightHh: CpuHandle, h0: CpuHandle, c0: CpuHandle, dims: LstmSequenceDims) {
+    const { B, T, H, G } = sizes(dims);
+    check('lstmSequence', 'projected', projected, B * T * G, `[${B}, ${T}, ${G}]`);
+    check('lstmSequence', 'weightHh', weightHh, H * G, `[${H}, ${G}]`);
+    check('lstmSequence', 'h0', h0, B * H, `[${B}, ${H}]`);
+    check('lstmSequence', 'c0', c0, B * H, `[${B}, ${H}]`);
+    const L = lstmSequenceLayout(B, T, H);
+    return context.run(() => {
+      const saved = context.allocF32(L.size);
+      const sequence = context.allocF32(B * T * H);
+      const h = context.allocF32(B * H);
+      const c = context.allocF32(B * H);
+      const ps = saved.ptr;
+      move(ps, context.pointerOf(projected), B * T * G);
+      move(ps + L.hs * 4, context.pointerOf(h0), B * H);
+      move(ps + L.cs * 4, context.pointerOf(c0), B * H);
+      const e = context.exports;
+      const pw = packed(context.pointerOf(weightHh), H, G, G, false);
+      for (let t = 0; t < T; t++) {
+        const z = ps + t * G * 4;
+        const hPrev = ps + (L.hs + t * B * H) * 4;
+        const cPrev = ps + (L.cs + t * B * H) * 4;
+        gemmPointers(kernels, B, G, H, hPrev, H, false, pw, 0, false, z, T * G, 0, 0, true, true);
+        e.lstm_step_forward_f32(
+          B,
+          H,
+          z,
+          T * G,
+          cPrev,
+          cPrev + B * H * 4,
+          ps + (L.tanhC + t * B * H) * 4,
+          hPrev + B * H * 4,
+          sequence.ptr + t * H * 4,
+          T * H,
+        );
+      }
+      move(h.ptr, ps + (L.hs + T * B * H) * 4, B * H);
+      move(c.ptr, ps + (L.cs + T * B * H) * 4, B * H);
+      return { sequence: sequence.handle, h: h.handle, c: c.handle, saved: saved.handle, savedSize: L.size };
+    });
+  }
+
+  function wasmBackward(
+    saved: CpuHandle,
+    weightHh: CpuHandle,
+    dSequence: CpuHandle | null,
+    dh: CpuHandle | null,
+    dc: CpuHandle | null,
+    dims: LstmSequenceDims,
+  ) {
+    const { B, T, H, G } = sizes(dims);
+    const L = lstmSequenceLayout(B, T, H);
+    const op = 'lstmSequenceBackward';
+    check(op, 'saved', saved, L.size, `${L.size} values`);
+    check(op, 'weightHh', weightHh, H * G, `[${H}, ${G}]`);
+    if (dSequence !== null) check(op, 'dSequence', dSequence, B * T * H, `[${B}, ${T}, ${H}]`);
+    if (dh !== null) check(op, 'dh', dh, B * H, `[${B}, ${H}]`);
+    if (dc !== null) check(op, 'dc', dc, B * H, `[${B}, ${H}]`);
+    return context.run(() => {
+      const dProjected = context.allocF32(B * T * G);
+      const dWeightHh = context.allocF32(H * G);
+      const dh0 = context.allocF32(B * H);
+      const dc0 = context.allocF32(B * H);
+      const ps = context.pointerOf(saved);
+      const pw = context.pointerOf(weightHh);
+      const pwT = packed(pw, G, H, G, true); // op(B) = W_hhᵀ [4H, H]
+      const pseq = dSequence === null ? 0 : context.pointerOf(dSequence);
+      if (dh === null) context.view(dh0.ptr, B * H).fill(0);
+      else move(dh0.ptr, context.pointerOf(dh), B * H);
+      if (dc === null) context.view(dc0.ptr, B * H).fill(0);
+      else move(dc0.ptr, context.pointerOf(dc), B * H);
+      const pdz = kernels.arena.allocF32(T * B * G); // time-major, for the weight gradient
+      const e = context.exports;
+      for (let t = T - 1; t >= 0; t--) {
+        const dz = pdz + t * B * G * 4;
+        const pseqT = pseq === 0 ? 0 : pseq + t * H * 4;
+        e.lstm_step_backward_f32(
+          B,
+          H,
+          ps + t * G * 4,
+          T * G,
+          ps + (L.tanhC + t * B * H) * 4,
+          ps + (L.cs + t * B * H) * 4,
+          dh0.ptr,
+          pseqT,
+          T * H,
+          dc0.ptr,
+          dz,
+          dProjected.ptr + t * G * 4,
+          T * G,
+        );
+        gemmPointers(kernels, B, H, G, dz, G, false, pwT, 0, false, dh0.ptr, H, 0, 0, false, true);
+      }
+      gemmPointers(kernels, H, G, T * B, ps + L.hs * 4, H, true, pdz, G, false, dWeightHh.ptr, G, 0, 0, false);
+      return { dProjected: dProjected.handle, dWeightHh: dWeightHh.handle, dh0: dh0.handle, dc0: dc0.handle };
+    });
+  }
 }
 
 function sizes(dims: LstmSequenceDims): { B: number; T: number; H: number; G: number } {
