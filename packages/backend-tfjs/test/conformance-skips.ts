@@ -54,6 +54,7 @@ export const WEBGL_SKIPS: Readonly<Record<string, string>> = {
   'forward/cos/special values (NaN, ±Inf, ±0, denormals, ±1e38)': RANGE,
   'forward/div/special values, every pair': `${FTZ}: 0 / 1e-40 becomes 0 / 0 = NaN`,
   'forward/mul/special values, every pair': `${FTZ}: Infinity × 1e-40 becomes Infinity × 0 = NaN`,
+  'forward/relu/gradient with NaN, ±∞, ±0 in x and dy (0·∞ = NaN; step(NaN) = NaN)': `${FTZ}: step(1e-40) becomes step(0) = 0, and then Infinity × 0 = NaN`,
   'forward/pow/special values, every pair':
     "tfjs-webgl's pow shader computes exp2(y·log2|x|) with sign fix-ups; with denormals flushed and Infinity operands it does not follow IEEE pow",
   'forward/pow/negative bases, integer exponents': "tfjs-webgl's pow shader returns 0 instead of ±Infinity when a negative base overflows",
