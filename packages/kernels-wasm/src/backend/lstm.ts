@@ -11,8 +11,8 @@
  * activations i, f, C̃, o [batch, 4H] then tanh(c) [batch, H]. A step with a non-finite input
  * (z, cPrev, dh or dc: checked by all_finite_f32) runs the JavaScript step instead, whose
  * float64 gates keep the reference's answers at the extremes (σ(−200)·∞ is ∞ there, NaN in
- * float32) and its exact saturation. `lstmSequence` checks its results instead (saved and the
- * sequence, or the four gradients): where one is not finite, the call is run again by the
+ * float32) and its exact saturation. `lstmSequence` checks its results instead (the cell
+ * states, or the four gradients): where one is not finite, the call is run again by the
  * JavaScript pass (a forward that fell back has a float64 `saved`, so its backward falls back
  * too). Other dtypes run the JavaScript pairs they override.
  */
@@ -111,9 +111,13 @@ export function wasmLstm(context: WasmContext): Pick<FastPaths<CpuHandle>, 'lstm
       forward(projected, weightHh, h0, c0, dims, dtype) {
         if (dtype !== 'float32') return fallback.forward(projected, weightHh, h0, c0, dims, dtype);
         const out = wasmForward(projected, weightHh, h0, c0, dims);
-        if (finite(out.saved, out.sequence)) return out;
-        // a non-finite value (from the inputs, or an overflow on the way): the JavaScript pass,
-        // whose float64 gates keep σ(z)·∞ = ∞ where float32 rounds σ(z) to 0 and gives NaN
+        // σ(z)·∞ needs an infinite cell state, and a NaN anywhere upstream of c reaches c, so the
+        // cell states c_0..c_T (a seventh of saved) decide: all finite, the float32 pass is exact
+        const { B, T, H } = sizes(dims);
+        const cs = lstmSequenceLayout(B, T, H).cs;
+        if (context.run(() => context.exports.all_finite_f32(context.pointerOf(out.saved) + cs * 4, B * (T + 1) * H) === 1)) return out;
+        // a non-finite cell state (from the inputs, or an overflow on the way): the JavaScript
+        // pass, whose float64 gates keep σ(z)·∞ = ∞ where float32 rounds σ(z) to 0 and gives NaN
         for (const h of [out.sequence, out.h, out.c, out.saved]) context.store.dispose(h);
         return fallback.forward(projected, weightHh, h0, c0, dims, dtype);
       },
