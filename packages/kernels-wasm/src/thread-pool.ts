@@ -91,8 +91,10 @@ function start(data, post) {
     Atomics.notify(state, 0);
   }
 }
-if (typeof process !== 'undefined' && process.versions && process.versions.node && typeof require === 'function') {
-  const { parentPort, workerData } = require('node:worker_threads');
+if (typeof process !== 'undefined' && process.versions && process.versions.node) {
+  // evaluated as ESM (no require) where the parent runs with --input-type=module
+  const threads = typeof require === 'function' ? require('node:worker_threads') : process.getBuiltinModule('node:worker_threads');
+  const { parentPort, workerData } = threads;
   start(workerData, (message) => parentPort.postMessage(message));
 } else {
   self.onmessage = (event) => start(event.data, (message) => self.postMessage(message));
