@@ -237,7 +237,7 @@ describe('fuzzing (fixed seed)', () => {
       const same =
         ref === null
           ? got === null
-          : got !== null && got.every((a, k) => a.length === ref[k].length && a.every((v, i) => Object.is(v, ref[k][i])));
+          : (got?.every((a, k) => a.length === ref[k].length && a.every((v, i) => Object.is(v, ref[k][i]))) ?? false);
       if (!same && disagreements.length < 5)
         disagreements.push(`file ${files}: readCifar10Tar ${ref ? 'accepts' : 'refuses'}, the decoder ${got ? 'accepts' : 'refuses'}`);
       if (!got) throw new DatasetFormatError('fuzz', 'refused');

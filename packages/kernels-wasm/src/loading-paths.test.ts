@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumUnavailable, launchChromium } from '@lec/tools-chromium';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -89,11 +90,9 @@ describe('loading paths', () => {
   }, 60_000);
 });
 
-const CHROMIUM = process.env.LEC_CHROMIUM ?? '/usr/bin/chromium';
-describe.skipIf(!existsSync(CHROMIUM))('a plain browser page (no bundler) in Chromium', () => {
+describe.skipIf(chromiumUnavailable() !== null)('a plain browser page (no bundler) in Chromium', () => {
   it('loads the package through an import map, on two threads, fetching one build', async () => {
     const { createServer } = await import('node:http');
-    const { chromium } = await import('playwright-core');
     const packages = join(packageRoot, '..');
     const requested: string[] = [];
     const server = createServer((req, res) => {
@@ -117,13 +116,9 @@ describe.skipIf(!existsSync(CHROMIUM))('a plain browser page (no bundler) in Chr
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
-    const profile = mkdtempSync(join(scratch, 'chromium-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--no-first-run', '--disable-background-networking'],
-    });
+    const chromium = await launchChromium();
     try {
-      const page = context.pages()[0] ?? (await context.newPage());
+      const page = await chromium.context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`http://127.0.0.1:${port}/`);
@@ -133,7 +128,7 @@ describe.skipIf(!existsSync(CHROMIUM))('a plain browser page (no bundler) in Chr
       const builds = requested.filter((p) => p.includes('/generated/')).sort();
       expect(builds).toEqual(['/kernels-wasm/dist/generated/wasm-scalar.js', '/kernels-wasm/dist/generated/wasm-simd-threads.js']);
     } finally {
-      await context.close();
+      await chromium.close();
       await new Promise((resolve) => server.close(resolve));
     }
   }, 120_000);
