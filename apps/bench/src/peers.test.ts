@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { browserUnavailable, runBrowserBench } from './browser/run-browser.js';
 import type { Result } from './harness/types.js';
+import { onnxruntimeWeb, OrtWebImpl } from './impls/onnxruntime-web.js';
 import { PytorchImpl, pytorch } from './impls/pytorch.js';
 import { classify, exportNames, runProfile, summarizeProfile } from './profile.js';
 import { buildTables } from './report/table.js';
@@ -148,6 +149,75 @@ describe('pytorch peer', () => {
     },
     120_000,
   );
+});
+
+describe('onnxruntime-web peer', () => {
+  it('runs the tiny gemm and conv forward / input-gradient cases at 1 and 2 threads in Node, checked against the float64 reference', async () => {
+    const report = await runBench({
+      suites: ['gemm', 'conv'],
+      quick: true,
+      tiny: true,
+      threads: 2,
+      implFactories: [onnxruntimeWeb],
+      progress: 'silent',
+      print: () => {},
+    });
+    expect(report.results.filter((r) => r.status === 'wrong')).toEqual([]);
+    const ok = report.results.filter((r) => r.status === 'ok');
+    // gemm: the 2 reused-operand cases; conv: forward and input gradient; for each thread count
+    expect(ok.map((r) => `${r.impl} ${r.suite} ${r.case.split(' ')[0]}`).sort()).toEqual(
+      ['onnxruntime-web', 'onnxruntime-web-t2']
+        .flatMap((i) => [`${i} conv backprop-input`, `${i} conv forward`, `${i} gemm 8x12·12x8`, `${i} gemm A·Bᵀ`])
+        .sort(),
+    );
+    for (const r of ok) {
+      expect(r.gflops).toBeGreaterThan(0);
+      expect(r.metrics?.max_abs_diff).toBeTypeOf('number');
+      expect(r.threads).toBe(r.impl.endsWith('-t2') ? 2 : 1);
+    }
+    const filter = report.results.filter((r) => r.case.startsWith('backprop-filter'));
+    expect(filter.map((r) => [r.impl, r.status, r.note])).toEqual([
+      ['onnxruntime-web', 'skipped', 'onnxruntime is inference-only: no filter-gradient op'],
+      ['onnxruntime-web-t2', 'skipped', 'onnxruntime is inference-only: no filter-gradient op'],
+    ]);
+    // the notes name the WebAssembly module it loads and the threads it really runs with (no fallback to 1)
+    const notes = report.notes.join('\n');
+    expect(notes).toMatch(
+      /onnxruntime-web: onnxruntime-web 1\.30\.0 in Node.*loads ort-wasm-simd-threaded\.wasm \(SIMD, threaded build\); env\.wasm\.numThreads = 1/,
+    );
+    expect(notes).toMatch(/onnxruntime-web-t2: .*env\.wasm\.numThreads = 2/);
+    expect(notes).not.toMatch(/fell back/);
+  }, 120_000);
+
+  it('reports a failed case as an error, not a crash, and its worker ends with dispose', async () => {
+    const impl = new OrtWebImpl(1);
+    await impl.setup();
+    try {
+      const runner = await impl.gemm(
+        { m: 2, n: 2, k: 2, transposeA: false, transposeB: false },
+        new Float32Array(4).fill(1),
+        new Float32Array(4).fill(2),
+      );
+      await runner.run();
+      expect(Array.from(await runner.read())).toEqual([4, 4, 4, 4]);
+      // operands that do not fit the declared shapes: the host rejects the case and stays usable
+      await expect(
+        impl.gemm({ m: 2, n: 2, k: 3, transposeA: false, transposeB: false }, new Float32Array(4), new Float32Array(4)),
+      ).rejects.toThrow(/size\(6\) does not match data length\(4\)/);
+      const again = await impl.gemm(
+        { m: 1, n: 1, k: 2, transposeA: false, transposeB: false },
+        Float32Array.of(1, 2),
+        Float32Array.of(3, 4),
+      );
+      await again.run();
+      expect(Array.from(await again.read())).toEqual([11]);
+    } finally {
+      await impl.dispose();
+    }
+    await expect(
+      impl.gemm({ m: 1, n: 1, k: 1, transposeA: false, transposeB: false }, new Float32Array(1), new Float32Array(1)),
+    ).rejects.toThrow(/setup\(\) was not called/);
+  }, 60_000);
 });
 
 describe('ratio to pytorch', () => {
