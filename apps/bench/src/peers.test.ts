@@ -363,7 +363,7 @@ const noBrowser = browserUnavailable();
 if (noBrowser) console.log(`@lec/bench: the browser bench test is skipped: ${noBrowser}`);
 
 describe.skipIf(noBrowser !== null)('--browser', () => {
-  it('runs the tiny gemm and LeNet cases in Chromium on lec-wasm, lec-wasm-t2 and tfjs-wasm, and writes JSON and Markdown', async () => {
+  it('runs the tiny gemm and LeNet cases in Chromium on lec-wasm, lec-wasm-t2, tfjs-wasm and onnxruntime-web, and writes JSON and Markdown', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lec-bench-browser-'));
     let printed = '';
     const code = await runBrowserBench({
@@ -382,13 +382,22 @@ describe.skipIf(noBrowser !== null)('--browser', () => {
     expect(doc.notes.join('\n')).toMatch(/cross-origin isolated \(threads available\)/);
     const gemm = results.filter((r) => r.suite === 'gemm');
     expect(gemm.filter((r) => r.status !== 'ok')).toEqual([]);
-    expect(new Set(gemm.map((r) => r.impl))).toEqual(new Set(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm']));
+    expect(new Set(gemm.map((r) => r.impl))).toEqual(new Set(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm', 'onnxruntime-web']));
+    // onnxruntime-web: the reused-operand cases only (no fresh-operand path), its WebAssembly files served locally
+    expect(gemm.filter((r) => r.impl === 'onnxruntime-web').every((r) => !r.case.startsWith('fresh'))).toBe(true);
+    expect(doc.notes.join('\n')).toMatch(
+      /onnxruntime-web \(browser\) fetched ort-wasm-simd-threaded\.mjs, ort-wasm-simd-threaded\.wasm from \/ort\//,
+    );
     expect(gemm.some((r) => r.case.startsWith('fresh'))).toBe(true);
     for (const r of gemm) expect(r.gflops).toBeGreaterThan(0);
     const ok = (c: string) => results.filter((r) => r.suite === 'lenet' && r.case.startsWith(c) && r.status === 'ok').map((r) => r.impl);
-    expect(ok('infer LeNet-5 batch 4').sort()).toEqual(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm']);
-    expect(ok('infer LeNet-5 batch 1').sort()).toEqual(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm']);
+    // onnxruntime-web runs lec's LeNet-5 exported by toOnnx, checked against lec's forward (else 'wrong', and code 1)
+    expect(ok('infer LeNet-5 batch 4').sort()).toEqual(['lec-wasm', 'lec-wasm-t2', 'onnxruntime-web', 'tfjs-wasm']);
+    expect(ok('infer LeNet-5 batch 1').sort()).toEqual(['lec-wasm', 'lec-wasm-t2', 'onnxruntime-web', 'tfjs-wasm']);
     expect(ok('train step').sort()).toEqual(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm']);
+    expect(results.find((r) => r.case.startsWith('train step') && r.impl === 'onnxruntime-web')?.note).toBe(
+      'onnxruntime-web is inference only',
+    );
     expect(fs.readFileSync(path.join(dir, 'b.md'), 'utf8')).toMatch(/## lenet/);
     expect(printed).toMatch(/lec bench \(browser\)/);
     expect(doc.notes.join('\n')).toMatch(/infer LeNet-5 batch 1: lec-wasm time ÷ tfjs-wasm = \d+\.\d\d \(target ≤ 0\.7: (met|NOT met)\)/);
