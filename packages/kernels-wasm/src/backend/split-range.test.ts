@@ -2,7 +2,8 @@
  * Elementwise kernels split into ranges over the threads (`WasmKernels.splitRange`): the fused
  * optimizer updates, activationBackward and unary ops on tensors large enough to split give
  * the same bits on two threads as on one, and a non-finite value in any range (the last one,
- * which a worker may run) is reported, so the optimizer's finiteness check still sees it.
+ * which a worker may run) is reported, so the optimizer's finiteness check still sees it. Pooling
+ * and its gradients split by images give the one-thread bits too.
  */
 import {
   type BackendV1,
@@ -19,7 +20,7 @@ import {
   valueAndGrad,
   withBackend,
 } from '@lec/tensor';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { randomF32 } from '../../test/reference.js';
 import { loadKernels } from '../load-kernels.js';
 import { wasmBackend } from '../wasm-backend.js';
@@ -103,6 +104,58 @@ describe('wasm elementwise kernels split over threads', () => {
     async (at) => {
       const { finite } = run(await backends[0][1], at);
       expect(finite).toEqual([false, false, false]);
+    },
+    60_000,
+  );
+});
+
+describe('pooling split by images over threads', () => {
+  const pools = [
+    { window: 2, stride: 2, pad: 0 }, // LeNet's pool1: disjoint windows
+    { window: 3, stride: 2, pad: 1 }, // overlapping windows, padding
+  ];
+  it.each(pools)(
+    '%o: max and average pooling and their gradients equal one thread bit for bit',
+    async ({ window, stride, pad }) => {
+      const [one, two] = await Promise.all([
+        loadKernels({ feature: 'relaxed', threads: 1 }),
+        loadKernels({ feature: 'relaxed', threads: 2 }),
+      ]);
+      try {
+        const [batch, size, channels] = [64, 24, 6];
+        const outSize = Math.floor((size + 2 * pad - window) / stride) + 1;
+        const g = {
+          batch,
+          inHeight: size,
+          inWidth: size,
+          channels,
+          outHeight: outSize,
+          outWidth: outSize,
+          windowHeight: window,
+          windowWidth: window,
+          strideHeight: stride,
+          strideWidth: stride,
+          padTop: pad,
+          padLeft: pad,
+          padBottom: pad,
+          padRight: pad,
+        };
+        const x = randomF32(batch * size * size * channels, 11);
+        const dy = randomF32(batch * outSize * outSize * channels, 12);
+        const spy = vi.spyOn(two, 'runChunks');
+        const results = (k: typeof one) => [
+          k.maxPool2d(x, g),
+          k.maxPool2dBackward(dy, x, g),
+          k.avgPool2d(x, g),
+          k.avgPool2dBackward(dy, g),
+        ];
+        const [a, b] = [results(one), results(two)];
+        expect(a.map((r, i) => firstDifference(r, b[i]))).toEqual([-1, -1, -1, -1]);
+        expect(spy.mock.calls.every(([chunks]) => chunks.length > 1)).toBe(two.threads > 1);
+      } finally {
+        one.dispose();
+        two.dispose();
+      }
     },
     60_000,
   );
