@@ -11,11 +11,7 @@ import { expectLength } from './shared.js';
 /** The algorithm of `WasmKernels.maxPool2d` (see there). */
 export function maxPool2d(kernels: WasmKernels, x: Float32Array, g: Pool2dGeometry, out?: Float32Array): Float32Array {
   expectLength('maxPool2d', 'x', x, poolInputSize(g), poolInputShape(g));
-  return runPool(kernels, 'maxPool2d', g, poolOutputSize(g), out, {
-    kernel: 'max_pool2d_f32_nhwc',
-    operands: [[x, poolInputSize(g)]],
-    cost: FORWARD_COST,
-  });
+  return runPool(kernels, 'maxPool2d', g, poolOutputSize(g), out, 'max_pool2d_f32_nhwc', FORWARD_COST, [x, poolInputSize(g)]);
 }
 
 /** The algorithm of `WasmKernels.maxPool2dBackward` (see there). */
@@ -28,34 +24,23 @@ export function maxPool2dBackward(
 ): Float32Array {
   expectLength('maxPool2dBackward', 'dy', dy, poolOutputSize(g), poolOutputShape(g));
   expectLength('maxPool2dBackward', 'x', x, poolInputSize(g), poolInputShape(g));
-  return runPool(kernels, 'maxPool2dBackward', g, poolInputSize(g), out, {
-    kernel: 'max_pool2d_backward_f32_nhwc',
-    operands: [
-      [dy, poolOutputSize(g)],
-      [x, poolInputSize(g)],
-    ],
-    cost: BACKWARD_COST,
-  });
+  const [inSize, outSize] = [poolInputSize(g), poolOutputSize(g)];
+  return runPool(kernels, 'maxPool2dBackward', g, inSize, out, 'max_pool2d_backward_f32_nhwc', BACKWARD_COST, [dy, outSize], [x, inSize]);
 }
 
 /** The algorithm of `WasmKernels.avgPool2d` (see there). */
 export function avgPool2d(kernels: WasmKernels, x: Float32Array, g: Pool2dGeometry, out?: Float32Array): Float32Array {
   expectLength('avgPool2d', 'x', x, poolInputSize(g), poolInputShape(g));
-  return runPool(kernels, 'avgPool2d', g, poolOutputSize(g), out, {
-    kernel: 'avg_pool2d_f32_nhwc',
-    operands: [[x, poolInputSize(g)]],
-    cost: FORWARD_COST,
-  });
+  return runPool(kernels, 'avgPool2d', g, poolOutputSize(g), out, 'avg_pool2d_f32_nhwc', FORWARD_COST, [x, poolInputSize(g)]);
 }
 
 /** The algorithm of `WasmKernels.avgPool2dBackward` (see there). */
 export function avgPool2dBackward(kernels: WasmKernels, dy: Float32Array, g: Pool2dGeometry, out?: Float32Array): Float32Array {
   expectLength('avgPool2dBackward', 'dy', dy, poolOutputSize(g), poolOutputShape(g));
-  return runPool(kernels, 'avgPool2dBackward', g, poolInputSize(g), out, {
-    kernel: 'avg_pool2d_backward_f32_nhwc',
-    operands: [[dy, poolOutputSize(g)]],
-    cost: BACKWARD_COST,
-  });
+  return runPool(kernels, 'avgPool2dBackward', g, poolInputSize(g), out, 'avg_pool2d_backward_f32_nhwc', BACKWARD_COST, [
+    dy,
+    poolOutputSize(g),
+  ]);
 }
 
 /**
@@ -65,17 +50,14 @@ export function avgPool2dBackward(kernels: WasmKernels, dy: Float32Array, g: Poo
 const FORWARD_COST = 50;
 const BACKWARD_COST = 110;
 
-/** A pool kernel call: its export (args: geometry, the operands, the result) and its operands with their total floats. */
-interface PoolCall {
-  kernel: 'max_pool2d_f32_nhwc' | 'max_pool2d_backward_f32_nhwc' | 'avg_pool2d_f32_nhwc' | 'avg_pool2d_backward_f32_nhwc';
-  operands: [Float32Array, number][];
-  cost: number;
-}
+/** A pool kernel: its arguments are the geometry block, the operands, the result. */
+type PoolKernel = 'max_pool2d_f32_nhwc' | 'max_pool2d_backward_f32_nhwc' | 'avg_pool2d_f32_nhwc' | 'avg_pool2d_backward_f32_nhwc';
 
 /**
  * Runs a pool kernel into `into` (or a fresh array). A large batch is cut into ranges of
  * images claimed by the threads (`runChunks`), each with its own geometry block: images are
  * independent and each writes only its own output, so results do not depend on the split.
+ * `operands` are the kernel's array operands with their total floats; `cost` is per input float.
  */
 function runPool(
   kernels: WasmKernels,
@@ -83,7 +65,9 @@ function runPool(
   g: Pool2dGeometry,
   resultLength: number,
   into: Float32Array | undefined,
-  call: PoolCall,
+  kernel: PoolKernel,
+  cost: number,
+  ...operandSizes: [Float32Array, number][]
 ): Float32Array {
   if (into !== undefined) expectLength(op, 'out', into, resultLength, `[${resultLength}]`);
   // `into` (a recycled array of resultLength) is overwritten in full by the kernel
@@ -94,8 +78,8 @@ function runPool(
   try {
     const resident = arena.residentPointer(out);
     const result = resident >= 0 ? resident : arena.allocF32(resultLength);
-    const operands = call.operands.map(([source, floats]) => [arena.operandF32(source), floats / g.batch] as const);
-    const count = kernels.chunks(poolInputSize(g) * call.cost, g.batch);
+    const operands = operandSizes.map(([source, floats]) => [arena.operandF32(source), floats / g.batch] as const);
+    const count = kernels.chunks(poolInputSize(g) * cost, g.batch);
     const step = Math.ceil(g.batch / count);
     const geometries = new Map<number, number>();
     const chunks: KernelJob[] = [];
@@ -107,7 +91,7 @@ function runPool(
         geometries.set(images, geometry);
       }
       const pointers = operands.map(([ptr, perImage]) => ptr + begin * perImage * 4);
-      chunks.push({ kernel: call.kernel, args: [geometry, ...pointers, result + begin * (resultLength / g.batch) * 4] });
+      chunks.push({ kernel, args: [geometry, ...pointers, result + begin * (resultLength / g.batch) * 4] });
     }
     kernels.runChunks(chunks, -1, new Array<number>(Math.min(kernels.threads, chunks.length)).fill(0));
     if (result !== resident) out.set(arena.f32(result, resultLength));
@@ -120,24 +104,8 @@ function runPool(
 /** The kernels' i32 geometry block of `g`, on the arena. */
 function geometryBlock(arena: WasmArena, g: Pool2dGeometry): number {
   const geometry = arena.alloc(POOL_GEOMETRY_LENGTH * 4);
-  arena
-    .i32(geometry, POOL_GEOMETRY_LENGTH)
-    .set([
-      g.batch,
-      g.inHeight,
-      g.inWidth,
-      g.channels,
-      g.outHeight,
-      g.outWidth,
-      g.windowHeight,
-      g.windowWidth,
-      g.strideHeight,
-      g.strideWidth,
-      g.padTop,
-      g.padLeft,
-      g.padBottom,
-      g.padRight,
-    ]);
+  const sizes = [g.batch, g.inHeight, g.inWidth, g.channels, g.outHeight, g.outWidth, g.windowHeight, g.windowWidth];
+  arena.i32(geometry, POOL_GEOMETRY_LENGTH).set([...sizes, g.strideHeight, g.strideWidth, g.padTop, g.padLeft, g.padBottom, g.padRight]);
   return geometry;
 }
 
