@@ -48,10 +48,15 @@ const ROW_WORDS = 24;
  * and how long the calling thread polls for a worker to finish before it sleeps: a wake-up
  * from Atomics.wait costs 15–30 µs here (scratch wake.mjs), paid twice per call (the worker's
  * and then the caller's), which is a large share of a 100–300 µs kernel of a training step.
- * Bounded, so that a thread sharing its core with the other (partial load) gives it up soon.
+ * The worker's poll covers the JavaScript between two kernels of a step; the caller's is
+ * shorter, since a worker that shares the caller's core (partial load) cannot run meanwhile.
+ * Bounded, and cut short when the poller finds it was descheduled (two clock reads 128 polls
+ * apart, normally < 1 µs, more than PREEMPTED_MS apart): then another thread wants its core (the
+ * other one of ours, or another process: partial load), and it sleeps instead of taking its turn.
  */
 const WORKER_SPIN_MS = 0.1;
-const CALLER_SPIN_MS = 0.2;
+const CALLER_SPIN_MS = 0.02;
+const PREEMPTED_MS = 0.02;
 
 /**
  * The worker's program, as source text so it runs unbundled in Node (`eval: true`) and in
@@ -77,8 +82,12 @@ function start(data, post) {
   for (;;) {
     let s = Atomics.load(state, 0);
     const since = performance.now();
-    for (let spin = 1; s !== ${STATE_POSTED} && s !== ${STATE_EXIT}; spin++) {
-      if ((spin & 127) === 0 && performance.now() - since > ${WORKER_SPIN_MS}) break;
+    for (let spin = 1, last = since; s !== ${STATE_POSTED} && s !== ${STATE_EXIT}; spin++) {
+      if ((spin & 127) === 0) {
+        const now = performance.now();
+        if (now - since > ${WORKER_SPIN_MS} || now - last > ${PREEMPTED_MS}) break;
+        last = now;
+      }
       s = Atomics.load(state, 0);
     }
     while (s !== ${STATE_POSTED} && s !== ${STATE_EXIT}) {
@@ -309,8 +318,12 @@ export class ThreadPool {
     const at = worker * SLOT_WORDS * 2;
     let s = Atomics.load(this.#state, at);
     const since = performance.now();
-    for (let spin = 1; s === STATE_POSTED || s === STATE_RUNNING; spin++) {
-      if ((spin & 127) === 0 && performance.now() - since > CALLER_SPIN_MS) break;
+    for (let spin = 1, last = since; s === STATE_POSTED || s === STATE_RUNNING; spin++) {
+      if ((spin & 127) === 0) {
+        const now = performance.now();
+        if (now - since > CALLER_SPIN_MS || now - last > PREEMPTED_MS) break;
+        last = now;
+      }
       s = Atomics.load(this.#state, at);
     }
     while (s === STATE_POSTED || s === STATE_RUNNING) {
