@@ -218,7 +218,7 @@ export interface KernelExports {
     hOut: number,
     ldh: number,
   ): void;
-  /** One LSTM step's gradients: dz from dh (+ dSeq) and dc; dc becomes ∂L/∂c_{t−1}. */
+  /** One LSTM step's gradients: dz from dh (+ dSeq) and dc; dc becomes ∂L/∂c_{t−1}. 1 when every dz is finite. */
   lstm_step_backward_f32(
     batch: number,
     hidden: number,
@@ -233,7 +233,7 @@ export interface KernelExports {
     dz: number,
     dzOut: number,
     ldOut: number,
-  ): void;
+  ): number;
   /** out[i] = op(x[i]) for n floats (assembly/elementwise-f32.ts; op codes in src/kernels/elementwise.ts). */
   unary_f32(op: number, x: number, out: number, n: number): void;
   /** The gradient of activation `code` (1 relu, 2 sigmoid, 3 tanh) from dy and x (relu) or y, n values. */
