@@ -138,10 +138,7 @@ export class WasmKernels {
    */
   splitRange(n: number, cost: number, job: (begin: number, count: number) => KernelJob): number[] {
     const count = this.chunks(n * cost, Math.ceil(n / 16));
-    if (count <= 1) {
-      const whole = job(0, n);
-      return [((this.exports[whole.kernel] as (...args: number[]) => unknown)(...whole.args) as number | undefined) ?? 0];
-    }
+    if (count <= 1) return this.runChunks([job(0, n)]);
     const step = Math.ceil(n / count / 16) * 16;
     const chunks: KernelJob[] = [];
     for (let begin = 0; begin < n; begin += step) chunks.push(job(begin, Math.min(step, n - begin)));
