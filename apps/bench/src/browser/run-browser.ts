@@ -29,13 +29,15 @@ export const browserUnavailable = chromiumUnavailable;
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
   '.wasm': 'application/wasm',
 };
 
 /** A static server of `root` with the headers that make its pages cross-origin isolated. */
-export function serve(root: string): Promise<{ url: string; close(): Promise<void> }> {
+export function serve(root: string, onRequest?: (path: string) => void): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const p = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    onRequest?.(p);
     const file = path.normalize(path.join(root, p === '/' ? 'index.html' : p));
     const headers = {
       'Cross-Origin-Opener-Policy': 'same-origin',
@@ -78,6 +80,11 @@ async function buildPage(dir: string): Promise<void> {
   const tfjsDist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
   await fs.mkdir(path.join(dir, 'tfjs'));
   for (const f of await fs.readdir(tfjsDist)) if (f.endsWith('.wasm')) await fs.copyFile(path.join(tfjsDist, f), path.join(dir, 'tfjs', f));
+  // onnxruntime-web's module (.mjs, also its pthread workers' script) and .wasm, fetched by env.wasm.wasmPaths = '/ort/'
+  const ortDist = path.dirname(require.resolve('onnxruntime-web'));
+  await fs.mkdir(path.join(dir, 'ort'));
+  for (const f of await fs.readdir(ortDist))
+    if (/^ort-wasm-simd-threaded\.(mjs|wasm)$/.test(f)) await fs.copyFile(path.join(ortDist, f), path.join(dir, 'ort', f));
   await fs.writeFile(
     path.join(dir, 'index.html'),
     '<!doctype html><meta charset="utf-8"><title>lec bench</title><script type="module" src="page.js"></script>\n',
@@ -100,9 +107,10 @@ export async function browserResults(o: BrowserRun): Promise<{ results: Result[]
   if (why) throw new Error(`--browser: ${why}`);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lec-bench-page-'));
   let server: Awaited<ReturnType<typeof serve>> | null = null;
+  const served = new Set<string>();
   const chromium = await (async () => {
     await buildPage(dir);
-    server = await serve(dir);
+    server = await serve(dir, (p) => p.startsWith('/ort/') && served.add(p.slice(5)));
     return launchChromium();
   })();
   const context = chromium.context;
@@ -118,7 +126,10 @@ export async function browserResults(o: BrowserRun): Promise<{ results: Result[]
       });
     const opts: BrowserOptions = { suites: o.suites, quick: o.quick, tiny: !!o.tiny, threads: o.threads };
     page.setDefaultTimeout(0);
-    return await page.evaluate((x) => (globalThis as unknown as { lecBench: typeof lecBench }).lecBench(x), opts);
+    const out = await page.evaluate((x) => (globalThis as unknown as { lecBench: typeof lecBench }).lecBench(x), opts);
+    // which onnxruntime-web build the page really loaded: the files it fetched
+    if (served.size) out.notes.push(`onnxruntime-web (browser) fetched ${[...served].sort().join(', ')} from /ort/`);
+    return out;
   } finally {
     await chromium.close();
     await (server as { close(): Promise<void> } | null)?.close();
@@ -154,7 +165,9 @@ export async function runBrowserBench(o: BrowserRun): Promise<number> {
   notes.unshift(
     `headless Chromium (${browser}), ${isolated ? 'cross-origin isolated (threads available)' : 'NOT cross-origin isolated: no threads'}; page bundled with esbuild, served from 127.0.0.1 with COOP/COEP`,
   );
-  notes.push('× best peer = tfjs-wasm time / this time; model steps are timed one by one (median of the steps)');
+  notes.push(
+    '× best peer = the fastest peer (tfjs-wasm, onnxruntime-web) time / this time; model steps are timed one by one (median of the steps)',
+  );
   notes.push(...targetNotes(results));
   const ctx: ReportContext = { kinds, notes, figures: new Map([['lenet', 'figure']]) };
   const tables = buildTables(results, ctx);
