@@ -110,7 +110,8 @@ describe('bench run', () => {
     // every real peer computes right on the tiny cases
     expect(doc.results.filter((r: { status: string }) => r.status === 'wrong')).toEqual([]);
     const okImpls = new Set(doc.results.filter((r: { status: string }) => r.status === 'ok').map((r: { impl: string }) => r.impl));
-    for (const impl of ['tfjs-cpu', 'tfjs-wasm', 'ml-matrix', 'onnxruntime', 'bench-wasm-kernel']) expect(okImpls).toContain(impl);
+    for (const impl of ['tfjs-cpu', 'tfjs-wasm', 'ml-matrix', 'onnxruntime', 'onnxruntime-web', 'bench-wasm-kernel'])
+      expect(okImpls).toContain(impl);
     expect(fs.readFileSync(md, 'utf8')).toMatch(/## gemm/);
     for (const s of ['peak', 'gemm', 'conv']) expect(fs.readFileSync(path.join(svg, `${s}.svg`), 'utf8')).toMatch(/^<svg/);
     // the model suites ran on our backends with real packages (a missing package is a skip with a reason, never a crash)

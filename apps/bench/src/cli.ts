@@ -28,7 +28,12 @@ export function buildProgram(): Command {
     )
     .argument('[suite...]', `suites to run (default: all): ${suites.map((s) => `${s.name} (${s.description})`).join('; ')}`)
     .option('--quick', 'smaller timing budget per case, so the whole run takes a few minutes; skips known-pathological peer cases', false)
-    .option('--threads <n>', 'thread count for the threaded variants (lec-wasm, onnxruntime, the peak suite)', positiveInt, 2)
+    .option(
+      '--threads <n>',
+      'thread count for the threaded variants (lec-wasm, onnxruntime, onnxruntime-web, the peak suite)',
+      positiveInt,
+      2,
+    )
     .option('--backend <name...>', `only these impls (a family or an exact name like lec-wasm-t2); families: ${implNames}`)
     .option(
       '--json <file>',

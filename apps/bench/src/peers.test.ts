@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { browserUnavailable, runBrowserBench } from './browser/run-browser.js';
 import type { Result } from './harness/types.js';
+import { onnxruntimeWeb, OrtWebImpl } from './impls/onnxruntime-web.js';
 import { PytorchImpl, pytorch } from './impls/pytorch.js';
 import { classify, exportNames, runProfile, summarizeProfile } from './profile.js';
 import { buildTables } from './report/table.js';
@@ -148,6 +149,75 @@ describe('pytorch peer', () => {
     },
     120_000,
   );
+});
+
+describe('onnxruntime-web peer', () => {
+  it('runs the tiny gemm and conv forward / input-gradient cases at 1 and 2 threads in Node, checked against the float64 reference', async () => {
+    const report = await runBench({
+      suites: ['gemm', 'conv'],
+      quick: true,
+      tiny: true,
+      threads: 2,
+      implFactories: [onnxruntimeWeb],
+      progress: 'silent',
+      print: () => {},
+    });
+    expect(report.results.filter((r) => r.status === 'wrong')).toEqual([]);
+    const ok = report.results.filter((r) => r.status === 'ok');
+    // gemm: the 2 reused-operand cases; conv: forward and input gradient; for each thread count
+    expect(ok.map((r) => `${r.impl} ${r.suite} ${r.case.split(' ')[0]}`).sort()).toEqual(
+      ['onnxruntime-web', 'onnxruntime-web-t2']
+        .flatMap((i) => [`${i} conv backprop-input`, `${i} conv forward`, `${i} gemm 8x12·12x8`, `${i} gemm A·Bᵀ`])
+        .sort(),
+    );
+    for (const r of ok) {
+      expect(r.gflops).toBeGreaterThan(0);
+      expect(r.metrics?.max_abs_diff).toBeTypeOf('number');
+      expect(r.threads).toBe(r.impl.endsWith('-t2') ? 2 : 1);
+    }
+    const filter = report.results.filter((r) => r.case.startsWith('backprop-filter'));
+    expect(filter.map((r) => [r.impl, r.status, r.note])).toEqual([
+      ['onnxruntime-web', 'skipped', 'onnxruntime is inference-only: no filter-gradient op'],
+      ['onnxruntime-web-t2', 'skipped', 'onnxruntime is inference-only: no filter-gradient op'],
+    ]);
+    // the notes name the WebAssembly module it loads and the threads it really runs with (no fallback to 1)
+    const notes = report.notes.join('\n');
+    expect(notes).toMatch(
+      /onnxruntime-web: onnxruntime-web 1\.30\.0 in Node.*loads ort-wasm-simd-threaded\.wasm \(SIMD, threaded build\); env\.wasm\.numThreads = 1/,
+    );
+    expect(notes).toMatch(/onnxruntime-web-t2: .*env\.wasm\.numThreads = 2/);
+    expect(notes).not.toMatch(/fell back/);
+  }, 120_000);
+
+  it('reports a failed case as an error, not a crash, and its worker ends with dispose', async () => {
+    const impl = new OrtWebImpl(1);
+    await impl.setup();
+    try {
+      const runner = await impl.gemm(
+        { m: 2, n: 2, k: 2, transposeA: false, transposeB: false },
+        new Float32Array(4).fill(1),
+        new Float32Array(4).fill(2),
+      );
+      await runner.run();
+      expect(Array.from(await runner.read())).toEqual([4, 4, 4, 4]);
+      // operands that do not fit the declared shapes: the host rejects the case and stays usable
+      await expect(
+        impl.gemm({ m: 2, n: 2, k: 3, transposeA: false, transposeB: false }, new Float32Array(4), new Float32Array(4)),
+      ).rejects.toThrow(/size\(6\) does not match data length\(4\)/);
+      const again = await impl.gemm(
+        { m: 1, n: 1, k: 2, transposeA: false, transposeB: false },
+        Float32Array.of(1, 2),
+        Float32Array.of(3, 4),
+      );
+      await again.run();
+      expect(Array.from(await again.read())).toEqual([11]);
+    } finally {
+      await impl.dispose();
+    }
+    await expect(
+      impl.gemm({ m: 1, n: 1, k: 1, transposeA: false, transposeB: false }, new Float32Array(1), new Float32Array(1)),
+    ).rejects.toThrow(/setup\(\) was not called/);
+  }, 60_000);
 });
 
 describe('ratio to pytorch', () => {
@@ -293,7 +363,7 @@ const noBrowser = browserUnavailable();
 if (noBrowser) console.log(`@lec/bench: the browser bench test is skipped: ${noBrowser}`);
 
 describe.skipIf(noBrowser !== null)('--browser', () => {
-  it('runs the tiny gemm and LeNet cases in Chromium on lec-wasm, lec-wasm-t2 and tfjs-wasm, and writes JSON and Markdown', async () => {
+  it('runs the tiny gemm and LeNet cases in Chromium on lec-wasm, lec-wasm-t2, tfjs-wasm and onnxruntime-web, and writes JSON and Markdown', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lec-bench-browser-'));
     let printed = '';
     const code = await runBrowserBench({
@@ -312,13 +382,22 @@ describe.skipIf(noBrowser !== null)('--browser', () => {
     expect(doc.notes.join('\n')).toMatch(/cross-origin isolated \(threads available\)/);
     const gemm = results.filter((r) => r.suite === 'gemm');
     expect(gemm.filter((r) => r.status !== 'ok')).toEqual([]);
-    expect(new Set(gemm.map((r) => r.impl))).toEqual(new Set(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm']));
+    expect(new Set(gemm.map((r) => r.impl))).toEqual(new Set(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm', 'onnxruntime-web']));
+    // onnxruntime-web: the reused-operand cases only (no fresh-operand path), its WebAssembly files served locally
+    expect(gemm.filter((r) => r.impl === 'onnxruntime-web').every((r) => !r.case.startsWith('fresh'))).toBe(true);
+    expect(doc.notes.join('\n')).toMatch(
+      /onnxruntime-web \(browser\) fetched ort-wasm-simd-threaded\.mjs, ort-wasm-simd-threaded\.wasm from \/ort\//,
+    );
     expect(gemm.some((r) => r.case.startsWith('fresh'))).toBe(true);
     for (const r of gemm) expect(r.gflops).toBeGreaterThan(0);
     const ok = (c: string) => results.filter((r) => r.suite === 'lenet' && r.case.startsWith(c) && r.status === 'ok').map((r) => r.impl);
-    expect(ok('infer LeNet-5 batch 4').sort()).toEqual(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm']);
-    expect(ok('infer LeNet-5 batch 1').sort()).toEqual(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm']);
+    // onnxruntime-web runs lec's LeNet-5 exported by toOnnx, checked against lec's forward (else 'wrong', and code 1)
+    expect(ok('infer LeNet-5 batch 4').sort()).toEqual(['lec-wasm', 'lec-wasm-t2', 'onnxruntime-web', 'tfjs-wasm']);
+    expect(ok('infer LeNet-5 batch 1').sort()).toEqual(['lec-wasm', 'lec-wasm-t2', 'onnxruntime-web', 'tfjs-wasm']);
     expect(ok('train step').sort()).toEqual(['lec-wasm', 'lec-wasm-t2', 'tfjs-wasm']);
+    expect(results.find((r) => r.case.startsWith('train step') && r.impl === 'onnxruntime-web')?.note).toBe(
+      'onnxruntime-web is inference only',
+    );
     expect(fs.readFileSync(path.join(dir, 'b.md'), 'utf8')).toMatch(/## lenet/);
     expect(printed).toMatch(/lec bench \(browser\)/);
     expect(doc.notes.join('\n')).toMatch(/infer LeNet-5 batch 1: lec-wasm time ÷ tfjs-wasm = \d+\.\d\d \(target ≤ 0\.7: (met|NOT met)\)/);

@@ -2,7 +2,8 @@
  * The browser bench's page (bundled by esbuild for Chromium; see run-browser.ts): lec-wasm with
  * 1 and N threads and tfjs-wasm in the same page, measured on the Node bench's cases (gemm, with
  * reused and fresh operands; LeNet-5 inference at batch 64 and 1; the LeNet-5 training step,
- * batch 64, Adam; tfjs-wasm with the filter-gradient kernel the Node bench gives it). Every gemm result is checked against the float64 reference before it is
+ * batch 64, Adam; tfjs-wasm with the filter-gradient kernel the Node bench gives it), and
+ * onnxruntime-web (1 thread; page-ort.ts) on gemm and LeNet-5 inference. Every gemm result is checked against the float64 reference before it is
  * timed, with the harness's own check and `measure`; model steps are timed one by one like the
  * Node suites' `timeCalls`. `window.lecBench(options)` returns the Results.
  */
@@ -27,6 +28,8 @@ import * as lecTensor from '@lec/tensor';
 import * as kernels from '@lec/kernels-wasm';
 import * as lecNn from '@lec/nn';
 import * as lecCnn from '@lec/cnn';
+import { toOnnx } from '@lec/interop';
+import { PageOrtWeb } from './page-ort.js';
 
 export interface BrowserOptions {
   suites: string[];
@@ -145,6 +148,8 @@ async function lenetCases(o: BrowserOptions, impls: Impl[], emit: (r: Result) =>
           );
           for (const t of xs) t.dispose();
           emit(stepResult('lenet', caseId, impl, ms, batch));
+        } else if (impl instanceof PageOrtWeb) {
+          emit(await ortLenet(impl, caseId, slices, batch, n.warmup, steps));
         } else {
           const model = tfjsLenet(tfl);
           const xs = slices.map((s) => tf.tensor4d(s, [batch, 28, 28, 1]));
@@ -165,6 +170,10 @@ async function lenetCases(o: BrowserOptions, impls: Impl[], emit: (r: Result) =>
   const batch = o.tiny ? 4 : 64;
   const caseId = `train step LeNet-5 batch ${batch} Adam`;
   for (const impl of impls) {
+    if (impl instanceof PageOrtWeb) {
+      emit(skipped('lenet', caseId, impl, 'onnxruntime-web is inference only'));
+      continue;
+    }
     if (!(impl instanceof LecImpl)) {
       emit(await tfjsTrain(impl, caseId, x, labels, batch, n));
       continue;
@@ -195,6 +204,44 @@ async function lenetCases(o: BrowserOptions, impls: Impl[], emit: (r: Result) =>
     } catch (e) {
       emit(skipped('lenet', caseId, impl, `error: ${e instanceof Error ? e.message : String(e)}`));
     }
+  }
+}
+
+/**
+ * lec's LeNet-5 (seed 0) exported with toOnnx, run by onnxruntime-web; its logits on the first
+ * batch are checked against lec's forward of the same model before the calls are timed.
+ */
+async function ortLenet(
+  impl: PageOrtWeb,
+  caseId: string,
+  slices: Float32Array[],
+  batch: number,
+  warmup: number,
+  steps: number,
+): Promise<Result> {
+  const cnn = lecCnn as unknown as { lenet5(o: { seed: number }): { forward(x: unknown): { dataSync(): ArrayLike<number> } } };
+  const model = cnn.lenet5({ seed: 0 });
+  const bytes = toOnnx(model as unknown as Parameters<typeof toOnnx>[0], { inputShape: [28, 28, 1] });
+  const runners = await Promise.all(
+    slices.map((s) => impl.session(bytes, [{ name: 'input', data: s, shape: [batch, 28, 28, 1] }], (y) => y)),
+  );
+  try {
+    await runners[0].run();
+    const got = await runners[0].read();
+    const want = api.tidy(() => Float32Array.from(model.forward(api.tensor(slices[0], [batch, 28, 28, 1])).dataSync()));
+    const scale = Math.max(...want.map(Math.abs));
+    const diff = got.length === want.length ? Math.max(...want.map((w, i) => Math.abs(w - got[i]))) : Number.POSITIVE_INFINITY;
+    if (!(diff <= 1e-4 * scale + 1e-5))
+      return {
+        ...skipped('lenet', caseId, impl, `WRONG RESULT: logits differ from lec's forward by ${diff} (scale ${scale})`),
+        status: 'wrong',
+      };
+    const ms = await timeCalls((i) => runners[i % runners.length].run(), warmup, steps);
+    return stepResult('lenet', caseId, impl, ms, batch);
+  } catch (e) {
+    return skipped('lenet', caseId, impl, `error: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    for (const r of runners) r.dispose();
   }
 }
 
@@ -263,7 +310,7 @@ export async function lecBench(o: BrowserOptions): Promise<{ results: Result[]; 
   const results: Result[] = [];
   const notes: string[] = [];
   const impls: Impl[] = [];
-  for (const impl of [...lecImpls(o.threads), new PageTfjsWasm()]) {
+  for (const impl of [...lecImpls(o.threads), new PageTfjsWasm(), new PageOrtWeb()]) {
     try {
       await impl.setup();
       impls.push(impl);

@@ -13,6 +13,7 @@ import { builtinModules, createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumUnavailable, launchChromium } from '@lec/tools-chromium';
 import { machineInfo } from '../harness/machine.js';
 import type { Result } from '../harness/types.js';
 import { toJson } from '../report/json.js';
@@ -22,34 +23,21 @@ import type { BrowserOptions, lecBench } from './page.js';
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export const CHROMIUM = process.env.LEC_CHROMIUM ?? '/usr/bin/chromium';
-/** The flags every headless run of the bench's pages uses. */
-export const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 /** Why the browser bench cannot run here, or null. */
-export function browserUnavailable(): string | null {
-  if (!existsSync(CHROMIUM)) return `no chromium at ${CHROMIUM} (apt-get install -y chromium, or set LEC_CHROMIUM)`;
-  return null;
-}
+export const browserUnavailable = chromiumUnavailable;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
   '.wasm': 'application/wasm',
 };
 
 /** A static server of `root` with the headers that make its pages cross-origin isolated. */
-export function serve(root: string): Promise<{ url: string; close(): Promise<void> }> {
+export function serve(root: string, onRequest?: (path: string) => void): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const p = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    onRequest?.(p);
     const file = path.normalize(path.join(root, p === '/' ? 'index.html' : p));
     const headers = {
       'Cross-Origin-Opener-Policy': 'same-origin',
@@ -92,6 +80,11 @@ async function buildPage(dir: string): Promise<void> {
   const tfjsDist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
   await fs.mkdir(path.join(dir, 'tfjs'));
   for (const f of await fs.readdir(tfjsDist)) if (f.endsWith('.wasm')) await fs.copyFile(path.join(tfjsDist, f), path.join(dir, 'tfjs', f));
+  // onnxruntime-web's module (.mjs, also its pthread workers' script) and .wasm, fetched by env.wasm.wasmPaths = '/ort/'
+  const ortDist = path.dirname(require.resolve('onnxruntime-web'));
+  await fs.mkdir(path.join(dir, 'ort'));
+  for (const f of await fs.readdir(ortDist))
+    if (/^ort-wasm-simd-threaded\.(mjs|wasm)$/.test(f)) await fs.copyFile(path.join(ortDist, f), path.join(dir, 'ort', f));
   await fs.writeFile(
     path.join(dir, 'index.html'),
     '<!doctype html><meta charset="utf-8"><title>lec bench</title><script type="module" src="page.js"></script>\n',
@@ -112,15 +105,15 @@ export interface BrowserRun {
 export async function browserResults(o: BrowserRun): Promise<{ results: Result[]; notes: string[]; userAgent: string; isolated: boolean }> {
   const why = browserUnavailable();
   if (why) throw new Error(`--browser: ${why}`);
-  const { chromium } = await import('playwright-core');
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lec-bench-page-'));
-  const profile = await fs.mkdtemp(path.join(os.tmpdir(), 'lec-bench-chromium-'));
   let server: Awaited<ReturnType<typeof serve>> | null = null;
-  const context = await (async () => {
+  const served = new Set<string>();
+  const chromium = await (async () => {
     await buildPage(dir);
-    server = await serve(dir);
-    return chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+    server = await serve(dir, (p) => p.startsWith('/ort/') && served.add(p.slice(5)));
+    return launchChromium();
   })();
+  const context = chromium.context;
   try {
     const page = await context.newPage();
     const errors: string[] = [];
@@ -133,12 +126,14 @@ export async function browserResults(o: BrowserRun): Promise<{ results: Result[]
       });
     const opts: BrowserOptions = { suites: o.suites, quick: o.quick, tiny: !!o.tiny, threads: o.threads };
     page.setDefaultTimeout(0);
-    return await page.evaluate((x) => (globalThis as unknown as { lecBench: typeof lecBench }).lecBench(x), opts);
+    const out = await page.evaluate((x) => (globalThis as unknown as { lecBench: typeof lecBench }).lecBench(x), opts);
+    // which onnxruntime-web build the page really loaded: the files it fetched
+    if (served.size) out.notes.push(`onnxruntime-web (browser) fetched ${[...served].sort().join(', ')} from /ort/`);
+    return out;
   } finally {
-    await context.close();
+    await chromium.close();
     await (server as { close(): Promise<void> } | null)?.close();
     await fs.rm(dir, { recursive: true, force: true });
-    await fs.rm(profile, { recursive: true, force: true });
   }
 }
 
@@ -170,7 +165,9 @@ export async function runBrowserBench(o: BrowserRun): Promise<number> {
   notes.unshift(
     `headless Chromium (${browser}), ${isolated ? 'cross-origin isolated (threads available)' : 'NOT cross-origin isolated: no threads'}; page bundled with esbuild, served from 127.0.0.1 with COOP/COEP`,
   );
-  notes.push('× best peer = tfjs-wasm time / this time; model steps are timed one by one (median of the steps)');
+  notes.push(
+    '× best peer = the fastest peer (tfjs-wasm, onnxruntime-web) time / this time; model steps are timed one by one (median of the steps)',
+  );
   notes.push(...targetNotes(results));
   const ctx: ReportContext = { kinds, notes, figures: new Map([['lenet', 'figure']]) };
   const tables = buildTables(results, ctx);
