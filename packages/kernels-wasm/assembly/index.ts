@@ -44,3 +44,5 @@ export { softmax_cross_entropy_f32 } from './softmax-f32';
 export { strided_copy_32 } from './movement-32';
 export { gather_32, scatter_add_f32, scatter_add_f32_workspace_bytes } from './gather-f32';
 export { activation_backward_f32 } from './activation-f32';
+export { bias_activation_backward_f32 } from './bias-activation-f32';
+export { mse_f32 } from './mse-f32';

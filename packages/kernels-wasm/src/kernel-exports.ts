@@ -238,6 +238,10 @@ export interface KernelExports {
   unary_f32(op: number, x: number, out: number, n: number): void;
   /** The gradient of activation `code` (1 relu, 2 sigmoid, 3 tanh) from dy and x (relu) or y, n values. */
   activation_backward_f32(code: number, dy: number, saved: number, out: number, n: number): void;
+  /** dz = dy·act'(y) [m, n] (code 1 relu, 2 sigmoid, 3 tanh) and, when dbias ≠ 0, its column sums [n]. */
+  bias_activation_backward_f32(code: number, dy: number, y: number, dz: number, dbias: number, m: number, n: number): void;
+  /** dp = (p − t)·scale for n values; returns Σ (p − t)² in f64 (assembly/mse-f32.ts). */
+  mse_f32(p: number, t: number, dp: number, n: number, scale: number): number;
   /** out = a op b broadcast over `rank` dims described by the i32 block at `dims` (shape, strides of a and b, counters). */
   binary_f32(op: number, a: number, b: number, out: number, rank: number, dims: number): void;
   /** out = cond != 0 ? a : b broadcast over `rank` dims (block: shape, strides of cond, a, b, counters). */
@@ -307,6 +311,8 @@ export const KERNEL_EXPORT_NAMES = [
   'rmsprop_step_f32',
   'unary_f32',
   'activation_backward_f32',
+  'bias_activation_backward_f32',
+  'mse_f32',
   'binary_f32',
   'where_f32',
   'reduce_f32',

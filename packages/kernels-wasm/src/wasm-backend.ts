@@ -32,6 +32,8 @@ import {
 import { wasmConv2d } from './backend/conv2d.js';
 import { WasmContext } from './backend/context.js';
 import { wasmActivation } from './backend/activation.js';
+import { wasmBiasActivation } from './backend/bias-activation.js';
+import { wasmMse } from './backend/mse.js';
 import { wasmElementwise } from './backend/elementwise.js';
 import { wasmGemm, wasmMatmul } from './backend/gemm.js';
 import { wasmLstm } from './backend/lstm.js';
@@ -95,6 +97,8 @@ export function wasmFastPaths(context: WasmContext): FastPaths<CpuHandle> {
     ...wasmConv2d(context),
     ...wasmPool(context),
     ...wasmActivation(context),
+    ...wasmBiasActivation(context),
+    ...wasmMse(context),
     ...wasmLstm(context),
     ...wasmSpmm(context),
     ...wasmSoftmaxCrossEntropy(context),

@@ -15,6 +15,7 @@ import {
   log,
   logSoftmax,
   mean,
+  mseLoss,
   mul,
   neg,
   oneHot,
@@ -66,7 +67,10 @@ function asFloatTarget(op: string, prediction: Tensor, target: Tensor): Tensor {
  */
 export function meanSquaredError(prediction: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   sameShape('meanSquaredError', prediction, target);
-  return reduce(square(sub(prediction, asFloatTarget('meanSquaredError', prediction, target))), options.reduction);
+  const t = asFloatTarget('meanSquaredError', prediction, target);
+  // the mean in one fused pass with its gradient (the backend's meanSquaredError fast path)
+  if ((options.reduction ?? 'mean') === 'mean' && prediction.dtype !== 'int32') return mseLoss(prediction, t);
+  return reduce(square(sub(prediction, t)), options.reduction);
 }
 
 /**

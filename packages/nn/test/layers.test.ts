@@ -1,5 +1,5 @@
-import { type Tensor, ShapeError, Variable, add, getBackend, mul, ones, randn, tensor, tidy, zeros } from '@lec/tensor';
-import { describe, expect, it } from 'vitest';
+import { type Tensor, ShapeError, Variable, add, getBackend, mul, ones, randn, sum, tensor, tidy, variableGrads, zeros } from '@lec/tensor';
+import { describe, expect, it, vi } from 'vitest';
 import {
   BatchNorm1d,
   BatchNorm2d,
@@ -280,5 +280,55 @@ describe('layer behaviour', () => {
   it('a Variable outside the model is not a parameter', () => {
     const v = new Variable(zeros([1]));
     expect(new Dense(1, 1, { seed: 0 }).parameters()).not.toContain(v);
+  });
+});
+
+describe('Sequential fuses Dense with the activation after it', () => {
+  /** The model's output and its gradients with respect to x and every parameter, fused or layer by layer. */
+  const run = (fused: boolean) => {
+    const layers = [
+      new Dense(5, 7, { seed: 1 }),
+      new ReLU(),
+      new Dense(7, 3, { seed: 2 }),
+      new Tanh(),
+      new Dense(3, 4, { seed: 3 }),
+      new Sigmoid(),
+    ];
+    const model = new Sequential(layers);
+    const x = new Variable(randn([6, 5], { seed: 4 }));
+    const w = tensor(
+      Array.from({ length: 24 }, (_, i) => (i % 5) - 2),
+      [6, 4],
+    );
+    const forward = () => {
+      let y = x.value;
+      if (fused) y = model.forward(y);
+      else for (const l of layers) y = l.forward(y);
+      return sum(mul(y, w));
+    };
+    const { grads } = variableGrads(forward, [x, ...model.parameters()]);
+    return grads.map((g) => Array.from(g.dataSync()));
+  };
+
+  it('same gradients as the layers one by one (relu, tanh, sigmoid)', () => {
+    const spy = vi.spyOn(getBackend().fastPaths, 'biasActivationBackward');
+    const fused = run(true);
+    const calls = spy.mock.calls.map((c) => c[0]);
+    spy.mockRestore();
+    expect(calls.sort()).toEqual(['relu', 'sigmoid', 'tanh']);
+    const plain = run(false);
+    fused.forEach((g, i) => g.forEach((v, j) => expect(v).toBeCloseTo(plain[i][j], 5)));
+  });
+
+  it('leaves a subclass of an activation layer alone', () => {
+    class Shifted extends ReLU {
+      override forward(x: Tensor): Tensor {
+        return add(super.forward(x), 1);
+      }
+    }
+    const dense = new Dense(2, 2, { seed: 5 });
+    const y = new Sequential([dense, new Shifted()]).forward(tensor([[1, -1]]));
+    const want = add(new ReLU().forward(dense.forward(tensor([[1, -1]]))), 1);
+    expect(y.toArray()).toEqual(want.toArray());
   });
 });

@@ -46,6 +46,8 @@ export {
   jsBackend,
 } from './backend/cpu-backend.js';
 export { cpuAdam } from './backend/cpu/adam.js';
+export { cpuBiasActivation } from './backend/cpu/bias-activation.js';
+export { cpuMse } from './backend/cpu/mse.js';
 export { cpuSgd } from './backend/cpu/sgd.js';
 export { cpuRmsprop } from './backend/cpu/rmsprop.js';
 export { cpuLstm, lstmSequenceLayout } from './backend/cpu/lstm.js';

@@ -42,6 +42,8 @@ export const NON_OP_EXPORTS: Readonly<Record<string, string>> = {
   jsFastPaths: 'fast-path record of the js backend (checked by the fast-paths section)',
   cpuAdam: 'CPU fast-path module (checked by the fast-paths section)',
   cpuSgd: 'CPU fast-path module (checked by the fast-paths section)',
+  cpuBiasActivation: 'CPU fast-path module (checked by the fast-paths section)',
+  cpuMse: 'CPU fast-path module (checked by the fast-paths section)',
   cpuRmsprop: 'CPU fast-path module (checked by the fast-paths section)',
   cpuLstm: 'CPU fast-path module (checked by the fast-paths section)',
   cpuSpmm: 'CPU fast-path module (checked by the fast-paths section)',

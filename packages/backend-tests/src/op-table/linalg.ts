@@ -98,6 +98,51 @@ const matmulBiasForward: ForwardCase[] = [
   },
 ];
 
+/** matmul with bias and activation (a dense layer's act(x·W + b); the fused epilogue where a backend has one). */
+const ACTS = ['relu', 'sigmoid', 'tanh'] as const;
+const matmulActivationForward: ForwardCase[] = [
+  ...ACTS.flatMap((activation) =>
+    [1, 17, 64].map((m) => ({
+      name: `${activation}: bias, m ${m}, n 11, k 13`,
+      inputs: [f([m, 13]), f([13, 11]), f([11])],
+      fn: ([a, b, bias]: Tensor[]) => lec.matmul(a, b, { bias, activation }),
+      tol: { reduction: 14 },
+    })),
+  ),
+  {
+    name: 'tanh without a bias, aᵀ·bᵀ',
+    inputs: [f([7, 6]), f([10, 7])],
+    fn: ([a, b]) => lec.matmul(a, b, { transposeA: true, transposeB: true, activation: 'tanh' }),
+    tol: { reduction: 7 },
+  },
+  {
+    name: 'relu with a bias on a batch of matrices',
+    inputs: [f([2, 3, 4]), f([4, 5]), f([5])],
+    fn: ([a, b, bias]) => lec.matmul(a, b, { bias, activation: 'relu' }),
+    tol: { reduction: 5 },
+  },
+];
+
+const matmulActivationGrad: GradCase[] = [
+  ...ACTS.map(
+    (activation): GradCase => ({
+      name: `${activation} with a bias`,
+      inputs: [f([5, 4]), f([4, 6]), f([6])],
+      fn: ([a, b, bias]) => lec.matmul(a, b, { bias, activation }),
+    }),
+  ),
+  {
+    name: 'sigmoid without a bias, bᵀ',
+    inputs: [f([3, 4]), f([2, 4])],
+    fn: ([a, b]) => lec.matmul(a, b, { transposeB: true, activation: 'sigmoid' }),
+  },
+  {
+    name: 'relu with a bias, aᵀ',
+    inputs: [f([4, 3]), f([4, 2]), f([2])],
+    fn: ([a, b, bias]) => lec.matmul(a, b, { transposeA: true, bias, activation: 'relu' }),
+  },
+];
+
 const matmulGrad: GradCase[] = [
   { name: '[3, 4]·[4, 2]', inputs: [f([3, 4]), f([4, 2])], fn: ([a, b]) => lec.matmul(a, b) },
   { name: 'aᵀ', inputs: [f([4, 3]), f([4, 2])], fn: ([a, b]) => lec.matmul(a, b, { transposeA: true }) },
@@ -170,8 +215,8 @@ export const LINALG: OpEntry[] = [
   {
     op: 'matmul',
     tol: 'elementwise',
-    forward: [...matmulForward, ...matmulBiasForward],
-    grad: matmulGrad,
+    forward: [...matmulForward, ...matmulBiasForward, ...matmulActivationForward],
+    grad: [...matmulGrad, ...matmulActivationGrad],
     errors: [
       { name: "rank-1 'a'", fn: (c) => lec.matmul(floats(c, [1, 2]), floats(c, [1, 2], [2, 1])), error: ShapeError, arg: 'a' },
       { name: "rank-1 'b'", fn: (c) => lec.matmul(floats(c, [1, 2], [1, 2]), floats(c, [1, 2])), error: ShapeError, arg: 'b' },
@@ -180,6 +225,12 @@ export const LINALG: OpEntry[] = [
         fn: (c) => lec.matmul(floats(c, [1, 2, 3, 4], [2, 2]), floats(c, [1, 2, 3, 4], [2, 2]), { bias: floats(c, [1, 2, 3]) }),
         error: ShapeError,
         arg: 'bias',
+      },
+      {
+        name: 'an unknown activation',
+        fn: (c) => lec.matmul(floats(c, [1], [1, 1]), floats(c, [1], [1, 1]), { activation: 'gelu' as 'relu' }),
+        error: ValueError,
+        arg: 'activation',
       },
       {
         name: 'inner dimensions differ',
@@ -258,6 +309,33 @@ export const LINALG: OpEntry[] = [
         error: DTypeError,
         arg: 'logits',
       },
+    ],
+  },
+  {
+    op: 'mseLoss',
+    tol: 'elementwise',
+    forward: [
+      ...[[1], [7], [64, 784], [3, 5, 2]].map((shape) => ({
+        name: `shape [${shape.join(', ')}]`,
+        inputs: [f(shape), f(shape, uniformIn(0, 1))],
+        fn: ([p, t]: Tensor[]) => lec.mseLoss(p, t),
+        tol: { reduction: shape.reduce((a, b) => a * b, 1) },
+      })),
+      { name: 'scalars []', inputs: [f([]), f([])], fn: ([p, t]) => lec.mseLoss(p, t) },
+    ],
+    grad: [
+      { name: '[4, 5] (both differentiable)', inputs: [f([4, 5]), f([4, 5])], fn: ([p, t]) => lec.mseLoss(p, t) },
+      { name: '[13]', inputs: [f([13]), f([13])], fn: ([p, t]) => lec.mseLoss(p, t) },
+    ],
+    errors: [
+      {
+        name: "'target' of another shape",
+        fn: (c) => lec.mseLoss(floats(c, [1, 2]), floats(c, [1, 2, 3])),
+        error: ShapeError,
+        arg: 'target',
+      },
+      { name: "int32 'prediction'", fn: (c) => lec.mseLoss(ints(c, [1, 2]), ints(c, [1, 2])), error: DTypeError, arg: 'prediction' },
+      { name: "int32 'target'", fn: (c) => lec.mseLoss(floats(c, [1, 2]), ints(c, [1, 2])), error: DTypeError, arg: 'target' },
     ],
   },
   {

@@ -7,6 +7,7 @@
 import { BackendError, type CpuHandle, type DType, type FastPaths, type MatmulDims } from '@lec/tensor';
 import { biasActivationJs } from '../js-kernels.js';
 import { gemmPointers } from '../kernels/gemm.js';
+import { UNARY_CODES } from '../kernels/elementwise.js';
 import { activationCode } from '../kernels/shared.js';
 import type { WasmContext } from './context.js';
 
@@ -46,7 +47,27 @@ export function wasmGemm(context: WasmContext): Pick<FastPaths<CpuHandle>, 'gemm
           const pa = context.pointerOf(a);
           const pb = context.pointerOf(b);
           const pbias = bias === null ? 0 : context.pointerOf(bias);
-          gemmPointers(kernels, m, n, k, pa, transposeA ? m : k, transposeA, pb, transposeB ? k : n, transposeB, pc, n, pbias, code, false);
+          // sigmoid and tanh: the SIMD unary kernel in place on the output after the product
+          // (the GEMM epilogue's are scalar), the activation op's result bit for bit
+          const simd = activation === 'sigmoid' || activation === 'tanh';
+          gemmPointers(
+            kernels,
+            m,
+            n,
+            k,
+            pa,
+            transposeA ? m : k,
+            transposeA,
+            pb,
+            transposeB ? k : n,
+            transposeB,
+            pc,
+            n,
+            pbias,
+            simd ? 0 : code,
+            false,
+          );
+          if (simd) context.exports.unary_f32(UNARY_CODES[activation], pc, pc, m * n);
           return handle;
         });
       }

@@ -3,7 +3,7 @@
  * Shapes: x [..., in] → y [..., out]; W [in, out] (row-major, so x·W needs no transpose;
  * note PyTorch's nn.Linear stores the transpose [out, in]); b [out].
  */
-import { type Tensor, ShapeError, type Variable, matmul, reshape } from '@lec/tensor';
+import { type FusedActivation, type Tensor, ShapeError, type Variable, matmul, reshape } from '@lec/tensor';
 import { type Initializer, glorotUniform, zerosInit } from '../initializers.js';
 import type { JsonObject } from '../json.js';
 import { Module } from '../module.js';
@@ -46,14 +46,23 @@ export class Dense extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    return this.forwardActivated(x, 'none');
+  }
+
+  /**
+   * @internal act(x·W + b) as one fused product (Sequential uses it for a Dense followed by
+   * ReLU, Sigmoid or Tanh): the activation runs in the product's pass over the output, and its
+   * gradient with the bias gradient in one pass over dy.
+   */
+  forwardActivated(x: Tensor, activation: FusedActivation): Tensor {
     if (x.rank < 1 || x.shape[x.rank - 1] !== this.inFeatures) {
       throw new ShapeError('Dense.forward', `argument 'x' expected shape [..., ${this.inFeatures}], got [${x.shape.join(', ')}]`);
     }
     // the bias goes into the product (one fused gemm on backends that have it)
     const bias = this.bias?.value;
     return x.rank === 1
-      ? reshape(matmul(reshape(x, [1, this.inFeatures]), this.weight.value, { bias }), [this.outFeatures])
-      : matmul(x, this.weight.value, { bias });
+      ? reshape(matmul(reshape(x, [1, this.inFeatures]), this.weight.value, { bias, activation }), [this.outFeatures])
+      : matmul(x, this.weight.value, { bias, activation });
   }
 
   override config(): JsonObject {

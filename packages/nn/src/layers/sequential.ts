@@ -2,10 +2,12 @@
  * Sequential: layers applied in order, y = f_n(…f_2(f_1(x))). Children are named by index,
  * so parameters are `0.weight`, `0.bias`, `2.weight`, … (as in PyTorch's nn.Sequential).
  */
-import { type Tensor, ValueError } from '@lec/tensor';
+import { type FusedActivation, type Tensor, ValueError } from '@lec/tensor';
 import type { JsonObject } from '../json.js';
 import { Module } from '../module.js';
 import type { LayerFactory } from '../registry.js';
+import { ReLU, Sigmoid, Tanh } from './activations.js';
+import { Dense } from './dense.js';
 
 /**
  * A chain of modules, each feeding the next.
@@ -47,9 +49,19 @@ export class Sequential extends Module {
     return this.#layers;
   }
 
+  /** Applies the layers in order; a Dense followed by ReLU, Sigmoid or Tanh runs as one fused product. */
   forward(x: Tensor): Tensor {
+    const layers = this.#layers;
     let y = x;
-    for (const layer of this.#layers) y = layer.forward(y);
+    for (let i = 0; i < layers.length; i++) {
+      const layer = layers[i];
+      const activation = layer.constructor === Dense && !Object.hasOwn(layer, 'forward') ? fusedActivation(layers[i + 1]) : null;
+      if (activation === null) y = layer.forward(y);
+      else {
+        y = (layer as Dense).forwardActivated(y, activation);
+        i++;
+      }
+    }
     return y;
   }
 
@@ -60,4 +72,15 @@ export class Sequential extends Module {
   /** Registry factory: builds each child description with the same registry. */
   static readonly fromConfig: LayerFactory = (c, context) =>
     new Sequential(c.list('layers').map((d) => context.build(d) as Module<Tensor, Tensor>));
+}
+
+/**
+ * The activation a Dense can fuse for `next`: exactly ReLU, Sigmoid or Tanh (not a subclass,
+ * nor an instance whose forward is shadowed, as `summary` does to observe it), else null.
+ */
+function fusedActivation(next: Module<Tensor, Tensor> | undefined): FusedActivation | null {
+  if (next === undefined || Object.hasOwn(next, 'forward')) return null;
+  if (next.constructor === ReLU) return 'relu';
+  if (next.constructor === Sigmoid) return 'sigmoid';
+  return next.constructor === Tanh ? 'tanh' : null;
 }

@@ -3,7 +3,7 @@
  * every float dtype held and computed in Float64Array). Both are the same class with a
  * different storage policy, written for clarity first: `CpuBackend` holds the storage and the
  * required primitives, and its `fastPaths` record is composed from outside. The `js` backend
- * gets `jsFastPaths` (LSTM, spmm, Adam, SGD and RMSprop from `cpu/`); the f64 reference gets none, so every
+ * gets `jsFastPaths` (LSTM, spmm, Adam, SGD, RMSprop, the dense epilogue gradient and MSE from `cpu/`); the f64 reference gets none, so every
  * op runs its composite there, which is exactly what the conformance suite needs from a
  * reference.
  *
@@ -365,7 +365,7 @@ export interface Float32Storage {
  * @example
  * ```ts
  * const b = new CpuBackend({ name: 'mine', storage: 'native', fastPaths: jsFastPaths });
- * Object.keys(b.fastPaths).length; // 6
+ * Object.keys(b.fastPaths).length; // 8
  * ```
  */
 export class CpuBackend implements BackendV1<CpuHandle>, CpuStore {

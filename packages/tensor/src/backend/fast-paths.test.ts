@@ -36,6 +36,8 @@ describe('fast-path records', () => {
       'adamStep',
       'sgdStep',
       'rmspropStep',
+      'biasActivationBackward',
+      'meanSquaredError',
     ]);
   });
 

@@ -291,6 +291,27 @@ export interface FastPaths<H = Handle> {
    * the composite's result (those ops in that order), NaN and ±∞ included.
    */
   activationBackward?(activation: 'relu' | 'sigmoid' | 'tanh', dy: H, saved: H, size: number, dtype: DType): H;
+  /**
+   * The backward pass of a dense layer's epilogue y = act(x·W + b), y [m, n], in one read of dy
+   * (matmul with `activation`): dz = dy·act'(y) from the saved output y (relu step(y), sigmoid
+   * y·(1 − y), tanh 1 − y²; the activationBackward formulas, NaN and ±∞ included) and, when
+   * `bias`, dbias [n] = the sum of dz over the m rows (in row order). The two gradient products
+   * (dz·Wᵀ, xᵀ·dz) then run as matmul.
+   */
+  biasActivationBackward?(
+    activation: 'relu' | 'sigmoid' | 'tanh',
+    dy: H,
+    y: H,
+    m: number,
+    n: number,
+    bias: boolean,
+    dtype: DType,
+  ): { dz: H; dbias: H | null };
+  /**
+   * The mean squared error of prediction against target (`size` values each) and its gradient
+   * in one pass: loss (shape []) = Σ(p − t)²/size, dprediction = (p − t)·(2/size).
+   */
+  meanSquaredError?(prediction: H, target: H, size: number, dtype: DType): { loss: H; dprediction: H };
 }
 
 /**
@@ -457,6 +478,8 @@ export const FAST_PATH_KINDS = {
   rmspropStep: 'function',
   allFinite: 'function',
   activationBackward: 'function',
+  biasActivationBackward: 'function',
+  meanSquaredError: 'function',
 } as const satisfies {
   readonly [K in keyof Required<FastPaths>]: Required<FastPaths>[K] extends (...args: never[]) => unknown
     ? 'function'

@@ -49,6 +49,7 @@ export { maximum } from './maximum.js';
 export { mean } from './mean.js';
 export { min } from './min.js';
 export { minimum } from './minimum.js';
+export { mseLoss } from './mse-loss.js';
 export { mul } from './mul.js';
 export { neg } from './neg.js';
 export { notEqual } from './not-equal.js';
