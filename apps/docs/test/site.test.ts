@@ -6,10 +6,9 @@
  * Skips, saying why, only when there is no chromium (CI installs it: apt-get install -y chromium).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { type BrowserContext, type Page, chromiumUnavailable, launchChromium } from '@lec/tools-chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without types
 import { distDir, docsRoot, generatedDir } from '../scripts/paths.mjs';
@@ -18,24 +17,12 @@ import { serve } from '../scripts/serve.mjs';
 import { PAGES, drawStrokes } from './pages';
 import { digitStrokes } from './strokes';
 
-const CHROMIUM = process.env.LEC_CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--enable-unsafe-webgpu',
-];
 const results = join(docsRoot, 'test-results');
 // VitePress's fixed navigation bar would cover the top of element screenshots.
 const HIDE_NAV = '.VPNav, .VPLocalNav { visibility: hidden !important; }';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.log(`@lec/docs: browser test skipped: no chromium at ${CHROMIUM} (install it: apt-get install -y chromium)`);
+const noChromium = chromiumUnavailable();
+const haveChromium = noChromium === null;
+if (!haveChromium) console.log(`@lec/docs: browser test skipped: ${noChromium}`);
 
 /** Chromium sometimes refuses a capture while the page is busy; try again once. */
 async function capture(take: () => Promise<unknown>): Promise<void> {
@@ -49,8 +36,8 @@ async function capture(take: () => Promise<unknown>): Promise<void> {
 
 describe.skipIf(!haveChromium)('the docs site in Chromium', () => {
   let server: { url: string; close(): Promise<void> };
+  let chromium: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let context: BrowserContext;
-  let profile: string;
 
   beforeAll(async () => {
     if (process.env.LEC_DOCS_PREBUILT !== '1' || !existsSync(join(distDir, 'index.html'))) {
@@ -65,19 +52,13 @@ describe.skipIf(!haveChromium)('the docs site in Chromium', () => {
     rmSync(results, { recursive: true, force: true });
     mkdirSync(results, { recursive: true });
     server = await serve({ root: distDir, port: 0 });
-    profile = mkdtempSync(join(tmpdir(), 'lec-docs-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: FLAGS,
-      viewport: { width: 1280, height: 900 },
-    });
+    chromium = await launchChromium({ gpu: true, viewport: { width: 1280, height: 900 } });
+    context = chromium.context;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await chromium?.close();
     await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('serves the pages crossOriginIsolated', async () => {

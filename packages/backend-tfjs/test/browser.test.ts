@@ -4,10 +4,10 @@
  * the counts reach CI: a pass passes, a failure fails with its message, a skip is a skip
  * with its reason. Without Chromium, or with LEC_BROWSER_TESTS=0, one explicit skip says why.
  */
-import { existsSync } from 'node:fs';
+import { chromiumUnavailable } from '@lec/tools-chromium';
 import { describe, it } from 'vitest';
 // @ts-expect-error plain .mjs script without types
-import { CHROMIUM, runBrowserTests, summarize } from './browser/run-browser.mjs';
+import { runBrowserTests, summarize } from './browser/run-browser.mjs';
 
 interface Result {
   name: string;
@@ -22,11 +22,7 @@ interface Run {
 }
 
 const off = process.env.LEC_BROWSER_TESTS === '0';
-const why = off
-  ? 'LEC_BROWSER_TESTS=0'
-  : !existsSync(CHROMIUM)
-    ? `no Chromium at ${CHROMIUM}: run packages/backend-tfjs/scripts/install-chromium.sh (apt-get install -y chromium)`
-    : '';
+const why = off ? 'LEC_BROWSER_TESTS=0' : (chromiumUnavailable()?.concat(': run packages/backend-tfjs/scripts/install-chromium.sh') ?? '');
 
 if (why) {
   describe('browser (webgl, webgpu)', () => {

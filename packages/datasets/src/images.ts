@@ -4,6 +4,7 @@
  * 10,000, 32×32 RGB). Pixels become float32 in [0, 1] (uint8 / 255), NHWC; labels int32.
  */
 import { type Tensor, type TypedArray, emptyArray, tensor } from '@lec/tensor';
+import { decodeCifar10 } from './cifar.js';
 import { DatasetFormatError } from './errors.js';
 import { type FetchOptions, type RemoteFile, fetchFile, fetchFiles } from './fetch.js';
 import { gunzip } from './gzip.js';
@@ -209,6 +210,7 @@ export async function fashionMnist(options: FetchOptions = {}): Promise<ImageDat
  */
 export async function cifar10(options: FetchOptions = {}): Promise<ImageData> {
   const gz = await fetchFile('cifar-10', CIFAR10_FILE, options);
-  const raw = readCifar10Tar(await gunzip(gz, CIFAR10_FILE.name, 200 * 1024 * 1024), CIFAR10_FILE.name);
-  return { train: toImageSplit(raw.train), test: toImageSplit(raw.test), classes: CIFAR10_CLASSES };
+  // decoded while it inflates, straight into the tensors' arrays (cifar.ts)
+  const { train, test } = await decodeCifar10(gz, CIFAR10_FILE.name, 200 * 1024 * 1024);
+  return { train: makeSplit(train.images, train.labels), test: makeSplit(test.images, test.labels), classes: CIFAR10_CLASSES };
 }

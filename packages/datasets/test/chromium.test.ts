@@ -6,23 +6,22 @@
  * one explicit skip says why (as packages/backend-tfjs/test/browser.test.ts does).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumUnavailable, launchChromium } from '@lec/tools-chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RemoteFile, digest, mnist } from '../src/index.js';
 import { fixtureDigests, fixtureRoot } from './helpers.js';
 import { type TestServer, startServer } from './server.js';
 
-const CHROMIUM = process.env.LEC_CHROMIUM ?? '/usr/bin/chromium';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const packages = join(here, '..', '..');
 const dists: Record<string, string> = { tensor: join(packages, 'tensor', 'dist'), datasets: join(packages, 'datasets', 'dist') };
 const why =
   process.env.LEC_BROWSER_TESTS === '0'
     ? 'LEC_BROWSER_TESTS=0'
-    : !existsSync(CHROMIUM)
-      ? `no Chromium at ${CHROMIUM}: run packages/backend-tfjs/scripts/install-chromium.sh (apt-get install -y chromium)`
+    : chromiumUnavailable() !== null
+      ? `${chromiumUnavailable()}: run packages/backend-tfjs/scripts/install-chromium.sh`
       : !existsSync(join(dists.datasets, 'index.js'))
         ? 'packages/datasets is not built (pnpm --filter @lec/datasets... build)'
         : '';
@@ -74,10 +73,8 @@ if (why) {
 
     beforeAll(async () => {
       server = await startServer(fixtureRoot, { extra: pageRoutes });
-      const require = createRequire(import.meta.url);
-      const { chromium } = require('playwright-core') as typeof import('playwright-core');
-      const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-quic'] });
-      const page = await (await browser.newContext()).newPage();
+      const browser = await launchChromium();
+      const page = await browser.context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${server.url}/`);

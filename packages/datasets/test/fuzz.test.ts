@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DatasetFormatError, gunzip, pairIdx, parseIdx, parsePlanetoidFiles, unpickle } from '../src/index.js';
+import { Cifar10Decoder } from '../src/cifar.js';
 import { IdxImageDecoder } from '../src/idx-images.js';
+import { readCifar10Tar, toImageSplit } from '../src/images.js';
 import { fixtureRoot, tinyPlanetoidFiles } from './helpers.js';
 
 const FILES = Number(process.env.LEC_FUZZ_FILES ?? 5000);
@@ -196,6 +198,51 @@ describe('fuzzing (fixed seed)', () => {
       if (!got) throw new DatasetFormatError('fuzz', 'refused');
     });
     report('IdxImageDecoder', t);
+    expect(disagreements).toEqual([]);
+    expect(t.crashes).toEqual([]);
+    expect(t.parsed).toBeGreaterThan(0);
+    expect(t.slowest).toBeLessThan(1000);
+  }, 600_000);
+
+  it(`the streaming CIFAR-10 decoder: ${FILES} mutated tarballs fed in random pieces agree with readCifar10Tar (accept, refuse, values)`, async () => {
+    const tar = new Uint8Array(gunzipSync(readFileSync(join(fixtureRoot, 'cifar-10', 'cifar-10-binary.tar.gz'))));
+    const pieces = rng(29);
+    const disagreements: string[] = [];
+    let files = 0;
+    const t = await fuzz(29, [tar], (b) => {
+      files++;
+      let ref: Float32Array[] | null = null;
+      try {
+        const old = readCifar10Tar(b, 'ref.tar');
+        ref = [old.train, old.test].flatMap((raw) => {
+          const split = toImageSplit(raw);
+          return [split.images.dataSync() as Float32Array, Float32Array.from(raw.labels)];
+        });
+      } catch (e) {
+        if (!(e instanceof DatasetFormatError)) throw e;
+      }
+      const decoder = new Cifar10Decoder('fuzz.tar');
+      let got: Float32Array[] | null = null;
+      try {
+        for (let at = 0; at < b.length; ) {
+          const n = 1 + pieces.int(pieces.int(2) ? 700 : 8192);
+          decoder.push(b.subarray(at, at + n));
+          at += n;
+        }
+        const { train, test } = decoder.finish();
+        got = [train, test].flatMap((split) => [split.images.pixels as Float32Array, Float32Array.from(split.labels)]);
+      } catch (e) {
+        if (!(e instanceof DatasetFormatError)) throw e;
+      }
+      const same =
+        ref === null
+          ? got === null
+          : (got?.every((a, k) => a.length === ref[k].length && a.every((v, i) => Object.is(v, ref[k][i]))) ?? false);
+      if (!same && disagreements.length < 5)
+        disagreements.push(`file ${files}: readCifar10Tar ${ref ? 'accepts' : 'refuses'}, the decoder ${got ? 'accepts' : 'refuses'}`);
+      if (!got) throw new DatasetFormatError('fuzz', 'refused');
+    });
+    report('Cifar10Decoder', t);
     expect(disagreements).toEqual([]);
     expect(t.crashes).toEqual([]);
     expect(t.parsed).toBeGreaterThan(0);

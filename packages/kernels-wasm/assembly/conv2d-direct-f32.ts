@@ -13,7 +13,8 @@
  *             (zero at the thrown-away pixels); 3 kx × 3 channels per step, 4 pixels per lane
  *             (the last 1 or 2 kx of a kw that is not a multiple of 3 on their own).
  * The input gradient is the forward pass of dy with the filter rotated 180° and its in/out
- * channels swapped (the host sets that up), so it needs no kernel of its own.
+ * channels swapped (the host sets that up), or, where that pass would multiply mostly the
+ * zero padding of dy (valid convolutions), the transposed kernel of conv2d-transposed-f32.ts.
  *
  * Uses the 17-int geometry block of conv2d-f32-nhwc.ts.
  */
@@ -26,7 +27,7 @@ const G_OUT_C = 6, G_PAD_TOP = 11, G_PAD_LEFT = 12, G_PAD_BOTTOM = 13, G_PAD_RIG
 /** Output channels per block. */
 const CB: i32 = 3;
 /** Virtual pixels per forward step (three f32x4). */
-const QB: i32 = 12;
+export const QB: i32 = 12;
 
 // @ts-ignore: decorator
 @inline function g(geometry: usize, index: i32): i32 {
@@ -38,15 +39,15 @@ const QB: i32 = 12;
   return ((x + m - 1) / m) * m;
 }
 
-function padW(geometry: usize): i32 {
+export function padW(geometry: usize): i32 {
   return g(geometry, G_IN_W) + g(geometry, G_PAD_LEFT) + g(geometry, G_PAD_RIGHT);
 }
-function planeLength(geometry: usize): i32 {
+export function planeLength(geometry: usize): i32 {
   const ph = g(geometry, G_IN_H) + g(geometry, G_PAD_TOP) + g(geometry, G_PAD_BOTTOM);
   const pw = padW(geometry);
   return roundUp(ph * pw + pw + 2 * QB + 8, 4);
 }
-function virtualPixels(geometry: usize): i32 {
+export function virtualPixels(geometry: usize): i32 {
   return roundUp(g(geometry, G_OUT_H) * padW(geometry), QB);
 }
 
@@ -95,7 +96,7 @@ function toPlanes(geometry: usize, x: usize, n: i32, planes: usize): void {
  * 4×4 transpose in registers; the channels past the last multiple of 4, and the last pixels of
  * a row, one by one.
  */
-function nhwcToPlanes(src: usize, rows: i32, cols: i32, channels: i32, dst: usize, rowStrideBytes: usize, planeBytes: usize): void {
+export function nhwcToPlanes(src: usize, rows: i32, cols: i32, channels: i32, dst: usize, rowStrideBytes: usize, planeBytes: usize): void {
   const c4 = channels & ~3;
   const pixBytes = <usize>channels * 4;
   for (let r = 0; r < rows; r++) {

@@ -29,6 +29,7 @@ export {
   conv2d_direct_backprop_filter_f32_nhwc,
   all_finite_f32,
 } from './conv2d-direct-f32';
+export { conv2d_transposed_workspace_bytes, conv2d_transposed_backprop_input_f32_nhwc } from './conv2d-transposed-f32';
 export {
   conv2d_implicit_workspace_bytes,
   conv2d_implicit_forward_f32_nhwc,

@@ -187,6 +187,9 @@ export function lstm_step_forward_f32(
  * (stride ldSeq; 0 for none) is added; dc [batch, hidden] comes in as ∂L/∂c_t and leaves as
  * ∂L/∂c_{t−1}. dz [batch, 4·hidden] receives the gate gradients, and dzOut's rows (stride
  * ldOut) a copy of them when dzOut ≠ 0.
+ * Returns 1 when every gate gradient written is finite, else 0 (from 0·(di+df+dg+do), which is
+ * NaN exactly when a term is ±∞ or NaN or their sum overflows, so 0 may also mean a finite
+ * overflowing sum): the caller need not read dz again to check it.
  */
 export function lstm_step_backward_f32(
   batch: i32,
@@ -202,8 +205,10 @@ export function lstm_step_backward_f32(
   dz: usize,
   dzOut: usize,
   ldOut: i32,
-): void {
+): i32 {
   const gateBytes = <usize>hidden << 2;
+  let finite: i32 = 1;
+  let bad: f32 = 0; // 0·(sum of the four gradients): NaN once one was not finite
   for (let b = 0; b < batch; b++) {
     const ai = acts + ((<usize>b * <usize>ldActs) << 2);
     const af = ai + gateBytes;
@@ -218,6 +223,8 @@ export function lstm_step_backward_f32(
     let j = 0;
     if (ASC_FEATURE_SIMD) {
       const one = f32x4.splat(1);
+      const zero = f32x4.splat(0);
+      let badv = zero;
       for (; j + 4 <= hidden; j += 4) {
         const o4 = <usize>j << 2;
         const i = v128.load(ai + o4);
@@ -228,12 +235,18 @@ export function lstm_step_backward_f32(
         let dhv = v128.load(dh + row + o4);
         if (seq !== 0) dhv = f32x4.add(dhv, v128.load(seq + o4));
         const dct = maddF32x4(f32x4.mul(dhv, o), f32x4.sub(one, f32x4.mul(tc, tc)), v128.load(dc + row + o4));
-        v128.store(di + o4, f32x4.mul(f32x4.mul(dct, g), f32x4.mul(i, f32x4.sub(one, i))));
-        v128.store(df + o4, f32x4.mul(f32x4.mul(dct, v128.load(cPrev + row + o4)), f32x4.mul(f, f32x4.sub(one, f))));
-        v128.store(dg + o4, f32x4.mul(f32x4.mul(dct, i), f32x4.sub(one, f32x4.mul(g, g))));
-        v128.store(dO + o4, f32x4.mul(f32x4.mul(dhv, tc), f32x4.mul(o, f32x4.sub(one, o))));
+        const vi = f32x4.mul(f32x4.mul(dct, g), f32x4.mul(i, f32x4.sub(one, i)));
+        const vf = f32x4.mul(f32x4.mul(dct, v128.load(cPrev + row + o4)), f32x4.mul(f, f32x4.sub(one, f)));
+        const vg = f32x4.mul(f32x4.mul(dct, i), f32x4.sub(one, f32x4.mul(g, g)));
+        const vo = f32x4.mul(f32x4.mul(dhv, tc), f32x4.mul(o, f32x4.sub(one, o)));
+        v128.store(di + o4, vi);
+        v128.store(df + o4, vf);
+        v128.store(dg + o4, vg);
+        v128.store(dO + o4, vo);
         v128.store(dc + row + o4, f32x4.mul(dct, f));
+        badv = f32x4.add(badv, f32x4.mul(f32x4.add(f32x4.add(vi, vf), f32x4.add(vg, vo)), zero));
       }
+      if (!i32x4.all_true(f32x4.eq(badv, zero))) finite = 0;
     }
     for (; j < hidden; j++) {
       const o4 = <usize>j << 2;
@@ -245,12 +258,19 @@ export function lstm_step_backward_f32(
       let dhv = load<f32>(dh + row + o4);
       if (seq !== 0) dhv += load<f32>(seq + o4);
       const dct = load<f32>(dc + row + o4) + dhv * o * (f32(1) - tc * tc);
-      store<f32>(di + o4, dct * g * (i * (f32(1) - i)));
-      store<f32>(df + o4, dct * load<f32>(cPrev + row + o4) * (f * (f32(1) - f)));
-      store<f32>(dg + o4, dct * i * (f32(1) - g * g));
-      store<f32>(dO + o4, dhv * tc * (o * (f32(1) - o)));
+      const vi = dct * g * (i * (f32(1) - i));
+      const vf = dct * load<f32>(cPrev + row + o4) * (f * (f32(1) - f));
+      const vg = dct * i * (f32(1) - g * g);
+      const vo = dhv * tc * (o * (f32(1) - o));
+      store<f32>(di + o4, vi);
+      store<f32>(df + o4, vf);
+      store<f32>(dg + o4, vg);
+      store<f32>(dO + o4, vo);
       store<f32>(dc + row + o4, dct * f);
+      bad += (vi + vf + (vg + vo)) * f32(0);
     }
     if (dzOut !== 0) memory.copy(dzOut + ((<usize>b * <usize>ldOut) << 2), di, gateBytes << 2);
   }
+  // finite ⇔ still 0 (NaN ≠ 0)
+  return bad == 0 ? finite : 0;
 }

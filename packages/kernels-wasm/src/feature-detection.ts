@@ -7,7 +7,6 @@
  * is imported in browsers). Setting it is a process-wide change, which is why it is opt-out
  * (`allowV8Flag: false`) and reported in the reason.
  */
-import { wasmBinariesBase64 } from './generated/wasm-binaries.js';
 
 /** A build of the kernels module. */
 export type KernelFeature = 'relaxed' | 'simd' | 'scalar';
@@ -18,32 +17,28 @@ export interface FeatureChoice {
   reason: string;
 }
 
-const decoded = new Map<string, Uint8Array>();
+/** A module whose one function is 16 bytes of SIMD128 constant: `() => v128.const 0`. */
+const SIMD_PROBE = probeModule([]);
+/** The same with one relaxed-SIMD instruction (i8x16.relaxed_swizzle, opcode 0xfd 0x100). */
+const RELAXED_PROBE = probeModule([0xfd, 0x0c, ...new Array<number>(16).fill(0), 0xfd, 0x80, 0x02]);
+
+/** A module with one function `() -> v128` whose body is v128.const 0 then `extra`. */
+function probeModule(extra: number[]): Uint8Array<ArrayBuffer> {
+  const body = [0x00, 0xfd, 0x0c, ...new Array<number>(16).fill(0), ...extra, 0x0b];
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...[0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b], // type section: () -> v128
+    ...[0x03, 0x02, 0x01, 0x00], // function section: one function of type 0
+    ...[0x0a, body.length + 2, 0x01, body.length, ...body], // code section
+  ]);
+}
 
 /**
- * The binary of one build, decoded from the inlined base64 (cached). `shared` picks the
- * worker-thread variant (imports a shared memory); there is none of the scalar build.
+ * Whether the engine validates the build's instructions, checked on a small probe module (the
+ * builds themselves load lazily: kernel-binary.ts).
  */
-export function kernelBinary(feature: KernelFeature, shared = false): Uint8Array {
-  if (shared && feature === 'scalar') throw new Error('kernels-wasm: there is no threaded scalar build');
-  const key = (shared ? `${feature}-threads` : feature) as keyof typeof wasmBinariesBase64;
-  let bytes = decoded.get(key);
-  if (bytes === undefined) {
-    bytes = decodeBase64(wasmBinariesBase64[key]);
-    decoded.set(key, bytes);
-  }
-  return bytes;
-}
-
-function decodeBase64(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-function validates(feature: KernelFeature): boolean {
-  return WebAssembly.validate(kernelBinary(feature) as Uint8Array<ArrayBuffer>);
+function validates(feature: 'simd' | 'relaxed'): boolean {
+  return WebAssembly.validate(feature === 'relaxed' ? RELAXED_PROBE : SIMD_PROBE);
 }
 
 interface V8Module {

@@ -23,7 +23,8 @@ export {
 } from './kernels/tuning.js';
 export { ThreadPool, threadSupport, type KernelJob } from './thread-pool.js';
 export { WasmArena, WasmOutOfMemoryError, WASM_PAGE_BYTES } from './wasm-arena.js';
-export { chooseKernelFeature, kernelBinary, type KernelFeature, type FeatureChoice } from './feature-detection.js';
+export { chooseKernelFeature, type KernelFeature, type FeatureChoice } from './feature-detection.js';
+export { kernelBinary } from './kernel-binary.js';
 export { KERNEL_EXPORT_NAMES, PEAK_FLOPS_PER_ITERATION, type KernelExports } from './kernel-exports.js';
 export {
   conv2dOutputSize,

@@ -119,6 +119,17 @@ export interface KernelExports {
     imageEnd: number,
     accumulate: number,
   ): void;
+  conv2d_transposed_workspace_bytes(geometry: number): number;
+  /** Input gradient as a direct transposed conv (stride 1, dilation 1, finite weights) of images [imageBegin, imageEnd). */
+  conv2d_transposed_backprop_input_f32_nhwc(
+    geometry: number,
+    dy: number,
+    filter: number,
+    dx: number,
+    work: number,
+    imageBegin: number,
+    imageEnd: number,
+  ): void;
   conv2d_implicit_workspace_bytes(geometry: number): number;
   /** Implicit-GEMM conv2d forward (stride 1, dilation 1, SIMD builds) over images [imageBegin, imageEnd). */
   conv2d_implicit_forward_f32_nhwc(
@@ -207,7 +218,7 @@ export interface KernelExports {
     hOut: number,
     ldh: number,
   ): void;
-  /** One LSTM step's gradients: dz from dh (+ dSeq) and dc; dc becomes ∂L/∂c_{t−1}. */
+  /** One LSTM step's gradients: dz from dh (+ dSeq) and dc; dc becomes ∂L/∂c_{t−1}. 1 when every dz is finite. */
   lstm_step_backward_f32(
     batch: number,
     hidden: number,
@@ -222,7 +233,7 @@ export interface KernelExports {
     dz: number,
     dzOut: number,
     ldOut: number,
-  ): void;
+  ): number;
   /** out[i] = op(x[i]) for n floats (assembly/elementwise-f32.ts; op codes in src/kernels/elementwise.ts). */
   unary_f32(op: number, x: number, out: number, n: number): void;
   /** The gradient of activation `code` (1 relu, 2 sigmoid, 3 tanh) from dy and x (relu) or y, n values. */
@@ -283,6 +294,8 @@ export const KERNEL_EXPORT_NAMES = [
   'all_finite_f32',
   'conv2d_direct_forward_f32_nhwc',
   'conv2d_direct_backprop_filter_f32_nhwc',
+  'conv2d_transposed_workspace_bytes',
+  'conv2d_transposed_backprop_input_f32_nhwc',
   'conv2d_implicit_workspace_bytes',
   'conv2d_implicit_forward_f32_nhwc',
   'conv2d_implicit_filter_workspace_bytes',

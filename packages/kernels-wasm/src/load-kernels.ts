@@ -1,4 +1,5 @@
-import { chooseKernelFeature, kernelBinary, type KernelFeature } from './feature-detection.js';
+import { chooseKernelFeature, type KernelFeature } from './feature-detection.js';
+import { kernelBinary } from './kernel-binary.js';
 import { KERNEL_EXPORT_NAMES, type KernelExports } from './kernel-exports.js';
 import { ThreadPool, threadSupport } from './thread-pool.js';
 import { WASM_PAGE_BYTES, WasmArena } from './wasm-arena.js';
@@ -65,7 +66,7 @@ export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Was
     if (unsupported === undefined) {
       try {
         const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages, shared: true });
-        const module = await WebAssembly.compile(kernelBinary(choice.feature, true) as Uint8Array<ArrayBuffer>);
+        const module = await WebAssembly.compile((await kernelBinary(choice.feature, true)) as Uint8Array<ArrayBuffer>);
         const exports = await instantiate(module, memory, choice.feature);
         const pool = await ThreadPool.create(module, memory, threads - 1);
         const arena = new WasmArena(memory, exports.heap_base(), maximumPages * WASM_PAGE_BYTES);
@@ -85,7 +86,7 @@ export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Was
   if (options.sharedMemory === true && choice.feature !== 'scalar' && typeof SharedArrayBuffer !== 'undefined') {
     try {
       const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages, shared: true });
-      const module = await WebAssembly.compile(kernelBinary(choice.feature, true) as Uint8Array<ArrayBuffer>);
+      const module = await WebAssembly.compile((await kernelBinary(choice.feature, true)) as Uint8Array<ArrayBuffer>);
       const exports = await instantiate(module, memory, choice.feature);
       const arena = new WasmArena(memory, exports.heap_base(), maximumPages * WASM_PAGE_BYTES);
       return new WasmKernels(choice, exports, arena, { threads: 1, threadsReason });
@@ -94,7 +95,7 @@ export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Was
     }
   }
   const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
-  const module = await WebAssembly.compile(kernelBinary(choice.feature) as Uint8Array<ArrayBuffer>);
+  const module = await WebAssembly.compile((await kernelBinary(choice.feature)) as Uint8Array<ArrayBuffer>);
   const exports = await instantiate(module, memory, choice.feature);
   const arena = new WasmArena(memory, exports.heap_base(), maximumPages * WASM_PAGE_BYTES);
   return new WasmKernels(choice, exports, arena, { threads: 1, threadsReason });

@@ -43,6 +43,20 @@ const CHUNKED = -1;
 /** Most chunks of one `runChunks` call, and float64 words per chunk row (kernel, argc, args). */
 export const MAX_CHUNKS = 64;
 const ROW_WORDS = 24;
+/**
+ * How long an idle worker keeps polling its slot after a job before it sleeps in Atomics.wait,
+ * and how long the calling thread polls for a worker to finish before it sleeps: a wake-up
+ * from Atomics.wait costs 15–30 µs here (scratch wake.mjs), paid twice per call (the worker's
+ * and then the caller's), which is a large share of a 100–300 µs kernel of a training step.
+ * The worker's poll covers the JavaScript between two kernels of a step; the caller's is
+ * shorter, since a worker that shares the caller's core (partial load) cannot run meanwhile.
+ * Bounded, and cut short when the poller finds it was descheduled (two clock reads 128 polls
+ * apart, normally < 1 µs, more than PREEMPTED_MS apart): then another thread wants its core (the
+ * other one of ours, or another process: partial load), and it sleeps instead of taking its turn.
+ */
+const WORKER_SPIN_MS = 0.1;
+const CALLER_SPIN_MS = 0.02;
+const PREEMPTED_MS = 0.02;
 
 /**
  * The worker's program, as source text so it runs unbundled in Node (`eval: true`) and in
@@ -58,15 +72,24 @@ function start(data, post) {
   const state = new Int32Array(control, index * ${SLOT_WORDS * 8}, 2);
   const table = new Int32Array(control, workers * ${SLOT_WORDS * 8}, 2);
   const rows = new Float64Array(control, workers * ${SLOT_WORDS * 8} + 8, ${MAX_CHUNKS * ROW_WORDS});
+  const results = new Float64Array(control, workers * ${SLOT_WORDS * 8} + 8 + ${MAX_CHUNKS * ROW_WORDS * 8}, ${MAX_CHUNKS});
   const call = (fn, from, argc, source, workAt, work) => {
     const args = [];
     for (let i = 0; i < argc; i++) args.push(i === workAt ? work : source[from + i]);
-    fn(...args);
+    return fn(...args);
   };
   post('ready');
   for (;;) {
     let s = Atomics.load(state, 0);
-    for (let spin = 0; spin < 2000 && s !== ${STATE_POSTED} && s !== ${STATE_EXIT}; spin++) s = Atomics.load(state, 0);
+    const since = performance.now();
+    for (let spin = 1, last = since; s !== ${STATE_POSTED} && s !== ${STATE_EXIT}; spin++) {
+      if ((spin & 127) === 0) {
+        const now = performance.now();
+        if (now - since > ${WORKER_SPIN_MS} || now - last > ${PREEMPTED_MS}) break;
+        last = now;
+      }
+      s = Atomics.load(state, 0);
+    }
     while (s !== ${STATE_POSTED} && s !== ${STATE_EXIT}) {
       Atomics.wait(state, 0, s);
       s = Atomics.load(state, 0);
@@ -81,7 +104,7 @@ function start(data, post) {
         const work = words[2];
         for (let c = Atomics.add(table, 0, 1); c < table[1]; c = Atomics.add(table, 0, 1)) {
           const at = c * ${ROW_WORDS};
-          call(fns[rows[at]], at + 2, rows[at + 1], rows, workAt, work);
+          results[c] = call(fns[rows[at]], at + 2, rows[at + 1], rows, workAt, work) ?? 0;
         }
       } else {
         call(fns[state[1]], 1, words[${SLOT_WORDS - 1}], words, -1, 0);
@@ -91,8 +114,10 @@ function start(data, post) {
     Atomics.notify(state, 0);
   }
 }
-if (typeof process !== 'undefined' && process.versions && process.versions.node && typeof require === 'function') {
-  const { parentPort, workerData } = require('node:worker_threads');
+if (typeof process !== 'undefined' && process.versions && process.versions.node) {
+  // evaluated as ESM (no require) where the parent runs with --input-type=module
+  const threads = typeof require === 'function' ? require('node:worker_threads') : process.getBuiltinModule('node:worker_threads');
+  const { parentPort, workerData } = threads;
   start(workerData, (message) => parentPort.postMessage(message));
 } else {
   self.onmessage = (event) => start(event.data, (message) => self.postMessage(message));
@@ -150,6 +175,7 @@ export class ThreadPool {
 
   readonly #table: Int32Array;
   readonly #rows: Float64Array;
+  readonly #results: Float64Array;
 
   private constructor(handles: WorkerHandle[], control: SharedArrayBuffer) {
     this.#handles = handles;
@@ -159,6 +185,7 @@ export class ThreadPool {
     const tableAt = Math.max(1, this.workers) * SLOT_WORDS * 8;
     this.#table = new Int32Array(control, tableAt, 2);
     this.#rows = new Float64Array(control, tableAt + 8, MAX_CHUNKS * ROW_WORDS);
+    this.#results = new Float64Array(control, tableAt + 8 + MAX_CHUNKS * ROW_WORDS * 8, MAX_CHUNKS);
   }
 
   /**
@@ -166,7 +193,7 @@ export class ThreadPool {
    * worker has instantiated it.
    */
   static async create(module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number): Promise<ThreadPool> {
-    const control = new SharedArrayBuffer((Math.max(1, workers) * SLOT_WORDS + 1 + MAX_CHUNKS * ROW_WORDS) * 8);
+    const control = new SharedArrayBuffer((Math.max(1, workers) * SLOT_WORDS + 1 + MAX_CHUNKS * (ROW_WORDS + 1)) * 8);
     const names = [...KERNEL_EXPORT_NAMES];
     const node = nodeWorkerThreads();
     const handles: WorkerHandle[] = [];
@@ -234,10 +261,11 @@ export class ThreadPool {
    * Runs every chunk once, claimed dynamically by the calling thread and up to `works.length −
    * 1` workers (see the file comment). `works[t]` is thread t's scratch (t = 0: the calling
    * thread), passed as argument `workAt` of each chunk it runs (−1: none). At most MAX_CHUNKS
-   * chunks, at most `workers + 1` threads.
+   * chunks, at most `workers + 1` threads. Returns what each chunk's kernel returned (0 for none),
+   * in chunk order.
    * @throws Error when a kernel trapped, or the pool was terminated.
    */
-  runChunks(exports: KernelExports, chunks: readonly KernelJob[], workAt = -1, works: readonly number[] = [0]): void {
+  runChunks(exports: KernelExports, chunks: readonly KernelJob[], workAt = -1, works: readonly number[] = [0]): number[] {
     if (this.#terminated) throw new Error('kernels-wasm: the thread pool was terminated (disposeBackend was called)');
     if (chunks.length > MAX_CHUNKS) throw new RangeError(`kernels-wasm: ${chunks.length} chunks, at most ${MAX_CHUNKS}`);
     const helpers = Math.min(this.workers, works.length - 1, chunks.length - 1);
@@ -252,10 +280,13 @@ export class ThreadPool {
     Atomics.store(this.#table, 0, 0);
     for (let w = 0; w < helpers; w++) this.#post(w, { kernel: CHUNKED, args: [workAt, works[w + 1]] });
     let mainError: unknown;
+    const mine: boolean[] = [];
+    const results: number[] = new Array<number>(chunks.length).fill(0);
     try {
       for (let c = Atomics.add(this.#table, 0, 1); c < chunks.length; c = Atomics.add(this.#table, 0, 1)) {
         const args = chunks[c].args.map((a, i) => (i === workAt ? works[0] : a));
-        (exports[chunks[c].kernel] as (...args: number[]) => void)(...args);
+        results[c] = ((exports[chunks[c].kernel] as (...args: number[]) => unknown)(...args) as number | undefined) ?? 0;
+        mine[c] = true;
       }
     } catch (error) {
       mainError = error;
@@ -271,6 +302,8 @@ export class ThreadPool {
     }
     if (mainError !== undefined) throw mainError;
     if (failed >= 0) throw new Error(`kernels-wasm: worker ${failed} failed running a chunk (the kernel trapped)`);
+    for (let c = 0; c < chunks.length; c++) if (mine[c] !== true) results[c] = this.#results[c];
+    return results;
   }
 
   #post(worker: number, job: KernelJob | { kernel: typeof CHUNKED; args: readonly number[] }): void {
@@ -286,7 +319,15 @@ export class ThreadPool {
   #wait(worker: number): number {
     const at = worker * SLOT_WORDS * 2;
     let s = Atomics.load(this.#state, at);
-    for (let spin = 0; spin < 4000 && (s === STATE_POSTED || s === STATE_RUNNING); spin++) s = Atomics.load(this.#state, at);
+    const since = performance.now();
+    for (let spin = 1, last = since; s === STATE_POSTED || s === STATE_RUNNING; spin++) {
+      if ((spin & 127) === 0) {
+        const now = performance.now();
+        if (now - since > CALLER_SPIN_MS || now - last > PREEMPTED_MS) break;
+        last = now;
+      }
+      s = Atomics.load(this.#state, at);
+    }
     while (s === STATE_POSTED || s === STATE_RUNNING) {
       if (this.#mainMayWait) {
         try {

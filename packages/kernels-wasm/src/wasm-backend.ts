@@ -121,8 +121,8 @@ export function composeWasmBackend(kernels: WasmKernels, maximumBytes: number, t
     /** Ops refuse a tensor larger than linear memory may grow to, before allocating. */
     memoryLimit: { bytes: maximumBytes, option: 'wasmBackend({ maximumBytes })' },
     context,
-    /** `emptyArray`: a float32 array is a heap block (linear memory) when the heap has room. */
-    arrayToFill: (dtype, size) => store.arrayToFill(dtype, size),
+    /** `emptyArray`: a float32 array is a heap block (linear memory) when the heap has room (a spill counts once it is a tensor). */
+    arrayToFill: (dtype, size) => heap.uncounted(() => store.arrayToFill(dtype, size)),
     /**
      * `transfer: true`: a heap block (from `emptyArray`) is kept as it is; a JavaScript array
      * is kept too where the heap would not hold it anyway (off, or at its soft limit), else

@@ -15,7 +15,8 @@ import { loadKernels } from './load-kernels.js';
 /**
  * Builds × algorithms ('direct' and 'implicit' apply to stride 1, dilation 1 and fall back to
  * im2col elsewhere; under 'implicit' the forward pass and the filter gradient run the
- * implicit-GEMM kernels, the input gradient the implicit forward on the rotated filter).
+ * implicit-GEMM kernels, the input gradient the implicit forward on the rotated filter; under
+ * 'direct' the input gradient runs the transposed kernel, which 'auto' picks for LeNet's conv2).
  */
 const CONFIGS: [KernelFeature, 'auto' | 'im2col' | 'direct' | 'implicit', number][] = [
   ['scalar', 'auto', 1],

@@ -114,17 +114,38 @@ export class WasmKernels {
   /**
    * @internal Runs every chunk once, claimed dynamically by the threads (thread-pool.ts
    * `runChunks`); `works[t]` (one per thread that may run, index 0 the calling one) replaces
-   * argument `workAt` (−1: none). On one thread, the chunks in order with works[0].
+   * argument `workAt` (−1: none). On one thread, the chunks in order with works[0]. Returns what
+   * each chunk's kernel returned (0 for none), in chunk order.
    */
-  runChunks(chunks: KernelJob[], workAt = -1, works: readonly number[] = [0]): void {
+  runChunks(chunks: KernelJob[], workAt = -1, works: readonly number[] = [0]): number[] {
     if (this.pool === undefined || this.#disposed || chunks.length === 1 || works.length === 1) {
-      for (const chunk of chunks) {
+      return chunks.map((chunk) => {
         const args = chunk.args.map((a, i) => (i === workAt ? works[0] : a));
-        (this.exports[chunk.kernel] as (...args: number[]) => void)(...args);
-      }
-      return;
+        return ((this.exports[chunk.kernel] as (...args: number[]) => unknown)(...args) as number | undefined) ?? 0;
+      });
     }
-    this.pool.runChunks(this.exports, chunks, workAt, works);
+    return this.pool.runChunks(this.exports, chunks, workAt, works);
+  }
+
+  /**
+   * @internal Runs a kernel over `n` elements as contiguous ranges claimed by the threads
+   * (`runChunks`), or whole on one thread below the threshold: `job(begin, count)` is the call
+   * for elements [begin, begin + count); ranges start at multiples of 16 elements (whole
+   * 64-byte lines for 4-byte elements). `cost` is the work of one element in flop-equivalents
+   * (time at the GEMM rate: a memory-bound pass over 28 bytes per element costs ~20). For
+   * kernels where each element's result depends on that element alone, so the split changes
+   * no bit. Returns each range's kernel result, in order.
+   */
+  splitRange(n: number, cost: number, job: (begin: number, count: number) => KernelJob): number[] {
+    const count = this.chunks(n * cost, Math.ceil(n / 16));
+    if (count <= 1) {
+      const whole = job(0, n);
+      return [((this.exports[whole.kernel] as (...args: number[]) => unknown)(...whole.args) as number | undefined) ?? 0];
+    }
+    const step = Math.ceil(n / count / 16) * 16;
+    const chunks: KernelJob[] = [];
+    for (let begin = 0; begin < n; begin += step) chunks.push(job(begin, Math.min(step, n - begin)));
+    return this.runChunks(chunks, -1, new Array<number>(Math.min(this.threads, chunks.length)).fill(0));
   }
 
   /** @internal Runs `jobs` (one per share) on the pool, or the single job inline. */

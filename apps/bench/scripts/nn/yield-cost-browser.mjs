@@ -12,7 +12,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM, FLAGS, browserUnavailable, serve } from '../../dist/browser/run-browser.js';
+import { chromiumUnavailable, launchChromium } from '@lec/tools-chromium';
+import { serve } from '../../dist/browser/run-browser.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -22,14 +23,13 @@ const epochs = Number(arg('--epochs', 1));
 const settle = !process.argv.includes('--no-settle');
 const load = () => execSync('uptime').toString().trim();
 
-const why = browserUnavailable();
+const why = chromiumUnavailable();
 if (why) {
   console.log(`yield-cost-browser: ${why}`);
   process.exit(2);
 }
 console.log('start:', load());
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lec-yield-page-'));
-const profile = await fs.mkdtemp(path.join(os.tmpdir(), 'lec-yield-chromium-'));
 const { build } = await import('esbuild');
 await build({
   entryPoints: [path.join(here, 'yield-cost-page.mjs')],
@@ -49,12 +49,8 @@ await fs.writeFile(
 const digits = path.join(path.dirname(require.resolve('mnist/package.json')), 'src', 'digits');
 await fs.cp(digits, path.join(dir, 'digits'), { recursive: true });
 const server = await serve(dir);
-const { chromium } = await import('playwright-core');
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: CHROMIUM,
-  headless: true,
-  args: [...FLAGS, '--js-flags=--expose-gc'],
-});
+const chromium = await launchChromium({ args: ['--js-flags=--expose-gc'] });
+const context = chromium.context;
 let out;
 try {
   const page = await context.newPage();
@@ -69,10 +65,9 @@ try {
   page.setDefaultTimeout(0);
   out = await page.evaluate((o) => globalThis.yieldCost(o), { reps, epochs, settle });
 } finally {
-  await context.close();
+  await chromium.close();
   await server.close();
   await fs.rm(dir, { recursive: true, force: true });
-  await fs.rm(profile, { recursive: true, force: true });
 }
 const { wall, userAgent, isolated, schedulerYield, info, gcExposed } = out;
 console.log(

@@ -13,6 +13,7 @@ import { builtinModules, createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumUnavailable, launchChromium } from '@lec/tools-chromium';
 import { machineInfo } from '../harness/machine.js';
 import type { Result } from '../harness/types.js';
 import { toJson } from '../report/json.js';
@@ -22,23 +23,8 @@ import type { BrowserOptions, lecBench } from './page.js';
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export const CHROMIUM = process.env.LEC_CHROMIUM ?? '/usr/bin/chromium';
-/** The flags every headless run of the bench's pages uses. */
-export const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 /** Why the browser bench cannot run here, or null. */
-export function browserUnavailable(): string | null {
-  if (!existsSync(CHROMIUM)) return `no chromium at ${CHROMIUM} (apt-get install -y chromium, or set LEC_CHROMIUM)`;
-  return null;
-}
+export const browserUnavailable = chromiumUnavailable;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -119,16 +105,15 @@ export interface BrowserRun {
 export async function browserResults(o: BrowserRun): Promise<{ results: Result[]; notes: string[]; userAgent: string; isolated: boolean }> {
   const why = browserUnavailable();
   if (why) throw new Error(`--browser: ${why}`);
-  const { chromium } = await import('playwright-core');
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lec-bench-page-'));
-  const profile = await fs.mkdtemp(path.join(os.tmpdir(), 'lec-bench-chromium-'));
   let server: Awaited<ReturnType<typeof serve>> | null = null;
   const served = new Set<string>();
-  const context = await (async () => {
+  const chromium = await (async () => {
     await buildPage(dir);
     server = await serve(dir, (p) => p.startsWith('/ort/') && served.add(p.slice(5)));
-    return chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+    return launchChromium();
   })();
+  const context = chromium.context;
   try {
     const page = await context.newPage();
     const errors: string[] = [];
@@ -146,10 +131,9 @@ export async function browserResults(o: BrowserRun): Promise<{ results: Result[]
     if (served.size) out.notes.push(`onnxruntime-web (browser) fetched ${[...served].sort().join(', ')} from /ort/`);
     return out;
   } finally {
-    await context.close();
+    await chromium.close();
     await (server as { close(): Promise<void> } | null)?.close();
     await fs.rm(dir, { recursive: true, force: true });
-    await fs.rm(profile, { recursive: true, force: true });
   }
 }
 

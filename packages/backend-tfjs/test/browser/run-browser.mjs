@@ -15,30 +15,16 @@
  * `N passed, N failed`; exits non-zero on a failure or when nothing passed.
  * Needs `apt-get install -y chromium` (scripts/install-chromium.sh) and built @lec packages.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumUnavailable, launchChromium } from '@lec/tools-chromium';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkgRoot = join(here, '..', '..');
 const require = createRequire(join(pkgRoot, 'package.json'));
-
-export const CHROMIUM = process.env.LEC_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--enable-unsafe-webgpu',
-];
 
 /** Bundles the test page; returns the JS text. */
 export async function bundlePage() {
@@ -94,8 +80,8 @@ export async function runBrowserTests(options = {}) {
   const devices = options.devices ?? ['webgl', 'webgpu'];
   const log = options.log ?? ((s) => console.log(s));
   const timeoutMs = options.timeoutMs ?? 540_000;
-  if (!existsSync(CHROMIUM))
-    throw new Error(`no Chromium at ${CHROMIUM}: run 'apt-get install -y chromium' (packages/backend-tfjs/scripts/install-chromium.sh)`);
+  const unavailable = chromiumUnavailable();
+  if (unavailable) throw new Error(`${unavailable} (packages/backend-tfjs/scripts/install-chromium.sh)`);
   const js = await bundlePage();
   const waiting = new Map();
   const server = createServer((req, res) => {
@@ -117,9 +103,8 @@ export async function runBrowserTests(options = {}) {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const port = server.address().port;
-  const { chromium } = require('playwright-core');
-  const userDataDir = mkdtempSync(join(tmpdir(), 'lec-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  const chromium = await launchChromium({ gpu: true });
+  const context = chromium.context;
   const out = {};
   try {
     for (const device of devices) {
@@ -154,9 +139,8 @@ export async function runBrowserTests(options = {}) {
       await page.close();
     }
   } finally {
-    await context.close();
+    await chromium.close();
     server.close();
-    rmSync(userDataDir, { recursive: true, force: true });
   }
   return out;
 }

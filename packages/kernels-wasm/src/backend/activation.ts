@@ -7,6 +7,8 @@ import { BackendError, type CpuHandle, type FastPaths } from '@lec/tensor';
 import { type WasmContext, runJs } from './context.js';
 
 const CODES = { relu: 1, sigmoid: 2, tanh: 3 } as const;
+/** Work per element in flop-equivalents (~0.2 ns on one thread, scratch elem-cost.mjs), for `splitRange`. */
+const ACTIVATION_BACKWARD_COST = 10;
 
 /** `{ activationBackward }` of the wasm backend. */
 export function wasmActivation(context: WasmContext): Pick<FastPaths<CpuHandle>, 'activationBackward'> {
@@ -20,7 +22,12 @@ export function wasmActivation(context: WasmContext): Pick<FastPaths<CpuHandle>,
       if (dtype === 'float32')
         return context.run(() => {
           const out = context.allocF32(size);
-          context.exports.activation_backward_f32(code, context.pointerOf(dy), context.pointerOf(saved), out.ptr, size);
+          const [pdy, psaved] = [context.pointerOf(dy), context.pointerOf(saved)];
+          // ranges over the threads when large (each element's gradient reads that element only)
+          context.kernels.splitRange(size, ACTIVATION_BACKWARD_COST, (begin, count) => ({
+            kernel: 'activation_backward_f32',
+            args: [code, pdy + begin * 4, psaved + begin * 4, out.ptr + begin * 4, count],
+          }));
           return out.handle;
         });
       return runJs(context, dtype, size, (out) => activationBackwardJs(code, store.get(dy), store.get(saved), out));

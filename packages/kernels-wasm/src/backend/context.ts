@@ -97,7 +97,7 @@ export class WasmContext {
 
   /** Scratch floats for this scope: a heap block when one is free, else the arena stack. */
   #scratch(scope: Scope, length: number): number {
-    const temp = this.heap.take(length);
+    const temp = this.heap.uncounted(() => this.heap.take(length));
     if (temp !== undefined) {
       scope.temps.push(temp);
       return this.heap.pointer(temp);

@@ -4,9 +4,9 @@
  * `saved` buffer (layout in @lec/tensor's `lstmSequenceLayout`), sequence, h and c straight
  * into their output blocks, and the backward pass reads `saved` where it lies and writes
  * dProjected, dWeightHh, dh0 and dc0 into theirs (only the time-major gate gradients are
- * scratch). Each step is one gemm and one lstm_step_*_f32, as kernels/lstm.ts runs them on
- * plain arrays, except that the recurrent weights (W_hh forward, W_hhᵀ backward) are packed
- * once per call for all the steps' products instead of once per product.
+ * scratch). The recurrence itself is kernels/lstm.ts's `lstmForwardAt`/`lstmBackwardAt` (the
+ * kernels API runs the same functions on copies of plain arrays): each step one gemm and one
+ * lstm_step_*_f32, the recurrent weights (W_hh forward, W_hhᵀ backward) packed once per call.
  * `lstmCell` (one step, forward and backward) runs the same step kernels; its `saved` is the
  * activations i, f, C̃, o [batch, 4H] then tanh(c) [batch, H]. A step with a non-finite input
  * (z, cPrev, dh or dc: checked by all_finite_f32) runs the JavaScript step instead, whose
@@ -17,7 +17,7 @@
  * too). Other dtypes run the JavaScript pairs they override.
  */
 import { type CpuHandle, type FastPaths, type LstmSequenceDims, lstmSequenceLayout } from '@lec/tensor';
-import { gemmPointers } from '../kernels/gemm.js';
+import { lstmBackwardAt, lstmForwardAt } from '../kernels/lstm.js';
 import { expectLength } from '../kernels/shared.js';
 import { type WasmContext, f32 } from './context.js';
 
@@ -28,12 +28,6 @@ export function wasmLstm(context: WasmContext): Pick<FastPaths<CpuHandle>, 'lstm
   const cellFallback = js.lstmCell!;
   /** Copies `n` floats inside linear memory (byte addresses). */
   const move = (to: number, from: number, n: number) => context.view(to, n).set(context.view(from, n));
-  /** op(B) [k, n] packed once into arena scratch for the steps' products (gemm_f32_pack_b). */
-  const packed = (b: number, k: number, n: number, ldb: number, transB: boolean) => {
-    const dst = kernels.arena.allocF32(context.exports.gemm_f32_packed_b_floats(k, n));
-    context.exports.gemm_f32_pack_b(k, n, b, ldb, +transB, dst);
-    return dst;
-  };
   const check = (op: string, name: string, h: CpuHandle, n: number, shape: string) => expectLength(op, name, f32(context, h), n, shape);
   /** A [batch, H] operand's pointer, or a zeroed scratch block for null. */
   const orZeros = (h: CpuHandle | null, n: number) => {
@@ -126,8 +120,9 @@ export function wasmLstm(context: WasmContext): Pick<FastPaths<CpuHandle>, 'lstm
         if (dtype !== 'float32' || !(context.store.get(saved) instanceof Float32Array)) {
           return fallback.backward(saved, weightHh, dSequence, dh, dc, dims, dtype);
         }
-        const out = wasmBackward(saved, weightHh, dSequence, dh, dc, dims);
-        if (finite(out.dProjected, out.dWeightHh, out.dh0, out.dc0)) return out;
+        const { gatesFinite, ...out } = wasmBackward(saved, weightHh, dSequence, dh, dc, dims);
+        // dProjected is the gate gradients, which the step kernels checked as they wrote them
+        if (gatesFinite && finite(out.dWeightHh, out.dh0, out.dc0)) return out;
         for (const h of [out.dProjected, out.dWeightHh, out.dh0, out.dc0]) context.store.dispose(h);
         return fallback.backward(saved, weightHh, dSequence, dh, dc, dims, dtype);
       },
@@ -150,26 +145,7 @@ export function wasmLstm(context: WasmContext): Pick<FastPaths<CpuHandle>, 'lstm
       move(ps, context.pointerOf(projected), B * T * G);
       move(ps + L.hs * 4, context.pointerOf(h0), B * H);
       move(ps + L.cs * 4, context.pointerOf(c0), B * H);
-      const e = context.exports;
-      const pw = packed(context.pointerOf(weightHh), H, G, G, false);
-      for (let t = 0; t < T; t++) {
-        const z = ps + t * G * 4;
-        const hPrev = ps + (L.hs + t * B * H) * 4;
-        const cPrev = ps + (L.cs + t * B * H) * 4;
-        gemmPointers(kernels, B, G, H, hPrev, H, false, pw, 0, false, z, T * G, 0, 0, true, true);
-        e.lstm_step_forward_f32(
-          B,
-          H,
-          z,
-          T * G,
-          cPrev,
-          cPrev + B * H * 4,
-          ps + (L.tanhC + t * B * H) * 4,
-          hPrev + B * H * 4,
-          sequence.ptr + t * H * 4,
-          T * H,
-        );
-      }
+      lstmForwardAt(kernels, B, T, H, ps, context.pointerOf(weightHh), sequence.ptr);
       move(h.ptr, ps + (L.hs + T * B * H) * 4, B * H);
       move(c.ptr, ps + (L.cs + T * B * H) * 4, B * H);
       return { sequence: sequence.handle, h: h.handle, c: c.handle, saved: saved.handle, savedSize: L.size };
@@ -197,38 +173,26 @@ export function wasmLstm(context: WasmContext): Pick<FastPaths<CpuHandle>, 'lstm
       const dWeightHh = context.allocF32(H * G);
       const dh0 = context.allocF32(B * H);
       const dc0 = context.allocF32(B * H);
-      const ps = context.pointerOf(saved);
-      const pw = context.pointerOf(weightHh);
-      const pwT = packed(pw, G, H, G, true); // op(B) = W_hhᵀ [4H, H]
       const pseq = dSequence === null ? 0 : context.pointerOf(dSequence);
       if (dh === null) context.view(dh0.ptr, B * H).fill(0);
       else move(dh0.ptr, context.pointerOf(dh), B * H);
       if (dc === null) context.view(dc0.ptr, B * H).fill(0);
       else move(dc0.ptr, context.pointerOf(dc), B * H);
-      const pdz = kernels.arena.allocF32(T * B * G); // time-major, for the weight gradient
-      const e = context.exports;
-      for (let t = T - 1; t >= 0; t--) {
-        const dz = pdz + t * B * G * 4;
-        const pseqT = pseq === 0 ? 0 : pseq + t * H * 4;
-        e.lstm_step_backward_f32(
-          B,
-          H,
-          ps + t * G * 4,
-          T * G,
-          ps + (L.tanhC + t * B * H) * 4,
-          ps + (L.cs + t * B * H) * 4,
-          dh0.ptr,
-          pseqT,
-          T * H,
-          dc0.ptr,
-          dz,
-          dProjected.ptr + t * G * 4,
-          T * G,
-        );
-        gemmPointers(kernels, B, H, G, dz, G, false, pwT, 0, false, dh0.ptr, H, 0, 0, false, true);
-      }
-      gemmPointers(kernels, H, G, T * B, ps + L.hs * 4, H, true, pdz, G, false, dWeightHh.ptr, G, 0, 0, false);
-      return { dProjected: dProjected.handle, dWeightHh: dWeightHh.handle, dh0: dh0.handle, dc0: dc0.handle };
+      const ps = context.pointerOf(saved);
+      const gatesFinite = lstmBackwardAt(
+        kernels,
+        B,
+        T,
+        H,
+        ps,
+        context.pointerOf(weightHh),
+        pseq,
+        dh0.ptr,
+        dc0.ptr,
+        dProjected.ptr,
+        dWeightHh.ptr,
+      );
+      return { dProjected: dProjected.handle, dWeightHh: dWeightHh.handle, dh0: dh0.handle, dc0: dc0.handle, gatesFinite };
     });
   }
 }

@@ -46,6 +46,7 @@ export class TensorHeap implements Float32Storage {
   #peakBytes = 0;
   #liveBlocks = 0;
   #spilled = 0;
+  #counting = true;
   #collected = 0;
 
   constructor(kernels: WasmKernels, softLimitBytes: number) {
@@ -75,7 +76,7 @@ export class TensorHeap implements Float32Storage {
     return this.#liveBlocks;
   }
 
-  /** Arrays that went to JavaScript memory because the heap was at its soft limit. */
+  /** Tensors that went to JavaScript memory because the heap was at its soft limit (each once). */
   get spilled(): number {
     return this.#spilled;
   }
@@ -103,7 +104,7 @@ export class TensorHeap implements Float32Storage {
     const arena = this.#kernels.arena;
     const ptr = arena.takeBlock(bytes, this.softLimitBytes);
     if (ptr < 0) {
-      this.#spilled++;
+      if (this.#counting) this.#spilled++;
       return undefined;
     }
     const data = new Float32Array(this.#kernels.exports.memory.buffer, ptr, size);
@@ -114,6 +115,20 @@ export class TensorHeap implements Float32Storage {
     this.#liveBlocks++;
     if (this.#liveBytes > this.#peakBytes) this.#peakBytes = this.#liveBytes;
     return data;
+  }
+
+  /**
+   * Runs `make` without counting its spills: for arrays that are no tensor (yet), an op's
+   * scratch and `emptyArray`'s arrays, which count when `transfer: true` hands them over.
+   */
+  uncounted<T>(make: () => T): T {
+    const counting = this.#counting;
+    this.#counting = false;
+    try {
+      return make();
+    } finally {
+      this.#counting = counting;
+    }
   }
 
   adopt(data: Float32Array): boolean {

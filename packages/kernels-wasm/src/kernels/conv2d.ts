@@ -205,21 +205,11 @@ export function conv2dBackpropInput(
   const size = inputSize(s);
   const [kh, kw] = [s.filterHeight, s.filterWidth];
   const rotatedPads = [kh - 1 - s.padTop, kw - 1 - s.padLeft, kh - 1 - s.padBottom, kw - 1 - s.padRight] as const;
+  if (size > 0 && useTransposed(kernels, s, rotatedPads) && allFinite(filter)) return transposedInput(kernels, s, dy, filter, out);
   if (rotatedPads.every((p) => p >= 0) && size > 0) {
     // dx is the forward conv of dy (padded by k − 1 − pad) with the filter turned 180° and
     // its channel axes swapped: run it on the direct kernel where that one is faster.
-    const r = resolveConv2dShape({
-      batch: s.batch,
-      inHeight: s.outHeight,
-      inWidth: s.outWidth,
-      inChannels: s.outChannels,
-      filterHeight: kh,
-      filterWidth: kw,
-      outChannels: s.inChannels,
-      pads: rotatedPads,
-      strides: [s.strideHeight, s.strideWidth],
-      dilations: [s.dilationHeight, s.dilationWidth],
-    });
+    const r = rotatedShape(s, rotatedPads);
     // Finite weights only: the rotated form multiplies them by dy's zero padding, and
     // 0·∞ would be NaN where the true gradient has no such term.
     if (r.outHeight === s.inHeight && r.outWidth === s.inWidth && useDirect(kernels, r, 'forward') && allFinite(filter)) {
@@ -268,6 +258,73 @@ export function conv2dBackpropInput(
       })),
     );
     if (!disjoint) sumInto(kernels, targets, size);
+  });
+}
+
+/**
+ * Whether the input gradient runs the direct transposed kernel (assembly/conv2d-transposed-f32.ts:
+ * dy scattered through the filter, real multiply-adds only): stride 1, dilation 1, SIMD; forced by
+ * convAlgorithm 'direct', and chosen where the planar direct forward of the rotated filter would
+ * run and walk more virtual pixels than it (OH·PW of the padded input against H·(OW + pads of the
+ * rotated form): a valid convolution, whose rotated form is mostly dy's zero padding; 140 against
+ * 252 pixels per image for LeNet's 14×14×6 ← 10×10×16, 5×5).
+ */
+function useTransposed(kernels: WasmKernels, s: ResolvedConv2dShape, rotatedPads: readonly number[]): boolean {
+  const eligible = s.strideHeight === 1 && s.strideWidth === 1 && s.dilationHeight === 1 && s.dilationWidth === 1;
+  if (!eligible || kernels.feature === 'scalar' || s.outHeight * s.outWidth === 0) return false;
+  if (kernels.convAlgorithm === 'direct') return true;
+  if (kernels.convAlgorithm !== 'auto' || s.inChannels < 2 || rotatedPads.some((p) => p < 0)) return false;
+  const r = rotatedShape(s, rotatedPads);
+  if (!useDirect(kernels, r, 'forward') || useImplicit(kernels, r)) return false;
+  const transposedPixels = s.outHeight * (s.inWidth + s.padLeft + s.padRight);
+  const rotatedPixels = s.inHeight * (s.outWidth + rotatedPads[1] + rotatedPads[3]);
+  return transposedPixels < rotatedPixels;
+}
+
+/** The input gradient's shape as a forward conv of dy with the rotated filter (see conv2dBackpropInput). */
+function rotatedShape(s: ResolvedConv2dShape, rotatedPads: readonly number[]): ResolvedConv2dShape {
+  return resolveConv2dShape({
+    batch: s.batch,
+    inHeight: s.outHeight,
+    inWidth: s.outWidth,
+    inChannels: s.outChannels,
+    filterHeight: s.filterHeight,
+    filterWidth: s.filterWidth,
+    outChannels: s.inChannels,
+    pads: rotatedPads as [number, number, number, number],
+    strides: [s.strideHeight, s.strideWidth],
+    dilations: [s.dilationHeight, s.dilationWidth],
+  });
+}
+
+/**
+ * The input gradient on the transposed kernel, split by images (each image's dx is written by
+ * one chunk alone, so the result does not depend on the thread count).
+ */
+function transposedInput(
+  kernels: WasmKernels,
+  s: ResolvedConv2dShape,
+  dy: Float32Array,
+  filter: Float32Array,
+  out?: Float32Array,
+): Float32Array {
+  return runConv(kernels, s, inputSize(s), out, (geometry, _work, alloc, result) => {
+    const pdy = alloc(dy);
+    const pw = alloc(filter);
+    const count = kernels.chunks(forwardFlops(s), s.batch);
+    const step = Math.ceil(s.batch / count);
+    const chunks = [];
+    for (let n0 = 0; n0 < s.batch; n0 += step)
+      chunks.push({
+        kernel: 'conv2d_transposed_backprop_input_f32_nhwc' as const,
+        args: [geometry, pdy, pw, result, 0, n0, Math.min(s.batch, n0 + step)],
+      });
+    const bytes = kernels.exports.conv2d_transposed_workspace_bytes(geometry);
+    kernels.runChunks(
+      chunks,
+      4,
+      threadWorks(kernels, chunks.length, () => kernels.arena.alloc(bytes)),
+    );
   });
 }
 

@@ -129,7 +129,7 @@ function planBlock(kernels: WasmKernels, plan: BroadcastPlan): number {
   return ptr;
 }
 
-/** Rough flops per element of each unary op (the polynomial ones ~20, the rest ~1), for thread splitting. */
+/** The unary ops with a polynomial (or slower) evaluation: ~100 flop-equivalents per element, the rest ~10. */
 const TRANSCENDENTAL_CODES = new Set([
   UNARY_CODES.exp,
   UNARY_CODES.expm1,
@@ -142,27 +142,20 @@ const TRANSCENDENTAL_CODES = new Set([
 ]);
 
 /**
- * out[i] = op(x[i]) for `n` floats at arena pointers (out may equal x). A large transcendental
- * is split into contiguous ranges over the threads (each element's result does not depend on
- * the split, so results are the same on any thread count).
+ * out[i] = op(x[i]) for `n` floats at arena pointers (out may equal x). A large one is split
+ * into contiguous ranges claimed by the threads (`WasmKernels.splitRange`; each element's
+ * result does not depend on the split, so results are the same on any thread count). The cost
+ * per element is time on one thread in flop-equivalents (log ~3 ns, relu ~0.2 ns: scratch
+ * elem-cost.mjs).
  */
 export function unaryPointers(kernels: WasmKernels, op: UnaryOp, x: number, out: number, n: number): void {
   const code = UNARY_CODES[op];
   if (code === undefined) throw new RangeError(`unary: unknown op '${String(op)}'`);
   if (n <= 0) return;
-  const shares = kernels.shares(n * (TRANSCENDENTAL_CODES.has(code) ? 20 : 1));
-  if (shares === 1) {
-    kernels.exports.unary_f32(code, x, out, n);
-    return;
-  }
-  // ranges of whole 16-float lines
-  const step = Math.ceil(n / shares / 16) * 16;
-  const jobs = [];
-  for (let begin = 0; begin < n; begin += step) {
-    const count = Math.min(step, n - begin);
-    jobs.push({ kernel: 'unary_f32' as const, args: [code, x + begin * 4, out + begin * 4, count] });
-  }
-  kernels.run(jobs);
+  kernels.splitRange(n, TRANSCENDENTAL_CODES.has(code) ? 100 : 10, (begin, count) => ({
+    kernel: 'unary_f32',
+    args: [code, x + begin * 4, out + begin * 4, count],
+  }));
 }
 
 /**
