@@ -20,10 +20,7 @@
  * are not exported keep V8's `wasm-function[N]`. Only the main thread is sampled: with worker threads, time inside a worker is invisible here
  * (the main thread's wait is what shows), so the default is 1 thread.
  */
-import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { data } from './harness/data.js';
 import { type LModule, type LTensor, errorLine, importChecked, loadNn, loadTensorApi } from './harness/lec-models.js';
 import { LecImpl } from './impls/lec.js';
@@ -190,11 +187,13 @@ export function exportNames(bytes: Uint8Array): Map<number, string> {
 }
 
 /** Export names of the kernels build a wasm backend runs (its info(): feature, threads), or empty. */
-function kernelNames(info: Record<string, unknown>): Map<number, string> {
+async function kernelNames(info: Record<string, unknown>): Promise<Map<number, string>> {
   try {
-    const dir = path.dirname(createRequire(import.meta.url).resolve('@lec/kernels-wasm/package.json'));
-    const file = path.join(dir, 'build', `kernels-${String(info.feature)}${Number(info.threads) > 1 ? '-threads' : ''}.wasm`);
-    return exportNames(readFileSync(file));
+    // the binaries ship inside the package's JavaScript (kernelBinary), not as .wasm files
+    const { kernelBinary } = (await import('@lec/kernels-wasm')) as {
+      kernelBinary(feature: string, shared?: boolean): Promise<Uint8Array>;
+    };
+    return exportNames(await kernelBinary(String(info.feature), Number(info.threads) > 1));
   } catch {
     return new Map();
   }
@@ -271,7 +270,7 @@ export async function runProfile(o: ProfileOptions): Promise<ProfileShare[]> {
           for (let i = 0; i < o.steps; i++) run();
           const ms = (performance.now() - t0) / o.steps;
           const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
-          const names = kernelNames(impl.lecBackend.info());
+          const names = await kernelNames(impl.lecBackend.info());
           const s = { model, impl: impl.name, steps: o.steps, step_ms: ms, ...summarizeProfile(profile, names) };
           out.push(s);
           print(renderProfile(s));
