@@ -14,6 +14,8 @@
  *
  * Micro-kernels MR×NR = 4×8 and 6×8 (rows × two f32x4 columns): 8 or 12 accumulators + 2 B
  * vectors + the broadcast A value, within the 15 SIMD registers V8 lets wasm use on x64.
+ * With the 6-row kernel a block of rows that is not a multiple of 6 ends in 4-row tiles
+ * (32 = 4·6 + 2·4, 64 = 10·6 + 4: no padded rows for the LSTM's batch of 32 or the skinny cases).
  * Which one runs, and the block sizes MC, KC, NC, are parameters read from the tuning block
  * (memory-layout.ts) that the host writes once per kernels instance (src/kernels/tuning.ts
  * chooses them by a short calibration); a zero field means the built-in default below.
@@ -57,9 +59,30 @@ const T_MR = 0, T_MC = 4, T_KC = 8, T_NC = 12, T_COST6 = 16, T_GROUP = 20;
 }
 
 /**
- * Micro-tile rows for a product of m rows: the tuned MR, except that where the 6-row kernel
- * is tuned with a measured cost (T_COST6: its time per useful flop over the 4-row kernel's,
- * in thousandths), 4 rows run when 6 would waste more on padding rows than they save.
+ * Rows of a block of mc rows that the 6-row kernel leaves to 4-row tiles: the rest go to 6-row
+ * tiles, so 32 rows are 4·6 + 2·4 (no padding) rather than 6·6 with 4 padded rows. Where mc % 6
+ * is 5 the last 6-row tile is padded by one row instead.
+ */
+// @ts-ignore: decorator
+@inline function rows4Of(mc: i32): i32 {
+  const rem = mc % 6;
+  if (rem == 2) return mc >= 8 ? 8 : mc;
+  return rem == 1 || rem == 3 || rem == 4 ? rem : 0;
+}
+
+/** Rows a block of mc rows takes once packed into panels (6- and 4-row tiles, or 4 only). */
+// @ts-ignore: decorator
+@inline function paddedRows(mc: i32, mr: i32): i32 {
+  if (mr != 6) return roundUp(mc, 4);
+  const r4 = rows4Of(mc);
+  return roundUp(mc - r4, 6) + roundUp(r4, 4);
+}
+
+/**
+ * Micro-tile rows for a product of m rows: the tuned MR (with 6, blocks mix 6- and 4-row tiles,
+ * see rows4Of), except that where the 6-row kernel is tuned with a measured cost (T_COST6: its
+ * time per useful flop over the 4-row kernel's, in thousandths), 4 rows run alone when the mix
+ * would still pad more rows than it saves.
  */
 // @ts-ignore: decorator
 @inline function rowsFor(m: i32): i32 {
@@ -67,7 +90,7 @@ const T_MR = 0, T_MC = 4, T_KC = 8, T_NC = 12, T_COST6 = 16, T_GROUP = 20;
   if (mr != 6) return 4;
   const cost6 = load<i32>(tuningBlock() + T_COST6);
   if (cost6 <= 0) return 6;
-  return <i64>roundUp(m, 6) * <i64>cost6 <= <i64>roundUp(m, 4) * 1000 ? 6 : 4;
+  return <i64>paddedRows(m, 6) * <i64>cost6 <= <i64>roundUp(m, 4) * 1000 ? 6 : 4;
 }
 
 /** Micro-tile rows of the tuned kernel (for callers that size row chunks, e.g. conv). */
@@ -210,7 +233,8 @@ function gemm(
   // k blocks depend on k alone: a product split over threads (along m or n) then sums every
   // element in the same order, so the result does not depend on the thread count.
   const kcMax = kBlock(k, tuned(T_KC, KC));
-  const mcMax = roundUp(min32(mcBlock, m), mr);
+  // room for any block's panels: paddedRows(mc) ≤ mc + 3 ≤ roundUp(mc, 12) (the workspace's rows)
+  const mcMax = mr == 6 ? roundUp(min32(mcBlock, m), 12) : roundUp(min32(mcBlock, m), 4);
   const packedA = (work + 15) & ~<usize>15;
   const packedB = packedA + <usize>(mcMax * kcMax) * 4;
   const nc0 = roundUp(min32(ncBlock, n), NR);
@@ -231,7 +255,7 @@ function gemm(
         // One block of A against a large B: pack B a group of panels at a time and use each
         // group at once, while it is still in L1/L2, instead of packing the whole kc×nc block
         // first (which, written out in full, is read back from farther away).
-        packA(a, lda, transA, 0, pc, m, kc, packedA, mr);
+        packBlockA(a, lda, transA, 0, pc, m, kc, packedA, mr);
         for (let jg = 0; jg < nc; jg += group) {
           const g = min32(group, nc - jg);
           packB(b, ldb, transB, pc, jc + jg, kc, g, packedB);
@@ -250,7 +274,7 @@ function gemm(
       }
       for (let ic = 0; ic < m; ic += mcBlock) {
         const mc = min32(mcBlock, m - ic);
-        packA(a, lda, transA, ic, pc, mc, kc, packedA, mr);
+        packBlockA(a, lda, transA, ic, pc, mc, kc, packedA, mr);
         const cBlock = c + <usize>ic * ldcBytes + <usize>jc * 4;
         const biasBlock = bias != 0 ? bias + <usize>jc * 4 : 0;
         if (bPacked) {
@@ -283,14 +307,17 @@ function gemm(
 function macroKernel(
   mc: i32, nc: i32, kc: i32, packedA: usize, b: usize, panelBytes: usize, bStride: usize,
   c: usize, ldcBytes: usize, addToC: bool, lastBlock: bool, bias: usize, activation: i32, tile: usize,
-  MR: i32,
+  tuneRows: i32,
 ): void {
   const ldc = <i32>(ldcBytes >> 2);
+  // with the 6-row kernel, rows below rows6 in 6-row tiles, the rest in 4-row ones (packBlockA)
+  const rows6 = tuneRows == 6 ? mc - rows4Of(mc) : 0;
   let bPanel = b;
   for (let jr = 0; jr < nc; jr += NR, bPanel += panelBytes) {
     const nr = min32(NR, nc - jr);
     const rowBias = bias != 0 ? bias + <usize>jr * 4 : 0;
-    for (let ir = 0; ir < mc; ir += MR) {
+    for (let ir = 0; ir < mc; ) {
+      const MR = ir < rows6 ? 6 : 4;
       const mr = min32(MR, mc - ir);
       const aPanel = packedA + <usize>(ir * kc) * 4;
       const cTile = c + <usize>ir * ldcBytes + <usize>jr * 4;
@@ -303,8 +330,21 @@ function macroKernel(
       if (lastBlock && (rowBias != 0 || activation != ACTIVATION_NONE)) {
         epilogue(cTile, ldc, mr, nr, rowBias, activation);
       }
+      ir += MR;
     }
   }
+}
+
+/** Packs a block of A for macroKernel: 6-row panels then 4-row ones (rows4Of), or 4-row only. */
+function packBlockA(a: usize, lda: i32, transA: bool, ic: i32, pc: i32, mc: i32, kc: i32, dst: usize, tuneRows: i32): void {
+  if (tuneRows != 6) {
+    packA(a, lda, transA, ic, pc, mc, kc, dst, 4);
+    return;
+  }
+  const r4 = rows4Of(mc);
+  const r6 = mc - r4;
+  if (r6 > 0) packA(a, lda, transA, ic, pc, r6, kc, dst, 6);
+  if (r4 > 0) packA(a, lda, transA, ic + r6, pc, r4, kc, dst + <usize>(roundUp(r6, 6) * kc) * 4, 4);
 }
 
 /** Packs A[ic:ic+mc, pc:pc+kc] (of op(A)) into MR-row panels (MR = 4 or 6): panel[p*MR + i]. */

@@ -44,9 +44,13 @@ const OTHER_RESULT: [string, KernelTuningInput][] = [
 ];
 
 // [m, n, k, transA, transB]: edges in m (not multiples of 4 or 6) and n, k over two KC blocks,
-// a few rows of A (the direct-B and fused-B paths), one block of A against a wide B
+// a few rows of A (the direct-B and fused-B paths), one block of A against a wide B; m % 6 of
+// every value 0-5 (the 6-row kernel's blocks end in 4-row tiles, or a padded 6-row one)
 const GEMMS: [number, number, number, boolean, boolean][] = [
   [37, 29, 45, false, false],
+  [9, 20, 7, true, false],
+  [11, 16, 19, false, false],
+  [2, 24, 9, false, false],
   [100, 70, 600, true, false],
   [13, 130, 17, false, true],
   [6, 8, 5, true, true],
