@@ -21,6 +21,7 @@
  * (the main thread's wait is what shows), so the default is 1 thread.
  */
 import { Session } from 'node:inspector/promises';
+import { type KernelFeature, kernelBinary } from '@lec/kernels-wasm';
 import { data } from './harness/data.js';
 import { type LModule, type LTensor, errorLine, importChecked, loadNn, loadTensorApi } from './harness/lec-models.js';
 import { LecImpl } from './impls/lec.js';
@@ -189,11 +190,7 @@ export function exportNames(bytes: Uint8Array): Map<number, string> {
 /** Export names of the kernels build a wasm backend runs (its info(): feature, threads), or empty. */
 async function kernelNames(info: Record<string, unknown>): Promise<Map<number, string>> {
   try {
-    // the binaries ship inside the package's JavaScript (kernelBinary), not as .wasm files
-    const { kernelBinary } = (await import('@lec/kernels-wasm')) as {
-      kernelBinary(feature: string, shared?: boolean): Promise<Uint8Array>;
-    };
-    return exportNames(await kernelBinary(String(info.feature), Number(info.threads) > 1));
+    return exportNames(await kernelBinary(info.feature as KernelFeature, Number(info.threads) > 1));
   } catch {
     return new Map();
   }

@@ -32,6 +32,10 @@ export function max_pool2d_f32_nhwc(geometry: usize, x: usize, y: usize): void {
   const outH = g(geometry, P_OUT_H), outW = g(geometry, P_OUT_W), wh = g(geometry, P_WIN_H), ww = g(geometry, P_WIN_W);
   const sh = g(geometry, P_STRIDE_H), sw = g(geometry, P_STRIDE_W), pt = g(geometry, P_PAD_TOP), pl = g(geometry, P_PAD_LEFT);
   const pixelBytes = <usize>C * 4;
+  if (ASC_FEATURE_SIMD && isPool2x2(C, inH, inW, outH, outW, wh, ww, sh, sw, pt, pl)) {
+    maxPool2x2(batch, inH, inW, C, outH, outW, x, y);
+    return;
+  }
   let out = y;
   for (let n = 0; n < batch; n++) {
     for (let oy = 0; oy < outH; oy++) {
@@ -85,6 +89,89 @@ export function max_pool2d_f32_nhwc(geometry: usize, x: usize, y: usize): void {
   }
 }
 
+/** 2×2 windows at stride 2 inside the input, no padding, ≥ 4 channels (LeNet's pools): the unrolled kernels. */
+// @ts-ignore: decorator
+@inline function isPool2x2(C: i32, inH: i32, inW: i32, outH: i32, outW: i32, wh: i32, ww: i32, sh: i32, sw: i32, pt: i32, pl: i32): bool {
+  return C >= 4 && wh == 2 && ww == 2 && sh == 2 && sw == 2 && pt == 0 && pl == 0 && 2 * outH <= inH && 2 * outW <= inW;
+}
+
+/**
+ * max_pool2d_f32_nhwc for isPool2x2: per output pixel, four channels at a time (the last 1–3
+ * as a group overlapping the previous one), the max of the window's four pixels.
+ */
+function maxPool2x2(batch: i32, inH: i32, inW: i32, C: i32, outH: i32, outW: i32, x: usize, y: usize): void {
+  const pixelBytes = <usize>C * 4;
+  const rowBytes = <usize>inW * pixelBytes;
+  let out = y;
+  for (let n = 0; n < batch; n++) {
+    for (let oy = 0; oy < outH; oy++) {
+      let p = x + <usize>((n * inH + 2 * oy) * inW) * pixelBytes;
+      for (let ox = 0; ox < outW; ox++) {
+        for (let c = 0; c < C; c += 4) {
+          const o = <usize>min<i32>(c, C - 4) << 2;
+          const a = p + o;
+          const top = f32x4.max(v128.load(a), v128.load(a + pixelBytes));
+          const bottom = f32x4.max(v128.load(a + rowBytes), v128.load(a + rowBytes + pixelBytes));
+          v128.store(out + o, f32x4.max(top, bottom));
+        }
+        p += 2 * pixelBytes;
+        out += pixelBytes;
+      }
+    }
+  }
+}
+
+/**
+ * max_pool2d_backward_f32_nhwc for isPool2x2: the window's first maximum in (ky, kx) order (a
+ * NaN wins and stops the search) gets 0 + dy, its other taps 0 + 0·dy, as maxPoolBackwardDisjoint.
+ */
+function maxPoolBackward2x2(batch: i32, inH: i32, inW: i32, C: i32, outH: i32, outW: i32, dy: usize, x: usize, dx: usize): void {
+  const pixelBytes = <usize>C * 4;
+  const rowBytes = <usize>inW * pixelBytes;
+  const zero = f32x4.splat(0);
+  let d = dy;
+  for (let n = 0; n < batch; n++) {
+    for (let oy = 0; oy < outH; oy++) {
+      let corner = <usize>((n * inH + 2 * oy) * inW) * pixelBytes;
+      for (let ox = 0; ox < outW; ox++) {
+        for (let c = 0; c < C; c += 4) {
+          const o = <usize>min<i32>(c, C - 4) << 2;
+          const px = x + corner + o;
+          const v0 = v128.load(px), v1 = v128.load(px + pixelBytes);
+          const v2 = v128.load(px + rowBytes), v3 = v128.load(px + rowBytes + pixelBytes);
+          // which tap is the first maximum: t1 = v1 wins over v0, and so on
+          let done = f32x4.ne(v0, v0);
+          let best = v0;
+          let u = v128.andnot(v128.or(f32x4.gt(v1, best), f32x4.ne(v1, v1)), done);
+          const w1 = u;
+          best = v128.bitselect(v1, best, u);
+          done = v128.or(done, f32x4.ne(v1, v1));
+          u = v128.andnot(v128.or(f32x4.gt(v2, best), f32x4.ne(v2, v2)), done);
+          const w2 = u;
+          best = v128.bitselect(v2, best, u);
+          done = v128.or(done, f32x4.ne(v2, v2));
+          const w3 = v128.andnot(v128.or(f32x4.gt(v3, best), f32x4.ne(v3, v3)), done);
+          // the winner: 3 if w3, else 2 if w2, else 1 if w1, else 0
+          const is3 = w3;
+          const is2 = v128.andnot(w2, w3);
+          const is1 = v128.andnot(w1, v128.or(w2, w3));
+          const is0 = v128.not(v128.or(w1, v128.or(w2, w3)));
+          const g = v128.load(d + o);
+          const hit = f32x4.add(zero, g);
+          const miss = f32x4.add(zero, f32x4.mul(g, zero));
+          const pdx = dx + corner + o;
+          v128.store(pdx, v128.bitselect(hit, miss, is0));
+          v128.store(pdx + pixelBytes, v128.bitselect(hit, miss, is1));
+          v128.store(pdx + rowBytes, v128.bitselect(hit, miss, is2));
+          v128.store(pdx + rowBytes + pixelBytes, v128.bitselect(hit, miss, is3));
+        }
+        corner += 2 * pixelBytes;
+        d += pixelBytes;
+      }
+    }
+  }
+}
+
 /** Value of tap t of the window at (top, left) for channel offset `cOff` bytes, −∞ for padding. */
 // @ts-ignore: decorator
 @inline function tapPixel(n: i32, top: i32, left: i32, t: i32, ww: i32, inH: i32, inW: i32): i32 {
@@ -103,6 +190,10 @@ export function max_pool2d_backward_f32_nhwc(geometry: usize, dy: usize, x: usiz
       (outH - 1) * sh + wh <= inH && (outW - 1) * sw + ww <= inW) {
     // disjoint windows without padding (LeNet's 2×2 / 2): each input is a tap of at most one window
     if (sh != wh || sw != ww || outH * sh != inH || outW * sw != inW) memory.fill(dx, 0, <usize>(batch * inH * inW) * pixelBytes);
+    if (isPool2x2(C, inH, inW, outH, outW, wh, ww, sh, sw, pt, pl)) {
+      maxPoolBackward2x2(batch, inH, inW, C, outH, outW, dy, x, dx);
+      return;
+    }
     maxPoolBackwardDisjoint(batch, inH, inW, C, outH, outW, wh, ww, sh, sw, dy, x, dx);
     return;
   }

@@ -72,9 +72,57 @@ const BLOCK = 256;
   return acc;
 }
 
+/**
+ * Sum of columns for an inner size dividing 16 or 12 (the channel sums of NHWC gradients with 2,
+ * 3, 4, 6, 8, 12 or 16 channels: conv bias gradients): the rows are read as one run of 16 (or 12)
+ * floats at a time into four (three) f32x4 accumulators, so lane l sums column l mod inner; each
+ * block of BLOCK rows (a whole number of runs) is then folded per column and added in f64 into
+ * `work` (inner f64, then 16 floats of scratch).
+ */
+function sumNarrowColumns(x: usize, out: usize, r: i32, inner: i32, work: usize): void {
+  const run = 16 % inner == 0 ? 16 : 12;
+  const rowsPerRun = run / inner;
+  const scratch = work + (<usize>inner << 3);
+  for (let j = 0; j < inner; j++) store<f64>(work + (<usize>j << 3), 0);
+  for (let start = 0; start < r; start += BLOCK) {
+    const end = min(start + BLOCK, r);
+    let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+    let row = start;
+    let p = x + <usize>(start * inner) * 4;
+    if (run == 16) {
+      for (; row + rowsPerRun <= end; row += rowsPerRun) {
+        a0 = f32x4.add(a0, v128.load(p)); a1 = f32x4.add(a1, v128.load(p, 16));
+        a2 = f32x4.add(a2, v128.load(p, 32)); a3 = f32x4.add(a3, v128.load(p, 48));
+        p += 64;
+      }
+    } else {
+      for (; row + rowsPerRun <= end; row += rowsPerRun) {
+        a0 = f32x4.add(a0, v128.load(p)); a1 = f32x4.add(a1, v128.load(p, 16)); a2 = f32x4.add(a2, v128.load(p, 32));
+        p += 48;
+      }
+    }
+    v128.store(scratch, a0); v128.store(scratch, a1, 16); v128.store(scratch, a2, 32); v128.store(scratch, a3, 48);
+    for (let j = 0; j < inner; j++) {
+      let s: f32 = 0;
+      for (let i = 0; i < rowsPerRun; i++) s += load<f32>(scratch + (<usize>(i * inner + j) << 2));
+      // the last block's rows past its last whole run
+      for (let k = row; k < end; k++) s += load<f32>(x + (<usize>(k * inner + j) << 2));
+      const w = work + (<usize>j << 3);
+      store<f64>(w, load<f64>(w) + <f64>s);
+    }
+  }
+  for (let j = 0; j < inner; j++) store<f32>(out + (<usize>j << 2), <f32>load<f64>(work + (<usize>j << 3)));
+}
+
 /** out[j] = op over k < r of x[k·inner + j], j < inner (inner > 1); `work` holds inner f64 for sums. */
 // @ts-ignore: decorator
 @inline function reduceColumns(op: i32, x: usize, out: usize, r: i32, inner: i32, work: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    if (op == SUM && (16 % inner == 0 || 12 % inner == 0)) {
+      sumNarrowColumns(x, out, r, inner, work);
+      return;
+    }
+  }
   const rowBytes = <usize>inner << 2;
   if (op == SUM) for (let j = 0; j < inner; j++) store<f64>(work + (<usize>j << 3), 0);
   for (let start = 0; start < r; start += BLOCK) {
@@ -130,7 +178,7 @@ const BLOCK = 256;
 
 /** Bytes of `work` reduce_f32 needs for a call with this inner size. */
 export function reduce_f32_workspace_bytes(inner: i32): usize {
-  return <usize>inner << 3;
+  return (<usize>inner << 3) + 64;
 }
 
 /**

@@ -15,13 +15,16 @@ import type { WasmKernels } from '../wasm-kernels.js';
 
 const SPECIALS = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0];
 
-/** A random pooling geometry; `disjoint` picks stride ≥ window and no padding. */
-function randomGeometry(random: () => number, disjoint: boolean): Pool2dGeometry {
+/**
+ * A random pooling geometry; `disjoint` picks stride ≥ window and no padding, `twoByTwo` 2×2
+ * windows at stride 2 (LeNet's; the unrolled kernels from 4 channels on).
+ */
+function randomGeometry(random: () => number, disjoint: boolean, twoByTwo = false): Pool2dGeometry {
   const pick = (n: number) => Math.floor(random() * n);
-  const windowHeight = 1 + pick(3);
-  const windowWidth = 1 + pick(3);
-  const strideHeight = disjoint ? windowHeight + pick(2) : 1 + pick(3);
-  const strideWidth = disjoint ? windowWidth + pick(2) : 1 + pick(3);
+  const windowHeight = twoByTwo ? 2 : 1 + pick(3);
+  const windowWidth = twoByTwo ? 2 : 1 + pick(3);
+  const strideHeight = twoByTwo ? 2 : disjoint ? windowHeight + pick(2) : 1 + pick(3);
+  const strideWidth = twoByTwo ? 2 : disjoint ? windowWidth + pick(2) : 1 + pick(3);
   const [padTop, padLeft] = disjoint ? [0, 0] : [pick(windowHeight), pick(windowWidth)];
   const outHeight = 1 + pick(4);
   const outWidth = 1 + pick(4);
@@ -73,12 +76,13 @@ for (const feature of ['scalar', 'simd', 'relaxed'] as const) {
     afterAll(() => kernels.dispose());
 
     it.each([
-      ['disjoint windows', true],
-      ['overlapping and padded windows', false],
-    ])('forward and gradient match the JavaScript loops bit for bit: %s', { timeout: 30_000 }, (_name, disjoint) => {
-      const random = rng(disjoint ? 41 : 42);
+      ['disjoint windows', true, false],
+      ['overlapping and padded windows', false, false],
+      ['2×2 windows at stride 2', true, true],
+    ])('forward and gradient match the JavaScript loops bit for bit: %s', { timeout: 30_000 }, (_name, disjoint, twoByTwo) => {
+      const random = rng(twoByTwo ? 43 : disjoint ? 41 : 42);
       for (let trial = 0; trial < 300; trial++) {
-        const g = randomGeometry(random, disjoint);
+        const g = randomGeometry(random, disjoint, twoByTwo);
         const specials = trial % 3 === 0;
         const inSize = g.batch * g.inHeight * g.inWidth * g.channels;
         const outSize = g.batch * g.outHeight * g.outWidth * g.channels;

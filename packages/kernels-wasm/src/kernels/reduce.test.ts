@@ -74,6 +74,24 @@ for (const feature of ['scalar', 'simd', 'relaxed'] as const) {
       }
     });
 
+    it('channel sums of NHWC gradients (2–16 channels, whole blocks and a ragged last one) match a float64 sum', () => {
+      const random = rng(9);
+      for (const c of [2, 3, 4, 5, 6, 8, 12, 16]) {
+        const n = 1001 + c; // several blocks of 256 rows, and rows past the last whole run
+        const x = Float32Array.from({ length: n * c }, () => random() * 2 - 0.9);
+        const got = reduceArray(kernels, 'sum', x, [n, 1, 1, c], [0, 1, 2]);
+        for (let j = 0; j < c; j++) {
+          let want = 0;
+          let size = 0;
+          for (let i = 0; i < n; i++) {
+            want += x[i * c + j];
+            size += Math.abs(x[i * c + j]);
+          }
+          expect(Math.abs(got[j] - want), `c = ${c}, channel ${j}`).toBeLessThanOrEqual(4 * Math.sqrt(n) * 2 ** -24 * size + 1e-6);
+        }
+      }
+    });
+
     it('refuses max over an empty axis and an x whose length does not match its shape', { timeout: 30_000 }, () => {
       expect(() => reduceArray(kernels, 'max', new Float32Array(0), [3, 0], [1])).toThrow(/cannot reduce an empty axis/);
       expect(reduceArray(kernels, 'sum', new Float32Array(0), [3, 0], [1])).toEqual(new Float32Array(3));
