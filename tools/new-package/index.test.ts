@@ -192,6 +192,8 @@ describe('new-package generator', () => {
       'adamStep',
       'sgdStep',
       'rmspropStep',
+      'biasActivationBackward',
+      'meanSquaredError',
     ]);
     // required primitives, its own gemm entry, and an inherited JS pair, each against the js backend
     const run = (b: Backend) =>
